@@ -1,0 +1,54 @@
+"""Entry point: `streamlit run explorer/app.py`.
+
+On an empty embedded database it seeds the demo data first (with a progress bar), then opens the pages.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not install the package
+
+from explorer.settings import load_settings  # noqa: E402
+from explorer.ui import first_run  # noqa: E402
+from explorer.ui.i18n import lang, t  # noqa: E402
+from explorer.i18n import LANGUAGES  # noqa: E402
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="Sao kê — charity transparency", page_icon="🔎", layout="wide")
+settings = load_settings()
+first_run.ensure_data(settings)
+
+
+def _page(file: str, url_path: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(str(PAGES / file), title=t(f"nav.{url_path or 'overview'}"), icon=icon, url_path=url_path,
+                   default=default)
+
+
+public = [
+    _page("overview.py", "overview", "📊", default=True),
+    _page("accounts.py", "accounts", "🏦"),
+    _page("campaigns.py", "campaigns", "🎯"),
+    _page("statements.py", "statements", "📜"),
+    _page("verify.py", "verify", "✅"),
+    _page("disbursements.py", "disbursements", "📦"),
+    _page("stats.py", "stats", "📈"),
+]
+design = [_page("vouchers.py", "vouchers", "🎟️"), _page("presenter.py", "presenter", "📣")]
+sections = {t("nav.section_public"): public, t("nav.section_design"): design}
+if settings.allow_writes:
+    sections[t("nav.section_operator")] = [_page("import_statements.py", "import", "📥")]
+
+with st.sidebar:
+    current = lang()
+    chosen = st.selectbox("🌐", LANGUAGES, index=LANGUAGES.index(current), key="lang_picker",
+                          format_func=lambda code: {"vi": "Tiếng Việt", "en": "English", "zh": "中文"}[code])
+    if chosen != current:
+        st.session_state["lang"] = chosen
+        st.query_params["lang"] = chosen
+        st.rerun()
+
+st.navigation(sections).run()

@@ -1,0 +1,166 @@
+"""The ledger's tables as SQLAlchemy 2 typed models (DESIGN §3).
+
+Amounts are integers in the minor unit of their explicit `currency` as ISO 4217 defines it (VND has no
+decimals, so 1 = 1 đồng; USD and CNY have two, so 1 = one cent / one fen). Text people search carries a
+folded twin (see explorer.text.fold).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+ORG_KINDS = ("red_cross_chapter", "fatherland_front", "foundation", "individual", "hospital", "school",
+             "media", "religious", "company")
+CAMPAIGN_CATEGORIES = ("disaster_relief", "medical", "education", "housing", "children", "elderly", "community")
+CAMPAIGN_STATUSES = ("planned", "active", "closed")
+DISBURSEMENT_CATEGORIES = ("cash", "goods", "vouchers", "services", "construction")
+BENEFICIARY_GROUPS = ("child", "elderly", "low_income_household", "newborn_family", "disabled", "disaster_affected")
+MERCHANT_CATEGORIES = ("groceries", "mother_baby", "school_supplies", "pharmacy_clinic", "services")
+
+
+class Province(Base):
+    __tablename__ = "provinces"
+    code: Mapped[int] = mapped_column(Integer, primary_key=True)  # first licence-plate code: Hà Nội 29
+    plate_codes: Mapped[str] = mapped_column(String(64))
+    name_vi: Mapped[str] = mapped_column(String(64))
+    name_ascii: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(32))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    province_code: Mapped[int | None] = mapped_column(ForeignKey("provinces.code"), index=True)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("bank", "number", name="uq_account_bank_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), index=True)
+    bank: Mapped[str] = mapped_column(String(32))
+    holder_name: Mapped[str] = mapped_column(String(200))
+    holder_folded: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    province_code: Mapped[int | None] = mapped_column(ForeignKey("provinces.code"), index=True)
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+    simulated: Mapped[bool] = mapped_column(Boolean, default=True)  # seeded, not a real bank's data
+
+
+class Campaign(Base):
+    """A fundraising campaign and its Red Cross workflow dates (needs → … → report)."""
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    title_folded: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    province_code: Mapped[int | None] = mapped_column(ForeignKey("provinces.code"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+    target: Mapped[int] = mapped_column(BigInteger)
+    pledged: Mapped[int] = mapped_column(BigInteger, default=0)  # promised, not yet received: kept apart
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    start_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    end_on: Mapped[dt.date] = mapped_column(Date)
+    needs_assessed_on: Mapped[dt.date | None] = mapped_column(Date)
+    target_set_on: Mapped[dt.date | None] = mapped_column(Date)
+    beneficiaries_listed_on: Mapped[dt.date | None] = mapped_column(Date)
+    plan_approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    announced_on: Mapped[dt.date | None] = mapped_column(Date)
+    first_report_on: Mapped[dt.date | None] = mapped_column(Date)  # first public disbursement report
+
+
+class StatementLine(Base):
+    __tablename__ = "statement_lines"
+    __table_args__ = (
+        Index("ix_lines_account_time", "account_id", "posted_at"),
+        Index("ix_lines_campaign_time", "campaign_id", "posted_at"),
+        Index("ix_lines_time", "posted_at"),
+        Index("ix_lines_amount", "amount"),
+        # Re-importing a file finds its rows already present: idempotence at the database level.
+        UniqueConstraint("account_id", "source_sha256", "source_row", name="uq_line_source"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    posted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    has_time: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the bank gave a date only
+    direction: Mapped[str] = mapped_column(String(3))  # 'in' | 'out'
+    amount: Mapped[int] = mapped_column(BigInteger)     # > 0, minor units of currency
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+    balance: Mapped[int | None] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(64), index=True)
+    counterparty: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)  # fold(counterparty + description)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    donor_key: Mapped[str | None] = mapped_column(String(64))  # folded sender identity, for donor counts
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    source_layout: Mapped[str | None] = mapped_column(String(32))
+
+
+class Disbursement(Base):
+    __tablename__ = "disbursements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    disbursed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    recipient_group: Mapped[str] = mapped_column(String(32), index=True)
+    province_code: Mapped[int | None] = mapped_column(ForeignKey("provinces.code"), index=True)
+    statement_line_id: Mapped[int | None] = mapped_column(ForeignKey("statement_lines.id"), index=True)
+    report_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Beneficiary(Base):
+    """Private: never shown unmasked on a public page or export."""
+    __tablename__ = "beneficiaries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)  # who registered them
+    group: Mapped[str] = mapped_column(String(32), index=True)
+    province_code: Mapped[int] = mapped_column(ForeignKey("provinces.code"), index=True)
+    district: Mapped[str] = mapped_column(String(64))
+    household_size: Mapped[int] = mapped_column(Integer)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    national_id_hash: Mapped[str] = mapped_column(String(64), index=True)  # duplicates across orgs
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(300))
+
+
+class Merchant(Base):
+    __tablename__ = "merchants"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    province_code: Mapped[int] = mapped_column(ForeignKey("provinces.code"), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    daily_capacity: Mapped[int] = mapped_column(Integer)  # redemptions (transactions) per day
+
+
+class Meta(Base):
+    """Key/value facts about the database: seed scale and seed number, schema version."""
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

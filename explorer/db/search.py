@@ -1,0 +1,104 @@
+"""Full-text search over statement lines, one implementation per dialect.
+
+Semantics everywhere: the folded query is a *substring* of the folded line text (`fold(q) in search_text`),
+so the brute-force oracle is one line of Python and every backend must agree with it.
+
+- SQLite: an FTS5 table with the trigram tokenizer over `search_text` (external content, kept in sync by
+  triggers). A quoted trigram phrase is exactly a substring match. Queries under 3 characters cannot use
+  trigrams and fall back to `instr`. A term so common that it matches more than `COMMON_CAP` lines is also
+  served by `instr`: scanning lines in the page's order finds the first 20 hits within a few hundred rows,
+  whereas collecting a million FTS hits to sort them would take a second.
+- PostgreSQL: a `pg_trgm` GIN index on `search_text`; `LIKE '%q%'` uses it for 3+ characters.
+"""
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+MIN_INDEXED_CHARS = 3
+COMMON_CAP = 20_000
+
+_SQLITE_TRIGGERS = {
+    "statement_fts_ai": """CREATE TRIGGER IF NOT EXISTS statement_fts_ai AFTER INSERT ON statement_lines BEGIN
+        INSERT INTO statement_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
+    "statement_fts_ad": """CREATE TRIGGER IF NOT EXISTS statement_fts_ad AFTER DELETE ON statement_lines BEGIN
+        INSERT INTO statement_fts(statement_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END""",
+    "statement_fts_au": """CREATE TRIGGER IF NOT EXISTS statement_fts_au AFTER UPDATE OF search_text ON statement_lines BEGIN
+        INSERT INTO statement_fts(statement_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+        INSERT INTO statement_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
+}
+
+
+def create_index(conn: Connection) -> None:
+    """Create the dialect's full-text index and whatever keeps it in sync (idempotent)."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5("
+            "search_text, content='statement_lines', content_rowid='id', tokenize='trigram', columnsize=0)"
+        ))
+        for ddl in _SQLITE_TRIGGERS.values():
+            conn.execute(text(ddl))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        conn.execute(text(
+            "CREATE INDEX IF NOT EXISTS ix_lines_search_trgm ON statement_lines USING gin (search_text gin_trgm_ops)"
+        ))
+        for table, column in (("accounts", "holder_folded"), ("campaigns", "title_folded")):
+            conn.execute(text(
+                f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)"
+            ))
+
+
+def suspend_index(conn: Connection) -> None:
+    """Before a bulk load: stop per-row index maintenance (rebuild_index() restores it)."""
+    if conn.dialect.name == "sqlite":
+        for name in _SQLITE_TRIGGERS:
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("DROP INDEX IF EXISTS ix_lines_search_trgm"))
+
+
+def rebuild_index(conn: Connection) -> None:
+    """After a bulk load: rebuild the index from the table in one pass and re-arm maintenance."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("INSERT INTO statement_fts(statement_fts) VALUES ('rebuild')"))
+    create_index(conn)
+
+
+def contains(conn: Connection, column: str, param: str) -> str:
+    """SQL for 'the bound parameter :param is a substring of column' (no pattern characters to escape)."""
+    return f"instr({column}, :{param}) > 0" if conn.dialect.name == "sqlite" else f"strpos({column}, :{param}) > 0"
+
+
+def like_pattern(folded: str) -> str:
+    """A LIKE pattern matching `folded` literally anywhere (escape character: backslash)."""
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def fts_phrase(folded: str) -> str:
+    """An FTS5 query that is one literal phrase: no user character can act as FTS syntax."""
+    return '"' + folded.replace('"', '""') + '"'
+
+
+def text_condition(conn: Connection, folded: str, alias: str = "s", prefix: str = "q") -> tuple[str, dict]:
+    """A WHERE condition (with its bound params) for 'line `alias` contains `folded`'.
+
+    `folded` must already be folded (explorer.text.fold) and non-empty.
+    """
+    col = f"{alias}.search_text"
+    if conn.dialect.name == "postgresql":
+        return f"{col} LIKE :{prefix}_like ESCAPE '\\'", {f"{prefix}_like": like_pattern(folded)}
+    if len(folded) < MIN_INDEXED_CHARS or "\x00" in folded:
+        return contains(conn, col, prefix), {prefix: folded}
+    phrase = fts_phrase(folded)
+    hits = conn.execute(
+        text("SELECT count(*) FROM (SELECT rowid FROM statement_fts WHERE statement_fts MATCH :m LIMIT :cap)"),
+        {"m": phrase, "cap": COMMON_CAP},
+    ).scalar_one()
+    if hits >= COMMON_CAP:
+        return contains(conn, col, prefix), {prefix: folded}
+    return (
+        f"{alias}.id IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH :{prefix}_fts)",
+        {f"{prefix}_fts": phrase},
+    )

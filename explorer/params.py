@@ -1,0 +1,105 @@
+"""URL query parameters: a whitelist with a type per name (pure, no Streamlit).
+
+Every page declares the parameters it understands; anything else in the URL, or a value of the wrong
+type, is dropped and reported as a notice. Values are only ever parsed, never evaluated.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from explorer.text import parse_amount
+
+MAX_TEXT = 200  # longer search text is cut, not refused: nobody types a 10 k-character name
+
+
+@dataclass(frozen=True)
+class Param:
+    kind: str                      # text | int | date | choice | amount | flag
+    default: Any = None
+    choices: tuple = ()
+    min: int | None = None
+    max: int | None = None
+
+    def parse(self, raw: str) -> Any:
+        """The typed value, or raise ValueError with a short reason."""
+        return _PARSERS[self.kind](self, raw)
+
+
+def _text(p: Param, raw: str) -> str:
+    cleaned = "".join(ch for ch in raw if ch.isprintable() or ch == " ").strip()
+    return cleaned[:MAX_TEXT]
+
+
+def _int(p: Param, raw: str) -> int:
+    if not raw.strip().lstrip("-").isdigit() or len(raw) > 12:
+        raise ValueError("not a whole number")
+    value = int(raw)
+    if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
+        raise ValueError("out of range")
+    return value
+
+
+def _date(p: Param, raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw.strip()[:10])
+    except ValueError:
+        raise ValueError("not a date (YYYY-MM-DD)") from None
+
+
+def _choice(p: Param, raw: str) -> str:
+    if raw not in p.choices:
+        raise ValueError("not one of the allowed values")
+    return raw
+
+
+def _amount(p: Param, raw: str) -> int:
+    value = parse_amount(raw)
+    if value is None:
+        raise ValueError("not an amount")
+    return value
+
+
+def _flag(p: Param, raw: str) -> bool:
+    if raw not in ("0", "1", "true", "false"):
+        raise ValueError("not 0 or 1")
+    return raw in ("1", "true")
+
+
+_PARSERS: dict[str, Callable[[Param, str], Any]] = {
+    "text": _text, "int": _int, "date": _date, "choice": _choice, "amount": _amount, "flag": _flag,
+}
+
+# Parameters every page accepts (set by the shared layout, not by the page).
+COMMON = {"lang": Param("choice", "vi", choices=("vi", "en", "zh"))}
+
+
+def parse_params(raw: Mapping[str, str | list[str]], spec: Mapping[str, Param]) -> tuple[dict[str, Any], list[str]]:
+    """(values for every name in spec — defaults where absent or bad, notices about what was ignored)."""
+    allowed = {**COMMON, **spec}
+    values = {name: p.default for name, p in allowed.items()}
+    notices: list[str] = []
+    for name, value in raw.items():
+        if isinstance(value, list):
+            value = value[-1] if value else ""
+        if name not in allowed:
+            notices.append(f"{name[:40]!r}: unknown parameter")
+            continue
+        try:
+            values[name] = allowed[name].parse(str(value))
+        except ValueError as exc:
+            notices.append(f"{name}: {exc}")
+    return values, notices
+
+
+def to_query(values: Mapping[str, Any], spec: Mapping[str, Param]) -> dict[str, str]:
+    """The URL form of `values`: only non-default values of known parameters, as strings."""
+    allowed = {**COMMON, **spec}
+    out = {}
+    for name, value in values.items():
+        p = allowed.get(name)
+        if p is None or value is None or value == p.default or value == "":
+            continue
+        out[name] = value.isoformat() if isinstance(value, dt.date) else ("1" if value is True else str(value))
+    return out

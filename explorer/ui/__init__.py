@@ -1,0 +1,1 @@
+"""The Streamlit layer: cached data access, layout, charts and formatting bound to the current language."""

@@ -1,0 +1,40 @@
+"""The current language (URL `lang`, kept in the session) and shortcuts bound to it."""
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer import fmt
+from explorer.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+
+
+def lang() -> str:
+    value = st.session_state.get("lang") or st.query_params.get("lang") or DEFAULT_LANGUAGE
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    return translate(lang(), key, **values)
+
+
+def money(amount, currency: str = "VND") -> str:
+    return fmt.money(amount, currency, lang())
+
+
+def compact_money(amount, currency: str = "VND") -> str:
+    return fmt.compact_money(amount, currency, lang())
+
+
+def num(value) -> str:
+    return fmt.number(value, lang())
+
+
+def pct(ratio, digits: int = 1) -> str:
+    return fmt.percent(ratio, lang(), digits)
+
+
+def day(value) -> str:
+    return fmt.day(value, lang())
+
+
+def moment(value) -> str:
+    return fmt.moment(value, lang())

@@ -1,0 +1,43 @@
+"""What every page shares: URL parameters in and out, the simulated-data label, notices, exports."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
+from explorer.params import Param, parse_params, to_query
+from explorer.queries import meta
+from explorer.ui.data import query
+from explorer.ui.i18n import t
+
+
+def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
+    """Title, the simulated-data label and the page's URL parameters (bad ones dropped with a notice)."""
+    values, notices = parse_params(st.query_params.to_dict(), spec)
+    st.session_state["lang"] = values["lang"]
+    st.title(t(f"{namespace}.title"))
+    if query(meta.is_simulated):
+        st.caption("🧪 " + t("common.simulated_label"))
+    if notices:
+        st.info(t("common.ignored_params", params="; ".join(notices[:5])))
+    return values
+
+
+def sync_url(values: Mapping[str, Any], spec: Mapping[str, Param]) -> None:
+    """Write the view's state back to the URL so the link reproduces it."""
+    wanted = to_query(values, spec)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def downloads(frame: pd.DataFrame, name: str, *, capped: bool = False) -> None:
+    """CSV and Parquet buttons for `frame` (already limited to EXPORT_ROW_CAP rows by the query)."""
+    left, right, note = st.columns([1, 1, 3])
+    left.download_button(t("common.download_csv"), to_csv_bytes(frame), f"{name}.csv", "text/csv",
+                         key=f"dl_csv_{name}")
+    right.download_button(t("common.download_parquet"), to_parquet_bytes(frame), f"{name}.parquet",
+                          "application/octet-stream", key=f"dl_pq_{name}")
+    note.caption(t("common.export_cap", cap=f"{EXPORT_ROW_CAP:,}") if capped else
+                 t("common.export_rows", rows=f"{len(frame):,}"))
