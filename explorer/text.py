@@ -21,7 +21,10 @@ def fold(text: object) -> str:
     """
     if text is None:
         return ""
-    s = str(text).translate(_EXTRA)
+    s = str(text)
+    if s.isascii() and s.isprintable():  # bank memos: the fast path for millions of lines
+        return " ".join(s.lower().split())
+    s = s.translate(_EXTRA)
     s = unicodedata.normalize("NFKD", s)
     s = "".join(
         ch if unicodedata.category(ch) not in _CONTROL else " "

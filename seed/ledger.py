@@ -1,0 +1,140 @@
+"""All statement lines: donations with donors and memos, debits for disbursements, foreign-currency
+sweeps, carry-over openings, running balances; ids in time order."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from explorer.text import fold
+from seed import people
+from seed.campaigns import donations
+from seed.people import NameBook
+from seed.scales import Scale
+
+MEGA_DONORS = 100_000
+
+
+def donor_pool_size(donations_n: int, distinct: int) -> int:
+    """Pool size D such that n uniform draws from D hit about `distinct` donors: D(1 − e^(−n/D)) = distinct."""
+    if donations_n <= distinct:
+        return distinct  # every donation from someone new
+    lo, hi = distinct, distinct * 50
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if mid * (1 - np.exp(-donations_n / mid)) < distinct else (lo, mid)
+    return int(hi)
+
+
+def plant_shapes(camp: pd.DataFrame) -> dict[int, dict]:
+    """National only: the app's well-known campaign shapes on three early campaigns."""
+    ids = camp.loc[camp.status != "planned", "id"].head(3).tolist()
+    shapes = {ids[0]: {"to_raise": 1_610_000_000, "donors": 1_341, "profile": "relief"},
+              ids[1]: {"to_raise": 1_300_000_000, "donors": 3_054, "profile": "relief", "days": 1},
+              ids[2]: {"to_raise": 0, "donors": MEGA_DONORS, "profile": "micro", "lines": 1_050_000}}
+    for cid, s in shapes.items():
+        camp.loc[camp.id == cid, ["to_raise", "profile"]] = [s["to_raise"], s["profile"]]
+    return shapes
+
+
+def campaign_donations(rng: np.random.Generator, scale: Scale, camp: pd.DataFrame, shapes: dict) -> pd.DataFrame:
+    """Incoming lines per campaign with a donor index (donor pools: shared, or the shape's own)."""
+    parts = []
+    for c in camp.itertuples():
+        shape = shapes.get(c.id)
+        if shape and shape.get("lines"):
+            from seed.patterns import micro_amounts, timestamps
+            n = shape["lines"]
+            frame = pd.DataFrame({"amount": micro_amounts(rng, n),
+                                  "posted_at": timestamps(rng, np.datetime64(c.start_on),
+                                                          max(min(120, (scale.end - c.start_on).days), 5), 3, n)})
+        else:
+            frame = donations(rng, pd.Series(c._asdict()), scale.end, days=(shape or {}).get("days"),
+                              peak_day=0 if shape and shape.get("days") else None)
+        frame["campaign_id"] = c.id
+        frame["account_id"] = c.account_id
+        frame["category"] = c.category
+        parts.append(frame)
+    lines = pd.concat(parts, ignore_index=True)
+    shared = ~lines.campaign_id.isin(list(shapes))
+    pool = donor_pool_size(int(shared.sum()), scale.distinct_donors)
+    donor = rng.integers(0, pool, len(lines))
+    offset = pool
+    for cid, shape in shapes.items():  # each shape has its own donors, each giving at least once
+        mask = (lines.campaign_id == cid).to_numpy()
+        k, n = shape["donors"], int(mask.sum())
+        own = np.concatenate([np.arange(k), rng.integers(0, k, max(n - k, 0))])[:n]
+        donor[mask] = offset + rng.permutation(own)
+        offset += k
+    lines["donor"] = donor
+    return lines
+
+
+def name_donors(rng: np.random.Generator, names: NameBook, lines: pd.DataFrame) -> pd.DataFrame:
+    """Counterparty as banks print it, donor key, memo and bank reference for every donation line."""
+    used, inverse = np.unique(lines.donor.to_numpy(), return_inverse=True)
+    printed = np.array(people.bank_upper(names.names(rng, len(used))), dtype=object)
+    sender_acct = rng.integers(10**9, 10**10 - 1, len(used))
+    lines["counterparty"] = printed[inverse]
+    big = (lines.amount >= 20_000_000).to_numpy() & (rng.random(len(lines)) < 0.7)
+    lines.loc[big, "counterparty"] = people.companies(rng, int(big.sum()))
+    tail = np.char.zfill((sender_acct[inverse] % 10_000).astype(str), 4)
+    lines["donor_key"] = [f"{fold(n)}:{t}" for n, t in zip(lines.counterparty.tolist(), tail.tolist())]
+    return lines
+
+
+def write_memos(rng: np.random.Generator, lines: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    acc = accounts.set_index("id")
+    memo = np.empty(len(lines), dtype=object)
+    ref = np.empty(len(lines), dtype=object)
+    for (account_id, category), idx in lines.groupby(["account_id", "category"]).indices.items():
+        anonymous = rng.random(len(idx)) < 0.38  # 61.6 % of real memos carry the sender's name
+        m, r = people.memos(rng, lines.counterparty.to_numpy()[idx].tolist(), category,
+                            lines.posted_at.to_numpy()[idx], acc.holder_name[account_id], acc.number[account_id],
+                            anonymous)
+        memo[idx], ref[idx] = m, r
+    lines["description"], lines["reference"] = memo, ref
+    lines["direction"], lines["currency"] = "in", "VND"
+    return lines
+
+
+def foreign_currency(rng: np.random.Generator, accounts: pd.DataFrame, names: NameBook, scale: Scale) -> pd.DataFrame:
+    """A few USD gifts on the foreign-currency accounts (amounts in cents)."""
+    usd = accounts[accounts.currency == "USD"]
+    rows = []
+    for a in usd.itertuples():
+        n = 40
+        who = people.bank_upper(names.names(rng, n))
+        days = rng.integers(0, (scale.end - scale.start).days, n)
+        for w, d, cents in zip(who, days, rng.choice([2_000, 5_000, 10_000, 50_000, 100_000], n)):
+            posted = dt.datetime.combine(scale.start + dt.timedelta(days=int(d)), dt.time(int(rng.integers(8, 22)), 0))
+            rows.append({"account_id": a.id, "posted_at": posted, "direction": "in", "amount": int(cents),
+                         "currency": "USD", "reference": f"SWIFT{rng.integers(10**8, 10**9)}", "counterparty": w,
+                         "description": f"DONATION FROM {w} FOR VIETNAM RELIEF", "campaign_id": None,
+                         "donor_key": fold(w) + ":usd"})
+    return pd.DataFrame(rows)
+
+
+def with_balances(lines: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """Sort by time, give ids in that order, add carry-over openings where needed, compute running balances."""
+    lines = lines.sort_values(["posted_at", "direction"], kind="stable").reset_index(drop=True)
+    signed = np.where(lines.direction == "in", lines.amount, -lines.amount)
+    running = pd.Series(signed).groupby(lines.account_id).cumsum()
+    low = running.groupby(lines.account_id).min()
+    need = low[low < 0]
+    if len(need):
+        opened = accounts.set_index("id").opened_on
+        carry = pd.DataFrame({
+            "account_id": need.index, "direction": "in", "currency": "VND",
+            "amount": ((-need.to_numpy()) // 1_000_000 + 1) * 1_000_000,
+            "posted_at": [pd.Timestamp(dt.datetime.combine(opened[a], dt.time(8, 0))) for a in need.index],
+            "description": "SO DU CHUYEN SANG TU TAI KHOAN QUY CHUNG", "reference": None, "counterparty": None,
+            "campaign_id": None, "donor_key": None})
+        return with_balances(pd.concat([carry, lines], ignore_index=True), accounts)
+    lines["balance"] = running.to_numpy()
+    lines["id"] = np.arange(1, len(lines) + 1)
+    lines["has_time"] = True
+    lines["search_text"] = [fold(f"{c} {d}" if c else d) for c, d in zip(lines.counterparty.tolist(),
+                                                                          lines.description.tolist())]
+    return lines

@@ -1,0 +1,105 @@
+"""Vietnamese names and bank memos, vectorised over numpy index arrays.
+
+Faker's vi_VN `name()` puts the family name last, so names are composed here family-name first
+(DESIGN §8) from Faker's own word lists, sampled with numpy so a million donors take a second.
+"""
+from __future__ import annotations
+
+import numpy as np
+from faker import Faker
+
+from explorer.text import fold
+
+# Family names by rough real frequency (Nguyễn ≈ 38 %); Faker's list lacks several common ones.
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+          "Ngô", "Dương", "Lý", "Mai", "Đinh", "Trương", "Lâm"]
+FAMILY_WEIGHTS = np.array([38, 11, 9.5, 7, 5.1, 4, 4.5, 3.9, 3.5, 2.1, 2, 1.4, 1.3, 1.3, 1, 0.5, 0.6, 0.6, 0.6, 0.5])
+
+
+class NameBook:
+    """Word lists drawn once from Faker; `names(idx)` composes 'Nguyễn Văn Hưng'-style names."""
+
+    def __init__(self, seed: int):
+        fake = Faker("vi_VN")
+        fake.seed_instance(seed)
+        person = next(p for p in fake.providers if type(p).__module__.endswith("person.vi_VN"))
+        self.middle_male = sorted({m for m in person.middle_names if m != "Thị"})
+        self.middle_female = ["Thị", "Ngọc", "Thu", "Minh", "Thanh", "Kim", "Bích", "Hồng", "Mỹ", "Phương"]
+        self.first_male = sorted(set(person.first_names_male))
+        self.first_female = sorted(set(person.first_names_female))
+
+    def names(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """n random full names, family name first, with diacritics."""
+        family = np.array(FAMILY)[rng.choice(len(FAMILY), n, p=FAMILY_WEIGHTS / FAMILY_WEIGHTS.sum())]
+        female = rng.random(n) < 0.5
+        mid_m = np.array(self.middle_male)[rng.integers(0, len(self.middle_male), n)]
+        mid_f = np.array(self.middle_female)[rng.integers(0, len(self.middle_female), n)]
+        first_m = np.array(self.first_male)[rng.integers(0, len(self.first_male), n)]
+        first_f = np.array(self.first_female)[rng.integers(0, len(self.first_female), n)]
+        middle = np.where(female, mid_f, mid_m)
+        first = np.where(female, first_f, first_m)
+        return np.char.add(np.char.add(np.char.add(family, " "), np.char.add(middle, " ")), first)
+
+
+def bank_upper(names: np.ndarray) -> list[str]:
+    """How banks print a name: ASCII, upper case ('NGUYEN VAN HUNG')."""
+    cache: dict[str, str] = {}
+    return [cache.setdefault(n, fold(n).upper()) for n in names.tolist()]
+
+
+# Memo phrases per campaign category (ASCII, as typed into banking apps).
+PHRASES = {
+    "disaster_relief": ["ung ho dong bao bao lu", "ung ho mien bac khac phuc bao yagi", "chung tay cung mien Bac",
+                        "Dong bao minh oi co gang len", "ung ho cuu tro dong bao vung lu", "ho tro ba con vung lu"],
+    "medical": ["ung ho chua benh", "giup be chua benh tim", "ung ho quy benh nhan ngheo", "chuc chau mau khoe"],
+    "education": ["ung ho quy hoc bong", "tiep suc den truong", "ung ho xay truong vung cao"],
+    "housing": ["ung ho xay nha tinh nghia", "ho tro sua nha"],
+    "children": ["ung ho cac chau", "trung thu cho em", "ao am cho em vung cao"],
+    "elderly": ["ung ho cac cu", "phung duong nguoi cao tuoi"],
+    "community": ["ung ho", "chuyen tien ung ho", "gop gao tiep suc", "ung ho chuong trinh"],
+}
+COMPANY_KINDS = ["CONG TY TNHH", "CONG TY CO PHAN", "TONG CONG TY", "NGAN HANG TMCP"]
+COMPANY_WORDS = ["AN PHAT", "HOA BINH", "THANH CONG", "VIET HUNG", "MINH LONG", "DAI NAM", "SAO MAI",
+                 "PHU THAI", "TAN HIEP", "HUNG THINH", "KIM LONG", "NAM VIET", "TRUONG HAI", "BAO MINH"]
+
+
+def memos(rng: np.random.Generator, senders: list[str], category: str, when: np.ndarray, holder: str,
+          account: str, anonymous: np.ndarray) -> tuple[list[str], list[str]]:
+    """(memo, bank reference) per line in the real shares of styles (MBVCB 24 %, ddmmyy 36 %, interbank 24 %, FT 12 %)."""
+    n = len(senders)
+    style = rng.choice(5, n, p=[0.244, 0.364, 0.235, 0.116, 0.041])
+    phrase_list = PHRASES.get(category, PHRASES["community"])
+    phrases = rng.integers(0, len(phrase_list), n)
+    digits = rng.integers(10**9, 10**10 - 1, n)
+    six = rng.integers(100_000, 999_999, n)
+    accts = rng.integers(10**9, 10**10 - 1, n)
+    stamps = when.astype("datetime64[s]").astype(object)
+    out_memo, out_ref = [], []
+    for i in range(n):
+        who = "" if anonymous[i] else senders[i] + " "
+        text = who + phrase_list[phrases[i]]
+        ts = stamps[i]
+        s = style[i]
+        if s == 0:
+            memo = f"MBVCB.{digits[i]}.{text}.CT tu {accts[i]} {senders[i]} toi {account} {holder}"
+            ref = f"MBVCB.{digits[i]}"
+        elif s == 1:
+            memo = f"{six[i]}.{ts:%d%m%y}.{ts:%H%M%S}.{text}"
+            ref = f"{six[i]}.{ts:%d%m%y}"
+        elif s == 2:
+            ref = f"0200970422{ts:%m%d}{digits[i]}"
+            memo = f"{ref}.{six[i] % 9999}.{six[i]}.{text}"
+        elif s == 3:
+            ref = f"FT{ts:%y}{ts.timetuple().tm_yday:03d}{digits[i] % 10**6:06d}"
+            memo = f"{text} {ref}"
+        else:
+            memo, ref = text, f"TT{digits[i]}"
+        out_memo.append(memo)
+        out_ref.append(ref)
+    return out_memo, out_ref
+
+
+def companies(rng: np.random.Generator, n: int) -> list[str]:
+    kinds = np.array(COMPANY_KINDS)[rng.integers(0, len(COMPANY_KINDS), n)]
+    words = np.array(COMPANY_WORDS)[rng.integers(0, len(COMPANY_WORDS), n)]
+    return [f"{k} {w}" for k, w in zip(kinds.tolist(), words.tolist())]
