@@ -117,22 +117,18 @@ def foreign_currency(rng: np.random.Generator, accounts: pd.DataFrame, names: Na
 
 
 def with_balances(lines: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
-    """Sort by time, give ids in that order, add carry-over openings where needed, compute running balances."""
+    """Sort by time, give ids in that order and compute running balances.
+
+    An account whose payouts would dip below zero (money carried over from its general fund) gets an
+    opening balance that covers the dip, so balance = opening + credits − debits holds on every line.
+    """
     lines = lines.sort_values(["posted_at", "direction"], kind="stable").reset_index(drop=True)
     signed = np.where(lines.direction == "in", lines.amount, -lines.amount)
     running = pd.Series(signed).groupby(lines.account_id).cumsum()
     low = running.groupby(lines.account_id).min()
-    need = low[low < 0]
-    if len(need):
-        opened = accounts.set_index("id").opened_on
-        carry = pd.DataFrame({
-            "account_id": need.index, "direction": "in", "currency": "VND",
-            "amount": ((-need.to_numpy()) // 1_000_000 + 1) * 1_000_000,
-            "posted_at": [pd.Timestamp(dt.datetime.combine(opened[a], dt.time(8, 0))) for a in need.index],
-            "description": "SO DU CHUYEN SANG TU TAI KHOAN QUY CHUNG", "reference": None, "counterparty": None,
-            "campaign_id": None, "donor_key": None})
-        return with_balances(pd.concat([carry, lines], ignore_index=True), accounts)
-    lines["balance"] = running.to_numpy()
+    opening = ((-low.clip(upper=0)) + 999_999) // 1_000_000 * 1_000_000
+    accounts["opening_balance"] = accounts.id.map(opening).fillna(0).astype(np.int64)
+    lines["balance"] = (running + lines.account_id.map(opening)).to_numpy()
     lines["id"] = np.arange(1, len(lines) + 1)
     lines["has_time"] = True
     lines["search_text"] = [fold(f"{c} {d}" if c else d) for c, d in zip(lines.counterparty.tolist(),

@@ -61,6 +61,7 @@ class Account(Base):
     opened_on: Mapped[dt.date] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3), default="VND")
+    opening_balance: Mapped[int] = mapped_column(BigInteger, default=0)  # before its first statement line
     simulated: Mapped[bool] = mapped_column(Boolean, default=True)  # seeded, not a real bank's data
 
 

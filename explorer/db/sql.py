@@ -1,0 +1,24 @@
+"""Small SQL expressions that differ between SQLite and PostgreSQL (the only place queries ask)."""
+from __future__ import annotations
+
+from sqlalchemy.engine import Connection
+
+
+def day(conn: Connection, column: str) -> str:
+    """The calendar day of a timestamp column, as an ISO date string on both backends."""
+    if conn.dialect.name == "sqlite":
+        return f"date({column})"
+    return f"to_char({column}, 'YYYY-MM-DD')"
+
+
+def hour(conn: Connection, column: str) -> str:
+    if conn.dialect.name == "sqlite":
+        return f"CAST(strftime('%H', {column}) AS INTEGER)"
+    return f"CAST(EXTRACT(HOUR FROM {column}) AS INTEGER)"
+
+
+def days_between(conn: Connection, later: str, earlier: str) -> str:
+    """Whole days from `earlier` to `later` (both date or timestamp columns / bound params)."""
+    if conn.dialect.name == "sqlite":
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+    return f"(CAST({later} AS date) - CAST({earlier} AS date))"
