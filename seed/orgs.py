@@ -41,11 +41,11 @@ def provinces() -> pd.DataFrame:
 def organizations(rng: np.random.Generator, names: NameBook, prov: pd.DataFrame, extra: int) -> pd.DataFrame:
     rows = [{"name": f"Hội Chữ thập đỏ {p.name_vi}", "kind": "red_cross_chapter", "province_code": p.code,
              "verified": True} for p in prov.itertuples()]
-    rows.append({"name": "Ủy ban Trung ương MTTQ Việt Nam – Ban Cứu trợ", "kind": "fatherland_front",
+    rows.append({"name": "Ủy ban Trung ương MTTQ Việt Nam - Ban Cứu trợ", "kind": "fatherland_front",
                  "province_code": 29, "verified": True})
     for code in rng.choice(prov.code.to_numpy(), 3, replace=False):
         name_vi = prov.set_index("code").name_vi[int(code)]
-        rows.append({"name": f"Ủy ban MTTQ {name_vi} – Ban Vận động Cứu trợ", "kind": "fatherland_front",
+        rows.append({"name": f"Ủy ban MTTQ {name_vi} - Ban Vận động Cứu trợ", "kind": "fatherland_front",
                      "province_code": int(code), "verified": True})
     kinds = list(KIND_WEIGHTS)
     weights = np.array(list(KIND_WEIGHTS.values()), dtype=float)
@@ -60,7 +60,7 @@ def organizations(rng: np.random.Generator, names: NameBook, prov: pd.DataFrame,
             "individual": str(people[i]),
             "hospital": f"Bệnh viện Đa khoa {p.name_vi}",
             "school": f"Trường THPT {people[i].split()[-1]} {p.name_vi}",
-            "media": f"Báo {p.name_vi} – Quỹ Tấm lòng vàng",
+            "media": f"Báo {p.name_vi} - Quỹ Tấm lòng vàng",
             "religious": f"Chùa {people[i].split()[-1]} {p.name_vi}",
             "company": firms[i].title(),
         }[kind]
