@@ -26,6 +26,14 @@ class CellError(ValueError):
         self.message = message
 
 
+class UnsavedFormula(str):
+    """A spreadsheet formula whose result was never saved in the file (so there is no value to import)."""
+
+    def explain(self) -> str:
+        return (f"the formula {str(self)[:60]!r} has no saved result: open and save the file in a spreadsheet "
+                "program, or paste the values")
+
+
 class Line(NamedTuple):
     """One transaction, ready to store (account, currency and file provenance are added by the store)."""
     row: int
@@ -69,6 +77,8 @@ def amount(value: object, column: str, *, signed: bool = False) -> int | None:
     """
     if is_blank(value):
         return None
+    if isinstance(value, UnsavedFormula):
+        raise CellError(column, value.explain())
     if isinstance(value, bool):
         raise CellError(column, f"{value!r} is not an amount")
     if isinstance(value, (int, float)):
@@ -112,6 +122,8 @@ def when(value: object, column: str) -> tuple[dt.datetime, bool]:
     """
     if is_blank(value):
         raise CellError(column, "the date is missing")
+    if isinstance(value, UnsavedFormula):
+        raise CellError(column, value.explain())
     if isinstance(value, dt.datetime):  # also pandas.Timestamp
         moment = dt.datetime(value.year, value.month, value.day, value.hour, value.minute, value.second)
         return _in_range(moment, column, str(value)), moment.time() != dt.time(0)
@@ -162,7 +174,9 @@ def text_cell(value: object, column: str, limit: int = MAX_TEXT_CELL) -> str:
     """A text cell as written (numbers from spreadsheets as their digits), refusing absurd lengths."""
     if is_blank(value):
         return ""
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, UnsavedFormula):
+        raise CellError(column, value.explain())
+    if isinstance(value, float) and value.is_integer():
         value = int(value)  # a reference typed as a number: 123456.0 → '123456'
     text = str(value).strip()
     if len(text) > limit:

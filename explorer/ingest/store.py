@@ -1,0 +1,143 @@
+"""Writing an import: find or create the account, skip rows already imported, bulk-insert the rest.
+
+Everything happens in one transaction, so an import is all-or-nothing. SQLite gets `executemany` in chunks
+on the raw DBAPI connection; PostgreSQL gets `COPY`. Values go through SQLAlchemy's own bind processors so
+stored datetimes look exactly like those the ORM writes (queries compare them as text on SQLite).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection, Engine
+
+from explorer.db import search
+from explorer.db.schema import Account, StatementLine
+from explorer.ingest.normalise import Line
+from explorer.text import fold
+
+COLUMNS = ("account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance", "reference",
+           "counterparty", "description", "search_text", "donor_key", "source_sha256", "source_row", "source_layout")
+CHUNK = 50_000
+# Below this many new lines the triggers / GIN index keep search up to date row by row; above it, and when
+# the load at least doubles the table, dropping and rebuilding the index in one pass is faster (bench/).
+BULK_INDEX_THRESHOLD = 200_000
+BANK_ALIASES = {"vietcombank": "VCB", "vcb": "VCB", "vietinbank": "VietinBank", "ctg": "VietinBank",
+                "agribank": "Agribank", "vbsp": "VBSP", "ngan hang chinh sach xa hoi": "VBSP", "bidv": "BIDV",
+                "mb": "MB", "mbbank": "MB", "techcombank": "Techcombank", "tcb": "Techcombank", "acb": "ACB"}
+Progress = Callable[[int, int], None]
+
+
+class AccountChoiceError(ValueError):
+    """The account number alone does not say which account (or which bank a new one is at)."""
+
+
+def canonical_bank(name: str | None) -> str | None:
+    if not name or not name.strip():
+        return None
+    folded = fold(name)
+    return BANK_ALIASES.get(folded, name.strip()[:32])
+
+
+def begin(conn: Connection) -> None:
+    """Open the transaction now. On SQLite, IMMEDIATE takes the write lock up front and makes the index DDL
+    below part of the transaction (the sqlite3 driver would otherwise run it outside any transaction)."""
+    if conn.dialect.name == "sqlite":
+        raw = conn.connection.dbapi_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")
+
+
+def find_or_create_account(conn: Connection, number: str, bank: str | None, holder: str | None,
+                           opened_on: dt.date, opening_balance: int = 0) -> tuple[int, bool]:
+    """(account id, created). A known bank picks (bank, number); without one, the number must be unambiguous."""
+    rows = conn.execute(select(Account.id, Account.bank).where(Account.number == number)).all()
+    if bank:
+        match = [r.id for r in rows if canonical_bank(r.bank) == bank]
+        if match:
+            return match[0], False
+    elif len(rows) == 1:
+        return rows[0].id, False
+    elif len(rows) > 1:
+        banks = ", ".join(sorted(r.bank for r in rows))
+        raise AccountChoiceError(f"account {number} exists at several banks ({banks}): say which with --bank")
+    else:
+        raise AccountChoiceError(f"account {number} does not exist yet: give its bank (--bank) to create it")
+    holder = (holder or number).strip()[:200]
+    new_id = conn.execute(Account.__table__.insert().values(
+        number=number, bank=bank, holder_name=holder, holder_folded=fold(holder), opened_on=opened_on,
+        opening_balance=opening_balance, currency="VND", simulated=False)).inserted_primary_key[0]
+    return new_id, True
+
+
+def lock_account(conn: Connection, account_id: int) -> None:
+    """Serialise imports into one account so two at once cannot both find a row 'not yet imported'."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT id FROM accounts WHERE id = :id FOR UPDATE"), {"id": account_id})
+
+
+def imported_rows(conn: Connection, account_id: int, sha256: str) -> set[int]:
+    """Rows of this file already in this account (the unique (account, sha256, row) makes import idempotent)."""
+    found = conn.execute(select(StatementLine.source_row).where(
+        StatementLine.account_id == account_id, StatementLine.source_sha256 == sha256))
+    return {row for (row,) in found}
+
+
+def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: str, layout: str,
+                 progress: Progress | None = None) -> int:
+    """Insert `lines` (none of them present yet); the dialect's search index ends up complete. Returns the count."""
+    if not lines:
+        return 0
+    bulk = len(lines) >= BULK_INDEX_THRESHOLD and len(lines) >= _line_count(conn)
+    if bulk:
+        search.suspend_index(conn)
+    rows = _rows(conn, lines, account_id, sha256, layout)
+    if conn.dialect.name == "postgresql":
+        _copy(conn, rows, len(lines), progress)
+    else:
+        _executemany(conn, rows, len(lines), progress)
+    if bulk:
+        search.rebuild_index(conn)
+    return len(lines)
+
+
+def _line_count(conn: Connection) -> int:
+    return conn.execute(text("SELECT count(*) FROM statement_lines")).scalar_one()
+
+
+def _rows(conn: Connection, lines: Iterable[Line], account_id: int, sha256: str, layout: str) -> Iterator[tuple]:
+    dialect = conn.dialect
+    table = StatementLine.__table__
+    when, flag = (table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in ("posted_at", "has_time"))
+    when, flag = when or (lambda v: v), flag or (lambda v: v)
+    for line in lines:
+        yield (account_id, when(line.posted_at), flag(line.has_time), line.direction, line.amount, "VND",
+               line.balance, line.reference, line.counterparty, line.description, line.search_text,
+               line.donor_key, sha256, line.row, layout)
+
+
+def _executemany(conn: Connection, rows: Iterator[tuple], total: int, progress: Progress | None) -> None:
+    sql = f"INSERT INTO statement_lines ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    cursor = conn.connection.dbapi_connection.cursor()
+    done = 0
+    try:
+        while chunk := list(itertools.islice(rows, CHUNK)):
+            cursor.executemany(sql, chunk)
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+    finally:
+        cursor.close()
+
+
+def _copy(conn: Connection, rows: Iterator[tuple], total: int, progress: Progress | None) -> None:
+    sql = f"COPY statement_lines ({', '.join(COLUMNS)}) FROM STDIN"
+    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for done, row in enumerate(rows, start=1):
+            copy.write_row(row)
+            if progress and done % CHUNK == 0:
+                progress(done, total)
+    if progress:
+        progress(total, total)
