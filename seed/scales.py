@@ -27,7 +27,7 @@ SCALES = {
     "demo": Scale("demo", campaigns=300, raised_vnd=110_000_000_000, distinct_donors=180_000,
                   beneficiaries_per_province=800, merchants_per_province=30, extra_orgs=120,
                   start=dt.date(2023, 1, 1), end=dt.date(2024, 12, 31)),
-    "national": Scale("national", campaigns=1_900, raised_vnd=193_000_000_000, distinct_donors=800_000,
+    "national": Scale("national", campaigns=1_900, raised_vnd=185_000_000_000, distinct_donors=800_000,
                       beneficiaries_per_province=3_000, merchants_per_province=80, extra_orgs=600,
                       start=dt.date(2021, 9, 1), end=dt.date(2023, 5, 31), shapes=True),
 }

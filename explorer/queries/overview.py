@@ -28,7 +28,7 @@ def daily_received(engine: Engine) -> pd.DataFrame:
     with engine.connect() as conn:
         d = sql.day(conn, "posted_at")
         frame = pd.read_sql(text(f"""
-            SELECT {d} AS day, SUM(amount) AS amount, COUNT(*) AS lines
+            SELECT {d} AS day, CAST(SUM(amount) AS BIGINT) AS amount, COUNT(*) AS lines
             FROM statement_lines WHERE direction = 'in' AND currency = 'VND'
             GROUP BY {d} ORDER BY day"""), conn)
     frame["day"] = pd.to_datetime(frame["day"])
