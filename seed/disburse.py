@@ -92,7 +92,7 @@ def debit_lines(rng: np.random.Generator, disb: pd.DataFrame, camp: pd.DataFrame
     hour = rng.integers(8, 17, len(disb))
     minute = rng.integers(0, 60, len(disb))
     posted = [dt.datetime.combine(d, dt.time(int(h), int(m))) for d, h, m in zip(disb.disbursed_on, hour, minute)]
-    refs = [f"FT{d:%y%j}{rng.integers(10**5, 10**6)}" for d in disb.disbursed_on]
+    refs = [f"FT{d:%y%j}9{i:07d}" for d, i in zip(disb.disbursed_on, disb.id)]  # 9…: never a donation's FT
     recipient = [f"UBND TINH {pname[p]}" if g == "disaster_affected" else f"BAN DAI DIEN HOI {pname[p]}"
                  for p, g in zip(disb.province_code, disb.recipient_group)]
     memo = [f"CHI HO TRO {g.upper().replace('_', ' ')} TINH {pname[p]} THEO QD SO {rng.integers(10, 999)}/QD-CT {r}"

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from explorer.db import search
 from explorer.db.bulk import insert_frame
-from explorer.db.engine import create_schema
+from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
 from seed.campaigns import plan
 from seed.disburse import debit_lines, plan_disbursements
@@ -78,7 +78,7 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
 def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
           progress: Progress = lambda f, s: None) -> None:
     """Write every table in one transaction, the full-text index rebuilt once at the end."""
-    create_schema(engine)
+    reset_schema(engine)
     order = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
              "beneficiaries", "merchants"]
     total = sum(len(frames[t]) for t in order)
@@ -86,9 +86,6 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-        for table in reversed(order):
-            conn.execute(text(f"DELETE FROM {table}"))
-        conn.execute(text("DELETE FROM meta"))
         search.suspend_index(conn)
         for table in order:
             def tick(n: int, table=table) -> None:

@@ -92,7 +92,7 @@ def write_memos(rng: np.random.Generator, lines: pd.DataFrame, accounts: pd.Data
         anonymous = rng.random(len(idx)) < 0.38  # 61.6 % of real memos carry the sender's name
         m, r = people.memos(rng, lines.counterparty.to_numpy()[idx].tolist(), category,
                             lines.posted_at.to_numpy()[idx], acc.holder_name[account_id], acc.number[account_id],
-                            anonymous)
+                            anonymous, idx)
         memo[idx], ref[idx] = m, r
     lines["description"], lines["reference"] = memo, ref
     lines["direction"], lines["currency"] = "in", "VND"

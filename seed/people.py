@@ -63,15 +63,23 @@ COMPANY_WORDS = ["AN PHAT", "HOA BINH", "THANH CONG", "VIET HUNG", "MINH LONG", 
                  "PHU THAI", "TAN HIEP", "HUNG THINH", "KIM LONG", "NAM VIET", "TRUONG HAI", "BAO MINH"]
 
 
+def scramble(serial: np.ndarray, modulus: int) -> np.ndarray:
+    """A bijection on [0, modulus) for modulus = 10^k: unique serials give unique, random-looking numbers."""
+    return (serial.astype(np.int64) * 2_654_435_761 + 97) % modulus
+
+
 def memos(rng: np.random.Generator, senders: list[str], category: str, when: np.ndarray, holder: str,
-          account: str, anonymous: np.ndarray) -> tuple[list[str], list[str]]:
-    """(memo, bank reference) per line in the real shares of styles (MBVCB 24 %, ddmmyy 36 %, interbank 24 %, FT 12 %)."""
+          account: str, anonymous: np.ndarray, serial: np.ndarray) -> tuple[list[str], list[str]]:
+    """(memo, bank reference) per line in the real shares of styles (MBVCB 24 %, ddmmyy 36 %, interbank 24 %, FT 12 %).
+
+    `serial` (unique per line) makes every bank reference unique, as a bank's own references are.
+    """
     n = len(senders)
     style = rng.choice(5, n, p=[0.244, 0.364, 0.235, 0.116, 0.041])
     phrase_list = PHRASES.get(category, PHRASES["community"])
     phrases = rng.integers(0, len(phrase_list), n)
-    digits = rng.integers(10**9, 10**10 - 1, n)
-    six = rng.integers(100_000, 999_999, n)
+    digits = scramble(serial, 10**10)
+    six = 100_000 + scramble(serial, 900_000)
     accts = rng.integers(10**9, 10**10 - 1, n)
     stamps = when.astype("datetime64[s]").astype(object)
     out_memo, out_ref = [], []
@@ -85,12 +93,12 @@ def memos(rng: np.random.Generator, senders: list[str], category: str, when: np.
             ref = f"MBVCB.{digits[i]}"
         elif s == 1:
             memo = f"{six[i]}.{ts:%d%m%y}.{ts:%H%M%S}.{text}"
-            ref = f"{six[i]}.{ts:%d%m%y}"
+            ref = f"{six[i]}.{ts:%d%m%y}.{ts:%H%M%S}"
         elif s == 2:
             ref = f"0200970422{ts:%m%d}{digits[i]}"
             memo = f"{ref}.{six[i] % 9999}.{six[i]}.{text}"
         elif s == 3:
-            ref = f"FT{ts:%y}{ts.timetuple().tm_yday:03d}{digits[i] % 10**6:06d}"
+            ref = f"FT{ts:%y}{ts.timetuple().tm_yday:03d}{digits[i] % 10**8:08d}"
             memo = f"{text} {ref}"
         else:
             memo, ref = text, f"TT{digits[i]}"

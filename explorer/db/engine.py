@@ -120,6 +120,18 @@ def create_schema(engine: Engine) -> None:
         raise DatabaseError(f"Cannot create the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}") from None
 
 
+def reset_schema(engine: Engine) -> None:
+    """Drop every table (and the search index) and create them anew: the seed replaces a database whole."""
+    check_connection(engine)
+    try:
+        with engine.begin() as conn:
+            search.drop_index(conn)
+        Base.metadata.drop_all(engine)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"Cannot reset the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}") from None
+    create_schema(engine)
+
+
 def has_data(engine: Engine) -> bool:
     """True when the schema exists and holds statement lines."""
     if "statement_lines" not in inspect(engine).get_table_names():

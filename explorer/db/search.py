@@ -49,6 +49,13 @@ def create_index(conn: Connection) -> None:
             ))
 
 
+def drop_index(conn: Connection) -> None:
+    """Remove the full-text index and its maintenance (before dropping the tables)."""
+    suspend_index(conn)
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DROP TABLE IF EXISTS statement_fts"))
+
+
 def suspend_index(conn: Connection) -> None:
     """Before a bulk load: stop per-row index maintenance (rebuild_index() restores it)."""
     if conn.dialect.name == "sqlite":
