@@ -1,5 +1,84 @@
-"""Placeholder until this page lands."""
+"""Presenter: big live numbers, one campaign's progress, a simulated donation ticker and a VietQR to give now.
+
+URL params: lang; campaign (campaign id); account (account number for the VietQR; default: the campaign's
+account); amount (suggested amount, e.g. 100000 or 100k); memo (transfer memo, folded to ASCII).
+"""
 import streamlit as st
 
-st.title("presenter")
-st.info("This page is being built.")
+from explorer import vietqr
+from explorer.params import Param
+from explorer.queries import overview
+from explorer.queries import presenter as q
+from explorer.text import parse_amount
+from explorer.ui import presenter_view as view
+from explorer.ui.data import query
+from explorer.ui.i18n import t
+from explorer.ui.layout import page, sync_url
+
+SPEC = {
+    "campaign": Param("int", None, min=1, max=10**9),
+    "account": Param("text", None),
+    "amount": Param("amount", None),
+    "memo": Param("text", ""),
+}
+params = page("presenter", SPEC)
+view.style()
+main = st.container(key="pz_main")
+settings = st.expander(t("presenter.settings"))
+
+# Choices first (they sit in the expander at the bottom), then the screen above them.
+choices = query(q.campaign_choices)
+titles = dict(zip(choices["id"].tolist(), choices["title"].tolist()))
+campaign_ids = list(titles)
+if params["campaign"] is not None and params["campaign"] not in titles:
+    st.info(t("common.ignored_params", params=f"campaign={params['campaign']}"))
+start = campaign_ids.index(params["campaign"]) if params["campaign"] in titles else 0
+campaign_id = settings.selectbox(t("presenter.campaign_label"), campaign_ids, index=start,
+                                 format_func=lambda i: titles.get(i, str(i)), key="pz_campaign") if campaign_ids else None
+progress = query(q.campaign_progress, campaign_id=campaign_id) if campaign_id is not None else None
+
+accounts = query(q.qr_accounts, banks=vietqr.supported_banks())
+labels = {r.number: f"{r.number} · {r.bank} · {r.holder_name}" for r in accounts.itertuples(index=False)}
+default_account = progress["account_number"] if progress and progress["account_number"] in labels else None
+default_account = default_account or (next(iter(labels)) if labels else None)
+wanted = params["account"] or default_account
+options = list(labels) if wanted in labels or wanted is None else [wanted, *labels]
+account_number = settings.selectbox(
+    t("presenter.account_label"), options, index=options.index(wanted) if wanted in options else 0,
+    format_func=lambda n: labels.get(n, n), key=f"pz_account_{campaign_id}") if options else None
+
+amount_text = settings.text_input(t("presenter.amount_label"), value="" if params["amount"] is None else
+                                  str(params["amount"]), help=t("presenter.amount_help"), key="pz_amount")
+amount = parse_amount(amount_text) if amount_text.strip() else None
+if amount_text.strip() and not amount:
+    settings.warning(t("presenter.amount_bad", value=amount_text[:40]))
+    amount = None
+memo = settings.text_input(t("presenter.memo_label"), value=params["memo"], max_chars=80,
+                           help=t("presenter.memo_help"), key="pz_memo")
+if memo.strip():
+    settings.caption(t("presenter.memo_converted", memo=vietqr.clean_memo(memo)))
+
+with main:
+    view.headline(query(overview.totals))
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        view.campaign(progress)
+        st.subheader(t("presenter.ticker_title"))
+        view.ticker(query(q.recent_donations))
+    with right:
+        st.subheader(t("presenter.qr_title"))
+        acc = query(q.account, number=account_number) if account_number else None
+        if acc is None:
+            st.warning(t("presenter.account_missing", account=account_number or "—"))
+        else:
+            try:
+                payload = vietqr.payload(acc["bank"], acc["number"], amount, memo)
+            except vietqr.VietQRError as exc:
+                st.warning(t("presenter.qr_unavailable", account=acc["number"], bank=acc["bank"],
+                             reason=t(f"presenter.err_{exc.code}")))
+            else:
+                view.qr_panel(acc, payload, amount, vietqr.clean_memo(memo) if memo.strip() else "")
+
+sync_url({**params, "campaign": campaign_id,
+          "account": account_number if account_number != default_account else None,
+          "amount": amount, "memo": memo.strip()}, SPEC)

@@ -1,0 +1,110 @@
+"""Projector-friendly blocks for the Presenter page: large type, high contrast, nothing else on screen.
+
+Every text that comes from the database is HTML-escaped before it goes into the few HTML snippets here.
+"""
+from __future__ import annotations
+
+import html
+import time
+
+import pandas as pd
+import streamlit as st
+
+from explorer import vietqr
+from explorer.queries.presenter import ticker_window
+from explorer.text import mask_name
+from explorer.ui.i18n import compact_money, money, moment, num, pct, t
+
+TICK_SECONDS = 4
+TICKER_LINES = 6
+
+_CSS = """<style>
+.st-key-pz_main [data-testid="stMetricValue"] { font-size: 3.4rem; font-weight: 800; line-height: 1.15; }
+.st-key-pz_main [data-testid="stMetricLabel"] p { font-size: 1.4rem; font-weight: 600; }
+.pz-title { font-size: 2.1rem; font-weight: 800; line-height: 1.2; margin: .2rem 0 .4rem; }
+.pz-sub { font-size: 1.35rem; }
+.pz-sim { background: #fff3bf; color: #4a3500; border: 3px solid #c99700; border-radius: .5rem;
+          padding: .35rem .8rem; font-weight: 800; font-size: 1.1rem; }
+.pz-tick { font-size: 1.55rem; line-height: 1.55; padding: .3rem 0; border-bottom: 1px solid #d0d4da; }
+.pz-tick:first-child { background: #e8f5e9; }
+.pz-tick .amt { font-weight: 800; color: #0b5d1e; }
+.pz-tick .when { color: #444; font-size: 1.1rem; }
+.pz-acc { font-size: 2.4rem; font-weight: 800; letter-spacing: .08em; }
+.pz-row { font-size: 1.3rem; line-height: 1.5; }
+.st-key-pz_main .stProgress > div > div { height: 1.4rem; }
+</style>"""
+
+
+def style() -> None:
+    st.markdown(_CSS, unsafe_allow_html=True)
+
+
+def _html(snippet: str) -> None:
+    st.markdown(snippet, unsafe_allow_html=True)
+
+
+def headline(totals: dict) -> None:
+    """Total raised, donors, campaigns and the share disbursed, as four big numbers."""
+    raised, disbursed = totals["raised"], totals["disbursed"]
+    cols = st.columns(4)
+    cols[0].metric(t("presenter.raised"), compact_money(raised), help=money(raised))
+    cols[1].metric(t("presenter.donors"), num(totals["donors"]))
+    cols[2].metric(t("presenter.campaigns"), num(totals["campaigns"]))
+    cols[3].metric(t("presenter.disbursed_pct"), pct(disbursed / raised) if raised else "—",
+                   help=t("presenter.disbursed_help", disbursed=money(disbursed), raised=money(raised)))
+
+
+def campaign(progress: dict | None) -> None:
+    """One campaign: title, money received against the target, a progress bar, donors and payouts."""
+    if progress is None:
+        st.info(t("presenter.no_campaign"))
+        return
+    cur = progress["currency"]
+    _html(f'<div class="pz-title">{html.escape(progress["title"])}</div>')
+    left, right = st.columns(2)
+    left.metric(t("presenter.campaign_raised"), money(progress["raised"], cur))
+    right.metric(t("presenter.campaign_target"), money(progress["target"], cur))
+    ratio = progress["ratio"] or 0.0
+    st.progress(min(ratio, 1.0), text=t("presenter.campaign_progress", pct=pct(ratio),
+                                         donations=num(progress["donations"]), donors=num(progress["donors"])))
+    _html('<div class="pz-sub">' + html.escape(t("presenter.campaign_disbursed",
+                                                   amount=money(progress["disbursed"], cur))) + "</div>")
+
+
+def ticker_lines(window: pd.DataFrame) -> list[str]:
+    """One HTML line per donation: amount, masked name, campaign, original time (all escaped)."""
+    out = []
+    for row in window.itertuples(index=False):
+        who = mask_name(row.counterparty) or t("presenter.anonymous")
+        where = f" → {html.escape(row.campaign)}" if isinstance(row.campaign, str) and row.campaign else ""
+        out.append(f'<div class="pz-tick"><span class="amt">+{html.escape(money(row.amount, row.currency))}</span>'
+                   f" · {html.escape(who)}{where} <span class=\"when\">· {html.escape(moment(row.posted_at))}</span>"
+                   "</div>")
+    return out
+
+
+@st.fragment(run_every=TICK_SECONDS)
+def ticker(pool: pd.DataFrame) -> None:
+    """The simulated ticker: replays the pool one line per tick; only this fragment reruns."""
+    _html(f'<span class="pz-sim">🧪 {html.escape(t("presenter.ticker_simulated"))}</span>')
+    if pool.empty:
+        st.info(t("presenter.ticker_empty"))
+        return
+    window = ticker_window(pool, int(time.time() // TICK_SECONDS), TICKER_LINES)
+    _html('<div class="pz-ticker">' + "".join(ticker_lines(window)) + "</div>")
+
+
+def qr_panel(acc: dict, payload: str, amount: int | None, memo: str) -> None:
+    """The QR image, then the account, bank, holder, amount and memo in large type, and the raw payload."""
+    st.image(vietqr.qr_png(payload, scale=10), width=340, caption=t("presenter.qr_caption"), output_format="PNG")
+    found = vietqr.bank(acc["bank"])
+    _html(f'<div class="pz-row">{html.escape(t("presenter.qr_account"))}</div>'
+          f'<div class="pz-acc">{html.escape(acc["number"])}</div>'
+          f'<div class="pz-row">{html.escape(t("presenter.qr_bank"))}: <b>{html.escape(found.name if found else acc["bank"])}</b><br>'
+          f'{html.escape(t("presenter.qr_holder"))}: <b>{html.escape(acc["holder_name"])}</b></div>')
+    if amount is not None:
+        _html(f'<div class="pz-row">{html.escape(t("presenter.qr_amount"))}: <b>{html.escape(money(amount))}</b></div>')
+    if memo:
+        _html(f'<div class="pz-row">{html.escape(t("presenter.qr_memo"))}: <b>{html.escape(memo)}</b></div>')
+    with st.expander(t("presenter.qr_payload")):
+        st.code(payload, language=None, wrap_lines=True)
