@@ -6,6 +6,7 @@ Faker's vi_VN `name()` puts the family name last, so names are composed here fam
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from faker import Faker
 
 from explorer.text import fold
@@ -41,10 +42,10 @@ class NameBook:
         return np.char.add(np.char.add(np.char.add(family, " "), np.char.add(middle, " ")), first)
 
 
-def bank_upper(names: np.ndarray) -> list[str]:
-    """How banks print a name: ASCII, upper case ('NGUYEN VAN HUNG')."""
-    cache: dict[str, str] = {}
-    return [cache.setdefault(n, fold(n).upper()) for n in names.tolist()]
+def bank_upper(names: np.ndarray) -> np.ndarray:
+    """How banks print a name: ASCII, upper case ('NGUYEN VAN HUNG'); folded once per distinct name."""
+    distinct, inverse = np.unique(names, return_inverse=True)
+    return np.array([fold(n).upper() for n in distinct.tolist()], dtype=object)[inverse]
 
 
 # Memo phrases per campaign category (ASCII, as typed into banking apps).
@@ -68,43 +69,45 @@ def scramble(serial: np.ndarray, modulus: int) -> np.ndarray:
     return (serial.astype(np.int64) * 2_654_435_761 + 97) % modulus
 
 
-def memos(rng: np.random.Generator, senders: list[str], category: str, when: np.ndarray, holder: str,
-          account: str, anonymous: np.ndarray, serial: np.ndarray) -> tuple[list[str], list[str]]:
+def memos(rng: np.random.Generator, senders: pd.Series, phrases: pd.Series, when: pd.Series, holder: pd.Series,
+          account: pd.Series, anonymous: np.ndarray, serial: np.ndarray) -> tuple[pd.Series, pd.Series]:
     """(memo, bank reference) per line in the real shares of styles (MBVCB 24 %, ddmmyy 36 %, interbank 24 %, FT 12 %).
 
-    `serial` (unique per line) makes every bank reference unique, as a bank's own references are.
+    Vectorised string building (a million lines in seconds). `serial` (unique per line) makes every bank
+    reference unique, as a bank's own references are.
     """
     n = len(senders)
     style = rng.choice(5, n, p=[0.244, 0.364, 0.235, 0.116, 0.041])
-    phrase_list = PHRASES.get(category, PHRASES["community"])
-    phrases = rng.integers(0, len(phrase_list), n)
-    digits = scramble(serial, 10**10)
-    six = 100_000 + scramble(serial, 900_000)
-    accts = rng.integers(10**9, 10**10 - 1, n)
-    stamps = when.astype("datetime64[s]").astype(object)
-    out_memo, out_ref = [], []
-    for i in range(n):
-        who = "" if anonymous[i] else senders[i] + " "
-        text = who + phrase_list[phrases[i]]
-        ts = stamps[i]
-        s = style[i]
+    digits = pd.Series(scramble(serial, 10**10), index=senders.index).astype(str).str.zfill(10)
+    six = pd.Series(100_000 + scramble(serial, 900_000), index=senders.index).astype(str)
+    sender_acct = pd.Series(rng.integers(10**9, 10**10 - 1, n), index=senders.index).astype(str)
+    text = senders.where(~anonymous, "").str.cat(phrases, sep=" ").str.strip()
+    ddmmyy, hhmmss = when.dt.strftime("%d%m%y"), when.dt.strftime("%H%M%S")
+    mmdd, yy = when.dt.strftime("%m%d"), when.dt.strftime("%y")
+    doy = when.dt.dayofyear.astype(str).str.zfill(3)
+    ref = pd.Series("", index=senders.index, dtype=object)
+    memo = pd.Series("", index=senders.index, dtype=object)
+    for s in range(5):
+        m = style == s
+        if not m.any():
+            continue
         if s == 0:
-            memo = f"MBVCB.{digits[i]}.{text}.CT tu {accts[i]} {senders[i]} toi {account} {holder}"
-            ref = f"MBVCB.{digits[i]}"
+            r = "MBVCB." + digits[m]
+            t = (r + "." + text[m] + ".CT tu " + sender_acct[m] + " " + senders[m] + " toi " + account[m] + " "
+                 + holder[m])
         elif s == 1:
-            memo = f"{six[i]}.{ts:%d%m%y}.{ts:%H%M%S}.{text}"
-            ref = f"{six[i]}.{ts:%d%m%y}.{ts:%H%M%S}"
+            r = six[m] + "." + ddmmyy[m] + "." + hhmmss[m]
+            t = r + "." + text[m]
         elif s == 2:
-            ref = f"0200970422{ts:%m%d}{digits[i]}"
-            memo = f"{ref}.{six[i] % 9999}.{six[i]}.{text}"
+            r = "0200970422" + mmdd[m] + digits[m]
+            t = r + "." + six[m].str[-4:] + "." + six[m] + "." + text[m]
         elif s == 3:
-            ref = f"FT{ts:%y}{ts.timetuple().tm_yday:03d}{digits[i] % 10**8:08d}"
-            memo = f"{text} {ref}"
+            r = "FT" + yy[m] + doy[m] + digits[m].str[-8:]
+            t = text[m] + " " + r
         else:
-            memo, ref = text, f"TT{digits[i]}"
-        out_memo.append(memo)
-        out_ref.append(ref)
-    return out_memo, out_ref
+            r, t = "TT" + digits[m], text[m]
+        ref[m], memo[m] = r.to_numpy(), t.to_numpy()
+    return memo, ref
 
 
 def companies(rng: np.random.Generator, n: int) -> list[str]:
