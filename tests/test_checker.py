@@ -1,0 +1,73 @@
+"""The ledger checker: seeded data is clean except for the planted breaches; corruption is reported precisely."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+from explorer.checker import findings, main, planted, summarize
+from explorer.db.engine import make_engine
+
+
+def test_seeded_ledger_is_clean_except_the_planted_breaches(backend_url, capsys):
+    engine = make_engine(backend_url)
+    report = summarize(findings(engine), planted(engine))
+    counts = {name: entry["count"] for name, entry in report["checks"].items()}
+    expected_rules = {rule for rule, _ in planted(engine)}
+    for name in ("balance_breaks", "disbursements_without_debit", "debits_without_explanation",
+                 "duplicate_references", "outside_account_life"):
+        assert counts[name] == 0, name
+    found = {(rule, c) for rule in ("late_report", "missing_report", "over_disbursed")
+             for c in report["checks"][rule].get("planted", [])}
+    assert found == planted(engine) and expected_rules == {"late_report", "missing_report", "over_disbursed"}
+    assert report["unexpected"] == 0
+    assert main(["--db", backend_url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["unexpected"] == 0
+
+
+@pytest.fixture()
+def corrupted_url(tiny_db_url, tmp_path):
+    """A copy of the tiny seed with one of each kind of damage; returns (url, what was done)."""
+    path = tmp_path / "corrupt.sqlite"
+    shutil.copy(tiny_db_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        q = lambda sql, **p: conn.execute(text(sql), p)
+        # 1. an incoming amount altered after the fact → its balance no longer follows
+        broken = q("SELECT id FROM statement_lines WHERE direction='in' AND balance IS NOT NULL ORDER BY id LIMIT 1 OFFSET 500").scalar_one()
+        q("UPDATE statement_lines SET amount = amount + 1000 WHERE id = :i", i=broken)
+        # 2. a disbursement unlinked from the line that paid it → both sides reported
+        d_id, line_id = q("SELECT id, statement_line_id FROM disbursements ORDER BY id LIMIT 1").one()
+        q("UPDATE disbursements SET statement_line_id = NULL WHERE id = :i", i=d_id)
+        # 3. two lines of one account sharing a bank reference
+        a, b = q("SELECT id FROM statement_lines WHERE account_id = (SELECT account_id FROM statement_lines "
+                 "WHERE id = :i) AND direction = 'in' ORDER BY id LIMIT 2", i=broken).scalars().all()
+        q("UPDATE statement_lines SET reference = (SELECT reference FROM statement_lines WHERE id = :a) WHERE id = :b",
+          a=a, b=b)
+        # 4. a line dated before its account was opened
+        early = q("SELECT id FROM statement_lines ORDER BY id DESC LIMIT 1").scalar_one()
+        q("UPDATE statement_lines SET posted_at = '1999-01-01 10:00:00' WHERE id = :i", i=early)
+    return url, {"broken": broken, "disbursement": d_id, "debit": line_id, "dup": (a, b), "early": early}
+
+
+def test_corrupted_copy_fails_with_a_precise_report(corrupted_url, capsys):
+    url, damage = corrupted_url
+    engine = make_engine(url)
+    found = findings(engine)
+    assert found["balance_breaks"].line_id.tolist()[0] == damage["broken"]
+    assert found["disbursements_without_debit"].disbursement_id.tolist() == [damage["disbursement"]]
+    assert found["debits_without_explanation"].line_id.tolist() == [damage["debit"]]
+    assert len(found["duplicate_references"]) == 1
+    assert found["outside_account_life"].line_id.tolist() == [damage["early"]]
+    assert main(["--db", url]) == 1
+    out = capsys.readouterr().out
+    assert "FOUND" in out and "balance_breaks" in out and "unexpected finding" in out
+
+
+def test_checker_on_unreachable_database_says_so(capsys):
+    assert main(["--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "Traceback" not in err
