@@ -17,6 +17,27 @@ from explorer.text import mask_name
 PAGE = "pages/presenter.py"
 
 
+@pytest.fixture()
+def app(app, monkeypatch):
+    """The conftest AppTest, made to rerun explorer/app.py the way the server does.
+
+    explorer/pages/ makes Streamlit's PagesManager assume the old pages-directory mode; the server
+    leaves that mode for good once app.py calls st.navigation, but AppTest recomputes it before every
+    run, so without this reruns would execute the page file alone — without app.py's sidebar
+    (language picker) and navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return app
+
+
 def open_presenter(app, **params):
     app.run()                       # st.navigation registers the pages on the first run
     app.switch_page(PAGE)

@@ -1,0 +1,111 @@
+"""The sidebar language switcher changes every text, writes `lang` to the URL, and money follows the language."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from explorer import fmt
+from explorer.queries import overview
+
+
+@pytest.fixture()
+def app(app, monkeypatch):
+    """The conftest AppTest, made to rerun explorer/app.py the way the server does.
+
+    explorer/pages/ makes Streamlit's PagesManager assume the old pages-directory mode; the server
+    leaves that mode for good once app.py calls st.navigation, but AppTest recomputes it before every
+    run, so without this reruns would execute the page file alone — without app.py's sidebar
+    (language picker) and navigation.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return app
+
+
+def test_switching_language_changes_texts_and_url(app, public_engine):
+    at = app.run()
+    assert not at.exception
+    picker = at.selectbox(key="lang_picker")
+    assert picker.value == "vi"
+    assert at.title[0].value == "Minh bạch từ thiện — tổng quan"
+    assert "lang" not in at.query_params
+
+    at.selectbox(key="lang_picker").set_value("en").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "en"
+    assert at.title[0].value == "Charity transparency — overview"
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["Raised", "Disbursed", "Donors"]
+    totals = overview.totals(public_engine)
+    assert {m.label: m.value for m in at.metric}["Donors"] == fmt.number(totals["donors"], "en")
+    assert any("Simulated data" in c.value for c in at.caption)
+
+    at.selectbox(key="lang_picker").set_value("zh").run()
+    assert not at.exception
+    assert at.query_params["lang"] == "zh"
+    assert at.title[0].value == "慈善透明——概览"
+    assert [m.label for m in at.metric][:2] == ["已收到", "已拨付"]
+
+    at.selectbox(key="lang_picker").set_value("vi").run()
+    assert at.title[0].value == "Minh bạch từ thiện — tổng quan"
+    assert at.query_params.get("lang") in (None, "vi")
+
+
+def test_language_persists_on_the_presenter_page(app, tiny_engine):
+    app.run()
+    app.switch_page("pages/presenter.py")
+    at = app.run()
+    at.selectbox(key="lang_picker").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Give now"
+    assert at.query_params["lang"] == "en"
+    metrics = {m.label: m.value for m in at.metric}
+    raised = metrics["Raised for this campaign"]
+    assert raised.startswith("₫") and "," in raised and "." not in raised
+    assert "SIMULATION" in " ".join(m.value for m in at.markdown)
+
+    at.selectbox(key="lang_picker").set_value("zh").run()
+    assert at.title[0].value == "立即捐款"
+    assert "本活动已收到" in {m.label for m in at.metric}
+
+
+def test_lang_from_the_url_selects_the_picker(app):
+    app.query_params["lang"] = "zh"
+    at = app.run()
+    assert at.selectbox(key="lang_picker").value == "zh"
+    assert at.title[0].value == "慈善透明——概览"
+
+
+@pytest.mark.parametrize("lang,vnd,cny", [
+    ("vi", "1.000.000\u00a0₫", "200,00\u00a0CN¥"),
+    ("en", "₫1,000,000", "CN¥200.00"),
+    ("zh", "₫1,000,000", "¥200.00"),
+])
+def test_money_per_language(lang, vnd, cny):
+    # Babel separates the symbol with a no-break space so it never wraps away from the number.
+    assert fmt.money(1_000_000, "VND", lang) == vnd
+    assert fmt.money(20_000, "CNY", lang) == cny           # 20,000 fen = 200 yuan
+    assert fmt.money(1_000_000, "VND", lang).replace("\u00a0", " ") == vnd.replace("\u00a0", " ")
+
+
+def test_vietnamese_money_has_no_decimals_and_cny_has_the_yuan_sign():
+    assert fmt.money(1_000_000, "VND", "vi").replace("\u00a0", " ") == "1.000.000 ₫"
+    assert "¥" in fmt.money(5_000, "CNY", "vi") and "¥" in fmt.money(5_000, "CNY", "en")
+
+
+@pytest.mark.parametrize("lang,number,day", [
+    ("vi", "1.234.567", "8 thg 9, 2024"),
+    ("en", "1,234,567", "Sep 8, 2024"),
+    ("zh", "1,234,567", "2024年9月8日"),
+])
+def test_numbers_and_dates_per_language(lang, number, day):
+    assert fmt.number(1_234_567, lang) == number
+    assert fmt.day(dt.date(2024, 9, 8), lang) == day
