@@ -80,7 +80,7 @@ def plan(rng: np.random.Generator, scale: Scale, orgs: pd.DataFrame, accounts: p
 
 
 def donations(rng: np.random.Generator, camp: pd.Series, end: dt.date, peak_day: int | None = None,
-              days: int | None = None) -> pd.DataFrame:
+              days: int | None = None, max_gift: int | None = None) -> pd.DataFrame:
     """Amounts and times of one campaign's incoming transfers, summing to at least camp.raise."""
     target = int(camp["to_raise"])
     if target <= 0:
@@ -89,7 +89,7 @@ def donations(rng: np.random.Generator, camp: pd.Series, end: dt.date, peak_day:
     est = 30_000 if camp.profile == "micro" else 330_000
     amounts = draw(rng, int(target / est * 1.3) + 20)
     # A gift bigger than a third of what the campaign raises would dwarf it: draw an ordinary one instead.
-    too_big = amounts > max(target // 3, 2_000_000)
+    too_big = amounts > (max_gift or max(target // 3, 2_000_000))
     amounts[too_big] = rng.choice(patterns.FAVOURITES[:9], int(too_big.sum()))
     while amounts.sum() < target:
         amounts = np.concatenate([amounts, draw(rng, len(amounts) // 2 + 20)])

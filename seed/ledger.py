@@ -50,8 +50,10 @@ def campaign_donations(rng: np.random.Generator, scale: Scale, camp: pd.DataFram
                                   "posted_at": timestamps(rng, np.datetime64(c.start_on),
                                                           max(min(120, (scale.end - c.start_on).days), 5), 3, n)})
         else:
+            # A shape's many small donors: no single large gift may stand in for hundreds of them.
             frame = donations(rng, pd.Series(c._asdict()), scale.end, days=(shape or {}).get("days"),
-                              peak_day=0 if shape and shape.get("days") else None)
+                              peak_day=0 if shape and shape.get("days") else None,
+                              max_gift=20_000_000 if shape else None)
         frame["campaign_id"] = c.id
         frame["account_id"] = c.account_id
         frame["category"] = c.category
@@ -122,7 +124,7 @@ def foreign_currency(rng: np.random.Generator, accounts: pd.DataFrame, names: Na
 def search_texts(counterparty: pd.Series, description: pd.Series) -> pd.Series:
     """fold(counterparty + ' ' + description), vectorised for ASCII lines (all but a few)."""
     joined = counterparty.fillna("").astype(object).str.cat(description.astype(object), sep=" ").str.strip()
-    folded = joined.str.lower().str.split().str.join(" ")
+    folded = joined.str.lower()  # seeded memos are single-spaced ASCII: lower() is the whole fold
     odd = ~joined.map(lambda v: v.isascii() and v.isprintable())
     folded[odd] = joined[odd].map(fold)
     return folded
