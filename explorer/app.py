@@ -20,6 +20,8 @@ PAGES = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Sao kê — charity transparency", page_icon="🔎", layout="wide")
 settings = load_settings()
+if settings.public_mode:  # the public sees a generic error message; details stay in the server log
+    st.set_option("client.showErrorDetails", "none")
 first_run.ensure_data(settings)
 
 
