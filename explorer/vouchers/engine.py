@@ -1,0 +1,228 @@
+"""The Monte Carlo engine: one run is a handful of numpy passes over all beneficiaries and vouchers.
+
+Per run: claim (verification, assisted claiming) → a regular shop among the nearest allowed ones
+(merchant appeal × distance decay × category preference) → a requested day for every voucher
+(tranches in order, optional interval schedule) → merchant queues: each shop serves at most its daily
+capacity, first come first served, so a crowded shop pushes redemptions to later days → expiry and
+per-merchant caps decide what is redeemed. The only Python loops run over days and tranches, never
+over beneficiaries. All money stays in int64 minor units, so issued = redeemed + unspent + returned
++ lapsed holds to the unit in every run (checked before a run is accepted).
+
+Modelling shortcuts, on purpose: a voucher's request day follows the previous voucher's *request*
+day, not its service day; a queued voucher that expires while waiting still took a slot that day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from explorer.vouchers.metrics import RunMetrics, run_metrics
+from explorer.vouchers.population import Population
+from explorer.vouchers.prepare import Prepared, prepare
+from explorer.vouchers.scheme import Scheme
+
+NEVER = np.iinfo(np.int32).max  # "no expiry" as a day index
+
+
+@dataclass
+class RunOutcome:
+    """What happened in one run, at the level the metrics need."""
+    claimed: np.ndarray        # (N,) bool
+    claim_day: np.ndarray      # (N,) int
+    expiry: np.ndarray         # (N,) first day a voucher can no longer be used (NEVER if none)
+    redeemed: np.ndarray       # (N,) int64 value redeemed
+    transactions: np.ndarray   # (N,) redeemed vouchers
+    first_day: np.ndarray      # (N,) day of the first redemption, -1 if none
+    shop_km: np.ndarray        # (N,) distance to the regular shop
+    tx_shop: np.ndarray        # redeemed vouchers: shop index, day, value
+    tx_day: np.ndarray
+    tx_value: np.ndarray
+
+
+def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
+    s, n, horizon = p.scheme, p.n, p.horizon
+    b, v = s.behaviour, s.verification
+    # Every draw is made for every beneficiary whatever the scheme's limits, so two schemes that differ
+    # only in, say, the travel limit see the same people making the same choices (common random numbers).
+    u = rng.random((6, n))
+    claim_delay = _delays(rng, b.claim_delay_days * p.pace)
+    first_delay = _delays(rng, b.first_spend_days * p.pace)
+    gaps = _delays(rng, b.days_between_spends * p.pace[p.v_ben])
+    appeal = rng.lognormal(0.0, b.merchant_popularity_spread, len(p.capacity))
+
+    verified = (u[1] < v.face_success) | ((u[2] < v.assisted_share) & (u[3] < v.assisted_success))
+    last_claim_day = min(horizon, p.fixed_expiry if p.fixed_expiry is not None else horizon)
+    claimed = (u[0] < b.claim_probability) & verified & (claim_delay < last_claim_day)
+    expiry = _expiry(p, claim_delay)
+    spender = claimed & p.reachable & (u[4] >= b.never_spend_share)
+
+    weight = appeal[p.cand] * p.cand_pref
+    cumulative = np.cumsum(weight, axis=1)
+    pick = (cumulative < (u[5] * cumulative[:, -1])[:, None]).sum(axis=1).clip(0, p.cand.shape[1] - 1)
+    rows = np.arange(n)
+    shop, shop_km = p.cand[rows, pick], p.cand_km[rows, pick]
+
+    day = _request_days(p, claim_delay + first_delay, claim_delay, gaps)
+    end = np.minimum(expiry, horizon)
+    active = np.flatnonzero(spender[p.v_ben] & (day < end[p.v_ben]))  # vouchers taken to a shop
+    redeemed, tx_day, tx_value = _serve(p, shop, day, active, end)
+    ben = p.v_ben[redeemed]
+    tx_shop = shop[ben]
+    first_day = np.full(n, -1, dtype=np.int64)
+    # A person's redeemed vouchers are a prefix of theirs (same shop, queued in order, one expiry, a cap
+    # that only ever closes), so their first redemption is voucher 0.
+    first = p.v_index[redeemed] == 0
+    first_day[ben[first]] = tx_day[first]
+    return RunOutcome(
+        claimed=claimed, claim_day=claim_delay, expiry=expiry,
+        redeemed=np.rint(np.bincount(ben, weights=tx_value, minlength=n)).astype(np.int64),
+        transactions=np.bincount(ben, minlength=n), first_day=first_day, shop_km=shop_km,
+        tx_shop=tx_shop, tx_day=tx_day, tx_value=tx_value)
+
+
+def _delays(rng: np.random.Generator, mean_days: np.ndarray) -> np.ndarray:
+    """Whole days, geometric with the given means: floor(Exp · λ) with λ = 1/ln(1 + 1/mean) is exactly
+    geometric with that mean, and exponential draws are much faster than numpy's geometric."""
+    mean_days = np.asarray(mean_days, dtype=float)
+    with np.errstate(divide="ignore"):
+        scale = np.where(mean_days > 0, 1 / np.log1p(1 / np.maximum(mean_days, 1e-12)), 0.0)
+    return np.floor(rng.standard_exponential(len(mean_days)) * scale).astype(np.int64)
+
+
+def _expiry(p: Prepared, claim_day: np.ndarray) -> np.ndarray:
+    mode = p.scheme.expiry.mode
+    if mode == "fixed_date":
+        return np.full(p.n, p.fixed_expiry, dtype=np.int64)
+    if mode == "days_after_claim":
+        return claim_day + p.scheme.expiry.days
+    return np.full(p.n, NEVER, dtype=np.int64)
+
+
+def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """Day each voucher is taken to a shop: tranche after tranche, gaps within (loop over tranches only)."""
+    count = p.scheme.tranches.count
+    within = gaps.copy()
+    within[p.v_cell_first == np.arange(len(gaps))] = 0
+    running = np.cumsum(within)
+    offset = running - running[p.v_cell_first]
+    span = np.zeros(p.n * count, dtype=np.int64)
+    span[p.v_cell[p.v_cell_last]] = offset[p.v_cell_last]
+    lead_gap = np.zeros(p.n * count, dtype=np.int64)
+    lead_gap[p.v_cell[p.v_cell_first]] = gaps[p.v_cell_first]
+    span, lead_gap = span.reshape(p.n, count), lead_gap.reshape(p.n, count)
+    tranche_start = np.empty((p.n, count), dtype=np.int64)
+    tranche_start[:, 0] = start
+    interval = p.scheme.tranches.schedule == "interval"
+    for k in range(1, count):
+        after_previous = tranche_start[:, k - 1] + span[:, k - 1] + lead_gap[:, k]
+        opens = claim_day + k * p.scheme.tranches.interval_days
+        tranche_start[:, k] = np.maximum(after_previous, opens) if interval else after_previous
+    return tranche_start.ravel()[p.v_cell] + offset
+
+
+def _serve(p: Prepared, shop: np.ndarray, day: np.ndarray, active: np.ndarray,
+           end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First come, first served at each shop within its daily capacity, then expiry and the merchant cap.
+
+    `active` are voucher indices in ascending order. Returns (redeemed voucher indices, their service
+    day, their value). Ordering millions of vouchers is the slow part, so only the vouchers that need an
+    order get one: those arriving on a day their shop cannot clear, and those at shops over the cap.
+    """
+    horizon, shops = p.horizon, len(p.capacity)
+    ben = p.v_ben[active]
+    m, d = shop[ben], day[active]
+    bucket = m * horizon + d
+    arrivals = np.bincount(bucket, minlength=shops * horizon).reshape(shops, horizon)
+    served_per_day = np.empty_like(arrivals)
+    backlog = np.zeros(shops, dtype=np.int64)
+    for t in range(horizon):
+        waiting = backlog + arrivals[:, t]
+        served_per_day[:, t] = np.minimum(waiting, p.capacity)
+        backlog = waiting - served_per_day[:, t]
+    cum_arrived, cum_served = np.cumsum(arrivals, axis=1), np.cumsum(served_per_day, axis=1)
+    bucket_of = np.full(len(p.v_ben), -1, dtype=np.int64)
+    bucket_of[active] = bucket
+    service = np.zeros(len(p.v_ben), dtype=np.int64)
+    service[active] = d
+    # A day whose arrivals (and any backlog) all go through that day needs no order: each is served on it.
+    jammed = np.zeros(len(p.v_ben), dtype=bool)
+    jammed[active] = ~(cum_served >= cum_arrived).ravel()[bucket]
+    if jammed.any():
+        queue = _queue_order(p, jammed, bucket_of)
+        queued_bucket = bucket_of[queue]
+        rank = np.arange(len(queue)) - np.searchsorted(queued_bucket, queued_bucket, "left")
+        arrived_before = (cum_arrived - arrivals).ravel()[queued_bucket]
+        shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
+        queued_shop = queued_bucket // horizon
+        # The n-th voucher in a shop's queue is served on the first day its cumulative service reaches n.
+        ladder = (cum_served + shop_offset[:, None]).ravel()
+        n_th = shop_offset[queued_shop] + arrived_before + rank + 1
+        service[queue] = np.searchsorted(ladder, n_th, "left") - queued_shop * horizon
+    service_day = service[active]
+    ok = service_day < end[ben]
+    value = p.v_amount[active]
+    cap = p.scheme.merchants.cap_per_merchant
+    if cap:
+        ok &= _within_cap(p, cap, m, active, bucket_of, value)
+    return active[ok], service_day[ok], value[ok]
+
+
+def _queue_order(p: Prepared, chosen: np.ndarray, bucket_of: np.ndarray) -> np.ndarray:
+    """The chosen vouchers in queue order: shop and day, then voucher number, then arrival priority.
+
+    `p.fifo_base` already lists all vouchers by (voucher number, priority), so a stable sort by
+    shop-day bucket finishes the job; 16-bit radix passes make that sort linear.
+    """
+    base = p.fifo_base[chosen[p.fifo_base]]
+    return base[_stable_argsort(bucket_of[base])]
+
+
+def _stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """Stable argsort of non-negative ints by 16-bit least-significant-digit radix passes."""
+    order = np.arange(len(keys))
+    top = int(keys.max()) if len(keys) else 0
+    shift = 0
+    while True:
+        digit = ((keys[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]  # numpy sorts 16-bit keys by radix
+        shift += 16
+        if top >> shift == 0:
+            return order
+
+
+def _within_cap(p: Prepared, cap: int, m: np.ndarray, active: np.ndarray, bucket_of: np.ndarray,
+                value: np.ndarray) -> np.ndarray:
+    """False for vouchers a shop refuses because its takings would pass the cap (in queue order)."""
+    takings = np.bincount(m, weights=value, minlength=len(p.capacity))
+    over = np.zeros(len(p.v_ben), dtype=bool)
+    over[active] = (takings > cap)[m]
+    refused = np.zeros(len(p.v_ben), dtype=bool)
+    if over.any():
+        queue = _queue_order(p, over, bucket_of)
+        running = np.cumsum(p.v_amount[queue])
+        shop_of = bucket_of[queue] // p.horizon
+        before = np.concatenate([[0], running])[np.searchsorted(shop_of, shop_of, "left")]
+        refused[queue] = running - before > cap
+    return ~refused[active]
+
+
+@dataclass
+class Simulation:
+    prepared: Prepared
+    runs: list[RunMetrics]
+    seed: int
+
+
+def simulate(scheme: Scheme, population: Population, runs: int = 10, seed: int = 0,
+             progress: Callable[[float], None] | None = None) -> Simulation:
+    """K seeded runs of `scheme` on `population`; raises SchemeError for a scheme that cannot run."""
+    prepared = prepare(scheme, population, seed)
+    rngs = [np.random.default_rng([seed, k]) for k in range(runs)]  # run k is the same whatever K is
+    results = []
+    for k, rng in enumerate(rngs):
+        results.append(run_metrics(prepared, run_once(prepared, rng), keep_settlements=k == 0))
+        if progress:
+            progress((k + 1) / runs)
+    return Simulation(prepared, results, seed)

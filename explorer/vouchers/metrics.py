@@ -1,0 +1,177 @@
+"""What a run means: coverage, claims, redemption over time, unspent money, concentration, travel, cost.
+
+`run_metrics` turns one RunOutcome into scalars, curves and breakdowns; the `summarize`/`bands`
+helpers turn K runs into means with 5–95 % bands. Rates are shares of *distinct eligible people*
+(a person registered twice counts once); money is int64 minor units.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+import pandas as pd
+
+from explorer.db.schema import BENEFICIARY_GROUPS
+
+if TYPE_CHECKING:  # imported for type names only: engine imports this module
+    from explorer.vouchers.engine import RunOutcome
+    from explorer.vouchers.prepare import Prepared
+
+LORENZ_POINTS = 101
+FAR_KM = 50.0  # "travelled more than 50 km" (Lebanon: 20 % did)
+MIN_GROUP = 10  # smaller groups are never shown: they could point at a person
+
+
+@dataclass
+class RunMetrics:
+    scalars: dict[str, float]
+    daily_redeemed: np.ndarray      # (horizon,) value redeemed per day
+    lorenz: np.ndarray              # (LORENZ_POINTS,) cumulative share of receipts, poorest merchants first
+    by_province: pd.DataFrame
+    by_group: pd.DataFrame
+    settlements: pd.DataFrame | None  # shop, day, amount, transactions (first run only)
+
+
+def gini(values: np.ndarray) -> float:
+    x = np.sort(np.asarray(values, dtype=float))
+    total = x.sum()
+    if len(x) == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, len(x) + 1)
+    return float((2 * (ranks * x).sum()) / (len(x) * total) - (len(x) + 1) / len(x))
+
+
+def top_share(values: np.ndarray, fraction: float = 0.1) -> float:
+    x = np.sort(np.asarray(values, dtype=float))[::-1]
+    total = x.sum()
+    if len(x) == 0 or total <= 0:
+        return 0.0
+    return float(x[:max(1, int(np.ceil(len(x) * fraction)))].sum() / total)
+
+
+def lorenz(values: np.ndarray, points: int = LORENZ_POINTS) -> np.ndarray:
+    x = np.sort(np.asarray(values, dtype=float))
+    if len(x) == 0 or x.sum() <= 0:
+        return np.linspace(0, 1, points)
+    share = np.concatenate([[0.0], np.cumsum(x) / x.sum()])
+    return np.interp(np.linspace(0, 1, points), np.linspace(0, 1, len(share)), share)
+
+
+def _ratio(a: float, b: float) -> float:
+    return float(a / b) if b else float("nan")
+
+
+def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> RunMetrics:
+    s, horizon = p.scheme, p.horizon
+    issued, redeemed = p.issued, int(o.redeemed.sum())
+    left = p.entitlement - o.redeemed
+    # Value expires within the horizon when its expiry day falls in it; unclaimed vouchers expire when
+    # claiming closes (the horizon) unless the scheme has no expiry at all.
+    expires = np.where(o.claimed, o.expiry <= horizon, s.expiry.mode != "none")
+    expired = int(left[expires].sum())
+    returned = expired if s.expiry.unspent == "return_to_fund" else 0
+    unspent = int(left[~expires].sum())
+    if issued != redeemed + unspent + expired or (left < 0).any():
+        raise AssertionError("voucher budget not conserved")  # a bug, never a user error
+
+    spent = o.transactions > 0
+    claimed_p = _any_by_person(p, o.claimed)
+    reached_p = _any_by_person(p, spent)
+    receipts = np.bincount(o.tx_shop, weights=o.tx_value, minlength=len(p.capacity))
+    settle_cell = o.tx_shop * horizon + (o.tx_day if s.costs.settlement == "daily" else o.tx_day // 7 * 7)
+    settlement_count = int(np.count_nonzero(np.bincount(settle_cell, minlength=len(p.capacity) * horizon)))
+    tx = int(o.transactions.sum())
+    costs = {
+        "cost_setup": s.costs.setup,
+        "cost_onboarding": s.costs.onboarding_per_beneficiary * p.n,
+        "cost_fees": s.costs.fee_per_transaction * tx,
+        "cost_settlement": s.costs.settlement_cost * settlement_count,
+    }
+    program_cost = sum(costs.values())
+    travel_km = 2 * o.shop_km * o.transactions
+    to_first = (o.first_day - o.claim_day)[spent]
+    scalars = {
+        "eligible_people": p.persons, "registrations": p.n, "issued": issued, "redeemed": redeemed,
+        "unspent": unspent, "returned": returned, "lapsed": expired - returned, "unspent_at_expiry": expired,
+        "claimed_people": int(claimed_p.sum()), "reached_people": int(reached_p.sum()),
+        "claim_rate": _ratio(claimed_p.sum(), p.persons), "coverage": _ratio(reached_p.sum(), p.persons),
+        "redemption_rate": _ratio(redeemed, issued), "unspent_at_expiry_share": _ratio(expired, issued),
+        "never_spent_share": _ratio((o.claimed & ~spent).sum(), o.claimed.sum()),
+        "days_to_first_spend_mean": float(to_first.mean()) if len(to_first) else float("nan"),
+        "days_to_first_spend_median": float(np.median(to_first)) if len(to_first) else float("nan"),
+        "beyond_travel_limit": int((~p.reachable).sum()), "beyond_travel_share": _ratio((~p.reachable).sum(), p.n),
+        "travel_over_50km_share": _ratio((spent & (o.shop_km > FAR_KM)).sum(), spent.sum()),
+        "transactions": tx, "merchants": len(p.capacity), "merchants_used": int(np.count_nonzero(receipts)),
+        "recipients_per_shop": _ratio(spent.sum(), np.count_nonzero(receipts)),
+        "gini": gini(receipts), "top10_share": top_share(receipts, 0.1),
+        **costs, "cost_total": program_cost, "travel_cost": int(np.rint(travel_km.sum() * s.access.travel_cost_per_km)),
+        "cost_per_beneficiary": _ratio(program_cost, reached_p.sum()),
+        "cost_per_unit_delivered": _ratio(program_cost, redeemed),
+        "duplicates_excluded": p.duplicates.extra_records if p.duplicates.excluded else 0,
+        "money_saved_duplicates": p.duplicates.money_saved,
+    }
+    shares = (p.entitlement / issued, np.full(p.n, 1 / p.n), o.transactions / max(tx, 1), o.redeemed / max(redeemed, 1))
+    cost_row = (costs["cost_setup"] * shares[0] + costs["cost_onboarding"] * shares[1]
+                + costs["cost_fees"] * shares[2] + costs["cost_settlement"] * shares[3])
+    rows = {"beneficiaries": np.ones(p.n), "claimed": o.claimed, "reached": spent, "issued": p.entitlement,
+            "redeemed": o.redeemed, "not_redeemed": left, "beyond_travel_limit": ~p.reachable, "cost": cost_row}
+    settlements = _settlements(o, horizon, s.costs.settlement) if keep_settlements else None
+    return RunMetrics(scalars, np.bincount(o.tx_day, weights=o.tx_value, minlength=horizon)[:horizon],
+                      lorenz(receipts), _breakdown(p.province, rows, "province_code"),
+                      _breakdown(np.asarray(BENEFICIARY_GROUPS, dtype=object)[p.group], rows, "group"), settlements)
+
+
+def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
+    return np.bincount(p.person, weights=flags.astype(float), minlength=p.persons) > 0
+
+
+def _breakdown(keys: np.ndarray, rows: dict[str, np.ndarray], name: str) -> pd.DataFrame:
+    frame = pd.DataFrame({name: keys, **{k: np.asarray(v, dtype=float) for k, v in rows.items()}})
+    return frame.groupby(name, sort=True).sum()
+
+
+def _settlements(o: RunOutcome, horizon: int, frequency: str) -> pd.DataFrame:
+    """One payout per shop per settlement day (daily, or every 7th day for weekly), from the first run."""
+    day = o.tx_day if frequency == "daily" else o.tx_day // 7 * 7 + 6
+    frame = pd.DataFrame({"shop": o.tx_shop, "day": day, "amount": o.tx_value, "transactions": 1})
+    return frame.groupby(["day", "shop"], sort=True, as_index=False).sum()
+
+
+# --- K runs → means and 5–95 % bands -------------------------------------------------------------
+
+def summarize(runs: Sequence[RunMetrics]) -> pd.DataFrame:
+    """One row per metric: mean, p05, p95 over the runs."""
+    table = pd.DataFrame([r.scalars for r in runs])
+    return pd.DataFrame({"mean": table.mean(), "p05": table.quantile(0.05), "p95": table.quantile(0.95)})
+
+
+def bands(matrix: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"mean": matrix.mean(axis=0), "p05": np.quantile(matrix, 0.05, axis=0),
+                         "p95": np.quantile(matrix, 0.95, axis=0)})
+
+
+def redemption_curve(runs: Sequence[RunMetrics], issued: int) -> pd.DataFrame:
+    """Share of the issued value redeemed by the end of each day, with bands."""
+    cumulative = np.vstack([np.cumsum(r.daily_redeemed) for r in runs]) / max(issued, 1)
+    frame = bands(cumulative)
+    frame.insert(0, "day", np.arange(1, cumulative.shape[1] + 1))
+    return frame
+
+
+def lorenz_curve(runs: Sequence[RunMetrics]) -> pd.DataFrame:
+    frame = bands(np.vstack([r.lorenz for r in runs]))
+    frame.insert(0, "merchant_share", np.linspace(0, 1, LORENZ_POINTS))
+    return frame
+
+
+def breakdown(runs: Sequence[RunMetrics], which: str) -> pd.DataFrame:
+    """Mean over runs of the by-province or by-group table, with rates; groups under MIN_GROUP dropped."""
+    frames = [getattr(r, which) for r in runs]
+    mean = pd.concat(frames).groupby(level=0).sum() / len(frames)
+    mean = mean[mean["beneficiaries"] >= MIN_GROUP].copy()
+    mean["claim_rate"] = mean["claimed"] / mean["beneficiaries"]
+    mean["coverage"] = mean["reached"] / mean["beneficiaries"]
+    mean["redemption_rate"] = mean["redeemed"] / mean["issued"]
+    mean["cost_per_beneficiary"] = mean["cost"] / mean["reached"].where(mean["reached"] > 0)
+    return mean.reset_index()

@@ -1,0 +1,76 @@
+"""A simulation reduced to what people may see: small aggregate tables, no beneficiary rows.
+
+`build_report` keeps means and 5–95 % bands, curves, breakdowns without groups under 10 people,
+the first run's settlements (merchants are businesses, not private people) and the duplicate check.
+Reports are small, so the UI can cache and compare them; `comparison` lines several up side by side.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import pandas as pd
+
+from explorer.vouchers import metrics
+from explorer.vouchers.codec import to_json
+from explorer.vouchers.duplicates import DuplicateReport
+from explorer.vouchers.engine import Simulation
+
+# Headline metrics in the order pages show and compare them; kind says how to format each.
+HEADLINE = {
+    "coverage": "pct", "claim_rate": "pct", "redemption_rate": "pct", "unspent_at_expiry": "money",
+    "unspent": "money", "days_to_first_spend_mean": "days", "never_spent_share": "pct",
+    "beyond_travel_share": "pct", "travel_over_50km_share": "pct", "recipients_per_shop": "num",
+    "gini": "ratio", "top10_share": "pct", "cost_per_beneficiary": "money", "cost_per_unit_delivered": "ratio",
+    "cost_total": "money", "issued": "money", "redeemed": "money", "returned": "money",
+    "eligible_people": "num", "duplicates_excluded": "num", "money_saved_duplicates": "money",
+}
+COST_PARTS = ("cost_setup", "cost_onboarding", "cost_fees", "cost_settlement", "travel_cost")
+
+
+@dataclass(frozen=True)
+class Report:
+    scheme_json: str
+    currency: str
+    runs: int
+    seed: int
+    suppressed: bool              # fewer than MIN_GROUP eligible people: nothing is shown
+    summary: pd.DataFrame         # index metric; mean, p05, p95
+    per_run: pd.DataFrame         # one row per run (for the export and the conservation check)
+    curve: pd.DataFrame           # day, mean, p05, p95 (share of issued redeemed by that day)
+    lorenz: pd.DataFrame          # merchant_share, mean, p05, p95
+    by_province: pd.DataFrame
+    by_group: pd.DataFrame
+    settlements: pd.DataFrame     # first run: day, merchant_id, amount, transactions
+    duplicates: DuplicateReport
+
+    def value(self, metric: str) -> float:
+        return float(self.summary.loc[metric, "mean"])
+
+    def costs(self) -> pd.DataFrame:
+        return pd.DataFrame({"part": list(COST_PARTS), "amount": [self.value(p) for p in COST_PARTS]})
+
+
+def build_report(sim: Simulation) -> Report:
+    p = sim.prepared
+    per_run = pd.DataFrame([r.scalars for r in sim.runs])
+    per_run.insert(0, "run", range(1, len(per_run) + 1))
+    settlements = sim.runs[0].settlements.copy()
+    settlements.insert(1, "merchant_id", p.merchants["merchant_id"].to_numpy()[settlements.pop("shop").to_numpy()])
+    return Report(
+        scheme_json=to_json(p.scheme), currency=p.scheme.currency, runs=len(sim.runs), seed=sim.seed,
+        suppressed=p.persons < metrics.MIN_GROUP, summary=metrics.summarize(sim.runs), per_run=per_run,
+        curve=metrics.redemption_curve(sim.runs, p.issued), lorenz=metrics.lorenz_curve(sim.runs),
+        by_province=metrics.breakdown(sim.runs, "by_province"), by_group=metrics.breakdown(sim.runs, "by_group"),
+        settlements=settlements, duplicates=p.duplicates)
+
+
+def comparison(reports: Mapping[str, Report]) -> pd.DataFrame:
+    """Headline metrics (rows) × schemes (columns), means only."""
+    return pd.DataFrame({label: [r.value(m) for m in HEADLINE] for label, r in reports.items()},
+                        index=list(HEADLINE))
+
+
+def comparison_curves(reports: Mapping[str, Report]) -> pd.DataFrame:
+    frames = [r.curve.assign(scheme=label) for label, r in reports.items()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
