@@ -27,8 +27,9 @@ from explorer.vouchers.presets import synthetic_for
 from explorer.vouchers.report import HEADLINE, Report, build_report, comparison, comparison_curves
 from explorer.vouchers.scheme import CURRENCIES, Scheme, SchemeError
 
-FRONT = ("coverage", "claim_rate", "redemption_rate", "unspent_at_expiry", "days_to_first_spend_mean",
-         "beyond_travel_share", "top10_share", "gini", "cost_per_beneficiary", "cost_per_unit_delivered")
+FRONT = ("coverage", "reached_share", "claim_rate", "redemption_rate", "unspent_at_expiry",
+         "days_to_first_spend_mean", "beyond_travel_share", "top10_share", "cost_per_beneficiary",
+         "cost_per_unit_delivered")
 MAX_COMPARE = 4
 CACHE_REPORTS = 8
 
@@ -286,7 +287,7 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
         col.metric(t(f"vouchers.fund_{name}"), money(balance[name], scheme.currency))
     registrations = int(report.value("registrations"))
     try:
-        funding.check_budget(int(report.value("issued")), registrations, balance["available"])
+        funding.check_budget(scheme, int(report.value("issued")), registrations, balance["available"])
     except SchemeError as exc:
         show_error(exc, scheme.currency)
         return

@@ -9,7 +9,8 @@ import datetime as dt
 
 import pandas as pd
 
-from explorer.vouchers.scheme import Scheme, SchemeError
+from explorer.vouchers import prepare
+from explorer.vouchers.scheme import Scheme
 
 PREVIEW_COLUMNS = ["posted_on", "direction", "amount", "currency", "counterparty", "description", "balance"]
 
@@ -19,11 +20,9 @@ def funded_scheme(scheme: Scheme, available: int) -> Scheme:
     return dataclasses.replace(scheme, budget=max(int(available), 0))
 
 
-def check_budget(issued: int, registrations: int, available: int) -> None:
-    """Raise SchemeError('budget', …) when the campaign cannot cover what the scheme issues."""
-    if issued > available:
-        raise SchemeError("budget", "budget_too_small", budget=int(available), needed=int(issued),
-                          count=int(registrations))
+def check_budget(scheme: Scheme, issued: int, registrations: int, available: int) -> None:
+    """Raise SchemeError('budget', …) when the campaign cannot cover the value issued plus set-up and onboarding."""
+    prepare.check_budget(scheme, issued, registrations, available)
 
 
 def statement_preview(scheme: Scheme, settlements: pd.DataFrame, registrations: int, available: int,

@@ -3,6 +3,10 @@
 `run_metrics` turns one RunOutcome into scalars, curves and breakdowns; the `summarize`/`bands`
 helpers turn K runs into means with 5–95 % bands. Rates are shares of *distinct eligible people*
 (a person registered twice counts once); money is int64 minor units.
+
+Coverage is the share of the target group holding a *usable* voucher: claimed, with an allowed
+merchant within the travel limit. Whether they then spent it is `reached_share` — which, unlike
+coverage, may rise when others drop out (a shop's freed capacity or cap serves the rest).
 """
 from __future__ import annotations
 
@@ -77,6 +81,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
 
     spent = o.transactions > 0
     claimed_p = _any_by_person(p, o.claimed)
+    covered_p = _any_by_person(p, o.claimed & p.reachable)
     reached_p = _any_by_person(p, spent)
     receipts = np.bincount(o.tx_shop, weights=o.tx_value, minlength=len(p.capacity))
     settle_cell = o.tx_shop * horizon + (o.tx_day if s.costs.settlement == "daily" else o.tx_day // 7 * 7)
@@ -94,8 +99,9 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     scalars = {
         "eligible_people": p.persons, "registrations": p.n, "issued": issued, "redeemed": redeemed,
         "unspent": unspent, "returned": returned, "lapsed": expired - returned, "unspent_at_expiry": expired,
-        "claimed_people": int(claimed_p.sum()), "reached_people": int(reached_p.sum()),
-        "claim_rate": _ratio(claimed_p.sum(), p.persons), "coverage": _ratio(reached_p.sum(), p.persons),
+        "claimed_people": int(claimed_p.sum()), "covered_people": int(covered_p.sum()),
+        "reached_people": int(reached_p.sum()), "claim_rate": _ratio(claimed_p.sum(), p.persons),
+        "coverage": _ratio(covered_p.sum(), p.persons), "reached_share": _ratio(reached_p.sum(), p.persons),
         "redemption_rate": _ratio(redeemed, issued), "unspent_at_expiry_share": _ratio(expired, issued),
         "never_spent_share": _ratio((o.claimed & ~spent).sum(), o.claimed.sum()),
         "days_to_first_spend_mean": float(to_first.mean()) if len(to_first) else float("nan"),
@@ -114,7 +120,8 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     shares = (p.entitlement / issued, np.full(p.n, 1 / p.n), o.transactions / max(tx, 1), o.redeemed / max(redeemed, 1))
     cost_row = (costs["cost_setup"] * shares[0] + costs["cost_onboarding"] * shares[1]
                 + costs["cost_fees"] * shares[2] + costs["cost_settlement"] * shares[3])
-    rows = {"beneficiaries": np.ones(p.n), "claimed": o.claimed, "reached": spent, "issued": p.entitlement,
+    rows = {"beneficiaries": np.ones(p.n), "claimed": o.claimed, "covered": o.claimed & p.reachable,
+            "reached": spent, "issued": p.entitlement,
             "redeemed": o.redeemed, "not_redeemed": left, "beyond_travel_limit": ~p.reachable, "cost": cost_row}
     settlements = _settlements(o, horizon, s.costs.settlement) if keep_settlements else None
     return RunMetrics(scalars, np.bincount(o.tx_day, weights=o.tx_value, minlength=horizon)[:horizon],
@@ -171,7 +178,8 @@ def breakdown(runs: Sequence[RunMetrics], which: str) -> pd.DataFrame:
     mean = pd.concat(frames).groupby(level=0).sum() / len(frames)
     mean = mean[mean["beneficiaries"] >= MIN_GROUP].copy()
     mean["claim_rate"] = mean["claimed"] / mean["beneficiaries"]
-    mean["coverage"] = mean["reached"] / mean["beneficiaries"]
+    mean["coverage"] = mean["covered"] / mean["beneficiaries"]
+    mean["reached_share"] = mean["reached"] / mean["beneficiaries"]
     mean["redemption_rate"] = mean["redeemed"] / mean["issued"]
     mean["cost_per_beneficiary"] = mean["cost"] / mean["reached"].where(mean["reached"] > 0)
     return mean.reset_index()

@@ -98,9 +98,8 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     report, keep = duplicate_report(person, people["org_id"].to_numpy(), entitled, scheme.exclude_duplicates)
     people, group, entitled = people.loc[keep], group[keep], entitled[keep]
     person = pd.factorize(person[keep])[0]  # dense again: 0 … persons-1
-    issued = int(entitled.sum())
-    if scheme.budget is not None and issued > scheme.budget:
-        raise SchemeError("budget", "budget_too_small", budget=scheme.budget, needed=issued, count=len(people))
+    if scheme.budget is not None:
+        check_budget(scheme, int(entitled.sum()), len(people), scheme.budget)
 
     shops = population.merchants
     shops = shops.loc[shops["category"].isin(scheme.merchants.categories)].reset_index(drop=True)
@@ -126,6 +125,18 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
         nearest_km=cand_km[:, 0], reachable=reachable, cand=cand, cand_km=cand_km, cand_pref=cand_pref,
         merchants=shops, capacity=shops["daily_capacity"].to_numpy(np.int64), pace=pace[group],
         duplicates=report, **vouchers)
+
+
+def upfront_need(scheme: Scheme, issued: int, registrations: int) -> int:
+    """What a budget must hold before the first voucher is spent: the value issued, set-up, onboarding.
+    (Fees and settlement costs depend on spending and are reported, not reserved.)"""
+    return issued + scheme.costs.setup + scheme.costs.onboarding_per_beneficiary * registrations
+
+
+def check_budget(scheme: Scheme, issued: int, registrations: int, budget: int) -> None:
+    needed = upfront_need(scheme, issued, registrations)
+    if needed > budget:
+        raise SchemeError("budget", "budget_too_small", budget=int(budget), needed=needed, count=int(registrations))
 
 
 def _category_preference(scheme: Scheme) -> np.ndarray:

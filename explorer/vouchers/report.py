@@ -18,7 +18,7 @@ from explorer.vouchers.engine import Simulation
 
 # Headline metrics in the order pages show and compare them; kind says how to format each.
 HEADLINE = {
-    "coverage": "pct", "claim_rate": "pct", "redemption_rate": "pct", "unspent_at_expiry": "money",
+    "coverage": "pct", "reached_share": "pct", "claim_rate": "pct", "redemption_rate": "pct", "unspent_at_expiry": "money",
     "unspent": "money", "days_to_first_spend_mean": "days", "never_spent_share": "pct",
     "beyond_travel_share": "pct", "travel_over_50km_share": "pct", "recipients_per_shop": "num",
     "gini": "ratio", "top10_share": "pct", "cost_per_beneficiary": "money", "cost_per_unit_delivered": "ratio",

@@ -34,7 +34,8 @@ MESSAGES = {
     "no_categories": "choose at least one merchant category",
     "no_eligible": "no beneficiary in the data matches the eligibility rules",
     "no_merchants": "no merchant of the allowed categories exists in the data",
-    "budget_too_small": "{budget} is less than the {needed} the scheme issues to {count} beneficiaries",
+    "budget_too_small": "{budget} is less than the {needed} the scheme needs for {count} beneficiaries "
+                        "(vouchers, set-up and onboarding)",
 }
 
 

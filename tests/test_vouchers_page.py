@@ -1,0 +1,202 @@
+"""The Voucher simulation page on the tiny seed: its numbers are the engine's, its URL reproduces it."""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+from sqlalchemy import text
+
+from explorer import fmt
+from explorer.i18n import translate
+from explorer.queries import vouchers as vq
+from explorer.ui.vouchers_view import FRONT
+from explorer.vouchers import codec
+from explorer.vouchers.engine import simulate
+from explorer.vouchers.population import Population
+from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF
+from explorer.vouchers.report import HEADLINE, build_report
+from explorer.vouchers.scheme import Eligibility, Target
+
+PAGE = "pages/vouchers.py"
+
+
+@pytest.fixture()
+def app(app, monkeypatch):
+    """The conftest AppTest, made to rerun explorer/app.py the way the server does (see test_presenter_page)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    return app
+
+
+def open_page(app, **params):
+    app.run()
+    app.switch_page(PAGE)
+    for name, value in params.items():
+        app.query_params[name] = str(value)
+    at = app.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def engine_report(engine, scheme, runs=10, seed=1):
+    people = vq.beneficiaries(engine, groups=tuple(t.group for t in scheme.targets),
+                              provinces=tuple(scheme.eligibility.provinces))
+    shops = vq.merchants(engine, categories=tuple(scheme.merchants.categories))
+    return build_report(simulate(scheme, Population(people, shops), runs=runs, seed=seed))
+
+
+def shown(report, metric, lang="vi"):
+    """How the page formats a metric (explorer.fmt with the page's language)."""
+    value = report.value(metric)
+    kind = HEADLINE[metric]
+    if math.isnan(value):
+        return "—"
+    if kind == "pct":
+        return fmt.percent(value, lang)
+    if kind == "money":
+        return fmt.money(round(value), report.currency, lang)
+    return fmt.number(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0), lang)
+
+
+def metrics_on(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def assert_page_equals_engine(at, report, lang="vi"):
+    on_page = metrics_on(at)
+    for metric in FRONT:
+        label = translate(lang, f"vouchers.m_{metric}")
+        assert on_page[label] == shown(report, metric, lang), metric
+
+
+def test_default_page_shows_the_engines_numbers(app, public_engine):
+    at = open_page(app)
+    assert_page_equals_engine(at, engine_report(public_engine, NEW_YEAR))
+    assert len(at.metric) == len(FRONT)
+    assert at.tabs and not at.error
+
+
+def test_url_params_reproduce_an_edited_scheme_and_round_trip(app, public_engine):
+    edited = dataclasses.replace(BABY, targets=(Target("newborn_family", 300_00),), horizon_days=120)
+    token = codec.encode_token(edited, BABY)
+    at = open_page(app, preset="baby_vouchers", scheme=token, runs=3, seed=7, lang="en")
+    assert_page_equals_engine(at, engine_report(public_engine, edited, runs=3, seed=7), lang="en")
+    assert at.query_params["preset"] == ["baby_vouchers"] or at.query_params["preset"] == "baby_vouchers"
+    params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert params["scheme"] == token and params["runs"] == "3" and params["seed"] == "7"
+    assert codec.decode_token(params["scheme"], BABY) == edited
+    # The designer shows the scheme from the URL.
+    amounts = [n.value for n in at.number_input if n.label == translate("en", "vouchers.group_newborn_family")]
+    assert amounts == [300.0]
+
+
+def apply_designer(at):
+    label = translate("vi", "vouchers.apply")
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def test_submitting_the_designer_puts_the_scheme_in_the_url(app, public_engine):
+    at = open_page(app, preset="new_year_gift", runs=2)
+    next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
+    at = apply_designer(at)
+    assert not at.exception and not at.error
+    token = at.query_params["scheme"]
+    token = token[-1] if isinstance(token, list) else token
+    expected = dataclasses.replace(NEW_YEAR, targets=(Target("child", 250_00), NEW_YEAR.targets[1]))
+    assert codec.decode_token(token, NEW_YEAR) == expected
+    assert_page_equals_engine(at, engine_report(public_engine, expected, runs=2))
+
+
+def test_negative_value_in_the_designer_names_the_field(app):
+    at = open_page(app, runs=1)
+    next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(-5.0)
+    at = apply_designer(at)
+    assert not at.exception
+    assert any("targets[0].amount" in e.value for e in at.error)
+
+
+def test_a_broken_url_scheme_is_named_and_the_preset_still_runs(app, public_engine):
+    at = open_page(app, scheme="1notbase64!!", runs=2)
+    assert any("scheme" in e.value for e in at.error)
+    assert_page_equals_engine(at, engine_report(public_engine, NEW_YEAR, runs=2))
+
+
+def test_groups_under_ten_people_are_never_shown(app, public_engine):
+    # Storm relief targets one province's disaster-affected households: the tiny seed has only a few.
+    people = vq.beneficiaries(public_engine, groups=("disaster_affected",), provinces=(21,))
+    assert 0 < people.person_id.nunique() < 10
+    at = open_page(app, preset="storm_relief_vn", runs=1)
+    assert not at.metric
+    assert translate("vi", "vouchers.too_few") in [i.value for i in at.info]
+    for frame in at.dataframe:
+        assert frame.value.empty or "Người thụ hưởng" not in frame.value.columns
+
+
+def test_breakdowns_hold_no_small_group_and_no_personal_data(app, public_engine):
+    at = open_page(app, runs=2)
+    with public_engine.connect() as conn:
+        names = {r[0] for r in conn.execute(text("SELECT full_name FROM beneficiaries"))}
+        phones = {r[0] for r in conn.execute(text("SELECT phone FROM beneficiaries"))}
+    count_column = translate("vi", "vouchers.col_beneficiaries")
+    assert at.dataframe
+    for frame in at.dataframe:
+        df = frame.value
+        if count_column in df.columns:
+            assert (df[count_column] >= 10).all()
+        cells = set(df.astype(str).to_numpy().ravel())
+        assert not cells & names and not cells & phones
+
+
+def richest_campaign(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("""
+            SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL GROUP BY campaign_id
+            ORDER BY SUM(CASE WHEN direction = 'in' THEN amount ELSE -amount END) DESC LIMIT 1""")).scalar_one()
+
+
+def ledger(engine):
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM statement_lines")).one()
+
+
+@pytest.mark.parametrize("per_household, fits", [(5_000, True), (1_000_000, False)])
+def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_engine, per_household, fits):
+    campaign = richest_campaign(tiny_engine)
+    balance = vq.campaign_balance(public_engine, campaign)
+    scheme = dataclasses.replace(STORM_RELIEF, targets=(Target("disaster_affected", per_household),),
+                                 costs=dataclasses.replace(STORM_RELIEF.costs, setup=1_000_000,
+                                                           onboarding_per_beneficiary=0))
+    needed = 4_000 * per_household + 1_000_000  # the synthetic population: 4,000 documented households
+    assert (needed <= balance["available"]) == fits
+    before = ledger(tiny_engine)
+    at = open_page(app, preset="storm_relief_vn", scheme=codec.encode_token(scheme, STORM_RELIEF),
+                   population="synthetic", runs=1)
+    at.selectbox(key="vf_campaign").set_value(campaign)
+    at = at.run()
+    assert not at.exception
+    shown_metrics = metrics_on(at)
+    assert shown_metrics[translate("vi", "vouchers.fund_available")] == fmt.money(balance["available"], "VND", "vi")
+    previews = [f.value for f in at.dataframe if translate("vi", "vouchers.col_balance") in f.value.columns]
+    if fits:
+        preview = previews[0]
+        amount, balance_col = translate("vi", "vouchers.col_amount"), translate("vi", "vouchers.col_balance")
+        assert len(preview) > 2 and preview[balance_col].iloc[-1] == balance["available"] - preview[amount].sum()
+        assert preview[balance_col].min() >= 0
+    else:
+        assert not previews and any("budget" in e.value for e in at.error)
+    assert ledger(tiny_engine) == before  # a preview writes nothing
+
+
+def test_every_preset_opens(app):
+    for name in PRESETS:
+        at = open_page(app, preset=name, population="synthetic", runs=1)
+        assert at.metric, name
