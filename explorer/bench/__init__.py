@@ -1,0 +1,100 @@
+"""`python -m explorer bench --db URL [--json] [--repeats N] [--only KEY …]`: p50/p95 of what the public waits for.
+
+Not a timed test: a measurement to read. Each operation is registered under a key with a *factory*
+`factory(engine) -> run`, where `run()` performs the operation once and returns how many rows it produced;
+the factory does the untimed preparation (for instance picking real names and amounts from the data).
+An operation may name a `baseline` operation measured in the same run; the table shows the speed-up
+(baseline p50 / operation p50).
+
+To add operations, write a module that calls `register(...)` at import and append its name to MODULES
+(e.g. "explorer.bench.accounts"); `python -m explorer bench` imports every module listed there.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.engine import Engine
+
+from explorer.db.engine import DatabaseError, make_engine
+from explorer.settings import load_settings
+
+Run = Callable[[], int]
+MODULES = ["explorer.bench.search"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    key: str
+    factory: Callable[[Engine], Run]
+    baseline: str | None = None
+    note: str = ""
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def register(key: str, factory: Callable[[Engine], Run], *, baseline: str | None = None, note: str = "") -> None:
+    """Add (or replace) the operation `key`; `baseline` is the key of the operation it is compared with."""
+    OPERATIONS[key] = Operation(key, factory, baseline, note)
+
+
+def measure(run: Run, repeats: int) -> dict:
+    """One untimed warm-up, then `repeats` timed runs: p50, p95 (nearest rank) and rows of the last run."""
+    rows = run()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        rows = run()
+        times.append((time.perf_counter() - start) * 1000)
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2), "rows": int(rows)}
+
+
+def run_all(engine: Engine, repeats: int, only: list[str] | None = None) -> dict[str, dict]:
+    """Measure every registered operation (and the baselines those asked for), with speed-up ratios."""
+    for name in MODULES:
+        importlib.import_module(name)
+    wanted = list(OPERATIONS) if not only else [k for k in OPERATIONS if k in only]
+    wanted += [OPERATIONS[k].baseline for k in wanted if OPERATIONS[k].baseline and OPERATIONS[k].baseline not in wanted]
+    results = {key: measure(OPERATIONS[key].factory(engine), repeats) for key in wanted}
+    for key, result in results.items():
+        base = OPERATIONS[key].baseline
+        if base and result["p50_ms"] > 0:
+            result["baseline"] = base
+            result["speedup_p50"] = round(results[base]["p50_ms"] / result["p50_ms"], 1)
+            result["speedup_p95"] = round(results[base]["p95_ms"] / max(result["p95_ms"], 1e-3), 1)
+    return results
+
+
+def table(results: dict[str, dict]) -> str:
+    header = f"{'operation':28} {'p50 ms':>9} {'p95 ms':>9} {'rows':>6}  ratio vs baseline (p50 / p95)"
+    lines = [header, "-" * len(header)]
+    for key, r in results.items():
+        ratio = (f"{r['speedup_p50']:>7}× / {r['speedup_p95']}×  vs {r['baseline']}" if "baseline" in r else "")
+        lines.append(f"{key:28} {r['p50_ms']:>9.2f} {r['p95_ms']:>9.2f} {r['rows']:>6}  {ratio}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m explorer bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="database URL (default: the configured one)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object keyed by operation")
+    parser.add_argument("--repeats", type=int, default=30, help="timed runs per operation (default 30)")
+    parser.add_argument("--only", nargs="*", help="measure only these operation keys (plus their baselines)")
+    args = parser.parse_args(argv)
+    try:
+        engine = make_engine(args.db or load_settings().database_url, readonly=True)
+        results = run_all(engine, max(args.repeats, 1), args.only)
+    except DatabaseError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(json.dumps(results, indent=2) if args.json else table(results))
+    return 0

@@ -1,0 +1,246 @@
+"""Statement lines (sao kê): filtered, searched, sorted and paged in SQL, and exports of the same view.
+
+Search semantics are those of explorer.db.search: the folded query is a substring of the folded line text
+(counterparty + memo). Queries are folded here, then cut to MAX_QUERY_CHARS characters: no memo or name is
+that long, and a bound keeps a pasted 10 k-character text from costing anything. Whatever the user types —
+quotes, `*`, NEAR, AND, `%`, `_`, control characters — is data, never syntax, and never raises.
+
+Amount filters are in the line currency's major units (500000 = 500.000 ₫, 20 = 20.00 USD); stored amounts
+are minor units (explorer.db.schema), so the bounds are scaled per currency precision in SQL. Amount sorts
+compare stored amounts, so with several currencies in one view, foreign lines sort by their minor units.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from babel.numbers import get_currency_precision
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from explorer.db.search import contains, text_condition
+from explorer.export import EXPORT_ROW_CAP
+from explorer.text import fold, parse_amount
+
+MAX_QUERY_CHARS = 200
+MAX_PAGE_SIZE = 500
+DATASET_ROW_CAP = 2_500_000  # whole-dataset Parquet: enough for the national seed, bounded for memory
+DATASET_CHUNK_ROWS = 50_000
+# The bounded scan tried before the search index: rows read = base + per-hit × (offset + page), capped.
+PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 3_000, 20, 200_000
+SORTS = {
+    "newest": "s.posted_at DESC, s.id DESC",
+    "oldest": "s.posted_at ASC, s.id ASC",
+    "largest": "s.amount DESC, s.id DESC",
+    "smallest": "s.amount ASC, s.id ASC",
+}
+DIRECTIONS = ("in", "out")
+COLUMNS = ["id", "posted_at", "has_time", "account", "direction", "amount", "currency", "balance",
+           "counterparty", "description", "reference", "campaign"]
+_SELECT_FROM = """
+    SELECT s.id, s.posted_at, s.has_time, a.number AS account, s.direction, s.amount, s.currency, s.balance,
+           s.counterparty, s.description, s.reference, c.title AS campaign
+    FROM {lines} s
+    JOIN accounts a ON a.id = s.account_id
+    LEFT JOIN campaigns c ON c.id = s.campaign_id"""
+_SELECT = _SELECT_FROM.format(lines="statement_lines")
+
+
+def search_term(q: object) -> str:
+    """The folded, length-capped form of what the user typed ('' means no text filter)."""
+    return fold(q)[:MAX_QUERY_CHARS].strip()
+
+
+def search_lines(engine: Engine, *, account: int | str | None = None, q: str = "",
+                 date_from: dt.date | None = None, date_to: dt.date | None = None,
+                 amount_min: int | str | None = None, amount_max: int | str | None = None,
+                 direction: str | None = None, sort: str = "newest", page: int = 1,
+                 page_size: int = 50) -> tuple[pd.DataFrame, bool]:
+    """One page of lines matching the filters, in `sort` order, and whether another page follows.
+
+    `account` is an account number (str: every bank's account with that number) or an account id (int);
+    an unknown account gives no rows. date_to is inclusive. Bad sort/direction values mean "default".
+    """
+    page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
+    offset = (max(int(page), 1) - 1) * page_size
+    frame = _select(engine, dict(account=account, q=q, date_from=date_from, date_to=date_to,
+                                 amount_min=amount_min, amount_max=amount_max, direction=direction),
+                    sort, limit=page_size + 1, offset=offset)
+    return frame.head(page_size), len(frame) > page_size
+
+
+def export_lines(engine: Engine, *, sort: str = "newest", **filters: Any) -> pd.DataFrame:
+    """Every line matching the filters, up to EXPORT_ROW_CAP; frame.attrs['capped'] tells if more matched."""
+    frame = _select(engine, filters, sort, limit=EXPORT_ROW_CAP + 1, offset=0)
+    capped = len(frame) > EXPORT_ROW_CAP
+    frame = frame.head(EXPORT_ROW_CAP).reset_index(drop=True)
+    frame.attrs["capped"] = capped
+    return frame
+
+
+def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[bytes, bool]:
+    """All lines of one account (or of every account) as Parquet, read in chunks; (bytes, capped).
+
+    At most DATASET_ROW_CAP lines, in id order, so the file and the memory it takes stay bounded.
+    """
+    buffer, written, capped = io.BytesIO(), 0, False
+    with engine.connect() as conn:
+        where, params = _conditions(conn, {"account": account})
+        condition = "1 = 0" if where is None else " AND ".join(where) or "1 = 1"
+        sql = f"{_SELECT} WHERE {condition} ORDER BY s.id LIMIT :cap"
+        chunks = pd.read_sql(text(sql), conn.execution_options(stream_results=True),
+                             params={**params, "cap": DATASET_ROW_CAP + 1}, chunksize=DATASET_CHUNK_ROWS)
+        with pq.ParquetWriter(buffer, _ARROW_SCHEMA, compression="zstd") as writer:
+            for chunk in chunks:
+                capped = written + len(chunk) > DATASET_ROW_CAP
+                chunk = _typed(chunk).head(DATASET_ROW_CAP - written)
+                writer.write_table(pa.Table.from_pandas(chunk, schema=_ARROW_SCHEMA, preserve_index=False))
+                written += len(chunk)
+    return buffer.getvalue(), capped
+
+
+_ARROW_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("posted_at", pa.timestamp("us")), ("has_time", pa.bool_()), ("account", pa.string()),
+    ("direction", pa.string()), ("amount", pa.int64()), ("currency", pa.string()), ("balance", pa.int64()),
+    ("counterparty", pa.string()), ("description", pa.string()), ("reference", pa.string()),
+    ("campaign", pa.string()),
+])
+
+
+def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int) -> pd.DataFrame:
+    """The page: a bounded scan in page order first, the search index only when that scan falls short."""
+    order = SORTS.get(sort, SORTS["newest"])
+    term = search_term(filters.get("q"))
+    with engine.connect() as conn:
+        where, params = _conditions(conn, filters)
+        if where is None:
+            return _typed(pd.DataFrame(columns=COLUMNS))
+        params.update(limit=limit, offset=offset)
+        if term:
+            frame = _prefix_scan(conn, where, params, term, order, limit + offset)
+            if frame is not None:
+                return _typed(frame)
+            condition, text_params = text_condition(conn, term, "s", "q")
+            where, params = where + [condition], {**params, **text_params}
+        sql = f"{_SELECT} WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order} LIMIT :limit OFFSET :offset"
+        return _typed(_read(conn, sql, params))
+
+
+def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, order: str,
+                 needed: int) -> pd.DataFrame | None:
+    """The page from the first rows of the view in page order, or None if they hold too few hits.
+
+    Exact whenever it answers: if the first K rows of the view (in the page's total order) contain `needed`
+    hits, those are the first `needed` hits overall. Common terms are answered here in a few ms whatever
+    their count, and nothing scans more than K rows on this path.
+    """
+    scan_rows = min(PREFIX_SCAN_ROWS + PREFIX_SCAN_PER_HIT * needed, PREFIX_SCAN_MAX)
+    # Only narrow rows (id, sort keys, hit flag) go through the bounded scan; full rows are read for the page.
+    scan = (f"SELECT s.id, s.posted_at, s.amount, {contains(conn, 's.search_text', 'scan_q')} AS hit "
+            f"FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order} LIMIT :scan_rows")
+    page_ids = f"SELECT s.id FROM ({scan}) s WHERE s.hit ORDER BY {order} LIMIT :limit OFFSET :offset"
+    sql = f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {order}"
+    frame = _read(conn, sql, {**params, "scan_rows": scan_rows, "scan_q": term})
+    return frame if len(frame) + params["offset"] >= needed else None
+
+
+def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict]:
+    """SQL conditions on lines `s` with their bound params; None when nothing can match (unknown account)."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    account = filters.get("account")
+    if account is not None and account != "":
+        ids = account_ids(conn, account)
+        if not ids:
+            return None, {}
+        names = [f"acc{i}" for i in range(len(ids))]
+        where.append(f"s.account_id IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, ids))
+    if filters.get("date_from"):
+        where.append("s.posted_at >= :date_from")
+        params["date_from"] = filters["date_from"].isoformat()
+    if filters.get("date_to"):
+        where.append("s.posted_at < :date_until")  # the day after: date_to is inclusive
+        params["date_until"] = (filters["date_to"] + dt.timedelta(days=1)).isoformat()
+    if filters.get("direction") in DIRECTIONS:
+        where.append("s.direction = :direction")
+        params["direction"] = filters["direction"]
+    low, high = as_amount(filters.get("amount_min")), as_amount(filters.get("amount_max"))
+    if low is not None or high is not None:
+        condition, amount_params = amount_condition(conn, low, high)
+        where.append(condition)
+        params.update(amount_params)
+    return where, params
+
+
+def account_choices(engine: Engine) -> pd.DataFrame:
+    """Account numbers with their holders, for the account picker (the accounts table is small)."""
+    with engine.connect() as conn:
+        return pd.read_sql(text("SELECT number, MIN(holder_name) AS holder_name FROM accounts GROUP BY number ORDER BY number"), conn)
+
+
+def account_ids(conn: Connection, account: int | str) -> list[int]:
+    """Ids of the account(s) meant: an int is an id, a string an account number (any bank)."""
+    if isinstance(account, int) and not isinstance(account, bool):
+        rows = conn.execute(text("SELECT id FROM accounts WHERE id = :id"), {"id": account})
+    else:
+        rows = conn.execute(text("SELECT id FROM accounts WHERE number = :n ORDER BY id"),
+                            {"n": str(account).strip()[:32]})
+    return [int(r[0]) for r in rows]
+
+
+def as_amount(value: object) -> int | None:
+    """An amount in major units from an int or any usual written form; None if absent or unreadable."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    return parse_amount(value)
+
+
+def amount_condition(conn: Connection, low: int | None, high: int | None, alias: str = "s", *,
+                     use_index: bool = True) -> tuple[str, dict]:
+    """`low <= amount <= high` in major units, scaled to each currency's minor units (one range per precision).
+
+    Each branch is a plain range on the amount column, so the amount index serves it; `use_index=False`
+    writes `+amount`, which keeps the planner off that index (when another one is known to be better).
+    """
+    currencies = {r[0] for r in conn.execute(text("SELECT DISTINCT currency FROM accounts"))} | {"VND"}
+    by_precision: dict[int, list[str]] = {}
+    for code in sorted(currencies):
+        by_precision.setdefault(get_currency_precision(code), []).append(code)
+    column = f"{alias}.amount" if use_index else f"+{alias}.amount"
+    branches, params = [], {}
+    for precision, codes in sorted(by_precision.items()):
+        tag = f"p{precision}"
+        bounds = []
+        for op, name, value in ((">=", "low", low), ("<=", "high", high)):
+            if value is not None:
+                bounds.append(f"{column} {op} :{tag}_{name}")
+                params[f"{tag}_{name}"] = value * 10 ** precision
+        if len(by_precision) > 1:  # several precisions: each range applies to its own currencies
+            names = [f"{tag}_c{i}" for i in range(len(codes))]
+            params.update(zip(names, codes))
+            bounds.insert(0, f"{alias}.currency IN ({', '.join(':' + n for n in names)})")
+        branches.append("(" + " AND ".join(bounds) + ")")
+    return "(" + " OR ".join(branches) + ")", params
+
+
+def _read(conn: Connection, sql: str, params: dict) -> pd.DataFrame:
+    """A small result as a frame (cheaper than pd.read_sql for one page of rows)."""
+    result = conn.execute(text(sql), params)
+    return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Driver-neutral dtypes: timestamps as datetime64, booleans as bool, nullable integers for money."""
+    frame = frame.reindex(columns=COLUMNS)
+    frame["posted_at"] = pd.to_datetime(frame["posted_at"], format="ISO8601")
+    frame["has_time"] = frame["has_time"].astype(bool)
+    for column in ("id", "amount", "balance"):
+        frame[column] = frame[column].astype("Int64")
+    return frame

@@ -1,0 +1,56 @@
+"""What the Statements and Verify pages show: query frames turned into labelled, formatted tables."""
+from __future__ import annotations
+
+import pandas as pd
+
+from explorer.ui.i18n import day, money, moment, t
+
+
+def when(posted_at, has_time: bool = True) -> str:
+    """A line's time as people read it; a bank that gave only the date shows only the date."""
+    return moment(posted_at.to_pydatetime()) if has_time else day(posted_at.date())
+
+
+def lines_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Statement lines (explorer.queries.statements) with translated headers and formatted money."""
+    arrow = {"in": "↘ " + t("statements.direction_in"), "out": "↗ " + t("statements.direction_out")}
+    return pd.DataFrame({
+        t("statements.col_id"): frame["id"].astype("int64"),
+        t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], frame["has_time"])],
+        t("statements.col_account"): frame["account"],
+        t("statements.col_direction"): frame["direction"].map(arrow),
+        t("statements.col_amount"): [money(int(a), c) for a, c in zip(frame["amount"], frame["currency"])],
+        t("statements.col_balance"): [money(None if pd.isna(b) else int(b), c)
+                                      for b, c in zip(frame["balance"], frame["currency"])],
+        t("statements.col_counterparty"): frame["counterparty"].fillna(""),
+        t("statements.col_description"): frame["description"],
+        t("statements.col_reference"): frame["reference"].fillna(""),
+        t("statements.col_campaign"): frame["campaign"].fillna(""),
+    })
+
+
+def why(row) -> str:
+    """The plain-words reasons a candidate matched, e.g. 'exact amount · 1 day(s) from the date'."""
+    reasons = []
+    if row.match_name:
+        reasons.append(t("verify.why_name"))
+    if row.exact_amount:
+        reasons.append(t("verify.why_amount"))
+    if not pd.isna(row.days_off):
+        reasons.append(t("verify.why_same_day") if row.days_off == 0 else t("verify.why_days", n=int(row.days_off)))
+    return " · ".join(reasons)
+
+
+def candidates_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Verify-my-donation candidates, best first, each with its score and why it matched."""
+    return pd.DataFrame({
+        t("verify.col_score"): frame["score"].astype(float),
+        t("verify.col_why"): [why(row) for row in frame.itertuples()],
+        t("verify.col_time"): [when(p) for p in frame["posted_at"]],
+        t("verify.col_amount"): [money(int(a), c) for a, c in zip(frame["amount"], frame["currency"])],
+        t("verify.col_counterparty"): frame["counterparty"].fillna(""),
+        t("verify.col_description"): frame["description"],
+        t("verify.col_account"): frame["account"],
+        t("verify.col_campaign"): frame["campaign"].fillna(""),
+        t("verify.col_id"): frame["id"].astype("int64"),
+    })
