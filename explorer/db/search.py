@@ -7,7 +7,8 @@ so the brute-force oracle is one line of Python and every backend must agree wit
   triggers). A quoted trigram phrase is exactly a substring match. Queries under 3 characters cannot use
   trigrams and fall back to `instr`. A term so common that it matches more than `COMMON_CAP` lines is also
   served by `instr`: scanning lines in the page's order finds the first 20 hits within a few hundred rows,
-  whereas collecting a million FTS hits to sort them would take a second.
+  whereas collecting a million FTS hits to sort them would take a second. The phrase is matched once: the
+  hits counted for that decision are handed to the query as a JSON array of rowids.
 - PostgreSQL: a `pg_trgm` GIN index on `search_text`; `LIKE '%q%'` uses it for 3+ characters.
 """
 from __future__ import annotations
@@ -99,13 +100,13 @@ def text_condition(conn: Connection, folded: str, alias: str = "s", prefix: str 
     if len(folded) < MIN_INDEXED_CHARS or "\x00" in folded:
         return contains(conn, col, prefix), {prefix: folded}
     phrase = fts_phrase(folded)
-    hits = conn.execute(
-        text("SELECT count(*) FROM (SELECT rowid FROM statement_fts WHERE statement_fts MATCH :m LIMIT :cap)"),
+    hits, rowids = conn.execute(
+        text("SELECT count(*), json_group_array(rowid) FROM "
+             "(SELECT rowid FROM statement_fts WHERE statement_fts MATCH :m LIMIT :cap)"),
         {"m": phrase, "cap": COMMON_CAP},
-    ).scalar_one()
+    ).one()
     if hits >= COMMON_CAP:
         return contains(conn, col, prefix), {prefix: folded}
-    return (
-        f"{alias}.id IN (SELECT rowid FROM statement_fts WHERE statement_fts MATCH :{prefix}_fts)",
-        {f"{prefix}_fts": phrase},
-    )
+    # The hits are already in hand: pass them on as one JSON parameter rather than match the phrase twice
+    # (a phrase of common trigrams costs as much to match as the rest of the query).
+    return f"{alias}.id IN (SELECT value FROM json_each(:{prefix}_ids))", {f"{prefix}_ids": rowids}
