@@ -64,10 +64,15 @@ def is_blank(value: object) -> bool:
 # --- amounts ---------------------------------------------------------------------------------------------
 
 # Thousands groups with one consistent separator ('1.000.000', '1,000,000', '1 000') or plain digits, then an
-# optional 1–2 digit decimal part ('500000.00', '1.000,00'). A separator before exactly 3 digits is always a
-# thousands separator: no VND amount has a fraction of 3 digits.
-_AMOUNT = re.compile(r"^(\d{1,3}(?:([., \u00a0])\d{3})(?:\2\d{3})*|\d+)(?:[.,](\d{1,2}))?$")
+# optional 1–2 digit decimal part after the other separator ('500000.00', '1.000,00'; not '1.000.00').
+# A separator before exactly 3 digits is always a thousands separator: no VND amount has 3 decimals.
+_AMOUNT = re.compile(r"^(\d{1,3}(?:([., \u00a0])\d{3})(?:\2\d{3})*|\d+)(?:(?!\2)[.,](\d{1,2}))?$")
 _CURRENCY_SUFFIX = re.compile(r"\s*(vnd|vnđ|đ|₫|d)$", re.IGNORECASE)
+
+
+_SEPARATORS = str.maketrans("", "", "., \u00a0")
+_KNOWN_AMOUNTS: dict[str, int] = {}  # donations repeat a few favourite sums: remember their text (bounded)
+_CACHE_LIMIT = 100_000
 
 
 def amount(value: object, column: str, *, signed: bool = False) -> int | None:
@@ -75,6 +80,23 @@ def amount(value: object, column: str, *, signed: bool = False) -> int | None:
 
     Negative amounts are refused unless `signed` (a generic file's single signed amount column).
     """
+    if type(value) is str:  # fast path for the usual clean text cell; anything unusual goes the careful way
+        known = _KNOWN_AMOUNTS.get(value)
+        if known is not None:
+            return known
+        if value == "":
+            return None
+        m = _AMOUNT.match(value)
+        if m is not None and not (m.group(3) and int(m.group(3))):
+            whole = int(m.group(1).translate(_SEPARATORS))
+            if whole <= MAX_AMOUNT:
+                if len(_KNOWN_AMOUNTS) < _CACHE_LIMIT:
+                    _KNOWN_AMOUNTS[value] = whole
+                return whole
+    return _careful_amount(value, column, signed)
+
+
+def _careful_amount(value: object, column: str, signed: bool) -> int | None:
     if is_blank(value):
         return None
     if isinstance(value, UnsavedFormula):
@@ -91,7 +113,7 @@ def amount(value: object, column: str, *, signed: bool = False) -> int | None:
         raise CellError(column, f"{_short(text)!r} is not an amount")
     if m.group(3) and int(m.group(3)):
         raise CellError(column, f"{text!r} has a fraction of a đồng")
-    whole = int(re.sub(r"\D", "", m.group(1)))
+    whole = int(m.group(1).translate(_SEPARATORS))
     return _checked(-whole if negative else whole, column, signed, repr(text))
 
 
@@ -112,6 +134,7 @@ def _checked(number: float, column: str, signed: bool, shown: str) -> int:
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?$")
 _DAYS: dict[tuple[int, int, int], dt.date] = {}
+_KNOWN_MOMENTS: dict[str, tuple[dt.datetime, bool]] = {}  # date-only statements repeat each day's text
 
 
 def when(value: object, column: str) -> tuple[dt.datetime, bool]:
@@ -120,6 +143,15 @@ def when(value: object, column: str) -> tuple[dt.datetime, bool]:
     Text dates are day first, as Vietnamese banks write them. A datetime cell at exactly midnight counts as a
     date without time (that is how spreadsheets store a typed date).
     """
+    if type(value) is str:
+        known = _KNOWN_MOMENTS.get(value)
+        if known is not None:
+            return known
+        if value.strip():
+            moment = _text_moment(value.strip(), column)
+            if len(_KNOWN_MOMENTS) < _CACHE_LIMIT:
+                _KNOWN_MOMENTS[value] = moment
+            return moment
     if is_blank(value):
         raise CellError(column, "the date is missing")
     if isinstance(value, UnsavedFormula):
@@ -129,7 +161,10 @@ def when(value: object, column: str) -> tuple[dt.datetime, bool]:
         return _in_range(moment, column, str(value)), moment.time() != dt.time(0)
     if isinstance(value, dt.date):
         return _in_range(dt.datetime(value.year, value.month, value.day), column, str(value)), False
-    text = str(value).strip()
+    return _text_moment(str(value).strip(), column)
+
+
+def _text_moment(text: str, column: str) -> tuple[dt.datetime, bool]:
     m = _DMY.match(text)
     if m:
         day, month, year, hh, mm, ss = m.groups()
@@ -172,6 +207,8 @@ def _in_range(moment: dt.datetime, column: str, shown: str) -> dt.datetime:
 
 def text_cell(value: object, column: str, limit: int = MAX_TEXT_CELL) -> str:
     """A text cell as written (numbers from spreadsheets as their digits), refusing absurd lengths."""
+    if type(value) is str and len(value) <= limit:
+        return value.strip()
     if is_blank(value):
         return ""
     if isinstance(value, UnsavedFormula):
@@ -192,21 +229,23 @@ def _short(text: str, limit: int = 40) -> str:
 # Bank names as banks print them: ASCII upper-case words ('NGUYEN THI BICH NGOC').
 _NAME = r"[A-Z]{1,8}(?: [A-Z]{1,8}){1,5}"
 _NAME_END = r"(?= [a-z]| [A-Z][a-z]|[.\-]|$)"  # the memo text after a name is lower or title case
+# (a substring the memo must contain — a cheap test before the regex, pattern whose group 1 is the name)
 _MEMO_NAMES = [
-    re.compile(rf"CT tu \d+ ({_NAME}) toi "),                           # VCB app: '…CT tu 5902263334 NAME toi …'
-    re.compile(rf"GD:\S+ \S+ ({_NAME}) \d+\**$"),                        # VietinBank: '…GD:16/09/2024 00:28:00 NAME 803546184***'
-    re.compile(rf"\( ?Ref: ?\w+ ?\) ({_NAME}){_NAME_END}"),              # VBSP: 'PAYTRON - CREDIT ( Ref: CT… ) NAME memo'
-    re.compile(rf"^(?:MBVCB\.\d+\.|(?:\d+\.)+ ?)({_NAME}){_NAME_END}"),   # VCB: 'MBVCB.123.NAME memo', '526744.010924.060057.NAME memo'
-    re.compile(rf"^({_NAME}){_NAME_END}"),                               # Agribank and others: 'NAME memo'
+    ("CT tu ", re.compile(rf"CT tu \d+ ({_NAME}) toi ")),                  # VCB app: '…CT tu 5902263334 NAME toi …'
+    ("GD:", re.compile(rf"GD:\S+ \S+ ({_NAME}) \d+\**$")),                 # VietinBank: '…GD:16/09/2024 00:28:00 NAME 803546184***'
+    ("Ref:", re.compile(rf"\( ?Ref: ?\w+ ?\) ({_NAME}){_NAME_END}")),      # VBSP: 'PAYTRON - CREDIT ( Ref: CT… ) NAME memo'
+    ("", re.compile(rf"^(?:MBVCB\.\d+\.|(?:\d+\.)+ ?)({_NAME}){_NAME_END}")),  # VCB: 'MBVCB.123.NAME memo', '526744.010924.060057.NAME memo'
+    ("", re.compile(rf"^({_NAME}){_NAME_END}")),                           # Agribank and others: 'NAME memo'
 ]
 
 
 def counterparty_from_memo(memo: str) -> str | None:
     """The sender's name when the memo follows a known bank pattern; None rather than a guess."""
-    for pattern in _MEMO_NAMES:
-        m = pattern.search(memo)
-        if m:
-            return m.group(1)
+    for marker, pattern in _MEMO_NAMES:
+        if marker in memo:
+            m = pattern.search(memo)
+            if m:
+                return m.group(1)
     return None
 
 

@@ -93,10 +93,14 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
 
 def sniff_delimiter(text: str) -> tuple[str, int]:
     """(delimiter, fields per row): the candidate that splits the first rows most consistently into most fields."""
-    sample = text[:200_000].splitlines(keepends=True)[:SNIFF_LINES]
+    # Lines are cut short: a huge cell must not trip the csv module's field limit while sniffing.
+    sample = [line[:5000] for line in text[:200_000].splitlines(keepends=True)[:SNIFF_LINES]]
     best = (",", 1, -1.0)
     for delim in DELIMITERS:
-        counts = [len(r) for r in csv.reader(sample, delimiter=delim) if any(c.strip() for c in r)]
+        try:
+            counts = [len(r) for r in csv.reader(sample, delimiter=delim) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
         if not counts:
             continue
         width = max(set(counts), key=lambda w: (counts.count(w), w))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select, text
@@ -21,9 +22,12 @@ from explorer.text import fold
 COLUMNS = ("account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance", "reference",
            "counterparty", "description", "search_text", "donor_key", "source_sha256", "source_row", "source_layout")
 CHUNK = 50_000
-# Below this many new lines the triggers / GIN index keep search up to date row by row; above it, and when
-# the load at least doubles the table, dropping and rebuilding the index in one pass is faster (bench/).
-BULK_INDEX_THRESHOLD = 200_000
+# Keeping the SQLite FTS index by trigger costs ~60 µs per new line; rebuilding it costs ~11 µs per line in
+# the table (measured with bench/bench_import.py). So a load of at least this many lines that is also at
+# least a quarter of what the table already holds drops the index and rebuilds it in one pass.
+BULK_INDEX_THRESHOLD = 20_000
+BULK_INDEX_SHARE = 0.25
+IMPORT_CACHE_KIB = 512 * 1024  # SQLite page cache during a bulk load: fewer dirty pages spilled mid-transaction
 BANK_ALIASES = {"vietcombank": "VCB", "vcb": "VCB", "vietinbank": "VietinBank", "ctg": "VietinBank",
                 "agribank": "Agribank", "vbsp": "VBSP", "ngan hang chinh sach xa hoi": "VBSP", "bidv": "BIDV",
                 "mb": "MB", "mbbank": "MB", "techcombank": "Techcombank", "tcb": "Techcombank", "acb": "ACB"}
@@ -90,28 +94,57 @@ def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: s
     """Insert `lines` (none of them present yet); the dialect's search index ends up complete. Returns the count."""
     if not lines:
         return 0
-    bulk = len(lines) >= BULK_INDEX_THRESHOLD and len(lines) >= _line_count(conn)
-    if bulk:
-        search.suspend_index(conn)
-    rows = _rows(conn, lines, account_id, sha256, layout)
-    if conn.dialect.name == "postgresql":
-        _copy(conn, rows, len(lines), progress)
-    else:
-        _executemany(conn, rows, len(lines), progress)
-    if bulk:
-        search.rebuild_index(conn)
+    bulk = len(lines) >= BULK_INDEX_THRESHOLD and len(lines) >= BULK_INDEX_SHARE * _line_count(conn)
+    with _large_page_cache(conn):
+        if bulk:
+            search.suspend_index(conn)
+        rows = _rows(conn, lines, account_id, sha256, layout)
+        if conn.dialect.name == "postgresql":
+            _copy(conn, rows, len(lines), progress)
+        else:
+            _executemany(conn, rows, len(lines), progress)
+        if bulk:
+            search.rebuild_index(conn)
     return len(lines)
+
+
+@contextmanager
+def _large_page_cache(conn: Connection):
+    """On SQLite, a big page cache for the load (restored after: the connection goes back to the pool)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    before = raw.execute("PRAGMA cache_size").fetchone()[0]
+    raw.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={before}")
 
 
 def _line_count(conn: Connection) -> int:
     return conn.execute(text("SELECT count(*) FROM statement_lines")).scalar_one()
 
 
-def _rows(conn: Connection, lines: Iterable[Line], account_id: int, sha256: str, layout: str) -> Iterator[tuple]:
+def _bind(conn: Connection, column: str):
+    """SQLAlchemy's own conversion of a Python value for `column` on this dialect (identity if none)."""
     dialect = conn.dialect
-    table = StatementLine.__table__
-    when, flag = (table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in ("posted_at", "has_time"))
-    when, flag = when or (lambda v: v), flag or (lambda v: v)
+    process = StatementLine.__table__.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
+
+
+def _datetime_text(conn: Connection):
+    """How posted_at is bound: on SQLite the C-speed isoformat when it spells what SQLAlchemy writes."""
+    process = _bind(conn, "posted_at")
+    probe = dt.datetime(2024, 9, 1, 7, 5, 3)
+    if conn.dialect.name == "sqlite" and process(probe) == probe.isoformat(" ", "microseconds"):
+        return lambda value: value.isoformat(" ", "microseconds")
+    return process
+
+
+def _rows(conn: Connection, lines: Iterable[Line], account_id: int, sha256: str, layout: str) -> Iterator[tuple]:
+    when, flag = _datetime_text(conn), _bind(conn, "has_time")
     for line in lines:
         yield (account_id, when(line.posted_at), flag(line.has_time), line.direction, line.amount, "VND",
                line.balance, line.reference, line.counterparty, line.description, line.search_text,

@@ -1,0 +1,109 @@
+"""Benchmark: import a generated N-line statement (default 2 M) into an empty SQLite database with its
+full-text index, and print rows/second and seconds per stage. Target: 2 M lines ≤ 90 s.
+
+    .venv/bin/python bench/bench_import.py [--rows 2000000] [--layout agribank] [--index auto|triggers|rebuild]
+
+Not a test: it takes a minute and writes ~1 GB under a temporary directory (removed afterwards).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text  # noqa: E402
+
+from explorer.db.engine import create_schema, make_engine  # noqa: E402
+from explorer.ingest import read_statement, store, write_statement  # noqa: E402
+
+ACCOUNT = "8300333385555"
+SURNAMES = ["NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "VU", "DANG", "BUI", "DO", "HO", "NGO", "DUONG", "MAI"]
+MIDDLES = ["VAN", "THI", "HUU", "DUC", "MAI", "XUAN", "BAO", "PHU", "HAI", "TRI", "HOANG", "QUANG"]
+GIVENS = ["AN", "BINH", "CHI", "DUNG", "HUNG", "LAN", "NAM", "NGOC", "PHUC", "THAO", "VU", "YEN", "KHOA", "ANH"]
+MEMOS = ["ung ho dong bao bao lu", "ho tro dong bao vung lu", "chung tay cung mien Bac", "Chuyen tien ung ho bao",
+         "ung ho mien bac khac phuc bao yagi", "Dong bao minh oi co gang len", "ung ho cuu tro dong bao"]
+AMOUNTS = [10_000, 20_000, 50_000, 100_000, 200_000, 300_000, 500_000, 1_000_000, 2_000_000, 5_000_000]
+
+
+def dotted(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def generate(path: Path, rows: int, layout: str, seed: int = 1) -> None:
+    """A statement in `layout` shaped like the samples: names, memos and favourite amounts, time moving forward."""
+    rng = random.Random(seed)
+    start = dt.datetime(2024, 9, 10)
+    balance = 0
+    with path.open("w", newline="", encoding="utf-8-sig" if layout == "vcb_thong_ke" else "utf-8") as fh:
+        out = csv.writer(fh, delimiter=";" if layout == "vietinbank" else ",")
+        if layout == "vcb_daily":
+            out.writerow(["PageId", "TNXDate", "DocNo", "Debit", "Credit", "Balance", "TransactionDetails"])
+        elif layout == "vcb_thong_ke":
+            out.writerow(["STT", "Ngày giờ giao dịch", "Số tiền ghi nợ", "Số tiền ghi có", "Tên người chuyển",
+                          "Nội dung chi tiết"])
+        elif layout == "vietinbank":
+            out.writerow(["STT", "Ngày GD", "Số tiền ghi có", "Nội dung chi tiết"])
+        for i in range(rows):
+            when = start + dt.timedelta(seconds=i * 2)
+            name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLES)} {rng.choice(GIVENS)}"
+            memo, value = rng.choice(MEMOS), rng.choice(AMOUNTS)
+            balance += value
+            day = when.strftime("%d/%m/%Y")
+            if layout == "agribank":
+                text_ = f"{name} {memo}"
+                cut = rng.randint(10, len(text_) - 1)  # wrapped mid-word, as Agribank prints it
+                out.writerow([day, text_[:cut] + "\n" + text_[cut:], "", dotted(value), dotted(balance),
+                              f"{i:08d}", "AGRIBANK", "MTTQ"])
+            elif layout == "vcb_daily":
+                out.writerow([i // 100 + 1, day, f"{5000 + i % 1000}.{i:07d}", "", dotted(value), "",
+                              f"MBVCB.{7000000000 + i}.{name} {memo}.CT tu {1000000000 + i} {name} toi {ACCOUNT} QUY"])
+            elif layout == "vcb_thong_ke":
+                out.writerow([i + 1, f"{day} {when.hour}:{when:%M:%S}", "", f"{value}.00", name,
+                              f"{i:06d}.{when:%d%m%y}.{i:06d}.{name} {memo}"])
+            else:
+                out.writerow([i + 1, f"{day} {when:%H:%M:%S}", f"{value:,}",
+                              f"{memo} (CT1111); thoi gian GD:{day} {when:%H:%M:%S} {name} {i:09d}***"])
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench_import", description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--layout", choices=["agribank", "vcb_daily", "vcb_thong_ke", "vietinbank"], default="agribank")
+    parser.add_argument("--index", choices=["auto", "triggers", "rebuild"], default="auto",
+                        help="keep the FTS index by triggers row by row, or drop and rebuild it (auto: by size)")
+    args = parser.parse_args(argv)
+    if args.index != "auto":
+        store.BULK_INDEX_THRESHOLD = 0 if args.index == "rebuild" else 10**12
+    with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
+        path = Path(tmp) / f"{args.layout}_{args.rows}.csv"
+        t0 = time.perf_counter()
+        generate(path, args.rows, args.layout)
+        print(f"generated {args.rows:,} lines ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - t0:.1f} s")
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
+        create_schema(engine)
+        t1 = time.perf_counter()
+        statement = read_statement(path.read_bytes(), path.name, account=ACCOUNT)
+        t2 = time.perf_counter()
+        result = write_statement(engine, statement, account=ACCOUNT)
+        t3 = time.perf_counter()
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT count(*) FROM statement_lines")).scalar_one()
+            hits = conn.execute(text("SELECT count(*) FROM statement_fts WHERE statement_fts MATCH '\"khac phuc\"'")).scalar_one()
+        total = t3 - t1
+        print(f"layout {result.layout}, index {args.index}: {result.added:,} lines added, {stored:,} stored, "
+              f"FTS hits for 'khac phuc': {hits:,}")
+        print(f"read+parse+validate {t2 - t1:.1f} s, write+index {t3 - t2:.1f} s")
+        print(f"total {total:.1f} s, {result.added / total:,.0f} rows/s (target: 2 M lines ≤ 90 s)")
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
