@@ -1,0 +1,138 @@
+"""The Statements page shows what SQL says, keeps its whole state in the URL and exports safely."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import text
+
+from explorer import fmt
+from explorer.db.engine import make_engine
+from explorer.export import to_csv_bytes
+from explorer.queries import statements
+
+PAGE = "pages/statements.py"
+ID, AMOUNT, TIME = "Mã dòng", "Số tiền", "Thời gian"
+
+
+def sql_ids(engine, where: str = "1 = 1", order: str = "s.posted_at DESC, s.id DESC", **params) -> list[int]:
+    """The oracle: plain SQL over the tiny seed (LIKE on the folded text)."""
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(text(
+            f"SELECT s.id FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE {where} ORDER BY {order}"),
+            params)]
+
+
+def _open(app, **params):
+    app.run()
+    app.switch_page(PAGE)
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def shown(at) -> list[int]:
+    return at.dataframe[0].value[ID].tolist() if at.dataframe else []
+
+
+def test_deep_link_reproduces_the_view(app, tiny_engine):
+    at = _open(app, account="3879", q="Nguyễn Văn", dir="in", sort="largest")
+    assert not at.exception
+    expected = sql_ids(tiny_engine, "a.number = '3879' AND s.direction = 'in' AND s.search_text LIKE '%nguyen van%'",
+                       "s.amount DESC, s.id DESC")
+    assert shown(at) == expected[:50] and len(expected) > 10
+    table = at.dataframe[0].value
+    with tiny_engine.connect() as conn:
+        amounts = dict(conn.execute(text("SELECT id, amount FROM statement_lines WHERE id IN "
+                                         "(SELECT value FROM json_each(:ids))"), {"ids": str(expected[:50])}).all())
+    assert table[AMOUNT].tolist() == [fmt.money(amounts[i], "VND", "vi") for i in table[ID]]
+    assert at.selectbox(key="stm_account").value == "3879"
+    assert at.text_input(key="stm_q").value == "Nguyễn Văn"
+    assert at.selectbox(key="stm_sort").value == "largest" and at.radio(key="stm_dir").value == "in"
+    assert dict(at.query_params) == {"account": "3879", "q": "Nguyễn Văn", "dir": "in", "sort": "largest"}
+
+
+def test_paging_and_filters_round_trip_through_the_url(app, tiny_engine):
+    at = _open(app, q="ung ho")
+    everything = sql_ids(tiny_engine, "s.search_text LIKE '%ung ho%'")
+    assert shown(at) == everything[:50]
+    at.button(key="stm_next").click().run()
+    assert shown(at) == everything[50:100] and at.query_params["page"] == "2"
+    assert any("Dòng 51–100" in c.value for c in at.caption)
+    at.button(key="stm_prev").click().run()
+    assert shown(at) == everything[:50] and "page" not in at.query_params
+    at.button(key="stm_next").click().run()
+    at.text_input(key="stm_min").input("0,5tr").run()  # a new filter starts again at page 1
+    rich = sql_ids(tiny_engine, "s.search_text LIKE '%ung ho%' AND s.amount >= 500000 AND s.currency = 'VND'")
+    assert shown(at) == rich[:50] and "page" not in at.query_params
+    assert at.query_params["min"] == "500000" and at.query_params["q"] == "ung ho"
+
+
+def test_deep_link_to_a_later_page(app, tiny_engine):
+    at = _open(app, account="3879", sort="oldest", page="3")
+    expected = sql_ids(tiny_engine, "a.number = '3879'", "s.posted_at ASC, s.id ASC")
+    assert shown(at) == expected[100:150]
+    assert not at.button(key="stm_prev").disabled and not at.button(key="stm_next").disabled
+
+
+def test_bad_params_are_ignored_with_a_notice(app, tiny_engine):
+    at = _open(app, page="abc", sort="evil()", min="lots", to="2024-13-45", dir="sideways", account="0000")
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    for name in ("page", "sort", "min", "to", "dir"):
+        assert name in notices
+    assert "0000" in notices  # an unknown account is named and the view shows all accounts
+    assert shown(at) == sql_ids(tiny_engine)[:50]
+    assert at.selectbox(key="stm_account").value == ""
+
+
+def test_unreadable_typed_amount_is_ignored_with_a_warning(app, tiny_engine):
+    at = _open(app)
+    at.text_input(key="stm_max").input("năm trăm").run()
+    assert any("năm trăm" in w.value for w in at.warning)
+    assert shown(at) == sql_ids(tiny_engine)[:50] and "max" not in at.query_params
+
+
+def test_empty_result_says_so(app):
+    at = _open(app, q="zzqxq-không-có")
+    assert not at.dataframe and any("Không có dữ liệu" in i.value for i in at.info)
+    assert at.button(key="stm_next").disabled and at.button(key="stm_prev").disabled
+
+
+def test_export_of_the_view(app, tiny_engine):
+    at = _open(app, account="3879", dir="in")
+    assert len(at.download_button) == 1  # the whole-dataset download only, until an export is asked for
+    at.toggle(key="stm_export").set_value(True).run()
+    assert len(at.download_button) == 3
+    count = len(sql_ids(tiny_engine, "a.number = '3879' AND s.direction = 'in'"))
+    assert any(c.value == f"{count:,} dòng khớp với bộ lọc." for c in at.caption)  # layout.downloads' wording
+
+
+@pytest.fixture()
+def formula_db(tiny_db_url, tmp_path) -> str:
+    """A copy of the tiny seed with a memo a spreadsheet would run as a formula."""
+    path = tmp_path / "formula.sqlite"
+    source, target = sqlite3.connect(tiny_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
+    source.backup(target)
+    source.close()
+    target.close()
+    writer = make_engine(f"sqlite:///{path}")
+    with writer.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency, reference,"
+            " counterparty, description, search_text) SELECT max(id) + 1, 68, '2024-12-30 10:00:00', 1, 'in', 50000,"
+            " 'VND', '-1+1', '@SUM(A1)', '=cmd|'' /C calc''!A0', '@sum(a1) =cmd|'' /c calc''!a0' FROM statement_lines"))
+    writer.dispose()
+    return f"sqlite:///{path}"
+
+
+def test_csv_export_neutralizes_formulas(formula_db, app, monkeypatch):
+    engine = make_engine(formula_db, readonly=True)
+    frame = statements.export_lines(engine, q="=cmd")
+    assert frame["description"].tolist() == ["=cmd|' /C calc'!A0"]
+    csv = to_csv_bytes(frame).decode("utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in csv and "'@SUM(A1)" in csv and "'-1+1" in csv
+    assert not any(cell.startswith(("=", "@", "-", "+")) for row in csv.splitlines() for cell in row.split(","))
+    monkeypatch.setenv("EXPLORER_DATABASE_URL", formula_db)
+    at = _open(app, q="=cmd")
+    assert at.dataframe[0].value["Nội dung"].tolist() == ["=cmd|' /C calc'!A0"]  # shown as printed, never run
