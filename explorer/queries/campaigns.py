@@ -1,0 +1,139 @@
+"""Campaigns: a faceted, paged list with money and rule status, and one campaign's detail.
+
+Facets are SQL conditions on the small campaigns table; money and the rule status come from
+`flags.standing` for the rows shown (or, when filtering by rule status, for the facet's matches).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from explorer.db import search, sql
+from explorer.queries import flags
+from explorer.queries.frames import DEFAULT_PAGE_SIZE, dates, ints, offset, paged, read
+from explorer.text import fold
+
+WORKFLOW = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
+            "first_report_on")
+_COLUMNS = f"""c.id, c.title, c.category, c.status, c.currency, c.target, c.pledged, c.start_on, c.end_on,
+    c.province_code, p.name_vi AS province, c.org_id, o.name AS organization, o.kind AS org_kind,
+    a.number AS account_number, a.bank AS account_bank, {', '.join('c.' + w for w in WORKFLOW)}"""
+_FROM = """FROM campaigns c
+    JOIN organizations o ON o.id = c.org_id
+    JOIN accounts a ON a.id = c.account_id
+    LEFT JOIN provinces p ON p.code = c.province_code"""
+
+
+def _facets(conn: Connection, *, q: str = "", status: str | None = None, category: str | None = None,
+            province: int | None = None, org: int | None = None, account_id: int | None = None,
+            start_from: dt.date | None = None, start_to: dt.date | None = None) -> tuple[str, dict]:
+    """WHERE clause and params for the facet filters (each optional)."""
+    where, params = ["1 = 1"], {}
+    folded = fold(q)
+    if folded:
+        where.append(f"({search.contains(conn, 'c.title_folded', 'q')} OR {search.contains(conn, 'o.name_folded', 'q')})")
+        params["q"] = folded
+    for column, name, value in (("c.status", "status", status), ("c.category", "category", category),
+                                ("c.province_code", "province", province), ("c.org_id", "org", org),
+                                ("c.account_id", "account_id", account_id)):
+        if value is not None:
+            where.append(f"{column} = :{name}")
+            params[name] = value
+    if start_from:
+        where.append("c.start_on >= :start_from")
+        params["start_from"] = start_from
+    if start_to:
+        where.append("c.start_on <= :start_to")
+        params["start_to"] = start_to
+    return " AND ".join(where), params
+
+
+def _with_money(conn: Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add received, disbursed, shares of target and the rule status to campaign rows."""
+    standing = (flags.standing(conn, frame.id.astype(int).tolist()).drop(columns=["first_report_on"])
+                .rename(columns={"status": "rule_status"}))
+    out = frame.merge(standing, left_on="id", right_on="campaign_id", how="left").drop(columns=["campaign_id"])
+    out["progress"] = (out.received / out.target).where(out.target > 0)
+    out["disbursed_share"] = (out.disbursed / out.received).where(out.received > 0)
+    return out
+
+
+def listing(engine: Engine, *, q: str = "", status: str | None = None, category: str | None = None,
+            province: int | None = None, org: int | None = None, account_id: int | None = None,
+            start_from: dt.date | None = None, start_to: dt.date | None = None, rule: str | None = None,
+            page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
+    """One page of campaigns (newest start first): {'rows': DataFrame, 'has_more': bool}."""
+    with engine.connect() as conn:
+        where, params = _facets(conn, q=q, status=status, category=category, province=province, org=org,
+                                account_id=account_id, start_from=start_from, start_to=start_to)
+        if rule:
+            # The rule status needs each matching campaign's money: judge them all, keep those in `rule`.
+            ids = read(conn, f"SELECT c.id {_FROM} WHERE {where}", params, date_params=("start_from", "start_to"))
+            judged = flags.standing(conn, ids.id.astype(int).tolist())
+            where += " AND c.id IN :rule_ids"
+            params["rule_ids"] = judged.loc[judged.status == rule, "campaign_id"].astype(int).tolist()
+        frame = read(conn, f"""SELECT {_COLUMNS} {_FROM} WHERE {where}
+                               ORDER BY c.start_on DESC, c.id DESC LIMIT :limit OFFSET :offset""",
+                     {**params, "limit": page_size + 1, "offset": offset(page, page_size)},
+                     date_params=("start_from", "start_to"), list_params=("rule_ids",))
+        dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
+        result = paged(frame, page_size)
+        result["rows"] = _with_money(conn, result["rows"])
+    return result
+
+
+def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
+    """One campaign with money, rule status, donors (distinct senders) and donation count; None if unknown."""
+    with engine.connect() as conn:
+        frame = read(conn, f"SELECT {_COLUMNS} {_FROM} WHERE c.id = :id", {"id": campaign_id})
+        if frame.empty:
+            return None
+        dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
+        row = _with_money(conn, frame).iloc[0].to_dict()
+        counts = conn.execute(text("""
+            SELECT COUNT(DISTINCT s.donor_key) AS donors, COUNT(*) AS donations
+            FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
+            WHERE s.campaign_id = :id AND s.direction = 'in' AND s.currency = c.currency"""),
+                              {"id": campaign_id}).mappings().one()
+    row.update(donors=int(counts["donors"]), donations=int(counts["donations"]))
+    return row
+
+
+def daily_donations(engine: Engine, campaign_id: int) -> pd.DataFrame:
+    """Money received per day by one campaign: day (Timestamp), amount, lines."""
+    with engine.connect() as conn:
+        d = sql.day(conn, "s.posted_at")
+        frame = read(conn, f"""
+            SELECT {d} AS day, SUM(s.amount) AS amount, COUNT(*) AS lines
+            FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
+            WHERE s.campaign_id = :id AND s.direction = 'in' AND s.currency = c.currency
+            GROUP BY {d} ORDER BY day""", {"id": campaign_id})
+    ints(frame, "amount", "lines")
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+def lines(engine: Engine, campaign_id: int, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
+    """The first page of statement lines attributed to the campaign, in posting order."""
+    with engine.connect() as conn:
+        frame = read(conn, """
+            SELECT s.id, s.posted_at, s.direction, s.amount, s.currency, s.counterparty, s.description, s.reference
+            FROM statement_lines s WHERE s.campaign_id = :id
+            ORDER BY s.posted_at, s.id LIMIT :limit""", {"id": campaign_id, "limit": page_size + 1})
+    frame["posted_at"] = pd.to_datetime(frame["posted_at"])
+    return paged(frame, page_size)
+
+
+def facet_choices(engine: Engine) -> dict[str, pd.DataFrame]:
+    """Provinces and organizations that have campaigns (for the facet pickers): code/id and name."""
+    with engine.connect() as conn:
+        provinces = read(conn, """SELECT p.code, p.name_vi AS name FROM provinces p
+                                  WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.province_code = p.code)
+                                  ORDER BY p.name_ascii""")
+        orgs = read(conn, """SELECT o.id, o.name FROM organizations o
+                             WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.org_id = o.id) ORDER BY o.name_folded""")
+    return {"provinces": provinces, "organizations": orgs}

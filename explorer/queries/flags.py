@@ -1,0 +1,144 @@
+"""Transparency flags: each campaign's standing under the reporting rule, and what that means per account.
+
+The money is aggregated in SQL; the judgement itself is `explorer.rules.report_status`, so the seed, the
+pages and the ledger checker all apply one rule. Every judgement is made "as of" the latest day in the
+ledger (`frames.ledger_as_of`), not the wall clock, so a snapshot gives the same answer tomorrow.
+
+- received: the campaign's attributed incoming lines in its own currency (pledges are not money received);
+- disbursed: its reported disbursements in that currency;
+- threshold_on: the first day cumulative receipts reach THRESHOLD_SHARE of the target, found with a
+  running SUM() OVER (PARTITION BY campaign ORDER BY day) over daily sums;
+- due_on: threshold_on + REPORT_GRACE_DAYS.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from explorer import rules
+from explorer.db import sql
+from explorer.queries.frames import as_date, dates, ints, ledger_as_of, read
+
+BREACHES = ("late_report", "missing_report", "over_disbursed")
+FLAG_COLUMNS = ["campaign_id", "status", "threshold_on", "due_on", "first_report_on", "received", "disbursed"]
+# The share as a whole percentage so the comparison stays in integers on both backends.
+_THRESHOLD_PERCENT = round(rules.THRESHOLD_SHARE * 100)
+# Money paid out of a charity account should be explained by a disbursement report.
+_UNEXPLAINED_PAYOUTS = text("""
+    SELECT COUNT(*) AS lines, COALESCE(SUM(s.amount), 0) AS amount
+    FROM statement_lines s
+    WHERE s.account_id = :a AND s.direction = 'out'
+      AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.statement_line_id = s.id)""")
+
+
+def _standing_sql(conn: Connection, only_ids: bool) -> str:
+    d = sql.day(conn, "s.posted_at")
+    restrict = "AND c.id IN :ids" if only_ids else ""
+    return f"""
+        WITH daily AS (
+            SELECT s.campaign_id, {d} AS day, SUM(s.amount) AS amount
+            FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
+            WHERE s.direction = 'in' AND s.currency = c.currency {restrict}
+            GROUP BY s.campaign_id, {d}
+        ), running AS (
+            SELECT campaign_id, day,
+                   SUM(amount) OVER (PARTITION BY campaign_id ORDER BY day) AS cumulative,
+                   SUM(amount) OVER (PARTITION BY campaign_id) AS received
+            FROM daily
+        ), reached AS (
+            SELECT r.campaign_id, MAX(r.received) AS received,
+                   MIN(CASE WHEN r.cumulative * 100 >= :percent * c.target THEN r.day END) AS threshold_on
+            FROM running r JOIN campaigns c ON c.id = r.campaign_id
+            GROUP BY r.campaign_id
+        ), spent AS (
+            SELECT d.campaign_id, SUM(d.amount) AS disbursed
+            FROM disbursements d JOIN campaigns c ON c.id = d.campaign_id
+            WHERE d.currency = c.currency {restrict}
+            GROUP BY d.campaign_id
+        )
+        SELECT c.id AS campaign_id, r.threshold_on, c.first_report_on,
+               COALESCE(r.received, 0) AS received, COALESCE(sp.disbursed, 0) AS disbursed
+        FROM campaigns c
+        LEFT JOIN reached r ON r.campaign_id = c.id
+        LEFT JOIN spent sp ON sp.campaign_id = c.id
+        WHERE 1 = 1 {restrict}
+        ORDER BY c.id"""
+
+
+def standing(conn: Connection, campaign_ids: list[int] | None = None, today: dt.date | None = None) -> pd.DataFrame:
+    """FLAG_COLUMNS for the given campaigns (all when None), judged as of `today` (default: the ledger's)."""
+    if campaign_ids is not None and not campaign_ids:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    params: dict = {"percent": _THRESHOLD_PERCENT}
+    if campaign_ids is not None:
+        params["ids"] = [int(i) for i in campaign_ids]
+    frame = read(conn, _standing_sql(conn, campaign_ids is not None), params, list_params=("ids",))
+    dates(ints(frame, "received", "disbursed"), "threshold_on", "first_report_on")
+    today = today or ledger_as_of(conn) or dt.date.today()
+    grace = dt.timedelta(days=rules.REPORT_GRACE_DAYS)
+    frame["due_on"] = pd.Series([t + grace if t else None for t in frame["threshold_on"]], index=frame.index,
+                                dtype=object)
+    frame["status"] = [
+        rules.report_status(t, f, int(r), int(d), today)
+        for t, f, r, d in zip(frame.threshold_on, frame.first_report_on, frame.received, frame.disbursed)
+    ]
+    return frame[FLAG_COLUMNS]
+
+
+def campaign_flags(engine: Engine) -> pd.DataFrame:
+    """Every campaign's standing under the reporting rule: FLAG_COLUMNS, one row per campaign."""
+    with engine.connect() as conn:
+        return standing(conn)
+
+
+def as_of(engine: Engine) -> dt.date | None:
+    with engine.connect() as conn:
+        return ledger_as_of(conn)
+
+
+def flagged_accounts(engine: Engine) -> pd.DataFrame:
+    """Accounts holding at least one campaign in breach: account_id, number, bank, holder_name, status, campaigns."""
+    flags = campaign_flags(engine)
+    breaches = flags[flags.status.isin(BREACHES)]
+    if breaches.empty:
+        return pd.DataFrame(columns=["account_id", "number", "bank", "holder_name", "status", "campaigns"])
+    with engine.connect() as conn:
+        owners = read(conn, """
+            SELECT c.id AS campaign_id, a.id AS account_id, a.number, a.bank, a.holder_name
+            FROM campaigns c JOIN accounts a ON a.id = c.account_id WHERE c.id IN :ids""",
+                      {"ids": breaches.campaign_id.astype(int).tolist()}, list_params=("ids",))
+    merged = owners.merge(breaches[["campaign_id", "status"]], on="campaign_id")
+    counted = (merged.groupby(["account_id", "number", "bank", "holder_name", "status"], as_index=False)
+               .agg(campaigns=("campaign_id", "count")))
+    return counted.sort_values(["campaigns", "number"], ascending=[False, True]).reset_index(drop=True)
+
+
+def account_flags(engine: Engine, account_id: int) -> pd.DataFrame:
+    """One account's flags, one row each: flag (a breach status or 'unexplained_payouts') and its evidence.
+
+    Columns: flag, campaign_id, title, threshold_on, due_on, first_report_on, received, disbursed,
+    lines, amount (the last two only for unexplained payouts).
+    """
+    with engine.connect() as conn:
+        campaigns = read(conn, "SELECT id, title FROM campaigns WHERE account_id = :a ORDER BY id", {"a": account_id})
+        judged = standing(conn, campaigns.id.astype(int).tolist())
+        breaches = judged[judged.status.isin(BREACHES)].merge(campaigns, left_on="campaign_id", right_on="id")
+        loose = conn.execute(_UNEXPLAINED_PAYOUTS, {"a": account_id}).mappings().one()
+    rows = [{"flag": b.status, "campaign_id": int(b.campaign_id), "title": b.title, "threshold_on": b.threshold_on,
+             "due_on": b.due_on, "first_report_on": b.first_report_on, "received": int(b.received),
+             "disbursed": int(b.disbursed), "lines": None, "amount": None} for b in breaches.itertuples()]
+    if loose["lines"]:
+        rows.append({"flag": "unexplained_payouts", "campaign_id": None, "title": None, "threshold_on": None,
+                     "due_on": None, "first_report_on": None, "received": None, "disbursed": None,
+                     "lines": int(loose["lines"]), "amount": int(loose["amount"])})
+    return pd.DataFrame(rows, columns=["flag", "campaign_id", "title", "threshold_on", "due_on", "first_report_on",
+                                       "received", "disbursed", "lines", "amount"])
+
+
+def days_late(first_report_on: dt.date | None, due_on: dt.date | None) -> int | None:
+    """Days a first report came after its due date (for the explanation of a late report)."""
+    first, due = as_date(first_report_on), as_date(due_on)
+    return (first - due).days if first and due else None

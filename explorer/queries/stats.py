@@ -1,0 +1,128 @@
+"""Statistics of incoming VND donations: per day, by amount bucket, top donors, by province, by hour.
+
+Every function takes the same optional date range (on the posting day, both ends included) and
+aggregates in SQL; only the aggregated rows reach pandas.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from explorer.db import sql
+from explorer.queries.frames import as_date, ints, read
+
+# (key, upper bound inclusive) — the buckets of the public relief statements (seed/REFERENCE.md).
+AMOUNT_BUCKETS = (
+    ("le_10k", 10_000), ("10k_50k", 50_000), ("50k_100k", 100_000), ("100k_200k", 200_000),
+    ("200k_500k", 500_000), ("500k_1m", 1_000_000), ("1m_5m", 5_000_000), ("5m_10m", 10_000_000),
+    ("10m_100m", 100_000_000), ("gt_100m", None),
+)
+# Which province a donation counts for: the receiving account's or the campaign's it was given to
+# (the line column to sum by first, then the table that knows its province).
+PROVINCE_BASES = {"account": ("account_id", "accounts"), "campaign": ("campaign_id", "campaigns")}
+_DATES = ("date_from", "date_until")
+
+
+def _donations(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, dict]:
+    """WHERE for incoming VND lines posted in [date_from, date_to]; the end day is included."""
+    where, params = ["s.direction = 'in'", "s.currency = 'VND'"], {}
+    if date_from:
+        where.append("s.posted_at >= :date_from")
+        params["date_from"] = date_from
+    if date_to:
+        where.append("s.posted_at < :date_until")
+        params["date_until"] = date_to + dt.timedelta(days=1)
+    return " AND ".join(where), params
+
+
+def _read(conn: Connection, query: str, params: dict) -> pd.DataFrame:
+    return read(conn, query, params, date_params=_DATES)
+
+
+def daily(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
+    """day (Timestamp), amount, lines."""
+    where, params = _donations(date_from, date_to)
+    with engine.connect() as conn:
+        d = sql.day(conn, "s.posted_at")
+        frame = _read(conn, f"""
+            SELECT {d} AS day, SUM(s.amount) AS amount, COUNT(*) AS lines
+            FROM statement_lines s WHERE {where} GROUP BY {d} ORDER BY day""", params)
+    ints(frame, "amount", "lines")
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+def amount_buckets(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
+    """Every bucket in order (empty ones too): bucket, lines, amount, share (of lines)."""
+    where, params = _donations(date_from, date_to)
+    cases = " ".join(f"WHEN s.amount <= {bound} THEN {i}" for i, (_, bound) in enumerate(AMOUNT_BUCKETS) if bound)
+    bucket = f"CASE {cases} ELSE {len(AMOUNT_BUCKETS) - 1} END"
+    with engine.connect() as conn:
+        counted = _read(conn, f"""
+            SELECT {bucket} AS position, COUNT(*) AS lines, SUM(s.amount) AS amount
+            FROM statement_lines s WHERE {where} GROUP BY {bucket}""", params)
+    ints(counted, "position", "lines", "amount")
+    frame = pd.DataFrame({"position": range(len(AMOUNT_BUCKETS)), "bucket": [k for k, _ in AMOUNT_BUCKETS]})
+    frame = frame.merge(counted, on="position", how="left").fillna({"lines": 0, "amount": 0})
+    ints(frame, "lines", "amount")
+    total = frame.lines.sum()
+    frame["share"] = frame.lines / total if total else 0.0
+    return frame.drop(columns=["position"])
+
+
+def top_donors(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None,
+               limit: int = 20) -> pd.DataFrame:
+    """The biggest givers by the name printed on the statement (counterparty): counterparty, amount, lines."""
+    where, params = _donations(date_from, date_to)
+    with engine.connect() as conn:
+        frame = _read(conn, f"""
+            SELECT s.counterparty, SUM(s.amount) AS amount, COUNT(*) AS lines
+            FROM statement_lines s WHERE {where} AND s.counterparty IS NOT NULL
+            GROUP BY s.counterparty ORDER BY amount DESC, MIN(s.id) LIMIT :limit""",
+                      {**params, "limit": limit})
+    return ints(frame, "amount", "lines")
+
+
+def by_province(engine: Engine, basis: str = "account", date_from: dt.date | None = None,
+                date_to: dt.date | None = None) -> pd.DataFrame:
+    """Donations per province on `basis` ('account' or 'campaign'): code, province, amount, lines.
+
+    On the campaign basis, lines not attributed to a campaign are left out (the page says so).
+    """
+    key, owners = PROVINCE_BASES[basis]
+    where, params = _donations(date_from, date_to)
+    with engine.connect() as conn:
+        # Sum per account / campaign first: joining a few hundred sums is cheaper than joining every line.
+        frame = _read(conn, f"""
+            WITH sums AS (
+                SELECT s.{key} AS owner, SUM(s.amount) AS amount, COUNT(*) AS lines
+                FROM statement_lines s WHERE {where} GROUP BY s.{key})
+            SELECT p.code, p.name_vi AS province, SUM(sums.amount) AS amount, SUM(sums.lines) AS lines
+            FROM sums JOIN {owners} o ON o.id = sums.owner JOIN provinces p ON p.code = o.province_code
+            GROUP BY p.code, p.name_vi ORDER BY amount DESC, p.code""", params)
+    return ints(frame, "code", "amount", "lines")
+
+
+def by_hour(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
+    """Lines and amount per hour of day (0–23, all present) for lines whose bank gave a time."""
+    where, params = _donations(date_from, date_to)
+    with engine.connect() as conn:
+        h = sql.hour(conn, "s.posted_at")
+        counted = _read(conn, f"""
+            SELECT {h} AS hour, COUNT(*) AS lines, SUM(s.amount) AS amount
+            FROM statement_lines s WHERE {where} AND s.has_time = :has_time GROUP BY {h}""",
+                        {**params, "has_time": True})
+    frame = pd.DataFrame({"hour": range(24)}).merge(ints(counted, "hour"), on="hour", how="left")
+    return ints(frame, "lines", "amount")
+
+
+def date_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
+    """First and last posting day of any donation (the date pickers' range)."""
+    with engine.connect() as conn:
+        # Walk the time index from either end to the first donation instead of scanning every line.
+        first, last = (conn.execute(text(f"SELECT posted_at FROM statement_lines WHERE direction = 'in' "
+                                         f"ORDER BY posted_at {order} LIMIT 1")).scalar() for order in ("ASC", "DESC"))
+    return as_date(first), as_date(last)
