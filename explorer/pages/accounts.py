@@ -1,5 +1,84 @@
-"""Placeholder until this page lands."""
+"""Accounts: find an account by number or holder name and open its money picture.
+
+URL params: q (account number — exact hits first — or holder / organization name, diacritics optional),
+province (province code), kind (organization kind), page, account (an account number: opens that account), lang.
+"""
 import streamlit as st
 
-st.title("accounts")
-st.info("This page is being built.")
+from explorer.db.schema import ORG_KINDS
+from explorer.export import EXPORT_ROW_CAP
+from explorer.params import Param
+from explorer.queries import accounts, flags
+from explorer.ui import accounts_view
+from explorer.ui.data import query
+from explorer.ui.i18n import t
+from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.listing import pager, pick
+
+SPEC = {
+    "q": Param("text"),
+    "province": Param("int", min=1, max=99),
+    "kind": Param("choice", choices=ORG_KINDS),
+    "page": Param("int", 1, min=1, max=10_000),
+    "account": Param("text"),
+}
+params = page("accounts", SPEC)
+current = dict(params)
+
+
+def back_to_list() -> None:
+    del st.query_params["account"]
+
+
+if params["account"]:
+    st.button(t("accounts.back"), on_click=back_to_list)
+    accounts_view.detail(params["account"])
+else:
+    provinces = query(accounts.province_choices)
+    names = dict(zip(provinces.code, provinces.name))
+    left, middle, right = st.columns([2, 1, 1])
+    with left:
+        current["q"] = st.text_input(t("accounts.search"), value=params["q"], placeholder=t("accounts.search_hint"))
+    with middle:
+        current["province"] = pick(t("accounts.province"), list(names), params["province"], t("accounts.all"),
+                                   names.get, "province")
+    with right:
+        current["kind"] = pick(t("accounts.kind"), list(ORG_KINDS), params["kind"], t("accounts.all"),
+                               lambda k: t(f"accounts.kind_{k}"), "kind")
+    filters = {k: current[k] for k in ("q", "province", "kind")}
+    if filters != {k: params[k] for k in filters}:
+        current["page"] = 1  # a new search starts on its first page
+    result = query(accounts.search_accounts, **filters, page=current["page"])
+    rows = result["rows"]
+    if rows.empty:
+        st.info(t("accounts.nothing_found"))
+    else:
+        shown = rows.assign(org_kind=rows.org_kind.map(lambda k: t(f"accounts.kind_{k}") if k else "—"))
+        event = st.dataframe(
+            shown[["number", "bank", "holder_name", "organization", "org_kind", "province", "currency", "campaigns"]],
+            hide_index=True, key="accounts_table", on_select="rerun", selection_mode="single-row",
+            column_config={"number": t("accounts.number"), "bank": t("accounts.bank"),
+                           "holder_name": t("accounts.holder"), "organization": t("accounts.organization"),
+                           "org_kind": t("accounts.kind"), "province": t("accounts.province"),
+                           "currency": t("accounts.currency"), "campaigns": t("accounts.campaigns")})
+        st.caption(t("accounts.select_hint"))
+        if event.selection.rows:
+            current["account"] = str(rows.iloc[event.selection.rows[0]].number)
+            sync_url(current, SPEC)
+            st.rerun()
+        pager(current["page"], result["has_more"], "accounts")
+        everything = query(accounts.search_accounts, **filters, page=1, page_size=EXPORT_ROW_CAP)
+        downloads(everything["rows"], "accounts", capped=everything["has_more"])
+    if not any(filters.values()):
+        st.subheader(t("accounts.flagged"))
+        flagged = query(flags.flagged_accounts)
+        if flagged.empty:
+            st.success(t("flags.none"))
+        else:
+            st.dataframe(flagged.assign(status=flagged.status.map(lambda s: t(f"flags.status_{s}"))),
+                         hide_index=True, column_config={
+                             "account_id": None, "number": t("accounts.number"), "bank": t("accounts.bank"),
+                             "holder_name": t("accounts.holder"), "status": t("accounts.flag"),
+                             "campaigns": t("accounts.campaigns")})
+            st.caption(t("accounts.flagged_hint"))
+sync_url(current, SPEC)

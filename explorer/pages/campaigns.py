@@ -1,5 +1,83 @@
-"""Placeholder until this page lands."""
+"""Campaigns: filter by facets, compare raised and disbursed with the target, see who keeps the reporting rule.
+
+URL params: q (title or organization, diacritics optional), status, category, province (code), org (id),
+from / to (start date range, YYYY-MM-DD), rule (rule status), page, campaign (id: opens that campaign), lang.
+"""
 import streamlit as st
 
-st.title("campaigns")
-st.info("This page is being built.")
+from explorer.db.schema import CAMPAIGN_CATEGORIES, CAMPAIGN_STATUSES
+from explorer.export import EXPORT_ROW_CAP
+from explorer.params import Param
+from explorer.queries import campaigns
+from explorer.rules import RULE_STATUSES
+from explorer.ui import campaigns_view, flags_view
+from explorer.ui.data import query
+from explorer.ui.i18n import t
+from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.listing import pager, pick
+
+SPEC = {
+    "q": Param("text"),
+    "status": Param("choice", choices=CAMPAIGN_STATUSES),
+    "category": Param("choice", choices=CAMPAIGN_CATEGORIES),
+    "province": Param("int", min=1, max=99),
+    "org": Param("int", min=1, max=10**9),
+    "from": Param("date"),
+    "to": Param("date"),
+    "rule": Param("choice", choices=RULE_STATUSES),
+    "page": Param("int", 1, min=1, max=10_000),
+    "campaign": Param("int", min=1, max=10**9),
+}
+FILTERS = ("q", "status", "category", "province", "org", "from", "to", "rule")
+params = page("campaigns", SPEC)
+current = dict(params)
+
+
+def back_to_list() -> None:
+    del st.query_params["campaign"]
+
+
+if params["campaign"]:
+    st.button(t("campaigns.back"), on_click=back_to_list)
+    campaigns_view.detail(params["campaign"])
+else:
+    choices = query(campaigns.facet_choices)
+    provinces = dict(zip(choices["provinces"].code, choices["provinces"].name))
+    orgs = dict(zip(choices["organizations"].id, choices["organizations"].name))
+    everything = t("campaigns.all")
+    row1 = st.columns([2, 1, 1, 1])
+    with row1[0]:
+        current["q"] = st.text_input(t("campaigns.search"), value=params["q"], placeholder=t("campaigns.search_hint"))
+    with row1[1]:
+        current["status"] = pick(t("campaigns.status"), CAMPAIGN_STATUSES, params["status"], everything,
+                                 lambda s: t(f"campaigns.status_{s}"), "status")
+    with row1[2]:
+        current["category"] = pick(t("campaigns.category"), CAMPAIGN_CATEGORIES, params["category"], everything,
+                                   lambda c: t(f"campaigns.cat_{c}"), "category")
+    with row1[3]:
+        current["rule"] = pick(t("campaigns.rule_status"), RULE_STATUSES, params["rule"], everything,
+                               flags_view.status_label, "rule")
+    row2 = st.columns([1, 2, 1, 1])
+    with row2[0]:
+        current["province"] = pick(t("campaigns.province"), list(provinces), params["province"], everything,
+                                   provinces.get, "province")
+    with row2[1]:
+        current["org"] = pick(t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org")
+    current["from"] = row2[2].date_input(t("campaigns.start_from"), value=params["from"], format="YYYY-MM-DD")
+    current["to"] = row2[3].date_input(t("campaigns.start_to"), value=params["to"], format="YYYY-MM-DD")
+    if any(current[k] != params[k] for k in FILTERS):
+        current["page"] = 1  # new filters start on their first page
+    filters = dict(q=current["q"], status=current["status"], category=current["category"], rule=current["rule"],
+                   province=current["province"], org=current["org"], start_from=current["from"],
+                   start_to=current["to"])
+    result = query(campaigns.listing, **filters, page=current["page"])
+    picked = campaigns_view.table(result["rows"], key="campaigns_table")
+    if picked is not None:
+        current["campaign"] = picked
+        sync_url(current, SPEC)
+        st.rerun()
+    st.caption(flags_view.rule_text())
+    pager(current["page"], result["has_more"], "campaigns")
+    export = query(campaigns.listing, **filters, page=1, page_size=EXPORT_ROW_CAP)
+    downloads(export["rows"], "campaigns", capped=export["has_more"])
+sync_url(current, SPEC)

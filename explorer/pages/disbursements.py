@@ -1,5 +1,91 @@
-"""Placeholder until this page lands."""
+"""Disbursements: what was paid out, to which groups and provinces, each tied to the debit line it explains.
+
+URL params: campaign (id), category, group (recipient group), province (code),
+by (breakdown: campaign | category | recipient_group | province), page, lang.
+"""
+import altair as alt
 import streamlit as st
 
-st.title("disbursements")
-st.info("This page is being built.")
+from explorer.db.schema import BENEFICIARY_GROUPS, DISBURSEMENT_CATEGORIES
+from explorer.export import EXPORT_ROW_CAP
+from explorer.params import Param
+from explorer.queries import disbursements
+from explorer.ui import disbursements_view, flow_view
+from explorer.ui.data import query
+from explorer.ui.i18n import compact_money, money, t
+from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.listing import pager, pick
+
+SPEC = {
+    "campaign": Param("int", min=1, max=10**9),
+    "category": Param("choice", choices=DISBURSEMENT_CATEGORIES),
+    "group": Param("choice", choices=BENEFICIARY_GROUPS),
+    "province": Param("int", min=1, max=99),
+    "by": Param("choice", "category", choices=tuple(disbursements.GROUPINGS)),
+    "page": Param("int", 1, min=1, max=10_000),
+}
+FILTERS = ("campaign", "category", "group", "province")
+params = page("disbursements", SPEC)
+current = dict(params)
+
+choices = query(disbursements.choices)
+campaign_names = dict(zip(choices["campaigns"].id, choices["campaigns"].name))
+provinces = dict(zip(choices["provinces"].code, choices["provinces"].name))
+everything = t("disbursements.all")
+cols = st.columns([2, 1, 1, 1])
+with cols[0]:
+    current["campaign"] = pick(t("disbursements.campaign"), list(campaign_names), params["campaign"], everything,
+                               lambda c: f"#{c} {campaign_names[c]}", "campaign")
+with cols[1]:
+    current["category"] = pick(t("disbursements.category"), DISBURSEMENT_CATEGORIES, params["category"], everything,
+                               lambda c: t(f"disbursements.cat_{c}"), "category")
+with cols[2]:
+    current["group"] = pick(t("disbursements.recipient_group"), BENEFICIARY_GROUPS, params["group"], everything,
+                            lambda g: t(f"disbursements.group_{g}"), "group")
+with cols[3]:
+    current["province"] = pick(t("disbursements.province"), list(provinces), params["province"], everything,
+                               provinces.get, "province")
+if any(current[k] != params[k] for k in FILTERS):
+    current["page"] = 1
+filters = dict(campaign_id=current["campaign"], category=current["category"], group=current["group"],
+               province=current["province"])
+
+st.subheader(t("disbursements.stages"))
+stages = query(disbursements.money_stages, campaign_id=current["campaign"])
+metric_cols = st.columns(4)
+for column, key in zip(metric_cols, ("target", "pledged", "received", "disbursed")):
+    column.metric(t(f"disbursements.{key}"), compact_money(stages[key]), help=money(stages[key]))
+    column.caption(t(f"disbursements.{key}_explained"))
+st.caption(t("disbursements.stages_scope_one" if current["campaign"] else "disbursements.stages_scope_all"))
+
+st.subheader(t("disbursements.breakdown"))
+current["by"] = st.radio(t("disbursements.by"), list(disbursements.GROUPINGS), horizontal=True,
+                         index=list(disbursements.GROUPINGS).index(params["by"]),
+                         format_func=lambda b: t(f"disbursements.by_{b}"))
+grouped = query(disbursements.breakdown, by=current["by"], **filters)
+if grouped.empty:
+    st.info(t("common.no_rows"))
+else:
+    labels = {"category": "cat_", "recipient_group": "group_"}.get(current["by"])
+    shown = grouped.assign(label=grouped.label.map(lambda v: t(f"disbursements.{labels}{v}") if labels else v))
+    st.altair_chart(alt.Chart(shown).mark_bar().encode(
+        y=alt.Y("label:N", sort="-x", title=None), x=alt.X("amount:Q", title=t("disbursements.amount")),
+        tooltip=["label:N", alt.Tooltip("amount:Q", format=","), "disbursements:Q"]), width="stretch")
+
+st.subheader(t("disbursements.list"))
+result = query(disbursements.listing, **filters, page=current["page"])
+disbursements_view.table(result["rows"])
+pager(current["page"], result["has_more"], "disbursements")
+export = query(disbursements.listing, **filters, page=1, page_size=EXPORT_ROW_CAP)
+downloads(export["rows"], "disbursements", capped=export["has_more"])
+
+st.subheader(t("disbursements.flow"))
+links = query(disbursements.flows, campaign_id=current["campaign"])
+if links.empty:
+    st.info(t("common.no_rows"))
+else:
+    titles = {s: t(f"disbursements.stage_{s}") for s in flow_view.STAGES}
+    st.altair_chart(flow_view.flow_chart(links, disbursements_view.node_label, titles, t("disbursements.amount")),
+                    width="stretch")
+    st.caption(t("disbursements.flow_explained"))
+sync_url(current, SPEC)

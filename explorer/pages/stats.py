@@ -1,5 +1,83 @@
-"""Placeholder until this page lands."""
+"""Stats: incoming VND donations per day, by amount bucket, top donors as printed, by province, by hour.
+
+URL params: from / to (posting days, both included, YYYY-MM-DD), basis (province of the receiving
+account or of the campaign: account | campaign), lang.
+"""
 import streamlit as st
 
-st.title("stats")
-st.info("This page is being built.")
+from explorer.params import Param
+from explorer.queries import stats
+from explorer.ui import charts, stats_view
+from explorer.ui.data import query
+from explorer.ui.i18n import compact_money, money, num, t
+from explorer.ui.layout import downloads, page, sync_url
+
+SPEC = {
+    "from": Param("date"),
+    "to": Param("date"),
+    "basis": Param("choice", "account", choices=tuple(stats.PROVINCE_BASES)),
+}
+TOP_PROVINCES = 20
+params = page("stats", SPEC)
+current = dict(params)
+
+first, last = query(stats.date_bounds)
+left, right, _ = st.columns([1, 1, 2])
+current["from"] = left.date_input(t("stats.from"), value=params["from"], format="YYYY-MM-DD",
+                                  min_value=first, max_value=last)
+current["to"] = right.date_input(t("stats.to"), value=params["to"], format="YYYY-MM-DD",
+                                 min_value=first, max_value=last)
+span = dict(date_from=current["from"], date_to=current["to"])
+
+daily = query(stats.daily, **span)
+cols = st.columns(3)
+cols[0].metric(t("stats.received"), compact_money(int(daily.amount.sum())), help=money(int(daily.amount.sum())))
+cols[1].metric(t("stats.donations"), num(int(daily.lines.sum())))
+cols[2].metric(t("stats.days"), num(len(daily)))
+st.caption(t("stats.scope"))
+
+st.subheader(t("stats.daily"))
+if daily.empty:
+    st.info(t("common.no_rows"))
+else:
+    st.altair_chart(charts.daily_bars(daily, "day", "amount", t("stats.day"), t("stats.amount")), width="stretch")
+
+st.subheader(t("stats.buckets"))
+buckets = query(stats.amount_buckets, **span)
+buckets = buckets.assign(label=buckets.bucket.map(lambda b: t(f"stats.bucket_{b}")))
+st.altair_chart(stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"),
+                                        list(buckets.label)), width="stretch")
+
+donors_col, hours_col = st.columns(2)
+with donors_col:
+    st.subheader(t("stats.top_donors"))
+    donors = query(stats.top_donors, **span)
+    st.dataframe(donors, hide_index=True, column_config={
+        "counterparty": t("stats.counterparty"),
+        "amount": st.column_config.NumberColumn(t("stats.amount"), format="localized"), "lines": t("stats.lines")})
+    st.caption(t("stats.donors_as_printed"))
+with hours_col:
+    st.subheader(t("stats.hours"))
+    hours = query(stats.by_hour, **span)
+    st.altair_chart(stats_view.ordered_bars(hours, "hour", "lines", t("stats.hour"), t("stats.lines"),
+                                            list(hours.hour)), width="stretch")
+    st.caption(t("stats.hours_explained"))
+
+st.subheader(t("stats.provinces"))
+current["basis"] = st.radio(t("stats.basis"), list(stats.PROVINCE_BASES), horizontal=True,
+                            index=list(stats.PROVINCE_BASES).index(params["basis"]),
+                            format_func=lambda b: t(f"stats.basis_{b}"))
+provinces = query(stats.by_province, basis=current["basis"], **span)
+if provinces.empty:
+    st.info(t("common.no_rows"))
+else:
+    st.altair_chart(stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount")),
+                    width="stretch")
+st.caption(t(f"stats.basis_{current['basis']}_explained"))
+
+with st.expander(t("stats.downloads")):
+    for frame, name in ((daily, "daily"), (buckets, "amount_buckets"), (donors, "top_donors"), (hours, "hours"),
+                        (provinces, "provinces")):
+        st.caption(t(f"stats.export_{name}"))
+        downloads(frame, f"stats_{name}")
+sync_url(current, SPEC)

@@ -1,0 +1,115 @@
+"""One account's page: money in vs out, balance over time, counterparties, campaigns, flags, provenance."""
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from explorer.queries import accounts, campaigns, flags
+from explorer.ui import campaigns_view, flags_view
+from explorer.ui.data import query
+from explorer.ui.i18n import compact_money, day, money, moment, num, t
+from explorer.ui.listing import statements_link
+
+CAMPAIGNS_SHOWN = 100
+
+
+def in_out_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Money in and out per month, side by side."""
+    names = {"in": t("accounts.money_in"), "out": t("accounts.money_out")}
+    data = frame.assign(flow=frame.direction.map(names))
+    colours = alt.Scale(domain=[names["in"], names["out"]], range=["#2e7d32", "#c62828"])
+    return (alt.Chart(data).mark_bar()
+            .encode(x=alt.X("month:N", title=t("accounts.month"), axis=alt.Axis(labelAngle=0)),
+                    xOffset=alt.XOffset("flow:N", sort=[names["in"], names["out"]]),
+                    y=alt.Y("amount:Q", title=t("accounts.amount")),
+                    color=alt.Color("flow:N", title=None, scale=colours),
+                    tooltip=["month:N", "flow:N", alt.Tooltip("amount:Q", format=","), "lines:Q"])
+            .properties(height=260))
+
+
+def balance_chart(frame: pd.DataFrame) -> alt.Chart:
+    return (alt.Chart(frame).mark_line(interpolate="step-after", point=True)
+            .encode(x=alt.X("day:T", title=t("accounts.day")), y=alt.Y("balance:Q", title=t("accounts.balance")),
+                    tooltip=[alt.Tooltip("day:T"), alt.Tooltip("balance:Q", format=",")])
+            .properties(height=260))
+
+
+def header(acc: dict[str, Any]) -> None:
+    st.subheader(f"{acc['number']} · {acc['bank']} · {acc['holder_name']}")
+    kind = t(f"accounts.kind_{acc['org_kind']}") if acc.get("org_kind") else "—"
+    st.caption(t("accounts.facts", organization=acc.get("organization") or "—", kind=kind,
+                 province=acc.get("province") or "—", opened=day(acc["opened_on"]), currency=acc["currency"],
+                 verified=t("accounts.verified") if acc["verified"] else t("accounts.unverified")))
+    if acc["same_number"] > 1:
+        st.caption(t("accounts.same_number", count=acc["same_number"]))
+
+
+def money_section(acc: dict[str, Any]) -> None:
+    totals = query(accounts.money_in_out, account_id=acc["id"])
+    cur = acc["currency"]
+    cols = st.columns(4)
+    cols[0].metric(t("accounts.money_in"), compact_money(totals["received"], cur), help=money(totals["received"], cur))
+    cols[1].metric(t("accounts.money_out"), compact_money(totals["paid_out"], cur), help=money(totals["paid_out"], cur))
+    cols[2].metric(t("accounts.opening"), money(totals["opening"], cur))
+    cols[3].metric(t("accounts.closing"), money(totals["closing"], cur))
+    st.caption(t("accounts.lines_in_out", lines_in=num(totals["lines_in"]), lines_out=num(totals["lines_out"])))
+    monthly = query(accounts.monthly_in_out, account_id=acc["id"])
+    balance = query(accounts.balance_series, account_id=acc["id"])
+    left, right = st.columns(2)
+    left.markdown(f"**{t('accounts.in_vs_out')}**")
+    right.markdown(f"**{t('accounts.balance_over_time')}**")
+    if monthly.empty:
+        left.info(t("common.no_rows"))
+    else:
+        left.altair_chart(in_out_chart(monthly), width="stretch")
+        right.altair_chart(balance_chart(balance), width="stretch")
+
+
+def counterparties(acc: dict[str, Any]) -> None:
+    st.markdown(f"**{t('accounts.top_counterparties')}**")
+    st.caption(t("accounts.as_printed"))
+    columns = st.columns(2)
+    for column, direction in zip(columns, ("in", "out")):
+        frame = query(accounts.top_counterparties, account_id=acc["id"], direction=direction)
+        column.caption(t(f"accounts.top_{direction}"))
+        column.dataframe(frame, hide_index=True, column_config={
+            "counterparty": t("accounts.counterparty"),
+            "amount": st.column_config.NumberColumn(t("accounts.amount"), format="localized"),
+            "lines": st.column_config.NumberColumn(t("accounts.lines"))})
+
+
+def provenance(acc: dict[str, Any]) -> None:
+    st.markdown(f"**{t('accounts.provenance')}**")
+    frame = query(accounts.provenance, account_id=acc["id"])
+    for row in frame.to_dict("records"):
+        when = t("accounts.span", first=moment(row["first_at"]), last=moment(row["last_at"]))
+        if row["source_sha256"]:
+            st.caption(t("accounts.from_file", layout=row["source_layout"] or "?", sha=row["source_sha256"],
+                         lines=num(row["lines"]), span=when))
+        else:
+            origin = t("accounts.seeded") if acc["simulated"] else t("accounts.entered")
+            st.caption(t("accounts.no_file", origin=origin, lines=num(row["lines"]), span=when))
+
+
+def detail(number: str) -> None:
+    """The account with this number, or a clear 'not found'."""
+    acc = query(accounts.by_number, number=number)
+    if acc is None:
+        st.warning(t("accounts.not_found", number=number))
+        return
+    header(acc)
+    statements_link(t("accounts.open_statement"), account=acc["number"])
+    money_section(acc)
+    counterparties(acc)
+    st.markdown(f"**{t('accounts.flags')}**")
+    flags_view.show_account_flags(query(flags.account_flags, account_id=acc["id"]), acc["currency"],
+                                  query(flags.as_of))
+    st.markdown(f"**{t('accounts.its_campaigns')}**")
+    result = query(campaigns.listing, account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)
+    picked = campaigns_view.table(result["rows"], key="account_campaigns")
+    if picked is not None:
+        st.switch_page("pages/campaigns.py", query_params={"campaign": str(picked)})
+    provenance(acc)

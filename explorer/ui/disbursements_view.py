@@ -1,0 +1,54 @@
+"""Disbursement tables (each row with the debit line it explains) and the flow chart's labels."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from explorer.ui.i18n import t
+from explorer.ui.listing import statements_url
+
+DISPLAY = ["id", "disbursed_on", "campaign", "category", "recipient_group", "province", "amount", "currency",
+           "line_id", "line_posted_at", "line_amount", "line_reference", "line_link", "report_text"]
+
+
+def labelled(rows: pd.DataFrame) -> pd.DataFrame:
+    """Codes as words, and a link to the statement of the debit line's account."""
+    out = rows.copy()
+    out["category"] = out.category.map(lambda c: t(f"disbursements.cat_{c}"))
+    out["recipient_group"] = out.recipient_group.map(lambda g: t(f"disbursements.group_{g}"))
+    out["line_link"] = [statements_url(account=a, campaign=c) if pd.notna(i) else None
+                        for a, c, i in zip(out.account_number, out.campaign_id, out.line_id)]
+    return out
+
+
+def table(rows: pd.DataFrame) -> None:
+    if rows.empty:
+        st.info(t("common.no_rows"))
+        return
+    money = lambda key: st.column_config.NumberColumn(t(f"disbursements.{key}"), format="localized")
+    st.dataframe(labelled(rows)[DISPLAY], hide_index=True, column_config={
+        "id": "#", "disbursed_on": st.column_config.DateColumn(t("disbursements.disbursed_on"), format="YYYY-MM-DD"),
+        "campaign": t("disbursements.campaign"), "category": t("disbursements.category"),
+        "recipient_group": t("disbursements.recipient_group"), "province": t("disbursements.province"),
+        "amount": money("amount"), "currency": t("disbursements.currency"),
+        "line_id": st.column_config.NumberColumn(t("disbursements.line_id")),
+        "line_posted_at": st.column_config.DatetimeColumn(t("disbursements.line_posted_at"),
+                                                          format="YYYY-MM-DD HH:mm"),
+        "line_amount": money("line_amount"), "line_reference": t("disbursements.line_reference"),
+        "line_link": st.column_config.LinkColumn(t("disbursements.line_link"), display_text="📜"),
+        "report_text": t("disbursements.report_text")})
+    st.caption(t("disbursements.line_explained"))
+
+
+def node_label(node: str) -> str:
+    """Words for a flow node 'stage:key' (gift classes, accounts, categories, provinces, catch-alls)."""
+    stage, key = node.split(":", 1)
+    if stage == "donors":
+        return t(f"disbursements.gifts_{key}")
+    if key == "other":
+        return t(f"disbursements.other_{stage}")
+    if stage == "account":
+        return t("disbursements.account_node", number=key)
+    if stage == "category":
+        return t("disbursements.held") if key == "held" else t(f"disbursements.cat_{key}")
+    return key

@@ -1,0 +1,121 @@
+"""The Accounts page shows what SQL says about the tiny seed, and its URL reproduces the view."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from explorer import fmt
+from explorer.i18n import translate
+
+
+def open_page(app, **params):
+    """Run the app once (st.navigation registers the pages), then open Accounts with these URL params."""
+    app.run()
+    app.query_params.clear()
+    app.query_params.update(params)
+    return app.switch_page("pages/accounts.py").run()
+
+
+def rows(at, index=0):
+    return at.dataframe[index].value
+
+
+@pytest.fixture(scope="module")
+def breach(tiny_engine):
+    """A planted breach with its campaign and the account that holds it."""
+    with tiny_engine.connect() as conn:
+        planted = json.loads(conn.execute(text("SELECT value FROM meta WHERE key = 'planted_breaches'")).scalar_one())
+        first = planted[0]
+        found = conn.execute(text("""SELECT c.id, c.title, a.id AS account_id, a.number FROM campaigns c
+                                     JOIN accounts a ON a.id = c.account_id WHERE c.id = :id"""),
+                             {"id": first["campaign_id"]}).mappings().one()
+    return {**found, "rule": first["rule"], "planted": planted}
+
+
+def test_exact_number_comes_first(app, tiny_engine):
+    at = open_page(app, q="2905")
+    assert not at.exception
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("SELECT number FROM accounts WHERE instr(number, '2905') > 0 "
+                                     "ORDER BY number <> '2905', length(number), number")).scalars().all()
+    assert rows(at).number.tolist() == expected and expected[0] == "2905"
+    assert rows(at).holder_name.iloc[0] == "HOI CHU THAP DO HA NOI"
+    assert at.query_params["q"] == "2905"
+
+
+def test_holder_name_without_diacritics_or_case(app):
+    at = open_page(app, q="hội chữ THẬP ĐỎ đà nẵng")
+    assert rows(at).number.tolist() == ["4305"]
+
+
+def test_filters_round_trip_and_match_sql(app, tiny_engine):
+    params = {"province": "29", "kind": "red_cross_chapter"}
+    at = open_page(app, **params)
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("""SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id
+                                        WHERE a.province_code = 29 AND o.kind = 'red_cross_chapter'""")).scalars().all()
+    assert rows(at).number.tolist() == expected == ["2905"]
+    assert dict(at.query_params) == params
+    assert at.selectbox[0].value == 29 and at.selectbox[1].value == "red_cross_chapter"
+
+
+def test_typing_a_search_writes_the_url_and_pages(app, tiny_engine):
+    at = open_page(app)
+    at.text_input[0].input("05").run()
+    assert dict(at.query_params) == {"q": "05"}
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("SELECT number FROM accounts WHERE instr(number, '05') > 0 "
+                                     "ORDER BY number <> '05', length(number), number")).scalars().all()
+    assert rows(at).number.tolist() == expected[:20] and len(expected) > 20
+    at.button(key="accounts_next").click().run()
+    assert at.query_params["page"] == "2"
+    assert rows(at).number.tolist() == expected[20:40]
+
+
+def test_account_detail_shows_money_flags_and_link(app, tiny_engine, breach):
+    at = open_page(app, account=breach["number"])
+    assert not at.exception
+    with tiny_engine.connect() as conn:
+        money_in, money_out = conn.execute(text("""
+            SELECT SUM(CASE WHEN direction = 'in' THEN amount END), SUM(CASE WHEN direction = 'out' THEN amount END)
+            FROM statement_lines WHERE account_id = :a AND currency = 'VND'"""), {"a": breach["account_id"]}).one()
+        top = conn.execute(text("""SELECT counterparty, SUM(amount) AS total FROM statement_lines
+                                   WHERE account_id = :a AND direction = 'in' AND counterparty IS NOT NULL
+                                   GROUP BY counterparty ORDER BY total DESC LIMIT 10"""),
+                           {"a": breach["account_id"]}).all()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tiền vào"] == fmt.compact_money(money_in, "VND", "vi")
+    assert metrics["Tiền ra"] == fmt.compact_money(money_out, "VND", "vi")
+    assert rows(at, 0).amount.tolist() == [t for _, t in top]
+    warnings = " ".join(w.value for w in at.warning)
+    assert breach["title"] in warnings and translate("vi", f"flags.status_{breach['rule']}") in warnings
+    assert translate("vi", "flags.rule_label") in warnings  # the rule each flag comes from is named
+    link = at.get("page_link")[0].proto
+    assert link.query_string == f"account={breach['number']}" and "statements" in link.page
+    campaigns_table = rows(at, 2)
+    assert breach["id"] in campaigns_table.id.tolist()
+    assert dict(at.query_params) == {"account": breach["number"]}
+
+
+def test_flagged_accounts_listed_on_the_empty_search(app, breach):
+    at = open_page(app)
+    flagged = rows(at, 1)
+    numbers = set(flagged.number)
+    assert breach["number"] in numbers and len(flagged) == len(breach["planted"])
+
+
+def test_unknown_account_and_bad_params_are_reported(app):
+    at = open_page(app, account="0000", kind="alien", province="x9", evil="__import__('os')")
+    assert not at.exception
+    assert "0000" in at.warning[0].value
+    notice = at.info[0].value
+    assert "kind" in notice and "province" in notice and "evil" in notice
+    assert dict(at.query_params) == {"account": "0000"}
+
+
+def test_english_labels_via_url(app):
+    at = open_page(app, q="2905", lang="en")
+    assert at.title[0].value == "Charity accounts"
+    assert at.text_input[0].label == "Account number or holder name"

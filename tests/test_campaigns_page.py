@@ -1,0 +1,114 @@
+"""The Campaigns page: facets, money and rule status equal SQL on the tiny seed; the URL reproduces the view."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import text
+
+from explorer import fmt
+from explorer.i18n import translate
+
+
+def open_page(app, **params):
+    app.run()
+    app.query_params.clear()
+    app.query_params.update(params)
+    return app.switch_page("pages/campaigns.py").run()
+
+
+@pytest.fixture(scope="module")
+def planted(tiny_engine) -> dict[str, int]:
+    with tiny_engine.connect() as conn:
+        value = conn.execute(text("SELECT value FROM meta WHERE key = 'planted_breaches'")).scalar_one()
+    return {p["rule"]: p["campaign_id"] for p in json.loads(value)}
+
+
+@pytest.mark.parametrize("rule", ["late_report", "missing_report", "over_disbursed"])
+def test_rule_filter_finds_exactly_the_planted_breach(app, planted, rule):
+    at = open_page(app, rule=rule)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.id.tolist() == [planted[rule]]
+    assert table.rule_status.iloc[0].endswith(translate("vi", f"flags.status_{rule}"))
+    assert dict(at.query_params) == {"rule": rule}
+
+
+def test_table_money_matches_sql(app, tiny_engine, planted):
+    at = open_page(app)
+    table = at.dataframe[0].value.set_index("id")
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("""
+            SELECT c.id, c.target,
+                   (SELECT COALESCE(SUM(amount), 0) FROM statement_lines s
+                     WHERE s.campaign_id = c.id AND s.direction = 'in') AS received,
+                   (SELECT COALESCE(SUM(amount), 0) FROM disbursements d WHERE d.campaign_id = c.id) AS disbursed
+            FROM campaigns c ORDER BY c.start_on DESC, c.id DESC LIMIT 20""")).all()
+    assert table.index.tolist() == [e.id for e in expected]
+    for e in expected:
+        row = table.loc[e.id]
+        assert (row.received, row.disbursed) == (e.received, e.disbursed)
+        assert row.progress == pytest.approx(e.received / e.target)
+    labels = table.rule_status.to_dict()
+    breach_labels = {translate("vi", f"flags.status_{r}") for r in planted}
+    flagged = {cid for cid, label in labels.items() if any(label.endswith(b) for b in breach_labels)}
+    assert flagged == set(planted.values()) & set(labels)
+
+
+def test_facets_round_trip_and_match_sql(app, tiny_engine):
+    params = {"status": "closed", "category": "disaster_relief", "from": "2024-09-01", "to": "2024-09-30"}
+    at = open_page(app, **params)
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("""SELECT id FROM campaigns WHERE status = 'closed'
+            AND category = 'disaster_relief' AND start_on BETWEEN '2024-09-01' AND '2024-09-30'
+            ORDER BY start_on DESC, id DESC""")).scalars().all()
+    assert at.dataframe[0].value.id.tolist() == expected and expected
+    assert dict(at.query_params) == params
+    assert at.date_input[0].value == dt.date(2024, 9, 1)
+
+
+def test_search_box_folds_and_writes_the_url(app, tiny_engine):
+    at = open_page(app)
+    at.text_input[0].input("BÃO LŨ").run()
+    assert dict(at.query_params) == {"q": "BÃO LŨ"}
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("""SELECT c.id FROM campaigns c JOIN organizations o ON o.id = c.org_id
+            WHERE instr(c.title_folded, 'bao lu') > 0 OR instr(o.name_folded, 'bao lu') > 0
+            ORDER BY c.start_on DESC, c.id DESC""")).scalars().all()
+    assert at.dataframe[0].value.id.tolist() == expected and expected
+
+
+def test_campaign_detail(app, tiny_engine, planted):
+    cid = planted["missing_report"]
+    at = open_page(app, campaign=str(cid))
+    assert not at.exception
+    with tiny_engine.connect() as conn:
+        received, donors, donations = conn.execute(text("""
+            SELECT SUM(amount), COUNT(DISTINCT donor_key), COUNT(*) FROM statement_lines
+            WHERE campaign_id = :c AND direction = 'in'"""), {"c": cid}).one()
+        disbursement_ids = conn.execute(text("SELECT id FROM disbursements WHERE campaign_id = :c "
+                                             "ORDER BY disbursed_on DESC, id DESC"), {"c": cid}).scalars().all()
+        first_lines = conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c "
+                                        "ORDER BY posted_at, id LIMIT 20"), {"c": cid}).scalars().all()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Đã nhận"] == fmt.compact_money(received, "VND", "vi")
+    assert metrics["Nhà hảo tâm"] == fmt.number(donors, "vi")
+    assert metrics["Lượt ủng hộ"] == fmt.number(donations, "vi")
+    box = at.warning[0].value
+    assert translate("vi", "flags.status_missing_report") in box and translate("vi", "flags.rule_label") in box
+    assert at.dataframe[0].value.id.tolist() == disbursement_ids
+    assert at.dataframe[1].value.id.tolist() == first_lines
+    links = {link.proto.query_string for link in at.get("page_link")}
+    assert f"campaign={cid}" in links
+    assert dict(at.query_params) == {"campaign": str(cid)}
+
+
+def test_invalid_params_are_ignored_with_a_notice(app):
+    at = open_page(app, campaign="abc", rule="everything", org="999999", to="2024-02-31")
+    assert not at.exception
+    notices = " ".join(i.value for i in at.info)
+    for name in ("campaign", "rule", "org", "to"):
+        assert name in notices
+    assert len(at.dataframe[0].value) == 20  # the unfiltered first page
+    assert dict(at.query_params) == {}
