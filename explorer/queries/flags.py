@@ -36,12 +36,15 @@ _UNEXPLAINED_PAYOUTS = text("""
 
 def _standing_sql(conn: Connection, only_ids: bool) -> str:
     d = sql.day(conn, "s.posted_at")
-    restrict = "AND c.id IN :ids" if only_ids else ""
+    # The id list (when given) is bound once, in `chosen`; everything else joins to it.
+    restrict = "c.id IN :ids" if only_ids else "1 = 1"
     return f"""
-        WITH daily AS (
+        WITH chosen AS (
+            SELECT c.id, c.currency, c.target, c.first_report_on FROM campaigns c WHERE {restrict}
+        ), daily AS (
             SELECT s.campaign_id, {d} AS day, SUM(s.amount) AS amount
-            FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
-            WHERE s.direction = 'in' AND s.currency = c.currency {restrict}
+            FROM statement_lines s JOIN chosen c ON c.id = s.campaign_id
+            WHERE s.direction = 'in' AND s.currency = c.currency
             GROUP BY s.campaign_id, {d}
         ), running AS (
             SELECT campaign_id, day,
@@ -51,20 +54,19 @@ def _standing_sql(conn: Connection, only_ids: bool) -> str:
         ), reached AS (
             SELECT r.campaign_id, MAX(r.received) AS received,
                    MIN(CASE WHEN r.cumulative * 100 >= :percent * c.target THEN r.day END) AS threshold_on
-            FROM running r JOIN campaigns c ON c.id = r.campaign_id
+            FROM running r JOIN chosen c ON c.id = r.campaign_id
             GROUP BY r.campaign_id
         ), spent AS (
             SELECT d.campaign_id, SUM(d.amount) AS disbursed
-            FROM disbursements d JOIN campaigns c ON c.id = d.campaign_id
-            WHERE d.currency = c.currency {restrict}
+            FROM disbursements d JOIN chosen c ON c.id = d.campaign_id
+            WHERE d.currency = c.currency
             GROUP BY d.campaign_id
         )
         SELECT c.id AS campaign_id, r.threshold_on, c.first_report_on,
                COALESCE(r.received, 0) AS received, COALESCE(sp.disbursed, 0) AS disbursed
-        FROM campaigns c
+        FROM chosen c
         LEFT JOIN reached r ON r.campaign_id = c.id
         LEFT JOIN spent sp ON sp.campaign_id = c.id
-        WHERE 1 = 1 {restrict}
         ORDER BY c.id"""
 
 

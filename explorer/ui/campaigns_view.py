@@ -32,9 +32,10 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
     if rows.empty:
         st.info(t("common.no_rows"))
         return None
-    shown = labelled(rows)[["id", "title", "organization", "category", "province", "status", "target", "received",
-                            "progress", "disbursed", "disbursed_share", "rule_status", "start_on", "end_on",
-                            *TIMELINE[:5], "threshold_on", "due_on", "first_report_on"]]
+    # What the public came for first (money and the rule), then who / what / where, then the workflow dates.
+    shown = labelled(rows)[["id", "title", "rule_status", "target", "received", "progress", "disbursed",
+                            "disbursed_share", "status", "organization", "category", "province", "start_on", "end_on",
+                            *TIMELINE]]
     money_col = lambda key: st.column_config.NumberColumn(t(f"campaigns.{key}"), format="localized")
     date_col = lambda key: st.column_config.DateColumn(t(f"campaigns.{key}"), format="YYYY-MM-DD")
     event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
