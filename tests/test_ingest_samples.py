@@ -223,3 +223,55 @@ def test_unknown_account_without_bank_needs_one(engine):
     with pytest.raises(StatementImportError, match="--bank"):
         import_statement(engine, csv.encode(), "x.csv", account="5555", column_map=parse_mapping(
             "date=Ngay,credit=Co,description=Noi dung"))
+
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture()
+def pg_engine():
+    """A fresh schema of its own in the test database (dropped afterwards), so parallel runs never meet."""
+    import uuid
+
+    schema = f"ingest_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 — no server: skip, as the marker promises
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema},public")
+    try:
+        create_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_import_into_postgresql_with_copy(pg_engine, monkeypatch):
+    from explorer.ingest import store
+
+    agri = import_file(pg_engine, FIXTURES / "agribank_no_header.csv", account="8300333385555")
+    assert (agri.rows, agri.added, agri.credit_total, agri.closing_balance) == (250, 250, 216_278_000, 216_278_000)
+    assert import_file(pg_engine, FIXTURES / "agribank_no_header.csv", account="8300333385555").added == 0
+    monkeypatch.setattr(store, "BULK_INDEX_THRESHOLD", 0)  # the bulk path: drop and rebuild the trigram index
+    vbsp = import_file(pg_engine, FIXTURES / "vbsp_sheet.xlsx", account="1000009990001234")
+    assert (vbsp.rows, vbsp.added, vbsp.skipped) == (200, 200, 2)
+    with pytest.raises(StatementImportError):
+        import_file(pg_engine, FIXTURES / "vbsp_sheet.xlsx", account="1000009990001234", expected_rows=1)
+    with pg_engine.connect() as conn:
+        totals = dict(conn.execute(text(
+            "SELECT source_layout, sum(amount) FROM statement_lines GROUP BY source_layout")).all())
+        first = conn.execute(text("SELECT posted_at, has_time, search_text FROM statement_lines "
+                                  "WHERE source_layout = 'vbsp' ORDER BY source_row LIMIT 1")).one()
+        index = conn.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_lines_search_trgm' "
+                                  "AND schemaname = current_schema()")).scalar_one()
+        hits = conn.execute(text("SELECT count(*) FROM statement_lines WHERE search_text LIKE '%dang xuan phuc%'")).scalar_one()
+    assert totals == {"agribank": 216_278_000, "vbsp": 128_230_000}
+    assert first.posted_at == dt.datetime(2024, 9, 10) and first.has_time is False
+    assert index == 1 and hits >= 1
