@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from seed.people import NameBook
 from seed.scales import SCALES
 
 Progress = Callable[[float, str], None]
+Chunks = Callable[[], Iterable[pd.DataFrame]]
 LINE_COLUMNS = ["id", "account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance",
                 "reference", "counterparty", "description", "search_text", "campaign_id", "donor_key"]
 CAMPAIGN_COLUMNS = ["id", "account_id", "org_id", "title", "title_folded", "category", "province_code", "currency",
@@ -75,13 +76,18 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
     }
 
 
-def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
-          progress: Progress = lambda f, s: None) -> None:
-    """Write every table in one transaction, the full-text index rebuilt once at the end."""
+def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[str, str],
+          progress: Progress = lambda f, s: None, sizes: dict[str, int] | None = None) -> None:
+    """Write every table in one transaction, the full-text index rebuilt once at the end.
+
+    A table may come as a DataFrame or as a function yielding DataFrames (chunks, to bound memory);
+    `sizes` gives the row counts of chunked tables for the progress bar.
+    """
     reset_schema(engine)
     order = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
              "beneficiaries", "merchants"]
-    total = sum(len(frames[t]) for t in order)
+    sizes = {t: len(frames[t]) for t in order if isinstance(frames[t], pd.DataFrame)} | (sizes or {})
+    total = max(sum(sizes.values()), 1)
     done = 0
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
@@ -91,9 +97,11 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
             def tick(n: int, table=table) -> None:
                 nonlocal done
                 done += n
-                progress(0.45 + 0.45 * done / total, table)
-            insert_frame(conn, table, frames[table], tick)
-        progress(0.92, "search index")
+                progress(0.45 + 0.4 * done / total, table)
+            chunks = [frames[table]] if isinstance(frames[table], pd.DataFrame) else frames[table]()
+            for chunk in chunks:
+                insert_frame(conn, table, chunk, tick)
+        progress(0.86, "search index")
         search.rebuild_index(conn)
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
     progress(1.0, "done")
@@ -101,6 +109,10 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
 
 def seed_database(engine: Engine, scale: str = "demo", seed: int = 1, progress: Progress = lambda f, s: None) -> dict:
     """Build and write; returns row counts and timings."""
+    if scale == "stress":
+        from seed.stress import seed_stress  # years of data by replaying one built year: see seed/stress.py
+
+        return seed_stress(engine, seed, progress)
     started = time.perf_counter()
     frames = build(scale, seed, progress)
     built = time.perf_counter()

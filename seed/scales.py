@@ -30,7 +30,13 @@ SCALES = {
     "national": Scale("national", campaigns=1_900, raised_vnd=185_000_000_000, distinct_donors=800_000,
                       beneficiaries_per_province=3_000, merchants_per_province=80, extra_orgs=600,
                       start=dt.date(2021, 9, 1), end=dt.date(2023, 5, 31), shapes=True),
+    # One year of a national platform; `stress` replays it over STRESS_YEARS years (≈10 M lines).
+    "stress_year": Scale("stress_year", campaigns=1_900, raised_vnd=480_000_000_000, distinct_donors=1_200_000,
+                         beneficiaries_per_province=3_000, merchants_per_province=80, extra_orgs=600,
+                         start=dt.date(2019, 1, 1), end=dt.date(2019, 12, 30)),
 }
+
+STRESS_YEARS = 6
 
 # The national figures the seed must land within 5 % of (tests/test_seed_national.py).
 NATIONAL_FIGURES = {"campaigns": 1_900, "raised_vnd": 211_000_000_000, "distinct_donors": 900_000}

@@ -1,0 +1,92 @@
+"""The `stress` scale: ten million lines over several years, for benchmarks.
+
+Generating ten million realistic lines from scratch takes far longer than the five minutes we allow, so one
+national-sized year is built once and replayed STRESS_YEARS times, each copy shifted by 52 weeks (weekdays and
+the daily cycle stay true). Copies get their own campaign, line and disbursement ids, year-tagged bank
+references, and running balances that continue from year to year; memo texts keep the dates of the year they
+were built for, which is the one visible seam. Donor keys repeat across years: returning donors, as in life.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from seed.generate import Progress, build, write
+from seed.scales import STRESS_YEARS
+
+SHIFT = dt.timedelta(weeks=52)
+CAMPAIGN_DATES = ["start_on", "end_on", "needs_assessed_on", "target_set_on", "beneficiaries_listed_on",
+                  "plan_approved_on", "announced_on", "first_report_on"]
+
+
+def _shift_dates(column: pd.Series, k: int) -> pd.Series:
+    return column.map(lambda d: None if d is None or d != d else d + k * SHIFT)
+
+
+def yearly_openings(lines: pd.DataFrame, accounts: pd.DataFrame, years: int) -> tuple[pd.Series, pd.Series]:
+    """(net change per account over the built year, opening balance that keeps every replayed year ≥ 0)."""
+    signed = np.where(lines.direction == "in", lines.amount, -lines.amount)
+    net = pd.Series(signed).groupby(lines.account_id.to_numpy()).sum()
+    opening = accounts.set_index("id").opening_balance
+    net = net.reindex(opening.index, fill_value=0)
+    extra = (-(years - 1) * net).clip(lower=0)
+    return net, opening + extra
+
+
+def campaign_copy(camp: pd.DataFrame, k: int, years: int) -> pd.DataFrame:
+    out = camp.copy()
+    out["id"] = camp.id + k * len(camp)
+    for column in CAMPAIGN_DATES:
+        out[column] = _shift_dates(camp[column], k)
+    year = (camp.start_on.map(lambda d: d.year) + k).astype(str)
+    out["title"] = camp.title.str.replace(r"\(\d{4}\)$", "", regex=True) + "(" + year + ")"
+    out["title_folded"] = camp.title_folded.str.replace(r"\(\d{4}\)$", "", regex=True) + "(" + year + ")"
+    if k < years - 1:
+        out["status"] = "closed"  # only the last year is still running
+    return out
+
+
+def line_copy(lines: pd.DataFrame, k: int, n_campaigns: int, net: pd.Series, lift: pd.Series) -> pd.DataFrame:
+    out = lines.copy()
+    out["id"] = lines.id + k * len(lines)
+    out["posted_at"] = lines.posted_at + k * SHIFT
+    out["campaign_id"] = lines.campaign_id + k * n_campaigns
+    out["balance"] = lines.balance + lines.account_id.map(lift).to_numpy() + k * lines.account_id.map(net).to_numpy()
+    if k:
+        out["reference"] = lines.reference.where(lines.reference.isna(), lines.reference + f"/{k}")
+    return out
+
+
+def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: None) -> dict:
+    started = time.perf_counter()
+    frames = build("stress_year", seed, lambda f, s: progress(f * 0.5, s))
+    planted = frames.pop("planted")
+    lines, camp, disb, acc = (frames["statement_lines"], frames["campaigns"], frames["disbursements"],
+                              frames["accounts"])
+    net, opening = yearly_openings(lines, acc, STRESS_YEARS)
+    lift = opening - acc.set_index("id").opening_balance
+    frames["accounts"] = acc.assign(opening_balance=acc.id.map(opening).to_numpy())
+    frames["campaigns"] = pd.concat([campaign_copy(camp, k, STRESS_YEARS) for k in range(STRESS_YEARS)],
+                                    ignore_index=True)
+    disb_copies = []
+    for k in range(STRESS_YEARS):
+        d = disb.copy()
+        d["id"], d["campaign_id"] = disb.id + k * len(disb), disb.campaign_id + k * len(camp)
+        d["statement_line_id"] = disb.statement_line_id + k * len(lines)
+        d["disbursed_on"] = _shift_dates(disb.disbursed_on, k)
+        disb_copies.append(d)
+    frames["disbursements"] = pd.concat(disb_copies, ignore_index=True)
+    frames["statement_lines"] = lambda: (line_copy(lines, k, len(camp), net, lift) for k in range(STRESS_YEARS))
+    planted_all = [{"campaign_id": int(p.campaign_id) + k * len(camp), "rule": p.rule}
+                   for k in range(STRESS_YEARS) for p in planted.itertuples()]
+    built = time.perf_counter()
+    meta = {"scale": "stress", "seed": str(seed), "planted_breaches": json.dumps(planted_all)}
+    write(engine, frames, meta, progress, sizes={"statement_lines": len(lines) * STRESS_YEARS})
+    rows = {name: (len(f) if isinstance(f, pd.DataFrame) else len(lines) * STRESS_YEARS) for name, f in frames.items()}
+    return {"scale": "stress", "seed": seed, "rows": rows, "build_s": round(built - started, 1),
+            "write_s": round(time.perf_counter() - built, 1)}
