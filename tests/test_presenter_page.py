@@ -158,7 +158,8 @@ def test_ticker_is_labelled_simulated_and_masks_names(app, tiny_engine):
     at = open_presenter(app)
     page_html = " ".join(m.value for m in at.markdown)
     assert "MÔ PHỎNG" in page_html
-    ticks = re.findall(r'<div class="pz-tick"><span class="amt">\+([^<]+)</span> · ([^<→]+?)(?: → | <)', page_html)
+    ticks = re.findall(r'<div class="pz-tick"><span class="amt">\+([^<]+)</span><span class="who">([^<]+)</span>',
+                       page_html)
     assert len(ticks) == 6
     with tiny_engine.connect() as conn:
         pool = conn.execute(text("SELECT counterparty, amount FROM statement_lines WHERE direction = 'in' "

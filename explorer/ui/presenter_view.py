@@ -17,21 +17,30 @@ from explorer.ui.i18n import compact_money, money, moment, num, pct, t
 
 TICK_SECONDS = 4
 TICKER_LINES = 6
+QR_TARGET_PX = 420   # about a third of a 1280-px projector's height
 
 _CSS = """<style>
-.st-key-pz_main [data-testid="stMetricValue"] { font-size: 3.4rem; font-weight: 800; line-height: 1.15; }
-.st-key-pz_main [data-testid="stMetricLabel"] p { font-size: 1.4rem; font-weight: 600; }
-.pz-title { font-size: 2.1rem; font-weight: 800; line-height: 1.2; margin: .2rem 0 .4rem; }
-.pz-sub { font-size: 1.35rem; }
-.pz-sim { background: #fff3bf; color: #4a3500; border: 3px solid #c99700; border-radius: .5rem;
-          padding: .35rem .8rem; font-weight: 800; font-size: 1.1rem; }
-.pz-tick { font-size: 1.55rem; line-height: 1.55; padding: .3rem 0; border-bottom: 1px solid #d0d4da; }
-.pz-tick:first-child { background: #e8f5e9; }
-.pz-tick .amt { font-weight: 800; color: #0b5d1e; }
-.pz-tick .when { color: #444; font-size: 1.1rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+.st-key-pz_head [data-testid="stMetricValue"] { font-size: clamp(2.2rem, 3.6vw, 3.4rem); font-weight: 800;
+                                                line-height: 1.15; }
+.st-key-pz_head [data-testid="stMetricLabel"] p { font-size: 1.4rem; font-weight: 600; }
+.st-key-pz_camp [data-testid="stMetricValue"] { font-size: clamp(1.6rem, 2.4vw, 2.2rem); font-weight: 800; }
+.st-key-pz_camp [data-testid="stMetricLabel"] p { font-size: 1.2rem; }
+.st-key-pz_camp .stProgress p { font-size: 1.15rem; }
+.pz-title { font-size: 2rem; font-weight: 800; line-height: 1.2; margin: .2rem 0 .4rem; }
+.pz-sub { font-size: 1.3rem; }
+.pz-sim { display: block; background: #fff3bf; color: #4a3500; border: 3px solid #c99700; border-radius: .5rem;
+          padding: .4rem .8rem; font-weight: 800; font-size: 1.05rem; margin-bottom: .4rem; }
+.pz-tick { display: flex; align-items: baseline; gap: .6rem; font-size: 1.45rem; line-height: 1.5;
+           padding: .25rem .4rem; border-bottom: 1px solid #d0d4da; white-space: nowrap; overflow: hidden; }
+.pz-tick:first-child { background: #e6f4ea; }
+.pz-tick .amt { flex: none; font-weight: 800; color: #0b5d1e; }
+.pz-tick .who { flex: none; }
+.pz-tick .where { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; color: #333;
+                  font-size: 1.05rem; }
+.pz-tick .when { flex: none; color: #444; font-size: 1rem; }
 .pz-acc { font-size: 2.4rem; font-weight: 800; letter-spacing: .08em; }
 .pz-row { font-size: 1.3rem; line-height: 1.5; }
-.st-key-pz_main .stProgress > div > div { height: 1.4rem; }
 </style>"""
 
 
@@ -46,7 +55,7 @@ def _html(snippet: str) -> None:
 def headline(totals: dict) -> None:
     """Total raised, donors, campaigns and the share disbursed, as four big numbers."""
     raised, disbursed = totals["raised"], totals["disbursed"]
-    cols = st.columns(4)
+    cols = st.container(key="pz_head").columns([1.5, 1, 1, 1])   # the money figure is the longest
     cols[0].metric(t("presenter.raised"), compact_money(raised), help=money(raised))
     cols[1].metric(t("presenter.donors"), num(totals["donors"]))
     cols[2].metric(t("presenter.campaigns"), num(totals["campaigns"]))
@@ -60,15 +69,16 @@ def campaign(progress: dict | None) -> None:
         st.info(t("presenter.no_campaign"))
         return
     cur = progress["currency"]
-    _html(f'<div class="pz-title">{html.escape(progress["title"])}</div>')
-    left, right = st.columns(2)
+    box = st.container(key="pz_camp")
+    box.markdown(f'<div class="pz-title">{html.escape(progress["title"])}</div>', unsafe_allow_html=True)
+    left, right = box.columns(2)
     left.metric(t("presenter.campaign_raised"), money(progress["raised"], cur))
     right.metric(t("presenter.campaign_target"), money(progress["target"], cur))
     ratio = progress["ratio"] or 0.0
-    st.progress(min(ratio, 1.0), text=t("presenter.campaign_progress", pct=pct(ratio),
+    box.progress(min(ratio, 1.0), text=t("presenter.campaign_progress", pct=pct(ratio),
                                          donations=num(progress["donations"]), donors=num(progress["donors"])))
-    _html('<div class="pz-sub">' + html.escape(t("presenter.campaign_disbursed",
-                                                   amount=money(progress["disbursed"], cur))) + "</div>")
+    box.markdown('<div class="pz-sub">' + html.escape(t("presenter.campaign_disbursed",
+                 amount=money(progress["disbursed"], cur))) + "</div>", unsafe_allow_html=True)
 
 
 def ticker_lines(window: pd.DataFrame) -> list[str]:
@@ -76,17 +86,17 @@ def ticker_lines(window: pd.DataFrame) -> list[str]:
     out = []
     for row in window.itertuples(index=False):
         who = mask_name(row.counterparty) or t("presenter.anonymous")
-        where = f" → {html.escape(row.campaign)}" if isinstance(row.campaign, str) and row.campaign else ""
+        where = html.escape(row.campaign) if isinstance(row.campaign, str) else ""
         out.append(f'<div class="pz-tick"><span class="amt">+{html.escape(money(row.amount, row.currency))}</span>'
-                   f" · {html.escape(who)}{where} <span class=\"when\">· {html.escape(moment(row.posted_at))}</span>"
-                   "</div>")
+                   f'<span class="who">{html.escape(who)}</span><span class="where">{where}</span>'
+                   f'<span class="when">{html.escape(moment(row.posted_at))}</span></div>')
     return out
 
 
 @st.fragment(run_every=TICK_SECONDS)
 def ticker(pool: pd.DataFrame) -> None:
     """The simulated ticker: replays the pool one line per tick; only this fragment reruns."""
-    _html(f'<span class="pz-sim">🧪 {html.escape(t("presenter.ticker_simulated"))}</span>')
+    _html(f'<div class="pz-sim">🧪 {html.escape(t("presenter.ticker_simulated"))}</div>')
     if pool.empty:
         st.info(t("presenter.ticker_empty"))
         return
@@ -96,7 +106,11 @@ def ticker(pool: pd.DataFrame) -> None:
 
 def qr_panel(acc: dict, payload: str, amount: int | None, memo: str) -> None:
     """The QR image, then the account, bank, holder, amount and memo in large type, and the raw payload."""
-    st.image(vietqr.qr_png(payload, scale=10), width=340, caption=t("presenter.qr_caption"), output_format="PNG")
+    # A whole number of pixels per module and no `width`: Streamlit would resample the PNG (bilinear) to fit a
+    # width, and blurred module edges make phones struggle to scan the code from across a room.
+    modules = vietqr.qr(payload).symbol_size(scale=1, border=4)[0]
+    st.image(vietqr.qr_png(payload, scale=max(4, QR_TARGET_PX // modules)), caption=t("presenter.qr_caption"),
+             output_format="PNG")
     found = vietqr.bank(acc["bank"])
     _html(f'<div class="pz-row">{html.escape(t("presenter.qr_account"))}</div>'
           f'<div class="pz-acc">{html.escape(acc["number"])}</div>'
