@@ -31,7 +31,7 @@ MAX_PAGE_SIZE = 500
 DATASET_ROW_CAP = 2_500_000  # whole-dataset Parquet: enough for the national seed, bounded for memory
 DATASET_CHUNK_ROWS = 50_000
 # The bounded scan tried before the search index: rows read = base + per-hit × (offset + page), capped.
-PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 3_000, 20, 200_000
+PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 1_000, 20, 200_000
 SORTS = {
     "newest": "s.posted_at DESC, s.id DESC",
     "oldest": "s.posted_at ASC, s.id ASC",
@@ -237,10 +237,10 @@ def _read(conn: Connection, sql: str, params: dict) -> pd.DataFrame:
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Driver-neutral dtypes: timestamps as datetime64, booleans as bool, nullable integers for money."""
-    frame = frame.reindex(columns=COLUMNS)
+    """Driver-neutral dtypes: timestamps as datetime64, has_time as bool, a nullable integer balance."""
+    if list(frame.columns) != COLUMNS:
+        frame = frame.reindex(columns=COLUMNS)
     frame["posted_at"] = pd.to_datetime(frame["posted_at"], format="ISO8601")
     frame["has_time"] = frame["has_time"].astype(bool)
-    for column in ("id", "amount", "balance"):
-        frame[column] = frame[column].astype("Int64")
+    frame["balance"] = frame["balance"].astype("Int64")  # unknown for some banks' lines
     return frame

@@ -1,11 +1,13 @@
 """"Verify my donation": find a donor's own incoming transfer and say why each candidate matched.
 
 The donor gives part of their name or memo, the amount in any usual form ('500k', '500.000', '0,5tr') and
-roughly when. Candidates come from bounded queries on incoming lines only, each capped at CANDIDATE_CAP rows
-and limited to the account and date window when given: lines with the amount *and* the text, lines with the
-exact amount (amount index, or the time index for a popular amount), lines containing the text (a small
-date window is scanned; otherwise the search index decides). They are scored in Python: NAME_POINTS for the
-text, AMOUNT_POINTS for the exact amount, up to DATE_POINTS for being close to the date.
+roughly when. Candidates come from bounded queries on incoming lines only, limited to the account and date
+window when given: lines with the exact amount (amount index, or the time index for a popular amount) and
+lines containing the text (a small date window is scanned; otherwise the search index decides) — and, when
+both lists were full, lines with both. Each query keeps CANDIDATE_CAP lines: the newest, or with a date the
+nearest on each side of it (half before, half on or after), since nearness is part of the score. They are
+scored in Python: NAME_POINTS for the text, AMOUNT_POINTS for the exact amount, up to DATE_POINTS for being
+close to the date.
 """
 from __future__ import annotations
 
@@ -66,18 +68,20 @@ def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int |
             small_window = around is not None and not _at_least(conn, scope, params, WINDOW_SCAN_LINES)
             wanted.append((contains(conn, "s.search_text", "q"), {"q": term}) if small_window
                           else text_condition(conn, term, "s", "q"))
-        # Lines meeting both come first, so a popular amount or name cannot crowd the best ones out.
-        queries = ([wanted] if len(wanted) == 2 else []) + [[w] for w in wanted]
-        frames = []
-        for parts in queries:
-            bound = dict(params)
-            for _, part_params in parts:
-                bound.update(part_params)
-            frames.append(_candidates(conn, base + [condition for condition, _ in parts], bound))
-    found = pd.concat(frames, ignore_index=True).drop_duplicates("id")
-    if found.empty:
+        found: dict[int, dict] = {}
+        capped = []
+        for condition, part_params in wanted:
+            rows, full = _candidates(conn, base + [condition], {**params, **part_params}, around)
+            capped.append(full)
+            found.update((row["id"], row) for row in rows)
+        if len(wanted) == 2 and all(capped):
+            # A popular amount and a common name: lines with both could be missing from either list.
+            (amount_sql, amount_params), (text_sql, text_params) = wanted
+            rows, _ = _candidates(conn, base + [amount_sql, text_sql], {**params, **amount_params, **text_params}, around)
+            found.update((row["id"], row) for row in rows)
+    if not found:
         return _empty()
-    return _ranked(found, term, value, around, days).head(max(int(limit), 1)).reset_index(drop=True)
+    return _ranked(list(found.values()), term, value, around, days, max(int(limit), 1))
 
 
 def _amount_condition(conn: Connection, value: int) -> tuple[str, dict]:
@@ -97,32 +101,43 @@ def _at_least(conn: Connection, where: list[str], params: dict, n: int) -> bool:
     return conn.execute(text(sql), {**params, "n": n}).scalar_one() >= n
 
 
-def _candidates(conn: Connection, where: list[str], params: dict) -> pd.DataFrame:
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY s.posted_at DESC, s.id DESC LIMIT :cap"
-    return pd.read_sql(text(sql), conn, params={**params, "cap": CANDIDATE_CAP})
+def _candidates(conn: Connection, where: list[str], params: dict, around: dt.date | None) -> tuple[list[dict], bool]:
+    """(rows, capped): the newest CANDIDATE_CAP lines, or with a date the nearest CANDIDATE_CAP / 2 on each side."""
+    if around is None:
+        rows = _fetch(conn, where, params, "s.posted_at DESC, s.id DESC", CANDIDATE_CAP)
+        return rows, len(rows) >= CANDIDATE_CAP
+    side = CANDIDATE_CAP // 2
+    params = {**params, "around_day": around.isoformat()}
+    after = _fetch(conn, where + ["s.posted_at >= :around_day"], params, "s.posted_at ASC, s.id ASC", side)
+    before = _fetch(conn, where + ["s.posted_at < :around_day"], params, "s.posted_at DESC, s.id DESC", side)
+    return after + before, len(after) >= side or len(before) >= side
 
 
-def _ranked(found: pd.DataFrame, term: str, value: int | None, around: dt.date | None, days: int) -> pd.DataFrame:
-    found = found.copy()
-    found["posted_at"] = pd.to_datetime(found["posted_at"])
-    found["match_name"] = found["search_text"].map(lambda s: bool(term) and term in s).astype(bool)
-    major = found["amount"].astype("int64") / found["currency"].map(_minor_per_major)
-    found["exact_amount"] = (major == value) if value is not None else False
-    if around is not None:
-        off = (found["posted_at"].dt.normalize() - pd.Timestamp(around)).dt.days.abs()
-        found["days_off"] = off.astype("Int64")
-        closeness = (1 - off / (days + 1)).clip(lower=0)
-    else:
-        found["days_off"] = pd.array([pd.NA] * len(found), dtype="Int64")
-        closeness = 0.0
-    found["score"] = (NAME_POINTS * found["match_name"] + AMOUNT_POINTS * found["exact_amount"]
-                      + DATE_POINTS * closeness).round(1)
-    found = found.sort_values(["score", "posted_at", "id"], ascending=[False, False, False])
-    return found[RESULT_COLUMNS]
+def _fetch(conn: Connection, where: list[str], params: dict, order: str, cap: int) -> list[dict]:
+    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT :cap"
+    return [dict(row) for row in conn.execute(text(sql), {**params, "cap": cap}).mappings()]
 
 
-def _minor_per_major(currency: str) -> int:
-    return 10 ** get_currency_precision(currency)
+def _ranked(found: list[dict], term: str, value: int | None, around: dt.date | None, days: int,
+            limit: int) -> pd.DataFrame:
+    """Score the (few hundred at most) candidates in plain Python, best first; one frame for the best `limit`."""
+    for row in found:
+        row["posted_at"] = _moment(row["posted_at"])
+        row["match_name"] = bool(term) and term in row["search_text"]
+        row["exact_amount"] = value is not None and row["amount"] == value * 10 ** get_currency_precision(row["currency"])
+        row["days_off"] = abs((row["posted_at"].date() - around).days) if around is not None else None
+        closeness = max(0.0, 1 - row["days_off"] / (days + 1)) if around is not None else 0.0
+        row["score"] = round(NAME_POINTS * row["match_name"] + AMOUNT_POINTS * row["exact_amount"]
+                             + DATE_POINTS * closeness, 1)
+    best = sorted(found, key=lambda r: (r["score"], r["posted_at"], r["id"]), reverse=True)[:limit]
+    frame = pd.DataFrame.from_records(best, columns=RESULT_COLUMNS)
+    frame["days_off"] = frame["days_off"].astype("Int64")
+    return frame
+
+
+def _moment(value: object) -> dt.datetime:
+    """posted_at as a datetime whatever the driver returned (SQLite gives ISO text through text())."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 def _empty() -> pd.DataFrame:
