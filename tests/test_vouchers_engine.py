@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
@@ -19,7 +19,8 @@ from explorer.vouchers.prepare import prepare
 from explorer.vouchers.presets import BABY, DOCUMENTED, NEW_YEAR, PRESETS, STORM_RELIEF, documented_issue, preset_population
 from explorer.vouchers.report import build_report
 from explorer.vouchers.scheme import (
-    Access, Behaviour, Costs, Eligibility, Expiry, MerchantRules, Scheme, Target, Tranches, Verification,
+    Access, Behaviour, Costs, Eligibility, Expiry, MerchantRules, Scheme, SchemeError, Target, Tranches,
+    Verification,
 )
 
 MONEY = ("issued", "redeemed", "unspent", "returned", "lapsed")
@@ -250,7 +251,11 @@ RATES = ("claim_rate", "coverage", "reached_share", "redemption_rate", "unspent_
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(random_schemes(), st.integers(0, 2**31 - 1))
 def test_any_scheme_conserves_money_and_keeps_rates_between_0_and_1(scheme, seed):
-    sim = simulate(scheme, PROPERTY_POPULATION, runs=2, seed=seed)
+    try:
+        sim = simulate(scheme, PROPERTY_POPULATION, runs=2, seed=seed)
+    except SchemeError as exc:  # refusing a scheme that cannot run is right; anything else is a bug
+        assume(exc.code not in ("too_many_vouchers", "no_eligible"))
+        raise
     assert_conserved(sim)
     table = per_run(sim)
     for rate in RATES:

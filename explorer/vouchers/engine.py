@@ -47,9 +47,9 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     # Every draw is made for every beneficiary whatever the scheme's limits, so two schemes that differ
     # only in, say, the travel limit see the same people making the same choices (common random numbers).
     u = rng.random((6, n))
-    claim_delay = _delays(rng, b.claim_delay_days * p.pace)
-    first_delay = _delays(rng, b.first_spend_days * p.pace)
-    gaps = _delays(rng, b.days_between_spends * p.pace[p.v_ben])
+    claim_delay = _delays(rng, p.delay_scale["claim"])
+    first_delay = _delays(rng, p.delay_scale["first"])
+    gaps = _delays(rng, p.delay_scale["gap"])
     appeal = rng.lognormal(0.0, b.merchant_popularity_spread, len(p.capacity))
 
     verified = (u[1] < v.face_success) | ((u[2] < v.assisted_share) & (u[3] < v.assisted_success))
@@ -62,11 +62,15 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     cumulative = np.cumsum(weight, axis=1)
     pick = (cumulative < (u[5] * cumulative[:, -1])[:, None]).sum(axis=1).clip(0, p.cand.shape[1] - 1)
     rows = np.arange(n)
-    shop, shop_km = p.cand[rows, pick], p.cand_km[rows, pick]
+    shop, shop_km = p.cand[rows, pick].astype(np.int32), p.cand_km[rows, pick]
 
-    day = _request_days(p, claim_delay + first_delay, claim_delay, gaps)
-    end = np.minimum(expiry, horizon)
-    active = np.flatnonzero(spender[p.v_ben] & (day < end[p.v_ben]))  # vouchers taken to a shop
+    # Request days are built person by person, then put in queue order once: the rest works there.
+    # Compact dtypes on purpose: these arrays are gathered millions of times, memory traffic is the cost.
+    by_person = np.minimum(_request_days(p, claim_delay + first_delay, claim_delay, gaps), horizon)
+    day = by_person.astype(np.int32)[p.queue_position]
+    end = np.minimum(expiry, horizon).astype(np.int32)
+    owner_ok = spender & (end > 0)
+    active = np.flatnonzero(owner_ok[p.v_ben] & (day < end[p.v_ben]))  # vouchers taken to a shop
     redeemed, tx_day, tx_value = _serve(p, shop, day, active, end)
     ben = p.v_ben[redeemed]
     tx_shop = shop[ben]
@@ -82,13 +86,11 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
         tx_shop=tx_shop, tx_day=tx_day, tx_value=tx_value)
 
 
-def _delays(rng: np.random.Generator, mean_days: np.ndarray) -> np.ndarray:
-    """Whole days, geometric with the given means: floor(Exp · λ) with λ = 1/ln(1 + 1/mean) is exactly
-    geometric with that mean, and exponential draws are much faster than numpy's geometric."""
-    mean_days = np.asarray(mean_days, dtype=float)
-    with np.errstate(divide="ignore"):
-        scale = np.where(mean_days > 0, 1 / np.log1p(1 / np.maximum(mean_days, 1e-12)), 0.0)
-    return np.floor(rng.standard_exponential(len(mean_days)) * scale).astype(np.int64)
+def _delays(rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
+    """Whole days, geometric: floor(Exp(1) · λ) with λ from prepare._geometric_scale has exactly the
+    wanted mean, and exponential draws are several times faster than numpy's geometric."""
+    draws = rng.standard_exponential(len(scale), dtype=np.float32 if scale.dtype == np.float32 else np.float64)
+    return (draws * scale).astype(np.int32)  # truncation = floor for non-negative values
 
 
 def _expiry(p: Prepared, claim_day: np.ndarray) -> np.ndarray:
@@ -103,14 +105,15 @@ def _expiry(p: Prepared, claim_day: np.ndarray) -> np.ndarray:
 def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: np.ndarray) -> np.ndarray:
     """Day each voucher is taken to a shop: tranche after tranche, gaps within (loop over tranches only)."""
     count = p.scheme.tranches.count
-    within = gaps.copy()
-    within[p.v_cell_first == np.arange(len(gaps))] = 0
+    within = gaps.astype(np.int64)
+    lead = within[p.cell_first]
+    within[p.cell_first] = 0                      # a tranche's first voucher waits `lead`, set below
     running = np.cumsum(within)
-    offset = running - running[p.v_cell_first]
+    offset = running - np.repeat(running[p.cell_first], p.cell_count)
     span = np.zeros(p.n * count, dtype=np.int64)
-    span[p.v_cell[p.v_cell_last]] = offset[p.v_cell_last]
+    span[p.cells] = offset[p.cell_last]
     lead_gap = np.zeros(p.n * count, dtype=np.int64)
-    lead_gap[p.v_cell[p.v_cell_first]] = gaps[p.v_cell_first]
+    lead_gap[p.cells] = lead
     span, lead_gap = span.reshape(p.n, count), lead_gap.reshape(p.n, count)
     tranche_start = np.empty((p.n, count), dtype=np.int64)
     tranche_start[:, 0] = start
@@ -119,21 +122,23 @@ def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: n
         after_previous = tranche_start[:, k - 1] + span[:, k - 1] + lead_gap[:, k]
         opens = claim_day + k * p.scheme.tranches.interval_days
         tranche_start[:, k] = np.maximum(after_previous, opens) if interval else after_previous
-    return tranche_start.ravel()[p.v_cell] + offset
+    return np.repeat(tranche_start.ravel()[p.cells], p.cell_count) + offset
 
 
 def _serve(p: Prepared, shop: np.ndarray, day: np.ndarray, active: np.ndarray,
            end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """First come, first served at each shop within its daily capacity, then expiry and the merchant cap.
 
-    `active` are voucher indices in ascending order. Returns (redeemed voucher indices, their service
-    day, their value). Ordering millions of vouchers is the slow part, so only the vouchers that need an
-    order get one: those arriving on a day their shop cannot clear, and those at shops over the cap.
+    Vouchers are stored by (voucher number, arrival priority), so `active` (ascending) is already in
+    queue order within any one shop and day; a stable 16-bit radix sort by shop-day finishes the queue.
+    Sorting millions is still the slow part, so only vouchers that need an order get one: those arriving
+    on a day their shop cannot clear, and those at shops over the cap. Returns (redeemed voucher
+    indices, their service day, their value).
     """
     horizon, shops = p.horizon, len(p.capacity)
     ben = p.v_ben[active]
-    m, d = shop[ben], day[active]
-    bucket = m * horizon + d
+    m = shop[ben]
+    bucket = m * np.int32(horizon) + day[active]
     arrivals = np.bincount(bucket, minlength=shops * horizon).reshape(shops, horizon)
     served_per_day = np.empty_like(arrivals)
     backlog = np.zeros(shops, dtype=np.int64)
@@ -142,70 +147,55 @@ def _serve(p: Prepared, shop: np.ndarray, day: np.ndarray, active: np.ndarray,
         served_per_day[:, t] = np.minimum(waiting, p.capacity)
         backlog = waiting - served_per_day[:, t]
     cum_arrived, cum_served = np.cumsum(arrivals, axis=1), np.cumsum(served_per_day, axis=1)
-    bucket_of = np.full(len(p.v_ben), -1, dtype=np.int64)
-    bucket_of[active] = bucket
-    service = np.zeros(len(p.v_ben), dtype=np.int64)
-    service[active] = d
+    service_day = day[active]
     # A day whose arrivals (and any backlog) all go through that day needs no order: each is served on it.
-    jammed = np.zeros(len(p.v_ben), dtype=bool)
-    jammed[active] = ~(cum_served >= cum_arrived).ravel()[bucket]
-    if jammed.any():
-        queue = _queue_order(p, jammed, bucket_of)
-        queued_bucket = bucket_of[queue]
-        rank = np.arange(len(queue)) - np.searchsorted(queued_bucket, queued_bucket, "left")
-        arrived_before = (cum_arrived - arrivals).ravel()[queued_bucket]
+    jam = np.flatnonzero(~(cum_served >= cum_arrived).ravel()[bucket])
+    if len(jam):
+        queue = jam[_stable_argsort(bucket[jam])]            # positions in `active`, in queue order
+        queued_bucket = bucket[queue]
+        per_bucket = np.bincount(queued_bucket, minlength=shops * horizon)
+        rank = np.arange(len(queue)) - np.repeat(np.cumsum(per_bucket) - per_bucket, per_bucket)
         shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
-        queued_shop = queued_bucket // horizon
-        # The n-th voucher in a shop's queue is served on the first day its cumulative service reaches n.
-        ladder = (cum_served + shop_offset[:, None]).ravel()
-        n_th = shop_offset[queued_shop] + arrived_before + rank + 1
-        service[queue] = np.searchsorted(ladder, n_th, "left") - queued_shop * horizon
-    service_day = service[active]
+        n_th = (shop_offset[:, None] + cum_arrived - arrivals).ravel()[queued_bucket] + rank
+        # Slot n of the whole queue (shop by shop, day by day, then those still waiting at the end)
+        # belongs to cell slot_cell[n]; its day is the cell's column (column `horizon` = never served).
+        slots = np.concatenate([served_per_day, backlog[:, None]], axis=1)
+        slot_day = np.repeat(np.tile(np.arange(horizon + 1, dtype=np.int32), shops), slots.ravel())
+        service_day[queue] = slot_day[n_th]
     ok = service_day < end[ben]
     value = p.v_amount[active]
     cap = p.scheme.merchants.cap_per_merchant
     if cap:
-        ok &= _within_cap(p, cap, m, active, bucket_of, value)
+        ok &= _within_cap(cap, m, bucket, value, shops, horizon)
     return active[ok], service_day[ok], value[ok]
-
-
-def _queue_order(p: Prepared, chosen: np.ndarray, bucket_of: np.ndarray) -> np.ndarray:
-    """The chosen vouchers in queue order: shop and day, then voucher number, then arrival priority.
-
-    `p.fifo_base` already lists all vouchers by (voucher number, priority), so a stable sort by
-    shop-day bucket finishes the job; 16-bit radix passes make that sort linear.
-    """
-    base = p.fifo_base[chosen[p.fifo_base]]
-    return base[_stable_argsort(bucket_of[base])]
 
 
 def _stable_argsort(keys: np.ndarray) -> np.ndarray:
     """Stable argsort of non-negative ints by 16-bit least-significant-digit radix passes."""
-    order = np.arange(len(keys))
-    top = int(keys.max()) if len(keys) else 0
-    shift = 0
-    while True:
+    top, shift = int(keys.max()) if len(keys) else 0, 16
+    low = keys.astype(np.uint16) if top < 1 << 16 else (keys & 0xFFFF).astype(np.uint16)
+    order = np.argsort(low, kind="stable")  # numpy sorts 16-bit keys by radix: linear time
+    while top >> shift:
         digit = ((keys[order] >> shift) & 0xFFFF).astype(np.uint16)
-        order = order[np.argsort(digit, kind="stable")]  # numpy sorts 16-bit keys by radix
+        order = order[np.argsort(digit, kind="stable")]
         shift += 16
-        if top >> shift == 0:
-            return order
+    return order
 
 
-def _within_cap(p: Prepared, cap: int, m: np.ndarray, active: np.ndarray, bucket_of: np.ndarray,
-                value: np.ndarray) -> np.ndarray:
+def _within_cap(cap: int, m: np.ndarray, bucket: np.ndarray, value: np.ndarray, shops: int,
+                horizon: int) -> np.ndarray:
     """False for vouchers a shop refuses because its takings would pass the cap (in queue order)."""
-    takings = np.bincount(m, weights=value, minlength=len(p.capacity))
-    over = np.zeros(len(p.v_ben), dtype=bool)
-    over[active] = (takings > cap)[m]
-    refused = np.zeros(len(p.v_ben), dtype=bool)
-    if over.any():
-        queue = _queue_order(p, over, bucket_of)
-        running = np.cumsum(p.v_amount[queue])
-        shop_of = bucket_of[queue] // p.horizon
-        before = np.concatenate([[0], running])[np.searchsorted(shop_of, shop_of, "left")]
-        refused[queue] = running - before > cap
-    return ~refused[active]
+    takings = np.bincount(m, weights=value, minlength=shops)
+    over = np.flatnonzero((takings > cap)[m])
+    ok = np.ones(len(m), dtype=bool)
+    if len(over):
+        queue = over[_stable_argsort(bucket[over])]
+        running = np.cumsum(value[queue])
+        shop_of = bucket[queue] // horizon
+        per_shop = np.bincount(shop_of, minlength=shops)
+        before = np.repeat(np.concatenate([[0], running])[np.cumsum(per_shop) - per_shop], per_shop)
+        ok[queue] = running - before <= cap
+    return ok
 
 
 @dataclass
