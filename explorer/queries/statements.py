@@ -48,6 +48,12 @@ _SELECT_FROM = """
     JOIN accounts a ON a.id = s.account_id
     LEFT JOIN campaigns c ON c.id = s.campaign_id"""
 _SELECT = _SELECT_FROM.format(lines="statement_lines")
+_ARROW_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("posted_at", pa.timestamp("us")), ("has_time", pa.bool_()), ("account", pa.string()),
+    ("direction", pa.string()), ("amount", pa.int64()), ("currency", pa.string()), ("balance", pa.int64()),
+    ("counterparty", pa.string()), ("description", pa.string()), ("reference", pa.string()),
+    ("campaign", pa.string()),
+])
 
 
 def search_term(q: object) -> str:
@@ -103,14 +109,6 @@ def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[b
     return buffer.getvalue(), capped
 
 
-_ARROW_SCHEMA = pa.schema([
-    ("id", pa.int64()), ("posted_at", pa.timestamp("us")), ("has_time", pa.bool_()), ("account", pa.string()),
-    ("direction", pa.string()), ("amount", pa.int64()), ("currency", pa.string()), ("balance", pa.int64()),
-    ("counterparty", pa.string()), ("description", pa.string()), ("reference", pa.string()),
-    ("campaign", pa.string()),
-])
-
-
 def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int) -> pd.DataFrame:
     """The page: a bounded scan in page order first, the search index only when that scan falls short."""
     order = SORTS.get(sort, SORTS["newest"])
@@ -121,7 +119,7 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
             return _typed(pd.DataFrame(columns=COLUMNS))
         params.update(limit=limit, offset=offset)
         if term:
-            frame = _prefix_scan(conn, where, params, term, order, limit + offset)
+            frame = _prefix_scan(conn, where, params, term, order)
             if frame is not None:
                 return _typed(frame)
             condition, text_params = text_condition(conn, term, "s", "q")
@@ -130,14 +128,14 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
         return _typed(_read(conn, sql, params))
 
 
-def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, order: str,
-                 needed: int) -> pd.DataFrame | None:
-    """The page from the first rows of the view in page order, or None if they hold too few hits.
+def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, order: str) -> pd.DataFrame | None:
+    """The page from the first K rows of the view in page order, or None if they hold too few hits.
 
-    Exact whenever it answers: if the first K rows of the view (in the page's total order) contain `needed`
-    hits, those are the first `needed` hits overall. Common terms are answered here in a few ms whatever
-    their count, and nothing scans more than K rows on this path.
+    Exact whenever it answers: if the first K rows of the view (in the page's total order) contain
+    offset + limit hits, those are the first offset + limit hits overall. Common terms are answered here in
+    a few ms whatever their count, and nothing scans more than K rows on this path.
     """
+    needed = params["offset"] + params["limit"]
     scan_rows = min(PREFIX_SCAN_ROWS + PREFIX_SCAN_PER_HIT * needed, PREFIX_SCAN_MAX)
     # Only narrow rows (id, sort keys, hit flag) go through the bounded scan; full rows are read for the page.
     scan = (f"SELECT s.id, s.posted_at, s.amount, {contains(conn, 's.search_text', 'scan_q')} AS hit "
@@ -145,7 +143,7 @@ def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, or
     page_ids = f"SELECT s.id FROM ({scan}) s WHERE s.hit ORDER BY {order} LIMIT :limit OFFSET :offset"
     sql = f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {order}"
     frame = _read(conn, sql, {**params, "scan_rows": scan_rows, "scan_q": term})
-    return frame if len(frame) + params["offset"] >= needed else None
+    return frame if len(frame) == params["limit"] else None
 
 
 def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict]:
