@@ -68,6 +68,13 @@ def retabbed(name: str) -> bytes:
     return out.getvalue().encode()
 
 
+def reversed_records(name: str) -> bytes:
+    """The sample with its records in the opposite order (memos wrapped over lines stay whole)."""
+    out = io.StringIO()
+    csv.writer(out).writerows(list(csv.reader(io.StringIO(sample_text(name))))[::-1])
+    return out.getvalue().encode()
+
+
 def vbsp_edited(edit) -> bytes:
     book = openpyxl.load_workbook(FIXTURES / "vbsp_sheet.xlsx")
     edit(book.active)
@@ -168,6 +175,11 @@ def cases() -> list[Case]:
         Case("formula-like memo text (documented: stored as written)",
              replace_in_row(daily, 3, "Dong bao minh oi co gang len", "=HYPERLINK(\"\"http://x\"\")"),
              {"account": VCB}, expect={"rows": 400, "credit_total": EXPECTED[daily]["credit_total"]}),
+        Case("newest first (documented: balances checked bottom-up)", reversed_records(agri), {"account": AGRI},
+             expect={"rows": 250, "credit_total": EXPECTED[agri]["credit_total"],
+                     "closing_balance": EXPECTED[agri]["closing_balance"]}),
+        Case("mapping with a bank layout", sample(daily), {"account": VCB, "layout": "vcb_daily", "column_map":
+             parse_mapping("date=TNXDate,credit=Credit,description=TransactionDetails")}, "only applies"),
         Case("blank lines between rows (documented: ignored)",
              ("\n\n".join(daily_lines)).encode(), {"account": VCB},
              expect={"rows": 400, "credit_total": EXPECTED[daily]["credit_total"]}),
@@ -211,6 +223,8 @@ def test_bad_input(engine, case):
     if case.error is None:
         result = import_statement(engine, case.data, f"{case.name}.csv", **options)
         assert (result.rows, result.credit_total) == (case.expect["rows"], case.expect["credit_total"])
+        if "closing_balance" in case.expect:
+            assert result.closing_balance == case.expect["closing_balance"]
         assert result.added == result.rows
         return
     with pytest.raises(StatementImportError) as caught:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from explorer.db.engine import make_engine
+from explorer.ingest import parse_mapping
 from explorer.ingest.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,14 @@ def test_bad_database_url_is_a_clear_error(capsys):
     code, out, err = run(capsys, str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1000009990001234",
                          "--db", "mysql://nobody@nowhere/x")
     assert code == 1 and err.startswith("error: ") and "Unsupported database" in err and err.count("\n") == 1
+
+
+def test_mapping_option_is_checked():
+    assert parse_mapping("date=Ngay, credit=Co,description=Noi dung") == {
+        "date": "Ngay", "credit": "Co", "description": "Noi dung"}
+    for bad in ("credit=Co", "date=Ngay", "date=Ngay,colour=x,credit=Co", "date", "date=Ngay,amount=A,credit=C"):
+        with pytest.raises(ValueError):
+            parse_mapping(bad)
 
 
 def test_help_exits_cleanly(capsys):

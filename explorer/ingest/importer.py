@@ -92,6 +92,8 @@ def _choose_layout(grid: Grid, file: str, name: str | None, column_map: Mapping[
                                                     f"({', '.join(n for n in LAYOUTS if n != 'generic')}); "
                                                     "name the columns with a column mapping (--map) to import it")
         return found
+    if column_map and name != "generic":
+        raise StatementImportError.single(file, f"a column mapping only applies to the generic layout, not {name}")
     if name not in LAYOUTS:
         raise StatementImportError.single(file, f"unknown layout {name!r} (known: {', '.join(LAYOUTS)})")
     layout = LAYOUTS[name]

@@ -226,29 +226,6 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-# Bank names as banks print them: ASCII upper-case words ('NGUYEN THI BICH NGOC').
-_NAME = r"[A-Z]{1,8}(?: [A-Z]{1,8}){1,5}"
-_NAME_END = r"(?= [a-z]| [A-Z][a-z]|[.\-]|$)"  # the memo text after a name is lower or title case
-# (a substring the memo must contain — a cheap test before the regex, pattern whose group 1 is the name)
-_MEMO_NAMES = [
-    ("CT tu ", re.compile(rf"CT tu \d+ ({_NAME}) toi ")),                  # VCB app: '…CT tu 5902263334 NAME toi …'
-    ("GD:", re.compile(rf"GD:\S+ \S+ ({_NAME}) \d+\**$")),                 # VietinBank: '…GD:16/09/2024 00:28:00 NAME 803546184***'
-    ("Ref:", re.compile(rf"\( ?Ref: ?\w+ ?\) ({_NAME}){_NAME_END}")),      # VBSP: 'PAYTRON - CREDIT ( Ref: CT… ) NAME memo'
-    ("", re.compile(rf"^(?:MBVCB\.\d+\.|(?:\d+\.)+ ?)({_NAME}){_NAME_END}")),  # VCB: 'MBVCB.123.NAME memo', '526744.010924.060057.NAME memo'
-    ("", re.compile(rf"^({_NAME}){_NAME_END}")),                           # Agribank and others: 'NAME memo'
-]
-
-
-def counterparty_from_memo(memo: str) -> str | None:
-    """The sender's name when the memo follows a known bank pattern; None rather than a guess."""
-    for marker, pattern in _MEMO_NAMES:
-        if marker in memo:
-            m = pattern.search(memo)
-            if m:
-                return m.group(1)
-    return None
-
-
 def make_line(row: int, posted_at: dt.datetime, has_time: bool, direction: str, amount_: int, balance: int | None,
               reference: str | None, counterparty: str | None, description: str) -> Line:
     """A Line with its derived search text and donor key (only senders of incoming money are donors)."""

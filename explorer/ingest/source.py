@@ -113,7 +113,8 @@ def sniff_delimiter(text: str) -> tuple[str, int]:
 def _read_csv(text: str, name: str, encoding: str) -> Grid:
     delim, width = sniff_delimiter(text)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delim, header=None, names=range(width), dtype=str,
+        # dtype=object: plain Python strings straight from the C parser (no Arrow round trip), '' when empty.
+        frame = pd.read_csv(io.StringIO(text), sep=delim, header=None, names=range(width), dtype=object,
                             keep_default_na=False, skip_blank_lines=False, quotechar='"', engine="c")
     except (pd.errors.ParserError, ValueError) as exc:
         raise StatementImportError.single(name, _csv_reason(str(exc), width)) from None

@@ -98,14 +98,30 @@ def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: s
     with _large_page_cache(conn):
         if bulk:
             search.suspend_index(conn)
+            dropped = _drop_sqlite_secondary_indexes(conn)
         rows = _rows(conn, lines, account_id, sha256, layout)
         if conn.dialect.name == "postgresql":
             _copy(conn, rows, len(lines), progress)
         else:
             _executemany(conn, rows, len(lines), progress)
         if bulk:
+            for ddl in dropped:
+                conn.exec_driver_sql(ddl)
             search.rebuild_index(conn)
     return len(lines)
+
+
+def _drop_sqlite_secondary_indexes(conn: Connection) -> list[str]:
+    """Drop statement_lines' plain indexes for a bulk load and return their DDL: building a b-tree once from
+    sorted keys beats 2 M random inserts into it (~30 % of the insert time). The unique source index stays:
+    idempotence depends on it. A rollback brings everything back (the DDL is inside the transaction)."""
+    if conn.dialect.name != "sqlite":
+        return []
+    rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                "AND tbl_name = 'statement_lines' AND sql IS NOT NULL").all()
+    for name, _ in rows:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [ddl for _, ddl in rows]
 
 
 @contextmanager

@@ -17,15 +17,15 @@ def totals(lines: list[Line]) -> tuple[int, int]:
     return credit, debit
 
 
-def check_balances(parsed: Parsed, problems: ProblemList) -> None:
-    """Every stated balance must equal the previous one plus or minus the row's amount: report each break.
+def balance_breaks(lines: list[Line], opening: int | None) -> list[tuple[int, str]]:
+    """(row, message) for every stated balance that is not the previous one plus or minus the row's amount.
 
     Each row is checked against the balance the file states on the row before, so one wrong row is one
     break, not a cascade. A row without a balance restarts the chain.
     """
-    previous = parsed.opening_balance
-    column = parsed.columns.get("balance", "balance")
-    for line in parsed.lines:
+    breaks = []
+    previous = opening
+    for line in lines:
         if line.balance is None:
             previous = None
             continue
@@ -33,25 +33,40 @@ def check_balances(parsed: Parsed, problems: ProblemList) -> None:
             expected = previous + (line.amount if line.direction == "in" else -line.amount)
             if line.balance != expected:
                 sign = "+" if line.direction == "in" else "-"
-                problems.add(line.row, column, f"running balance breaks: {previous:,} {sign} {line.amount:,} = "
-                                               f"{expected:,}, but the row says {line.balance:,}")
+                breaks.append((line.row, f"running balance breaks: {previous:,} {sign} {line.amount:,} = "
+                                         f"{expected:,}, but the row says {line.balance:,}"))
         previous = line.balance
+    return breaks
+
+
+def check_balances(parsed: Parsed, problems: ProblemList) -> None:
+    """Report every balance break. Some banks list the newest transaction first: when the balances only
+    add up read bottom-up, that is the file's order, not a break."""
+    forward = balance_breaks(parsed.lines, parsed.opening_balance)
+    if forward and parsed.opening_balance is None and not balance_breaks(parsed.lines[::-1], None):
+        parsed.newest_first = True
+        parsed.notes.append("rows are listed newest first (the running balance adds up bottom-up)")
+        return
+    column = parsed.columns.get("balance", "balance")
+    for row, message in forward:
+        problems.add(row, column, message)
 
 
 def opening_balance(parsed: Parsed) -> int | None:
     """The balance before the first line: an opening-balance row, or worked back from the first stated balance."""
     if parsed.opening_balance is not None:
         return parsed.opening_balance
-    if parsed.lines and parsed.lines[0].balance is not None:
-        first = parsed.lines[0]
-        return first.balance - (first.amount if first.direction == "in" else -first.amount)
+    if parsed.lines:
+        first = parsed.lines[-1] if parsed.newest_first else parsed.lines[0]
+        if first.balance is not None:
+            return first.balance - (first.amount if first.direction == "in" else -first.amount)
     return None
 
 
 def closing_balance(parsed: Parsed) -> int | None:
     """The balance after the last line, when the file states it."""
-    if parsed.lines and parsed.lines[-1].balance is not None:
-        return parsed.lines[-1].balance
+    if parsed.lines:
+        return (parsed.lines[0] if parsed.newest_first else parsed.lines[-1]).balance
     return None
 
 

@@ -34,6 +34,7 @@ class Parsed:
     declared_account: tuple[int, str] | None = None  # (row, number) from a title block
     bank: str | None = None
     holder: str | None = None
+    newest_first: bool = False                     # set by validation when balances add up bottom-up
     notes: list[str] = field(default_factory=list)
 
 

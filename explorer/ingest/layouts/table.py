@@ -5,9 +5,8 @@ import datetime as dt
 import re
 from typing import Mapping
 
-from explorer.ingest.normalise import (
-    CellError, Line, amount, counterparty_from_memo, direction_and_amount, make_line, text_cell, when,
-)
+from explorer.ingest.memo import counterparty_from_memo
+from explorer.ingest.normalise import CellError, Line, amount, direction_and_amount, make_line, text_cell, when
 
 # The roles a column can play, in the order a headerless or mapped file lists them in messages.
 ROLES = ("date", "time", "debit", "credit", "amount", "balance", "reference", "counterparty", "description")
