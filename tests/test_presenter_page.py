@@ -181,3 +181,25 @@ def test_ticker_window_moves_one_line_per_tick():
     assert ticker_window(pool, 10, 3)["n"].tolist() == first      # wraps around the pool
     assert len(ticker_window(pool, 0, 50)) == 10
     assert ticker_window(pool.head(0), 3, 5).empty
+
+
+def test_presenter_queries(public_engine, tiny_engine):
+    from explorer import vietqr
+    from explorer.queries import presenter as q
+
+    accounts = q.qr_accounts(public_engine, banks=vietqr.supported_banks())
+    assert "2905" in set(accounts["number"]) and "VBSP" not in set(accounts["bank"])
+    assert set(accounts["bank"]) <= set(vietqr.supported_banks())
+    assert accounts["raised"].is_monotonic_decreasing
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("SELECT COUNT(*) FROM accounts WHERE bank != 'VBSP' AND closed_on IS NULL")).scalar_one()
+    assert len(accounts) == expected
+    assert q.qr_accounts(public_engine, banks=()).empty
+    assert q.account(public_engine, number="2905") == {"number": "2905", "bank": "MB",
+                                                      "holder_name": "HOI CHU THAP DO HA NOI"}
+    assert q.account(public_engine, number="nope") is None
+    assert q.campaign_progress(public_engine, campaign_id=10**6) is None
+    recent = q.recent_donations(public_engine, limit=10)
+    assert len(recent) == 10 and recent["posted_at"].is_monotonic_decreasing
+    choices = q.campaign_choices(public_engine)
+    assert len(choices) == 24 and choices.iloc[0]["status"] == "active"

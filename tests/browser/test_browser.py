@@ -213,3 +213,18 @@ def test_deep_link_on_a_fresh_server(page, fresh_server):
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_text(catalog()["nav.section_public"]["en"]).count() == 1
     assert sidebar.locator('[data-testid="stSelectbox"]').count() == 1
+
+
+def test_missing_chromium_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("browser_conftest", Path(__file__).with_name("conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required in CI"):
+        module._unavailable("no chromium")
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        module._unavailable("no chromium")
