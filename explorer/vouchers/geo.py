@@ -1,19 +1,19 @@
 """Great-circle distances and exact k-nearest merchants for a million beneficiaries, in numpy only.
 
-No scipy here, so nearest neighbours use tiles: beneficiaries are sorted into latitude bands, each band
-into longitude tiles of ~1,000 people, and each tile is compared only with the merchants inside a
-lat/lon window around it. The window grows until it provably holds every row's k nearest (a merchant
-outside it is at least the latitude gap R·|Δφ| or the meridian-plane distance R·asin(cos φ·sin Δλ)
-away), so the answer is exact while the work stays near O(N · merchants per window).
+No scipy here, so nearest neighbours use a grid: beneficiaries fall into 0.1° cells, and each cell gets
+the merchants that could be among the k nearest of *any* point in it — those within d_k(centre) +
+2 × (centre-to-corner distance) of the centre, by the triangle inequality. Beneficiaries are then
+compared only with their cell's candidates, cells with similar candidate counts batched together, so
+the work is ~N × (a handful of candidates) with a few dozen numpy calls, and the answer is exact.
 """
 from __future__ import annotations
 
 import numpy as np
 
 EARTH_KM = 6371.0088
-KM_PER_DEGREE_LAT = EARTH_KM * np.pi / 180
-BAND_SIZE = 16_384
-TILE_SIZE = 2_048
+CELL_DEG = 0.1
+BATCH = 65_536        # beneficiaries compared per numpy call (bounds the N × candidates × 3 temporaries)
+CELL_CHUNK = 2_048    # cells whose centre-to-merchant distances are computed at once
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -32,72 +32,72 @@ def nearest_k(b_lat, b_lon, m_lat, m_lon, k: int) -> tuple[np.ndarray, np.ndarra
     """(merchant index, distance km), each of shape (N, k), nearest first."""
     b_lat, b_lon = np.asarray(b_lat, float), np.asarray(b_lon, float)
     m_lat, m_lon = np.asarray(m_lat, float), np.asarray(m_lon, float)
-    n, m = len(b_lat), len(m_lat)
-    k = min(k, m)
-    out_idx = np.zeros((n, k), dtype=np.int64)
-    out_km = np.zeros((n, k))
+    n, k = len(b_lat), min(k, len(m_lat))
+    out_idx, out_km = np.zeros((n, k), dtype=np.int64), np.zeros((n, k))
     if n == 0 or k == 0:
         return out_idx, out_km
-    m_order = np.argsort(m_lat, kind="stable")
-    m_sorted_lat, m_sorted_lon = m_lat[m_order], m_lon[m_order]
-    m_vec = _unit_vectors(m_lat, m_lon)[m_order]
+    row, col = np.floor(b_lat / CELL_DEG).astype(np.int64), np.floor(b_lon / CELL_DEG).astype(np.int64)
+    cells, cell_of = np.unique(row * 10_000_000 + col, return_inverse=True)
+    candidates = _cell_candidates(cells // 10_000_000, cells % 10_000_000, m_lat, m_lon, k)
+    count = candidates.sum(axis=1)
+    # Beneficiaries sorted by their cell's candidate count (cells ranked by count, a 16-bit radix sort
+    # when there are fewer than 65,536 cells): each batch pads to a similar width.
+    cell_rank = np.empty(len(cells), dtype=np.int64)
+    cell_rank[np.argsort(count, kind="stable")] = np.arange(len(cells))
+    ranked = cell_rank[cell_of]
+    order = np.argsort(ranked.astype(np.uint16) if len(cells) < 1 << 16 else ranked, kind="stable")
+    m_vec = _unit_vectors(m_lat, m_lon).T.copy()   # three contiguous coordinate rows: cache-friendly gathers
     b_vec = _unit_vectors(b_lat, b_lon)
-    by_lat = np.argsort(b_lat)
-    margin = 0.3  # degrees; each tile starts from the window its neighbour needed
-    for band_start in range(0, n, BAND_SIZE):
-        band = by_lat[band_start:band_start + BAND_SIZE]
-        band = band[np.argsort(b_lon[band])]
-        for tile_start in range(0, len(band), TILE_SIZE):
-            rows = band[tile_start:tile_start + TILE_SIZE]
-            idx, km, margin = _tile_nearest(b_lat[rows], b_lon[rows], b_vec[rows], m_sorted_lat, m_sorted_lon,
-                                            m_vec, k, margin)
-            out_idx[rows], out_km[rows] = m_order[idx], km
+    for start in range(0, n, BATCH):
+        rows = order[start:start + BATCH]
+        mine = cell_of[rows]
+        width = int(count[mine].max())
+        table = _padded_lists(candidates, np.unique(mine), width)   # (cells in batch, width), -1 = none
+        local = np.searchsorted(np.unique(mine), mine)
+        cand = table[local]
+        safe = np.maximum(cand, 0)
+        mine_vec = b_vec[rows]
+        dots = (mine_vec[:, :1] * m_vec[0][safe] + mine_vec[:, 1:2] * m_vec[1][safe]
+                + mine_vec[:, 2:] * m_vec[2][safe])
+        dots[cand < 0] = -np.inf
+        best, best_dots = _top_k(dots, k)
+        out_idx[rows] = np.take_along_axis(cand, best, axis=1)
+        chord = np.sqrt(np.clip(2 - 2 * best_dots, 0, 4))
+        out_km[rows] = 2 * EARTH_KM * np.arcsin(np.clip(chord / 2, 0, 1))
     return out_idx, out_km
 
 
-def _tile_nearest(lat, lon, vec, m_lat, m_lon, m_vec, k, margin):
-    """k nearest for one compact tile of beneficiaries, growing a lat/lon window until each row is proven."""
-    idx = np.zeros((len(lat), k), dtype=np.int64)
-    km = np.zeros((len(lat), k))
-    pending = np.arange(len(lat))
-    used = margin
-    while len(pending):
-        plat, plon = lat[pending], lon[pending]
-        lat0, lat1 = plat.min() - margin, plat.max() + margin
-        lon_margin = margin / max(np.cos(np.radians(max(abs(lat0), abs(lat1)))), 0.05)
-        lon0, lon1 = plon.min() - lon_margin, plon.max() + lon_margin
-        lo, hi = np.searchsorted(m_lat, lat0, "left"), np.searchsorted(m_lat, lat1, "right")
-        inside = lo + np.flatnonzero((m_lon[lo:hi] >= lon0) & (m_lon[lo:hi] <= lon1))
-        everything = len(inside) == len(m_lat)
-        if len(inside) < k and not everything:
-            margin *= 2
-            continue
-        found, dist = _band_nearest(vec[pending], m_vec[inside], k)
-        used = margin
-        # Anything outside the window is at least this far: R·Δφ to the latitude edges, and the distance
-        # to the meridian planes of the longitude edges, R·asin(cos φ · sin Δλ).
-        lat_gap = np.minimum(plat - lat0, lat1 - plat) * KM_PER_DEGREE_LAT
-        dlon = np.radians(np.minimum(np.minimum(plon - lon0, lon1 - plon), 90.0))
-        lon_gap = EARTH_KM * np.arcsin(np.clip(np.cos(np.radians(plat)) * np.sin(dlon), 0, 1))
-        done = everything | (dist[:, -1] <= np.minimum(lat_gap, lon_gap))
-        idx[pending[done]], km[pending[done]] = inside[found[done]], dist[done]
-        if not done.all():
-            margin = max(margin * 2, dist[~done, -1].max() / KM_PER_DEGREE_LAT)
-        pending = pending[~done]
-    return idx, km, max(0.3, used * 0.8)
+def _cell_candidates(row: np.ndarray, col: np.ndarray, m_lat: np.ndarray, m_lon: np.ndarray, k: int) -> np.ndarray:
+    """(cells × merchants) bool: merchants that may be among the k nearest of some point of the cell."""
+    lat0, lon0 = row * CELL_DEG, col * CELL_DEG
+    c_lat, c_lon = lat0 + CELL_DEG / 2, lon0 + CELL_DEG / 2
+    corner = np.max([haversine_km(c_lat, c_lon, lat0 + dy, lon0 + dx) for dy in (0, CELL_DEG) for dx in (0, CELL_DEG)],
+                    axis=0) * 1.001 + 1e-6  # a hair of slack against rounding
+    out = np.zeros((len(row), len(m_lat)), dtype=bool)
+    for s in range(0, len(row), CELL_CHUNK):
+        d = haversine_km(c_lat[s:s + CELL_CHUNK, None], c_lon[s:s + CELL_CHUNK, None], m_lat[None], m_lon[None])
+        d_k = np.partition(d, k - 1, axis=1)[:, k - 1]
+        out[s:s + CELL_CHUNK] = d <= (d_k + 2 * corner[s:s + CELL_CHUNK])[:, None]
+    return out
 
 
-def _band_nearest(vec: np.ndarray, m_vec: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    # Larger dot product of unit vectors = shorter great-circle distance: one matrix product ranks all.
-    # k is small, so k passes of argmax beat a row-wise argpartition (numpy's per-row overhead dominates).
-    dots = vec @ m_vec.T
-    rows = np.arange(len(vec))
-    top = np.empty((len(vec), k), dtype=np.int64)
-    top_dots = np.empty((len(vec), k))
+def _padded_lists(candidates: np.ndarray, cells: np.ndarray, width: int) -> np.ndarray:
+    """Each cell's candidate merchant indices, left-aligned and padded with -1 to `width`."""
+    mask = candidates[cells]
+    slot = np.cumsum(mask, axis=1) - 1
+    table = np.full((len(cells), width), -1, dtype=np.int64)
+    r, c = np.nonzero(mask)
+    table[r, slot[r, c]] = c
+    return table
+
+
+def _top_k(dots: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of each row's k largest, largest first (k small: k argmax passes)."""
+    rows = np.arange(len(dots))
+    top = np.empty((len(dots), k), dtype=np.int64)
+    values = np.empty((len(dots), k))
     for j in range(k):
         best = dots.argmax(axis=1)
-        top[:, j] = best
-        top_dots[:, j] = dots[rows, best]
+        top[:, j], values[:, j] = best, dots[rows, best]
         dots[rows, best] = -np.inf
-    chord = np.sqrt(np.clip(2 - 2 * top_dots, 0, 4))
-    return top, 2 * EARTH_KM * np.arcsin(np.clip(chord / 2, 0, 1))
+    return top, values
