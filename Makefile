@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/streamlit run explorer/app.py
+	$(BIN)/streamlit run streamlit_app.py
 
 # Chromium (Debian's, for the browser tests) and a running PostgreSQL (for the backend tests).
 system-deps:

@@ -1,5 +1,8 @@
-"""Entry point: `streamlit run explorer/app.py`.
+"""The app shell: page config, first-run seeding, navigation and the language picker.
 
+Run it through the repository's `streamlit_app.py` (`streamlit run streamlit_app.py`): a main script that
+sits next to a `pages/` folder makes Streamlit serve deep links in its legacy pages-folder mode until the
+main script has run once, so the entry script lives one level up. `streamlit run explorer/app.py` also works.
 On an empty embedded database it seeds the demo data first (with a progress bar), then opens the pages.
 """
 from __future__ import annotations
@@ -18,39 +21,44 @@ from explorer.i18n import LANGUAGES  # noqa: E402
 
 PAGES = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="Sao kê — charity transparency", page_icon="🔎", layout="wide")
-settings = load_settings()
-if settings.public_mode:  # the public sees a generic error message; details stay in the server log
-    st.set_option("client.showErrorDetails", "none")
-first_run.ensure_data(settings)
-
 
 def _page(file: str, url_path: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(str(PAGES / file), title=t(f"nav.{url_path or 'overview'}"), icon=icon, url_path=url_path,
                    default=default)
 
 
-public = [
-    _page("overview.py", "overview", "📊", default=True),
-    _page("accounts.py", "accounts", "🏦"),
-    _page("campaigns.py", "campaigns", "🎯"),
-    _page("statements.py", "statements", "📜"),
-    _page("verify.py", "verify", "✅"),
-    _page("disbursements.py", "disbursements", "📦"),
-    _page("stats.py", "stats", "📈"),
-]
-design = [_page("vouchers.py", "vouchers", "🎟️"), _page("presenter.py", "presenter", "📣")]
-sections = {t("nav.section_public"): public, t("nav.section_design"): design}
-if settings.allow_writes:
-    sections[t("nav.section_operator")] = [_page("import_statements.py", "import", "📥")]
+def main() -> None:
+    st.set_page_config(page_title="Sao kê — charity transparency", page_icon="🔎", layout="wide")
+    settings = load_settings()
+    if settings.public_mode:  # the public sees a generic error message; details stay in the server log
+        st.set_option("client.showErrorDetails", "none")
+    first_run.ensure_data(settings)
 
-with st.sidebar:
-    current = lang()
-    chosen = st.selectbox("🌐", LANGUAGES, index=LANGUAGES.index(current), key="lang_picker",
-                          format_func=lambda code: {"vi": "Tiếng Việt", "en": "English", "zh": "中文"}[code])
-    if chosen != current:
-        st.session_state["lang"] = chosen
-        st.query_params["lang"] = chosen
-        st.rerun()
+    public = [
+        _page("overview.py", "overview", "📊", default=True),
+        _page("accounts.py", "accounts", "🏦"),
+        _page("campaigns.py", "campaigns", "🎯"),
+        _page("statements.py", "statements", "📜"),
+        _page("verify.py", "verify", "✅"),
+        _page("disbursements.py", "disbursements", "📦"),
+        _page("stats.py", "stats", "📈"),
+    ]
+    design = [_page("vouchers.py", "vouchers", "🎟️"), _page("presenter.py", "presenter", "📣")]
+    sections = {t("nav.section_public"): public, t("nav.section_design"): design}
+    if settings.allow_writes:
+        sections[t("nav.section_operator")] = [_page("import_statements.py", "import", "📥")]
 
-st.navigation(sections).run()
+    with st.sidebar:
+        current = lang()
+        chosen = st.selectbox("🌐", LANGUAGES, index=LANGUAGES.index(current), key="lang_picker",
+                              format_func=lambda code: {"vi": "Tiếng Việt", "en": "English", "zh": "中文"}[code])
+        if chosen != current:
+            st.session_state["lang"] = chosen
+            st.query_params["lang"] = chosen
+            st.rerun()
+
+    st.navigation(sections).run()
+
+
+if __name__ == "__main__":
+    main()

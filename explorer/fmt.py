@@ -28,10 +28,14 @@ def money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -
 
 
 def compact_money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -> str:
-    """Short form for big headline numbers: '1,7 N ₫' style is unclear, so number + currency code: '211 tỷ VND'."""
+    """Short form for headline numbers: '211 tỷ VND', '211B VND', '2110亿 VND'.
+
+    Vietnamese gets CLDR's long form: its short 'T' (tỷ) is easily misread as thousand or trillion.
+    """
     if amount is None:
         return "—"
-    short = format_compact_decimal(major_units(amount, currency), format_type="short", locale=_locale(lang),
+    style = "long" if lang == "vi" else "short"
+    short = format_compact_decimal(major_units(amount, currency), format_type=style, locale=_locale(lang),
                                    fraction_digits=1)
     return f"{short} {currency}"
 

@@ -11,7 +11,7 @@ from seed.generate import seed_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-APP = str(ROOT / "explorer" / "app.py")
+APP = str(ROOT / "streamlit_app.py")
 
 
 @pytest.fixture(scope="session")

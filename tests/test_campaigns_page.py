@@ -15,7 +15,7 @@ def open_page(app, **params):
     app.run()
     app.query_params.clear()
     app.query_params.update(params)
-    return app.switch_page("pages/campaigns.py").run()
+    return app.switch_page("explorer/pages/campaigns.py").run()
 
 
 @pytest.fixture(scope="module")

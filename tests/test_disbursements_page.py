@@ -13,7 +13,7 @@ def open_page(app, **params):
     app.run()
     app.query_params.clear()
     app.query_params.update(params)
-    return app.switch_page("pages/disbursements.py").run()
+    return app.switch_page("explorer/pages/disbursements.py").run()
 
 
 def chart_frames(at) -> list[pd.DataFrame]:

@@ -9,27 +9,6 @@ from explorer import fmt
 from explorer.queries import overview
 
 
-@pytest.fixture()
-def app(app, monkeypatch):
-    """The conftest AppTest, made to rerun explorer/app.py the way the server does.
-
-    explorer/pages/ makes Streamlit's PagesManager assume the old pages-directory mode; the server
-    leaves that mode for good once app.py calls st.navigation, but AppTest recomputes it before every
-    run, so without this reruns would execute the page file alone — without app.py's sidebar
-    (language picker) and navigation.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    return app
-
-
 def test_switching_language_changes_texts_and_url(app, public_engine):
     at = app.run()
     assert not at.exception
@@ -61,7 +40,7 @@ def test_switching_language_changes_texts_and_url(app, public_engine):
 
 def test_language_persists_on_the_presenter_page(app, tiny_engine):
     app.run()
-    app.switch_page("pages/presenter.py")
+    app.switch_page("explorer/pages/presenter.py")
     at = app.run()
     at.selectbox(key="lang_picker").set_value("en").run()
     assert not at.exception

@@ -14,28 +14,7 @@ from explorer.queries import overview
 from explorer.queries.presenter import TICKER_POOL, ticker_window
 from explorer.text import mask_name
 
-PAGE = "pages/presenter.py"
-
-
-@pytest.fixture()
-def app(app, monkeypatch):
-    """The conftest AppTest, made to rerun explorer/app.py the way the server does.
-
-    explorer/pages/ makes Streamlit's PagesManager assume the old pages-directory mode; the server
-    leaves that mode for good once app.py calls st.navigation, but AppTest recomputes it before every
-    run, so without this reruns would execute the page file alone — without app.py's sidebar
-    (language picker) and navigation.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    return app
+PAGE = "explorer/pages/presenter.py"
 
 
 def open_presenter(app, **params):

@@ -11,7 +11,7 @@ from explorer.db.engine import make_engine
 from explorer.export import to_csv_bytes
 from explorer.queries import statements
 
-PAGE = "pages/statements.py"
+PAGE = "explorer/pages/statements.py"
 ID, AMOUNT, TIME = "Mã dòng", "Số tiền", "Thời gian"
 
 

@@ -11,7 +11,7 @@ from explorer import fmt
 from explorer.queries import verify
 from explorer.text import fold
 
-PAGE = "pages/verify.py"
+PAGE = "explorer/pages/verify.py"
 
 
 @pytest.fixture(scope="module")

@@ -18,22 +18,7 @@ from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF
 from explorer.vouchers.report import HEADLINE, build_report
 from explorer.vouchers.scheme import Eligibility, Target
 
-PAGE = "pages/vouchers.py"
-
-
-@pytest.fixture()
-def app(app, monkeypatch):
-    """The conftest AppTest, made to rerun explorer/app.py the way the server does (see test_presenter_page)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-    return app
+PAGE = "explorer/pages/vouchers.py"
 
 
 def open_page(app, **params):
@@ -62,7 +47,7 @@ def shown(report, metric, lang="vi"):
     if kind == "pct":
         return fmt.percent(value, lang)
     if kind == "money":
-        return fmt.money(round(value), report.currency, lang)
+        return fmt.compact_money(round(value), report.currency, lang)
     return fmt.number(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0), lang)
 
 

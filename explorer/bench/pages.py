@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from explorer.bench import register
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent.parent / "streamlit_app.py")
 PAGES = ("overview", "accounts", "campaigns", "statements", "verify", "disbursements", "stats", "vouchers",
          "presenter")
 
@@ -28,7 +28,7 @@ def render(page: str) -> int:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"explorer/pages/{page}.py").run()
     if at.exception:
         raise RuntimeError(f"{page}: {at.exception[0].message}")
     return len(list(at.main))

@@ -15,7 +15,10 @@ from explorer.ui.i18n import t
 
 def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     """Title, the simulated-data label and the page's URL parameters (bad ones dropped with a notice)."""
-    values, notices = parse_params(st.query_params.to_dict(), spec)
+    raw = st.query_params.to_dict()
+    if "lang" not in raw and st.session_state.get("lang"):
+        raw["lang"] = st.session_state["lang"]  # sidebar links drop ?lang: keep the visitor's language
+    values, notices = parse_params(raw, spec)
     st.session_state["lang"] = values["lang"]
     st.title(t(f"{namespace}.title"))
     if query(meta.is_simulated):

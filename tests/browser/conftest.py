@@ -41,7 +41,7 @@ def streamlit_server(db_url: str, workdir: Path):
     port = _free_port()
     env = {**os.environ, "EXPLORER_DATABASE_URL": db_url, "EXPLORER_PUBLIC_MODE": "0",
            "EXPLORER_DATA_DIR": str(workdir), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "explorer" / "app.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
            "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.fileWatcherType", "none", "--server.runOnSave", "false",
            "--browser.gatherUsageStats", "false"]
@@ -76,11 +76,7 @@ def streamlit_server(db_url: str, workdir: Path):
 
 @pytest.fixture(scope="session")
 def server(tiny_db_url, tmp_path_factory, browser):
-    """Base URL of the app on the tiny seed, after one visit to "/".
-
-    The first visit runs explorer/app.py, whose st.navigation switches Streamlit out of the legacy
-    pages-directory mode for the whole process (see test_deep_link_on_a_fresh_server).
-    """
+    """Base URL of the app on the tiny seed, warmed up by one visit to "/" (imports, first queries)."""
     with streamlit_server(tiny_db_url, tmp_path_factory.mktemp("streamlit")) as base:
         context = browser.new_context()
         tab = context.new_page()
