@@ -30,13 +30,13 @@ MAX_QUERY_CHARS = 200
 MAX_PAGE_SIZE = 500
 DATASET_ROW_CAP = 2_500_000  # whole-dataset Parquet: enough for the national seed, bounded for memory
 DATASET_CHUNK_ROWS = 50_000
-# The bounded scan tried before the search index: rows read = base + per-hit × (offset + page), capped.
-PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 1_000, 20, 200_000
-SORTS = {
-    "newest": "s.posted_at DESC, s.id DESC",
-    "oldest": "s.posted_at ASC, s.id ASC",
-    "largest": "s.amount DESC, s.id DESC",
-    "smallest": "s.amount ASC, s.id ASC",
+# The bounded scan tried before the search index reads at most base + per-hit × (offset + page) rows.
+PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 5_000, 50, 200_000
+SORTS = {  # name → (key column, descending); the line id breaks ties, so every order is total
+    "newest": ("s.posted_at", True),
+    "oldest": ("s.posted_at", False),
+    "largest": ("s.amount", True),
+    "smallest": ("s.amount", False),
 }
 DIRECTIONS = ("in", "out")
 COLUMNS = ["id", "posted_at", "has_time", "account", "direction", "amount", "currency", "balance",
@@ -111,7 +111,7 @@ def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[b
 
 def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int) -> pd.DataFrame:
     """The page: a bounded scan in page order first, the search index only when that scan falls short."""
-    order = SORTS.get(sort, SORTS["newest"])
+    sort = sort if sort in SORTS else "newest"
     term = search_term(filters.get("q"))
     with engine.connect() as conn:
         where, params = _conditions(conn, filters)
@@ -119,31 +119,46 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
             return _typed(pd.DataFrame(columns=COLUMNS))
         params.update(limit=limit, offset=offset)
         if term:
-            frame = _prefix_scan(conn, where, params, term, order)
+            frame = _prefix_scan(conn, where, params, term, sort)
             if frame is not None:
                 return _typed(frame)
             condition, text_params = text_condition(conn, term, "s", "q")
             where, params = where + [condition], {**params, **text_params}
-        sql = f"{_SELECT} WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order} LIMIT :limit OFFSET :offset"
-        return _typed(_read(conn, sql, params))
+        # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
+        page_ids = (f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
+                    f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
+        return _typed(_read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params))
 
 
-def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, order: str) -> pd.DataFrame | None:
+def _order(sort: str) -> str:
+    column, descending = SORTS[sort]
+    direction = "DESC" if descending else "ASC"
+    return f"{column} {direction}, s.id {direction}"
+
+
+def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, sort: str) -> pd.DataFrame | None:
     """The page from the first K rows of the view in page order, or None if they hold too few hits.
 
     Exact whenever it answers: if the first K rows of the view (in the page's total order) contain
-    offset + limit hits, those are the first offset + limit hits overall. Common terms are answered here in
-    a few ms whatever their count, and nothing scans more than K rows on this path.
+    offset + limit hits, those are the first ones overall; if the view has no more than K rows, it was read
+    whole. The K-th row's key (read from the index) bounds the scan, which stops as soon as the page is
+    full: common terms cost a fraction of a millisecond, rare ones at most K rows before the index is asked.
     """
-    needed = params["offset"] + params["limit"]
-    scan_rows = min(PREFIX_SCAN_ROWS + PREFIX_SCAN_PER_HIT * needed, PREFIX_SCAN_MAX)
-    # Only narrow rows (id, sort keys, hit flag) go through the bounded scan; full rows are read for the page.
-    scan = (f"SELECT s.id, s.posted_at, s.amount, {contains(conn, 's.search_text', 'scan_q')} AS hit "
-            f"FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order} LIMIT :scan_rows")
-    page_ids = f"SELECT s.id FROM ({scan}) s WHERE s.hit ORDER BY {order} LIMIT :limit OFFSET :offset"
-    sql = f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {order}"
-    frame = _read(conn, sql, {**params, "scan_rows": scan_rows, "scan_q": term})
-    return frame if len(frame) == params["limit"] else None
+    scan_rows = min(PREFIX_SCAN_ROWS + PREFIX_SCAN_PER_HIT * (params["offset"] + params["limit"]), PREFIX_SCAN_MAX)
+    if scan_rows < 1:
+        return None
+    column, descending = SORTS[sort]
+    view = " AND ".join(where) or "1 = 1"
+    bound = conn.execute(text(f"SELECT {column}, s.id FROM statement_lines s WHERE {view} ORDER BY {_order(sort)} "
+                              "LIMIT 1 OFFSET :k"), {**params, "k": scan_rows - 1}).first()
+    scanned = list(where)
+    if bound is not None:  # stop at the K-th row of the view (a range on the sort index, then the id for ties)
+        op, strict = (">=", ">") if descending else ("<=", "<")
+        scanned.append(f"{column} {op} :bound_key AND ({column} {strict} :bound_key OR s.id {op} :bound_id)")
+    sql = (f"{_SELECT} WHERE {' AND '.join(scanned + [contains(conn, 's.search_text', 'scan_q')])} "
+           f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
+    frame = _read(conn, sql, {**params, "scan_q": term, "bound_key": bound and bound[0], "bound_id": bound and bound[1]})
+    return frame if len(frame) == params["limit"] or bound is None else None
 
 
 def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict]:
