@@ -18,14 +18,14 @@ from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
 from explorer.export import EXPORT_ROW_CAP
 from explorer.queries import vouchers as vq
 from explorer.ui.data import query
-from explorer.ui.i18n import money, num, pct, t
+from explorer.ui.i18n import compact_money, money, num, pct, t
 from explorer.ui.layout import downloads
 from explorer.vouchers import codec, funding
 from explorer.vouchers.engine import simulate
 from explorer.vouchers.population import Population
 from explorer.vouchers.presets import synthetic_for
-from explorer.vouchers.report import HEADLINE, Report, build_report, comparison, comparison_curves
-from explorer.vouchers.scheme import CURRENCIES, Scheme, SchemeError
+from explorer.vouchers.report import HEADLINE, Report, build_report, comparison, comparison_curves, for_people
+from explorer.vouchers.scheme import CURRENCIES, FORM_CHOICES, FORM_FIELDS, Scheme, SchemeError
 
 FRONT = ("coverage", "reached_share", "claim_rate", "redemption_rate", "unspent_at_expiry",
          "days_to_first_spend_mean", "beyond_travel_share", "top10_share", "cost_per_beneficiary",
@@ -41,7 +41,7 @@ def fmt_metric(report: Report, metric: str, column: str = "mean") -> str:
     if math.isnan(value):
         return "—"
     if kind in ("pct", "money"):
-        return pct(value) if kind == "pct" else money(round(value), report.currency)
+        return pct(value) if kind == "pct" else compact_money(round(value), report.currency)
     return num(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0))
 
 
@@ -68,23 +68,6 @@ def scheme_files(scheme: Scheme) -> Scheme | None:
     if problem:
         show_error(problem)
     return uploaded
-
-
-# The form's plain fields: (section or "" for the top level, field, kind); choices list their options.
-FIELDS = (("", "horizon_days", "int"), ("eligibility", "household_min", "int"), ("eligibility", "household_max", "int"),
-          ("tranches", "count", "int"), ("tranches", "denomination", "money"), ("tranches", "interval_days", "int"),
-          ("expiry", "days", "int"), ("merchants", "cap_per_merchant", "money"), ("access", "max_travel_km", "float"),
-          ("access", "travel_cost_per_km", "money"), ("verification", "face_success", "share"),
-          ("verification", "assisted_share", "share"), ("verification", "assisted_success", "share"),
-          ("behaviour", "claim_probability", "share"), ("behaviour", "never_spend_share", "share"),
-          ("behaviour", "claim_delay_days", "float"), ("behaviour", "first_spend_days", "float"),
-          ("behaviour", "days_between_spends", "float"), ("behaviour", "shop_distance_decay_km", "float"),
-          ("behaviour", "merchant_popularity_spread", "float"), ("costs", "setup", "money"),
-          ("costs", "onboarding_per_beneficiary", "money"), ("costs", "fee_per_transaction", "money"),
-          ("costs", "settlement_cost", "money"))
-CHOICES = (("tranches", "schedule", ("after_previous", "interval")),
-           ("expiry", "mode", ("none", "fixed_date", "days_after_claim")),
-           ("expiry", "unspent", ("return_to_fund", "lapse")), ("costs", "settlement", ("daily", "weekly")))
 
 
 def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
@@ -122,11 +105,11 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
             format_func=lambda v: t(f"vouchers.cat_{v}"), key=key("cats"))
         data["exclude_duplicates"] = cols[2].checkbox(t("vouchers.f_exclude_duplicates"), scheme.exclude_duplicates,
                                                       key=key("dup"))
-        for i, (section, name, options) in enumerate(CHOICES):
+        for i, (section, name, options) in enumerate(FORM_CHOICES):
             part = data[section]
             part[name] = cols[(i + 3) % 4].selectbox(t(f"vouchers.f_{name}"), options, options.index(part[name]),
                                                      format_func=lambda v, n=name: t(f"vouchers.{n}_{v}"), key=key(name))
-        for i, (section, name, kind) in enumerate(FIELDS):
+        for i, (section, name, kind) in enumerate(FORM_FIELDS):
             part, col, label = data[section] if section else data, cols[(i + 3) % 4], t(f"vouchers.f_{name}")
             if kind == "share":
                 part[name] = col.slider(label, 0.0, 1.0, float(part[name]), 0.01, key=key(name))
@@ -172,10 +155,10 @@ def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -
             sim = simulate(scheme, population, runs=runs, seed=seed,
                            progress=lambda done: bar.progress(done, text=t("vouchers.running", runs=runs)))
         except SchemeError as exc:
-            bar.empty()
             show_error(exc, scheme.currency)
             return None
-        bar.empty()
+        finally:
+            bar.empty()
         while len(cache) >= CACHE_REPORTS:
             cache.pop(next(iter(cache)))
         cache[key] = build_report(sim)
@@ -201,7 +184,7 @@ def charts(report: Report, by_province: pd.DataFrame) -> None:
     right.altair_chart(lorenz + equality, width="stretch")
     left.altair_chart(bars(by_province, "province", "coverage", t("vouchers.m_coverage"), t("vouchers.chart_province"),
                            "%"), width="stretch")
-    costs = report.costs().assign(part=lambda f: f["part"].map(lambda p: t(f"vouchers.m_{p}")))
+    costs = for_people(report.costs(), report.currency).assign(part=lambda f: f["part"].map(lambda p: t(f"vouchers.m_{p}")))
     right.altair_chart(bars(costs, "part", "amount", report.currency, t("vouchers.chart_costs"), ",.0f"),
                        width="stretch")
 
@@ -216,9 +199,9 @@ def band_chart(frame: pd.DataFrame, x: str, x_title: str, y_title: str, title: s
 
 def bars(frame: pd.DataFrame, label: str, value: str, value_title: str, title: str, fmt: str) -> alt.Chart:
     return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None), x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)), x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{value}:Q", format=fmt)],
-    ).properties(title=title, height=max(160, 14 * len(frame)))
+    ).properties(title=title, height=max(200, 12 * len(frame)))
 
 
 def _column(name: str) -> str:
@@ -233,9 +216,10 @@ def results(report: Report, province_names: dict[int, str]) -> None:
     dup = report.duplicates
     st.caption(t("vouchers.duplicates_saved" if dup.excluded else "vouchers.duplicates_kept", people=num(dup.persons),
                  orgs=num(dup.multi_org_persons), records=num(dup.extra_records), value=money(dup.value, report.currency)))
-    by_province = report.by_province.copy()
+    by_province = for_people(report.by_province, report.currency)
     by_province.insert(1, "province", by_province["province_code"].map(province_names))
-    by_group = report.by_group.assign(group=report.by_group["group"].map(lambda g: t(f"vouchers.group_{g}")))
+    by_group = for_people(report.by_group, report.currency)
+    by_group["group"] = by_group["group"].map(lambda g: t(f"vouchers.group_{g}"))
     charts(report, by_province)
     st.subheader(t("vouchers.by_group"))
     st.dataframe(by_group.rename(columns=_column), hide_index=True, width="stretch")

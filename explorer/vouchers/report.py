@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 import pandas as pd
+from babel.numbers import get_currency_precision
 
 from explorer.vouchers import metrics
 from explorer.vouchers.codec import to_json
@@ -26,6 +27,8 @@ HEADLINE = {
     "eligible_people": "num", "duplicates_excluded": "num", "money_saved_duplicates": "money",
 }
 COST_PARTS = ("cost_setup", "cost_onboarding", "cost_fees", "cost_settlement", "travel_cost")
+MONEY_COLUMNS = ("issued", "redeemed", "not_redeemed", "cost", "cost_per_beneficiary", "amount")
+COUNT_COLUMNS = ("beneficiaries", "claimed", "covered", "reached", "beyond_travel_limit")
 
 
 @dataclass(frozen=True)
@@ -74,3 +77,19 @@ def comparison(reports: Mapping[str, Report]) -> pd.DataFrame:
 def comparison_curves(reports: Mapping[str, Report]) -> pd.DataFrame:
     frames = [r.curve.assign(scheme=label) for label, r in reports.items()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def for_people(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """A breakdown as people read it: money in major units (200.00 CNY, not 20000 fen), counts averaged
+    over runs to one decimal, rates to four, and the currency named in its own column."""
+    out = frame.copy()
+    scale = 10 ** get_currency_precision(currency)
+    for column in out.columns:
+        if column in MONEY_COLUMNS:
+            out[column] = (out[column] / scale).round(2)
+        elif column in COUNT_COLUMNS:
+            out[column] = out[column].round(1)
+        elif pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].round(4)
+    out["currency"] = currency
+    return out

@@ -161,6 +161,24 @@ class Scheme:
     budget: int | None = None                       # None: exactly what the scheme issues
 
 
+# What the page's scheme designer edits as plain inputs: (section or "" for the top level, field, kind);
+# the choices list their options. (Targets, dates, provinces and categories have widgets of their own.)
+FORM_FIELDS = (("", "horizon_days", "int"), ("eligibility", "household_min", "int"), ("eligibility", "household_max", "int"),
+          ("tranches", "count", "int"), ("tranches", "denomination", "money"), ("tranches", "interval_days", "int"),
+          ("expiry", "days", "int"), ("merchants", "cap_per_merchant", "money"), ("access", "max_travel_km", "float"),
+          ("access", "travel_cost_per_km", "money"), ("verification", "face_success", "share"),
+          ("verification", "assisted_share", "share"), ("verification", "assisted_success", "share"),
+          ("behaviour", "claim_probability", "share"), ("behaviour", "never_spend_share", "share"),
+          ("behaviour", "claim_delay_days", "float"), ("behaviour", "first_spend_days", "float"),
+          ("behaviour", "days_between_spends", "float"), ("behaviour", "shop_distance_decay_km", "float"),
+          ("behaviour", "merchant_popularity_spread", "float"), ("costs", "setup", "money"),
+          ("costs", "onboarding_per_beneficiary", "money"), ("costs", "fee_per_transaction", "money"),
+          ("costs", "settlement_cost", "money"))
+FORM_CHOICES = (("tranches", "schedule", ("after_previous", "interval")),
+           ("expiry", "mode", ("none", "fixed_date", "days_after_claim")),
+           ("expiry", "unspent", ("return_to_fund", "lapse")), ("costs", "settlement", ("daily", "weekly")))
+
+
 def validate(scheme: Scheme) -> Scheme:
     """Rules that tie fields together; single-field ranges are checked by the codec. Returns the scheme."""
     if not scheme.targets:
