@@ -15,6 +15,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -97,13 +98,13 @@ def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[b
     with engine.connect() as conn:
         where, params = _conditions(conn, {"account": account})
         condition = "1 = 0" if where is None else " AND ".join(where) or "1 = 1"
-        sql = f"{_SELECT} WHERE {condition} ORDER BY s.id LIMIT :cap"
-        chunks = pd.read_sql(text(sql), conn.execution_options(stream_results=True),
-                             params={**params, "cap": DATASET_ROW_CAP + 1}, chunksize=DATASET_CHUNK_ROWS)
+        result = conn.execution_options(stream_results=True).execute(
+            text(f"{_SELECT} WHERE {condition} ORDER BY s.id LIMIT :cap"), {**params, "cap": DATASET_ROW_CAP + 1})
+        keys = list(result.keys())
         with pq.ParquetWriter(buffer, _ARROW_SCHEMA, compression="zstd") as writer:
-            for chunk in chunks:
-                capped = written + len(chunk) > DATASET_ROW_CAP
-                chunk = _typed(chunk).head(DATASET_ROW_CAP - written)
+            while rows := result.fetchmany(DATASET_CHUNK_ROWS):
+                capped = written + len(rows) > DATASET_ROW_CAP
+                chunk = _frame(rows[: DATASET_ROW_CAP - written], keys)
                 writer.write_table(pa.Table.from_pandas(chunk, schema=_ARROW_SCHEMA, preserve_index=False))
                 written += len(chunk)
     return buffer.getvalue(), capped
@@ -116,18 +117,18 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
     with engine.connect() as conn:
         where, params = _conditions(conn, filters)
         if where is None:
-            return _typed(pd.DataFrame(columns=COLUMNS))
+            return _frame([], COLUMNS)
         params.update(limit=limit, offset=offset)
         if term:
             frame = _prefix_scan(conn, where, params, term, sort)
             if frame is not None:
-                return _typed(frame)
+                return frame
             condition, text_params = text_condition(conn, term, "s", "q")
             where, params = where + [condition], {**params, **text_params}
         # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
         page_ids = (f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
                     f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
-        return _typed(_read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params))
+        return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params)
 
 
 def _order(sort: str) -> str:
@@ -244,16 +245,19 @@ def amount_condition(conn: Connection, low: int | None, high: int | None, alias:
 
 
 def _read(conn: Connection, sql: str, params: dict) -> pd.DataFrame:
-    """A small result as a frame (cheaper than pd.read_sql for one page of rows)."""
     result = conn.execute(text(sql), params)
-    return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
+    return _frame(result.all(), list(result.keys()))
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Driver-neutral dtypes: timestamps as datetime64, has_time as bool, a nullable integer balance."""
-    if list(frame.columns) != COLUMNS:
-        frame = frame.reindex(columns=COLUMNS)
-    frame["posted_at"] = pd.to_datetime(frame["posted_at"], format="ISO8601")
-    frame["has_time"] = frame["has_time"].astype(bool)
-    frame["balance"] = frame["balance"].astype("Int64")  # unknown for some banks' lines
-    return frame
+def _frame(rows: list, keys: list[str]) -> pd.DataFrame:
+    """Rows as a frame with driver-neutral dtypes (datetime64 posted_at, bool has_time, nullable balance).
+
+    Built column by column in one go: for a page of rows this is a few times cheaper than pd.read_sql.
+    """
+    if not rows:
+        return pd.DataFrame({k: pd.Series(dtype="datetime64[us]" if k == "posted_at" else object) for k in COLUMNS})
+    data = dict(zip(keys, map(list, zip(*rows))))
+    data["posted_at"] = pd.to_datetime(data["posted_at"], format="ISO8601")
+    data["has_time"] = np.array(data["has_time"], dtype=bool)
+    data["balance"] = pd.array(data["balance"], dtype="Int64")  # unknown for some banks' lines
+    return pd.DataFrame({k: data[k] for k in COLUMNS})
