@@ -32,7 +32,7 @@ MAX_PAGE_SIZE = 500
 DATASET_ROW_CAP = 2_500_000  # whole-dataset Parquet: enough for the national seed, bounded for memory
 DATASET_CHUNK_ROWS = 50_000
 # The bounded scan tried before the search index reads at most base + per-hit × (offset + page) rows.
-PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 5_000, 50, 200_000
+PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 1_500, 20, 200_000
 SORTS = {  # name → (key column, descending); the line id breaks ties, so every order is total
     "newest": ("s.posted_at", True),
     "oldest": ("s.posted_at", False),
@@ -177,7 +177,7 @@ def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict
     if filters.get("date_from"):
         where.append("s.posted_at >= :date_from")
         params["date_from"] = filters["date_from"].isoformat()
-    if filters.get("date_to"):
+    if filters.get("date_to") and filters["date_to"] < dt.date.max:  # (every line is on or before 9999-12-31)
         where.append("s.posted_at < :date_until")  # the day after: date_to is inclusive
         params["date_until"] = (filters["date_to"] + dt.timedelta(days=1)).isoformat()
     if filters.get("direction") in DIRECTIONS:
