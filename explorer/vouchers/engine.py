@@ -68,12 +68,16 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     # Compact dtypes on purpose: these arrays are gathered millions of times, memory traffic is the cost.
     by_person = np.minimum(_request_days(p, claim_delay + first_delay, claim_delay, gaps), horizon)
     day = by_person.astype(np.int32)[p.queue_position]
-    end = np.minimum(expiry, horizon).astype(np.int32)
-    owner_ok = spender & (end > 0)
-    active = np.flatnonzero(owner_ok[p.v_ben] & (day < end[p.v_ben]))  # vouchers taken to a shop
-    redeemed, tx_day, tx_value = _serve(p, shop, day, active, end)
+    end = np.minimum(expiry, horizon)
+    # One gather per voucher brings both the owner's shop and the day their voucher stops being usable
+    # (0 for people who will not spend), packed in one int64.
+    usable_until = np.where(spender, np.maximum(end, 0), 0)
+    packed = ((shop.astype(np.int64) << 32) | usable_until)[p.v_ben]
+    until = (packed & 0xFFFFFFFF).astype(np.int32)
+    active = np.flatnonzero(day < until)  # vouchers taken to a shop
+    redeemed, tx_day, tx_value, tx_shop = _serve(p, (packed[active] >> 32).astype(np.int32), day[active],
+                                                 until[active], active)
     ben = p.v_ben[redeemed]
-    tx_shop = shop[ben]
     first_day = np.full(n, -1, dtype=np.int64)
     # A person's redeemed vouchers are a prefix of theirs (same shop, queued in order, one expiry, a cap
     # that only ever closes), so their first redemption is voucher 0.
@@ -125,20 +129,19 @@ def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: n
     return np.repeat(tranche_start.ravel()[p.cells], p.cell_count) + offset
 
 
-def _serve(p: Prepared, shop: np.ndarray, day: np.ndarray, active: np.ndarray,
-           end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _serve(p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray,
+           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """First come, first served at each shop within its daily capacity, then expiry and the merchant cap.
 
-    Vouchers are stored by (voucher number, arrival priority), so `active` (ascending) is already in
-    queue order within any one shop and day; a stable 16-bit radix sort by shop-day finishes the queue.
-    Sorting millions is still the slow part, so only vouchers that need an order get one: those arriving
-    on a day their shop cannot clear, and those at shops over the cap. Returns (redeemed voucher
-    indices, their service day, their value).
+    For each voucher taken to a shop (`active`, ascending): its shop `m`, request day `d` and the day
+    `end` its owner's vouchers stop being usable. Vouchers are stored by (voucher number, arrival
+    priority), so ascending order is already queue order within any one shop and day; a stable 16-bit
+    radix sort by shop-day finishes the queue. Sorting millions is still the slow part, so only vouchers
+    that need an order get one: those arriving on a day their shop cannot clear, and those at shops over
+    the cap. Returns (redeemed voucher indices, service day, value, shop).
     """
     horizon, shops = p.horizon, len(p.capacity)
-    ben = p.v_ben[active]
-    m = shop[ben]
-    bucket = m * np.int32(horizon) + day[active]
+    bucket = m * np.int32(horizon) + d
     arrivals = np.bincount(bucket, minlength=shops * horizon).reshape(shops, horizon)
     served_per_day = np.empty_like(arrivals)
     backlog = np.zeros(shops, dtype=np.int64)
@@ -147,27 +150,29 @@ def _serve(p: Prepared, shop: np.ndarray, day: np.ndarray, active: np.ndarray,
         served_per_day[:, t] = np.minimum(waiting, p.capacity)
         backlog = waiting - served_per_day[:, t]
     cum_arrived, cum_served = np.cumsum(arrivals, axis=1), np.cumsum(served_per_day, axis=1)
-    service_day = day[active]
+    service_day = d.copy()
     # A day whose arrivals (and any backlog) all go through that day needs no order: each is served on it.
     jam = np.flatnonzero(~(cum_served >= cum_arrived).ravel()[bucket])
     if len(jam):
-        queue = jam[_stable_argsort(bucket[jam])]            # positions in `active`, in queue order
-        queued_bucket = bucket[queue]
+        jam_bucket = bucket[jam]
+        order = _stable_argsort(jam_bucket)
+        queue, queued_bucket = jam[order], jam_bucket[order]   # positions in `active`, in queue order
         per_bucket = np.bincount(queued_bucket, minlength=shops * horizon)
-        rank = np.arange(len(queue)) - np.repeat(np.cumsum(per_bucket) - per_bucket, per_bucket)
         shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
-        n_th = (shop_offset[:, None] + cum_arrived - arrivals).ravel()[queued_bucket] + rank
+        # Place in the shop's whole queue = arrivals there before this day + rank among this day's jam.
+        before = (shop_offset[:, None] + cum_arrived - arrivals).ravel() - (np.cumsum(per_bucket) - per_bucket)
+        n_th = before[queued_bucket] + np.arange(len(queue))
         # Slot n of the whole queue (shop by shop, day by day, then those still waiting at the end)
-        # belongs to cell slot_cell[n]; its day is the cell's column (column `horizon` = never served).
+        # falls on slot_day[n] (`horizon` = never served).
         slots = np.concatenate([served_per_day, backlog[:, None]], axis=1)
         slot_day = np.repeat(np.tile(np.arange(horizon + 1, dtype=np.int32), shops), slots.ravel())
         service_day[queue] = slot_day[n_th]
-    ok = service_day < end[ben]
+    ok = service_day < end
     value = p.v_amount[active]
     cap = p.scheme.merchants.cap_per_merchant
     if cap:
         ok &= _within_cap(cap, m, bucket, value, shops, horizon)
-    return active[ok], service_day[ok], value[ok]
+    return active[ok], service_day[ok], value[ok].astype(np.int64), m[ok]
 
 
 def _stable_argsort(keys: np.ndarray) -> np.ndarray:
@@ -185,12 +190,12 @@ def _stable_argsort(keys: np.ndarray) -> np.ndarray:
 def _within_cap(cap: int, m: np.ndarray, bucket: np.ndarray, value: np.ndarray, shops: int,
                 horizon: int) -> np.ndarray:
     """False for vouchers a shop refuses because its takings would pass the cap (in queue order)."""
-    takings = np.bincount(m, weights=value, minlength=shops)
+    takings = np.bincount(m, weights=value, minlength=shops)  # float64: exact below 2**53
     over = np.flatnonzero((takings > cap)[m])
     ok = np.ones(len(m), dtype=bool)
     if len(over):
         queue = over[_stable_argsort(bucket[over])]
-        running = np.cumsum(value[queue])
+        running = np.cumsum(value[queue], dtype=np.int64)
         shop_of = bucket[queue] // horizon
         per_shop = np.bincount(shop_of, minlength=shops)
         before = np.repeat(np.concatenate([[0], running])[np.cumsum(per_shop) - per_shop], per_shop)

@@ -83,9 +83,13 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     claimed_p = _any_by_person(p, o.claimed)
     covered_p = _any_by_person(p, o.claimed & p.reachable)
     reached_p = _any_by_person(p, spent)
-    receipts = np.bincount(o.tx_shop, weights=o.tx_value, minlength=len(p.capacity))
-    settle_cell = o.tx_shop * horizon + (o.tx_day if s.costs.settlement == "daily" else o.tx_day // 7 * 7)
-    settlement_count = int(np.count_nonzero(np.bincount(settle_cell, minlength=len(p.capacity) * horizon)))
+    # One pass over the redemptions: value per (shop, day); receipts, the daily curve and the payouts
+    # (one per shop per settlement period with takings) all come from this small matrix.
+    cell = o.tx_shop.astype(np.int64) * horizon + o.tx_day
+    by_shop_day = np.bincount(cell, weights=o.tx_value, minlength=len(p.capacity) * horizon).reshape(-1, horizon)
+    receipts = by_shop_day.sum(axis=1)
+    periods = _settlement_periods(by_shop_day, s.costs.settlement)
+    settlement_count = int(np.count_nonzero(periods))
     tx = int(o.transactions.sum())
     costs = {
         "cost_setup": s.costs.setup,
@@ -123,8 +127,8 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     rows = {"beneficiaries": np.ones(p.n), "claimed": o.claimed, "covered": o.claimed & p.reachable,
             "reached": spent, "issued": p.entitlement,
             "redeemed": o.redeemed, "not_redeemed": left, "beyond_travel_limit": ~p.reachable, "cost": cost_row}
-    settlements = _settlements(o, horizon, s.costs.settlement) if keep_settlements else None
-    return RunMetrics(scalars, np.bincount(o.tx_day, weights=o.tx_value, minlength=horizon)[:horizon],
+    settlements = _settlements(o, cell, periods, horizon, s.costs.settlement) if keep_settlements else None
+    return RunMetrics(scalars, by_shop_day.sum(axis=0),
                       lorenz(receipts), _breakdown(p.province, rows, "province_code"),
                       _breakdown(np.asarray(BENEFICIARY_GROUPS, dtype=object)[p.group], rows, "group"), settlements)
 
@@ -138,11 +142,22 @@ def _breakdown(keys: np.ndarray, rows: dict[str, np.ndarray], name: str) -> pd.D
     return frame.groupby(name, sort=True).sum()
 
 
-def _settlements(o: RunOutcome, horizon: int, frequency: str) -> pd.DataFrame:
-    """One payout per shop per settlement day (daily, or every 7th day for weekly), from the first run."""
-    day = o.tx_day if frequency == "daily" else o.tx_day // 7 * 7 + 6
-    frame = pd.DataFrame({"shop": o.tx_shop, "day": day, "amount": o.tx_value, "transactions": 1})
-    return frame.groupby(["day", "shop"], sort=True, as_index=False).sum()
+def _settlement_periods(by_shop_day: np.ndarray, frequency: str) -> np.ndarray:
+    """(shops × periods) value to pay: per day, or per 7-day period for weekly settlement."""
+    if frequency == "daily":
+        return by_shop_day
+    return np.add.reduceat(by_shop_day, np.arange(0, by_shop_day.shape[1], 7), axis=1)
+
+
+def _settlements(o: RunOutcome, cell: np.ndarray, periods: np.ndarray, horizon: int, frequency: str) -> pd.DataFrame:
+    """One payout per shop per settlement period with takings, on its last day (first run only)."""
+    counts = np.bincount(cell, minlength=periods.shape[0] * horizon).reshape(-1, horizon)
+    counts = _settlement_periods(counts, frequency)
+    shop, period = np.nonzero(periods)
+    day = period if frequency == "daily" else np.minimum(period * 7 + 6, horizon - 1)
+    frame = pd.DataFrame({"day": day, "shop": shop, "amount": np.rint(periods[shop, period]).astype(np.int64),
+                          "transactions": counts[shop, period]})
+    return frame.sort_values(["day", "shop"], kind="stable").reset_index(drop=True)
 
 
 # --- K runs → means and 5–95 % bands -------------------------------------------------------------

@@ -42,7 +42,7 @@ class Prepared:
     # seeded arrival priority of their owner — how people reaching a shop the same day line up.
     v_ben: np.ndarray
     v_index: np.ndarray           # position within the beneficiary's vouchers (0 = first)
-    v_amount: np.ndarray          # int64
+    v_amount: np.ndarray          # int32 or int64 minor units
     # The same vouchers person by person (beneficiary, tranche, voucher), for building request days:
     queue_position: np.ndarray    # person-order index of the voucher at each queue position
     cells: np.ndarray             # (beneficiary * tranches + tranche) of every cell holding vouchers
@@ -188,7 +188,9 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray) -> dict[str, np.ndarray | in
     ben_count = per_cell.reshape(n, count).sum(axis=1)
     index_type = np.int32 if len(amount) < 2**31 else np.int64
     return {"v_ben": np.repeat(np.arange(n, dtype=index_type), ben_count),
-            "v_index": _ranges(ben_count).astype(np.int32), "v_amount": amount.astype(np.int64),
+            "v_index": _ranges(ben_count).astype(np.int32),
+            # int32 when every voucher fits (nearly always): half the memory traffic per run
+            "v_amount": amount.astype(np.int32 if len(amount) == 0 or amount.max() < 2**31 else np.int64),
             "cells": cells, "cell_count": per_cell[cells], "cell_first": cell_start,
             "cell_last": cell_start + per_cell[cells] - 1, "max_vouchers": int(ben_count.max()) if n else 0}
 
