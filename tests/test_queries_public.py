@@ -1,15 +1,12 @@
 """Public queries (accounts, campaigns, disbursements, stats, flags) against brute-force oracles on the tiny seed.
 
 The oracles read the raw tables into pandas (the tiny seed is small) and recompute every answer in plain
-Python. Each test takes its engine from the `engine` fixture: SQLite always, and PostgreSQL as well when
-EXPLORER_TEST_POSTGRES_URL names a scratch database (it is re-seeded with the same tiny seed, so the one
-SQLite oracle serves both backends).
+Python; every query test runs on SQLite and on PostgreSQL (`backend_engine`, tests/conftest.py).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 
 import numpy as np
@@ -22,21 +19,13 @@ from explorer.db.engine import make_engine
 from explorer.queries import accounts, campaigns, disbursements, flags, stats
 from explorer.text import fold
 
-POSTGRES_URL = os.environ.get("EXPLORER_TEST_POSTGRES_URL")
+@pytest.fixture()
+def engine(backend_engine):
+    """The public engine on the tiny seed, once per backend (SQLite; PostgreSQL via the conftest fixtures).
 
-
-@pytest.fixture(scope="session")
-def postgres_engine():
-    if not POSTGRES_URL:
-        pytest.skip("set EXPLORER_TEST_POSTGRES_URL to a scratch database to run these on PostgreSQL")
-    from seed.generate import seed_database
-    seed_database(make_engine(POSTGRES_URL), "tiny", 1)
-    return make_engine(POSTGRES_URL, readonly=True, timeout_ms=5000)
-
-
-@pytest.fixture(params=["public_engine", "postgres_engine"], scope="session")
-def engine(request):
-    return request.getfixturevalue(request.param)
+    Both backends hold the same deterministic seed, so the one SQLite-read oracle serves both.
+    """
+    return backend_engine
 
 
 @pytest.fixture(scope="session")
@@ -235,8 +224,10 @@ def _campaign_oracle(raw, **f) -> list[int]:
     {"status": "active", "rule": "met"},
 ])
 def test_campaign_listing_matches_oracle(engine, raw, filters):
-    found = campaigns.listing(engine, **filters, page_size=100)
-    assert found["rows"].id.tolist() == _campaign_oracle(raw, **filters)
+    rule = filters.pop("rule", None)
+    ids = flags.ids_with_status(flags.campaign_flags(engine), rule) if rule else None
+    found = campaigns.listing(engine, **filters, ids=ids, page_size=100)
+    assert found["rows"].id.tolist() == _campaign_oracle(raw, **filters, rule=rule)
 
 
 def test_campaign_listing_money_status_and_paging(engine, raw):
@@ -245,7 +236,9 @@ def test_campaign_listing_money_status_and_paging(engine, raw):
     page3 = campaigns.listing(engine, page=3, page_size=10)
     assert page1["has_more"] and not page3["has_more"]
     assert page3["rows"].id.tolist() == _campaign_oracle(raw)[20:]
-    rows = pd.concat([page1["rows"], page3["rows"]])
+    standing = flags.campaign_flags(engine)
+    rows = campaigns.with_money(pd.concat([page1["rows"], page3["rows"]]), standing)
+    assert len(rows) == 10 + len(_campaign_oracle(raw)[20:]) and rows.received.notna().all()
     for r in rows.itertuples():
         assert (r.received, r.disbursed, r.rule_status) == tuple(oracle.loc[r.id, ["received", "disbursed", "status"]])
         assert r.progress == pytest.approx(r.received / r.target)
@@ -264,7 +257,8 @@ def test_campaign_detail_daily_and_lines(engine, raw):
     mine = _donations(raw, cid)
     found = campaigns.detail(engine, cid)
     assert found["donors"] == mine.donor_key.nunique() and found["donations"] == len(mine)
-    assert found["received"] == mine.amount.sum()
+    money = campaigns.with_money(pd.DataFrame([found]), flags.campaign_flags(engine)).iloc[0]
+    assert money.received == mine.amount.sum() and money.rule_status == raw["planted"].rule.iloc[0]
     daily = campaigns.daily_donations(engine, cid)
     expected = mine.groupby("day").amount.sum()
     assert daily.amount.tolist() == expected.tolist() and [d.date() for d in daily.day] == expected.index.tolist()

@@ -70,7 +70,7 @@ else:
     filters = dict(q=current["q"], status=current["status"], category=current["category"], rule=current["rule"],
                    province=current["province"], org=current["org"], start_from=current["from"],
                    start_to=current["to"])
-    result = query(campaigns.listing, **filters, page=current["page"])
+    result = campaigns_view.listing(**filters, page=current["page"])
     picked = campaigns_view.table(result["rows"], key="campaigns_table")
     if picked is not None:
         current["campaign"] = picked
@@ -78,6 +78,6 @@ else:
         st.rerun()
     st.caption(flags_view.rule_text())
     pager(current["page"], result["has_more"], "campaigns")
-    export = query(campaigns.listing, **filters, page=1, page_size=EXPORT_ROW_CAP)
+    export = campaigns_view.listing(**filters, page=1, page_size=EXPORT_ROW_CAP)
     downloads(export["rows"], "campaigns", capped=export["has_more"])
 sync_url(current, SPEC)

@@ -16,6 +16,8 @@ _NUMBER_SEPARATORS = re.compile(r"[\s.\-]")
 _ACCOUNT_COLUMNS = """a.id, a.number, a.bank, a.holder_name, a.currency, a.opened_on, a.closed_on,
     a.opening_balance, a.simulated, a.province_code, p.name_vi AS province,
     o.id AS org_id, o.name AS organization, o.kind AS org_kind, o.verified"""
+# Lines in the account's own currency (looked up once, not joined per line).
+_OWN_CURRENCY = "(SELECT currency FROM accounts WHERE id = :a)"
 _ACCOUNT_FROM = """FROM accounts a
     LEFT JOIN organizations o ON o.id = a.org_id
     LEFT JOIN provinces p ON p.code = a.province_code"""
@@ -79,14 +81,14 @@ def by_number(engine: Engine, number: str) -> dict[str, Any] | None:
 def money_in_out(engine: Engine, account_id: int) -> dict[str, int]:
     """Totals in the account's own currency: received, paid out, their line counts, opening and closing balance."""
     with engine.connect() as conn:
-        row = conn.execute(text("""
+        row = conn.execute(text(f"""
             SELECT
               COALESCE(SUM(CASE WHEN s.direction = 'in' THEN s.amount END), 0) AS received,
               COALESCE(SUM(CASE WHEN s.direction = 'out' THEN s.amount END), 0) AS paid_out,
               COUNT(CASE WHEN s.direction = 'in' THEN 1 END) AS lines_in,
               COUNT(CASE WHEN s.direction = 'out' THEN 1 END) AS lines_out,
               MAX(a.opening_balance) AS opening
-            FROM accounts a LEFT JOIN statement_lines s ON s.account_id = a.id AND s.currency = a.currency
+            FROM accounts a LEFT JOIN statement_lines s ON s.account_id = a.id AND s.currency = {_OWN_CURRENCY}
             WHERE a.id = :a"""), {"a": account_id}).mappings().one()
     out = {k: int(v or 0) for k, v in row.items()}
     out["closing"] = out["opening"] + out["received"] - out["paid_out"]
@@ -99,8 +101,8 @@ def monthly_in_out(engine: Engine, account_id: int) -> pd.DataFrame:
         month = f"SUBSTR({sql.day(conn, 's.posted_at')}, 1, 7)"
         frame = read(conn, f"""
             SELECT {month} AS month, s.direction, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s JOIN accounts a ON a.id = s.account_id AND s.currency = a.currency
-            WHERE s.account_id = :a GROUP BY {month}, s.direction ORDER BY month, s.direction""", {"a": account_id})
+            FROM statement_lines s WHERE s.account_id = :a AND s.currency = {_OWN_CURRENCY}
+            GROUP BY {month}, s.direction ORDER BY month, s.direction""", {"a": account_id})
     return ints(frame, "amount", "lines")
 
 
@@ -111,8 +113,8 @@ def balance_series(engine: Engine, account_id: int) -> pd.DataFrame:
         frame = read(conn, f"""
             WITH daily AS (
                 SELECT {d} AS day, SUM(CASE WHEN s.direction = 'in' THEN s.amount ELSE -s.amount END) AS net
-                FROM statement_lines s JOIN accounts a ON a.id = s.account_id AND s.currency = a.currency
-                WHERE s.account_id = :a GROUP BY {d})
+                FROM statement_lines s WHERE s.account_id = :a AND s.currency = {_OWN_CURRENCY}
+                GROUP BY {d})
             SELECT day, (SELECT opening_balance FROM accounts WHERE id = :a) + SUM(net) OVER (ORDER BY day) AS balance
             FROM daily ORDER BY day""", {"a": account_id})
     ints(frame, "balance")
@@ -123,10 +125,11 @@ def balance_series(engine: Engine, account_id: int) -> pd.DataFrame:
 def top_counterparties(engine: Engine, account_id: int, direction: str = "in", limit: int = 10) -> pd.DataFrame:
     """The biggest senders (direction 'in') or payees ('out') by name as the bank printed it."""
     with engine.connect() as conn:
-        frame = read(conn, """
+        frame = read(conn, f"""
             SELECT s.counterparty, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s JOIN accounts a ON a.id = s.account_id AND s.currency = a.currency
-            WHERE s.account_id = :a AND s.direction = :direction AND s.counterparty IS NOT NULL
+            FROM statement_lines s
+            WHERE s.account_id = :a AND s.currency = {_OWN_CURRENCY} AND s.direction = :direction
+              AND s.counterparty IS NOT NULL
             GROUP BY s.counterparty ORDER BY amount DESC, MIN(s.id) LIMIT :limit""",
                      {"a": account_id, "direction": "out" if direction == "out" else "in", "limit": limit})
     return ints(frame, "amount", "lines")

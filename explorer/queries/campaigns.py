@@ -1,7 +1,7 @@
-"""Campaigns: a faceted, paged list with money and rule status, and one campaign's detail.
+"""Campaigns: a faceted, paged list and one campaign's detail, its daily donations and lines.
 
-Facets are SQL conditions on the small campaigns table; money and the rule status come from
-`flags.standing` for the rows shown (or, when filtering by rule status, for the facet's matches).
+Facets are SQL conditions on the small campaigns table. Money and the rule status need a pass over the
+ledger, so they come from `flags.campaign_flags` (computed once and cached by the UI) via `with_money`.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import search, sql
-from explorer.queries import flags
 from explorer.queries.frames import DEFAULT_PAGE_SIZE, dates, ints, offset, paged, read
 from explorer.text import fold
 
@@ -52,11 +51,15 @@ def _facets(conn: Connection, *, q: str = "", status: str | None = None, categor
     return " AND ".join(where), params
 
 
-def _with_money(conn: Connection, frame: pd.DataFrame) -> pd.DataFrame:
-    """Add received, disbursed, shares of target and the rule status to campaign rows."""
-    standing = (flags.standing(conn, frame.id.astype(int).tolist()).drop(columns=["first_report_on"])
-                .rename(columns={"status": "rule_status"}))
-    out = frame.merge(standing, left_on="id", right_on="campaign_id", how="left").drop(columns=["campaign_id"])
+def with_money(rows: pd.DataFrame, standing: pd.DataFrame) -> pd.DataFrame:
+    """Campaign rows plus their money and rule status from `flags.campaign_flags` (pure: no database).
+
+    Adds received, disbursed, threshold_on, due_on, rule_status, progress (received / target) and
+    disbursed_share (disbursed / received). Pages pass the cached all-campaign frame, so browsing and
+    exporting never rescan the ledger.
+    """
+    money = standing.drop(columns=["first_report_on"]).rename(columns={"status": "rule_status"})
+    out = rows.merge(money, left_on="id", right_on="campaign_id", how="left").drop(columns=["campaign_id"])
     out["progress"] = (out.received / out.target).where(out.target > 0)
     out["disbursed_share"] = (out.disbursed / out.received).where(out.received > 0)
     return out
@@ -64,42 +67,42 @@ def _with_money(conn: Connection, frame: pd.DataFrame) -> pd.DataFrame:
 
 def listing(engine: Engine, *, q: str = "", status: str | None = None, category: str | None = None,
             province: int | None = None, org: int | None = None, account_id: int | None = None,
-            start_from: dt.date | None = None, start_to: dt.date | None = None, rule: str | None = None,
+            start_from: dt.date | None = None, start_to: dt.date | None = None, ids: tuple[int, ...] | None = None,
             page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
-    """One page of campaigns (newest start first): {'rows': DataFrame, 'has_more': bool}."""
+    """One page of campaigns (newest start first), without money: {'rows': DataFrame, 'has_more': bool}.
+
+    `ids` keeps only those campaigns (the rule-status filter: `flags.ids_with_status`); add the money
+    with `with_money`.
+    """
     with engine.connect() as conn:
         where, params = _facets(conn, q=q, status=status, category=category, province=province, org=org,
                                 account_id=account_id, start_from=start_from, start_to=start_to)
-        if rule:
-            # The rule status needs each matching campaign's money: judge them all, keep those in `rule`.
-            ids = read(conn, f"SELECT c.id {_FROM} WHERE {where}", params, date_params=("start_from", "start_to"))
-            judged = flags.standing(conn, ids.id.astype(int).tolist())
-            where += " AND c.id IN :rule_ids"
-            params["rule_ids"] = judged.loc[judged.status == rule, "campaign_id"].astype(int).tolist()
+        if ids is not None:
+            where += " AND c.id IN :ids"
+            params["ids"] = list(ids)
         frame = read(conn, f"""SELECT {_COLUMNS} {_FROM} WHERE {where}
                                ORDER BY c.start_on DESC, c.id DESC LIMIT :limit OFFSET :offset""",
                      {**params, "limit": page_size + 1, "offset": offset(page, page_size)},
-                     date_params=("start_from", "start_to"), list_params=("rule_ids",))
-        dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
-        result = paged(frame, page_size)
-        result["rows"] = _with_money(conn, result["rows"])
-    return result
+                     date_params=("start_from", "start_to"), list_params=("ids",))
+    dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
+    return paged(frame, page_size)
 
 
 def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
-    """One campaign with money, rule status, donors (distinct senders) and donation count; None if unknown."""
+    """One campaign (without money) with its donors (distinct senders) and donation count; None if unknown."""
     with engine.connect() as conn:
         frame = read(conn, f"SELECT {_COLUMNS} {_FROM} WHERE c.id = :id", {"id": campaign_id})
         if frame.empty:
             return None
         dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
-        row = _with_money(conn, frame).iloc[0].to_dict()
         counts = conn.execute(text("""
             SELECT COUNT(DISTINCT s.donor_key) AS donors, COUNT(*) AS donations
-            FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
-            WHERE s.campaign_id = :id AND s.direction = 'in' AND s.currency = c.currency"""),
+            FROM statement_lines s
+            WHERE s.campaign_id = :id AND s.direction = 'in'
+              AND s.currency = (SELECT currency FROM campaigns WHERE id = :id)"""),
                               {"id": campaign_id}).mappings().one()
-    row.update(donors=int(counts["donors"]), donations=int(counts["donations"]))
+    row = frame.iloc[0].to_dict()
+    row.update(id=int(row["id"]), donors=int(counts["donors"]), donations=int(counts["donations"]))
     return row
 
 
@@ -109,8 +112,9 @@ def daily_donations(engine: Engine, campaign_id: int) -> pd.DataFrame:
         d = sql.day(conn, "s.posted_at")
         frame = read(conn, f"""
             SELECT {d} AS day, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
-            WHERE s.campaign_id = :id AND s.direction = 'in' AND s.currency = c.currency
+            FROM statement_lines s
+            WHERE s.campaign_id = :id AND s.direction = 'in'
+              AND s.currency = (SELECT currency FROM campaigns WHERE id = :id)
             GROUP BY {d} ORDER BY day""", {"id": campaign_id})
     ints(frame, "amount", "lines")
     frame["day"] = pd.to_datetime(frame["day"])

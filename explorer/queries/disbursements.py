@@ -77,13 +77,15 @@ def breakdown(engine: Engine, by: str, *, campaign_id: int | None = None, catego
 def money_stages(engine: Engine, campaign_id: int | None = None) -> dict[str, int]:
     """Target, pledged (promised), received (on the statement) and disbursed (reported), VND campaigns."""
     only = "AND c.id = :campaign_id" if campaign_id is not None else ""
+    only_lines = "AND s.campaign_id = :campaign_id" if campaign_id is not None else ""
     with engine.connect() as conn:
         row = read(conn, f"""
             SELECT
               (SELECT COALESCE(SUM(c.target), 0) FROM campaigns c WHERE c.currency = 'VND' {only}) AS target,
               (SELECT COALESCE(SUM(c.pledged), 0) FROM campaigns c WHERE c.currency = 'VND' {only}) AS pledged,
-              (SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
-                WHERE s.direction = 'in' AND s.currency = 'VND' AND c.currency = 'VND' {only}) AS received,
+              (SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s
+                WHERE s.direction = 'in' AND s.currency = 'VND' {only_lines}
+                  AND s.campaign_id IN (SELECT c.id FROM campaigns c WHERE c.currency = 'VND')) AS received,
               (SELECT COALESCE(SUM(d.amount), 0) FROM disbursements d JOIN campaigns c ON c.id = d.campaign_id
                 WHERE d.currency = 'VND' AND c.currency = 'VND' {only}) AS disbursed""",
                    {"campaign_id": campaign_id} if campaign_id is not None else {})

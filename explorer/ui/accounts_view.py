@@ -7,11 +7,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from explorer.queries import accounts, campaigns, flags
+from explorer.queries import accounts, flags
 from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, money, moment, num, t
-from explorer.ui.listing import statements_link
+from explorer.ui.listing import page_file, statements_link
 
 CAMPAIGNS_SHOWN = 100
 
@@ -108,8 +108,8 @@ def detail(number: str) -> None:
     flags_view.show_account_flags(query(flags.account_flags, account_id=acc["id"]), acc["currency"],
                                   query(flags.as_of))
     st.markdown(f"**{t('accounts.its_campaigns')}**")
-    result = query(campaigns.listing, account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)
+    result = campaigns_view.listing(account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)
     picked = campaigns_view.table(result["rows"], key="account_campaigns")
     if picked is not None:
-        st.switch_page("pages/campaigns.py", query_params={"campaign": str(picked)})
+        st.switch_page(page_file("campaigns"), query_params={"campaign": str(picked)})
     provenance(acc)

@@ -11,11 +11,20 @@ from explorer.queries import campaigns, disbursements, flags
 from explorer.ui import charts, disbursements_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, num, pct, t
-from explorer.ui.listing import statements_link
+from explorer.ui.listing import page_file, statements_link
 
 TIMELINE = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
             "threshold_on", "due_on", "first_report_on")
 DISBURSEMENTS_SHOWN = 100
+
+
+def listing(rule: str | None = None, **filters: Any) -> dict[str, Any]:
+    """A page of campaigns with money and rule status. The ledger pass behind the money is one cached
+    query for all campaigns, so browsing, filtering by rule and exporting never repeat it."""
+    standing = query(flags.campaign_flags)
+    ids = flags.ids_with_status(standing, rule) if rule else None
+    result = query(campaigns.listing, **filters, ids=ids)
+    return {**result, "rows": campaigns.with_money(result["rows"], standing)}
 
 
 def labelled(rows: pd.DataFrame) -> pd.DataFrame:
@@ -68,16 +77,17 @@ def timeline_chart(row: dict[str, Any]) -> alt.Chart:
 
 
 def detail(campaign_id: int) -> None:
-    row = query(campaigns.detail, campaign_id=campaign_id)
-    if row is None:
+    found = query(campaigns.detail, campaign_id=campaign_id)
+    if found is None:
         st.warning(t("campaigns.not_found", id=campaign_id))
         return
+    row = campaigns.with_money(pd.DataFrame([found]), query(flags.campaign_flags)).iloc[0].to_dict()
     cur = row["currency"]
     st.subheader(row["title"])
     st.caption(t("campaigns.facts", organization=row["organization"], account=row["account_number"],
                  bank=row["account_bank"], province=row["province"] or "—", category=t(f"campaigns.cat_{row['category']}"),
                  status=t(f"campaigns.status_{row['status']}")))
-    st.page_link("pages/accounts.py", label=t("campaigns.open_account", account=row["account_number"]), icon="🏦",
+    st.page_link(page_file("accounts"), label=t("campaigns.open_account", account=row["account_number"]), icon="🏦",
                  query_params={"account": row["account_number"]})
     cols = st.columns(5)
     cols[0].metric(t("campaigns.target"), compact_money(row["target"], cur), help=money(row["target"], cur))

@@ -1,6 +1,7 @@
 """Widgets the list pages share: a picker that tolerates stale URL values, a pager, and table links."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable, Sequence
 from urllib.parse import urlencode
 
@@ -10,6 +11,12 @@ from explorer.i18n import DEFAULT_LANGUAGE
 from explorer.ui.i18n import lang, t
 
 STATEMENTS_PATH = "statements"  # url_path of the Statements page (explorer/app.py)
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+def page_file(name: str) -> str:
+    """A page's script as an absolute path: valid for st.page_link / st.switch_page whatever the entry script."""
+    return str(PAGES_DIR / f"{name}.py")
 
 
 def pick(label: str, options: Sequence[Any], current: Any, everything: str,
@@ -49,4 +56,4 @@ def statements_url(**params: Any) -> str:
 
 def statements_link(label: str, **params: Any) -> None:
     """A link to the Statements page showing the lines of an account or campaign."""
-    st.page_link(f"pages/{STATEMENTS_PATH}.py", label=label, icon="📜", query_params=_in_language(params))
+    st.page_link(page_file(STATEMENTS_PATH), label=label, icon="📜", query_params=_in_language(params))
