@@ -32,7 +32,7 @@ def _donations(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str,
     if date_from:
         where.append("s.posted_at >= :date_from")
         params["date_from"] = date_from
-    if date_to:
+    if date_to and date_to < dt.date.max:  # no day follows 9999-12-31, and no line is posted after it
         where.append("s.posted_at < :date_until")
         params["date_until"] = date_to + dt.timedelta(days=1)
     return " AND ".join(where), params
