@@ -5,6 +5,7 @@ so both sides are *folded* the same way before they meet. Pure functions, no I/O
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -60,7 +61,7 @@ def parse_amount(text: object) -> int | None:
         return None
     unit = _AMOUNT_SUFFIX.get(suffix, 1)
     value = _number(digits, has_unit=unit > 1)
-    if value is None:
+    if value is None or not math.isfinite(value * unit):  # 400 nines read as a float are infinite
         return None
     amount = round(value * unit)
     return amount if 0 <= amount <= MAX_AMOUNT else None
