@@ -56,28 +56,34 @@ def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int |
             names = [f"acc{i}" for i in range(len(ids))]
             scope.append(f"s.account_id IN ({', '.join(':' + n for n in names)})")
             params.update(zip(names, ids))
-        if around is not None:
-            scope.append("s.posted_at >= :win_from AND s.posted_at < :win_until")
-            params["win_from"] = (around - dt.timedelta(days=days)).isoformat()
-            params["win_until"] = (around + dt.timedelta(days=days + 1)).isoformat()
+        window: list[str] = []  # each side of the date gets its own bounds in _candidates
+        if around is not None:  # a window past the calendar's ends (0001-01-01, 9999-12-31) is open on that side
+            params["around_day"] = around.isoformat()
+            if (around - dt.date.min).days >= days:
+                window.append("s.posted_at >= :win_from")
+                params["win_from"] = (around - dt.timedelta(days=days)).isoformat()
+            if (dt.date.max - around).days > days:
+                window.append("s.posted_at < :win_until")
+                params["win_until"] = (around + dt.timedelta(days=days + 1)).isoformat()
         base = scope + ["s.direction = 'in'"]
         wanted = []  # (condition, params) for the amount and for the text, each with its best plan
         if value is not None:
             wanted.append(_amount_condition(conn, value))
         if term:
-            small_window = around is not None and not _at_least(conn, scope, params, WINDOW_SCAN_LINES)
+            small_window = around is not None and not _at_least(conn, scope + window, params, WINDOW_SCAN_LINES)
             wanted.append((contains(conn, "s.search_text", "q"), {"q": term}) if small_window
                           else text_condition(conn, term, "s", "q"))
         found: dict[int, dict] = {}
         capped = []
         for condition, part_params in wanted:
-            rows, full = _candidates(conn, base + [condition], {**params, **part_params}, around)
+            rows, full = _candidates(conn, base + [condition], {**params, **part_params}, around, window)
             capped.append(full)
             found.update((row["id"], row) for row in rows)
         if len(wanted) == 2 and all(capped):
             # A popular amount and a common name: lines with both could be missing from either list.
             (amount_sql, amount_params), (text_sql, text_params) = wanted
-            rows, _ = _candidates(conn, base + [amount_sql, text_sql], {**params, **amount_params, **text_params}, around)
+            both = base + [amount_sql, text_sql]
+            rows, _ = _candidates(conn, both, {**params, **amount_params, **text_params}, around, window)
             found.update((row["id"], row) for row in rows)
     if not found:
         return _empty()
@@ -101,15 +107,21 @@ def _at_least(conn: Connection, where: list[str], params: dict, n: int) -> bool:
     return conn.execute(text(sql), {**params, "n": n}).scalar_one() >= n
 
 
-def _candidates(conn: Connection, where: list[str], params: dict, around: dt.date | None) -> tuple[list[dict], bool]:
-    """(rows, capped): the newest CANDIDATE_CAP lines, or with a date the nearest CANDIDATE_CAP / 2 on each side."""
+def _candidates(conn: Connection, where: list[str], params: dict, around: dt.date | None,
+                window: list[str]) -> tuple[list[dict], bool]:
+    """(rows, capped): the newest CANDIDATE_CAP lines, or with a date the nearest CANDIDATE_CAP / 2 on each side.
+
+    Each side is one range on the time index ([date, window end) ascending, [window start, date) descending),
+    so a popular amount in a busy week stops after its first matches instead of walking the whole window.
+    """
     if around is None:
         rows = _fetch(conn, where, params, "s.posted_at DESC, s.id DESC", CANDIDATE_CAP)
         return rows, len(rows) >= CANDIDATE_CAP
     side = CANDIDATE_CAP // 2
-    params = {**params, "around_day": around.isoformat()}
-    after = _fetch(conn, where + ["s.posted_at >= :around_day"], params, "s.posted_at ASC, s.id ASC", side)
-    before = _fetch(conn, where + ["s.posted_at < :around_day"], params, "s.posted_at DESC, s.id DESC", side)
+    until = [w for w in window if ":win_until" in w]
+    since = [w for w in window if ":win_from" in w]
+    after = _fetch(conn, where + ["s.posted_at >= :around_day"] + until, params, "s.posted_at ASC, s.id ASC", side)
+    before = _fetch(conn, where + since + ["s.posted_at < :around_day"], params, "s.posted_at DESC, s.id DESC", side)
     return after + before, len(after) >= side or len(before) >= side
 
 
