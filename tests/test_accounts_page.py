@@ -119,3 +119,17 @@ def test_english_labels_via_url(app):
     at = open_page(app, q="2905", lang="en")
     assert at.title[0].value == "Charity accounts"
     assert at.text_input[0].label == "Account number or holder name"
+
+
+def test_selecting_a_row_opens_that_account(app, tiny_engine, breach):
+    at = open_page(app)
+    flagged = rows(at, 1)
+    row = flagged.number.tolist().index(breach["number"])
+    at.session_state["flagged_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert dict(at.query_params) == {"account": breach["number"]}
+    assert at.subheader[0].value.startswith(f"{breach['number']} · ")
+    at.button[0].click().run()  # back to the list
+    with tiny_engine.connect() as conn:
+        first = conn.execute(text("SELECT number FROM accounts ORDER BY length(number), number LIMIT 1")).scalar_one()
+    assert dict(at.query_params) == {} and rows(at).number.iloc[0] == first

@@ -112,3 +112,15 @@ def test_invalid_params_are_ignored_with_a_notice(app):
         assert name in notices
     assert len(at.dataframe[0].value) == 20  # the unfiltered first page
     assert dict(at.query_params) == {}
+
+
+def test_selecting_a_row_opens_the_campaign(app, tiny_engine):
+    at = open_page(app, category="disaster_relief")
+    table = at.dataframe[0].value
+    at.session_state["campaigns_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    chosen = int(table.id.iloc[1])
+    assert dict(at.query_params) == {"category": "disaster_relief", "campaign": str(chosen)}
+    with tiny_engine.connect() as conn:
+        title = conn.execute(text("SELECT title FROM campaigns WHERE id = :c"), {"c": chosen}).scalar_one()
+    assert at.subheader[0].value == title

@@ -30,6 +30,12 @@ def back_to_list() -> None:
     del st.query_params["account"]
 
 
+def open_account(number: str) -> None:
+    current["account"] = number
+    sync_url(current, SPEC)
+    st.rerun()
+
+
 if params["account"]:
     st.button(t("accounts.back"), on_click=back_to_list)
     accounts_view.detail(params["account"])
@@ -63,9 +69,7 @@ else:
                            "currency": t("accounts.currency"), "campaigns": t("accounts.campaigns")})
         st.caption(t("accounts.select_hint"))
         if event.selection.rows:
-            current["account"] = str(rows.iloc[event.selection.rows[0]].number)
-            sync_url(current, SPEC)
-            st.rerun()
+            open_account(str(rows.iloc[event.selection.rows[0]].number))
         pager(current["page"], result["has_more"], "accounts")
         everything = query(accounts.search_accounts, **filters, page=1, page_size=EXPORT_ROW_CAP)
         downloads(everything["rows"], "accounts", capped=everything["has_more"])
@@ -75,10 +79,13 @@ else:
         if flagged.empty:
             st.success(t("flags.none"))
         else:
-            st.dataframe(flagged.assign(status=flagged.status.map(lambda s: t(f"flags.status_{s}"))),
-                         hide_index=True, column_config={
-                             "account_id": None, "number": t("accounts.number"), "bank": t("accounts.bank"),
-                             "holder_name": t("accounts.holder"), "status": t("accounts.flag"),
-                             "campaigns": t("accounts.campaigns")})
+            picked = st.dataframe(
+                flagged.assign(status=flagged.status.map(lambda s: t(f"flags.status_{s}"))), hide_index=True,
+                key="flagged_table", on_select="rerun", selection_mode="single-row", column_config={
+                    "account_id": None, "number": t("accounts.number"), "bank": t("accounts.bank"),
+                    "holder_name": t("accounts.holder"), "status": t("accounts.flag"),
+                    "campaigns": t("accounts.campaigns")}).selection.rows
             st.caption(t("accounts.flagged_hint"))
+            if picked:
+                open_account(str(flagged.iloc[picked[0]].number))
 sync_url(current, SPEC)

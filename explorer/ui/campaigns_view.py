@@ -92,9 +92,10 @@ def detail(campaign_id: int) -> None:
     cols = st.columns(5)
     cols[0].metric(t("campaigns.target"), compact_money(row["target"], cur), help=money(row["target"], cur))
     cols[1].metric(t("campaigns.received"), compact_money(row["received"], cur),
-                   pct(row["progress"]) if row["target"] else None, delta_color="off", help=money(row["received"], cur))
+                   pct(row["progress"]) if row["target"] else None, delta_color="off", delta_arrow="off",
+                   help=money(row["received"], cur))
     cols[2].metric(t("campaigns.disbursed"), compact_money(row["disbursed"], cur),
-                   pct(row["disbursed_share"]) if row["received"] else None, delta_color="off",
+                   pct(row["disbursed_share"]) if row["received"] else None, delta_color="off", delta_arrow="off",
                    help=money(row["disbursed"], cur))
     cols[3].metric(t("campaigns.donors"), num(row["donors"]), help=t("campaigns.donors_help"))
     cols[4].metric(t("campaigns.donations"), num(row["donations"]))
@@ -111,7 +112,7 @@ def detail(campaign_id: int) -> None:
                         width="stretch")
     st.markdown(f"**{t('campaigns.its_disbursements')}**")
     disbursements_view.table(query(disbursements.listing, campaign_id=campaign_id,
-                                   page_size=DISBURSEMENTS_SHOWN)["rows"])
+                                   page_size=DISBURSEMENTS_SHOWN)["rows"], with_campaign=False)
     st.markdown(f"**{t('campaigns.its_lines')}**")
     lines = query(campaigns.lines, campaign_id=campaign_id)["rows"]
     lines = lines.assign(direction=lines.direction.map(lambda d: t(f"campaigns.direction_{d}")))

@@ -21,12 +21,14 @@ def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def table(rows: pd.DataFrame) -> None:
+def table(rows: pd.DataFrame, with_campaign: bool = True) -> None:
+    """Disbursements with their debit lines; `with_campaign=False` on a campaign's own page."""
     if rows.empty:
         st.info(t("common.no_rows"))
         return
     money = lambda key: st.column_config.NumberColumn(t(f"disbursements.{key}"), format="localized")
-    st.dataframe(labelled(rows)[DISPLAY], hide_index=True, column_config={
+    columns = [c for c in DISPLAY if with_campaign or c != "campaign"]
+    st.dataframe(labelled(rows)[columns], hide_index=True, column_config={
         "id": "#", "disbursed_on": st.column_config.DateColumn(t("disbursements.disbursed_on"), format="YYYY-MM-DD"),
         "campaign": t("disbursements.campaign"), "category": t("disbursements.category"),
         "recipient_group": t("disbursements.recipient_group"), "province": t("disbursements.province"),
