@@ -124,26 +124,38 @@ def flagged_accounts(engine: Engine) -> pd.DataFrame:
     return counted.sort_values(["campaigns", "number"], ascending=[False, True]).reset_index(drop=True)
 
 
+ACCOUNT_FLAG_COLUMNS = ["flag", "campaign_id", "title", "threshold_on", "due_on", "first_report_on", "received",
+                        "disbursed", "lines", "amount"]
+
+
 def account_flags(engine: Engine, account_id: int) -> pd.DataFrame:
     """One account's flags, one row each: flag (a breach status or 'unexplained_payouts') and its evidence.
 
-    Columns: flag, campaign_id, title, threshold_on, due_on, first_report_on, received, disbursed,
-    lines, amount (the last two only for unexplained payouts).
+    Columns ACCOUNT_FLAG_COLUMNS; lines and amount only for unexplained payouts.
     """
     with engine.connect() as conn:
         campaigns = read(conn, "SELECT id, title FROM campaigns WHERE account_id = :a ORDER BY id", {"a": account_id})
-        judged = standing(conn, campaigns.id.astype(int).tolist())
-        breaches = judged[judged.status.isin(BREACHES)].merge(campaigns, left_on="campaign_id", right_on="id")
-        loose = conn.execute(_UNEXPLAINED_PAYOUTS, {"a": account_id}).mappings().one()
+        judged = standing(conn, campaigns.id.astype(int).tolist()).merge(
+            campaigns.rename(columns={"id": "campaign_id"}), on="campaign_id")
+    return flag_rows(judged, unexplained_payouts(engine, account_id))
+
+
+def unexplained_payouts(engine: Engine, account_id: int) -> dict[str, int]:
+    """Outgoing lines of the account that no disbursement explains: {'lines': n, 'amount': total}."""
+    with engine.connect() as conn:
+        found = conn.execute(_UNEXPLAINED_PAYOUTS, {"a": account_id}).mappings().one()
+    return {"lines": int(found["lines"]), "amount": int(found["amount"])}
+
+
+def flag_rows(judged: pd.DataFrame, payouts: dict[str, int]) -> pd.DataFrame:
+    """ACCOUNT_FLAG_COLUMNS from judged campaigns (FLAG_COLUMNS + title) and the unexplained payouts (pure)."""
+    breaches = judged[judged.status.isin(BREACHES)]
     rows = [{"flag": b.status, "campaign_id": int(b.campaign_id), "title": b.title, "threshold_on": b.threshold_on,
              "due_on": b.due_on, "first_report_on": b.first_report_on, "received": int(b.received),
              "disbursed": int(b.disbursed), "lines": None, "amount": None} for b in breaches.itertuples()]
-    if loose["lines"]:
-        rows.append({"flag": "unexplained_payouts", "campaign_id": None, "title": None, "threshold_on": None,
-                     "due_on": None, "first_report_on": None, "received": None, "disbursed": None,
-                     "lines": int(loose["lines"]), "amount": int(loose["amount"])})
-    return pd.DataFrame(rows, columns=["flag", "campaign_id", "title", "threshold_on", "due_on", "first_report_on",
-                                       "received", "disbursed", "lines", "amount"])
+    if payouts["lines"]:
+        rows.append({**dict.fromkeys(ACCOUNT_FLAG_COLUMNS), "flag": "unexplained_payouts", **payouts})
+    return pd.DataFrame(rows, columns=ACCOUNT_FLAG_COLUMNS)
 
 
 def days_late(first_report_on: dt.date | None, due_on: dt.date | None) -> int | None:

@@ -104,12 +104,14 @@ def detail(number: str) -> None:
     statements_link(t("accounts.open_statement"), account=acc["number"])
     money_section(acc)
     counterparties(acc)
+    # Its campaigns carry their rule status already (one cached ledger pass); the flags reuse it.
+    own = campaigns_view.listing(account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)["rows"]
+    judged = own.drop(columns=["status"]).rename(columns={"id": "campaign_id", "rule_status": "status"})
     st.markdown(f"**{t('accounts.flags')}**")
-    flags_view.show_account_flags(query(flags.account_flags, account_id=acc["id"]), acc["currency"],
-                                  query(flags.as_of))
+    flags_view.show_account_flags(flags.flag_rows(judged, query(flags.unexplained_payouts, account_id=acc["id"])),
+                                  acc["currency"], query(flags.as_of))
     st.markdown(f"**{t('accounts.its_campaigns')}**")
-    result = campaigns_view.listing(account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)
-    picked = campaigns_view.table(result["rows"], key="account_campaigns")
+    picked = campaigns_view.table(own, key="account_campaigns")
     if picked is not None:
         st.switch_page(page_file("campaigns"), query_params={"campaign": str(picked)})
     provenance(acc)
