@@ -1,6 +1,7 @@
 """`python -m explorer import …`: one JSON object with --json, exit codes, one-line errors, never a traceback."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -112,9 +113,11 @@ def test_help_exits_cleanly(capsys):
 
 
 def test_no_bad_input_file_gives_a_traceback(capsys, db, tmp_path):
-    from test_ingest_bad_input import CASES  # the generated bad files
+    spec = importlib.util.spec_from_file_location("bad_input_cases", Path(__file__).parent / "test_ingest_bad_input.py")
+    cases = sys.modules.setdefault("bad_input_cases", importlib.util.module_from_spec(spec))
+    spec.loader.exec_module(cases)  # the generated bad files, whatever pytest's import mode
 
-    for case in CASES:
+    for case in cases.CASES:
         path = tmp_path / "bad.csv"
         path.write_bytes(case.data)
         argv = [str(path), "--account", case.options["account"], "--db", db]
