@@ -192,6 +192,13 @@ def test_bad_sort_direction_and_page_fall_back_to_defaults(search_engine, lines)
     assert got["id"].tolist() == oracle(lines, "ung")[:50]
 
 
+def test_dates_at_the_calendar_ends(search_engine, lines):
+    got, _ = statements.search_lines(search_engine, q="ung", date_from=dt.date.min, date_to=dt.date.max)
+    assert got["id"].tolist() == oracle(lines, "ung")[:50]
+    got, _ = statements.search_lines(search_engine, date_from=dt.date.max)
+    assert got.empty
+
+
 def test_amounts_in_any_usual_form(search_engine, lines):
     expected = oracle(lines, amount_min=500_000, amount_max=500_000)
     for written in ("500k", "500.000", "500,000đ", "0,5tr", 500_000):
