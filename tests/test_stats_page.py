@@ -84,3 +84,10 @@ def test_invalid_params_are_ignored_with_a_notice(app):
     assert "from" in notices and "basis" in notices and "limit" in notices
     assert at.radio[0].value == "account"
     assert dict(at.query_params) == {}
+
+
+def test_dates_outside_the_ledger_are_dropped_with_a_notice(app):
+    at = open_page(app, **{"from": "2030-01-01", "to": "2024-09-12"})
+    assert not at.exception
+    assert "from" in " ".join(i.value for i in at.info)
+    assert dict(at.query_params) == {"to": "2024-09-12"} and at.date_input[0].value is None

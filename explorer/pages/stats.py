@@ -11,6 +11,7 @@ from explorer.ui import charts, stats_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.listing import date_box
 
 SPEC = {
     "from": Param("date"),
@@ -23,10 +24,8 @@ current = dict(params)
 
 first, last = query(stats.date_bounds)
 left, right, _ = st.columns([1, 1, 2])
-current["from"] = left.date_input(t("stats.from"), value=params["from"], format="YYYY-MM-DD",
-                                  min_value=first, max_value=last)
-current["to"] = right.date_input(t("stats.to"), value=params["to"], format="YYYY-MM-DD",
-                                 min_value=first, max_value=last)
+current["from"] = date_box(left, t("stats.from"), params["from"], first, last, "from")
+current["to"] = date_box(right, t("stats.to"), params["to"], first, last, "to")
 span = dict(date_from=current["from"], date_to=current["to"])
 
 daily = query(stats.daily, **span)

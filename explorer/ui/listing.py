@@ -1,6 +1,7 @@
 """Widgets the list pages share: a picker that tolerates stale URL values, a pager, and table links."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, Callable, Sequence
 from urllib.parse import urlencode
@@ -28,6 +29,15 @@ def pick(label: str, options: Sequence[Any], current: Any, everything: str,
         current = None
     return st.selectbox(label, choices, index=choices.index(current),
                         format_func=lambda v: everything if v is None else label_of(v))
+
+
+def date_box(container: Any, label: str, current: dt.date | None, first: dt.date | None, last: dt.date | None,
+             name: str) -> dt.date | None:
+    """A date picker limited to the data's days; a URL date outside them is dropped with a notice."""
+    if current is not None and first and last and not first <= current <= last:
+        st.info(t("common.ignored_params", params=f"{name}: outside {first.isoformat()} – {last.isoformat()}"))
+        current = None
+    return container.date_input(label, value=current, format="YYYY-MM-DD", min_value=first, max_value=last)
 
 
 def pager(page_no: int, has_more: bool, key: str) -> None:
