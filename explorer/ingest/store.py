@@ -58,18 +58,17 @@ def find_or_create_account(conn: Connection, number: str, bank: str | None, hold
                            opened_on: dt.date, opening_balance: int = 0) -> tuple[int, bool]:
     """(account id, created). A known bank picks (bank, number); without one, the number must be unambiguous."""
     rows = conn.execute(select(Account.id, Account.bank).where(Account.number == number)).all()
-    if bank:
-        match = [r.id for r in rows if canonical_bank(r.bank) == bank]
-        if match:
-            return match[0], False
-    elif len(rows) == 1:
-        return rows[0].id, False
-    elif len(rows) > 1:
-        banks = ", ".join(sorted(r.bank for r in rows))
-        raise AccountChoiceError(f"account {number} exists at several banks ({banks}): say which with --bank")
-    else:
+    if not bank:
+        if len(rows) == 1:
+            return rows[0].id, False
+        if rows:
+            banks = ", ".join(sorted(r.bank for r in rows))
+            raise AccountChoiceError(f"account {number} exists at several banks ({banks}): say which with --bank")
         raise AccountChoiceError(f"account {number} does not exist yet: give its bank (--bank) to create it")
-    holder = (holder or number).strip()[:200]
+    match = [r.id for r in rows if canonical_bank(r.bank) == bank]
+    if match:
+        return match[0], False
+    holder = (holder or number).strip()[:200]  # no holder known: the number itself, rather than a blank
     new_id = conn.execute(Account.__table__.insert().values(
         number=number, bank=bank, holder_name=holder, holder_folded=fold(holder), opened_on=opened_on,
         opening_balance=opening_balance, currency="VND", simulated=False)).inserted_primary_key[0]
