@@ -2,7 +2,7 @@
 and the peak resident memory of a separate process that renders every page once."""
 from __future__ import annotations
 
-import json
+import logging
 import os
 import resource
 import subprocess
@@ -36,6 +36,7 @@ def render(page: str) -> int:
 
 def _first_render(engine: Engine, page: str) -> Callable[[], int]:
     os.environ["EXPLORER_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside a server warns on every run
     return lambda: render(page)
 
 
@@ -49,8 +50,6 @@ def peak_rss_mb(url: str) -> float:
 
 
 for _page in PAGES:
-    register(f"page_first_render_{_page}", lambda e, p=_page: _first_render(e, p), note=f"AppTest, cold cache: {_page}")
+    register(f"page_first_render_{_page}", lambda e, p=_page: _first_render(e, p), note=f"AppTest, cold cache: {_page}",
+             repeats=5)
 
-
-def rss_report(url: str) -> str:
-    return json.dumps({"peak_rss_mb": round(peak_rss_mb(url), 1)})
