@@ -23,8 +23,8 @@ def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     st.title(t(f"{namespace}.title"))
     if query(meta.is_simulated):
         st.caption("🧪 " + t("common.simulated_label"))
-    if notices:
-        st.info(t("common.ignored_params", params="; ".join(notices[:5])))
+    if notices:  # they quote the URL: shown as one code span, so a link cannot put markdown on the page
+        st.info(t("common.ignored_params", params="`" + "; ".join(notices[:5]).replace("`", "ˋ") + "`"))
     return values
 
 
