@@ -30,5 +30,5 @@ if daily.empty:
     st.info(t("common.no_rows"))
 else:
     st.altair_chart(charts.daily_bars(daily, "day", "amount", t("overview.day"), t("overview.amount_vnd")),
-                    use_container_width=True)
+                    width="stretch")
 sync_url(params, SPEC)
