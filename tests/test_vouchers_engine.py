@@ -266,3 +266,29 @@ def test_any_scheme_conserves_money_and_keeps_rates_between_0_and_1(scheme, seed
     assert (table["claimed_people"] <= table["eligible_people"]).all()
     curve = np.cumsum(sim.runs[0].daily_redeemed)
     assert curve[-1] == table["redeemed"].iloc[0] and (np.diff(curve) >= 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(1, 2_000_000), min_size=1, max_size=60), st.integers(1, 6),
+       st.sampled_from([0, 7, 50_000, 300_000]))
+def test_vouchers_sum_to_each_entitlement_and_are_laid_out_in_queue_order(amounts, tranches, denomination):
+    from explorer.vouchers.prepare import _vouchers
+
+    if denomination == 7:
+        amounts = [a % 1000 + 1 for a in amounts]  # at most ~150 vouchers each, as validate() allows
+    scheme = Scheme(targets=(Target("child", 1),), tranches=Tranches(count=tranches, denomination=denomination))
+    entitled = np.array(amounts, dtype=np.int64)
+    v = _vouchers(scheme, entitled, np.random.default_rng(0))
+    assert np.array_equal(np.bincount(v["v_ben"], weights=v["v_amount"], minlength=len(entitled)), entitled)
+    assert (v["v_amount"] > 0).all() and (np.diff(v["v_index"]) >= 0).all()
+    if denomination:
+        assert (v["v_amount"] <= max(denomination, int(entitled.max()))).all()
+    # Each person's vouchers are 0, 1, 2 … and people keep the same relative priority at every level.
+    first_seen = {b: i for i, b in enumerate(v["v_ben"][v["v_index"] == 0].tolist())}
+    for level in range(v["max_vouchers"]):
+        owners = v["v_ben"][v["v_index"] == level].tolist()
+        assert [first_seen[b] for b in owners] == sorted(first_seen[b] for b in owners)
+    # queue_position points at the same voucher in person order (beneficiary, tranche, voucher).
+    person_order = np.lexsort((v["v_index"], v["v_ben"]))
+    assert np.array_equal(np.sort(v["queue_position"]), np.arange(len(v["v_ben"])))
+    assert np.array_equal(v["queue_position"][person_order], np.arange(len(v["v_ben"])))

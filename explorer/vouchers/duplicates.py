@@ -22,7 +22,11 @@ class DuplicateReport:
 
 def extra_registrations(person_id: np.ndarray) -> np.ndarray:
     """True for every registration of a person after their first (in the given order)."""
-    return pd.Series(person_id).duplicated(keep="first").to_numpy()
+    codes = pd.factorize(person_id)[0]  # numbered in order of first appearance, so …
+    running_max = np.maximum.accumulate(codes) if len(codes) else codes
+    first = np.ones(len(codes), dtype=bool)
+    first[1:] = running_max[1:] > running_max[:-1]  # … a first registration is the one that raises the maximum
+    return ~first
 
 
 def duplicate_report(person_id: np.ndarray, org_id: np.ndarray, entitlement: np.ndarray,
@@ -30,7 +34,9 @@ def duplicate_report(person_id: np.ndarray, org_id: np.ndarray, entitlement: np.
     """(the report, mask of registrations the scheme keeps)."""
     extra = extra_registrations(person_id)
     repeated = np.unique(person_id[extra])
-    pairs = pd.DataFrame({"p": person_id, "o": org_id}).drop_duplicates()
+    # Only people registered more than once can have several organizations: look at those rows only.
+    again = np.isin(person_id, repeated)
+    pairs = pd.DataFrame({"p": person_id[again], "o": org_id[again]}).drop_duplicates()
     multi_org = int((pairs.p.value_counts() > 1).sum())
     report = DuplicateReport(persons=len(repeated), multi_org_persons=multi_org, extra_records=int(extra.sum()),
                              value=int(entitlement[extra].sum()), excluded=excluded)

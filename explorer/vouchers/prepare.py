@@ -119,15 +119,11 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     pace = np.ones(len(BENEFICIARY_GROUPS))
     for name, rules in scheme.behaviour.by_group.items():
         pace[BENEFICIARY_GROUPS.index(name)] = rules.pace
-    vouchers = _vouchers(scheme, entitled)
-    order = _queue_order(rng, vouchers["v_ben"], vouchers["v_index"], len(entitled))
-    vouchers["queue_position"] = order
-    for name in ("v_ben", "v_index", "v_amount"):
-        vouchers[name] = vouchers[name][order]
+    vouchers = _vouchers(scheme, entitled, rng)
     b = scheme.behaviour
     scales = {name: _geometric_scale(mean * pace)[group] for name, mean in
               (("claim", b.claim_delay_days), ("first", b.first_spend_days), ("gap", b.days_between_spends))}
-    scales["gap"] = np.repeat(scales["gap"].astype(np.float32), np.bincount(vouchers["v_ben"], minlength=len(group)))
+    scales["gap"] = np.repeat(scales["gap"].astype(np.float32), vouchers.pop("ben_count"))
     return Prepared(
         scheme=scheme, horizon=scheme.horizon_days, fixed_expiry=expiry_day(scheme),
         person=person, persons=int(person.max()) + 1, group=group,
@@ -165,53 +161,47 @@ def _category_preference(scheme: Scheme) -> np.ndarray:
     return weights
 
 
-def _vouchers(scheme: Scheme, entitled: np.ndarray) -> dict[str, np.ndarray | int]:
-    """Cut each entitlement into tranches, each tranche into vouchers of the denomination (exact integers).
+def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray | int]:
+    """Cut each entitlement into tranches and vouchers (exact integers), laid out in queue order.
 
     Tranches split the value evenly with the remainder in the last one; within a tranche every voucher
-    is one denomination except the last, which carries what is left — so the vouchers sum to the
-    entitlement to the unit. A (beneficiary, tranche) pair is a *cell*; vouchers are stored cell by cell.
+    is one denomination except the last, which carries what is left — so a person's vouchers sum to
+    their entitlement to the unit. Queue order is voucher number first (nobody's second voucher is
+    served before their first), then a seeded random priority of the owner: how people reaching a shop
+    on the same day line up, fixed per population and seed. The vouchers are generated level by level
+    (all first vouchers, then all second ones …) straight into that order, so no sort is needed.
     """
     n, count, denom = len(entitled), scheme.tranches.count, scheme.tranches.denomination
     base = entitled // count
-    tranche_value = np.repeat(base[:, None], count, axis=1)
-    tranche_value[:, -1] = entitled - base * (count - 1)
-    tranche_value = tranche_value.ravel()
-    per_cell = -(-tranche_value // denom) if denom else (tranche_value > 0).astype(np.int64)
-    # np.repeat rather than fancy indexing by cell: sequential copies, several times faster at 8 M vouchers.
+    last = entitled - base * (count - 1)
+    per_base = -(-base // denom) if denom else (base > 0).astype(np.int64)
+    per_last = -(-last // denom) if denom else (last > 0).astype(np.int64)
+    ben_count = per_base * (count - 1) + per_last
+    # Person order — (beneficiary, tranche, voucher) — in which request days are built: cells are
+    # (beneficiary, tranche) pairs holding vouchers.
+    per_cell = np.column_stack([per_base] * (count - 1) + [per_last]).ravel()
     cells = np.flatnonzero(per_cell)
-    cell_start = np.concatenate([[0], np.cumsum(per_cell[cells])[:-1]]).astype(np.int64)
-    position = _ranges(per_cell[cells])
-    value = np.repeat(tranche_value[cells], per_cell[cells])
-    last = position == np.repeat(per_cell[cells] - 1, per_cell[cells])
-    amount = np.where(last, value - position * denom, denom) if denom else value
-    ben_count = per_cell.reshape(n, count).sum(axis=1)
-    index_type = np.int32 if len(amount) < 2**31 else np.int64
-    return {"v_ben": np.repeat(np.arange(n, dtype=index_type), ben_count),
-            "v_index": _ranges(ben_count).astype(np.int32),
+    cell_first = np.concatenate([[0], np.cumsum(per_cell[cells])[:-1]]).astype(np.int64)
+    ben_start = np.concatenate([[0], np.cumsum(ben_count)[:-1]]).astype(np.int64)
+    levels, alive, j = [], rng.permutation(n), 0
+    while True:
+        alive = alive[ben_count[alive] > j]        # owners of a (j+1)-th voucher, still in priority order
+        if not len(alive):
+            break
+        split = (count - 1) * per_base[alive]     # vouchers before the last tranche
+        in_last = j >= split
+        position = np.where(in_last, j - split, j % np.maximum(per_base[alive], 1))
+        size = np.where(in_last, per_last[alive], per_base[alive])
+        value = np.where(in_last, last[alive], base[alive])
+        amount = np.where(position < size - 1, denom, value - position * denom) if denom else value
+        levels.append((alive, amount, ben_start[alive] + j))
+        j += 1
+    index_type = np.int32 if int(ben_count.sum()) < 2**31 else np.int64
+    amounts = np.concatenate([a for _, a, _ in levels]) if levels else np.zeros(0, dtype=np.int64)
+    return {"v_ben": np.concatenate([b for b, _, _ in levels]).astype(index_type) if levels else np.zeros(0, index_type),
+            "v_index": np.repeat(np.arange(len(levels), dtype=np.int32), [len(b) for b, _, _ in levels]),
             # int32 when every voucher fits (nearly always): half the memory traffic per run
-            "v_amount": amount.astype(np.int32 if len(amount) == 0 or amount.max() < 2**31 else np.int64),
-            "cells": cells, "cell_count": per_cell[cells], "cell_first": cell_start,
-            "cell_last": cell_start + per_cell[cells] - 1, "max_vouchers": int(ben_count.max()) if n else 0}
-
-
-def _queue_order(rng: np.random.Generator, v_ben: np.ndarray, v_index: np.ndarray, n: int) -> np.ndarray:
-    """Voucher indices ordered by voucher number, then by a seeded random priority of their owner.
-
-    Among people reaching a shop the same day, first vouchers queue before second ones (nobody's
-    second voucher is served before their first) and otherwise in a fair random order, fixed per
-    population and seed.
-    """
-    count = np.bincount(v_ben, minlength=n)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    owners = rng.permutation(n)
-    by_priority = np.repeat(start[owners], count[owners]) + _ranges(count[owners])
-    order = np.argsort(v_index[by_priority].astype(np.uint16), kind="stable")  # 16-bit keys: a radix sort
-    return by_priority[order].astype(v_ben.dtype)
-
-
-def _ranges(count: np.ndarray) -> np.ndarray:
-    """0..c-1 for each c in count, concatenated."""
-    total = int(count.sum())
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    return np.arange(total) - np.repeat(start, count)
+            "v_amount": amounts.astype(np.int32 if len(amounts) == 0 or amounts.max() < 2**31 else np.int64),
+            "queue_position": np.concatenate([q for _, _, q in levels]) if levels else np.zeros(0, np.int64),
+            "cells": cells, "cell_count": per_cell[cells], "cell_first": cell_first,
+            "cell_last": cell_first + per_cell[cells] - 1, "max_vouchers": len(levels), "ben_count": ben_count}
