@@ -3,6 +3,7 @@
 Row numbers everywhere in the importer are the row a spreadsheet program shows for that record: the first
 record of the file is row 1 (a header, a title line or — in headerless files — the first transaction), and a
 CSV memo wrapped over several text lines is still one row. For Parquet the column names count as row 1.
+An XLSX workbook is read from its first sheet; formulas count with the result the file saved for them.
 """
 from __future__ import annotations
 
