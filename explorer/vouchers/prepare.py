@@ -183,18 +183,23 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     cells = np.flatnonzero(per_cell)
     cell_first = np.concatenate([[0], np.cumsum(per_cell[cells])[:-1]]).astype(np.int64)
     ben_start = np.concatenate([[0], np.cumsum(ben_count)[:-1]]).astype(np.int64)
-    levels, alive, j = [], rng.permutation(n), 0
+    # Everything a level needs, put in priority order once, so each level reads memory sequentially.
+    owner = rng.permutation(n)
+    o_count, o_per_base, o_per_last = (x[owner].astype(np.int32) for x in (ben_count, per_base, per_last))
+    o_base, o_last, o_start = base[owner], last[owner], ben_start[owner]
+    levels, alive, j = [], np.arange(n), 0
     while True:
-        alive = alive[ben_count[alive] > j]        # owners of a (j+1)-th voucher, still in priority order
+        alive = alive[o_count[alive] > j]          # owners of a (j+1)-th voucher, still in priority order
         if not len(alive):
             break
-        split = (count - 1) * per_base[alive]     # vouchers before the last tranche
+        pb = o_per_base[alive]
+        split = (count - 1) * pb                   # vouchers before the last tranche
         in_last = j >= split
-        position = np.where(in_last, j - split, j % np.maximum(per_base[alive], 1))
-        size = np.where(in_last, per_last[alive], per_base[alive])
-        value = np.where(in_last, last[alive], base[alive])
+        position = np.where(in_last, j - split, j % np.maximum(pb, 1) if count > 1 else 0)
+        size = np.where(in_last, o_per_last[alive], pb)
+        value = np.where(in_last, o_last[alive], o_base[alive])
         amount = np.where(position < size - 1, denom, value - position * denom) if denom else value
-        levels.append((alive, amount, ben_start[alive] + j))
+        levels.append((owner[alive], amount, o_start[alive] + j))
         j += 1
     index_type = np.int32 if int(ben_count.sum()) < 2**31 else np.int64
     amounts = np.concatenate([a for _, a, _ in levels]) if levels else np.zeros(0, dtype=np.int64)
