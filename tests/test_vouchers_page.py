@@ -185,3 +185,17 @@ def test_every_preset_opens(app):
     for name in PRESETS:
         at = open_page(app, preset=name, population="synthetic", runs=1)
         assert at.metric, name
+
+
+def test_loaders_bring_only_what_the_engine_needs(public_engine):
+    people = vq.beneficiaries(public_engine, groups=("child", "elderly"))
+    assert list(people.columns) == ["person_id", "org_id", "group", "province_code", "household_size", "lat", "lon"]
+    with public_engine.connect() as conn:
+        expected = conn.execute(text("""SELECT COUNT(*), COUNT(DISTINCT national_id_hash) FROM beneficiaries
+                                        WHERE "group" IN ('child', 'elderly')""")).one()
+    assert (len(people), people.person_id.nunique()) == tuple(expected)
+    assert not people.attrs["capped"] and vq.beneficiaries(public_engine, groups=("child",), limit=5).attrs["capped"]
+    in_one = vq.beneficiaries(public_engine, groups=("child",), provinces=(29,))
+    assert set(in_one.province_code) == {29} and len(in_one) > 0
+    shops = vq.merchants(public_engine, categories=("mother_baby",))
+    assert set(shops.category) == {"mother_baby"} and (shops.daily_capacity > 0).all()

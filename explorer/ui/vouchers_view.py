@@ -262,7 +262,8 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
         st.info(t("vouchers.fund_none", currency=scheme.currency))
         return
     titles = dict(zip(campaigns["id"], campaigns["account_number"] + " · " + campaigns["title"]))
-    chosen = st.selectbox(t("vouchers.fund_pick"), list(titles), index=None, format_func=titles.get, key="vf_campaign")
+    chosen = st.selectbox(t("vouchers.fund_pick"), list(titles), index=None, format_func=titles.get, key="vf_campaign",
+                          placeholder=t("vouchers.fund_placeholder"))
     if chosen is None:
         return
     balance = query(vq.campaign_balance, campaign_id=int(chosen))
