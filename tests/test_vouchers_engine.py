@@ -292,3 +292,20 @@ def test_vouchers_sum_to_each_entitlement_and_are_laid_out_in_queue_order(amount
     person_order = np.lexsort((v["v_index"], v["v_ben"]))
     assert np.array_equal(np.sort(v["queue_position"]), np.arange(len(v["v_ben"])))
     assert np.array_equal(v["queue_position"][person_order], np.arange(len(v["v_ben"])))
+
+
+def test_breakdowns_add_up_to_the_overall_figures(crowded):
+    sim = simulate(SCHEMES["interval"], crowded, runs=3, seed=6)
+    report = build_report(sim)
+    summary = report.summary["mean"]
+    for table in (report.by_group, report.by_province):
+        assert table["issued"].sum() == pytest.approx(summary["issued"])
+        assert table["redeemed"].sum() == pytest.approx(summary["redeemed"])
+        assert table["cost"].sum() == pytest.approx(summary["cost_total"])
+        assert table["beneficiaries"].sum() == summary["registrations"]
+    by_group = report.by_group.set_index("group")
+    assert (by_group["days_to_first_spend"] >= 0).all() and (by_group["cost_per_unit_delivered"] > 0).all()
+    one = build_report(simulate(SCHEMES["interval"], crowded, runs=1, seed=6))  # one run: a ratio of sums
+    by_group = one.by_group.set_index("group")
+    weights = by_group["reached"] / by_group["reached"].sum()
+    assert (by_group["days_to_first_spend"] * weights).sum() == pytest.approx(one.value("days_to_first_spend_mean"))

@@ -126,7 +126,8 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
                 + costs["cost_fees"] * shares[2] + costs["cost_settlement"] * shares[3])
     rows = {"beneficiaries": np.ones(p.n), "claimed": o.claimed, "covered": o.claimed & p.reachable,
             "reached": spent, "issued": p.entitlement,
-            "redeemed": o.redeemed, "not_redeemed": left, "beyond_travel_limit": ~p.reachable, "cost": cost_row}
+            "redeemed": o.redeemed, "not_redeemed": left, "beyond_travel_limit": ~p.reachable, "cost": cost_row,
+            "first_spend_days_total": np.where(spent, o.first_day - o.claim_day, 0)}
     settlements = _settlements(o, cell, periods, horizon, s.costs.settlement) if keep_settlements else None
     return RunMetrics(scalars, by_shop_day.sum(axis=0),
                       lorenz(receipts), _breakdown(p.province, rows, "province_code"),
@@ -196,5 +197,8 @@ def breakdown(runs: Sequence[RunMetrics], which: str) -> pd.DataFrame:
     mean["coverage"] = mean["covered"] / mean["beneficiaries"]
     mean["reached_share"] = mean["reached"] / mean["beneficiaries"]
     mean["redemption_rate"] = mean["redeemed"] / mean["issued"]
-    mean["cost_per_beneficiary"] = mean["cost"] / mean["reached"].where(mean["reached"] > 0)
+    reached = mean["reached"].where(mean["reached"] > 0)
+    mean["cost_per_beneficiary"] = mean["cost"] / reached
+    mean["cost_per_unit_delivered"] = mean["cost"] / mean["redeemed"].where(mean["redeemed"] > 0)
+    mean["days_to_first_spend"] = mean.pop("first_spend_days_total") / reached
     return mean.reset_index()
