@@ -309,3 +309,17 @@ def test_breakdowns_add_up_to_the_overall_figures(crowded):
     by_group = one.by_group.set_index("group")
     weights = by_group["reached"] / by_group["reached"].sum()
     assert (by_group["days_to_first_spend"] * weights).sum() == pytest.approx(one.value("days_to_first_spend_mean"))
+
+
+def test_without_queues_or_caps_fewer_people_spend_as_the_travel_limit_tightens(crowded):
+    # With shops that never fill up and no cap, nobody's outcome depends on anybody else, so the
+    # people who spend can only drop out as the limit tightens (with queues, leavers free up slots).
+    roomy = dataclasses.replace(crowded, merchants=crowded.merchants.assign(daily_capacity=10**6))
+    previous = None
+    for limit in (0, 80, 40, 20, 10, 5):
+        scheme = dataclasses.replace(NEW_YEAR, access=Access(max_travel_km=limit))
+        table = per_run(simulate(scheme, roomy, runs=3, seed=4))
+        if previous is not None:
+            assert (table["reached_people"] <= previous["reached_people"]).all(), limit
+            assert (table["redeemed"] <= previous["redeemed"]).all(), limit
+        previous = table
