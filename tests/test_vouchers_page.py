@@ -199,3 +199,15 @@ def test_loaders_bring_only_what_the_engine_needs(public_engine):
     assert set(in_one.province_code) == {29} and len(in_one) > 0
     shops = vq.merchants(public_engine, categories=("mother_baby",))
     assert set(shops.category) == {"mother_baby"} and (shops.daily_capacity > 0).all()
+
+
+def test_designer_reads_amounts_in_the_currency_chosen_in_the_form(app):
+    at = open_page(app, runs=1)
+    next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
+    next(s for s in at.selectbox if s.label == translate("vi", "vouchers.f_currency")).set_value("VND")
+    at = apply_designer(at)
+    assert not at.exception
+    token = at.query_params["scheme"]
+    scheme = codec.decode_token(token[-1] if isinstance(token, list) else token, NEW_YEAR)
+    assert scheme.currency == "VND" and scheme.targets[0] == Target("child", 250)
+    assert scheme.targets[1].amount == 500  # 500.00 CNY on screen → 500 đ, not 50,000

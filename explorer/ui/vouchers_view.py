@@ -87,7 +87,7 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
                                          step=step, key=key(f"amount_{group}"))
                 per_member = st.checkbox(t("vouchers.per_member"), bool(old and old.per_member), key=key(f"pm_{group}"))
             if amount:
-                targets.append({"group": group, "amount": codec.minor(amount, cur), "per_member": per_member,
+                targets.append({"group": group, "amount": amount, "per_member": per_member,
                                 "max_members": old.max_members if old else 10})
         data["targets"] = targets
         st.markdown(f"**{t('vouchers.sec_rules')}**")
@@ -114,17 +114,25 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
             if kind == "share":
                 part[name] = col.slider(label, 0.0, 1.0, float(part[name]), 0.01, key=key(name))
             elif kind == "money":
-                part[name] = codec.minor(col.number_input(label, value=codec.major(part[name], cur), step=step, key=key(name)), cur)
+                part[name] = col.number_input(label, value=codec.major(part[name], cur), step=step, key=key(name))
             else:
                 number = int(part[name]) if kind == "int" else float(part[name])
                 part[name] = col.number_input(label, value=number, step=1 if kind == "int" else 0.5, key=key(name))
         budget = cols[2].number_input(t("vouchers.f_budget"), value=codec.major(scheme.budget or 0, cur), step=step, key=key("bud"))
-        data["budget"] = codec.minor(budget, cur) if budget else None
+        data["budget"] = budget or None
         if data["expiry"]["mode"] != "fixed_date":
             data["expiry"]["date"] = None
         submitted = st.form_submit_button(t("vouchers.apply"), type="primary")
     if not submitted:
         return None
+    # Amounts are read in the currency chosen in the form (typing 200 and picking VND means 200 đ).
+    minor = lambda value: codec.minor(value, data["currency"])  # noqa: E731
+    for target in data["targets"]:
+        target["amount"] = minor(target["amount"])
+    for section, name, kind in FORM_FIELDS:
+        if kind == "money":
+            data[section][name] = minor(data[section][name])
+    data["budget"] = minor(data["budget"]) if data["budget"] else None
     try:
         return codec.from_dict(data)
     except SchemeError as exc:
