@@ -40,15 +40,14 @@ class Prepared:
     delay_scale: dict[str, np.ndarray]  # per beneficiary (claim, first) and per voucher (gap): see engine._delays
     # Vouchers in *queue order*: by voucher number (a person's first before their second), then by a
     # seeded arrival priority of their owner — how people reaching a shop the same day line up.
-    v_ben: np.ndarray
+    owner: np.ndarray             # (N,) beneficiaries in priority order
+    v_owner: np.ndarray           # position in `owner` of each voucher's owner (ascending within a level)
+    v_ben: np.ndarray             # = owner[v_owner]
     v_index: np.ndarray           # position within the beneficiary's vouchers (0 = first)
     v_amount: np.ndarray          # int32 or int64 minor units
-    # The same vouchers person by person (beneficiary, tranche, voucher), for building request days:
-    queue_position: np.ndarray    # person-order index of the voucher at each queue position
-    cells: np.ndarray             # (beneficiary * tranches + tranche) of every cell holding vouchers
-    cell_count: np.ndarray        # vouchers in each of those cells
-    cell_first: np.ndarray        # person-order index of each cell's first voucher
-    cell_last: np.ndarray         # person-order index of each cell's last voucher
+    v_tranche: np.ndarray         # tranche number of the voucher
+    v_opens: np.ndarray           # bool: first voucher of its tranche
+    level_bounds: np.ndarray      # vouchers numbered j occupy level_bounds[j]:level_bounds[j+1]
     max_vouchers: int
     duplicates: DuplicateReport
 
@@ -123,7 +122,7 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     b = scheme.behaviour
     scales = {name: _geometric_scale(mean * pace)[group] for name, mean in
               (("claim", b.claim_delay_days), ("first", b.first_spend_days), ("gap", b.days_between_spends))}
-    scales["gap"] = np.repeat(scales["gap"].astype(np.float32), vouchers.pop("ben_count"))
+    scales["gap"] = scales["gap"].astype(np.float32)[vouchers["v_ben"]]
     return Prepared(
         scheme=scheme, horizon=scheme.horizon_days, fixed_expiry=expiry_day(scheme),
         person=person, persons=int(person.max()) + 1, group=group,
@@ -177,16 +176,10 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     per_base = -(-base // denom) if denom else (base > 0).astype(np.int64)
     per_last = -(-last // denom) if denom else (last > 0).astype(np.int64)
     ben_count = per_base * (count - 1) + per_last
-    # Person order — (beneficiary, tranche, voucher) — in which request days are built: cells are
-    # (beneficiary, tranche) pairs holding vouchers.
-    per_cell = np.column_stack([per_base] * (count - 1) + [per_last]).ravel()
-    cells = np.flatnonzero(per_cell)
-    cell_first = np.concatenate([[0], np.cumsum(per_cell[cells])[:-1]]).astype(np.int64)
-    ben_start = np.concatenate([[0], np.cumsum(ben_count)[:-1]]).astype(np.int64)
     # Everything a level needs, put in priority order once, so each level reads memory sequentially.
     owner = rng.permutation(n)
     o_count, o_per_base, o_per_last = (x[owner].astype(np.int32) for x in (ben_count, per_base, per_last))
-    o_base, o_last, o_start = base[owner], last[owner], ben_start[owner]
+    o_base, o_last = base[owner], last[owner]
     levels, alive, j = [], np.arange(n), 0
     while True:
         alive = alive[o_count[alive] > j]          # owners of a (j+1)-th voucher, still in priority order
@@ -196,17 +189,19 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
         split = (count - 1) * pb                   # vouchers before the last tranche
         in_last = j >= split
         position = np.where(in_last, j - split, j % np.maximum(pb, 1) if count > 1 else 0)
+        tranche = np.where(in_last, count - 1, j // np.maximum(pb, 1) if count > 1 else 0)
         size = np.where(in_last, o_per_last[alive], pb)
         value = np.where(in_last, o_last[alive], o_base[alive])
         amount = np.where(position < size - 1, denom, value - position * denom) if denom else value
-        levels.append((owner[alive], amount, o_start[alive] + j))
+        levels.append((alive, amount, tranche, position == 0))
         j += 1
     index_type = np.int32 if int(ben_count.sum()) < 2**31 else np.int64
-    amounts = np.concatenate([a for _, a, _ in levels]) if levels else np.zeros(0, dtype=np.int64)
-    return {"v_ben": np.concatenate([b for b, _, _ in levels]).astype(index_type) if levels else np.zeros(0, index_type),
-            "v_index": np.repeat(np.arange(len(levels), dtype=np.int32), [len(b) for b, _, _ in levels]),
+    joined = [np.concatenate([level[i] for level in levels]) if levels else np.zeros(0, np.int64) for i in range(4)]
+    v_owner = joined[0].astype(index_type)
+    return {"owner": owner, "v_owner": v_owner, "v_ben": owner[v_owner].astype(index_type),
+            "v_index": np.repeat(np.arange(len(levels), dtype=np.int32), [len(level[0]) for level in levels]),
             # int32 when every voucher fits (nearly always): half the memory traffic per run
-            "v_amount": amounts.astype(np.int32 if len(amounts) == 0 or amounts.max() < 2**31 else np.int64),
-            "queue_position": np.concatenate([q for _, _, q in levels]) if levels else np.zeros(0, np.int64),
-            "cells": cells, "cell_count": per_cell[cells], "cell_first": cell_first,
-            "cell_last": cell_first + per_cell[cells] - 1, "max_vouchers": len(levels), "ben_count": ben_count}
+            "v_amount": joined[1].astype(np.int32 if not len(joined[1]) or joined[1].max() < 2**31 else np.int64),
+            "v_tranche": joined[2].astype(np.int16), "v_opens": joined[3].astype(bool),
+            "level_bounds": np.concatenate([[0], np.cumsum([len(level[0]) for level in levels])]).astype(np.int64),
+            "max_vouchers": len(levels)}
