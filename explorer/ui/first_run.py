@@ -2,16 +2,25 @@
 from __future__ import annotations
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.db.engine import DatabaseError, create_schema, has_data, make_engine
 from explorer.settings import Settings
+from explorer.ui.data import fail
 from explorer.ui.i18n import t
+
+# Databases this process has seen holding data: if one goes away later, that is an outage (the pages say so
+# and recover when it returns), not a first run — never create or seed an empty database in its place.
+_READY: set[str] = set()
 
 
 def ensure_data(settings: Settings) -> None:
+    if settings.database_url in _READY:
+        return
     try:
         engine = make_engine(settings.database_url)
         if has_data(engine):
+            _READY.add(settings.database_url)
             return
         if not settings.is_default_sqlite:
             create_schema(engine)
@@ -26,3 +35,5 @@ def ensure_data(settings: Settings) -> None:
     except DatabaseError as exc:
         st.error(str(exc))
         st.stop()
+    except SQLAlchemyError as exc:  # the server cannot be reached: the friendly message every page gives
+        fail(exc)
