@@ -126,8 +126,10 @@ def test_layout_details_are_normalised(engine):
 
 
 def schema_objects(engine) -> list:
+    """The schema and the FTS index's settings (a bulk load tunes them for a moment, then puts them back)."""
     with engine.connect() as conn:
-        return conn.execute(text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).all()
+        return (conn.execute(text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).all()
+                + conn.execute(text("SELECT k, v FROM statement_fts_config ORDER BY k")).all())
 
 
 def fts_hits(engine, phrase: str) -> int:
