@@ -35,7 +35,7 @@ class Prepared:
     cand: np.ndarray              # (N, k) candidate shop index into `merchants`
     cand_km: np.ndarray           # (N, k)
     cand_pref: np.ndarray         # (N, k) distance decay × category preference
-    merchants: pd.DataFrame       # allowed merchants, row i = shop index i
+    merchants: pd.DataFrame       # allowed merchants someone could choose, row i = shop index i
     capacity: np.ndarray          # (M,) transactions a day
     delay_scale: dict[str, np.ndarray]  # per beneficiary (claim, first) and per voucher (gap): see engine._delays
     # Vouchers in *queue order*: by voucher number (a person's first before their second), then by a
@@ -110,6 +110,10 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     lat, lon = people["lat"].to_numpy(float), people["lon"].to_numpy(float)
     cand, cand_km = nearest_k(lat, lon, shops["lat"].to_numpy(float), shops["lon"].to_numpy(float),
                               CANDIDATE_SHOPS)
+    # The market is the shops somebody could choose: a province's scheme is not diluted by the rest of
+    # the country's shops in the concentration figures, and the per-run queues stay small.
+    in_play = np.unique(cand)
+    shops, cand = shops.iloc[in_play].reset_index(drop=True), np.searchsorted(in_play, cand)
     limit = scheme.access.max_travel_km
     reachable = cand_km[:, 0] <= limit if limit > 0 else np.ones(len(people), dtype=bool)
     shop_cat = pd.Categorical(shops["category"], categories=MERCHANT_CATEGORIES).codes
