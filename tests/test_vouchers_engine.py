@@ -301,3 +301,34 @@ def test_vouchers_sum_to_each_entitlement_and_are_laid_out_in_queue_order(amount
     per_tranche = frame.groupby(["ben", "k"])["amount"].sum()
     for (ben, k), total in per_tranche.items():
         assert total == (entitled[ben] - base[ben] * (tranches - 1) if k == tranches - 1 else base[ben])
+
+
+def test_breakdowns_add_up_to_the_overall_figures(crowded):
+    sim = simulate(SCHEMES["interval"], crowded, runs=3, seed=6)
+    report = build_report(sim)
+    summary = report.summary["mean"]
+    for table in (report.by_group, report.by_province):
+        assert table["issued"].sum() == pytest.approx(summary["issued"])
+        assert table["redeemed"].sum() == pytest.approx(summary["redeemed"])
+        assert table["cost"].sum() == pytest.approx(summary["cost_total"])
+        assert table["beneficiaries"].sum() == summary["registrations"]
+    by_group = report.by_group.set_index("group")
+    assert (by_group["days_to_first_spend"] >= 0).all() and (by_group["cost_per_unit_delivered"] > 0).all()
+    one = build_report(simulate(SCHEMES["interval"], crowded, runs=1, seed=6))  # one run: a ratio of sums
+    by_group = one.by_group.set_index("group")
+    weights = by_group["reached"] / by_group["reached"].sum()
+    assert (by_group["days_to_first_spend"] * weights).sum() == pytest.approx(one.value("days_to_first_spend_mean"))
+
+
+def test_without_queues_or_caps_fewer_people_spend_as_the_travel_limit_tightens(crowded):
+    # With shops that never fill up and no cap, nobody's outcome depends on anybody else, so the
+    # people who spend can only drop out as the limit tightens (with queues, leavers free up slots).
+    roomy = dataclasses.replace(crowded, merchants=crowded.merchants.assign(daily_capacity=10**6))
+    previous = None
+    for limit in (0, 80, 40, 20, 10, 5):
+        scheme = dataclasses.replace(NEW_YEAR, access=Access(max_travel_km=limit))
+        table = per_run(simulate(scheme, roomy, runs=3, seed=4))
+        if previous is not None:
+            assert (table["reached_people"] <= previous["reached_people"]).all(), limit
+            assert (table["redeemed"] <= previous["redeemed"]).all(), limit
+        previous = table
