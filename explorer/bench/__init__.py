@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import statistics
 import sys
 import time
@@ -107,13 +108,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rss", action=argparse.BooleanOptionalAction, default=True,
                         help="also measure the peak RSS of a process rendering every page (default on)")
     args = parser.parse_args(argv)
+    url = args.db or load_settings().database_url
+    os.environ["EXPLORER_DATABASE_URL"] = url  # page renders open the app on the same database
     try:
-        engine = make_engine(args.db or load_settings().database_url, readonly=True)
+        engine = make_engine(url, readonly=True)
         results = run_all(engine, max(args.repeats, 1), args.only)
         if args.rss:
             from explorer.bench.pages import peak_rss_mb
 
-            results["peak_rss_mb"] = {"value": round(peak_rss_mb(engine.url.render_as_string(hide_password=False)), 1)}
+            results["peak_rss_mb"] = {"value": round(peak_rss_mb(url), 1)}
     except DatabaseError as exc:
         print(exc, file=sys.stderr)
         return 1

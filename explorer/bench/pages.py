@@ -35,7 +35,7 @@ def render(page: str) -> int:
 
 
 def _first_render(engine: Engine, page: str) -> Callable[[], int]:
-    os.environ["EXPLORER_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    """Renders use EXPLORER_DATABASE_URL (set by `python -m explorer bench` to the database measured)."""
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside a server warns on every run
     return lambda: render(page)
 

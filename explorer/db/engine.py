@@ -25,7 +25,10 @@ class QueryTimeout(DatabaseError):
 
 
 def _sqlite_path(url) -> Path | None:
-    return Path(url.database) if url.database and url.database != ":memory:" else None
+    if not url.database or url.database == ":memory:":
+        return None
+    # An SQLite URI ('file:/path?mode=ro&uri=true') names the same file as its plain path.
+    return Path(url.database.removeprefix("file:")) if url.query.get("uri") else Path(url.database)
 
 
 def make_engine(url: str, *, readonly: bool = False, timeout_ms: int | None = None) -> Engine:
