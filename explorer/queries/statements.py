@@ -202,8 +202,10 @@ def account_ids(conn: Connection, account: int | str) -> list[int]:
     if isinstance(account, int) and not isinstance(account, bool):
         rows = conn.execute(text("SELECT id FROM accounts WHERE id = :id"), {"id": account})
     else:
-        rows = conn.execute(text("SELECT id FROM accounts WHERE number = :n ORDER BY id"),
-                            {"n": str(account).strip()[:32]})
+        number = str(account).strip()[:32]
+        if not number.isprintable():  # no account number holds control characters (PostgreSQL refuses a NUL)
+            return []
+        rows = conn.execute(text("SELECT id FROM accounts WHERE number = :n ORDER BY id"), {"n": number})
     return [int(r[0]) for r in rows]
 
 
