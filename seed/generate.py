@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from explorer.db import search
-from explorer.db.bulk import insert_frame
+from explorer.db.bulk import insert_frame, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
 from seed.campaigns import plan
@@ -101,6 +101,7 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[s
             chunks = [frames[table]] if isinstance(frames[table], pd.DataFrame) else frames[table]()
             for chunk in chunks:
                 insert_frame(conn, table, chunk, tick)
+        sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
         progress(0.86, "search index")
         search.rebuild_index(conn)
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))

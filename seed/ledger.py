@@ -53,7 +53,7 @@ def campaign_donations(rng: np.random.Generator, scale: Scale, camp: pd.DataFram
             # A shape's many small donors: no single large gift may stand in for hundreds of them.
             frame = donations(rng, pd.Series(c._asdict()), scale.end, days=(shape or {}).get("days"),
                               peak_day=0 if shape and shape.get("days") else None,
-                              max_gift=20_000_000 if shape else None)
+                              max_gift=2_000_000 if shape else None)
         frame["campaign_id"] = c.id
         frame["account_id"] = c.account_id
         frame["category"] = c.category

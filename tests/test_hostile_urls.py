@@ -190,14 +190,14 @@ def test_notice_cannot_close_its_code_span(app):
     assert "[click](https://evil.example)" in literal_body(shown)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "statements page echoes an unknown `account` from the URL (≤ 200 characters) through st.info markdown: "
-    "a shared link can put links, images and bold text on the page (t('statements.account_unknown'))"))
 def test_unknown_account_is_echoed_literally(app):
     at = open_page(app, "statements", {"account": "[Chuyển tiền tại đây](https://evil.example) **STK 999**"})
     assert not at.exception
     echoed = [i.value for i in at.info if "evil.example" in i.value]
-    assert echoed and all("](https://evil.example)" not in e and "**STK" not in e for e in echoed)
+    assert echoed
+    for notice in echoed:  # the URL text only ever appears inside one code span, where markdown is inert
+        spans = re.findall(r"`[^`]*`", notice)
+        assert len(spans) == 1 and "evil.example" in spans[0] and "evil.example" not in notice.replace(spans[0], "")
 
 
 def test_zz_record_counts():

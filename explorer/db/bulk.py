@@ -64,3 +64,13 @@ def insert_frame(conn: Connection, table: str, frame: pd.DataFrame,
     finally:
         cursor.close()
     return len(frame)
+
+
+def sync_sequences(conn: Connection, tables: list[str]) -> None:
+    """After writing explicit ids on PostgreSQL, move each id sequence past the largest id (else the next
+    ordinary insert, e.g. an import into a seeded database, collides with a seeded row)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")

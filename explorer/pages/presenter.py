@@ -13,7 +13,7 @@ from explorer.text import parse_amount
 from explorer.ui import presenter_view as view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
-from explorer.ui.layout import page, sync_url
+from explorer.ui.layout import literal, page, sync_url
 
 SPEC = {
     "campaign": Param("int", None, min=1, max=10**9),
@@ -69,7 +69,7 @@ with main:
         st.subheader(t("presenter.qr_title"))
         acc = query(q.account, number=account_number) if account_number else None
         if acc is None:
-            st.warning(t("presenter.account_missing", account=account_number or "—"))
+            st.warning(t("presenter.account_missing", account=literal(account_number or "—")))
         else:
             try:
                 payload = vietqr.payload(acc["bank"], acc["number"], amount, memo)

@@ -13,7 +13,7 @@ from explorer.text import parse_amount
 from explorer.ui import statements_view as view
 from explorer.ui.data import engine, query
 from explorer.ui.i18n import num, t
-from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.layout import downloads, literal, page, sync_url
 
 PAGE_SIZE = 50
 DIRECTIONS = ("all", "in", "out")
@@ -31,7 +31,7 @@ accounts = query(statements.account_choices)
 holders = dict(zip(accounts["number"], accounts["holder_name"]))
 if "stm_account" not in state:  # first run of this view: the URL sets every widget
     if params["account"] and params["account"] not in holders:
-        st.info(t("statements.account_unknown", number=params["account"]))
+        st.info(t("statements.account_unknown", number=literal(params["account"])))
     state.update(stm_account=params["account"] if params["account"] in holders else "", stm_q=params["q"] or "",
                  stm_from=params["from"], stm_to=params["to"], stm_dir=params["dir"], stm_sort=params["sort"],
                  stm_min="" if params["min"] is None else str(params["min"]),
@@ -56,7 +56,7 @@ st.radio(t("statements.direction"), DIRECTIONS, key="stm_dir", horizontal=True,
 def _amount(typed: str) -> int | None:
     value = parse_amount(typed) if typed.strip() else None
     if typed.strip() and value is None:
-        st.warning(t("statements.amount_unreadable", value=typed[:40]))
+        st.warning(t("statements.amount_unreadable", value=literal(typed[:40])))
     return value
 
 

@@ -12,7 +12,7 @@ from explorer.text import parse_amount
 from explorer.ui import statements_view as view
 from explorer.ui.data import query
 from explorer.ui.i18n import num, t
-from explorer.ui.layout import page, sync_url
+from explorer.ui.layout import literal, page, sync_url
 
 SPEC = {
     "name": Param("text"), "amount": Param("amount"), "date": Param("date"),
@@ -37,14 +37,14 @@ row[2].text_input(t("verify.account"), key="vfy_account", max_chars=32)
 typed_amount = state.vfy_amount.strip()
 amount = parse_amount(typed_amount) if typed_amount else None
 if typed_amount and amount is None:
-    st.warning(t("verify.amount_unreadable", value=typed_amount[:40]))
+    st.warning(t("verify.amount_unreadable", value=literal(typed_amount[:40])))
 account = state.vfy_account.strip() or None
 known_accounts = set(query(statements.account_choices)["number"])
 
 if not statements.search_term(state.vfy_name) and amount is None:
     st.info(t("verify.need_input"))
 elif account and account not in known_accounts:
-    st.warning(t("verify.unknown_account", number=account))
+    st.warning(t("verify.unknown_account", number=literal(account)))
 else:
     found = query(verify.find_donation, name_or_memo=state.vfy_name, amount=amount, around=state.vfy_date,
                   account=account, days=int(state.vfy_days))

@@ -24,8 +24,14 @@ def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     if query(meta.is_simulated):
         st.caption("🧪 " + t("common.simulated_label"))
     if notices:  # they quote the URL: shown as one code span, so a link cannot put markdown on the page
-        st.info(t("common.ignored_params", params="`" + "; ".join(notices[:5]).replace("`", "ˋ") + "`"))
+        st.info(t("common.ignored_params", params=literal("; ".join(notices[:5]))))
     return values
+
+
+def literal(user_text: object) -> str:
+    """User text (from a URL or a box) as one inline code span, so markdown in it never renders as a link,
+    image or emphasis; a backtick inside cannot close the span."""
+    return "`" + str(user_text).replace("`", "ˋ") + "`"
 
 
 def sync_url(values: Mapping[str, Any], spec: Mapping[str, Param]) -> None:
