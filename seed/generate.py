@@ -7,7 +7,6 @@ from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from explorer.db import search

@@ -119,3 +119,22 @@ def backend_url(request) -> str:
 def backend_engine(backend_url):
     """The public (read-only, time-limited) engine on each backend."""
     return make_engine(backend_url, readonly=True, timeout_ms=5000)
+
+
+def _copy_sqlite(source_url: str, path) -> str:
+    """A private copy of an SQLite database (online backup: includes what still sits in the WAL), as a URL."""
+    import sqlite3
+
+    source, target = sqlite3.connect(source_url.removeprefix("sqlite:///")), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def copy_sqlite():
+    """copy_sqlite(url, path) -> url of a private copy: tests that write never touch the shared tiny seed."""
+    return _copy_sqlite

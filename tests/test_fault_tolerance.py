@@ -36,6 +36,7 @@ import streamlit as st
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from conftest import _copy_sqlite
 from explorer.db.engine import make_engine
 from explorer.i18n import translate
 from explorer.settings import load_settings
@@ -52,11 +53,7 @@ ACCOUNT, BANK = "111602391111", "VietinBank"
 
 
 def backup_copy(source_url: str, path: Path) -> str:
-    source, target = sqlite3.connect(source_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
-    return f"sqlite:///{path}"
+    return _copy_sqlite(source_url, path)
 
 
 # --- the database goes away ---------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ import functools
 import datetime as dt
 import json
 import re
-import sqlite3
 import unicodedata
 from contextlib import ExitStack
 from pathlib import Path
@@ -226,14 +225,11 @@ def _load(engine) -> FuzzDB:
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db(request, tiny_db_url, tmp_path_factory) -> FuzzDB:
+def db(request, tiny_db_url, copy_sqlite, tmp_path_factory) -> FuzzDB:
     """The tiny seed plus EXTRA_LINES on each backend, opened with the public (read-only, time-limited) engine."""
     if request.param == "sqlite":
         path = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite"
-        source, target = sqlite3.connect(tiny_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-        source.backup(target)
-        source.close()
-        target.close()
+        copy_sqlite(tiny_db_url, path)
         url = f"sqlite:///{path}"
     else:
         from seed.generate import seed_database
@@ -247,13 +243,10 @@ def db(request, tiny_db_url, tmp_path_factory) -> FuzzDB:
 
 
 @pytest.fixture(scope="module")
-def sqlite_db(tiny_db_url, tmp_path_factory) -> FuzzDB:
+def sqlite_db(tiny_db_url, copy_sqlite, tmp_path_factory) -> FuzzDB:
     """The SQLite flavour only, for the entry points whose SQL has no dialect branch of interest."""
     path = tmp_path_factory.mktemp("fuzz_plain") / "fuzz.sqlite"
-    source, target = sqlite3.connect(tiny_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy_sqlite(tiny_db_url, path)
     _insert_extra_lines(make_engine(f"sqlite:///{path}"))
     engine = make_engine(f"sqlite:///{path}", readonly=True, timeout_ms=20_000)
     yield _load(engine)

@@ -19,13 +19,12 @@ from __future__ import annotations
 import ast
 import json
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from explorer.i18n import translate
-from explorer.params import COMMON, Param
+from explorer.params import Param
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "explorer" / "pages"
@@ -105,13 +104,10 @@ CASES = list(url_cases())
 
 
 @pytest.fixture(scope="module")
-def copy_url(tiny_db_url, tmp_path_factory) -> str:
+def copy_url(tiny_db_url, copy_sqlite, tmp_path_factory) -> str:
     """A private copy of the tiny seed: the operator page is listed, and nothing can reach the shared file."""
     path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"
-    source, target = sqlite3.connect(tiny_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy_sqlite(tiny_db_url, path)
     return f"sqlite:///{path}"
 
 

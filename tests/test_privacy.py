@@ -24,7 +24,6 @@ import hashlib
 import io
 import json
 import re
-import sqlite3
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -66,13 +65,10 @@ def canary(i: int) -> dict:
 
 
 @pytest.fixture(scope="module")
-def private_url(tiny_db_url, tmp_path_factory) -> str:
+def private_url(tiny_db_url, copy_sqlite, tmp_path_factory) -> str:
     """A copy of the tiny seed with CANARIES extra beneficiaries (children in one province, so they are simulated)."""
     path = tmp_path_factory.mktemp("privacy") / "privacy.sqlite"
-    source, target = sqlite3.connect(tiny_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy_sqlite(tiny_db_url, path)
     writer = make_engine(f"sqlite:///{path}")
     with writer.begin() as conn:
         org, province = conn.execute(text("SELECT org_id, province_code FROM beneficiaries ORDER BY id LIMIT 1")).one()

@@ -1,7 +1,6 @@
 """The Statements page shows what SQL says, keeps its whole state in the URL and exports safely."""
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 from sqlalchemy import text
@@ -109,13 +108,10 @@ def test_export_of_the_view(app, tiny_engine):
 
 
 @pytest.fixture()
-def formula_db(tiny_db_url, tmp_path) -> str:
+def formula_db(tiny_db_url, copy_sqlite, tmp_path) -> str:
     """A copy of the tiny seed with a memo a spreadsheet would run as a formula."""
     path = tmp_path / "formula.sqlite"
-    source, target = sqlite3.connect(tiny_db_url.removeprefix("sqlite:///")), sqlite3.connect(path)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy_sqlite(tiny_db_url, path)
     writer = make_engine(f"sqlite:///{path}")
     with writer.begin() as conn:
         conn.execute(text(

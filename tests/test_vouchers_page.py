@@ -16,7 +16,7 @@ from explorer.vouchers.engine import simulate
 from explorer.vouchers.population import Population
 from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF
 from explorer.vouchers.report import HEADLINE, build_report
-from explorer.vouchers.scheme import Eligibility, Target
+from explorer.vouchers.scheme import Target
 
 PAGE = "explorer/pages/vouchers.py"
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from explorer.db import search
 from explorer.db.schema import Account, StatementLine
