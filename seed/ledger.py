@@ -74,7 +74,7 @@ def campaign_donations(rng: np.random.Generator, scale: Scale, camp: pd.DataFram
 
 
 def name_donors(rng: np.random.Generator, names: NameBook, lines: pd.DataFrame) -> pd.DataFrame:
-    """Counterparty as banks print it and the donor key (printed name + the sender account's last digits)."""
+    """Counterparty as banks print it and the donor key (printed name + the sender's account)."""
     used, inverse = np.unique(lines.donor.to_numpy(), return_inverse=True)
     printed = people.bank_upper(names.names(rng, len(used)))
     sender_acct = rng.integers(10**9, 10**10 - 1, len(used))
@@ -82,8 +82,9 @@ def name_donors(rng: np.random.Generator, names: NameBook, lines: pd.DataFrame) 
     big = (lines.amount >= 20_000_000).to_numpy() & (rng.random(len(lines)) < 0.7)
     counterparty[big] = people.companies(rng, int(big.sum()))
     lines["counterparty"] = counterparty
-    tail = pd.Series(sender_acct[inverse] % 10_000, index=lines.index).astype(str).str.zfill(4)
-    lines["donor_key"] = lines.counterparty.str.lower() + ":" + tail  # printed names are ASCII already
+    # The sender's account (printed in MBVCB memos) tells namesakes apart; printed names are ASCII already.
+    sender = pd.Series(sender_acct[inverse], index=lines.index).astype(str)
+    lines["donor_key"] = lines.counterparty.str.lower() + ":" + sender
     return lines
 
 
