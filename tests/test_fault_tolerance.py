@@ -36,7 +36,6 @@ import streamlit as st
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from conftest import _copy_sqlite
 from explorer.db.engine import make_engine
 from explorer.i18n import translate
 from explorer.settings import load_settings
@@ -52,8 +51,6 @@ BIG_ROWS = 60_000
 ACCOUNT, BANK = "111602391111", "VietinBank"
 
 
-def backup_copy(source_url: str, path: Path) -> str:
-    return _copy_sqlite(source_url, path)
 
 
 # --- the database goes away ---------------------------------------------------------------------------------
@@ -100,11 +97,11 @@ def public_engine():
     return data.public_engine(settings.database_url, settings.query_timeout_ms)
 
 
-def test_sqlite_database_lost_mid_session_then_back(app_on, tiny_db_url, tmp_path):
+def test_sqlite_database_lost_mid_session_then_back(app_on, tiny_db_url, copy_sqlite, tmp_path):
     live, away = tmp_path / "live", tmp_path / "away"
     live.mkdir()
     away.mkdir()
-    url = backup_copy(tiny_db_url, live / "explorer.sqlite")
+    url = copy_sqlite(tiny_db_url, live / "explorer.sqlite")
     at = app_on(url)
     at.run()
     before = statement_ids(visit(at, "statements", q="ung ho"))
@@ -313,8 +310,8 @@ def kill_import_at(url: str, statement: Path, point: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", list(KILL_POINTS))
-def test_killed_import_leaves_the_sqlite_database_as_before(big_statement, tiny_db_url, tmp_path, point):
-    url = backup_copy(tiny_db_url, tmp_path / "copy.sqlite")
+def test_killed_import_leaves_the_sqlite_database_as_before(big_statement, tiny_db_url, copy_sqlite, tmp_path, point):
+    url = copy_sqlite(tiny_db_url, tmp_path / "copy.sqlite")
     before = fingerprint(url)
     seen = kill_import_at(url, big_statement, point)
     if point == "while writing rows":
