@@ -18,7 +18,6 @@ written to artifacts/issue8/fuzz_search.json (≥ 2,000 inputs in total, 0 excep
 """
 from __future__ import annotations
 
-import ast
 import collections
 import functools
 import datetime as dt
@@ -37,6 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from page_specs import page_specs
 from explorer.db import search
 from explorer.db.engine import make_engine
 from explorer.params import COMMON, MAX_TEXT, Param, parse_params, to_query
@@ -44,7 +44,6 @@ from explorer.queries import accounts, campaigns, disbursements, statements, sta
 from explorer.text import MAX_AMOUNT, fold, parse_amount
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "explorer" / "pages"
 ARTIFACTS = ROOT / "artifacts" / "issue8"
 CAP = statements.MAX_QUERY_CHARS
 # Per fuzz test (this module runs on one worker under --dist loadfile): generated inputs, inputs that raised,
@@ -618,26 +617,6 @@ def test_parse_amount_never_raises(s):
 
 # --- URL parameters ------------------------------------------------------------------------------------------
 
-def page_specs() -> dict[str, dict[str, Param]]:
-    """Each page's SPEC, read from its file: only the imports and upper-case constants up to SPEC run."""
-    specs = {}
-    for path in sorted(PAGES.glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        kept = []
-        for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                kept.append(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                names = [t.id for t in targets if isinstance(t, ast.Name)]
-                if names and all(n.isupper() for n in names):
-                    kept.append(node)
-                    if "SPEC" in names:
-                        break
-        namespace: dict = {}
-        exec(compile(ast.Module(body=kept, type_ignores=[]), str(path), "exec"), namespace)  # our own source
-        specs[path.stem] = namespace["SPEC"]
-    return specs
 
 
 SPECS = page_specs()

@@ -16,15 +16,14 @@ Counts are written to artifacts/issue8/hostile_urls.json.
 """
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from page_specs import page_specs
 from explorer.i18n import translate
-from explorer.params import Param
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "explorer" / "pages"
@@ -33,24 +32,6 @@ ARTIFACTS = ROOT / "artifacts" / "issue8"
 RUNS: list[dict] = []
 
 
-def page_specs() -> dict[str, dict[str, Param]]:
-    """Each page's SPEC, read from its file: only the imports and upper-case constants up to SPEC run."""
-    specs = {}
-    for path in sorted(PAGES.glob("*.py")):
-        kept = []
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                kept.append(node)
-            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if all(isinstance(t, ast.Name) and t.id.isupper() for t in targets):
-                    kept.append(node)
-                    if any(t.id == "SPEC" for t in targets):
-                        break
-        namespace: dict = {}
-        exec(compile(ast.Module(body=kept, type_ignores=[]), str(path), "exec"), namespace)  # our own source
-        specs[path.stem] = namespace["SPEC"]
-    return specs
 
 
 SPECS = page_specs()
