@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from explorer.db import search
+from explorer.db import line_order, search
 from explorer.db.bulk import insert_frame, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
@@ -103,6 +103,7 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[s
         sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
         progress(0.86, "search index")
         search.rebuild_index(conn)
+        line_order.record(conn)
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
     progress(1.0, "done")
 

@@ -3,8 +3,10 @@
 The oracle reads every line into Python (the tiny seed is small) and keeps those where the folded, capped
 query is a substring of fold(counterparty + ' ' + description). Extra lines with Chinese memos, emoji,
 quotes and pattern characters are inserted into a COPY of the tiny database (the shared one is never
-written). Every query runs under three strategies: as shipped, without the bounded page-order scan (so the
-search index answers), and with every indexed term treated as common (so `instr` scanning answers).
+written), once dated after every seeded line (line ids still follow time, so newest-first pages are read from
+the index in id order) and once dated in the middle (ids no longer follow time). Every query runs under three
+strategies: as shipped, without the bounded page-order scan (so the search index answers), and with every
+indexed term treated as common (so `instr` scanning answers where the index does not walk).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 from babel.numbers import get_currency_precision
 from sqlalchemy import text
 
-from explorer.db import search
+from explorer.db import line_order, search
 from explorer.db.engine import make_engine
 from explorer.queries import statements
 from explorer.text import fold
@@ -55,7 +57,8 @@ QUERIES = [
 STRATEGIES = ["shipped", "index_only", "instr_only"]
 
 
-def insert_extra_lines(writer) -> None:
+def insert_extra_lines(writer, first_day: dt.datetime) -> None:
+    """The extra lines, one a day from first_day, recorded as any writer records them (explorer.db.line_order)."""
     with writer.begin() as conn:
         account_id = conn.execute(text("SELECT id FROM accounts WHERE currency = 'VND' ORDER BY id LIMIT 1")).scalar()
         next_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar() + 1
@@ -64,9 +67,10 @@ def insert_extra_lines(writer) -> None:
                 "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency,"
                 " balance, reference, counterparty, description, search_text) VALUES (:id, :a, :t, :has_time, 'in',"
                 " :amt, 'VND', NULL, :ref, :cp, :d, :st)"),
-                {"id": next_id + i, "a": account_id, "t": dt.datetime(2024, 7, i + 1, 10), "has_time": True,
+                {"id": next_id + i, "a": account_id, "t": first_day + dt.timedelta(days=i), "has_time": True,
                  "amt": 100_000 * (i + 1), "ref": f"X{i}", "cp": counterparty, "d": description,
                  "st": fold(f"{counterparty} {description}" if counterparty else description)})
+        line_order.record(conn, next_id - 1)
     writer.dispose()
 
 
@@ -82,16 +86,19 @@ def all_lines(engine) -> pd.DataFrame:
     return frame
 
 
-@pytest.fixture(scope="module")
-def search_engine(tiny_db_url, tmp_path_factory):
+EXTRA_LINES_FROM = {"ids_follow_time": dt.datetime(2025, 6, 1, 10), "ids_out_of_time_order": dt.datetime(2024, 7, 1, 10)}
+
+
+@pytest.fixture(scope="module", params=list(EXTRA_LINES_FROM))
+def search_engine(request, tiny_db_url, tmp_path_factory):
     """A copy of the tiny seed (sqlite backup API) with the extra lines indexed by the triggers; read-only engine."""
     source = sqlite3.connect(tiny_db_url.removeprefix("sqlite:///"))
-    path = tmp_path_factory.mktemp("search") / "search.sqlite"
+    path = tmp_path_factory.mktemp(request.param) / "search.sqlite"
     target = sqlite3.connect(path)
     source.backup(target)
     source.close()
     target.close()
-    insert_extra_lines(make_engine(f"sqlite:///{path}"))
+    insert_extra_lines(make_engine(f"sqlite:///{path}"), EXTRA_LINES_FROM[request.param])
     return make_engine(f"sqlite:///{path}", readonly=True, timeout_ms=10_000)
 
 
@@ -139,7 +146,12 @@ def test_cap_is_the_documented_one():
 def test_extra_lines_are_indexed(search_engine):
     with search_engine.connect() as conn:
         hits = conn.execute(text("SELECT count(*) FROM statement_fts WHERE statement_fts MATCH '\"捐款给\"'")).scalar()
+        last_seeded = conn.execute(text("SELECT max(posted_at) FROM statement_lines WHERE id < "
+                                        "(SELECT max(id) - :n FROM statement_lines)"), {"n": len(EXTRA_LINES) - 1}).scalar()
+        follows = line_order.ids_follow_time(conn)
     assert hits == 1
+    assert last_seeded < "2025-06-01"  # the first variant really is dated after every seeded line
+    assert follows == ("ids_follow_time" in search_engine.url.database)
 
 
 @pytest.mark.parametrize("q", QUERIES, ids=lambda q: repr(q)[:40])
@@ -242,7 +254,7 @@ def test_postgres_search_equals_oracle(pg_database):
 
     url = pg_database("search")
     seed_database(make_engine(url), "tiny", 1)
-    insert_extra_lines(make_engine(url))
+    insert_extra_lines(make_engine(url), EXTRA_LINES_FROM["ids_out_of_time_order"])
     engine = make_engine(url, readonly=True, timeout_ms=10_000)
     lines = all_lines(engine)
     for q in QUERIES:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
-from explorer.db import search
+from explorer.db import line_order, search
 from explorer.db.schema import Account, StatementLine
 from explorer.ingest.normalise import Line
 from explorer.text import fold
@@ -97,6 +97,7 @@ def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: s
     """Insert `lines` (none of them present yet); the dialect's search index ends up complete. Returns the count."""
     if not lines:
         return 0
+    last_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar()
     bulk = len(lines) >= BULK_INDEX_THRESHOLD and len(lines) >= BULK_INDEX_SHARE * _line_count(conn)
     with _large_page_cache(conn):
         if bulk:
@@ -112,6 +113,7 @@ def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: s
                 conn.exec_driver_sql(ddl)
             with _large_fts_buffer(conn):
                 search.rebuild_index(conn)
+    line_order.record(conn, last_id)
     return len(lines)
 
 

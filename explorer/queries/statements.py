@@ -23,7 +23,8 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db.search import contains, text_condition
+from explorer.db import line_order
+from explorer.db.search import contains, index_walk, text_condition
 from explorer.export import EXPORT_ROW_CAP
 from explorer.text import fold, parse_amount
 
@@ -121,6 +122,8 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
         params.update(limit=limit, offset=offset)
         if term:
             frame = _prefix_scan(conn, where, params, term, sort)
+            if frame is None:
+                frame = _index_walk(conn, where, params, term, sort)
             if frame is not None:
                 return frame
             condition, text_params = text_condition(conn, term, "s", "q")
@@ -160,6 +163,18 @@ def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, so
            f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
     frame = _read(conn, sql, {**params, "scan_q": term, "bound_key": bound and bound[0], "bound_id": bound and bound[1]})
     return frame if len(frame) == params["limit"] or bound is None else None
+
+
+def _index_walk(conn: Connection, where: list[str], params: dict, term: str, sort: str) -> pd.DataFrame | None:
+    """The page read from the search index in id order, when id order is the page's time order; else None."""
+    column, descending = SORTS[sort]
+    walk = index_walk(conn, term, "s", "q") if column == "s.posted_at" else None
+    if walk is None or not line_order.ids_follow_time(conn):
+        return None
+    source, condition, walk_params, key = walk
+    page_ids = (f"SELECT s.id FROM {source} WHERE {' AND '.join(where + [condition])} "
+                f"ORDER BY {key} {'DESC' if descending else 'ASC'} LIMIT :limit OFFSET :offset")
+    return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", {**params, **walk_params})
 
 
 def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict]:
