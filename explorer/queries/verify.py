@@ -18,7 +18,8 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db.search import contains, text_condition
+from explorer.db import line_order
+from explorer.db.search import contains, index_walk, text_condition
 from explorer.queries.statements import account_ids, amount_condition, as_amount, search_term
 
 CANDIDATE_CAP = 200
@@ -30,7 +31,7 @@ RESULT_COLUMNS = ["id", "posted_at", "account", "amount", "currency", "counterpa
 _SELECT = """
     SELECT s.id, s.posted_at, a.number AS account, s.amount, s.currency, s.counterparty, s.description,
            s.reference, c.title AS campaign, s.search_text
-    FROM statement_lines s
+    FROM {lines}
     JOIN accounts a ON a.id = s.account_id
     LEFT JOIN campaigns c ON c.id = s.campaign_id"""
 
@@ -66,28 +67,40 @@ def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int |
                 window.append("s.posted_at < :win_until")
                 params["win_until"] = (around + dt.timedelta(days=days + 1)).isoformat()
         base = scope + ["s.direction = 'in'"]
-        wanted = []  # (condition, params) for the amount and for the text, each with its best plan
+        wanted = []  # (condition, params, index walk or None) for the amount and for the text, each with its best plan
         if value is not None:
-            wanted.append(_amount_condition(conn, value))
+            wanted.append((*_amount_condition(conn, value), None))
         if term:
-            small_window = around is not None and not _at_least(conn, scope + window, params, WINDOW_SCAN_LINES)
-            wanted.append((contains(conn, "s.search_text", "q"), {"q": term}) if small_window
-                          else text_condition(conn, term, "s", "q"))
+            wanted.append(_text_condition(conn, term, scope + window, params, around))
         found: dict[int, dict] = {}
         capped = []
-        for condition, part_params in wanted:
-            rows, full = _candidates(conn, base + [condition], {**params, **part_params}, around, window)
+        for condition, part_params, walk in wanted:
+            rows, full = _candidates(conn, base + [condition], {**params, **part_params}, around, window, walk)
             capped.append(full)
             found.update((row["id"], row) for row in rows)
         if len(wanted) == 2 and all(capped):
             # A popular amount and a common name: lines with both could be missing from either list.
-            (amount_sql, amount_params), (text_sql, text_params) = wanted
+            (amount_sql, amount_params, _), (text_sql, text_params, walk) = wanted
             both = base + [amount_sql, text_sql]
-            rows, _ = _candidates(conn, both, {**params, **amount_params, **text_params}, around, window)
+            rows, _ = _candidates(conn, both, {**params, **amount_params, **text_params}, around, window, walk)
             found.update((row["id"], row) for row in rows)
     if not found:
         return _empty()
     return _ranked(list(found.values()), term, value, around, days, max(int(limit), 1))
+
+
+def _text_condition(conn: Connection, term: str, scope: list[str], params: dict,
+                    around: dt.date | None) -> tuple[str, dict, tuple[str, str] | None]:
+    """Lines containing the text: a small date window is scanned; where line ids follow time, the search index
+    walks in id order (so each side of the date stops at its CANDIDATE_CAP / 2 nearest hits); else the index
+    or a scan decides (explorer.db.search.text_condition)."""
+    if around is not None and not _at_least(conn, scope, params, WINDOW_SCAN_LINES):
+        return contains(conn, "s.search_text", "q"), {"q": term}, None
+    walk = index_walk(conn, term, "s", "q")
+    if walk is not None and line_order.ids_follow_time(conn):
+        source, condition, walk_params, key = walk
+        return condition, walk_params, (source, key)
+    return *text_condition(conn, term, "s", "q"), None
 
 
 def _amount_condition(conn: Connection, value: int) -> tuple[str, dict]:
@@ -108,25 +121,40 @@ def _at_least(conn: Connection, where: list[str], params: dict, n: int) -> bool:
 
 
 def _candidates(conn: Connection, where: list[str], params: dict, around: dt.date | None,
-                window: list[str]) -> tuple[list[dict], bool]:
+                window: list[str], walk: tuple[str, str] | None = None) -> tuple[list[dict], bool]:
     """(rows, capped): the newest CANDIDATE_CAP lines, or with a date the nearest CANDIDATE_CAP / 2 on each side.
 
     Each side is one range on the time index ([date, window end) ascending, [window start, date) descending),
     so a popular amount in a busy week stops after its first matches instead of walking the whole window.
+    With an index walk (FROM clause, id key), id order is time order: each side starts at the first line of
+    the date, found on the time index, and reads the index's hits outward from there.
     """
+    source, key = walk or ("statement_lines s", None)
+    newest, oldest = (f"{key} DESC", f"{key} ASC") if key else ("s.posted_at DESC, s.id DESC", "s.posted_at ASC, s.id ASC")
     if around is None:
-        rows = _fetch(conn, where, params, "s.posted_at DESC, s.id DESC", CANDIDATE_CAP)
+        rows = _fetch(conn, source, where, params, newest, CANDIDATE_CAP)
         return rows, len(rows) >= CANDIDATE_CAP
     side = CANDIDATE_CAP // 2
     until = [w for w in window if ":win_until" in w]
     since = [w for w in window if ":win_from" in w]
-    after = _fetch(conn, where + ["s.posted_at >= :around_day"] + until, params, "s.posted_at ASC, s.id ASC", side)
-    before = _fetch(conn, where + since + ["s.posted_at < :around_day"], params, "s.posted_at DESC, s.id DESC", side)
+    if key:  # the same bounds as id ranges, which the index walk honours (ids follow time)
+        until += [f"{key} < {_first_id('win_until')}"] if until else []
+        since += [f"{key} >= {_first_id('win_from')}"] if since else []
+    after = _fetch(conn, source, where + ["s.posted_at >= :around_day"] + until
+                   + ([f"{key} >= {_first_id('around_day')}"] if key else []), params, oldest, side)
+    before = _fetch(conn, source, where + since + ["s.posted_at < :around_day"]
+                    + ([f"{key} < {_first_id('around_day')}"] if key else []), params, newest, side)
     return after + before, len(after) >= side or len(before) >= side
 
 
-def _fetch(conn: Connection, where: list[str], params: dict, order: str, cap: int) -> list[dict]:
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT :cap"
+def _first_id(param: str) -> str:
+    """SQL for the id of the first line at or after the time :param, or one past every id when there is none."""
+    return (f"coalesce((SELECT id FROM statement_lines WHERE posted_at >= :{param} ORDER BY posted_at, id LIMIT 1), "
+            f"{2 ** 63 - 1})")
+
+
+def _fetch(conn: Connection, source: str, where: list[str], params: dict, order: str, cap: int) -> list[dict]:
+    sql = f"{_SELECT.format(lines=source)} WHERE {' AND '.join(where)} ORDER BY {order} LIMIT :cap"
     return [dict(row) for row in conn.execute(text(sql), {**params, "cap": cap}).mappings()]
 
 
