@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from explorer.db import line_order, search
-from explorer.db.bulk import insert_frame, sync_sequences
+from explorer.db import line_order
+from explorer.db.bulk import bulk_load, insert_frame, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
 from seed.campaigns import plan
@@ -77,7 +77,7 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
 
 def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[str, str],
           progress: Progress = lambda f, s: None, sizes: dict[str, int] | None = None) -> None:
-    """Write every table in one transaction, the full-text index rebuilt once at the end.
+    """Write every table in one transaction, the line indexes and the full-text index built once at the end.
 
     A table may come as a DataFrame or as a function yielding DataFrames (chunks, to bound memory);
     `sizes` gives the row counts of chunked tables for the progress bar.
@@ -91,18 +91,17 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[s
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-        search.suspend_index(conn)
-        for table in order:
-            def tick(n: int, table=table) -> None:
-                nonlocal done
-                done += n
-                progress(0.45 + 0.4 * done / total, table)
-            chunks = [frames[table]] if isinstance(frames[table], pd.DataFrame) else frames[table]()
-            for chunk in chunks:
-                insert_frame(conn, table, chunk, tick)
+        with bulk_load(conn, "statement_lines"):
+            for table in order:
+                def tick(n: int, table=table) -> None:
+                    nonlocal done
+                    done += n
+                    progress(0.45 + 0.4 * done / total, table)
+                chunks = [frames[table]] if isinstance(frames[table], pd.DataFrame) else frames[table]()
+                for chunk in chunks:
+                    insert_frame(conn, table, chunk, tick)
+            progress(0.86, "indexes")
         sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
-        progress(0.86, "search index")
-        search.rebuild_index(conn)
         line_order.record(conn)
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
     progress(1.0, "done")

@@ -6,13 +6,17 @@ Columns are converted to Python lists once (not row by row), which is what makes
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from explorer.db import search
+
 CHUNK = 100_000
+PAGE_CACHE_KIB = 512 * 1024  # SQLite page cache during a bulk load: fewer dirty pages spilled mid-transaction
 
 
 def _as_text_time(value: object) -> object:
@@ -74,3 +78,52 @@ def sync_sequences(conn: Connection, tables: list[str]) -> None:
     for table in tables:
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+
+
+@contextmanager
+def bulk_load(conn: Connection, table: str) -> Iterator[None]:
+    """Inside the caller's transaction: drop `table`'s plain indexes (and, for statement lines, the search
+    index's upkeep), let the caller write, then build each index once from the loaded rows.
+
+    Building a b-tree once from sorted keys beats millions of random inserts into it (~30 % of the insert
+    time), and one FTS rebuild costs ~11 µs a line against ~60 µs by trigger. Unique indexes stay: imports
+    depend on them to skip rows already present. On error the transaction's rollback restores everything.
+    """
+    with large_page_cache(conn):
+        if table == "statement_lines":
+            search.suspend_index(conn)
+        dropped = _drop_plain_indexes(conn, table)
+        yield
+        for ddl in dropped:
+            conn.exec_driver_sql(ddl)
+        if table == "statement_lines":
+            search.rebuild_index(conn)
+
+
+def _drop_plain_indexes(conn: Connection, table: str) -> list[str]:
+    """Drop the table's non-unique indexes and return the DDL that recreates them."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                    "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)).all()
+    else:
+        rows = conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                                    "AND schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%%'",
+                                    (table,)).all()
+    for name, _ in rows:
+        conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [ddl for _, ddl in rows]
+
+
+@contextmanager
+def large_page_cache(conn: Connection) -> Iterator[None]:
+    """On SQLite, a big page cache for a load (restored after: the connection goes back to the pool)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    before = raw.execute("PRAGMA cache_size").fetchone()[0]
+    raw.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={before}")

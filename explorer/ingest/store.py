@@ -14,7 +14,8 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
-from explorer.db import line_order, search
+from explorer.db import line_order
+from explorer.db.bulk import bulk_load, large_page_cache
 from explorer.db.schema import Account, StatementLine
 from explorer.ingest.normalise import Line
 from explorer.text import fold
@@ -24,14 +25,9 @@ COLUMNS = ("account_id", "posted_at", "has_time", "direction", "amount", "curren
 CHUNK = 50_000
 # Keeping the SQLite FTS index by trigger costs ~60 µs per new line; rebuilding it costs ~11 µs per line in
 # the table (measured with bench/bench_import.py). So a load of at least this many lines that is also at
-# least a quarter of what the table already holds drops the index and rebuilds it in one pass.
+# least a quarter of what the table already holds is a bulk load (explorer.db.bulk.bulk_load).
 BULK_INDEX_THRESHOLD = 20_000
 BULK_INDEX_SHARE = 0.25
-IMPORT_CACHE_KIB = 512 * 1024  # SQLite page cache during a bulk load: fewer dirty pages spilled mid-transaction
-# FTS5 flushes its in-memory index to a new segment every `hashsize` bytes (default 1 MiB) and merges the
-# segments later; a 32 MiB buffer for the rebuild halves its CPU time on long memos (bench/bench_import.py).
-FTS_REBUILD_HASHSIZE = 32 * 1024 * 1024
-FTS_DEFAULT_HASHSIZE = 1024 * 1024
 BANK_ALIASES = {"vietcombank": "VCB", "vcb": "VCB", "vietinbank": "VietinBank", "ctg": "VietinBank",
                 "agribank": "Agribank", "vbsp": "VBSP", "ngan hang chinh sach xa hoi": "VBSP", "bidv": "BIDV",
                 "mb": "MB", "mbbank": "MB", "techcombank": "Techcombank", "tcb": "Techcombank", "acb": "ACB"}
@@ -99,69 +95,14 @@ def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: s
         return 0
     last_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar()
     bulk = len(lines) >= BULK_INDEX_THRESHOLD and len(lines) >= BULK_INDEX_SHARE * _line_count(conn)
-    with _large_page_cache(conn):
-        if bulk:
-            search.suspend_index(conn)
-            dropped = _drop_sqlite_secondary_indexes(conn)
+    with bulk_load(conn, "statement_lines") if bulk else large_page_cache(conn):
         rows = _rows(conn, lines, account_id, sha256, layout)
         if conn.dialect.name == "postgresql":
             _copy(conn, rows, len(lines), progress)
         else:
             _executemany(conn, rows, len(lines), progress)
-        if bulk:
-            for ddl in dropped:
-                conn.exec_driver_sql(ddl)
-            with _large_fts_buffer(conn):
-                search.rebuild_index(conn)
     line_order.record(conn, last_id)
     return len(lines)
-
-
-@contextmanager
-def _large_fts_buffer(conn: Connection):
-    """On SQLite, a larger FTS5 write buffer for the rebuild; the table's own setting is put back after."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("SELECT v FROM statement_fts_config WHERE k = 'hashsize'").scalar()
-    configure = "INSERT INTO statement_fts(statement_fts, rank) VALUES ('hashsize', ?)"
-    conn.exec_driver_sql(configure, (FTS_REBUILD_HASHSIZE,))
-    try:
-        yield
-    finally:
-        if before is None:  # never configured: leave no trace of ours in the index's settings
-            conn.exec_driver_sql(configure, (FTS_DEFAULT_HASHSIZE,))
-            conn.exec_driver_sql("DELETE FROM statement_fts_config WHERE k = 'hashsize'")
-        else:
-            conn.exec_driver_sql(configure, (int(before),))
-
-
-def _drop_sqlite_secondary_indexes(conn: Connection) -> list[str]:
-    """Drop statement_lines' plain indexes for a bulk load and return their DDL: building a b-tree once from
-    sorted keys beats 2 M random inserts into it (~30 % of the insert time). The unique source index stays:
-    idempotence depends on it. A rollback brings everything back (the DDL is inside the transaction)."""
-    if conn.dialect.name != "sqlite":
-        return []
-    rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                "AND tbl_name = 'statement_lines' AND sql IS NOT NULL").all()
-    for name, _ in rows:
-        conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [ddl for _, ddl in rows]
-
-
-@contextmanager
-def _large_page_cache(conn: Connection):
-    """On SQLite, a big page cache for the load (restored after: the connection goes back to the pool)."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    raw = conn.connection.dbapi_connection
-    before = raw.execute("PRAGMA cache_size").fetchone()[0]
-    raw.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        raw.execute(f"PRAGMA cache_size={before}")
 
 
 def _line_count(conn: Connection) -> int:
