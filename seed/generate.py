@@ -7,7 +7,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import line_order
 from explorer.db.bulk import bulk_load, insert_frame, sync_sequences
@@ -76,11 +76,13 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
 
 
 def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[str, str],
-          progress: Progress = lambda f, s: None, sizes: dict[str, int] | None = None) -> None:
+          progress: Progress = lambda f, s: None, sizes: dict[str, int] | None = None,
+          more_lines: Callable[[Connection, Callable[[int], None]], None] | None = None) -> None:
     """Write every table in one transaction, the line indexes and the full-text index built once at the end.
 
     A table may come as a DataFrame or as a function yielding DataFrames (chunks, to bound memory);
-    `sizes` gives the row counts of chunked tables for the progress bar.
+    `sizes` gives the row counts of chunked tables for the progress bar. `more_lines(conn, tick)` may add
+    statement lines in SQL right after the given ones (the stress scale's replayed years).
     """
     reset_schema(engine)
     order = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
@@ -100,6 +102,8 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[s
                 chunks = [frames[table]] if isinstance(frames[table], pd.DataFrame) else frames[table]()
                 for chunk in chunks:
                     insert_frame(conn, table, chunk, tick)
+                if table == "statement_lines" and more_lines:
+                    more_lines(conn, tick)
             progress(0.86, "indexes")
         sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
         line_order.record(conn)

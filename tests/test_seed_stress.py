@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+from sqlalchemy import text
 
-from seed.generate import build
-from seed.stress import SHIFT, campaign_copy, line_copy, yearly_openings
+from explorer.db import line_order
+from explorer.db.engine import make_engine
+from explorer.queries.ledger_checks import CHECKS
+from seed.generate import LINE_COLUMNS, build
+from seed.stress import SHIFT, campaign_copy, line_copy, seed_stress, yearly_openings
 
 YEARS = 3
 
@@ -32,3 +37,30 @@ def test_replayed_campaigns_get_new_ids_titles_and_dates():
     assert (second.id == camp.id + len(camp)).all()
     assert (second.start_on.map(lambda d: d.year) >= camp.start_on.map(lambda d: d.year)).all()
     assert second.title.str.endswith(")").all() and (second.status == "closed").all()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_replay_in_sql_writes_exactly_the_replayed_frames(backend, tmp_path, request):
+    """seed_stress writes year 0 from Python and copies the other years in SQL: the table must hold exactly
+    line_copy's frames for every year (here a tiny year, three times), in time order, and reconcile."""
+    url = (f"sqlite:///{tmp_path / 'stress.sqlite'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_database")("stress"))
+    engine = make_engine(url)
+    report = seed_stress(engine, 1, year="tiny", years=YEARS)
+    frames = build("tiny", 1)
+    lines, acc, camp = frames["statement_lines"], frames["accounts"], frames["campaigns"]
+    net, opening = yearly_openings(lines, acc, YEARS)
+    lift = opening - acc.set_index("id").opening_balance
+    expected = pd.concat([line_copy(lines, k, len(camp), net, lift) for k in range(YEARS)], ignore_index=True)
+    with engine.connect() as conn:
+        stored = pd.read_sql(text(f"SELECT {', '.join(LINE_COLUMNS)} FROM statement_lines ORDER BY id"), conn)
+        follows = line_order.ids_follow_time(conn)
+    assert report["rows"]["statement_lines"] == len(stored) == YEARS * len(lines)
+    stored["posted_at"] = pd.to_datetime(stored["posted_at"])
+    for column in LINE_COLUMNS:
+        want, got = expected[column].astype(object), stored[column].astype(object)
+        same = [(a == b) or (pd.isna(a) and pd.isna(b)) for a, b in zip(want, got)]
+        assert all(same), (column, want[[not x for x in same]].head(3).tolist(), got[[not x for x in same]].head(3).tolist())
+    assert follows
+    for name in ("balance_breaks", "duplicate_references", "disbursements_without_debit"):
+        assert CHECKS[name](engine).empty, name

@@ -22,3 +22,10 @@ def days_between(conn: Connection, later: str, earlier: str) -> str:
     if conn.dialect.name == "sqlite":
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
     return f"(CAST({later} AS date) - CAST({earlier} AS date))"
+
+
+def shift_days(conn: Connection, column: str, days: int) -> str:
+    """A timestamp column moved by a whole number of days (same text form on SQLite: 'YYYY-MM-DD HH:MM:SS')."""
+    if conn.dialect.name == "sqlite":
+        return f"datetime({column}, '{int(days):+d} days')"
+    return f"({column} + interval '{int(days)} days')"
