@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from typing import Callable, Iterable
 
 from sqlalchemy import text
@@ -66,6 +67,15 @@ def rare_names(engine: Engine) -> list[str]:
     return [row["counterparty"].lower() for row in sample_lines(engine)]
 
 
+def unique_codes(engine: Engine) -> list[str]:
+    """What a donor pastes from their banking app to find one transfer: the longest run of digits in a memo
+    (a transaction code, usually on that line alone), or the whole line text when it has none."""
+    with engine.connect() as conn:
+        texts = [conn.execute(text("SELECT search_text FROM statement_lines WHERE id = :id"), {"id": row["id"]}).scalar()
+                 for row in sample_lines(engine)]
+    return [max(re.findall(r"\d{6,}", t), key=len, default=t) for t in texts]
+
+
 def _written_amount(amount: int) -> str:
     """An amount the way a donor writes it: '500k', '1,5tr' or '120.000'."""
     if amount % 1_000_000 == 0 or (amount >= 1_000_000 and amount % 100_000 == 0):
@@ -84,6 +94,8 @@ register("statement_search", lambda e: _page(e, COMMON_TERMS), baseline="like_sc
          note="common terms, one page newest first")
 register("statement_search_rare", lambda e: _page(e, rare_names(e)), baseline="like_scan_baseline",
          note="specific donor names")
+register("statement_search_unique", lambda e: _page(e, unique_codes(e)), baseline="like_scan_unique",
+         note="a transaction code from one memo")
 register("statement_search_short", lambda e: _page(e, SHORT_TERMS), baseline="like_scan_short",
          note="1–2 character queries")
 register("statement_search_mid", lambda e: _page(e, MID_TERMS), baseline="like_scan_mid",
@@ -91,6 +103,7 @@ register("statement_search_mid", lambda e: _page(e, MID_TERMS), baseline="like_s
 register("verify_donation", _verify, baseline="like_scan_baseline",
          note="name + written amount + date a day off")
 register("like_scan_baseline", lambda e: _like(e, rare_names(e)), note="LIKE scan, specific names")
+register("like_scan_unique", lambda e: _like(e, unique_codes(e)), note="LIKE scan, transaction codes")
 register("like_scan_common", lambda e: _like(e, COMMON_TERMS), note="LIKE scan, common terms")
 register("like_scan_mid", lambda e: _like(e, MID_TERMS), note="LIKE scan, mid-frequency terms")
 register("like_scan_short", lambda e: _like(e, SHORT_TERMS), note="LIKE scan, 1–2 characters")
