@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import line_order
-from explorer.db.bulk import bulk_load, insert_frame, sync_sequences
+from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
 from seed.campaigns import plan
@@ -90,7 +90,7 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[s
     sizes = {t: len(frames[t]) for t in order if isinstance(frames[t], pd.DataFrame)} | (sizes or {})
     total = max(sum(sizes.values()), 1)
     done = 0
-    with engine.begin() as conn:
+    with engine.connect() as conn, rollback_journal(conn), conn.begin():
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
         with bulk_load(conn, "statement_lines"):

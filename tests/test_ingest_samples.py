@@ -133,9 +133,12 @@ def schema_objects(engine) -> list:
 
 
 def fts_hits(engine, phrase: str) -> int:
+    """Lines the search index finds holding every trigram of `phrase`, kept when they contain the phrase."""
+    every_trigram = " AND ".join(f'"{phrase[i:i + 3]}"' for i in range(len(phrase) - 2))
     with engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM statement_fts WHERE statement_fts MATCH :p"),
-                            {"p": f'"{phrase}"'}).scalar_one()
+        return conn.execute(text("SELECT count(*) FROM statement_fts f JOIN statement_lines s ON s.id = f.rowid "
+                                 "WHERE statement_fts MATCH :m AND instr(s.search_text, :p) > 0"),
+                            {"m": every_trigram, "p": phrase}).scalar_one()
 
 
 def test_bulk_and_trigger_paths_both_leave_search_complete(engine, monkeypatch):
