@@ -95,11 +95,16 @@ def _install_sqlite_deadline(engine: Engine, timeout_ms: int) -> None:
 
 
 def is_timeout(exc: BaseException) -> bool:
-    """True when a driver error means 'cut off by our time limit'."""
-    orig = getattr(exc, "orig", exc)
-    if isinstance(orig, sqlite3.OperationalError) and "interrupted" in str(orig):
-        return True
-    return type(orig).__name__ == "QueryCanceled" or "statement timeout" in str(orig)
+    """True when a driver error means 'cut off by our time limit', however wrapped (SQLAlchemy keeps the
+    driver's error in .orig; pandas.read_sql raises its own error from SQLAlchemy's)."""
+    while exc is not None:
+        orig = getattr(exc, "orig", exc)
+        if isinstance(orig, sqlite3.OperationalError) and "interrupted" in str(orig):
+            return True
+        if type(orig).__name__ == "QueryCanceled" or "canceling statement due to statement timeout" in str(orig):
+            return True
+        exc = exc.__cause__
+    return False
 
 
 def check_connection(engine: Engine) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,7 +42,7 @@ def query(fn: Callable[..., Any], **kwargs: Any) -> Any:
     _REGISTRY[name] = fn
     try:
         return _cached(name, load_settings().database_url, tuple(sorted(kwargs.items())))
-    except (SQLAlchemyError, DatabaseError) as exc:
+    except (SQLAlchemyError, DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps what read_sql meets
         fail(exc)
 
 

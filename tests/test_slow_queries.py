@@ -1,0 +1,42 @@
+"""A query cut off by the public time limit shows the friendly "narrow your search" notice on every page,
+never a traceback, whichever way the query reads (SQLAlchemy rows or pandas.read_sql, which wraps errors)."""
+from __future__ import annotations
+
+import pytest
+
+from explorer.db.engine import is_timeout, make_engine
+from explorer.queries import presenter
+from explorer.ui import data
+from explorer.ui.headless import PAGES
+from explorer.i18n import translate
+
+NOTICE = translate("en", "common.query_timeout")
+
+
+@pytest.fixture()
+def hasty_engine(tiny_db_url, monkeypatch):
+    """The public engine with a 1 ms limit: any query reading more than a few rows of the tiny seed is cut off."""
+    engine = make_engine(tiny_db_url, readonly=True, timeout_ms=1)
+    monkeypatch.setattr(data, "public_engine", lambda url, timeout_ms: engine)
+    return engine
+
+
+def test_a_pandas_read_cut_off_counts_as_a_timeout(hasty_engine):
+    with pytest.raises(Exception) as caught:
+        presenter.campaign_choices(hasty_engine)
+    assert type(caught.value).__module__.startswith("pandas") and is_timeout(caught.value)
+
+
+# The default Statements and Verify views read a handful of rows; a search for a missing word reads them all.
+SEARCHES = {"statements": {"q": "no such donor"}, "verify": {"name": "zz"}}  # (two letters: no index helps)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_the_notice_instead_of_a_traceback(app, hasty_engine, page):
+    for key, value in {"lang": "en", **SEARCHES.get(page, {})}.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "overview":
+        app.switch_page(f"explorer/pages/{page}.py").run()
+    assert not app.exception, app.exception[0].message if app.exception else ""
+    assert NOTICE in [w.value for w in app.warning]
