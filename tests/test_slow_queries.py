@@ -3,6 +3,7 @@ never a traceback, whichever way the query reads (SQLAlchemy rows or pandas.read
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 
 from explorer.db.engine import is_timeout, make_engine
 from explorer.queries import presenter
@@ -18,7 +19,9 @@ def hasty_engine(tiny_db_url, monkeypatch):
     """The public engine with a 1 ms limit: any query reading more than a few rows of the tiny seed is cut off."""
     engine = make_engine(tiny_db_url, readonly=True, timeout_ms=1)
     monkeypatch.setattr(data, "public_engine", lambda url, timeout_ms: engine)
-    return engine
+    st.cache_data.clear()  # results cached by earlier tests (same database URL) would answer without a query
+    yield engine
+    st.cache_data.clear()
 
 
 def test_a_pandas_read_cut_off_counts_as_a_timeout(hasty_engine):
