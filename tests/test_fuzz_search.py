@@ -36,8 +36,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from extra_lines import append_lines
 from page_specs import page_specs
-from explorer.db import line_order, search
+from explorer.db import search
 from explorer.db.engine import make_engine
 from explorer.params import COMMON, MAX_TEXT, Param, parse_params, to_query
 from explorer.queries import accounts, campaigns, disbursements, statements, stats, verify
@@ -175,19 +176,10 @@ def dates():
 # --- the database ------------------------------------------------------------------------------------------
 
 def _insert_extra_lines(writer) -> None:
-    with writer.begin() as conn:
-        account_id = conn.execute(text("SELECT id FROM accounts WHERE currency = 'VND' ORDER BY id LIMIT 1")).scalar()
-        next_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar() + 1
-        for i, (counterparty, description) in enumerate(EXTRA_LINES):
-            conn.execute(text(
-                "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency,"
-                " balance, reference, counterparty, description, search_text) VALUES (:id, :a, :t, :has_time, :dir,"
-                " :amt, 'VND', NULL, :ref, :cp, :d, :st)"),
-                {"id": next_id + i, "a": account_id, "t": dt.datetime(2024, 9, 10 + i, 8 + i), "has_time": True,
-                 "dir": "in" if i % 3 else "out", "amt": 500_000 * (i + 1), "ref": f"FUZZ{i}", "cp": counterparty,
-                 "d": description, "st": fold(f"{counterparty} {description}" if counterparty else description)})
-        line_order.record(conn, next_id - 1)  # dated mid-ledger: ids no longer follow time, as any writer records
-    writer.dispose()
+    """Dated mid-ledger, so line ids no longer follow time (recorded as such)."""
+    append_lines(writer, [{"counterparty": c, "description": d, "posted_at": dt.datetime(2024, 9, 10 + i, 8 + i),
+                           "direction": "in" if i % 3 else "out", "amount": 500_000 * (i + 1), "reference": f"FUZZ{i}"}
+                          for i, (c, d) in enumerate(EXTRA_LINES)])
 
 
 class FuzzDB(SimpleNamespace):

@@ -19,6 +19,7 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 
 from explorer.db import line_order, search
+from extra_lines import append_lines, daily
 from explorer.db.engine import make_engine
 from explorer.queries import statements
 from explorer.text import fold
@@ -58,20 +59,8 @@ STRATEGIES = ["shipped", "index_only", "instr_only"]
 
 
 def insert_extra_lines(writer, first_day: dt.datetime) -> None:
-    """The extra lines, one a day from first_day, recorded as any writer records them (explorer.db.line_order)."""
-    with writer.begin() as conn:
-        account_id = conn.execute(text("SELECT id FROM accounts WHERE currency = 'VND' ORDER BY id LIMIT 1")).scalar()
-        next_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar() + 1
-        for i, (counterparty, description) in enumerate(EXTRA_LINES):
-            conn.execute(text(
-                "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency,"
-                " balance, reference, counterparty, description, search_text) VALUES (:id, :a, :t, :has_time, 'in',"
-                " :amt, 'VND', NULL, :ref, :cp, :d, :st)"),
-                {"id": next_id + i, "a": account_id, "t": first_day + dt.timedelta(days=i), "has_time": True,
-                 "amt": 100_000 * (i + 1), "ref": f"X{i}", "cp": counterparty, "d": description,
-                 "st": fold(f"{counterparty} {description}" if counterparty else description)})
-        line_order.record(conn, next_id - 1)
-    writer.dispose()
+    """The extra lines, one a day from first_day."""
+    append_lines(writer, daily(first_day, EXTRA_LINES, 100_000, "X"))
 
 
 def all_lines(engine) -> pd.DataFrame:
