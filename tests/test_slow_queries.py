@@ -16,8 +16,9 @@ NOTICE = translate("en", "common.query_timeout")
 
 @pytest.fixture()
 def hasty_engine(tiny_db_url, monkeypatch):
-    """The public engine with a 1 ms limit: any query reading more than a few rows of the tiny seed is cut off."""
-    engine = make_engine(tiny_db_url, readonly=True, timeout_ms=1)
+    """The public engine with a 1 µs limit: SQLite checks the clock every 20,000 steps, so any statement longer
+    than that (one reading more than a few hundred rows) is cut off, however fast the machine."""
+    engine = make_engine(tiny_db_url, readonly=True, timeout_ms=0.001)
     monkeypatch.setattr(data, "public_engine", lambda url, timeout_ms: engine)
     st.cache_data.clear()  # results cached by earlier tests (same database URL) would answer without a query
     yield engine
