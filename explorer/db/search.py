@@ -13,7 +13,7 @@ so the brute-force oracle is one line of Python and every backend must agree wit
   lines in the page's order finds the first 20 hits within a few hundred rows, whereas collecting a million
   FTS hits to sort them would take a second. The candidates counted for that decision are handed to the
   query as a JSON array of rowids, so the index is read once.
-- The SQLite index keeps no positions (detail=none: a third of the size, half the build time): it is only
+- The SQLite index keeps no positions (detail=none: a third of the size, and a faster build): it is only
   ever asked for single trigrams, and `instr` does the exact matching.
 - SQLite, when line ids follow time (explorer.db.line_order): `index_walk` drives the page query from the
   index itself, in id order, checking each candidate with `instr` until the page is full. A page of the
