@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from seed.people import NameBook
 from seed.scales import SCALES
 
 Progress = Callable[[float, str], None]
-Chunks = Callable[[], Iterable[pd.DataFrame]]
+Tick = Callable[[int], None]  # rows just written, for the progress bar
 LINE_COLUMNS = ["id", "account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance",
                 "reference", "counterparty", "description", "search_text", "campaign_id", "donor_key"]
 CAMPAIGN_COLUMNS = ["id", "account_id", "org_id", "title", "title_folded", "category", "province_code", "currency",
@@ -75,20 +75,18 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
     }
 
 
-def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[str, str],
-          progress: Progress = lambda f, s: None, sizes: dict[str, int] | None = None,
-          more_lines: Callable[[Connection, Callable[[int], None]], None] | None = None) -> None:
+def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
+          progress: Progress = lambda f, s: None, more_lines: Callable[[Connection, Tick], None] | None = None,
+          more_line_count: int = 0) -> None:
     """Write every table in one transaction, the line indexes and the full-text index built once at the end.
 
-    A table may come as a DataFrame or as a function yielding DataFrames (chunks, to bound memory);
-    `sizes` gives the row counts of chunked tables for the progress bar. `more_lines(conn, tick)` may add
-    statement lines in SQL right after the given ones (the stress scale's replayed years).
+    `more_lines(conn, tick)` may add `more_line_count` statement lines in SQL right after the given ones
+    (the stress scale's replayed years).
     """
     reset_schema(engine)
     order = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
              "beneficiaries", "merchants"]
-    sizes = {t: len(frames[t]) for t in order if isinstance(frames[t], pd.DataFrame)} | (sizes or {})
-    total = max(sum(sizes.values()), 1)
+    total = max(sum(len(frames[t]) for t in order) + more_line_count, 1)
     done = 0
     with engine.connect() as conn, rollback_journal(conn), conn.begin():
         if conn.dialect.name == "sqlite":
@@ -99,9 +97,7 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame | Chunks], meta: dict[s
                     nonlocal done
                     done += n
                     progress(0.45 + 0.4 * done / total, table)
-                chunks = [frames[table]] if isinstance(frames[table], pd.DataFrame) else frames[table]()
-                for chunk in chunks:
-                    insert_frame(conn, table, chunk, tick)
+                insert_frame(conn, table, frames[table], tick)
                 if table == "statement_lines" and more_lines:
                     more_lines(conn, tick)
             progress(0.86, "indexes")

@@ -2,9 +2,10 @@
 
 Generating ten million realistic lines from scratch takes far longer than the five minutes we allow, so one
 national-sized year is built once and replayed STRESS_YEARS times (the first year written from Python, the
-others copied in SQL), each copy shifted by 52 weeks (weekdays and the daily cycle stay true). Copies get their own campaign, line and disbursement ids, year-tagged bank
-references, and running balances that continue from year to year; memo texts keep the dates of the year they
-were built for, which is the one visible seam. Donor keys repeat across years: returning donors, as in life.
+others copied in SQL), each copy shifted by 52 weeks (weekdays and the daily cycle stay true). Copies get their
+own campaign, line and disbursement ids, year-tagged bank references, and running balances that continue from
+year to year; memo texts keep the dates of the year they were built for, which is the one visible seam. Donor
+keys repeat across years: returning donors, as in life.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db.sql import shift_days
-from seed.generate import LINE_COLUMNS, Progress, build, write
+from seed.generate import LINE_COLUMNS, Progress, Tick, build, write
 from seed.scales import STRESS_YEARS
 
 SHIFT = dt.timedelta(weeks=52)
@@ -102,7 +103,7 @@ def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: Non
     frames["disbursements"] = pd.concat(disb_copies, ignore_index=True)
     frames["statement_lines"] = line_copy(lines, 0, len(camp), net, lift)
 
-    def replay(conn: Connection, tick) -> None:
+    def replay(conn: Connection, tick: Tick) -> None:
         for k in range(1, years):
             conn.exec_driver_sql(replay_sql(conn, k, len(lines), len(camp), net))
             tick(len(lines))
@@ -111,7 +112,7 @@ def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: Non
                    for k in range(years) for p in planted.itertuples()]
     built = time.perf_counter()
     meta = {"scale": "stress", "seed": str(seed), "planted_breaches": json.dumps(planted_all)}
-    write(engine, frames, meta, progress, sizes={"statement_lines": len(lines) * years}, more_lines=replay)
+    write(engine, frames, meta, progress, more_lines=replay, more_line_count=len(lines) * (years - 1))
     rows = {name: len(f) for name, f in frames.items()} | {"statement_lines": len(lines) * years}
     return {"scale": "stress", "seed": seed, "rows": rows, "build_s": round(built - started, 1),
             "write_s": round(time.perf_counter() - built, 1)}

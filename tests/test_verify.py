@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from explorer import fmt
+from explorer.db import line_order
 from explorer.queries import verify
 from explorer.text import fold
 
@@ -84,7 +85,7 @@ def plan(request, monkeypatch):
     if request.param != "shipped":
         monkeypatch.setattr(verify, "WINDOW_SCAN_LINES", 0)
     if request.param == "index_unordered":
-        monkeypatch.setattr(verify.line_order, "ids_follow_time", lambda conn: False)
+        monkeypatch.setattr(line_order, "ids_follow_time", lambda conn: False)
     return request.param
 
 

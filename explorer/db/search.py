@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from explorer.db import line_order
+
 MIN_INDEXED_CHARS = 3
 COMMON_CAP = 20_000
 INDEX_TRIGRAMS = 3
@@ -152,8 +154,11 @@ def text_condition(conn: Connection, folded: str, alias: str = "s", prefix: str 
 
 def index_walk(conn: Connection, folded: str, alias: str = "s", prefix: str = "q") -> tuple[str, str, dict, str] | None:
     """(FROM clause, condition, params, id key) for 'line `alias` contains `folded`', read from the index in id
-    order: ORDER BY the key with a LIMIT stops reading at the page's last hit. None where the index can't walk."""
+    order, which is time order: ORDER BY the key with a LIMIT stops reading at the page's last hit. None where
+    the index can't walk (PostgreSQL, short terms) or id order is not time order (explorer.db.line_order)."""
     if conn.dialect.name != "sqlite" or len(folded) < MIN_INDEXED_CHARS or "\x00" in folded:
+        return None
+    if not line_order.ids_follow_time(conn):
         return None
     index = f"{prefix}_fts"
     source = f"statement_fts {index} CROSS JOIN statement_lines {alias} ON {alias}.id = {index}.rowid"

@@ -23,7 +23,6 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db import line_order
 from explorer.db.search import contains, index_walk, text_condition
 from explorer.export import EXPORT_ROW_CAP
 from explorer.text import fold, parse_amount
@@ -166,10 +165,10 @@ def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, so
 
 
 def _index_walk(conn: Connection, where: list[str], params: dict, term: str, sort: str) -> pd.DataFrame | None:
-    """The page read from the search index in id order, when id order is the page's time order; else None."""
+    """The page read from the search index in id order, for the time sorts when the index can walk; else None."""
     column, descending = SORTS[sort]
     walk = index_walk(conn, term, "s", "q") if column == "s.posted_at" else None
-    if walk is None or not line_order.ids_follow_time(conn):
+    if walk is None:
         return None
     source, condition, walk_params, key = walk
     page_ids = (f"SELECT s.id FROM {source} WHERE {' AND '.join(where + [condition])} "

@@ -18,7 +18,6 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db import line_order
 from explorer.db.search import contains, index_walk, text_condition
 from explorer.queries.statements import account_ids, amount_condition, as_amount, search_term
 
@@ -97,7 +96,7 @@ def _text_condition(conn: Connection, term: str, scope: list[str], params: dict,
     if around is not None and not _at_least(conn, scope, params, WINDOW_SCAN_LINES):
         return contains(conn, "s.search_text", "q"), {"q": term}, None
     walk = index_walk(conn, term, "s", "q")
-    if walk is not None and line_order.ids_follow_time(conn):
+    if walk is not None:
         source, condition, walk_params, key = walk
         return condition, walk_params, (source, key)
     return *text_condition(conn, term, "s", "q"), None
