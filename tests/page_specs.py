@@ -1,4 +1,5 @@
-"""Each page's URL-parameter SPEC, read from its source file without running the page (no Streamlit)."""
+"""Pages as the tests see them: each page's URL-parameter SPEC, read from its source without running it, and
+opening a page in an AppTest of the app with given URL parameters."""
 from __future__ import annotations
 
 import ast
@@ -27,3 +28,14 @@ def page_specs() -> dict[str, dict[str, Param]]:
         exec(compile(ast.Module(body=kept, type_ignores=[]), str(path), "exec"), namespace)  # our own source
         specs[path.stem] = namespace["SPEC"]
     return specs
+
+
+def open_page(app, name: str, params: dict | None = None, /, **more):
+    """Run the app once (st.navigation registers the pages), then open page `name` with these URL params
+    (as a dict, or as keywords; `page` is one of the Statements page's own params) and check it raised nothing."""
+    app.run()
+    app.query_params.clear()
+    app.query_params.update({key: str(value) for key, value in {**(params or {}), **more}.items()})
+    at = app.switch_page(str(PAGES / f"{name}.py")).run()
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    return at

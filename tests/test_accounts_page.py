@@ -8,14 +8,7 @@ from sqlalchemy import text
 
 from explorer import fmt
 from explorer.i18n import translate
-
-
-def open_page(app, **params):
-    """Run the app once (st.navigation registers the pages), then open Accounts with these URL params."""
-    app.run()
-    app.query_params.clear()
-    app.query_params.update(params)
-    return app.switch_page("explorer/pages/accounts.py").run()
+from page_specs import open_page
 
 
 def rows(at, index=0):
@@ -35,7 +28,7 @@ def breach(tiny_engine):
 
 
 def test_exact_number_comes_first(app, tiny_engine):
-    at = open_page(app, q="2905")
+    at = open_page(app, "accounts", q="2905")
     assert not at.exception
     with tiny_engine.connect() as conn:
         expected = conn.execute(text("SELECT number FROM accounts WHERE instr(number, '2905') > 0 "
@@ -46,13 +39,13 @@ def test_exact_number_comes_first(app, tiny_engine):
 
 
 def test_holder_name_without_diacritics_or_case(app):
-    at = open_page(app, q="hội chữ THẬP ĐỎ đà nẵng")
+    at = open_page(app, "accounts", q="hội chữ THẬP ĐỎ đà nẵng")
     assert rows(at).number.tolist() == ["4305"]
 
 
 def test_filters_round_trip_and_match_sql(app, tiny_engine):
     params = {"province": "29", "kind": "red_cross_chapter"}
-    at = open_page(app, **params)
+    at = open_page(app, "accounts", **params)
     with tiny_engine.connect() as conn:
         expected = conn.execute(text("""SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id
                                         WHERE a.province_code = 29 AND o.kind = 'red_cross_chapter'""")).scalars().all()
@@ -62,7 +55,7 @@ def test_filters_round_trip_and_match_sql(app, tiny_engine):
 
 
 def test_typing_a_search_writes_the_url_and_pages(app, tiny_engine):
-    at = open_page(app)
+    at = open_page(app, "accounts")
     at.text_input[0].input("05").run()
     assert dict(at.query_params) == {"q": "05"}
     with tiny_engine.connect() as conn:
@@ -75,7 +68,7 @@ def test_typing_a_search_writes_the_url_and_pages(app, tiny_engine):
 
 
 def test_account_detail_shows_money_flags_and_link(app, tiny_engine, breach):
-    at = open_page(app, account=breach["number"])
+    at = open_page(app, "accounts", account=breach["number"])
     assert not at.exception
     with tiny_engine.connect() as conn:
         money_in, money_out = conn.execute(text("""
@@ -100,14 +93,14 @@ def test_account_detail_shows_money_flags_and_link(app, tiny_engine, breach):
 
 
 def test_flagged_accounts_listed_on_the_empty_search(app, breach):
-    at = open_page(app)
+    at = open_page(app, "accounts")
     flagged = rows(at, 1)
     numbers = set(flagged.number)
     assert breach["number"] in numbers and len(flagged) == len(breach["planted"])
 
 
 def test_unknown_account_and_bad_params_are_reported(app):
-    at = open_page(app, account="0000", kind="alien", province="x9", evil="__import__('os')")
+    at = open_page(app, "accounts", account="0000", kind="alien", province="x9", evil="__import__('os')")
     assert not at.exception
     assert "0000" in at.warning[0].value
     notice = at.info[0].value
@@ -116,13 +109,13 @@ def test_unknown_account_and_bad_params_are_reported(app):
 
 
 def test_english_labels_via_url(app):
-    at = open_page(app, q="2905", lang="en")
+    at = open_page(app, "accounts", q="2905", lang="en")
     assert at.title[0].value == "Charity accounts"
     assert at.text_input[0].label == "Account number or holder name"
 
 
 def test_selecting_a_row_opens_that_account(app, tiny_engine, breach):
-    at = open_page(app)
+    at = open_page(app, "accounts")
     flagged = rows(at, 1)
     row = flagged.number.tolist().index(breach["number"])
     at.session_state["flagged_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}

@@ -9,13 +9,7 @@ from sqlalchemy import text
 
 from explorer import fmt
 from explorer.i18n import translate
-
-
-def open_page(app, **params):
-    app.run()
-    app.query_params.clear()
-    app.query_params.update(params)
-    return app.switch_page("explorer/pages/campaigns.py").run()
+from page_specs import open_page
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +21,7 @@ def planted(tiny_engine) -> dict[str, int]:
 
 @pytest.mark.parametrize("rule", ["late_report", "missing_report", "over_disbursed"])
 def test_rule_filter_finds_exactly_the_planted_breach(app, planted, rule):
-    at = open_page(app, rule=rule)
+    at = open_page(app, "campaigns", rule=rule)
     assert not at.exception
     table = at.dataframe[0].value
     assert table.id.tolist() == [planted[rule]]
@@ -36,7 +30,7 @@ def test_rule_filter_finds_exactly_the_planted_breach(app, planted, rule):
 
 
 def test_table_money_matches_sql(app, tiny_engine, planted):
-    at = open_page(app)
+    at = open_page(app, "campaigns")
     table = at.dataframe[0].value.set_index("id")
     with tiny_engine.connect() as conn:
         expected = conn.execute(text("""
@@ -58,7 +52,7 @@ def test_table_money_matches_sql(app, tiny_engine, planted):
 
 def test_facets_round_trip_and_match_sql(app, tiny_engine):
     params = {"status": "closed", "category": "disaster_relief", "from": "2024-09-01", "to": "2024-09-30"}
-    at = open_page(app, **params)
+    at = open_page(app, "campaigns", **params)
     with tiny_engine.connect() as conn:
         expected = conn.execute(text("""SELECT id FROM campaigns WHERE status = 'closed'
             AND category = 'disaster_relief' AND start_on BETWEEN '2024-09-01' AND '2024-09-30'
@@ -69,7 +63,7 @@ def test_facets_round_trip_and_match_sql(app, tiny_engine):
 
 
 def test_search_box_folds_and_writes_the_url(app, tiny_engine):
-    at = open_page(app)
+    at = open_page(app, "campaigns")
     at.text_input[0].input("BÃO LŨ").run()
     assert dict(at.query_params) == {"q": "BÃO LŨ"}
     with tiny_engine.connect() as conn:
@@ -81,7 +75,7 @@ def test_search_box_folds_and_writes_the_url(app, tiny_engine):
 
 def test_campaign_detail(app, tiny_engine, planted):
     cid = planted["missing_report"]
-    at = open_page(app, campaign=str(cid))
+    at = open_page(app, "campaigns", campaign=str(cid))
     assert not at.exception
     with tiny_engine.connect() as conn:
         received, donors, donations = conn.execute(text("""
@@ -105,7 +99,7 @@ def test_campaign_detail(app, tiny_engine, planted):
 
 
 def test_invalid_params_are_ignored_with_a_notice(app):
-    at = open_page(app, campaign="abc", rule="everything", org="999999", to="2024-02-31")
+    at = open_page(app, "campaigns", campaign="abc", rule="everything", org="999999", to="2024-02-31")
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     for name in ("campaign", "rule", "org", "to"):
@@ -115,7 +109,7 @@ def test_invalid_params_are_ignored_with_a_notice(app):
 
 
 def test_selecting_a_row_opens_the_campaign(app, tiny_engine):
-    at = open_page(app, category="disaster_relief")
+    at = open_page(app, "campaigns", category="disaster_relief")
     table = at.dataframe[0].value
     at.session_state["campaigns_table"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
     at.run()

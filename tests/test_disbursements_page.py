@@ -7,13 +7,7 @@ from sqlalchemy import text
 
 from explorer import fmt
 from explorer.ui import flow_view
-
-
-def open_page(app, **params):
-    app.run()
-    app.query_params.clear()
-    app.query_params.update(params)
-    return app.switch_page("explorer/pages/disbursements.py").run()
+from page_specs import open_page
 
 
 def chart_frames(at) -> list[pd.DataFrame]:
@@ -23,7 +17,7 @@ def chart_frames(at) -> list[pd.DataFrame]:
 
 
 def test_stages_rows_and_debit_lines_match_sql(app, tiny_engine):
-    at = open_page(app)
+    at = open_page(app, "disbursements")
     assert not at.exception
     with tiny_engine.connect() as conn:
         pledged, target = conn.execute(text("SELECT SUM(pledged), SUM(target) FROM campaigns")).one()
@@ -50,7 +44,7 @@ def test_stages_rows_and_debit_lines_match_sql(app, tiny_engine):
 
 def test_filters_and_breakdown_round_trip(app, tiny_engine):
     params = {"category": "construction", "by": "province"}
-    at = open_page(app, **params)
+    at = open_page(app, "disbursements", **params)
     with tiny_engine.connect() as conn:
         ids = conn.execute(text("SELECT id FROM disbursements WHERE category = 'construction' "
                                 "ORDER BY disbursed_on DESC, id DESC")).scalars().all()
@@ -65,13 +59,13 @@ def test_filters_and_breakdown_round_trip(app, tiny_engine):
 
 
 def test_choosing_a_grouping_writes_the_url(app):
-    at = open_page(app)
+    at = open_page(app, "disbursements")
     at.radio[0].set_value("recipient_group").run()
     assert dict(at.query_params) == {"by": "recipient_group"}
 
 
 def test_flow_chart_conserves_money(app, tiny_engine):
-    at = open_page(app)
+    at = open_page(app, "disbursements")
     links = next(frame for frame in chart_frames(at) if "link" in frame)  # the flow's bands
     with tiny_engine.connect() as conn:
         received = conn.execute(text("SELECT SUM(amount) FROM statement_lines WHERE direction = 'in' "
@@ -81,7 +75,7 @@ def test_flow_chart_conserves_money(app, tiny_engine):
 
 
 def test_invalid_params_are_ignored_with_a_notice(app):
-    at = open_page(app, group="aliens", by="'; DROP TABLE x", campaign="0")
+    at = open_page(app, "disbursements", group="aliens", by="'; DROP TABLE x", campaign="0")
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     assert "group" in notices and "by" in notices and "campaign" in notices

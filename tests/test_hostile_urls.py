@@ -22,16 +22,13 @@ from pathlib import Path
 
 import pytest
 
-from page_specs import page_specs
+from page_specs import open_page, page_specs
 from explorer.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ROOT / "explorer" / "pages"
 APP = str(ROOT / "streamlit_app.py")
 ARTIFACTS = ROOT / "artifacts" / "issue8"
 RUNS: list[dict] = []
-
-
 
 
 SPECS = page_specs()
@@ -101,14 +98,6 @@ def app(copy_url, monkeypatch):
     monkeypatch.setenv("EXPLORER_PUBLIC_MODE", "1")
     monkeypatch.setenv("EXPLORER_ALLOW_WRITES", "1")
     return AppTest.from_file(APP, default_timeout=120)
-
-
-def open_page(app, page: str, params: dict[str, str]):
-    app.run()
-    app.switch_page(str(PAGES / f"{page}.py"))
-    for name, value in params.items():
-        app.query_params[name] = value
-    return app.run()
 
 
 def notices(at) -> list[str]:

@@ -13,16 +13,8 @@ from explorer import fmt
 from explorer.queries import overview
 from explorer.queries.presenter import TICKER_POOL, ticker_window
 from explorer.text import mask_name
+from page_specs import open_page
 
-PAGE = "explorer/pages/presenter.py"
-
-
-def open_presenter(app, **params):
-    app.run()                       # st.navigation registers the pages on the first run
-    app.switch_page(PAGE)
-    for name, value in params.items():
-        app.query_params[name] = value
-    return app.run()
 
 
 def tlv(data: str) -> dict[str, str]:
@@ -35,7 +27,7 @@ def tlv(data: str) -> dict[str, str]:
 
 
 def test_headline_numbers_equal_the_overview_totals(app, public_engine):
-    at = open_presenter(app)
+    at = open_page(app, "presenter")
     assert not at.exception
     assert at.title[0].value == "Chung tay ủng hộ"
     totals = overview.totals(public_engine)
@@ -65,7 +57,7 @@ def _campaign_sql(engine, campaign_id):
 
 @pytest.mark.parametrize("campaign_id", [3, 6])
 def test_campaign_progress_equals_sql(app, tiny_engine, campaign_id):
-    at = open_presenter(app, campaign=str(campaign_id))
+    at = open_page(app, "presenter", campaign=str(campaign_id))
     assert not at.exception
     expected = _campaign_sql(tiny_engine, campaign_id)
     assert expected["raised"] > 0 and expected["donations"] > 0
@@ -85,7 +77,7 @@ def test_campaign_progress_equals_sql(app, tiny_engine, campaign_id):
 
 
 def test_vietqr_for_account_2905(app):
-    at = open_presenter(app, account="2905", amount="500k", memo="Ủng hộ Hà Nội")
+    at = open_page(app, "presenter", account="2905", amount="500k", memo="Ủng hộ Hà Nội")
     assert not at.exception
     assert not at.warning
     payload = at.code[0].value
@@ -105,14 +97,14 @@ def test_vietqr_for_account_2905(app):
 def test_vbsp_account_has_no_qr_and_says_why(app, tiny_engine):
     with tiny_engine.connect() as conn:
         number = conn.execute(text("SELECT number FROM accounts WHERE bank = 'VBSP'")).scalar_one()
-    at = open_presenter(app, account=number)
+    at = open_page(app, "presenter", account=number)
     assert not at.exception
     assert not at.code and not at.image
     assert any(number in w.value and "BIN NAPAS" in w.value for w in at.warning)
 
 
 def test_url_params_round_trip(app, tiny_engine):
-    at = open_presenter(app, campaign="5", account="2905", amount="100.000", memo="ung ho")
+    at = open_page(app, "presenter", campaign="5", account="2905", amount="100.000", memo="ung ho")
     assert not at.exception
     assert at.selectbox(key="pz_campaign").value == 5
     assert at.selectbox(key="pz_account_5").value == "2905"
@@ -134,7 +126,7 @@ def test_url_params_round_trip(app, tiny_engine):
 
 
 def test_ticker_is_labelled_simulated_and_masks_names(app, tiny_engine):
-    at = open_presenter(app)
+    at = open_page(app, "presenter")
     page_html = " ".join(m.value for m in at.markdown)
     assert "MÔ PHỎNG" in page_html
     ticks = re.findall(r'<div class="pz-tick"><span class="amt">\+([^<]+)</span><span class="who">([^<]+)</span>',

@@ -42,6 +42,7 @@ from explorer.vouchers import codec
 from explorer.vouchers.metrics import MIN_GROUP
 from explorer.vouchers.presets import NEW_YEAR, STORM_RELIEF
 from explorer.vouchers.scheme import Eligibility, Target
+from page_specs import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "explorer" / "pages"
@@ -405,16 +406,6 @@ def test_the_collector_sees_tables_charts_and_exports(app, media, private_url):
 
 # --- small groups -----------------------------------------------------------------------------------------
 
-def _open(app, **params):
-    app.run()
-    app.switch_page(str(PAGES / "vouchers.py"))
-    for name, value in params.items():
-        app.query_params[name] = value
-    at = app.run()
-    assert not at.exception
-    return at
-
-
 def _csv(at, stores, name: str) -> pd.DataFrame:
     (data,) = [v for k, v in exports(at, stores).items() if k.endswith(f"{name}.csv")]
     return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
@@ -433,7 +424,7 @@ def _persons(private_url, group: str, province: int | None = None) -> pd.Series:
 
 def test_vouchers_drop_provinces_and_groups_under_ten_people(app, media, private_url):
     scheme = dataclasses.replace(NEW_YEAR, targets=(Target("child", 200_00),))
-    at = _open(app, scheme=codec.encode_token(scheme, NEW_YEAR), runs="2")
+    at = open_page(app, "vouchers", scheme=codec.encode_token(scheme, NEW_YEAR), runs="2")
     by_province = _csv(at, media, "vouchers_by_province")
     by_group = _csv(at, media, "vouchers_by_group")
     persons = _persons(private_url, "child")
@@ -450,7 +441,7 @@ def test_vouchers_drop_provinces_and_groups_under_ten_people(app, media, private
 def test_vouchers_show_nothing_for_a_scheme_reaching_under_ten_people(app, media, private_url):
     persons = _persons(private_url, "disaster_affected", STORM_RELIEF.eligibility.provinces[0])
     assert 0 < persons.sum() < MIN_GROUP, "the storm preset reaches under 10 people in the tiny seed"
-    at = _open(app, preset="storm_relief_vn", runs="2")
+    at = open_page(app, "vouchers", preset="storm_relief_vn", runs="2")
     from explorer.i18n import translate
 
     assert any(i.value == translate("vi", "vouchers.too_few") for i in at.info)

@@ -9,8 +9,8 @@ from explorer import fmt
 from explorer.db.engine import make_engine
 from explorer.export import to_csv_bytes
 from explorer.queries import statements
+from page_specs import open_page
 
-PAGE = "explorer/pages/statements.py"
 ID, AMOUNT, TIME = "Mã dòng", "Số tiền", "Thời gian"
 
 
@@ -22,20 +22,12 @@ def sql_ids(engine, where: str = "1 = 1", order: str = "s.posted_at DESC, s.id D
             params)]
 
 
-def _open(app, **params):
-    app.run()
-    app.switch_page(PAGE)
-    for key, value in params.items():
-        app.query_params[key] = value
-    return app.run()
-
-
 def shown(at) -> list[int]:
     return at.dataframe[0].value[ID].tolist() if at.dataframe else []
 
 
 def test_deep_link_reproduces_the_view(app, tiny_engine):
-    at = _open(app, account="3879", q="Nguyễn Văn", dir="in", sort="largest")
+    at = open_page(app, "statements", account="3879", q="Nguyễn Văn", dir="in", sort="largest")
     assert not at.exception
     expected = sql_ids(tiny_engine, "a.number = '3879' AND s.direction = 'in' AND s.search_text LIKE '%nguyen van%'",
                        "s.amount DESC, s.id DESC")
@@ -52,7 +44,7 @@ def test_deep_link_reproduces_the_view(app, tiny_engine):
 
 
 def test_paging_and_filters_round_trip_through_the_url(app, tiny_engine):
-    at = _open(app, q="ung ho")
+    at = open_page(app, "statements", q="ung ho")
     everything = sql_ids(tiny_engine, "s.search_text LIKE '%ung ho%'")
     assert shown(at) == everything[:50]
     at.button(key="stm_next").click().run()
@@ -68,14 +60,14 @@ def test_paging_and_filters_round_trip_through_the_url(app, tiny_engine):
 
 
 def test_deep_link_to_a_later_page(app, tiny_engine):
-    at = _open(app, account="3879", sort="oldest", page="3")
+    at = open_page(app, "statements", account="3879", sort="oldest", page="3")
     expected = sql_ids(tiny_engine, "a.number = '3879'", "s.posted_at ASC, s.id ASC")
     assert shown(at) == expected[100:150]
     assert not at.button(key="stm_prev").disabled and not at.button(key="stm_next").disabled
 
 
 def test_bad_params_are_ignored_with_a_notice(app, tiny_engine):
-    at = _open(app, page="abc", sort="evil()", min="lots", to="2024-13-45", dir="sideways", account="0000")
+    at = open_page(app, "statements", page="abc", sort="evil()", min="lots", to="2024-13-45", dir="sideways", account="0000")
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     for name in ("page", "sort", "min", "to", "dir"):
@@ -86,20 +78,20 @@ def test_bad_params_are_ignored_with_a_notice(app, tiny_engine):
 
 
 def test_unreadable_typed_amount_is_ignored_with_a_warning(app, tiny_engine):
-    at = _open(app)
+    at = open_page(app, "statements")
     at.text_input(key="stm_max").input("năm trăm").run()
     assert any("năm trăm" in w.value for w in at.warning)
     assert shown(at) == sql_ids(tiny_engine)[:50] and "max" not in at.query_params
 
 
 def test_empty_result_says_so(app):
-    at = _open(app, q="zzqxq-không-có")
+    at = open_page(app, "statements", q="zzqxq-không-có")
     assert not at.dataframe and any("Không có dữ liệu" in i.value for i in at.info)
     assert at.button(key="stm_next").disabled and at.button(key="stm_prev").disabled
 
 
 def test_export_of_the_view(app, tiny_engine):
-    at = _open(app, account="3879", dir="in")
+    at = open_page(app, "statements", account="3879", dir="in")
     assert len(at.download_button) == 1  # the whole-dataset download only, until an export is asked for
     at.toggle(key="stm_export").set_value(True).run()
     assert len(at.download_button) == 3
@@ -130,5 +122,5 @@ def test_csv_export_neutralizes_formulas(formula_db, app, monkeypatch):
     assert "'=cmd|' /C calc'!A0" in csv and "'@SUM(A1)" in csv and "'-1+1" in csv
     assert not any(cell.startswith(("=", "@", "-", "+")) for row in csv.splitlines() for cell in row.split(","))
     monkeypatch.setenv("EXPLORER_DATABASE_URL", formula_db)
-    at = _open(app, q="=cmd")
+    at = open_page(app, "statements", q="=cmd")
     assert at.dataframe[0].value["Nội dung"].tolist() == ["=cmd|' /C calc'!A0"]  # shown as printed, never run

@@ -8,15 +8,9 @@ import pyarrow as pa
 from sqlalchemy import text
 
 from explorer import fmt
+from page_specs import open_page
 
 DONATIONS = "direction = 'in' AND currency = 'VND' AND posted_at >= '2024-09-10' AND posted_at < '2024-09-13'"
-
-
-def open_page(app, **params):
-    app.run()
-    app.query_params.clear()
-    app.query_params.update(params)
-    return app.switch_page("explorer/pages/stats.py").run()
 
 
 def chart_frames(at) -> list[pd.DataFrame]:
@@ -26,7 +20,7 @@ def chart_frames(at) -> list[pd.DataFrame]:
 
 def test_date_range_totals_and_tables_match_sql(app, tiny_engine):
     params = {"from": "2024-09-10", "to": "2024-09-12"}
-    at = open_page(app, **params)
+    at = open_page(app, "stats", **params)
     assert not at.exception
     with tiny_engine.connect() as conn:
         amount, lines, days = conn.execute(text(
@@ -44,7 +38,7 @@ def test_date_range_totals_and_tables_match_sql(app, tiny_engine):
 
 
 def test_charts_carry_sql_buckets_hours_and_provinces(app, tiny_engine):
-    at = open_page(app, **{"from": "2024-09-10", "to": "2024-09-12", "basis": "campaign"})
+    at = open_page(app, "stats", **{"from": "2024-09-10", "to": "2024-09-12", "basis": "campaign"})
     frames = chart_frames(at)
     buckets = next(f for f in frames if "bucket" in f)
     hours = next(f for f in frames if "hour" in f)
@@ -71,14 +65,14 @@ def test_charts_carry_sql_buckets_hours_and_provinces(app, tiny_engine):
 
 
 def test_picking_a_basis_and_dates_writes_the_url(app):
-    at = open_page(app)
+    at = open_page(app, "stats")
     at.radio[0].set_value("campaign").run()
     at.date_input[0].set_value(dt.date(2024, 10, 1)).run()
     assert dict(at.query_params) == {"basis": "campaign", "from": "2024-10-01"}
 
 
 def test_invalid_params_are_ignored_with_a_notice(app):
-    at = open_page(app, **{"from": "2024-13-45", "basis": "donor_home", "limit": "1e9"})
+    at = open_page(app, "stats", **{"from": "2024-13-45", "basis": "donor_home", "limit": "1e9"})
     assert not at.exception
     notices = at.info[0].value
     assert "from" in notices and "basis" in notices and "limit" in notices
@@ -87,7 +81,7 @@ def test_invalid_params_are_ignored_with_a_notice(app):
 
 
 def test_dates_outside_the_ledger_are_dropped_with_a_notice(app):
-    at = open_page(app, **{"from": "2030-01-01", "to": "2024-09-12"})
+    at = open_page(app, "stats", **{"from": "2030-01-01", "to": "2024-09-12"})
     assert not at.exception
     assert "from" in " ".join(i.value for i in at.info)
     assert dict(at.query_params) == {"to": "2024-09-12"} and at.date_input[0].value is None

@@ -11,8 +11,8 @@ from explorer import fmt
 from explorer.db import line_order
 from explorer.queries import verify
 from explorer.text import fold
+from page_specs import open_page
 
-PAGE = "explorer/pages/verify.py"
 
 
 @pytest.fixture(scope="module")
@@ -149,18 +149,10 @@ def test_nothing_to_look_for_or_nothing_found(public_engine):
 # --- the page -------------------------------------------------------------------------------------------
 
 
-def _open(app, **params):
-    app.run()
-    app.switch_page(PAGE)
-    for key, value in params.items():
-        app.query_params[key] = value
-    return app.run()
-
-
 def test_page_shows_ranked_candidates_from_a_deep_link(app, public_engine, incoming, donation):
     name = " ".join(donation["name"]).title()
     around = donation["day"] + dt.timedelta(days=1)
-    at = _open(app, name=name, amount=f"{donation['amount'] // 1000}k" if donation["amount"] % 1000 == 0
+    at = open_page(app, "verify", name=name, amount=f"{donation['amount'] // 1000}k" if donation["amount"] % 1000 == 0
                else str(donation["amount"]), date=around.isoformat())
     assert not at.exception
     shown = at.dataframe[0].value
@@ -176,7 +168,7 @@ def test_page_shows_ranked_candidates_from_a_deep_link(app, public_engine, incom
 
 
 def test_page_url_follows_the_inputs(app):
-    at = _open(app)
+    at = open_page(app, "verify")
     assert any("Nhập tên" in i.value for i in at.info)
     at.text_input(key="vfy_name").input("Trần Thị").run()
     at.text_input(key="vfy_amount").input("0,5tr").run()
@@ -188,14 +180,14 @@ def test_page_url_follows_the_inputs(app):
 
 
 def test_page_guidance_when_nothing_is_found(app):
-    at = _open(app, name="zzqxq không có ai", date="2024-09-20", days="1")
+    at = open_page(app, "verify", name="zzqxq không có ai", date="2024-09-20", days="1")
     assert not at.dataframe
     warning = " ".join(w.value for w in at.warning)
     assert "kiểm tra lại số tài khoản" in warning and "ngày" in warning
 
 
 def test_page_unknown_account_and_bad_params(app):
-    at = _open(app, name="nguyen", account="0000", days="99", date="yesterday", amount="lots")
+    at = open_page(app, "verify", name="nguyen", account="0000", days="99", date="yesterday", amount="lots")
     notice = " ".join(i.value for i in at.info)
     assert "days" in notice and "date" in notice and "amount" in notice
     assert any("0000" in w.value for w in at.warning)

@@ -17,18 +17,8 @@ from explorer.vouchers.population import Population
 from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF
 from explorer.vouchers.report import HEADLINE, build_report
 from explorer.vouchers.scheme import Target
+from page_specs import open_page
 
-PAGE = "explorer/pages/vouchers.py"
-
-
-def open_page(app, **params):
-    app.run()
-    app.switch_page(PAGE)
-    for name, value in params.items():
-        app.query_params[name] = str(value)
-    at = app.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def engine_report(engine, scheme, runs=10, seed=1):
@@ -63,7 +53,7 @@ def assert_page_equals_engine(at, report, lang="vi"):
 
 
 def test_default_page_shows_the_engines_numbers(app, public_engine):
-    at = open_page(app)
+    at = open_page(app, "vouchers")
     assert_page_equals_engine(at, engine_report(public_engine, NEW_YEAR))
     assert len(at.metric) == len(FRONT)
     assert at.tabs and not at.error
@@ -72,7 +62,7 @@ def test_default_page_shows_the_engines_numbers(app, public_engine):
 def test_url_params_reproduce_an_edited_scheme_and_round_trip(app, public_engine):
     edited = dataclasses.replace(BABY, targets=(Target("newborn_family", 300_00),), horizon_days=120)
     token = codec.encode_token(edited, BABY)
-    at = open_page(app, preset="baby_vouchers", scheme=token, runs=3, seed=7, lang="en")
+    at = open_page(app, "vouchers", preset="baby_vouchers", scheme=token, runs=3, seed=7, lang="en")
     assert_page_equals_engine(at, engine_report(public_engine, edited, runs=3, seed=7), lang="en")
     assert at.query_params["preset"] == ["baby_vouchers"] or at.query_params["preset"] == "baby_vouchers"
     params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
@@ -90,7 +80,7 @@ def apply_designer(at):
 
 
 def test_submitting_the_designer_puts_the_scheme_in_the_url(app, public_engine):
-    at = open_page(app, preset="new_year_gift", runs=2)
+    at = open_page(app, "vouchers", preset="new_year_gift", runs=2)
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
     at = apply_designer(at)
     assert not at.exception and not at.error
@@ -102,7 +92,7 @@ def test_submitting_the_designer_puts_the_scheme_in_the_url(app, public_engine):
 
 
 def test_negative_value_in_the_designer_names_the_field(app):
-    at = open_page(app, runs=1)
+    at = open_page(app, "vouchers", runs=1)
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(-5.0)
     at = apply_designer(at)
     assert not at.exception
@@ -110,7 +100,7 @@ def test_negative_value_in_the_designer_names_the_field(app):
 
 
 def test_a_broken_url_scheme_is_named_and_the_preset_still_runs(app, public_engine):
-    at = open_page(app, scheme="1notbase64!!", runs=2)
+    at = open_page(app, "vouchers", scheme="1notbase64!!", runs=2)
     assert any("scheme" in e.value for e in at.error)
     assert_page_equals_engine(at, engine_report(public_engine, NEW_YEAR, runs=2))
 
@@ -119,7 +109,7 @@ def test_groups_under_ten_people_are_never_shown(app, public_engine):
     # Storm relief targets one province's disaster-affected households: the tiny seed has only a few.
     people = vq.beneficiaries(public_engine, groups=("disaster_affected",), provinces=(21,))
     assert 0 < people.person_id.nunique() < 10
-    at = open_page(app, preset="storm_relief_vn", runs=1)
+    at = open_page(app, "vouchers", preset="storm_relief_vn", runs=1)
     assert not at.metric
     assert translate("vi", "vouchers.too_few") in [i.value for i in at.info]
     for frame in at.dataframe:
@@ -127,7 +117,7 @@ def test_groups_under_ten_people_are_never_shown(app, public_engine):
 
 
 def test_breakdowns_hold_no_small_group_and_no_personal_data(app, public_engine):
-    at = open_page(app, runs=2)
+    at = open_page(app, "vouchers", runs=2)
     with public_engine.connect() as conn:
         names = {r[0] for r in conn.execute(text("SELECT full_name FROM beneficiaries"))}
         phones = {r[0] for r in conn.execute(text("SELECT phone FROM beneficiaries"))}
@@ -163,7 +153,7 @@ def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_
     needed = 4_000 * per_household + 1_000_000  # the synthetic population: 4,000 documented households
     assert (needed <= balance["available"]) == fits
     before = ledger(tiny_engine)
-    at = open_page(app, preset="storm_relief_vn", scheme=codec.encode_token(scheme, STORM_RELIEF),
+    at = open_page(app, "vouchers", preset="storm_relief_vn", scheme=codec.encode_token(scheme, STORM_RELIEF),
                    population="synthetic", runs=1)
     at.selectbox(key="vf_campaign").set_value(campaign)
     at = at.run()
@@ -183,7 +173,7 @@ def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_
 
 def test_every_preset_opens(app):
     for name in PRESETS:
-        at = open_page(app, preset=name, population="synthetic", runs=1)
+        at = open_page(app, "vouchers", preset=name, population="synthetic", runs=1)
         assert at.metric, name
 
 
@@ -202,7 +192,7 @@ def test_loaders_bring_only_what_the_engine_needs(public_engine):
 
 
 def test_designer_reads_amounts_in_the_currency_chosen_in_the_form(app):
-    at = open_page(app, runs=1)
+    at = open_page(app, "vouchers", runs=1)
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
     next(s for s in at.selectbox if s.label == translate("vi", "vouchers.f_currency")).set_value("VND")
     at = apply_designer(at)
