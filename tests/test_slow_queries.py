@@ -9,6 +9,7 @@ from explorer.db.engine import is_timeout, make_engine
 from explorer.queries import presenter
 from explorer.ui import data
 from explorer.ui.headless import PAGES
+from page_specs import open_page
 from explorer.i18n import translate
 
 NOTICE = translate("en", "common.query_timeout")
@@ -37,10 +38,5 @@ SEARCHES = {"statements": {"q": "no such donor"}, "verify": {"name": "zz"}}  # (
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_shows_the_notice_instead_of_a_traceback(app, hasty_engine, page):
-    for key, value in {"lang": "en", **SEARCHES.get(page, {})}.items():
-        app.query_params[key] = value
-    app.run()
-    if page != "overview":
-        app.switch_page(f"explorer/pages/{page}.py").run()
-    assert not app.exception, app.exception[0].message if app.exception else ""
-    assert NOTICE in [w.value for w in app.warning]
+    at = open_page(app, page, {"lang": "en", **SEARCHES.get(page, {})})  # (open_page checks: no exception)
+    assert NOTICE in [w.value for w in at.warning]
