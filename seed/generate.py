@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db import line_order
+from explorer.db import line_order, rollups
 from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
@@ -81,7 +81,8 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
     """Write every table in one transaction, the line indexes and the full-text index built once at the end.
 
     `more_lines(conn, tick)` may add `more_line_count` statement lines in SQL right after the given ones
-    (the stress scale's replayed years).
+    (the stress scale's replayed years); frames named after the rollup tables then give their rows, which
+    are otherwise computed from the statement_lines frame.
     """
     reset_schema(engine)
     order = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
@@ -101,6 +102,11 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
                 if table == "statement_lines" and more_lines:
                     more_lines(conn, tick)
             progress(0.86, "indexes")
+        progress(0.93, "totals")
+        given = {table: frames[table] for table in rollups.TABLES if table in frames}
+        for table, frame in (given or rollups.from_lines(frames["statement_lines"])).items():
+            insert_frame(conn, table, frame)
+        rollups.mark_built(conn)
         sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
         line_order.record(conn)
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
+from explorer.db import rollups
 from explorer.db.sql import shift_days
 from seed.generate import LINE_COLUMNS, Progress, Tick, build, write
 from seed.scales import STRESS_YEARS
@@ -80,6 +81,22 @@ def replay_sql(conn: Connection, k: int, n_lines: int, n_campaigns: int, net: pd
         WHERE s.id <= {n_lines} ORDER BY s.id"""
 
 
+def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str, pd.DataFrame]:
+    """The rollups of every replayed year, from year 0's lines: a replay moves days and campaign ids only."""
+    base = rollups.from_lines(lines)
+
+    def shifted(frame: pd.DataFrame, k: int) -> pd.DataFrame:
+        days = (pd.to_datetime(frame.day) + k * SHIFT).dt.strftime("%Y-%m-%d")
+        return frame.assign(day=days, **({"campaign_id": frame.campaign_id + k * n_campaigns}
+                                         if "campaign_id" in frame else {}))
+
+    hourly = pd.concat([shifted(base["hourly_donations"], k) for k in range(years)])
+    return {"daily_totals": pd.concat([shifted(base["daily_totals"], k) for k in range(years)], ignore_index=True),
+            # Years 52 weeks apart can share a day at their seam: one row per (day, hour).
+            "hourly_donations": hourly.groupby(["day", "hour"], as_index=False)[["lines", "amount"]].sum(),
+            "donors": base["donors"]}
+
+
 def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: None, year: str = "stress_year",
                 years: int = STRESS_YEARS) -> dict:
     """Build one `year` scale and write it `years` times (year 0 from Python, the others replayed in SQL)."""
@@ -102,6 +119,7 @@ def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: Non
         disb_copies.append(d)
     frames["disbursements"] = pd.concat(disb_copies, ignore_index=True)
     frames["statement_lines"] = line_copy(lines, 0, len(camp), net, lift)
+    frames.update(rollup_copies(lines, years, len(camp)))
 
     def replay(conn: Connection, tick: Tick) -> None:
         for k in range(1, years):

@@ -1,12 +1,13 @@
 """Hand-made statement lines appended to a copy of a seed (odd memos the seed never writes), the way any writer
-appends: ids after the last line, folded search text, and the line-order fact recorded (explorer.db.line_order)."""
+appends: ids after the last line, folded search text, the line-order fact recorded (explorer.db.line_order) and
+the rollups refreshed (explorer.db.rollups)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import text
 
-from explorer.db import line_order
+from explorer.db import line_order, rollups
 from explorer.text import fold
 
 
@@ -25,6 +26,9 @@ def append_lines(writer, lines: list[dict]) -> None:
                  "amt": line["amount"], "ref": line["reference"], "cp": counterparty, "d": description,
                  "st": fold(f"{counterparty} {description}" if counterparty else description)})
         line_order.record(conn, next_id - 1)
+        if lines:
+            times = [line["posted_at"] for line in lines]
+            rollups.refresh(conn, min(times), max(times))
     writer.dispose()
 
 

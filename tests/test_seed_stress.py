@@ -9,6 +9,7 @@ from explorer.db import line_order
 from explorer.db.engine import make_engine
 from explorer.queries.ledger_checks import CHECKS
 from seed.generate import LINE_COLUMNS, build
+from rollup_oracle import assert_rollups_match
 from seed.stress import SHIFT, campaign_copy, line_copy, seed_stress, yearly_openings
 
 YEARS = 3
@@ -64,3 +65,4 @@ def test_replay_in_sql_writes_exactly_the_replayed_frames(backend, tmp_path, req
     assert follows
     for name in ("balance_breaks", "duplicate_references", "disbursements_without_debit"):
         assert CHECKS[name](engine).empty, name
+    assert_rollups_match(engine)  # summed from year 0's frame and shifted, never from the replayed lines

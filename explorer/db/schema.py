@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -158,6 +159,44 @@ class Merchant(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     daily_capacity: Mapped[int] = mapped_column(Integer)  # redemptions (transactions) per day
+
+
+class DailyTotal(Base):
+    """Statement lines counted and summed per day, account, campaign, direction, currency and amount bucket.
+
+    A rollup of statement_lines, written only with them (explorer.db.rollups, inside the writer's transaction)
+    so whole-ledger totals read thousands of rows instead of millions of lines.
+    """
+    __tablename__ = "daily_totals"
+    __table_args__ = (
+        Index("ix_daily_day", "day"),
+        Index("ix_daily_account_day", "account_id", "day"),
+        Index("ix_daily_campaign_day", "campaign_id", "day"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    account_id: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(String(3))
+    bucket: Mapped[int] = mapped_column(SmallInteger)  # position in rollups.AMOUNT_BUCKETS
+    lines: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class HourlyDonation(Base):
+    """Incoming VND lines that carry a time, counted and summed per day and hour of day (a rollup)."""
+    __tablename__ = "hourly_donations"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    lines: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class Donor(Base):
+    """Every sender key seen on an incoming line (a rollup: its row count is the number of distinct donors)."""
+    __tablename__ = "donors"
+    donor_key: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Meta(Base):

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
-from explorer.db import line_order
+from explorer.db import line_order, rollups
 from explorer.db.bulk import bulk_load, large_page_cache
 from explorer.db.schema import Account, StatementLine
 from explorer.ingest.normalise import Line
@@ -102,6 +102,7 @@ def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: s
         else:
             _executemany(conn, rows, len(lines), progress)
     line_order.record(conn, last_id)
+    rollups.refresh(conn, min(line.posted_at for line in lines), max(line.posted_at for line in lines))
     return len(lines)
 
 

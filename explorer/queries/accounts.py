@@ -1,4 +1,7 @@
-"""Accounts: search (number, holder name, province, organization kind) and one account's money picture."""
+"""Accounts: search (number, holder name, province, organization kind) and one account's money picture.
+
+The money picture reads the daily rollup (explorer.db.rollups): a national account holds millions of lines.
+"""
 from __future__ import annotations
 
 import re
@@ -83,12 +86,12 @@ def money_in_out(engine: Engine, account_id: int) -> dict[str, int]:
     with engine.connect() as conn:
         row = conn.execute(text(f"""
             SELECT
-              COALESCE(SUM(CASE WHEN s.direction = 'in' THEN s.amount END), 0) AS received,
-              COALESCE(SUM(CASE WHEN s.direction = 'out' THEN s.amount END), 0) AS paid_out,
-              COUNT(CASE WHEN s.direction = 'in' THEN 1 END) AS lines_in,
-              COUNT(CASE WHEN s.direction = 'out' THEN 1 END) AS lines_out,
+              COALESCE(SUM(CASE WHEN t.direction = 'in' THEN t.amount END), 0) AS received,
+              COALESCE(SUM(CASE WHEN t.direction = 'out' THEN t.amount END), 0) AS paid_out,
+              COALESCE(SUM(CASE WHEN t.direction = 'in' THEN t.lines END), 0) AS lines_in,
+              COALESCE(SUM(CASE WHEN t.direction = 'out' THEN t.lines END), 0) AS lines_out,
               MAX(a.opening_balance) AS opening
-            FROM accounts a LEFT JOIN statement_lines s ON s.account_id = a.id AND s.currency = {_OWN_CURRENCY}
+            FROM accounts a LEFT JOIN daily_totals t ON t.account_id = a.id AND t.currency = {_OWN_CURRENCY}
             WHERE a.id = :a"""), {"a": account_id}).mappings().one()
     out = {k: int(v or 0) for k, v in row.items()}
     out["closing"] = out["opening"] + out["received"] - out["paid_out"]
@@ -98,24 +101,23 @@ def money_in_out(engine: Engine, account_id: int) -> dict[str, int]:
 def monthly_in_out(engine: Engine, account_id: int) -> pd.DataFrame:
     """Money in and out per calendar month: month ('YYYY-MM'), direction, amount, lines."""
     with engine.connect() as conn:
-        month = f"SUBSTR({sql.day(conn, 's.posted_at')}, 1, 7)"
+        month = f"SUBSTR({sql.day(conn, 't.day')}, 1, 7)"
         frame = read(conn, f"""
-            SELECT {month} AS month, s.direction, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s WHERE s.account_id = :a AND s.currency = {_OWN_CURRENCY}
-            GROUP BY {month}, s.direction ORDER BY month, s.direction""", {"a": account_id})
+            SELECT {month} AS month, t.direction, SUM(t.amount) AS amount, SUM(t.lines) AS lines
+            FROM daily_totals t WHERE t.account_id = :a AND t.currency = {_OWN_CURRENCY}
+            GROUP BY {month}, t.direction ORDER BY month, t.direction""", {"a": account_id})
     return ints(frame, "amount", "lines")
 
 
 def balance_series(engine: Engine, account_id: int) -> pd.DataFrame:
     """End-of-day balance: opening balance plus the running sum of each day's net flow (day, balance)."""
     with engine.connect() as conn:
-        d = sql.day(conn, "s.posted_at")
         frame = read(conn, f"""
             WITH daily AS (
-                SELECT {d} AS day, SUM(CASE WHEN s.direction = 'in' THEN s.amount ELSE -s.amount END) AS net
-                FROM statement_lines s WHERE s.account_id = :a AND s.currency = {_OWN_CURRENCY}
-                GROUP BY {d})
-            SELECT day, (SELECT opening_balance FROM accounts WHERE id = :a) + SUM(net) OVER (ORDER BY day) AS balance
+                SELECT t.day, SUM(CASE WHEN t.direction = 'in' THEN t.amount ELSE -t.amount END) AS net
+                FROM daily_totals t WHERE t.account_id = :a AND t.currency = {_OWN_CURRENCY}
+                GROUP BY t.day)
+            SELECT {sql.day(conn, 'day')} AS day, (SELECT opening_balance FROM accounts WHERE id = :a) + SUM(net) OVER (ORDER BY day) AS balance
             FROM daily ORDER BY day""", {"a": account_id})
     ints(frame, "balance")
     frame["day"] = pd.to_datetime(frame["day"])

@@ -109,13 +109,12 @@ def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
 def daily_donations(engine: Engine, campaign_id: int) -> pd.DataFrame:
     """Money received per day by one campaign: day (Timestamp), amount, lines."""
     with engine.connect() as conn:
-        d = sql.day(conn, "s.posted_at")
         frame = read(conn, f"""
-            SELECT {d} AS day, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s
-            WHERE s.campaign_id = :id AND s.direction = 'in'
-              AND s.currency = (SELECT currency FROM campaigns WHERE id = :id)
-            GROUP BY {d} ORDER BY day""", {"id": campaign_id})
+            SELECT {sql.day(conn, 't.day')} AS day, SUM(t.amount) AS amount, SUM(t.lines) AS lines
+            FROM daily_totals t
+            WHERE t.campaign_id = :id AND t.direction = 'in'
+              AND t.currency = (SELECT currency FROM campaigns WHERE id = :id)
+            GROUP BY t.day ORDER BY t.day""", {"id": campaign_id})
     ints(frame, "amount", "lines")
     frame["day"] = pd.to_datetime(frame["day"])
     return frame

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from explorer.db.rollups import bucket_of
 from explorer.queries.frames import DEFAULT_PAGE_SIZE, dates, ints, offset, paged, read
 
 # What a breakdown may group by: a fixed map, so no column name ever comes from the URL.
@@ -77,15 +78,15 @@ def breakdown(engine: Engine, by: str, *, campaign_id: int | None = None, catego
 def money_stages(engine: Engine, campaign_id: int | None = None) -> dict[str, int]:
     """Target, pledged (promised), received (on the statement) and disbursed (reported), VND campaigns."""
     only = "AND c.id = :campaign_id" if campaign_id is not None else ""
-    only_lines = "AND s.campaign_id = :campaign_id" if campaign_id is not None else ""
+    only_days = "AND t.campaign_id = :campaign_id" if campaign_id is not None else ""
     with engine.connect() as conn:
         row = read(conn, f"""
             SELECT
               (SELECT COALESCE(SUM(c.target), 0) FROM campaigns c WHERE c.currency = 'VND' {only}) AS target,
               (SELECT COALESCE(SUM(c.pledged), 0) FROM campaigns c WHERE c.currency = 'VND' {only}) AS pledged,
-              (SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s
-                WHERE s.direction = 'in' AND s.currency = 'VND' {only_lines}
-                  AND s.campaign_id IN (SELECT c.id FROM campaigns c WHERE c.currency = 'VND')) AS received,
+              (SELECT COALESCE(SUM(t.amount), 0) FROM daily_totals t
+                WHERE t.direction = 'in' AND t.currency = 'VND' {only_days}
+                  AND t.campaign_id IN (SELECT c.id FROM campaigns c WHERE c.currency = 'VND')) AS received,
               (SELECT COALESCE(SUM(d.amount), 0) FROM disbursements d JOIN campaigns c ON c.id = d.campaign_id
                 WHERE d.currency = 'VND' AND c.currency = 'VND' {only}) AS disbursed""",
                    {"campaign_id": campaign_id} if campaign_id is not None else {})
@@ -93,7 +94,8 @@ def money_stages(engine: Engine, campaign_id: int | None = None) -> dict[str, in
 
 
 def _gift_class_sql() -> str:
-    cases = " ".join(f"WHEN s.amount <= {bound} THEN '{name}'" for name, bound in GIFT_CLASSES if bound)
+    """A gift's class from its amount bucket in the daily rollup (each class bound is a bucket bound)."""
+    cases = " ".join(f"WHEN t.bucket <= {bucket_of(bound)} THEN '{name}'" for name, bound in GIFT_CLASSES if bound)
     return f"CASE {cases} ELSE '{GIFT_CLASSES[-1][0]}' END"
 
 
@@ -104,17 +106,17 @@ def flows(engine: Engine, campaign_id: int | None = None) -> pd.DataFrame:
     → province:<name>. Small accounts and provinces are folded into account:other / province:other.
     """
     only = "AND c.id = :campaign_id" if campaign_id is not None else ""
-    only_lines = "AND s.campaign_id = :campaign_id" if campaign_id is not None else ""
+    only_days = "AND t.campaign_id = :campaign_id" if campaign_id is not None else ""
     params = {"campaign_id": campaign_id} if campaign_id is not None else {}
     with engine.connect() as conn:
         # Sum per campaign and gift class first; only those sums meet the campaigns and accounts tables.
         gifts = read(conn, f"""
             WITH sums AS (
-                SELECT s.campaign_id, {_gift_class_sql()} AS gift, SUM(s.amount) AS amount
-                FROM statement_lines s
-                WHERE s.direction = 'in' AND s.currency = 'VND' AND s.campaign_id IS NOT NULL
-                      {only_lines}
-                GROUP BY s.campaign_id, {_gift_class_sql()})
+                SELECT t.campaign_id, {_gift_class_sql()} AS gift, SUM(t.amount) AS amount
+                FROM daily_totals t
+                WHERE t.direction = 'in' AND t.currency = 'VND' AND t.campaign_id IS NOT NULL
+                      {only_days}
+                GROUP BY t.campaign_id, {_gift_class_sql()})
             SELECT sums.gift, a.number AS account, SUM(sums.amount) AS amount
             FROM sums JOIN campaigns c ON c.id = sums.campaign_id JOIN accounts a ON a.id = c.account_id
             WHERE c.currency = 'VND' GROUP BY sums.gift, a.number""", params)

@@ -7,7 +7,7 @@ ledger (`frames.ledger_as_of`), not the wall clock, so a snapshot gives the same
 - received: the campaign's attributed incoming lines in its own currency (pledges are not money received);
 - disbursed: its reported disbursements in that currency;
 - threshold_on: the first day cumulative receipts reach THRESHOLD_SHARE of the target, found with a
-  running SUM() OVER (PARTITION BY campaign ORDER BY day) over daily sums;
+  running SUM() OVER (PARTITION BY campaign ORDER BY day) over the daily rollup (explorer.db.rollups);
 - due_on: threshold_on + REPORT_GRACE_DAYS.
 """
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer import rules
-from explorer.db import sql
 from explorer.queries.frames import as_date, dates, ints, ledger_as_of, read
 
 BREACHES = ("late_report", "missing_report", "over_disbursed")
@@ -34,20 +33,18 @@ _UNEXPLAINED_PAYOUTS = text("""
       AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.statement_line_id = s.id)""")
 
 
-def _standing_sql(conn: Connection, only_ids: bool) -> str:
-    d = sql.day(conn, "s.posted_at")
+def _standing_sql(only_ids: bool) -> str:
     # The id list (when given) is bound once, in `chosen`; everything else joins to it.
     restrict = "c.id IN :ids" if only_ids else "1 = 1"
-    lines = "s.campaign_id IN (SELECT id FROM chosen)" if only_ids else "s.campaign_id IS NOT NULL"
+    days = "t.campaign_id IN (SELECT id FROM chosen)" if only_ids else "t.campaign_id IS NOT NULL"
     return f"""
         WITH chosen AS (
             SELECT c.id, c.currency, c.target, c.first_report_on FROM campaigns c WHERE {restrict}
         ), daily AS (
-            -- Sum the lines first and meet the campaigns afterwards: a million-line join is the slow part.
-            SELECT s.campaign_id, s.currency, {d} AS day, SUM(s.amount) AS amount
-            FROM statement_lines s
-            WHERE s.direction = 'in' AND {lines}
-            GROUP BY s.campaign_id, s.currency, {d}
+            SELECT t.campaign_id, t.currency, t.day, SUM(t.amount) AS amount
+            FROM daily_totals t
+            WHERE t.direction = 'in' AND {days}
+            GROUP BY t.campaign_id, t.currency, t.day
         ), running AS (
             SELECT d.campaign_id, d.day, c.target,
                    SUM(d.amount) OVER (PARTITION BY d.campaign_id ORDER BY d.day) AS cumulative,
@@ -78,7 +75,7 @@ def standing(conn: Connection, campaign_ids: list[int] | None = None, today: dt.
     params: dict = {"percent": _THRESHOLD_PERCENT}
     if campaign_ids is not None:
         params["ids"] = [int(i) for i in campaign_ids]
-    frame = read(conn, _standing_sql(conn, campaign_ids is not None), params, list_params=("ids",))
+    frame = read(conn, _standing_sql(campaign_ids is not None), params, list_params=("ids",))
     dates(ints(frame, "received", "disbursed"), "threshold_on", "first_report_on")
     today = today or ledger_as_of(conn) or dt.date.today()
     grace = dt.timedelta(days=rules.REPORT_GRACE_DAYS)

@@ -1,4 +1,4 @@
-"""Headline totals and the daily series for the Overview and Presenter pages."""
+"""Headline totals and the daily series for the Overview and Presenter pages (read from the rollups)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -8,15 +8,16 @@ from sqlalchemy.engine import Engine
 from explorer.db import sql
 
 
+
 def totals(engine: Engine) -> dict[str, int]:
     """Raised (VND received), disbursed (VND), distinct donors, campaigns, accounts — all computed in SQL."""
     with engine.connect() as conn:
         row = conn.execute(text("""
             SELECT
-              (SELECT COALESCE(SUM(amount), 0) FROM statement_lines WHERE direction = 'in' AND currency = 'VND') AS raised,
+              (SELECT COALESCE(SUM(amount), 0) FROM daily_totals WHERE direction = 'in' AND currency = 'VND') AS raised,
               (SELECT COALESCE(SUM(amount), 0) FROM disbursements WHERE currency = 'VND') AS disbursed,
-              (SELECT COUNT(DISTINCT donor_key) FROM statement_lines WHERE direction = 'in') AS donors,
-              (SELECT COUNT(*) FROM statement_lines WHERE direction = 'in') AS donations,
+              (SELECT COUNT(*) FROM donors) AS donors,
+              (SELECT COALESCE(SUM(lines), 0) FROM daily_totals WHERE direction = 'in') AS donations,
               (SELECT COUNT(*) FROM campaigns) AS campaigns,
               (SELECT COUNT(*) FROM accounts) AS accounts
         """)).mappings().one()
@@ -26,10 +27,10 @@ def totals(engine: Engine) -> dict[str, int]:
 def daily_received(engine: Engine) -> pd.DataFrame:
     """VND received per day: columns day (date), amount, lines."""
     with engine.connect() as conn:
-        d = sql.day(conn, "posted_at")
+        # Days as ISO text on both backends (as the SQLite column holds them), so both give one frame.
         frame = pd.read_sql(text(f"""
-            SELECT {d} AS day, CAST(SUM(amount) AS BIGINT) AS amount, COUNT(*) AS lines
-            FROM statement_lines WHERE direction = 'in' AND currency = 'VND'
-            GROUP BY {d} ORDER BY day"""), conn)
+            SELECT {sql.day(conn, 'day')} AS day, CAST(SUM(amount) AS BIGINT) AS amount, CAST(SUM(lines) AS BIGINT) AS lines
+            FROM daily_totals WHERE direction = 'in' AND currency = 'VND'
+            GROUP BY day ORDER BY day"""), conn)
     frame["day"] = pd.to_datetime(frame["day"])
     return frame

@@ -16,9 +16,9 @@ def campaign_choices(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(text("""
             SELECT c.id, c.title, c.status, COALESCE(r.raised, 0) AS raised
             FROM campaigns c
-            LEFT JOIN (SELECT l.campaign_id, SUM(l.amount) AS raised
-                       FROM statement_lines l JOIN campaigns k ON k.id = l.campaign_id AND k.currency = l.currency
-                       WHERE l.direction = 'in' GROUP BY l.campaign_id) r ON r.campaign_id = c.id
+            LEFT JOIN (SELECT t.campaign_id, SUM(t.amount) AS raised
+                       FROM daily_totals t JOIN campaigns k ON k.id = t.campaign_id AND k.currency = t.currency
+                       WHERE t.direction = 'in' GROUP BY t.campaign_id) r ON r.campaign_id = c.id
             ORDER BY CASE c.status WHEN 'active' THEN 0 WHEN 'closed' THEN 1 ELSE 2 END, raised DESC, c.id
             LIMIT :limit"""), conn, params={"limit": PICK_LIMIT})
 
@@ -29,10 +29,10 @@ def campaign_progress(engine: Engine, campaign_id: int) -> dict | None:
         row = conn.execute(text("""
             SELECT c.id, c.title, c.status, c.currency, c.target, c.start_on, c.end_on,
                    a.number AS account_number, a.bank, a.holder_name,
-                   (SELECT COALESCE(SUM(l.amount), 0) FROM statement_lines l
-                     WHERE l.campaign_id = c.id AND l.direction = 'in' AND l.currency = c.currency) AS raised,
-                   (SELECT COUNT(*) FROM statement_lines l
-                     WHERE l.campaign_id = c.id AND l.direction = 'in' AND l.currency = c.currency) AS donations,
+                   (SELECT COALESCE(SUM(t.amount), 0) FROM daily_totals t
+                     WHERE t.campaign_id = c.id AND t.direction = 'in' AND t.currency = c.currency) AS raised,
+                   (SELECT COALESCE(SUM(t.lines), 0) FROM daily_totals t
+                     WHERE t.campaign_id = c.id AND t.direction = 'in' AND t.currency = c.currency) AS donations,
                    (SELECT COUNT(DISTINCT l.donor_key) FROM statement_lines l
                      WHERE l.campaign_id = c.id AND l.direction = 'in') AS donors,
                    (SELECT COALESCE(SUM(d.amount), 0) FROM disbursements d
@@ -66,9 +66,9 @@ def qr_accounts(engine: Engine, banks: tuple[str, ...]) -> pd.DataFrame:
     if not banks:
         return pd.DataFrame(columns=["number", "bank", "holder_name", "raised"])
     stmt = text("""
-        SELECT a.number, a.bank, a.holder_name, COALESCE(SUM(l.amount), 0) AS raised
+        SELECT a.number, a.bank, a.holder_name, COALESCE(SUM(t.amount), 0) AS raised
         FROM accounts a
-        LEFT JOIN statement_lines l ON l.account_id = a.id AND l.direction = 'in' AND l.currency = 'VND'
+        LEFT JOIN daily_totals t ON t.account_id = a.id AND t.direction = 'in' AND t.currency = 'VND'
         WHERE a.bank IN :banks AND a.closed_on IS NULL
         GROUP BY a.id, a.number, a.bank, a.holder_name
         ORDER BY raised DESC, a.number

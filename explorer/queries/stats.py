@@ -1,7 +1,8 @@
 """Statistics of incoming VND donations: per day, by amount bucket, top donors, by province, by hour.
 
 Every function takes the same optional date range (on the posting day, both ends included) and
-aggregates in SQL; only the aggregated rows reach pandas.
+aggregates in SQL; only the aggregated rows reach pandas. All but the top donors read the rollups
+(explorer.db.rollups), which already hold the lines summed per day.
 """
 from __future__ import annotations
 
@@ -12,30 +13,37 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import sql
+from explorer.db.rollups import AMOUNT_BUCKETS
 from explorer.queries.frames import as_date, ints, read
 
-# (key, upper bound inclusive) — the buckets of the public relief statements (seed/REFERENCE.md).
-AMOUNT_BUCKETS = (
-    ("le_10k", 10_000), ("10k_50k", 50_000), ("50k_100k", 100_000), ("100k_200k", 200_000),
-    ("200k_500k", 500_000), ("500k_1m", 1_000_000), ("1m_5m", 5_000_000), ("5m_10m", 10_000_000),
-    ("10m_100m", 100_000_000), ("gt_100m", None),
-)
 # Which province a donation counts for: the receiving account's or the campaign's it was given to
 # (the line column to sum by first, then the table that knows its province).
 PROVINCE_BASES = {"account": ("account_id", "accounts"), "campaign": ("campaign_id", "campaigns")}
 _DATES = ("date_from", "date_until")
 
 
-def _donations(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, dict]:
-    """WHERE for incoming VND lines posted in [date_from, date_to]; the end day is included."""
-    where, params = ["s.direction = 'in'", "s.currency = 'VND'"], {}
+def _in_range(column: str, date_from: dt.date | None, date_to: dt.date | None) -> tuple[list[str], dict]:
+    """Conditions keeping `column` (a posting time or a day) in [date_from, date_to]; the end day included."""
+    where, params = [], {}
     if date_from:
-        where.append("s.posted_at >= :date_from")
+        where.append(f"{column} >= :date_from")
         params["date_from"] = date_from
     if date_to and date_to < dt.date.max:  # no day follows 9999-12-31, and no line is posted after it
-        where.append("s.posted_at < :date_until")
+        where.append(f"{column} < :date_until")
         params["date_until"] = date_to + dt.timedelta(days=1)
-    return " AND ".join(where), params
+    return where, params
+
+
+def _donations(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, dict]:
+    """WHERE for incoming VND lines (alias s) posted in the range."""
+    where, params = _in_range("s.posted_at", date_from, date_to)
+    return " AND ".join(["s.direction = 'in'", "s.currency = 'VND'", *where]), params
+
+
+def _donation_days(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, dict]:
+    """WHERE for the daily rollup rows (alias t) of incoming VND in the range."""
+    where, params = _in_range("t.day", date_from, date_to)
+    return " AND ".join(["t.direction = 'in'", "t.currency = 'VND'", *where]), params
 
 
 def _read(conn: Connection, query: str, params: dict) -> pd.DataFrame:
@@ -44,12 +52,11 @@ def _read(conn: Connection, query: str, params: dict) -> pd.DataFrame:
 
 def daily(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
     """day (Timestamp), amount, lines."""
-    where, params = _donations(date_from, date_to)
+    where, params = _donation_days(date_from, date_to)
     with engine.connect() as conn:
-        d = sql.day(conn, "s.posted_at")
         frame = _read(conn, f"""
-            SELECT {d} AS day, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s WHERE {where} GROUP BY {d} ORDER BY day""", params)
+            SELECT {sql.day(conn, 't.day')} AS day, SUM(t.amount) AS amount, SUM(t.lines) AS lines
+            FROM daily_totals t WHERE {where} GROUP BY t.day ORDER BY t.day""", params)
     ints(frame, "amount", "lines")
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
@@ -57,13 +64,11 @@ def daily(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | N
 
 def amount_buckets(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
     """Every bucket in order (empty ones too): bucket, lines, amount, share (of lines)."""
-    where, params = _donations(date_from, date_to)
-    cases = " ".join(f"WHEN s.amount <= {bound} THEN {i}" for i, (_, bound) in enumerate(AMOUNT_BUCKETS) if bound)
-    bucket = f"CASE {cases} ELSE {len(AMOUNT_BUCKETS) - 1} END"
+    where, params = _donation_days(date_from, date_to)
     with engine.connect() as conn:
         counted = _read(conn, f"""
-            SELECT {bucket} AS position, COUNT(*) AS lines, SUM(s.amount) AS amount
-            FROM statement_lines s WHERE {where} GROUP BY {bucket}""", params)
+            SELECT t.bucket AS position, SUM(t.lines) AS lines, SUM(t.amount) AS amount
+            FROM daily_totals t WHERE {where} GROUP BY t.bucket""", params)
     ints(counted, "position", "lines", "amount")
     frame = pd.DataFrame({"position": range(len(AMOUNT_BUCKETS)), "bucket": [k for k, _ in AMOUNT_BUCKETS]})
     frame = frame.merge(counted, on="position", how="left").fillna({"lines": 0, "amount": 0})
@@ -93,13 +98,13 @@ def by_province(engine: Engine, basis: str = "account", date_from: dt.date | Non
     On the campaign basis, lines not attributed to a campaign are left out (the page says so).
     """
     key, owners = PROVINCE_BASES[basis]
-    where, params = _donations(date_from, date_to)
+    where, params = _donation_days(date_from, date_to)
     with engine.connect() as conn:
-        # Sum per account / campaign first: joining a few hundred sums is cheaper than joining every line.
+        # Sum per account / campaign first: joining a few hundred sums is cheaper than joining every row.
         frame = _read(conn, f"""
             WITH sums AS (
-                SELECT s.{key} AS owner, SUM(s.amount) AS amount, COUNT(*) AS lines
-                FROM statement_lines s WHERE {where} GROUP BY s.{key})
+                SELECT t.{key} AS owner, SUM(t.amount) AS amount, SUM(t.lines) AS lines
+                FROM daily_totals t WHERE {where} GROUP BY t.{key})
             SELECT p.code, p.name_vi AS province, SUM(sums.amount) AS amount, SUM(sums.lines) AS lines
             FROM sums JOIN {owners} o ON o.id = sums.owner JOIN provinces p ON p.code = o.province_code
             GROUP BY p.code, p.name_vi ORDER BY amount DESC, p.code""", params)
@@ -108,13 +113,11 @@ def by_province(engine: Engine, basis: str = "account", date_from: dt.date | Non
 
 def by_hour(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
     """Lines and amount per hour of day (0–23, all present) for lines whose bank gave a time."""
-    where, params = _donations(date_from, date_to)
+    where, params = _in_range("h.day", date_from, date_to)
     with engine.connect() as conn:
-        h = sql.hour(conn, "s.posted_at")
         counted = _read(conn, f"""
-            SELECT {h} AS hour, COUNT(*) AS lines, SUM(s.amount) AS amount
-            FROM statement_lines s WHERE {where} AND s.has_time = :has_time GROUP BY {h}""",
-                        {**params, "has_time": True})
+            SELECT h.hour, SUM(h.lines) AS lines, SUM(h.amount) AS amount
+            FROM hourly_donations h WHERE {' AND '.join(['1 = 1', *where])} GROUP BY h.hour""", params)
     frame = pd.DataFrame({"hour": range(24)}).merge(ints(counted, "hour"), on="hour", how="left")
     return ints(frame, "lines", "amount")
 

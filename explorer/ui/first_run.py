@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from explorer.db import rollups
 from explorer.db.engine import DatabaseError, create_schema, has_data, make_engine
 from explorer.settings import Settings
 from explorer.ui.data import fail
@@ -20,6 +21,9 @@ def ensure_data(settings: Settings) -> None:
     try:
         engine = make_engine(settings.database_url)
         if has_data(engine):
+            if not rollups.built(engine):  # a database written before the rollups existed gets them once
+                with st.spinner(t("common.building_rollups")):
+                    rollups.ensure(engine)
             _READY.add(settings.database_url)
             return
         if not settings.is_default_sqlite:

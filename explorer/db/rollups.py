@@ -1,0 +1,151 @@
+"""Rollups of the statement lines: daily totals, hourly donations and the set of donors.
+
+Whole-ledger figures (raised, donors, daily series, each campaign's receipts, the flow chart) would otherwise sum
+every line on every cache miss: seconds at ten million lines. The rollups hold the same sums at a coarser grain
+and are written only by the writers that add lines, inside the same transaction, so a reader never sees lines
+without their totals. Lines are never deleted or changed by the app, so a rollup only has to follow additions:
+`refresh` recomputes the days an append touched, `rebuild` everything (seed, or a database made before rollups).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Date, bindparam, text
+from sqlalchemy.engine import Connection, Engine
+
+# (key, upper bound inclusive, in minor units) — the buckets of the public relief statements (seed/REFERENCE.md).
+AMOUNT_BUCKETS = (
+    ("le_10k", 10_000), ("10k_50k", 50_000), ("50k_100k", 100_000), ("100k_200k", 200_000),
+    ("200k_500k", 500_000), ("500k_1m", 1_000_000), ("1m_5m", 5_000_000), ("5m_10m", 10_000_000),
+    ("10m_100m", 100_000_000), ("gt_100m", None),
+)
+VERSION = "1"
+META_KEY = "rollups"
+TABLES = ("daily_totals", "hourly_donations", "donors")
+
+
+def bucket_of(bound: int) -> int:
+    """The position of the bucket whose upper bound is `bound` (amount ≤ bound ⇔ bucket ≤ this)."""
+    return [b for _, b in AMOUNT_BUCKETS].index(bound)
+
+
+def _bucket_sql(column: str) -> str:
+    cases = " ".join(f"WHEN {column} <= {bound} THEN {i}" for i, (_, bound) in enumerate(AMOUNT_BUCKETS) if bound)
+    return f"CASE {cases} ELSE {len(AMOUNT_BUCKETS) - 1} END"
+
+
+def _date_of(conn: Connection, column: str) -> str:
+    """The calendar day of a timestamp as the DATE column stores it on each backend."""
+    return f"date({column})" if conn.dialect.name == "sqlite" else f"CAST({column} AS date)"
+
+
+def _hour_of(conn: Connection, column: str) -> str:
+    if conn.dialect.name == "sqlite":
+        return f"CAST(strftime('%H', {column}) AS INTEGER)"
+    return f"CAST(EXTRACT(HOUR FROM {column}) AS INTEGER)"
+
+
+def _dated(sql: str):
+    """text(sql) whose :since / :until are bound as dates (each backend spells a date its own way)."""
+    stmt = text(sql)
+    return stmt.bindparams(*(bindparam(n, type_=Date) for n in ("since", "until") if f":{n}" in sql))
+
+
+def is_built(conn: Connection) -> bool:
+    return conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": META_KEY}).scalar() == VERSION
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute every rollup from all lines (inside the caller's transaction)."""
+    for table in TABLES:
+        conn.execute(text(f"DELETE FROM {table}"))
+    _insert(conn, None, None)
+    mark_built(conn)
+
+
+def mark_built(conn: Connection) -> None:
+    """Record that the rollups hold every line (a writer that filled them itself, like the seed, says so here)."""
+    conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": META_KEY})
+    conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"), {"k": META_KEY, "v": VERSION})
+
+
+def refresh(conn: Connection, first: dt.datetime, last: dt.datetime) -> None:
+    """Bring the rollups up to date after lines posted between `first` and `last` were added.
+
+    The days first..last are recomputed whole (from every account's lines on them), which is right whatever
+    else those days held; a database whose rollups were never built gets them built.
+    """
+    if not is_built(conn):
+        rebuild(conn)
+        return
+    since, until = first.date(), last.date() + dt.timedelta(days=1)
+    for table in ("daily_totals", "hourly_donations"):
+        conn.execute(_dated(f"DELETE FROM {table} WHERE day >= :since AND day < :until"), {"since": since, "until": until})
+    _insert(conn, since, until)
+
+
+def built(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return is_built(conn)
+
+
+def ensure(engine: Engine) -> bool:
+    """Build the rollups of a database written before they existed; True if it had to."""
+    with engine.begin() as conn:
+        if is_built(conn):
+            return False
+        rebuild(conn)
+    return True
+
+
+def _insert(conn: Connection, since: dt.date | None, until: dt.date | None) -> None:
+    """Add the rollup rows of the lines posted in [since, until) (all lines when both are None)."""
+    span = "s.posted_at >= :since AND s.posted_at < :until" if since else "1 = 1"
+    params = {"since": since, "until": until} if since else {}
+    day = _date_of(conn, "s.posted_at")
+    conn.execute(_dated(f"""
+        INSERT INTO daily_totals (day, account_id, campaign_id, direction, currency, bucket, lines, amount)
+        SELECT {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql('s.amount')},
+               COUNT(*), SUM(s.amount)
+        FROM statement_lines s WHERE {span}
+        GROUP BY {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql('s.amount')}"""), params)
+    hour, has_time = _hour_of(conn, "s.posted_at"), "TRUE" if conn.dialect.name == "postgresql" else "1"
+    conn.execute(_dated(f"""
+        INSERT INTO hourly_donations (day, hour, lines, amount)
+        SELECT {day}, {hour}, COUNT(*), SUM(s.amount)
+        FROM statement_lines s
+        WHERE {span} AND s.direction = 'in' AND s.currency = 'VND' AND s.has_time = {has_time}
+        GROUP BY {day}, {hour}"""), params)
+    # Donor keys only ever arrive: add the new ones (NOT EXISTS works alike on both backends).
+    conn.execute(_dated(f"""
+        INSERT INTO donors (donor_key)
+        SELECT DISTINCT s.donor_key FROM statement_lines s
+        WHERE {span} AND s.direction = 'in' AND s.donor_key IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM donors d WHERE d.donor_key = s.donor_key)"""), params)
+
+
+def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rollup tables of a frame of statement lines, computed in pandas (the seed writes lines from frames,
+    and grouping them here is several times faster than grouping them again in SQL). Days are ISO strings."""
+    day = pd.to_datetime(lines.posted_at).dt.floor("D")
+    bounds = np.array([b for _, b in AMOUNT_BUCKETS if b])
+    keyed = pd.DataFrame({
+        "day": day, "account_id": lines.account_id, "campaign_id": lines.campaign_id.astype("Int64"),
+        "direction": lines.direction, "currency": lines.currency,
+        "bucket": np.searchsorted(bounds, lines.amount.to_numpy(), side="left"), "amount": lines.amount})
+    daily = (keyed.groupby(["day", "account_id", "campaign_id", "direction", "currency", "bucket"], dropna=False,
+                           sort=False)
+             .amount.agg(lines="size", amount="sum").reset_index())
+    donations = (lines.direction == "in") & (lines.currency == "VND")
+    timed = keyed[donations & lines.has_time.astype(bool)]
+    hourly = (timed.groupby([timed.day, pd.to_datetime(lines.posted_at[timed.index]).dt.hour.rename("hour")])
+              .amount.agg(lines="size", amount="sum").reset_index())
+    donors = lines.donor_key[(lines.direction == "in") & lines.donor_key.notna()].drop_duplicates()
+    return {"daily_totals": _iso_days(daily), "hourly_donations": _iso_days(hourly),
+            "donors": pd.DataFrame({"donor_key": donors.to_numpy()})}
+
+
+def _iso_days(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(day=frame.day.dt.strftime("%Y-%m-%d"))

@@ -1,0 +1,89 @@
+"""The rollups always equal the lines they sum: after a seed (grouped in pandas), after imports (the days they
+touch regrouped in SQL), on a database written before rollups existed, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from explorer.db import rollups
+from explorer.db.engine import make_engine
+from explorer.ingest import import_file
+from explorer.queries import overview
+from rollup_oracle import assert_rollups_match
+from seed.generate import seed_database
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = {"vcb_daily_export.csv": "0019990004321", "vietinbank.csv": "111602391111"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def writable_tiny(request, tiny_db_url, copy_sqlite, tmp_path):
+    """A private, writable tiny seed on each backend."""
+    if request.param == "sqlite":
+        return make_engine(copy_sqlite(tiny_db_url, tmp_path / "tiny.sqlite"))
+    engine = make_engine(request.getfixturevalue("pg_database")("rollups"))
+    seed_database(engine, "tiny", 1)
+    return engine
+
+
+def _forget_rollups(engine) -> None:
+    """Make the database look like one written before rollups existed."""
+    with engine.begin() as conn:
+        for table in rollups.TABLES:
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": rollups.META_KEY})
+
+
+def test_the_seed_writes_rollups_equal_to_its_lines(backend_engine):
+    assert_rollups_match(backend_engine)
+    assert rollups.built(backend_engine)
+
+
+def test_imports_keep_the_rollups_equal_to_the_lines(writable_tiny):
+    before = overview.totals(writable_tiny)
+    for name, account in SAMPLES.items():
+        result = import_file(writable_tiny, FIXTURES / name, account=account)
+        assert result.added > 0
+        assert_rollups_match(writable_tiny)
+    again = import_file(writable_tiny, FIXTURES / "vietinbank.csv", account=SAMPLES["vietinbank.csv"])
+    assert again.added == 0
+    assert_rollups_match(writable_tiny)
+    after = overview.totals(writable_tiny)
+    with writable_tiny.connect() as conn:
+        imported_in = conn.execute(text("SELECT COUNT(*), SUM(amount) FROM statement_lines "
+                                        "WHERE source_sha256 IS NOT NULL AND direction = 'in'")).one()
+    assert after["donations"] - before["donations"] == imported_in[0]
+    assert after["raised"] - before["raised"] == imported_in[1]
+
+
+def test_a_database_without_rollups_gets_them_on_first_write_or_start(writable_tiny):
+    _forget_rollups(writable_tiny)
+    assert not rollups.built(writable_tiny)
+    assert rollups.ensure(writable_tiny) is True  # what the app does when it opens the database
+    assert_rollups_match(writable_tiny)
+    assert rollups.ensure(writable_tiny) is False
+    _forget_rollups(writable_tiny)
+    name, account = next(iter(SAMPLES.items()))
+    import_file(writable_tiny, FIXTURES / name, account=account)  # an import rebuilds them whole, not just its days
+    assert_rollups_match(writable_tiny)
+    assert rollups.built(writable_tiny)
+
+
+def test_the_oracle_sees_a_wrong_rollup(writable_tiny):
+    """The comparison above can fail: one line's amount changed behind the rollups' back is noticed."""
+    with writable_tiny.begin() as conn:
+        conn.execute(text("UPDATE statement_lines SET amount = amount + 1 WHERE id = (SELECT MIN(id) FROM statement_lines)"))
+    with pytest.raises(AssertionError, match="daily"):
+        assert_rollups_match(writable_tiny)
+
+
+def test_an_amount_on_a_bucket_bound_belongs_to_that_bucket():
+    lines = pd.DataFrame({"posted_at": pd.to_datetime(["2024-09-10 08:00"] * 4), "account_id": 1, "campaign_id": None,
+                          "direction": "in", "currency": "VND", "has_time": True, "donor_key": None,
+                          "amount": [10_000, 10_001, 100_000_000, 100_000_001]})
+    daily = rollups.from_lines(lines)["daily_totals"].sort_values("amount")
+    assert daily.bucket.tolist() == [0, 1, 8, 9]
+    assert daily.day.tolist() == ["2024-09-10"] * 4
