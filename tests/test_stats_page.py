@@ -85,3 +85,25 @@ def test_dates_outside_the_ledger_are_dropped_with_a_notice(app):
     assert not at.exception
     assert "from" in " ".join(i.value for i in at.info)
     assert dict(at.query_params) == {"to": "2024-09-12"} and at.date_input[0].value is None
+
+
+def test_top_donors_cut_off_leaves_the_rest_of_the_page(app, tiny_engine, monkeypatch):
+    """Top donors is the one section reading lines: if it hits the time limit, it says so in place and the
+    totals, charts and other downloads still show."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from explorer.i18n import translate
+    from explorer.queries import stats
+
+    def cut_off(engine, **_):
+        raise OperationalError("SELECT counterparty …", {}, sqlite3.OperationalError("interrupted"))
+
+    monkeypatch.setattr(stats, "top_donors", cut_off)
+    at = open_page(app, "stats", lang="en", **{"from": "2024-09-10", "to": "2024-09-12"})
+    assert [w.value for w in at.warning] == [translate("en", "common.query_timeout")]
+    with tiny_engine.connect() as conn:
+        amount = conn.execute(text(f"SELECT SUM(amount) FROM statement_lines WHERE {DONATIONS}")).scalar()
+    assert at.metric[0].value == fmt.compact_money(amount, "VND", "en")
+    assert len(at.dataframe) == 0 and len(chart_frames(at)) >= 3

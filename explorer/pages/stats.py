@@ -8,7 +8,7 @@ import streamlit as st
 from explorer.params import Param
 from explorer.queries import stats
 from explorer.ui import charts, stats_view
-from explorer.ui.data import query
+from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
 from explorer.ui.listing import date_box
@@ -50,10 +50,11 @@ st.altair_chart(stats_view.ordered_bars(buckets, "label", "lines", t("stats.buck
 donors_col, hours_col = st.columns(2)
 with donors_col:
     st.subheader(t("stats.top_donors"))
-    donors = query(stats.top_donors, **span)
-    st.dataframe(donors, hide_index=True, column_config={
-        "counterparty": t("stats.counterparty"),
-        "amount": st.column_config.NumberColumn(t("stats.amount"), format="localized"), "lines": t("stats.lines")})
+    donors = query_section(stats.top_donors, **span)  # the one section that reads lines, not rollups
+    if donors is not None:
+        st.dataframe(donors, hide_index=True, column_config={
+            "counterparty": t("stats.counterparty"),
+            "amount": st.column_config.NumberColumn(t("stats.amount"), format="localized"), "lines": t("stats.lines")})
     st.caption(t("stats.donors_as_printed"))
 with hours_col:
     st.subheader(t("stats.hours"))
@@ -77,6 +78,7 @@ st.caption(t(f"stats.basis_{current['basis']}_explained"))
 with st.expander(t("stats.downloads")):
     for frame, name in ((daily, "daily"), (buckets, "amount_buckets"), (donors, "top_donors"), (hours, "hours"),
                         (provinces, "provinces")):
-        st.caption(t(f"stats.export_{name}"))
-        downloads(frame, f"stats_{name}")
+        if frame is not None:
+            st.caption(t(f"stats.export_{name}"))
+            downloads(frame, f"stats_{name}")
 sync_url(current, SPEC)

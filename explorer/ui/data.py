@@ -36,14 +36,33 @@ def _cached(name: str, url: str, kwargs: tuple) -> Any:
     return _REGISTRY[name](engine(), **dict(kwargs))
 
 
-def query(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """fn(engine, **kwargs), cached; on a database error show a friendly message and stop the page."""
+_FAILURES = (SQLAlchemyError, DatabaseError, pd.errors.DatabaseError)  # pandas wraps what read_sql meets
+
+
+def _run(fn: Callable[..., Any], kwargs: dict) -> Any:
     name = f"{fn.__module__}.{fn.__qualname__}"
     _REGISTRY[name] = fn
+    return _cached(name, load_settings().database_url, tuple(sorted(kwargs.items())))
+
+
+def query(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """fn(engine, **kwargs), cached; on a database error show a friendly message and stop the page."""
     try:
-        return _cached(name, load_settings().database_url, tuple(sorted(kwargs.items())))
-    except (SQLAlchemyError, DatabaseError, pd.errors.DatabaseError) as exc:  # pandas wraps what read_sql meets
+        return _run(fn, kwargs)
+    except _FAILURES as exc:
         fail(exc)
+
+
+def query_section(fn: Callable[..., Any], **kwargs: Any) -> Any | None:
+    """`query` for one section of a page: cut off by the time limit, it shows the notice in place and returns
+    None, so the rest of the page still renders (other database errors stop the page as `query` does)."""
+    try:
+        return _run(fn, kwargs)
+    except _FAILURES as exc:
+        if not is_timeout(exc):
+            fail(exc)
+        st.warning(t("common.query_timeout"))
+        return None
 
 
 def fail(exc: BaseException) -> None:
