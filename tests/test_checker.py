@@ -17,7 +17,7 @@ def test_seeded_ledger_is_clean_except_the_planted_breaches(backend_url, capsys)
     counts = {name: entry["count"] for name, entry in report["checks"].items()}
     expected_rules = {rule for rule, _ in planted(engine)}
     for name in ("balance_breaks", "disbursements_without_debit", "debits_without_explanation",
-                 "duplicate_references", "outside_account_life"):
+                 "duplicate_references", "outside_account_life", "stale_rollups"):
         assert counts[name] == 0, name
     found = {(rule, c) for rule in ("late_report", "missing_report", "over_disbursed")
              for c in report["checks"][rule].get("planted", [])}
@@ -49,8 +49,10 @@ def corrupted_url(tiny_db_url, tmp_path):
           a=a, b=b)
         # 4. a line dated before its account was opened
         early = q("SELECT id FROM statement_lines ORDER BY id DESC LIMIT 1").scalar_one()
+        days = q("SELECT date(posted_at) FROM statement_lines WHERE id IN (:b, :e)", b=broken, e=early).scalars().all()
         q("UPDATE statement_lines SET posted_at = '1999-01-01 10:00:00' WHERE id = :i", i=early)
-    return url, {"broken": broken, "disbursement": d_id, "debit": line_id, "dup": (a, b), "early": early}
+    return url, {"broken": broken, "disbursement": d_id, "debit": line_id, "dup": (a, b), "early": early,
+                 "stale_days": {*days, "1999-01-01"}}
 
 
 def test_corrupted_copy_fails_with_a_precise_report(corrupted_url, capsys):
@@ -62,6 +64,11 @@ def test_corrupted_copy_fails_with_a_precise_report(corrupted_url, capsys):
     assert found["debits_without_explanation"].line_id.tolist() == [damage["debit"]]
     assert len(found["duplicate_references"]) == 1
     assert found["outside_account_life"].line_id.tolist() == [damage["early"]]
+    # The edits bypassed the writers: the altered amount's day and the moved line's old and new days are stale.
+    stale = found["stale_rollups"]
+    assert {str(d)[:10] for d in stale.day} == set(damage["stale_days"])
+    moved = stale[stale.day.astype(str) == "1999-01-01"]
+    assert (moved.ledger_lines.tolist(), moved.rollup_lines.isna().tolist()) == ([1], [True])
     assert main(["--db", url]) == 1
     out = capsys.readouterr().out
     assert "FOUND" in out and "balance_breaks" in out and "unexpected finding" in out

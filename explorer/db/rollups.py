@@ -41,6 +41,33 @@ def _date_of(conn: Connection, column: str) -> str:
     return f"date({column})" if conn.dialect.name == "sqlite" else f"CAST({column} AS date)"
 
 
+def stale_sql(conn: Connection, only: str = "") -> str:
+    """SELECT the daily-rollup keys whose lines or amount differ from the lines' (empty when in step), with the
+    ledger's and the rollup's figures; `only` is an extra condition on alias s in both (e.g. one account)."""
+    key = "day, account_id, campaign_id, direction, currency, bucket"
+    ledger = f"""SELECT {_date_of(conn, 's.posted_at')} AS day, s.account_id, s.campaign_id, s.direction, s.currency,
+                        {_bucket_sql('s.amount')} AS bucket, COUNT(*) AS lines, SUM(s.amount) AS amount
+                 FROM statement_lines s WHERE 1 = 1 {only} GROUP BY 1, 2, 3, 4, 5, 6"""
+    rolled = f"""SELECT s.day, s.account_id, s.campaign_id, s.direction, s.currency, s.bucket,
+                        SUM(s.lines) AS lines, SUM(s.amount) AS amount
+                 FROM daily_totals s WHERE 1 = 1 {only} GROUP BY 1, 2, 3, 4, 5, 6"""
+    return f"""
+        WITH ledger AS ({ledger}), rolled AS ({rolled}),
+        differ AS (SELECT {key} FROM (SELECT * FROM ledger EXCEPT SELECT * FROM rolled) a
+                   UNION SELECT {key} FROM (SELECT * FROM rolled EXCEPT SELECT * FROM ledger) b)
+        SELECT d.day, d.account_id, d.campaign_id, d.direction, d.currency, d.bucket,
+               l.lines AS ledger_lines, l.amount AS ledger_amount, r.lines AS rollup_lines, r.amount AS rollup_amount
+        FROM differ d
+        LEFT JOIN ledger l ON {_same_key('l', 'd')}
+        LEFT JOIN rolled r ON {_same_key('r', 'd')}"""
+
+
+def _same_key(a: str, b: str) -> str:
+    # campaign_id may be NULL on both sides: NULL-safe equality, spelled the way both backends accept.
+    plain = " AND ".join(f"{a}.{c} = {b}.{c}" for c in ("day", "account_id", "direction", "currency", "bucket"))
+    return f"{plain} AND ({a}.campaign_id = {b}.campaign_id OR ({a}.campaign_id IS NULL AND {b}.campaign_id IS NULL))"
+
+
 def _hour_of(conn: Connection, column: str) -> str:
     if conn.dialect.name == "sqlite":
         return f"CAST(strftime('%H', {column}) AS INTEGER)"

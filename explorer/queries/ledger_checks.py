@@ -11,6 +11,8 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from explorer.db import rollups
+
 DETAIL_CAP = 1_000  # rows of evidence kept per check; counts are exact
 
 
@@ -86,6 +88,13 @@ def outside_account_life(engine: Engine, account_id: int | None = None) -> pd.Da
         ORDER BY s.id LIMIT {cap}""", account_id)
 
 
+def stale_rollups(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
+    """Day totals (explorer.db.rollups) that no longer equal the lines: something wrote lines behind the writers."""
+    with engine.connect() as conn:
+        query = rollups.stale_sql(conn, "{account}")
+    return _run(engine, f"{query} ORDER BY 1, 2 LIMIT {{cap}}", account_id)
+
+
 CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "balance_breaks": balance_breaks,
     "disbursements_without_debit": disbursements_without_debit,
@@ -93,4 +102,5 @@ CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "over_disbursed": over_disbursed,
     "duplicate_references": duplicate_references,
     "outside_account_life": outside_account_life,
+    "stale_rollups": stale_rollups,
 }
