@@ -3,7 +3,8 @@
 Reports balance breaks, disbursements without a matching debit, debits without an explanation, campaigns that
 disbursed more than they received, duplicate bank references, lines outside an account's life, day totals that no
 longer equal the lines (stale rollups), and campaigns that reported late or not at all. Findings the seed planted on
-purpose (meta 'planted_breaches') are marked as such; the exit code is 0 when every finding is planted, 1 when anything else is found, 2 when the check cannot run.
+purpose (meta 'planted_breaches') are marked as such; the exit code is 0 when every finding is planted, 1 when
+anything else is found, 2 when the check cannot run.
 """
 from __future__ import annotations
 
