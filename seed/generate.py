@@ -77,12 +77,13 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
 
 def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
           progress: Progress = lambda f, s: None, more_lines: Callable[[Connection, Tick], None] | None = None,
-          more_line_count: int = 0) -> None:
+          more_line_count: int = 0, more_lines_follow_time: bool = False) -> None:
     """Write every table in one transaction, the line indexes and the full-text index built once at the end.
 
     `more_lines(conn, tick)` may add `more_line_count` statement lines in SQL right after the given ones
     (the stress scale's replayed years); frames named after the rollup tables then give their rows, which
-    are otherwise computed from the statement_lines frame.
+    are otherwise computed from the statement_lines frame, and `more_lines_follow_time` says whether the added
+    lines keep ids in time order (the fact is taken from the frames, not re-read: 36 s at 11.7 M lines).
     """
     reset_schema(engine)
     order = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
@@ -108,7 +109,9 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
             insert_frame(conn, table, frame)
         rollups.mark_built(conn)
         sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
-        line_order.record(conn)
+        lines = frames["statement_lines"]
+        line_order.store(conn, bool(lines.id.is_monotonic_increasing and lines.posted_at.is_monotonic_increasing)
+                         and (more_lines is None or more_lines_follow_time))
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
     progress(1.0, "done")
 

@@ -130,7 +130,9 @@ def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: Non
                    for k in range(years) for p in planted.itertuples()]
     built = time.perf_counter()
     meta = {"scale": "stress", "seed": str(seed), "planted_breaches": json.dumps(planted_all)}
-    write(engine, frames, meta, progress, more_lines=replay, more_line_count=len(lines) * (years - 1))
+    # Year k is year 0 moved by k × 52 weeks and given higher ids: ids keep following time if a year is shorter.
+    write(engine, frames, meta, progress, more_lines=replay, more_line_count=len(lines) * (years - 1),
+          more_lines_follow_time=lines.posted_at.max() - lines.posted_at.min() < SHIFT)
     rows = {name: len(f) for name, f in frames.items()} | {"statement_lines": len(lines) * years}
     return {"scale": "stress", "seed": seed, "rows": rows, "build_s": round(built - started, 1),
             "write_s": round(time.perf_counter() - built, 1)}

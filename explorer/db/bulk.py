@@ -17,6 +17,7 @@ from explorer.db import search
 
 CHUNK = 100_000
 PAGE_CACHE_KIB = 512 * 1024  # SQLite page cache during a bulk load: fewer dirty pages spilled mid-transaction
+PG_INDEX_BUILD_MEMORY = "1GB"  # PostgreSQL maintenance_work_mem for the index builds at the end of a bulk load
 
 
 def _as_text_time(value: object) -> object:
@@ -90,6 +91,9 @@ def bulk_load(conn: Connection, table: str) -> Iterator[None]:
     depend on them to skip rows already present. On error the transaction's rollback restores everything.
     """
     with large_page_cache(conn):
+        if conn.dialect.name == "postgresql":
+            # Index builds sort in this memory; the server's 64 MB default makes the trigram GIN spill and merge.
+            conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_INDEX_BUILD_MEMORY}'")
         if table == "statement_lines":
             search.suspend_index(conn)
         dropped = _drop_plain_indexes(conn, table)

@@ -32,7 +32,11 @@ def record(conn: Connection, after_id: int | None = None) -> bool:
     out_of_order = conn.execute(text(
         "SELECT 1 FROM (SELECT posted_at, lag(posted_at) OVER (ORDER BY id) AS before "
         f"FROM statement_lines {scope}) ordered WHERE posted_at < before LIMIT 1"), {"after": after_id}).first()
-    follows = out_of_order is None
+    return store(conn, out_of_order is None)
+
+
+def store(conn: Connection, follows: bool) -> bool:
+    """Record the fact as the writer knows it (the seed knows it from the frames it wrote, without a re-read)."""
     conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": KEY})
     conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"), {"k": KEY, "v": "1" if follows else "0"})
     return follows
