@@ -13,7 +13,7 @@ import numpy as np
 EARTH_KM = 6371.0088
 CELL_DEG = 0.1
 BATCH = 65_536        # beneficiaries compared per numpy call (bounds the N × candidates × 3 temporaries)
-CELL_CHUNK = 2_048    # cells whose centre-to-merchant distances are computed at once
+CELL_CHUNK = 512      # cells whose centre-to-merchant distances are computed at once (bounds its temporaries)
 
 
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
@@ -83,11 +83,10 @@ def _cell_candidates(row: np.ndarray, col: np.ndarray, m_lat: np.ndarray, m_lon:
 
 def _padded_lists(candidates: np.ndarray, cells: np.ndarray, width: int) -> np.ndarray:
     """Each cell's candidate merchant indices, left-aligned and padded with -1 to `width`."""
-    mask = candidates[cells]
-    slot = np.cumsum(mask, axis=1) - 1
+    r, c = np.nonzero(candidates[cells])  # row-major: each row's candidates in order
+    slot = np.arange(len(r)) - np.searchsorted(r, r)  # position within its row (no cells × merchants cumsum)
     table = np.full((len(cells), width), -1, dtype=np.int64)
-    r, c = np.nonzero(mask)
-    table[r, slot[r, c]] = c
+    table[r, slot] = c
     return table
 
 
