@@ -113,6 +113,9 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
         line_order.store(conn, bool(lines.id.is_monotonic_increasing and lines.posted_at.is_monotonic_increasing)
                          and (more_lines is None or more_lines_follow_time))
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
+    if engine.dialect.name == "postgresql":  # planner statistics now, not when autovacuum next looks
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     progress(1.0, "done")
 
 
