@@ -15,6 +15,8 @@ import pandas as pd
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection, Engine
 
+from explorer.db import sql
+
 # (key, upper bound inclusive, in minor units) — the buckets of the public relief statements (seed/REFERENCE.md).
 AMOUNT_BUCKETS = (
     ("le_10k", 10_000), ("10k_50k", 50_000), ("50k_100k", 100_000), ("100k_200k", 200_000),
@@ -66,12 +68,6 @@ def _same_key(a: str, b: str) -> str:
     # campaign_id may be NULL on both sides: NULL-safe equality, spelled the way both backends accept.
     plain = " AND ".join(f"{a}.{c} = {b}.{c}" for c in ("day", "account_id", "direction", "currency", "bucket"))
     return f"{plain} AND ({a}.campaign_id = {b}.campaign_id OR ({a}.campaign_id IS NULL AND {b}.campaign_id IS NULL))"
-
-
-def _hour_of(conn: Connection, column: str) -> str:
-    if conn.dialect.name == "sqlite":
-        return f"CAST(strftime('%H', {column}) AS INTEGER)"
-    return f"CAST(EXTRACT(HOUR FROM {column}) AS INTEGER)"
 
 
 def _dated(sql: str):
@@ -138,7 +134,7 @@ def _insert(conn: Connection, since: dt.date | None, until: dt.date | None) -> N
                COUNT(*), SUM(s.amount)
         FROM statement_lines s WHERE {span}
         GROUP BY {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql('s.amount')}"""), params)
-    hour, has_time = _hour_of(conn, "s.posted_at"), "TRUE" if conn.dialect.name == "postgresql" else "1"
+    hour, has_time = sql.hour(conn, "s.posted_at"), "TRUE" if conn.dialect.name == "postgresql" else "1"
     conn.execute(_dated(f"""
         INSERT INTO hourly_donations (day, hour, lines, amount)
         SELECT {day}, {hour}, COUNT(*), SUM(s.amount)
