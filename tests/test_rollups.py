@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from explorer import fmt
 from explorer.db import rollups
 from explorer.db.engine import make_engine
 from explorer.ingest import import_file
@@ -87,3 +88,20 @@ def test_an_amount_on_a_bucket_bound_belongs_to_that_bucket():
     daily = rollups.from_lines(lines)["daily_totals"].sort_values("amount")
     assert daily.bucket.tolist() == [0, 1, 8, 9]
     assert daily.day.tolist() == ["2024-09-10"] * 4
+
+
+def test_the_app_adds_and_fills_rollup_tables_a_database_never_had(tiny_db_url, copy_sqlite, tmp_path, app,
+                                                                    monkeypatch):
+    url = copy_sqlite(tiny_db_url, tmp_path / "before_rollups.sqlite")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for table in rollups.TABLES:
+            conn.execute(text(f"DROP TABLE {table}"))
+        conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": rollups.META_KEY})
+        raised = conn.execute(text("SELECT SUM(amount) FROM statement_lines "
+                                   "WHERE direction = 'in' AND currency = 'VND'")).scalar_one()
+    monkeypatch.setenv("EXPLORER_DATABASE_URL", url)
+    at = app.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Đã nhận"] == fmt.compact_money(raised, "VND", "vi")
+    assert_rollups_match(engine)

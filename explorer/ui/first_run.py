@@ -23,6 +23,7 @@ def ensure_data(settings: Settings) -> None:
         if has_data(engine):
             if not rollups.built(engine):  # a database written before the rollups existed gets them once
                 with st.spinner(t("common.building_rollups")):
+                    create_schema(engine)  # adds the rollup tables themselves if the database predates them
                     rollups.ensure(engine)
             _READY.add(settings.database_url)
             return
