@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import sql
@@ -38,16 +38,11 @@ def _bucket_sql(column: str) -> str:
     return f"CASE {cases} ELSE {len(AMOUNT_BUCKETS) - 1} END"
 
 
-def _date_of(conn: Connection, column: str) -> str:
-    """The calendar day of a timestamp as the DATE column stores it on each backend."""
-    return f"date({column})" if conn.dialect.name == "sqlite" else f"CAST({column} AS date)"
-
-
 def stale_sql(conn: Connection, only: str = "") -> str:
     """SELECT the daily-rollup keys whose lines or amount differ from the lines' (empty when in step), with the
     ledger's and the rollup's figures; `only` is an extra condition on alias s in both (e.g. one account)."""
     key = "day, account_id, campaign_id, direction, currency, bucket"
-    ledger = f"""SELECT {_date_of(conn, 's.posted_at')} AS day, s.account_id, s.campaign_id, s.direction, s.currency,
+    ledger = f"""SELECT {sql.date(conn, 's.posted_at')} AS day, s.account_id, s.campaign_id, s.direction, s.currency,
                         {_bucket_sql('s.amount')} AS bucket, COUNT(*) AS lines, SUM(s.amount) AS amount
                  FROM statement_lines s WHERE 1 = 1 {only} GROUP BY 1, 2, 3, 4, 5, 6"""
     rolled = f"""SELECT s.day, s.account_id, s.campaign_id, s.direction, s.currency, s.bucket,
@@ -70,10 +65,9 @@ def _same_key(a: str, b: str) -> str:
     return f"{plain} AND ({a}.campaign_id = {b}.campaign_id OR ({a}.campaign_id IS NULL AND {b}.campaign_id IS NULL))"
 
 
-def _dated(sql: str):
-    """text(sql) whose :since / :until are bound as dates (each backend spells a date its own way)."""
-    stmt = text(sql)
-    return stmt.bindparams(*(bindparam(n, type_=Date) for n in ("since", "until") if f":{n}" in sql))
+def _dated(query: str):
+    """The statement with :since / :until bound as dates (each backend spells a date its own way)."""
+    return sql.statement(query, date_params=("since", "until"))
 
 
 def is_built(conn: Connection) -> bool:
@@ -127,20 +121,20 @@ def _insert(conn: Connection, since: dt.date | None, until: dt.date | None) -> N
     """Add the rollup rows of the lines posted in [since, until) (all lines when both are None)."""
     span = "s.posted_at >= :since AND s.posted_at < :until" if since else "1 = 1"
     params = {"since": since, "until": until} if since else {}
-    day = _date_of(conn, "s.posted_at")
+    day = sql.date(conn, "s.posted_at")
     conn.execute(_dated(f"""
         INSERT INTO daily_totals (day, account_id, campaign_id, direction, currency, bucket, lines, amount)
         SELECT {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql('s.amount')},
                COUNT(*), SUM(s.amount)
         FROM statement_lines s WHERE {span}
         GROUP BY {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql('s.amount')}"""), params)
-    hour, has_time = sql.hour(conn, "s.posted_at"), "TRUE" if conn.dialect.name == "postgresql" else "1"
+    hour = sql.hour(conn, "s.posted_at")
     conn.execute(_dated(f"""
         INSERT INTO hourly_donations (day, hour, lines, amount)
         SELECT {day}, {hour}, COUNT(*), SUM(s.amount)
         FROM statement_lines s
-        WHERE {span} AND s.direction = 'in' AND s.currency = 'VND' AND s.has_time = {has_time}
-        GROUP BY {day}, {hour}"""), params)
+        WHERE {span} AND s.direction = 'in' AND s.currency = 'VND' AND s.has_time = :has_time
+        GROUP BY {day}, {hour}"""), {**params, "has_time": True})
     # Donor keys only ever arrive: add the new ones (NOT EXISTS works alike on both backends).
     conn.execute(_dated(f"""
         INSERT INTO donors (donor_key)

@@ -1,7 +1,19 @@
 """Small SQL expressions that differ between SQLite and PostgreSQL (the only place queries ask)."""
 from __future__ import annotations
 
+from typing import Iterable
+
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import TextClause
+
+
+def statement(sql: str, *, date_params: Iterable[str] = (), list_params: Iterable[str] = ()) -> TextClause:
+    """text(sql) with typed binds: dates rendered per dialect, lists expanded for `IN :name`."""
+    stmt = text(sql)
+    binds = [bindparam(name, type_=Date) for name in date_params if f":{name}" in sql]
+    binds += [bindparam(name, expanding=True) for name in list_params if f":{name}" in sql]
+    return stmt.bindparams(*binds) if binds else stmt
 
 
 def day(conn: Connection, column: str) -> str:
@@ -9,6 +21,11 @@ def day(conn: Connection, column: str) -> str:
     if conn.dialect.name == "sqlite":
         return f"date({column})"
     return f"to_char({column}, 'YYYY-MM-DD')"
+
+
+def date(conn: Connection, column: str) -> str:
+    """The calendar day of a timestamp as a DATE column stores it (ISO text on SQLite, date on PostgreSQL)."""
+    return f"date({column})" if conn.dialect.name == "sqlite" else f"CAST({column} AS date)"
 
 
 def hour(conn: Connection, column: str) -> str:

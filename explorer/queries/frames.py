@@ -9,9 +9,10 @@ import datetime as dt
 from typing import Any, Iterable
 
 import pandas as pd
-from sqlalchemy import Date, bindparam, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import TextClause
+
+from explorer.db.sql import statement
 
 DEFAULT_PAGE_SIZE = 20
 
@@ -34,14 +35,6 @@ def ints(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     for column in columns:
         frame[column] = frame[column].fillna(0).astype("int64")
     return frame
-
-
-def statement(sql: str, *, date_params: Iterable[str] = (), list_params: Iterable[str] = ()) -> TextClause:
-    """text(sql) with typed binds: dates rendered per dialect, lists expanded for `IN :name`."""
-    stmt = text(sql)
-    binds = [bindparam(name, type_=Date) for name in date_params if f":{name}" in sql]
-    binds += [bindparam(name, expanding=True) for name in list_params if f":{name}" in sql]
-    return stmt.bindparams(*binds) if binds else stmt
 
 
 def read(conn: Connection, sql: str, params: dict | None = None, *, date_params: Iterable[str] = (),
