@@ -7,7 +7,7 @@ No Streamlit here: the page reaches these through explorer.ui.vouchers_view.
   presets     New-Year gift, baby vouchers, storm relief, with their documented eligible counts
   population  the engine's input frames (no personal data) and a seeded synthetic generator
   prepare     what does not change between runs: eligibility, duplicates, vouchers, nearest shops
-  geo         haversine and exact k-nearest merchants (grid cells, no scipy)
+  geo         haversine and exact k-nearest merchants (a k-d tree on the unit sphere)
   engine      one run (claims → shop → request days → merchant queues → expiry, caps) and K runs
   metrics     per-run figures, curves and breakdowns; means and 5–95 % bands over runs
   duplicates  the same person registered twice, found by hashed national id
