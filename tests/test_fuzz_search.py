@@ -426,7 +426,7 @@ def test_find_donation_never_raises_and_agrees_with_the_oracle(db, data):
             assert row.days_off == abs((truth.day - around).days) <= days_c
     scores = found["score"].tolist()
     assert scores == sorted(scores, reverse=True)
-    cap = verify.CANDIDATE_CAP // 2 if around is not None else verify.CANDIDATE_CAP
+    cap = min(max(limit, 1), verify.MAX_LIMIT)  # candidates per list (and per side of the date)
     small = (scope & text_hit).sum() <= cap and (scope & amount_hit).sum() <= cap
     if small:  # every candidate was fetched: the result is the best `limit` of all of them
         assert len(ids) == min(max(limit, 1), len(candidates))

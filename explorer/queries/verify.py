@@ -4,10 +4,12 @@ The donor gives part of their name or memo, the amount in any usual form ('500k'
 roughly when. Candidates come from bounded queries on incoming lines only, limited to the account and date
 window when given: lines with the exact amount (amount index, or the time index for a popular amount) and
 lines containing the text (a small date window is scanned; otherwise the search index decides) — and, when
-both lists were full, lines with both. Each query keeps CANDIDATE_CAP lines: the newest, or with a date the
-nearest on each side of it (half before, half on or after), since nearness is part of the score. They are
-scored in Python: NAME_POINTS for the text, AMOUNT_POINTS for the exact amount, up to DATE_POINTS for being
-close to the date.
+both lists were full, lines with both. Each query keeps `limit` lines (the page shows 20): the newest, or with
+a date the nearest `limit` on each side of it, since nearness is part of the score. That is enough: a line
+of the best `limit` that a list left out would be outranked by the `limit` lines the list kept (same reasons
+or more, nearer or newer), and lines with both reasons missing from two full lists come from the third query.
+They are scored in Python: NAME_POINTS for the text, AMOUNT_POINTS for the exact amount, up to DATE_POINTS
+for being close to the date.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from explorer.db.search import contains, index_walk, text_condition
 from explorer.queries.statements import account_ids, amount_condition, as_amount, search_term
 
-CANDIDATE_CAP = 200
+MAX_LIMIT = 200              # results (and candidates per list and side) one search may ask for
 POPULAR_AMOUNT_LINES = 5_000   # more lines than this with one amount: use the time index instead
 WINDOW_SCAN_LINES = 20_000     # a date window with fewer lines is scanned for the text directly
 NAME_POINTS, AMOUNT_POINTS, DATE_POINTS = 40, 40, 20
@@ -66,6 +68,7 @@ def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int |
                 window.append("s.posted_at < :win_until")
                 params["win_until"] = (around + dt.timedelta(days=days + 1)).isoformat()
         base = scope + ["s.direction = 'in'"]
+        cap = min(max(int(limit), 1), MAX_LIMIT)
         wanted = []  # (condition, params, index walk or None) for the amount and for the text, each with its best plan
         if value is not None:
             wanted.append((*_amount_condition(conn, value), None))
@@ -74,24 +77,24 @@ def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int |
         found: dict[int, dict] = {}
         capped = []
         for condition, part_params, walk in wanted:
-            rows, full = _candidates(conn, base + [condition], {**params, **part_params}, around, window, walk)
+            rows, full = _candidates(conn, base + [condition], {**params, **part_params}, around, walk, cap)
             capped.append(full)
             found.update((row["id"], row) for row in rows)
         if len(wanted) == 2 and all(capped):
             # A popular amount and a common name: lines with both could be missing from either list.
             (amount_sql, amount_params, _), (text_sql, text_params, walk) = wanted
             both = base + [amount_sql, text_sql]
-            rows, _ = _candidates(conn, both, {**params, **amount_params, **text_params}, around, window, walk)
+            rows, _ = _candidates(conn, both, {**params, **amount_params, **text_params}, around, walk, cap)
             found.update((row["id"], row) for row in rows)
     if not found:
         return _empty()
-    return _ranked(list(found.values()), term, value, around, days, max(int(limit), 1))
+    return _ranked(list(found.values()), term, value, around, days, cap)
 
 
 def _text_condition(conn: Connection, term: str, scope: list[str], params: dict,
                     around: dt.date | None) -> tuple[str, dict, tuple[str, str] | None]:
     """Lines containing the text: a small date window is scanned; where line ids follow time, the search index
-    walks in id order (so each side of the date stops at its CANDIDATE_CAP / 2 nearest hits); else the index
+    walks in id order (so each side of the date stops at its nearest hits); else the index
     or a scan decides (explorer.db.search.text_condition)."""
     if around is not None and not _at_least(conn, scope, params, WINDOW_SCAN_LINES):
         return contains(conn, "s.search_text", "q"), {"q": term}, None
@@ -106,7 +109,7 @@ def _amount_condition(conn: Connection, value: int) -> tuple[str, dict]:
     """Exactly this amount: through the amount index when few lines carry it, else left to the time order.
 
     A popular amount (10.000 ₫ is on a quarter of all lines) would mean hundreds of thousands of lookups
-    through the amount index; walking the time index instead stops after CANDIDATE_CAP matches. (The
+    through the amount index; walking the time index instead stops after the first matches. (The
     popularity check counts the amount as đồng: it only picks the plan, the condition itself is exact.)
     """
     popular = _at_least(conn, ["s.amount = :plain_amount"], {"plain_amount": value}, POPULAR_AMOUNT_LINES)
@@ -120,8 +123,8 @@ def _at_least(conn: Connection, where: list[str], params: dict, n: int) -> bool:
 
 
 def _candidates(conn: Connection, where: list[str], params: dict, around: dt.date | None,
-                window: list[str], walk: tuple[str, str] | None = None) -> tuple[list[dict], bool]:
-    """(rows, capped): the newest CANDIDATE_CAP lines, or with a date the nearest CANDIDATE_CAP / 2 on each side.
+                walk: tuple[str, str] | None, cap: int) -> tuple[list[dict], bool]:
+    """(rows, capped): the newest `cap` lines, or with a date the nearest `cap` on each side of it.
 
     Each side is one range on the time index ([date, window end) ascending, [window start, date) descending),
     so a popular amount in a busy week stops after its first matches instead of walking the whole window.
@@ -131,19 +134,37 @@ def _candidates(conn: Connection, where: list[str], params: dict, around: dt.dat
     source, key = walk or ("statement_lines s", None)
     newest, oldest = (f"{key} DESC", f"{key} ASC") if key else ("s.posted_at DESC, s.id DESC", "s.posted_at ASC, s.id ASC")
     if around is None:
-        rows = _fetch(conn, source, where, params, newest, CANDIDATE_CAP)
-        return rows, len(rows) >= CANDIDATE_CAP
-    side = CANDIDATE_CAP // 2
-    until = [w for w in window if ":win_until" in w]
-    since = [w for w in window if ":win_from" in w]
-    if key:  # the same bounds as id ranges, which the index walk honours (ids follow time)
-        until += [f"{key} < {_first_id('win_until')}"] if until else []
-        since += [f"{key} >= {_first_id('win_from')}"] if since else []
-    after = _fetch(conn, source, where + ["s.posted_at >= :around_day"] + until
-                   + ([f"{key} >= {_first_id('around_day')}"] if key else []), params, oldest, side)
-    before = _fetch(conn, source, where + since + ["s.posted_at < :around_day"]
-                    + ([f"{key} < {_first_id('around_day')}"] if key else []), params, newest, side)
-    return after + before, len(after) >= side or len(before) >= side
+        rows = _fetch(conn, source, where, params, newest, cap)
+        return rows, len(rows) >= cap
+    since, until = ("win_from" if "win_from" in params else None), ("win_until" if "win_until" in params else None)
+    after = _fetch(conn, source, where + _time_range(key, "around_day", until), params, oldest, cap)
+    if len(after) >= cap:
+        after = _newest_of_last_day(conn, source, where, params, key, after, cap)
+    before = _fetch(conn, source, where + _time_range(key, since, "around_day"), params, newest, cap)
+    return after + before, len(after) >= cap or len(before) >= cap
+
+
+def _newest_of_last_day(conn: Connection, source: str, where: list[str], params: dict, key: str | None,
+                        after: list[dict], cap: int) -> list[dict]:
+    """A full after-side list read oldest first ends part-way through a day whose later lines rank higher
+    (same days off, newer first): keep that day's newest `cap` instead of its oldest."""
+    last_day = _moment(after[-1]["posted_at"]).date()
+    if last_day == dt.date.max:
+        return after
+    earlier = [row for row in after if _moment(row["posted_at"]).date() < last_day]
+    day = {"day_from": last_day.isoformat(), "day_until": (last_day + dt.timedelta(days=1)).isoformat()}
+    newest = f"{key} DESC" if key else "s.posted_at DESC, s.id DESC"
+    return earlier + _fetch(conn, source, where + _time_range(key, "day_from", "day_until"), {**params, **day},
+                            newest, cap)
+
+
+def _time_range(key: str | None, since: str | None, until: str | None) -> list[str]:
+    """Conditions for lines posted in [:since, :until) (either end may be open), plus the same bounds as id
+    ranges when an index walk reads in id order (ids follow time), so the walk starts and stops there."""
+    conditions = ([f"s.posted_at >= :{since}"] if since else []) + ([f"s.posted_at < :{until}"] if until else [])
+    if key:
+        conditions += ([f"{key} >= {_first_id(since)}"] if since else []) + ([f"{key} < {_first_id(until)}"] if until else [])
+    return conditions
 
 
 def _first_id(param: str) -> str:
