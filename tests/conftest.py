@@ -138,3 +138,20 @@ def _copy_sqlite(source_url: str, path) -> str:
 def copy_sqlite():
     """copy_sqlite(url, path) -> url of a private copy: tests that write never touch the shared tiny seed."""
     return _copy_sqlite
+
+
+@pytest.fixture()
+def media(monkeypatch) -> list:
+    """The test runtime's media stores (one per run): where the download buttons' bytes live."""
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    stores = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return stores

@@ -39,3 +39,14 @@ def open_page(app, name: str, params: dict | None = None, /, **more):
     at = app.switch_page(str(PAGES / f"{name}.py")).run()
     assert not at.exception, at.exception[0].message if at.exception else ""
     return at
+
+
+def exports(at, stores) -> dict[str, bytes]:
+    """file name → bytes of every download button of the last run (deferred ones are produced separately);
+    `stores` is the `media` fixture (conftest)."""
+    out = {}
+    for button in at.get("download_button"):
+        if button.proto.url:
+            file = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1])
+            out[f"{button.proto.id[-12:]}:{button.label}:{file.filename or ''}"] = bytes(file.content)
+    return out

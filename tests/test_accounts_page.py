@@ -1,14 +1,16 @@
 """The Accounts page shows what SQL says about the tiny seed, and its URL reproduces the view."""
 from __future__ import annotations
 
+import io
 import json
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
 from explorer import fmt
 from explorer.i18n import translate
-from page_specs import open_page
+from page_specs import exports, open_page
 
 
 def rows(at, index=0):
@@ -90,6 +92,24 @@ def test_account_detail_shows_money_flags_and_link(app, tiny_engine, breach):
     campaigns_table = rows(at, 2)
     assert breach["id"] in campaigns_table.id.tolist()
     assert dict(at.query_params) == {"account": breach["number"]}
+
+
+def test_account_detail_exports_its_monthly_in_and_out(app, media, tiny_engine, breach):
+    """The in-vs-out chart's figures download as CSV and Parquet, equal to SQL over the lines."""
+    at = open_page(app, "accounts", account=breach["number"])
+    with tiny_engine.connect() as conn:
+        expected = pd.read_sql(text("""
+            SELECT substr(posted_at, 1, 7) AS month, direction, SUM(amount) AS amount, COUNT(*) AS lines
+            FROM statement_lines WHERE account_id = :a AND currency = 'VND'
+            GROUP BY substr(posted_at, 1, 7), direction ORDER BY month, direction"""),
+            conn, params={"a": breach["account_id"]})
+    files = exports(at, media)
+    name = f"account_{breach['number']}_monthly"
+    (csv,) = [v for k, v in files.items() if k.endswith(f"{name}.csv")]
+    (parquet,) = [v for k, v in files.items() if k.endswith(f"{name}.parquet")]
+    for shown in (pd.read_csv(io.BytesIO(csv)), pd.read_parquet(io.BytesIO(parquet))):
+        assert shown.to_dict("records") == expected.to_dict("records")
+    assert set(expected["direction"]) == {"in", "out"}
 
 
 def test_flagged_accounts_listed_on_the_empty_search(app, breach):

@@ -42,7 +42,7 @@ from explorer.vouchers import codec
 from explorer.vouchers.metrics import MIN_GROUP
 from explorer.vouchers.presets import NEW_YEAR, STORM_RELIEF
 from explorer.vouchers.scheme import Eligibility, Target
-from page_specs import open_page
+from page_specs import exports, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "explorer" / "pages"
@@ -217,33 +217,6 @@ def shown_strings(node) -> list[str]:
         proto_strings(proto, out)
     for child in getattr(node, "children", {}).values():
         out.extend(shown_strings(child))
-    return out
-
-
-@pytest.fixture()
-def media(monkeypatch) -> list:
-    """The test runtime's media stores (one per run): where the download buttons' bytes live."""
-    import streamlit.testing.v1.app_test as app_test
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    stores = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-    return stores
-
-
-def exports(at, stores) -> dict[str, bytes]:
-    """file name → bytes of every download button of the last run (deferred ones are produced separately)."""
-    out = {}
-    for button in at.get("download_button"):
-        if button.proto.url:
-            file = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1])
-            out[f"{button.proto.id[-12:]}:{button.label}:{file.filename or ''}"] = bytes(file.content)
     return out
 
 

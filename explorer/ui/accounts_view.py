@@ -11,6 +11,7 @@ from explorer.queries import accounts, flags
 from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, money, moment, num, t
+from explorer.ui.layout import downloads
 from explorer.ui.listing import page_file, statements_link
 
 CAMPAIGNS_SHOWN = 100
@@ -66,6 +67,7 @@ def money_section(acc: dict[str, Any]) -> None:
     else:
         left.altair_chart(in_out_chart(monthly), width="stretch")
         right.altair_chart(balance_chart(balance), width="stretch")
+        downloads(monthly, f"account_{acc['number']}_monthly")  # the chart's figures, as data
 
 
 def counterparties(acc: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from explorer.queries import campaigns, disbursements, flags
 from explorer.ui import charts, disbursements_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, num, pct, t
+from explorer.ui.layout import downloads
 from explorer.ui.listing import page_file, statements_link
 
 TIMELINE = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
@@ -110,6 +111,7 @@ def detail(campaign_id: int) -> None:
     else:
         st.altair_chart(charts.daily_bars(daily, "day", "amount", t("campaigns.day"), t("campaigns.amount")),
                         width="stretch")
+        downloads(daily, f"campaign_{campaign_id}_daily")  # the chart's figures, as data
     st.markdown(f"**{t('campaigns.its_disbursements')}**")
     disbursements_view.table(query(disbursements.listing, campaign_id=campaign_id,
                                    page_size=DISBURSEMENTS_SHOWN)["rows"], with_campaign=False)
