@@ -23,7 +23,7 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db.search import contains, index_walk, text_condition
+from explorer.db.search import contains, index_walk, prefer_search_index, text_condition
 from explorer.export import EXPORT_ROW_CAP
 from explorer.text import fold, parse_amount
 
@@ -127,6 +127,7 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
                 return frame
             condition, text_params = text_condition(conn, term, "s", "q")
             where, params = where + [condition], {**params, **text_params}
+            prefer_search_index(conn)  # the scan in page order just fell short: hits are sparse in that order
         # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
         page_ids = (f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
                     f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
