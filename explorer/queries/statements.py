@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db.search import contains, index_walk, prefer_search_index, text_condition
+from explorer.db.search import contains, index_walk, search_index_first, text_condition
 from explorer.export import EXPORT_ROW_CAP
 from explorer.text import fold, parse_amount
 
@@ -127,11 +128,11 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
                 return frame
             condition, text_params = text_condition(conn, term, "s", "q")
             where, params = where + [condition], {**params, **text_params}
-            prefer_search_index(conn)  # the scan in page order just fell short: hits are sparse in that order
         # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
         page_ids = (f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
                     f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
-        return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params)
+        with search_index_first(conn) if term else nullcontext():  # a scan in page order fell short above
+            return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params)
 
 
 def _order(sort: str) -> str:

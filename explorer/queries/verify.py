@@ -20,7 +20,7 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db.search import contains, index_walk, text_condition
+from explorer.db.search import contains, index_walk, scoped_text_condition
 from explorer.queries.statements import account_ids, amount_condition, as_amount, search_term
 
 MAX_LIMIT = 200              # results (and candidates per list and side) one search may ask for
@@ -102,7 +102,7 @@ def _text_condition(conn: Connection, term: str, scope: list[str], params: dict,
     if walk is not None:
         source, condition, walk_params, key = walk
         return condition, walk_params, (source, key)
-    return *text_condition(conn, term, "s", "q"), None
+    return *scoped_text_condition(conn, term, scope + ["s.direction = 'in'"], params, "s", "q"), None
 
 
 def _amount_condition(conn: Connection, value: int) -> tuple[str, dict]:
