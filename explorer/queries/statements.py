@@ -128,10 +128,11 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
                 return frame
             condition, text_params = text_condition(conn, term, "s", "q")
             where, params = where + [condition], {**params, **text_params}
+            plan = search_index_first(conn, condition, text_params)  # a scan in page order fell short above
         # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
         page_ids = (f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
                     f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
-        with search_index_first(conn) if term else nullcontext():  # a scan in page order fell short above
+        with plan if term else nullcontext():
             return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params)
 
 
