@@ -156,15 +156,15 @@ def text_condition(conn: Connection, folded: str, alias: str = "s", prefix: str 
 @contextmanager
 def search_index_first(conn: Connection, condition: str | None = None, params: dict | None = None):
     """Inside: find text hits through the search index rather than by reading an ordered index and filtering.
-    For use once a bounded scan in page order has shown the hits are sparse in that order. Given the text
-    `condition` (on lines `s`), only when the planner expects at most BITMAP_MAX_HITS lines to match it:
-    fetching a few hundred thousand hits through the bitmap costs more (3–7 s for 'mien bac' at 11.7 M lines)
-    than the backward walk, which meets that many hits soon enough (0.5 s).
+    For use once a bounded scan in page order has shown the hits are sparse in that order.
 
     PostgreSQL's planner guesses a term's hits from the trigrams and often walks the time index backwards,
     filtering every line, expecting hits soon; for a term bunched in the past ('yagi') it reads most of the
     table (0.7–0.9 s at 1.9 M lines) where the trigram index's bitmap and a top-N sort take 30–60 ms. Bitmap
     scans stay allowed, so filters on other indexes (account, dates) still combine with the trigram index.
+    Given the text `condition` (on lines `s`), this holds only while the planner expects at most
+    BITMAP_MAX_HITS matches: fetching a few hundred thousand hits through the bitmap costs more (3–7 s for
+    'mien bac' at 11.7 M lines) than the walk, which meets that many hits soon (0.5 s).
     SQLite decides this itself (text_condition, index_walk): nothing to do there.
     """
     if conn.dialect.name != "postgresql" or (condition is not None

@@ -120,6 +120,7 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
         if where is None:
             return _frame([], COLUMNS)
         params.update(limit=limit, offset=offset)
+        plan = nullcontext()
         if term:
             frame = _prefix_scan(conn, where, params, term, sort)
             if frame is None:
@@ -132,7 +133,7 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
         # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
         page_ids = (f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
                     f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
-        with plan if term else nullcontext():
+        with plan:
             return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params)
 
 

@@ -139,13 +139,13 @@ def _candidates(conn: Connection, where: list[str], params: dict, around: dt.dat
     since, until = ("win_from" if "win_from" in params else None), ("win_until" if "win_until" in params else None)
     after = _fetch(conn, source, where + _time_range(key, "around_day", until), params, oldest, cap)
     if len(after) >= cap:
-        after = _newest_of_last_day(conn, source, where, params, key, after, cap)
+        after = _newest_of_last_day(conn, source, where, params, key, after, cap, newest)
     before = _fetch(conn, source, where + _time_range(key, since, "around_day"), params, newest, cap)
     return after + before, len(after) >= cap or len(before) >= cap
 
 
 def _newest_of_last_day(conn: Connection, source: str, where: list[str], params: dict, key: str | None,
-                        after: list[dict], cap: int) -> list[dict]:
+                        after: list[dict], cap: int, newest: str) -> list[dict]:
     """A full after-side list read oldest first ends part-way through a day whose later lines rank higher
     (same days off, newer first): keep that day's newest `cap` instead of its oldest."""
     last_day = _moment(after[-1]["posted_at"]).date()
@@ -153,7 +153,6 @@ def _newest_of_last_day(conn: Connection, source: str, where: list[str], params:
         return after
     earlier = [row for row in after if _moment(row["posted_at"]).date() < last_day]
     day = {"day_from": last_day.isoformat(), "day_until": (last_day + dt.timedelta(days=1)).isoformat()}
-    newest = f"{key} DESC" if key else "s.posted_at DESC, s.id DESC"
     return earlier + _fetch(conn, source, where + _time_range(key, "day_from", "day_until"), {**params, **day},
                             newest, cap)
 
