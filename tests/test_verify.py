@@ -103,6 +103,38 @@ def test_ranking_equals_oracle(public_engine, incoming, donation, days, limit, p
     assert len(expected) > (1 if days == 0 else min(limit - 1, 5))
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("hit_list_cap", [None, 0])
+def test_postgres_ranking_equals_oracle(pg_tiny_url, donation, hit_list_cap, monkeypatch):
+    """On PostgreSQL the name's hits in the window are read once and handed on as ids; past COMMON_CAP hits
+    (forced here with 0) the trigram condition itself is used. Both rank exactly like the oracle over the
+    same database's lines."""
+    from explorer.db import search
+    from explorer.db.engine import make_engine
+
+    if hit_list_cap is not None:
+        monkeypatch.setattr(search, "COMMON_CAP", hit_list_cap)
+    engine = make_engine(pg_tiny_url, readonly=True, timeout_ms=5000)
+    with engine.connect() as conn:
+        lines = pd.read_sql(text(
+            "SELECT s.id, s.posted_at, a.number AS account, s.amount, s.currency, s.search_text "
+            "FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE s.direction = 'in'"), conn)
+    lines["posted_at"] = pd.to_datetime(lines["posted_at"])
+    name, around = donation["name"][0], donation["day"] + dt.timedelta(days=2)
+    for limit in (3, 50):
+        found = verify.find_donation(engine, name_or_memo=name, amount=donation["amount"], around=around,
+                                     days=10, limit=limit)
+        expected = oracle(lines, name, donation["amount"], around, days=10, limit=limit)
+        assert list(zip(found["id"].tolist(), found["score"].tolist())) == expected
+        assert len(expected) == limit
+    with engine.connect() as conn:  # the hand-off itself: exactly the incoming lines holding the name
+        condition, params = search.scoped_text_condition(conn, fold(name), ["s.direction = 'in'"], {})
+    if hit_list_cap is None:
+        assert sorted(params["q_ids"]) == sorted(lines.id[lines.search_text.str.contains(fold(name), regex=False)])
+    else:
+        assert "LIKE" in condition
+
+
 @pytest.mark.parametrize("case", [
     dict(name="", amount=500_000, around=dt.date(2024, 9, 15)),
     dict(name="ung ho", amount=None, around=dt.date(2024, 10, 2)),
