@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from explorer.db.engine import make_engine
 from explorer.ingest import parse_mapping
@@ -18,7 +18,8 @@ from explorer.ingest.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))
-KEYS = {"layout", "sha256", "rows", "added", "skipped", "credit_total", "debit_total"}
+KEYS = {"layout", "sha256", "rows", "added", "skipped", "credit_total", "debit_total", "already_present", "set_aside",
+        "flagged", "gaps", "reconciled", "currency"}
 
 
 @pytest.fixture()
@@ -50,9 +51,20 @@ def test_human_report_and_options(capsys, db):
     code, out, err = run(capsys, str(FIXTURES / "vietinbank.csv"), "--account", "111602391111", "--db", db,
                          "--bank", "VietinBank", "--holder", "Quỹ mẫu", "--layout", "vietinbank")
     assert code == 0, err
-    assert "300 transactions (300 added" in out and "255,144,456" in out
+    assert "300 transaction rows" in out and "300 added, 0 already present, 0 set aside" in out
+    assert "credit 255,144,456 đ" in out
     with make_engine(db).connect() as conn:
         assert conn.execute(text("SELECT holder_name, bank FROM accounts")).one() == ("Quỹ mẫu", "VietinBank")
+
+
+def test_dry_run_writes_nothing_and_reports(capsys, db, tmp_path):
+    code, out, err = run(capsys, str(FIXTURES / "vietinbank.csv"), "--account", "111602391111", "--db", db,
+                         "--bank", "VietinBank", "--dry-run", "--json")
+    assert code == 0, err
+    assert json.loads(out) | {"sha256": ""} == {
+        "layout": "vietinbank", "sha256": "", "rows": 300, "lines": 300, "set_aside": 0, "flagged": 0, "gaps": 0,
+        "reconciled": None, "credit_total": 255_144_456, "debit_total": 0, "currency": "VND", "dry_run": True}
+    assert not Path(db.removeprefix("sqlite:///")).exists() or "statement_lines" not in inspect(make_engine(db)).get_table_names()
 
 
 def test_generic_mapping_option(capsys, db, tmp_path):
@@ -63,7 +75,9 @@ def test_generic_mapping_option(capsys, db, tmp_path):
                          "--map", "date=Ngay,credit=Co,description=Noi dung")
     assert code == 0, err
     assert json.loads(out) | {"sha256": ""} == {"layout": "generic", "sha256": "", "rows": 2, "added": 2,
-                                                "skipped": 0, "credit_total": 150_000, "debit_total": 0}
+                                                "skipped": 0, "credit_total": 150_000, "debit_total": 0,
+                                                "already_present": 0, "set_aside": 0, "flagged": 0, "gaps": 0,
+                                                "reconciled": None, "currency": "VND"}
 
 
 def test_default_database_comes_from_settings(capsys, db, monkeypatch):
@@ -121,6 +135,8 @@ def test_no_bad_input_file_gives_a_traceback(capsys, db, tmp_path):
         path = tmp_path / "bad.csv"
         path.write_bytes(case.data)
         argv = [str(path), "--account", case.options["account"], "--db", db]
+        if case.aside:  # strict: the one unreadable row refuses the file, as in the library test
+            argv.append("--strict")
         for option in ("layout", "expected_rows", "expected_credit", "bank"):
             if case.options.get(option) is not None:
                 argv += [f"--{option.replace('_', '-')}", str(case.options[option])]

@@ -123,9 +123,23 @@ def create_schema(engine: Engine) -> None:
     try:
         Base.metadata.create_all(engine)
         with engine.begin() as conn:
+            _add_missing_columns(conn)
             search.create_index(conn)
     except SQLAlchemyError as exc:
         raise DatabaseError(f"Cannot create the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}") from None
+
+
+def _add_missing_columns(conn) -> None:
+    """A database written by an earlier version gets the columns added since (all nullable), then their indexes."""
+    table = Base.metadata.tables["statement_lines"]
+    present = {c["name"] for c in inspect(conn).get_columns("statement_lines")}
+    missing = [c for c in table.columns if c.name not in present]
+    for column in missing:
+        kind = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE statement_lines ADD COLUMN {column.name} {kind}"))
+    if missing:
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
 
 
 def reset_schema(engine: Engine) -> None:

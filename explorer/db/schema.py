@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text,
+    text, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -99,6 +99,10 @@ class StatementLine(Base):
         Index("ix_lines_amount", "amount"),
         # Re-importing a file finds its rows already present: idempotence at the database level.
         UniqueConstraint("account_id", "source_sha256", "source_row", name="uq_line_source"),
+        # The same line in another file (re-export, overlap, CSV and PDF) is one line (explorer.ingest.identity).
+        # Partial: seeded lines have no key, and millions of NULL entries would only slow the seed down.
+        Index("uq_line_identity", "account_id", "line_key", unique=True,
+              sqlite_where=text("line_key IS NOT NULL"), postgresql_where=text("line_key IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
@@ -117,6 +121,57 @@ class StatementLine(Base):
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     source_row: Mapped[int | None] = mapped_column(Integer)
     source_layout: Mapped[str | None] = mapped_column(String(32))
+    source_page: Mapped[int | None] = mapped_column(Integer)    # PDF page of the record
+    import_id: Mapped[int | None] = mapped_column(Integer)      # the import that wrote it (imports.id)
+    line_key: Mapped[str | None] = mapped_column(String(40))    # content identity of an imported line
+    flags: Mapped[str | None] = mapped_column(Text)             # doubtful but readable: 'zero_amount: …' lines
+
+
+class Import(Base):
+    """One statement file imported into one account: what was read, written, set aside, and whether it reconciles."""
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    layout: Mapped[str] = mapped_column(String(32))
+    why: Mapped[str] = mapped_column(Text, default="")          # why the layout was chosen
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+    rows: Mapped[int] = mapped_column(Integer)                  # transaction rows in the file
+    added: Mapped[int] = mapped_column(Integer)
+    already_present: Mapped[int] = mapped_column(Integer)
+    set_aside: Mapped[int] = mapped_column(Integer)
+    flagged: Mapped[int] = mapped_column(Integer)
+    gaps: Mapped[int] = mapped_column(Integer)
+    reconciled: Mapped[bool | None] = mapped_column(Boolean)   # None: the file prints nothing to check against
+    checks: Mapped[str] = mapped_column(Text, default="[]")    # JSON [{name, printed, parsed}]
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class SetAsideRow(Base):
+    """A row of an imported file that could not be read: kept for review, never a statement line."""
+    __tablename__ = "set_aside_rows"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    page: Mapped[int | None] = mapped_column(Integer)
+    row: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    raw_text: Mapped[str] = mapped_column(Text)
+
+
+class BalanceGap(Base):
+    """Where an imported statement's running balance moves by money no published line explains."""
+    __tablename__ = "balance_gaps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    after_row: Mapped[int | None] = mapped_column(Integer)
+    before_row: Mapped[int] = mapped_column(Integer)
+    unexplained: Mapped[int] = mapped_column(BigInteger)      # minor units; > 0 money in not listed
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+    message: Mapped[str] = mapped_column(Text)
 
 
 class Disbursement(Base):

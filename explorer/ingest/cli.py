@@ -1,7 +1,9 @@
 """`python -m explorer import FILE --account NUMBER …`: import one statement file from the command line.
 
-Exit codes: 0 imported (or already imported: 0 lines added), 1 nothing imported (the reason on stderr, one
-line), 2 bad command line. `--json` prints exactly one JSON object on stdout; progress bars go to stderr.
+Exit codes: 0 imported (or already imported: 0 lines added; or a --dry-run that would import), 1 nothing
+imported (the reason on stderr, one line), 2 bad command line. `--json` prints exactly one JSON object on
+stdout; progress bars go to stderr. The report says which layout matched and why, lines added and already
+present, rows set aside and flagged, gaps in the running balance, and printed vs parsed figures.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from pathlib import Path
 
 from explorer.db.engine import DatabaseError, create_schema, make_engine
 from explorer.ingest.errors import StatementImportError
-from explorer.ingest.importer import ImportResult, import_file
+from explorer.ingest.importer import ImportResult, Statement, read_statement, write_statement
+from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
 from explorer.ingest.layouts import LAYOUTS, parse_mapping
 from explorer.ingest.normalise import CellError, amount
 
@@ -49,9 +52,19 @@ def _money(text: str) -> int:
     return value
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share (0.005 or 0.5%)") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 1 (or 0% and 100%)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m explorer import", description="Import a bank statement (sao kê) file.")
-    p.add_argument("file", type=Path, help="CSV, XLSX or Parquet statement file")
+    p.add_argument("file", type=Path, help="CSV, TSV, XLSX, Parquet or text PDF statement file")
     p.add_argument("--account", required=True, help="account number the statement belongs to")
     p.add_argument("--bank", help="bank of the account (default: from the layout or the file)")
     p.add_argument("--holder", help="account holder, used when the account is created")
@@ -60,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="generic layout columns, e.g. 'date=Ngay,credit=Co,debit=No,description=Noi dung'")
     p.add_argument("--expected-rows", type=_count, help="number of transactions the charity published")
     p.add_argument("--expected-credit", type=_money, help="incoming total the charity published (đồng)")
+    p.add_argument("--currency", help="ISO code of the statement's currency (default: what the file says, else VND)")
+    p.add_argument("--max-set-aside", type=_share, default=DEFAULT_MAX_SET_ASIDE,
+                   help=f"share of unreadable rows set aside before the file is refused (default {DEFAULT_MAX_SET_ASIDE * 100:g}%%)")
+    p.add_argument("--strict", action="store_true", help="refuse the file if any row cannot be read")
+    p.add_argument("--dry-run", action="store_true", help="read and check the file, report, write nothing")
     p.add_argument("--db", help="database URL (default: the deployment's settings)")
     p.add_argument("--json", action="store_true", help="print one JSON object with the result")
     return p
@@ -87,14 +105,37 @@ def _progress_bars():
     return progress, close
 
 
-def _report(result: ImportResult) -> str:
-    present = result.rows - result.added
-    lines = [f"{result.file}: layout {result.layout}, {result.rows:,} transactions "
-             f"({result.added:,} added, {present:,} already imported, {result.skipped:,} non-transaction rows skipped)",
-             f"credit {result.credit_total:,} đ, debit {result.debit_total:,} đ"
-             + (f", closing balance {result.closing_balance:,} đ" if result.closing_balance is not None else ""),
-             f"sha256 {result.sha256}" + (" — new account created" if result.account_created else "")]
-    return "\n".join(lines + [f"note: {n}" for n in result.notes])
+def _report(statement: Statement, result: ImportResult | None) -> str:
+    """The import report: what matched, what was written, what was set aside, and what does not add up."""
+    parsed = statement.parsed
+    unit = "đ" if statement.currency == "VND" else statement.currency
+    head = f"{statement.file}: layout {statement.layout.name} ({parsed.why}), {statement.rows:,} transaction rows"
+    if result is None:
+        head += " — dry run, nothing written"
+        written = f"{len(parsed.lines):,} lines read"
+    else:
+        written = f"{result.added:,} added, {result.already_present:,} already present"
+    created = " (new account created)" if result is not None and result.account_created else ""
+    out = [head, f"{written}, {len(parsed.set_aside):,} set aside, {statement.flagged:,} flagged, "
+                 f"{len(statement.gaps):,} gaps, {parsed.skipped:,} non-transaction rows skipped{created}",
+           f"credit {statement.credit_total:,} {unit}, debit {statement.debit_total:,} {unit}"
+           + (f", closing balance {statement.closing_balance:,} {unit}" if statement.closing_balance is not None else ""),
+           f"sha256 {statement.sha256}"]
+    for check in statement.checks:
+        out.append(f"{'✓' if check.ok else '✗'} {check.name}: printed {check.printed:,}, parsed {check.parsed:,}")
+    out += [f"set aside: row {a.row}{f' (page {a.page})' if a.page else ''}: {a.reason}" for a in parsed.set_aside[:20]]
+    out += [f"gap: {g.message(unit)}" for g in statement.gaps[:20]]
+    flagged = [line for line in parsed.lines if line.flags][:20]
+    out += [f"flag: row {line.row}: {'; '.join(line.flags)}" for line in flagged]
+    return "\n".join(out + [f"note: {n}" for n in statement.notes])
+
+
+def _dry_summary(statement: Statement) -> dict:
+    return {"layout": statement.layout.name, "sha256": statement.sha256, "rows": statement.rows,
+            "lines": len(statement.parsed.lines), "set_aside": len(statement.parsed.set_aside),
+            "flagged": statement.flagged, "gaps": len(statement.gaps), "reconciled": statement.reconciled,
+            "credit_total": statement.credit_total, "debit_total": statement.debit_total,
+            "currency": statement.currency, "dry_run": True}
 
 
 def main(argv: list[str]) -> int:
@@ -111,12 +152,21 @@ def main(argv: list[str]) -> int:
         if not url:
             from explorer.settings import load_settings
             url = load_settings().database_url
-        engine = make_engine(url)
-        create_schema(engine)  # an empty database gets its tables: a newcomer can import straight away
-        result = import_file(engine, args.file, account=args.account, bank=args.bank, holder=args.holder,
-                             layout=None if args.layout == "auto" else args.layout, column_map=args.column_map,
-                             expected_rows=args.expected_rows, expected_credit=args.expected_credit,
-                             progress=progress)
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            raise StatementImportError.single(args.file.name, f"cannot read the file: {exc.strerror or exc}") from None
+        statement = read_statement(data, args.file.name, account=args.account,
+                                   layout=None if args.layout == "auto" else args.layout, column_map=args.column_map,
+                                   expected_rows=args.expected_rows, expected_credit=args.expected_credit,
+                                   currency=args.currency, policy=Policy(args.max_set_aside, args.strict),
+                                   progress=progress)
+        result = None
+        if not args.dry_run:
+            engine = make_engine(url)
+            create_schema(engine)  # an empty database gets its tables: a newcomer can import straight away
+            result = write_statement(engine, statement, account=args.account, bank=args.bank, holder=args.holder,
+                                     progress=progress)
     except StatementImportError as exc:
         close()
         print(f"error: nothing imported — {exc.summary()}", file=sys.stderr)
@@ -134,5 +184,8 @@ def main(argv: list[str]) -> int:
         print(f"error: nothing imported — unexpected {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
         return 1
     close()
-    print(json.dumps(result.summary(), ensure_ascii=False) if args.json else _report(result))
+    if args.json:
+        print(json.dumps(result.summary() if result else _dry_summary(statement), ensure_ascii=False))
+    else:
+        print(_report(statement, result))
     return 0

@@ -47,6 +47,8 @@ class Line(NamedTuple):
     description: str
     search_text: str
     donor_key: str | None
+    flags: tuple[str, ...] = ()   # doubtful but readable: imported, and marked so (explorer.ingest.policy)
+    page: int | None = None       # the PDF page the record starts on (None for tables)
 
 
 def fold_fast(text: str) -> str:
@@ -75,11 +77,14 @@ _KNOWN_AMOUNTS: dict[str, int] = {}  # donations repeat a few favourite sums: re
 _CACHE_LIMIT = 100_000
 
 
-def amount(value: object, column: str, *, signed: bool = False) -> int | None:
-    """Whole đồng from a cell ('1.000.000', '500000.00', 29000, 29000.0); None when the cell is empty.
+def amount(value: object, column: str, *, signed: bool = False, exponent: int = 0) -> int | None:
+    """Minor units from a cell ('1.000.000', '500000.00', 29000, 29000.0); None when the cell is empty.
 
+    `exponent` is the currency's number of decimals (ISO 4217: VND 0, USD 2): '1.468,48' in USD is 146848 cents.
     Negative amounts are refused unless `signed` (a generic file's single signed amount column).
     """
+    if exponent:
+        return _minor_amount(value, column, signed, exponent)
     if type(value) is str:  # fast path for the usual clean text cell; anything unusual goes the careful way
         known = _KNOWN_AMOUNTS.get(value)
         if known is not None:
@@ -115,6 +120,35 @@ def _careful_amount(value: object, column: str, signed: bool) -> int | None:
         raise CellError(column, f"{text!r} has a fraction of a đồng")
     whole = int(m.group(1).translate(_SEPARATORS))
     return _checked(-whole if negative else whole, column, signed, repr(text))
+
+
+def _minor_amount(value: object, column: str, signed: bool, exponent: int) -> int | None:
+    """amount() for a currency with decimals: the fraction is kept, scaled to `exponent` digits."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        scaled = round(value * 10**exponent, 6)
+        if scaled != int(scaled):
+            raise CellError(column, f"{value!r} has more than {exponent} decimals")
+        return _checked(int(scaled), column, signed, repr(value))
+    text = str(value).strip()
+    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
+    digits = _CURRENCY_SUFFIX.sub("", text.strip("()").lstrip("+-").strip())
+    m = _AMOUNT.match(digits)
+    if not m:
+        raise CellError(column, f"{_short(text)!r} is not an amount")
+    whole = int(m.group(1).translate(_SEPARATORS)) * 10**exponent
+    fraction = int((m.group(3) or "").ljust(exponent, "0")[:exponent] or 0)
+    return _checked(-(whole + fraction) if negative else whole + fraction, column, signed, repr(text))
+
+
+def first_of_several(value: object) -> tuple[object, str | None]:
+    """(the first value, a flag) for a cell holding several values on separate lines ('680.357.956\n9112')."""
+    if isinstance(value, str) and "\n" in value.strip():
+        parts = [p.strip() for p in value.strip().splitlines() if p.strip()]
+        if len(parts) > 1:
+            return parts[0], f"two values in one cell ({', '.join(repr(p) for p in parts[:3])}): the first was taken"
+    return value, None
 
 
 def _checked(number: float, column: str, signed: bool, shown: str) -> int:
@@ -227,7 +261,8 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def make_line(row: int, posted_at: dt.datetime, has_time: bool, direction: str, amount_: int, balance: int | None,
-              reference: str | None, counterparty: str | None, description: str) -> Line:
+              reference: str | None, counterparty: str | None, description: str,
+              flags: tuple[str, ...] = (), page: int | None = None) -> Line:
     """A Line with its derived search text and donor key (only senders of incoming money are donors)."""
     if counterparty and len(counterparty) > MAX_COUNTERPARTY:
         raise CellError("counterparty", f"the name holds {len(counterparty):,} characters (at most {MAX_COUNTERPARTY})")
@@ -236,16 +271,19 @@ def make_line(row: int, posted_at: dt.datetime, has_time: bool, direction: str, 
     search_text = fold_fast(f"{counterparty} {description}" if counterparty else description)
     donor_key = (fold_fast(counterparty)[:64] or None) if counterparty and direction == "in" else None
     return Line(row, posted_at, has_time, direction, amount_, balance, reference or None, counterparty or None,
-                description, search_text, donor_key)
+                description, search_text, donor_key, flags, page)
 
 
-def direction_and_amount(debit: object, credit: object) -> tuple[str, int]:
-    """('in', amount) for a credit, ('out', amount) for a debit; exactly one of them must be a positive amount."""
-    d, c = amount(debit, "debit"), amount(credit, "credit")
+def direction_and_amount(debit: object, credit: object, exponent: int = 0) -> tuple[str, int]:
+    """('in', amount) for a credit, ('out', amount) for a debit; exactly one of them must hold an amount.
+
+    A printed zero is returned as a zero amount (the caller flags it): banks do print such lines.
+    """
+    d, c = amount(debit, "debit", exponent=exponent), amount(credit, "credit", exponent=exponent)
     if d and c:
         raise CellError("credit", "both debit and credit hold an amount")
     if not d and not c:
         if d == 0 or c == 0:
-            raise CellError("credit" if c == 0 else "debit", "the amount is zero")
+            return ("in", 0) if c == 0 else ("out", 0)
         raise CellError("credit", "neither debit nor credit holds an amount")
     return ("in", c) if c else ("out", d)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select, text
@@ -16,12 +18,14 @@ from sqlalchemy.engine import Connection
 
 from explorer.db import line_order, rollups
 from explorer.db.bulk import bulk_load, large_page_cache
-from explorer.db.schema import Account, StatementLine
+from explorer.db.schema import Account, BalanceGap, Import, SetAsideRow, StatementLine
+from explorer.ingest.identity import line_keys
 from explorer.ingest.normalise import Line
 from explorer.text import fold
 
 COLUMNS = ("account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance", "reference",
-           "counterparty", "description", "search_text", "donor_key", "source_sha256", "source_row", "source_layout")
+           "counterparty", "description", "search_text", "donor_key", "source_sha256", "source_row", "source_layout",
+           "source_page", "import_id", "line_key", "flags")
 CHUNK = 50_000
 # Keeping the SQLite FTS index by trigger costs ~60 µs per new line; rebuilding it costs ~11 µs per line in
 # the table (measured with bench/bench_import.py). So a load of at least this many lines that is also at
@@ -55,9 +59,13 @@ def begin(conn: Connection) -> None:
 
 
 def find_or_create_account(conn: Connection, number: str, bank: str | None, holder: str | None,
-                           opened_on: dt.date, opening_balance: int = 0) -> tuple[int, bool]:
-    """(account id, created). A known bank picks (bank, number); without one, the number must be unambiguous."""
-    rows = conn.execute(select(Account.id, Account.bank).where(Account.number == number)).all()
+                           opened_on: dt.date, opening_balance: int = 0, currency: str = "VND") -> tuple[int, bool]:
+    """(account id, created). A known bank picks (bank, number); without one, the number must be unambiguous.
+    An account keeps one currency: a statement in another one is refused, never converted."""
+    rows = conn.execute(select(Account.id, Account.bank, Account.currency).where(Account.number == number)).all()
+    for row in rows:
+        if row.currency != currency and (not bank or canonical_bank(row.bank) == bank):
+            raise AccountChoiceError(f"account {number} keeps {row.currency}; this statement is in {currency}")
     if not bank:
         if len(rows) == 1:
             return rows[0].id, False
@@ -71,7 +79,7 @@ def find_or_create_account(conn: Connection, number: str, bank: str | None, hold
     holder = (holder or number).strip()[:200]  # no holder known: the number itself, rather than a blank
     new_id = conn.execute(Account.__table__.insert().values(
         number=number, bank=bank, holder_name=holder, holder_folded=fold(holder), opened_on=opened_on,
-        opening_balance=opening_balance, currency="VND", simulated=False)).inserted_primary_key[0]
+        opening_balance=opening_balance, currency=currency, simulated=False)).inserted_primary_key[0]
     return new_id, True
 
 
@@ -81,28 +89,70 @@ def lock_account(conn: Connection, account_id: int) -> None:
         conn.execute(text("SELECT id FROM accounts WHERE id = :id FOR UPDATE"), {"id": account_id})
 
 
-def imported_rows(conn: Connection, account_id: int, sha256: str) -> set[int]:
-    """Rows of this file already in this account (the unique (account, sha256, row) makes import idempotent)."""
-    found = conn.execute(select(StatementLine.source_row).where(
-        StatementLine.account_id == account_id, StatementLine.source_sha256 == sha256))
-    return {row for (row,) in found}
+@dataclass(frozen=True)
+class Written:
+    import_id: int
+    added: int
+    already_present: int
 
 
-def insert_lines(conn: Connection, account_id: int, lines: list[Line], sha256: str, layout: str,
-                 progress: Progress | None = None) -> int:
-    """Insert `lines` (none of them present yet); the dialect's search index ends up complete. Returns the count."""
+def write_import(conn: Connection, account_id: int, statement, lines: list[Line],
+                 progress: Progress | None = None) -> Written:
+    """Record the import, then write its lines not yet present (by identity), its set-aside rows and gaps."""
+    keys = line_keys(lines, statement.currency)
+    present = present_keys(conn, account_id, lines)
+    new = [(line, key) for line, key in zip(lines, keys) if key not in present]
+    parsed = statement.parsed
+    import_id = conn.execute(Import.__table__.insert().values(
+        account_id=account_id, file_name=statement.file[:300], sha256=statement.sha256,
+        layout=statement.layout.name, why=parsed.why, currency=statement.currency, rows=statement.rows,
+        added=len(new), already_present=len(lines) - len(new), set_aside=len(parsed.set_aside),
+        flagged=statement.flagged, gaps=len(statement.gaps), reconciled=statement.reconciled,
+        checks=json.dumps([{"name": c.name, "printed": c.printed, "parsed": c.parsed} for c in statement.checks]),
+        imported_at=dt.datetime.now().replace(microsecond=0))).inserted_primary_key[0]
+    if parsed.set_aside:
+        conn.execute(SetAsideRow.__table__.insert(), [
+            {"import_id": import_id, "account_id": account_id, "page": a.page, "row": a.row, "code": a.code,
+             "reason": a.reason, "raw_text": a.raw} for a in parsed.set_aside])
+    if statement.gaps:
+        unit = "đ" if statement.currency == "VND" else statement.currency
+        conn.execute(BalanceGap.__table__.insert(), [
+            {"import_id": import_id, "account_id": account_id, "after_row": g.after_row, "before_row": g.before_row,
+             "unexplained": g.unexplained, "currency": statement.currency, "message": g.message(unit)}
+            for g in statement.gaps])
+    insert_lines(conn, account_id, new, statement.sha256, statement.layout.name, statement.currency, import_id,
+                 progress)
+    return Written(import_id, len(new), len(lines) - len(new))
+
+
+def present_keys(conn: Connection, account_id: int, lines: list[Line]) -> set[str]:
+    """Identities the account already holds on the days these lines cover (one indexed range read)."""
+    if not lines:
+        return set()
+    first = min(line.posted_at for line in lines).replace(hour=0, minute=0, second=0, microsecond=0)
+    last = max(line.posted_at for line in lines).replace(hour=0, minute=0, second=0, microsecond=0)
+    found = conn.execute(select(StatementLine.line_key).where(
+        StatementLine.account_id == account_id, StatementLine.line_key.is_not(None),
+        StatementLine.posted_at >= first, StatementLine.posted_at < last + dt.timedelta(days=1)))
+    return {key for (key,) in found}
+
+
+def insert_lines(conn: Connection, account_id: int, lines: list[tuple[Line, str]], sha256: str, layout: str,
+                 currency: str = "VND", import_id: int | None = None, progress: Progress | None = None) -> int:
+    """Insert `lines` (pairs of line and identity, none present yet); the dialect's search index ends up
+    complete, the rollups and the line-order fact stay true. Returns the count."""
     if not lines:
         return 0
     last_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar()
     bulk = len(lines) >= BULK_INDEX_THRESHOLD and len(lines) >= BULK_INDEX_SHARE * _line_count(conn)
     with bulk_load(conn, "statement_lines") if bulk else large_page_cache(conn):
-        rows = _rows(conn, lines, account_id, sha256, layout)
+        rows = _rows(conn, lines, account_id, sha256, layout, currency, import_id)
         if conn.dialect.name == "postgresql":
             _copy(conn, rows, len(lines), progress)
         else:
             _executemany(conn, rows, len(lines), progress)
     line_order.record(conn, last_id)
-    rollups.refresh(conn, min(line.posted_at for line in lines), max(line.posted_at for line in lines))
+    rollups.refresh(conn, min(line.posted_at for line, _ in lines), max(line.posted_at for line, _ in lines))
     return len(lines)
 
 
@@ -126,12 +176,14 @@ def _datetime_text(conn: Connection):
     return process
 
 
-def _rows(conn: Connection, lines: Iterable[Line], account_id: int, sha256: str, layout: str) -> Iterator[tuple]:
+def _rows(conn: Connection, lines: Iterable[tuple[Line, str]], account_id: int, sha256: str, layout: str,
+          currency: str, import_id: int | None) -> Iterator[tuple]:
     when, flag = _datetime_text(conn), _bind(conn, "has_time")
-    for line in lines:
-        yield (account_id, when(line.posted_at), flag(line.has_time), line.direction, line.amount, "VND",
+    for line, key in lines:
+        yield (account_id, when(line.posted_at), flag(line.has_time), line.direction, line.amount, currency,
                line.balance, line.reference, line.counterparty, line.description, line.search_text,
-               line.donor_key, sha256, line.row, layout)
+               line.donor_key, sha256, line.row, layout, line.page, import_id, key,
+               "\n".join(line.flags) if line.flags else None)
 
 
 def _executemany(conn: Connection, rows: Iterator[tuple], total: int, progress: Progress | None) -> None:

@@ -13,8 +13,14 @@ LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in
                               (VCB_DAILY, VCB_THONG_KE, VIETINBANK, VBSP, AGRIBANK, GENERIC)}
 
 
-def detect_layout(grid: Grid) -> Layout | None:
-    return next((layout for layout in LAYOUTS.values() if layout.detect(grid)), None)
+def detect_layout(grid: Grid) -> tuple[Layout, float, str] | None:
+    """(layout, score, why) of the best-scoring layout that recognises the file; ties go to the earlier one."""
+    best = None
+    for layout in LAYOUTS.values():
+        found = layout.recognise(grid)
+        if found and (best is None or found[0] > best[1]):
+            best = (layout, found[0], found[1])
+    return best
 
 
 __all__ = ["LAYOUTS", "Context", "Layout", "Parsed", "detect_layout", "parse_mapping"]

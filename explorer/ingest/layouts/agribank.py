@@ -5,7 +5,7 @@ Columns: date, details, debit, credit, balance, reference, bank, org.
 from __future__ import annotations
 
 from explorer.ingest.errors import ProblemList
-from explorer.ingest.layouts.base import Context, Layout, Parsed, headerless_names, walk
+from explorer.ingest.layouts.base import Context, Layout, Parsed, headerless_names, recognised_by, walk
 from explorer.ingest.layouts.table import RowConverter
 from explorer.ingest.normalise import CellError, amount, is_blank, when
 from explorer.ingest.source import Grid
@@ -37,12 +37,15 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     problems = ProblemList()
     index = {role: i for i, role in enumerate(COLUMNS) if role not in ("bank", "org")}
     first = _first_row(grid) or 0
-    convert = RowConverter(index, join_wrapped_memo=True)
-    lines, skipped = walk(grid, first, convert, names, problems, ctx.progress)
+    convert = RowConverter(index, join_wrapped_memo=True, exponent=ctx.exponent)
     org = str(grid.columns[7][first]).strip() if grid.nrows else ""
-    return Parsed(lines, skipped, problems, names, bank="Agribank", holder=org or None)
+    parsed = Parsed([], 0, problems, names, bank="Agribank", holder=org or None, why=WHY)
+    parsed.lines, parsed.skipped = walk(grid, first, convert, names, problems, ctx.progress,
+                                        set_aside=parsed.set_aside)
+    return parsed
 
 
+WHY = "no header row; 8 columns, a date first, a balance in column 5 and 'Agribank' in the bank column"
 AGRIBANK = Layout("agribank", "Agribank",
                   "Agribank without header: date, details, debit, credit, balance, reference, bank, org",
-                  detect, parse)
+                  recognised_by(detect, 0.9, WHY), parse)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.normalise import CellError, Line
+from explorer.ingest.policy import SetAside, code_for
 from explorer.ingest.source import Grid
 from explorer.text import fold
 
@@ -21,14 +23,16 @@ class Context:
     account: str
     column_map: Mapping[str, str] | None = None   # generic layout only: role → column name in the file
     progress: Progress | None = None
+    exponent: int = 0                              # decimals of the statement's currency (minor units)
 
 
 @dataclass
 class Parsed:
     lines: list[Line]
     skipped: int                                   # recognised non-transaction rows (blank rows are not counted)
-    problems: ProblemList
+    problems: ProblemList                          # whole-file problems: the import is refused
     columns: dict[str, str]                        # role → the column's name in messages
+    set_aside: list[SetAside] = field(default_factory=list)  # transaction rows that cannot be read
     opening_balance: int | None = None             # from an opening-balance row, when the file has one
     stated_totals: list[tuple[int, str, str, int]] = field(default_factory=list)  # (row, role, direction, amount)
     declared_account: tuple[int, str] | None = None  # (row, number) from a title block
@@ -36,6 +40,9 @@ class Parsed:
     holder: str | None = None
     newest_first: bool = False                     # set by validation when balances add up bottom-up
     notes: list[str] = field(default_factory=list)
+    currency: str | None = None                    # ISO 4217, when the file says
+    printed: dict[str, object] = field(default_factory=dict)  # figures the file states (explorer.ingest.reconcile)
+    why: str = ""                                  # why this layout was chosen
 
 
 @dataclass(frozen=True)
@@ -43,12 +50,76 @@ class Layout:
     name: str
     bank: str | None
     summary: str
-    detect: Callable[[Grid], bool]
+    recognise: Callable[[Grid], tuple[float, str] | None]   # (score 0..1, why) when the file looks like this layout
     parse: Callable[[Grid, Context], Parsed]
+    near_miss: Callable[[Grid], tuple[int, float, str] | None] = lambda grid: None  # (row, score, what is missing)
+
+    def detect(self, grid: Grid) -> bool:
+        return self.recognise(grid) is not None
+
+
+def recognised_by(detect: Callable[[Grid], bool], score: float, why: str) -> Callable[[Grid], tuple[float, str] | None]:
+    """A recogniser from a yes/no signature test (layouts without headings to score)."""
+    return lambda grid: (score, why) if detect(grid) else None
 
 
 def folded_row(grid: Grid, index: int) -> list[str]:
     return [fold(c) if isinstance(c, str) else "" for c in grid.row(index)]
+
+
+_UNITS = re.compile(r"\((?:vnd|vnđ|usd|dong|đong|đ)\)|\[(?:vnd|usd)\]")
+
+
+def heading_names(cell: object) -> set[str]:
+    """The names a header cell answers to: folded, units in brackets dropped, bilingual halves split.
+
+    'Số tiền ghi có / Credit (VND)' → {'so tien ghi co / credit', 'so tien ghi co', 'credit'}; a heading broken
+    over two lines inside the cell reads as one.
+    """
+    if not isinstance(cell, str) or not cell.strip():
+        return set()
+    folded = " ".join(_UNITS.sub(" ", fold(cell.replace("\n", " "))).split())
+    names = {folded, folded.replace(" ", "")}
+    for part in re.split(r"\s*[/|]\s*", folded):
+        if part:
+            names.update((part, part.replace(" ", "")))
+    return names
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    row: int                      # index of the header row
+    index: dict[str, int]         # role → column
+    names: dict[str, str]         # role → the heading as written
+    score: float                  # share of the layout's roles found
+    why: str
+
+
+def match_header(grid: Grid, roles: Mapping[str, tuple[str, ...]], required: tuple[str, ...],
+                 partial: bool = False) -> HeaderMatch | None:
+    """The row (within the title block) whose headings cover the most roles, if it has every required one
+    (`partial`: the best row even without them, to say what is missing)."""
+    best: HeaderMatch | None = None
+    for row in range(min(grid.nrows, HEADER_SCAN_ROWS)):
+        cells = [heading_names(c) for c in grid.row(row)]
+        if sum(1 for c in cells if c) < len(required):
+            continue
+        index: dict[str, int] = {}
+        for role, aliases in roles.items():
+            wanted = {a for alias in aliases for a in (alias, alias.replace(" ", ""))}
+            hit = next((i for i, names in enumerate(cells) if names & wanted and i not in index.values()), None)
+            if hit is not None:
+                index[role] = hit
+        if not partial and not all(r in index for r in required):
+            continue
+        score = len(index) / len(roles)
+        if best is None or score > best.score:
+            raw = grid.row(row)
+            names = {role: " ".join(str(raw[i]).split()) for role, i in index.items()}
+            why = (f"row {row + 1} has {len(index)} of {len(roles)} headings: "
+                   + ", ".join(f"{names[r]!r}={r}" for r in index))
+            best = HeaderMatch(row, index, names, score, why)
+    return best
 
 
 def find_header(grid: Grid, signature: tuple[str, ...]) -> int | None:
@@ -77,13 +148,16 @@ def map_columns(grid: Grid, header: int, roles: Mapping[str, tuple[str, ...]], r
 
 
 def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object], columns: Mapping[str, str],
-         problems: ProblemList, progress: Progress | None, *, reject_duplicates: bool = True) -> tuple[list[Line], int]:
-    """Convert every non-blank row from index `first`; (lines, skipped). Bad rows become problems, not stops.
+         problems: ProblemList, progress: Progress | None, *, reject_duplicates: bool = True,
+         set_aside: list[SetAside] | None = None) -> tuple[list[Line], int]:
+    """Convert every non-blank row from index `first`; (lines, skipped). Rows that cannot be read are set
+    aside (appended to `set_aside` with their reason), never dropped and never a stop.
 
-    An exact repeat of an earlier row is refused when the layout's rows carry something unique (a sequence
+    An exact repeat of an earlier row is set aside when the layout's rows carry something unique (a sequence
     number, a reference, a time or a running balance): a repeat then means a pasted or concatenated file.
     """
     lines: list[Line] = []
+    aside = set_aside if set_aside is not None else []
     skipped = 0
     blank = ("",) * len(grid.columns)
     seen: dict[int, int] = {}   # hash of the row's cells → its index (hashes, not rows: memory for 2 M rows)
@@ -99,13 +173,16 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
             key = hash(cells)
             earlier = seen.get(key)
             if earlier is not None and grid.row(earlier) == list(cells):
-                problems.add(row, None, f"this row repeats row {earlier + 1} exactly (a duplicated or pasted row?)")
+                aside.append(SetAside(row, None, "repeated_row", f"this row repeats row {earlier + 1} exactly "
+                                      "(a duplicated or pasted row?)", raw_text(cells)))
                 continue
             seen[key] = index
         try:
             result = convert(cells, row)
         except CellError as exc:
-            problems.add(row, columns.get(exc.column, exc.column), exc.message)
+            column = columns.get(exc.column, exc.column)
+            aside.append(SetAside(row, None, code_for(exc.message), f"column {column!r}: {exc.message}",
+                                  raw_text(cells), column))
             continue
         if result is SKIP:
             skipped += 1
@@ -114,6 +191,11 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
     if progress:
         progress(total, total)
     return lines, skipped
+
+
+def raw_text(cells: tuple) -> str:
+    """A row's cells as one line of text, for the person who reviews a set-aside row."""
+    return " | ".join(str(c) for c in cells if c != "")[:2000]
 
 
 def headerless_names(roles: tuple[str, ...]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from explorer.ingest.errors import ProblemList
-from explorer.ingest.layouts.base import HEADER_SCAN_ROWS, Context, Layout, Parsed, folded_row, walk
+from explorer.ingest.layouts.base import HEADER_SCAN_ROWS, Context, Layout, Parsed, folded_row, recognised_by, walk
 from explorer.ingest.layouts.table import ROLES, RowConverter
 from explorer.ingest.source import Grid
 from explorer.text import fold
@@ -72,9 +72,11 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     folded = folded_row(grid, header)
     index = {role: folded.index(fold(name)) for role, name in mapping.items()}
     names = {role: name for role, name in mapping.items()}
-    lines, skipped = walk(grid, header + 1, RowConverter(index), names, problems, ctx.progress,
-                          reject_duplicates=False)
-    return Parsed(lines, skipped, problems, names)
+    parsed = Parsed([], 0, problems, names, why=f"the column mapping given, header on row {header + 1}")
+    parsed.lines, parsed.skipped = walk(grid, header + 1, RowConverter(index, exponent=ctx.exponent), names,
+                                        problems, ctx.progress, reject_duplicates=False, set_aside=parsed.set_aside)
+    return parsed
 
 
-GENERIC = Layout("generic", None, "Any CSV/XLSX/Parquet table with an explicit column mapping", detect, parse)
+GENERIC = Layout("generic", None, "Any CSV/XLSX/Parquet table with an explicit column mapping",
+                 recognised_by(detect, 0.0, "never detected"), parse)

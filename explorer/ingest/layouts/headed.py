@@ -5,7 +5,7 @@ import re
 from typing import Mapping
 
 from explorer.ingest.errors import ProblemList
-from explorer.ingest.layouts.base import Context, Layout, Parsed, find_header, map_columns, walk
+from explorer.ingest.layouts.base import Context, Layout, Parsed, match_header, walk
 from explorer.ingest.layouts.table import RowConverter
 from explorer.ingest.source import Grid
 
@@ -14,23 +14,36 @@ _VCB_RECEIVER = re.compile(r"\btoi (\d{6,20}) (.{3,200})$")
 
 
 def headed_layout(name: str, bank: str, summary: str, roles: Mapping[str, tuple[str, ...]],
-                  signature: tuple[str, ...], required: tuple[str, ...]) -> Layout:
-    """A Layout found by `signature` header names, whose columns are found by folded header aliases."""
+                  required: tuple[str, ...]) -> Layout:
+    """A Layout recognised by its headings (folded, partial, bilingual: see base.match_header): the share of
+    its roles the best header row names is its score, and every `required` role must be there."""
 
-    def detect(grid: Grid) -> bool:
-        return find_header(grid, signature) is not None
+    def recognise(grid: Grid) -> tuple[float, str] | None:
+        found = match_header(grid, roles, required)
+        return (found.score, found.why) if found else None
 
     def parse(grid: Grid, ctx: Context) -> Parsed:
-        header = find_header(grid, signature)
+        found = match_header(grid, roles, required)
         problems = ProblemList()
-        index, names = map_columns(grid, header, roles, required, problems)
-        if problems:
-            return Parsed([], 0, problems, names)
-        lines, skipped = walk(grid, header + 1, RowConverter(index), names, problems, ctx.progress)
-        holder = _vcb_holder(grid, index.get("description"), ctx.account) if bank == "VCB" else None
-        return Parsed(lines, skipped, problems, names, bank=bank, holder=holder)
+        if found is None:
+            problems.add(None, None, f"no header row with the columns {', '.join(required)} ({summary})")
+            return Parsed([], 0, problems, {})
+        parsed = Parsed([], 0, problems, found.names, bank=bank, why=found.why)
+        convert = RowConverter(found.index, exponent=ctx.exponent)
+        parsed.lines, parsed.skipped = walk(grid, found.row + 1, convert, found.names, problems, ctx.progress,
+                                            set_aside=parsed.set_aside)
+        if bank == "VCB":
+            parsed.holder = _vcb_holder(grid, found.index.get("description"), ctx.account)
+        return parsed
 
-    return Layout(name, bank, summary, detect, parse)
+    def near_miss(grid: Grid) -> tuple[int, float, str] | None:
+        found = match_header(grid, roles, required, partial=True)
+        if found is None or not found.index:
+            return None
+        missing = [f"{roles[r][0]!r} ({r})" for r in required if r not in found.index]
+        return found.row + 1, found.score, f"the column {', '.join(missing)} is missing from the header"
+
+    return Layout(name, bank, summary, recognise, parse, near_miss)
 
 
 def _vcb_holder(grid: Grid, memo_column: int | None, account: str) -> str | None:
@@ -45,10 +58,10 @@ def _vcb_holder(grid: Grid, memo_column: int | None, account: str) -> str | None
 
 
 VCB_DAILY = headed_layout(
-    "vcb_daily", "VCB", "Vietcombank daily export: PageId,TNXDate,DocNo,Debit,Credit,Balance,TransactionDetails",
-    roles={"date": ("tnxdate",), "reference": ("docno",), "debit": ("debit",), "credit": ("credit",),
-           "balance": ("balance",), "description": ("transactiondetails",)},
-    signature=("tnxdate", "transactiondetails"),
+    "vcb_daily", "VCB", "Vietcombank account export: TNXDate, DocNo, Debit, Credit, Balance, Transactions in Detail",
+    roles={"date": ("tnxdate", "tnx date"), "reference": ("docno", "doc no"), "debit": ("debit", "no"),
+           "credit": ("credit", "co"), "balance": ("balance", "so du"),
+           "description": ("transactiondetails", "transactions in detail", "transaction details")},
     required=("date", "debit", "credit", "description"),
 )
 
@@ -57,7 +70,6 @@ VCB_THONG_KE = headed_layout(
     roles={"date": ("ngay gio giao dich", "ngay giao dich"), "debit": ("so tien ghi no",),
            "credit": ("so tien ghi co",), "counterparty": ("ten nguoi chuyen",),
            "description": ("noi dung chi tiet",), "reference": ("so tham chieu", "so but toan")},
-    signature=("ngay gio giao dich", "so tien ghi co"),
     required=("date", "credit", "description"),
 )
 
@@ -65,6 +77,5 @@ VIETINBANK = headed_layout(
     "vietinbank", "VietinBank", "VietinBank: ';' delimiter, ',' thousands, donor name inside the memo",
     roles={"date": ("ngay gd",), "debit": ("so tien ghi no",), "credit": ("so tien ghi co",),
            "description": ("noi dung chi tiet",), "balance": ("so du",)},
-    signature=("ngay gd", "so tien ghi co"),
     required=("date", "credit", "description"),
 )

@@ -6,7 +6,9 @@ import re
 from typing import Mapping
 
 from explorer.ingest.memo import counterparty_from_memo
-from explorer.ingest.normalise import CellError, Line, amount, direction_and_amount, make_line, text_cell, when
+from explorer.ingest.normalise import (
+    CellError, Line, amount, direction_and_amount, first_of_several, make_line, text_cell, when,
+)
 
 # The roles a column can play, in the order a headerless or mapped file lists them in messages.
 ROLES = ("date", "time", "debit", "credit", "amount", "balance", "reference", "counterparty", "description")
@@ -19,11 +21,14 @@ class RowConverter:
     `join_wrapped_memo`: banks that wrap memos inside a cell break words anywhere ('do\\nng bao'), so
     the line breaks are removed, not turned into spaces. `direction_from_balance`: a single unsigned
     amount is money out when the running balance went down by it, otherwise money in; a layout with an
-    opening-balance row sets `previous_balance` before the first transaction.
+    opening-balance row sets `previous_balance` before the first transaction. `exponent`: the currency's
+    decimals (amounts are stored in minor units). A zero amount or a cell holding two values is read and
+    flagged (explorer.ingest.policy), not refused.
     """
 
     def __init__(self, index: Mapping[str, int], *, join_wrapped_memo: bool = False,
-                 direction_from_balance: bool = False, reference_in_memo: re.Pattern | None = None):
+                 direction_from_balance: bool = False, reference_in_memo: re.Pattern | None = None,
+                 exponent: int = 0):
         self.i_date, self.i_time = index["date"], index.get("time")
         self.i_debit, self.i_credit, self.i_amount = index.get("debit"), index.get("credit"), index.get("amount")
         self.i_balance, self.i_ref = index.get("balance"), index.get("reference")
@@ -31,19 +36,27 @@ class RowConverter:
         self.join_wrapped_memo = join_wrapped_memo
         self.direction_from_balance = direction_from_balance
         self.reference_in_memo = reference_in_memo  # group 1 is the bank reference, for layouts without a column
+        self.exponent = exponent
         self.previous_balance: int | None = None
 
     def __call__(self, cells: tuple, row: int) -> Line:
+        flags: list[str] = []
         posted_at, has_time = when(cells[self.i_date], "date")
         if self.i_time is not None and cells[self.i_time] != "":
             posted_at, has_time = _with_time(posted_at, cells[self.i_time]), True
-        balance = amount(cells[self.i_balance], "balance", signed=True) if self.i_balance is not None else None
+        balance = None
+        if self.i_balance is not None:
+            balance = amount(self._one(cells[self.i_balance], "balance", flags), "balance", signed=True,
+                             exponent=self.exponent)
         if self.i_amount is not None:
-            direction, value = _single_amount(cells[self.i_amount], balance, self.previous_balance,
-                                              self.direction_from_balance)
+            direction, value = _single_amount(self._one(cells[self.i_amount], "amount", flags), balance,
+                                              self.previous_balance, self.direction_from_balance, self.exponent)
         else:
-            direction, value = direction_and_amount(cells[self.i_debit] if self.i_debit is not None else "",
-                                                    cells[self.i_credit] if self.i_credit is not None else "")
+            direction, value = direction_and_amount(
+                self._one(cells[self.i_debit], "debit", flags) if self.i_debit is not None else "",
+                self._one(cells[self.i_credit], "credit", flags) if self.i_credit is not None else "", self.exponent)
+        if value == 0:
+            flags.append("zero_amount: the amount is printed as zero")
         self.previous_balance = balance
         memo = text_cell(cells[self.i_memo], "description") if self.i_memo is not None else ""
         if self.join_wrapped_memo:
@@ -54,20 +67,28 @@ class RowConverter:
             reference = found.group(1) if found else ""
         counterparty = text_cell(cells[self.i_cp], "counterparty") if self.i_cp is not None else ""
         return make_line(row, posted_at, has_time, direction, value, balance, reference,
-                         counterparty or counterparty_from_memo(memo), memo)
+                         counterparty or counterparty_from_memo(memo), memo, tuple(flags))
+
+    @staticmethod
+    def _one(cell: object, role: str, flags: list[str]) -> object:
+        value, flag = first_of_several(cell)
+        if flag:
+            flags.append(f"several_values: {role}: {flag}")
+        return value
 
 
-def _single_amount(cell: object, balance: int | None, previous: int | None, from_balance: bool) -> tuple[str, int]:
+def _single_amount(cell: object, balance: int | None, previous: int | None, from_balance: bool,
+                   exponent: int = 0) -> tuple[str, int]:
     if from_balance:
-        value = amount(cell, "amount")
-        if not value:
-            raise CellError("amount", "the amount is missing" if value is None else "the amount is zero")
+        value = amount(cell, "amount", exponent=exponent)
+        if value is None:
+            raise CellError("amount", "the amount is missing")
         went_down = balance is not None and previous is not None and previous - value == balance
         return ("out" if went_down else "in"), value
-    value = amount(cell, "amount", signed=True)
-    if not value:
-        raise CellError("amount", "the amount is missing" if value is None else "the amount is zero")
-    return ("in", value) if value > 0 else ("out", -value)
+    value = amount(cell, "amount", signed=True, exponent=exponent)
+    if value is None:
+        raise CellError("amount", "the amount is missing")
+    return ("in", value) if value >= 0 else ("out", -value)
 
 
 def _with_time(day: dt.datetime, cell: object) -> dt.datetime:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from explorer.ingest.errors import ProblemList
-from explorer.ingest.layouts.base import SKIP, Context, Layout, Parsed, find_header, map_columns, walk
+from explorer.ingest.layouts.base import SKIP, Context, Layout, Parsed, find_header, map_columns, recognised_by, walk
 from explorer.ingest.layouts.table import RowConverter
 from explorer.ingest.normalise import CellError, amount, is_blank, when
 from explorer.ingest.source import Grid
@@ -32,11 +32,11 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     header = find_header(grid, SIGNATURE)
     problems = ProblemList()
     index, names = map_columns(grid, header, ROLES, ("seq", "date", "description", "amount", "balance"), problems)
-    parsed = Parsed([], 0, problems, names, bank="VBSP")
+    parsed = Parsed([], 0, problems, names, bank="VBSP", why=f"row {header + 1} has the headings {', '.join(SIGNATURE)}")
     _read_title(grid, header, parsed)
     if problems:
         return parsed
-    convert = RowConverter(index, direction_from_balance=True, reference_in_memo=_REFERENCE)
+    convert = RowConverter(index, direction_from_balance=True, reference_in_memo=_REFERENCE, exponent=ctx.exponent)
     previous_day: list[dt.date | None] = [None]
 
     def convert_row(cells: tuple, row: int):
@@ -56,7 +56,8 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
         previous_day[0] = line.posted_at.date()
         return line
 
-    parsed.lines, parsed.skipped = walk(grid, header + 1, convert_row, names, problems, ctx.progress)
+    parsed.lines, parsed.skipped = walk(grid, header + 1, convert_row, names, problems, ctx.progress,
+                                        set_aside=parsed.set_aside)
     return parsed
 
 
@@ -99,4 +100,5 @@ def _fix_swapped_date(cells: tuple, index: dict[str, int], previous: dt.date | N
     return tuple(fixed)
 
 
-VBSP = Layout("vbsp", "VBSP", "VBSP Excel sheet: title block, opening and totals rows, text amounts", detect, parse)
+VBSP = Layout("vbsp", "VBSP", "VBSP Excel sheet: title block, opening and totals rows, text amounts",
+              recognised_by(detect, 1.0, "the headings " + ", ".join(SIGNATURE)), parse)

@@ -1,0 +1,91 @@
+"""Text PDFs into the importer: the PDF reader (explorer.ingest.pdf) assembles records and reads what the file
+prints; here its records go through the same row converter as every table, so a PDF line and a CSV line
+are read by the same rules (amounts, dates, flags, set-aside reasons)."""
+from __future__ import annotations
+
+from typing import Callable
+
+from explorer.ingest.errors import ProblemList
+from explorer.ingest.layouts.base import Context, Layout, Parsed
+from explorer.ingest.layouts.table import RowConverter
+from explorer.ingest.normalise import CellError, amount
+from explorer.ingest.policy import SetAside, code_for
+from explorer.ingest.source import Grid
+
+ROLES = ("seq", "date", "time", "value_date", "debit", "credit", "amount", "balance", "reference", "counterparty",
+         "description")
+_AMOUNT_FIGURES = ("opening_balance", "closing_balance", "credit_turnover", "debit_turnover", "total_credit",
+                   "total_debit", "notice_total", "cumulative_total")
+_COUNT_FIGURES = ("credit_count", "debit_count", "notice_count")
+
+
+def is_pdf(data: bytes) -> bool:
+    return b"%PDF-" in data[:1024]
+
+
+def read(data: bytes, file: str, family: str | None, progress: Callable[[int, int], None] | None):
+    """(layout, grid of the records' cells by role, the reader's statement)."""
+    from explorer.ingest.pdf import read_pdf  # pdfplumber loads only when a PDF arrives
+
+    statement = read_pdf(data, file, family=None if family in (None, "", "auto") else family, progress=progress)
+    records = statement.records
+    grid = Grid([[record.cells.get(role, "") for record in records] for role in ROLES], "pdf")
+    layout = Layout(statement.family[:32], statement.bank, f"PDF: {statement.family}",
+                    lambda _grid: (statement.score, statement.why), lambda _grid, _ctx: Parsed([], 0, ProblemList(), {}))
+    return layout, grid, statement
+
+
+def parse(grid: Grid, statement, ctx: Context) -> Parsed:
+    """Convert every record; one that cannot be read is set aside with its page and raw text."""
+    index = {role: i for i, role in enumerate(ROLES)}
+    present = {role for role, column in zip(ROLES, grid.columns) if any(column)}
+    if "amount" in present and not {"debit", "credit"} & present:
+        index = {role: i for role, i in index.items() if role not in ("debit", "credit")}
+        convert = RowConverter(index, direction_from_balance=True, exponent=ctx.exponent)
+    else:
+        index = {role: i for role, i in index.items() if role != "amount"}
+        convert = RowConverter(index, exponent=ctx.exponent)
+    printed = statement.printed
+    parsed = Parsed([], len(statement.skipped), ProblemList(), {role: role for role in ROLES}, bank=statement.bank,
+                    holder=printed.holder, currency=printed.currency,
+                    why=f"score {statement.score:.2f}: {statement.why}")
+    parsed.printed = _figures(printed, ctx.exponent, parsed)
+    if parsed.printed.get("opening_balance") is not None:
+        parsed.opening_balance = parsed.printed["opening_balance"]  # type: ignore[assignment]
+        convert.previous_balance = parsed.opening_balance
+    if printed.account:
+        parsed.declared_account = (0, "".join(ch for ch in printed.account if ch.isdigit()))
+    for number, (record, cells) in enumerate(zip(statement.records, zip(*grid.columns)), start=1):
+        if ctx.progress and number % 1000 == 0:
+            ctx.progress(number, len(statement.records))
+        try:
+            line = convert(cells, number)
+        except CellError as exc:
+            parsed.set_aside.append(SetAside(number, record.page, code_for(exc.message),
+                                             f"{exc.column}: {exc.message}", record.raw))
+            continue
+        flags = line.flags + tuple(f"pdf: {flag}" for flag in record.flags)
+        parsed.lines.append(line._replace(flags=flags, page=record.page))
+    if statement.pages_without_text:
+        pages = ", ".join(str(p) for p in statement.pages_without_text)
+        parsed.notes.append(f"page(s) {pages} have no text layer (scanned images): not read")
+    parsed.notes.extend(statement.notes)
+    return parsed
+
+
+def _figures(printed, exponent: int, parsed: Parsed) -> dict[str, object]:
+    """The printed figures in minor units; one that cannot be read is noted, not guessed."""
+    figures: dict[str, object] = {}
+    for key in _AMOUNT_FIGURES:
+        text = getattr(printed, key, None)
+        if text in (None, ""):
+            continue
+        try:
+            figures[key] = amount(text, key, signed=True, exponent=exponent)
+        except CellError as exc:
+            parsed.notes.append(f"the printed {key.replace('_', ' ')} {text!r} cannot be read: {exc.message}")
+    for key in _COUNT_FIGURES:
+        value = getattr(printed, key, None)
+        if value is not None:
+            figures[key] = int(value)
+    return figures
