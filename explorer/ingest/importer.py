@@ -220,7 +220,12 @@ def import_statement(engine: Engine, data: bytes, file: str, *, account: str, ba
                      column_map: Mapping[str, str] | None = None, expected_rows: int | None = None,
                      expected_credit: int | None = None, currency: str | None = None, policy: Policy = Policy(),
                      progress: Progress | None = None) -> ImportResult:
-    """Read, check and write one statement file. Raises StatementImportError or DatabaseError; never half-writes."""
+    """Read, check and write one statement file. Raises StatementImportError or DatabaseError; never half-writes.
+    Without a currency given, the file's, else the account's (a USD account's statement is read in cents)."""
+    kept = store.account_currency(engine, clean_account_number(account, file), store.canonical_bank(bank))
+    if currency and kept and currency.upper() != kept:
+        raise StatementImportError.single(file, f"account {account} keeps {kept}; this statement is in {currency.upper()}")
+    currency = currency or kept
     statement = read_statement(data, file, account=account, layout=layout, column_map=column_map,
                                expected_rows=expected_rows, expected_credit=expected_credit, currency=currency,
                                policy=policy, progress=progress)

@@ -49,6 +49,18 @@ def canonical_bank(name: str | None) -> str | None:
     return BANK_ALIASES.get(folded, name.strip()[:32])
 
 
+def account_currency(engine, number: str, bank: str | None) -> str | None:
+    """The currency of an existing account with this number (and bank, when given); None if unknown."""
+    from sqlalchemy import inspect
+
+    if "accounts" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as conn:
+        rows = conn.execute(select(Account.bank, Account.currency).where(Account.number == number)).all()
+    found = {r.currency for r in rows if not bank or canonical_bank(r.bank) == bank}
+    return found.pop() if len(found) == 1 else None
+
+
 def begin(conn: Connection) -> None:
     """Open the transaction now. On SQLite, IMMEDIATE takes the write lock up front and makes the index DDL
     below part of the transaction (the sqlite3 driver would otherwise run it outside any transaction)."""
