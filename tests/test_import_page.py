@@ -48,6 +48,9 @@ def upload_and_run(at: AppTest, name: str, account: str) -> AppTest:
     at.file_uploader(key="imp_file").set_value((name, (FIXTURES / name).read_bytes(), "text/csv"))
     at.text_input(key="imp_account").set_value(account)
     at.run()
+    at = at.button(key="imp_check").click().run()  # the dry run first
+    if at.error:
+        return at
     return at.button(key="imp_run").click().run()
 
 
@@ -63,14 +66,23 @@ def test_page_is_off_without_writes(db_url, monkeypatch):
 def test_upload_imports_once(db_url):
     at = page(lang="en")
     assert not at.exception
-    at = upload_and_run(at, "agribank_no_header.csv", AGRI)
-    assert not at.exception
-    assert "250 of 250 transactions added" in at.success[0].value
+    at.file_uploader(key="imp_file").set_value(("agribank_no_header.csv",
+                                                (FIXTURES / "agribank_no_header.csv").read_bytes(), "text/csv"))
+    at.text_input(key="imp_account").set_value(AGRI)
+    at = at.run().button(key="imp_check").click().run()
+    assert not at.exception and line_count(db_url) == 0  # the dry run writes nothing
+    assert at.success[0].value.startswith("Read agribank_no_header.csv: layout agribank. Nothing written yet")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Transactions"] == "250" and metrics["Non-transaction rows"] == "0"
+    assert (metrics["Transactions"], metrics["Lines read"], metrics["Set aside"], metrics["Balance gaps"]) == (
+        "250", "250", "0", "0")
+    first = at.dataframe[0].value
+    assert len(first) == 20 and first.iloc[0]["Amount"] == 300_000 and first.iloc[0]["Row"] == 1
+    at = at.button(key="imp_run").click().run()
+    assert not at.exception
+    assert "250 lines added, 0 already present, 0 set aside" in at.success[-1].value
     assert line_count(db_url) == 250
-    at = at.button(key="imp_run").click().run()  # the same file again
-    assert "0 of 250" in at.success[0].value and at.info
+    at = at.button(key="imp_check").click().run().button(key="imp_run").click().run()  # the same file again
+    assert "0 lines added, 250 already present" in at.success[-1].value and at.info
     assert line_count(db_url) == 250
 
 
@@ -86,7 +98,7 @@ def test_bad_file_lists_problems_and_writes_nothing(db_url):
 
 def test_run_without_a_file_asks_for_one(db_url):
     at = page(lang="vi")
-    at = at.button(key="imp_run").click().run()
+    at = at.button(key="imp_check_empty").click().run()
     assert not at.exception
     assert at.warning[0].value == "Hãy chọn một tệp sao kê."
 
@@ -101,6 +113,6 @@ def test_url_parameters_prefill_the_form(db_url):
     assert any("junk" in info.value for info in at.info)
     at.file_uploader(key="imp_file").set_value(("vbsp_sheet.xlsx", (FIXTURES / "vbsp_sheet.xlsx").read_bytes(),
                                                 "application/octet-stream"))
-    at = at.run().button(key="imp_run").click().run()
+    at = at.run().button(key="imp_check").click().run().button(key="imp_run").click().run()
     assert not at.exception and at.success
     assert line_count(db_url) == 200

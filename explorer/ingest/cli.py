@@ -16,6 +16,7 @@ from explorer.db.engine import DatabaseError, create_schema, make_engine
 from explorer.ingest.errors import StatementImportError
 from explorer.ingest.importer import ImportResult, Statement, read_statement, write_statement
 from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
+from explorer.ingest.report import report_text
 from explorer.ingest.layouts import LAYOUTS, parse_mapping
 from explorer.ingest.normalise import CellError, amount
 
@@ -105,31 +106,6 @@ def _progress_bars():
     return progress, close
 
 
-def _report(statement: Statement, result: ImportResult | None) -> str:
-    """The import report: what matched, what was written, what was set aside, and what does not add up."""
-    parsed = statement.parsed
-    unit = "đ" if statement.currency == "VND" else statement.currency
-    head = f"{statement.file}: layout {statement.layout.name} ({parsed.why}), {statement.rows:,} transaction rows"
-    if result is None:
-        head += " — dry run, nothing written"
-        written = f"{len(parsed.lines):,} lines read"
-    else:
-        written = f"{result.added:,} added, {result.already_present:,} already present"
-    created = " (new account created)" if result is not None and result.account_created else ""
-    out = [head, f"{written}, {len(parsed.set_aside):,} set aside, {statement.flagged:,} flagged, "
-                 f"{len(statement.gaps):,} gaps, {parsed.skipped:,} non-transaction rows skipped{created}",
-           f"credit {statement.credit_total:,} {unit}, debit {statement.debit_total:,} {unit}"
-           + (f", closing balance {statement.closing_balance:,} {unit}" if statement.closing_balance is not None else ""),
-           f"sha256 {statement.sha256}"]
-    for check in statement.checks:
-        out.append(f"{'✓' if check.ok else '✗'} {check.name}: printed {check.printed:,}, parsed {check.parsed:,}")
-    out += [f"set aside: row {a.row}{f' (page {a.page})' if a.page else ''}: {a.reason}" for a in parsed.set_aside[:20]]
-    out += [f"gap: {g.message(unit)}" for g in statement.gaps[:20]]
-    flagged = [line for line in parsed.lines if line.flags][:20]
-    out += [f"flag: row {line.row}: {'; '.join(line.flags)}" for line in flagged]
-    return "\n".join(out + [f"note: {n}" for n in statement.notes])
-
-
 def _dry_summary(statement: Statement) -> dict:
     return {"layout": statement.layout.name, "sha256": statement.sha256, "rows": statement.rows,
             "lines": len(statement.parsed.lines), "set_aside": len(statement.parsed.set_aside),
@@ -187,5 +163,5 @@ def main(argv: list[str]) -> int:
     if args.json:
         print(json.dumps(result.summary() if result else _dry_summary(statement), ensure_ascii=False))
     else:
-        print(_report(statement, result))
+        print(report_text(statement, result))
     return 0

@@ -3,11 +3,17 @@
 URL params: account (account number to prefill), layout (auto | vcb_daily | vcb_thong_ke | vietinbank |
 agribank | vbsp | generic), expected_rows (published number of transactions, 0 = not checked), lang.
 """
+import hashlib
+import json
+
 import pandas as pd
 import streamlit as st
 
-from explorer.db.engine import DatabaseError, make_engine
-from explorer.ingest import LAYOUTS, StatementImportError, import_statement, parse_mapping
+from explorer.db.engine import DatabaseError, create_schema, make_engine
+from explorer.ingest import LAYOUTS, StatementImportError, parse_mapping, read_statement, store, write_statement
+from explorer.ingest.importer import Statement
+from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
+from explorer.ingest.report import flag_codes, report
 from explorer.params import Param
 from explorer.settings import load_settings
 from explorer.ui.i18n import money, num, t
@@ -27,11 +33,13 @@ if not settings.allow_writes:  # app.py does not list the page then; this guards
 
 @st.cache_resource(show_spinner=False)
 def writer_engine(url: str):
-    return make_engine(url)
+    engine = make_engine(url)
+    create_schema(engine)  # an older database gets the import tables and columns added since
+    return engine
 
 
 st.caption(t("import.intro"))
-upload = st.file_uploader(t("import.file"), type=["csv", "txt", "xlsx", "parquet"], key="imp_file")
+upload = st.file_uploader(t("import.file"), type=["csv", "tsv", "txt", "xlsx", "parquet", "pdf"], key="imp_file")
 left, middle, right = st.columns([2, 2, 2])
 account = left.text_input(t("import.account"), value=params["account"] or "", max_chars=32,
                           help=t("import.account_help"), key="imp_account")
@@ -43,7 +51,11 @@ expected_rows = right.number_input(t("import.expected_rows"), min_value=0, max_v
 with st.expander(t("import.more")):
     bank = st.text_input(t("import.bank"), max_chars=32, key="imp_bank")
     holder = st.text_input(t("import.holder"), max_chars=200, key="imp_holder")
+    currency = st.text_input(t("import.currency"), max_chars=3, key="imp_currency")
     mapping_text = st.text_input(t("import.map"), help=t("import.map_help"), key="imp_map")
+    share = st.number_input(t("import.max_set_aside"), min_value=0.0, max_value=100.0, step=0.1,
+                            value=DEFAULT_MAX_SET_ASIDE * 100, key="imp_share")
+    strict = st.checkbox(t("import.strict"), key="imp_strict")
 
 sync_url({"account": account.strip(), "layout": layout, "expected_rows": int(expected_rows),
           "lang": params["lang"]}, SPEC)
@@ -59,50 +71,129 @@ def show_problems(error: StatementImportError) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def show_result(result) -> None:
-    st.success(t("import.done", file=result.file, layout=result.layout, added=num(result.added),
-                 rows=num(result.rows)))
-    if result.added == 0:
-        st.info(t("import.already"))
-    cols = st.columns(6)
-    cols[0].metric(t("import.rows"), num(result.rows))
-    cols[1].metric(t("import.added"), num(result.added))
-    cols[2].metric(t("import.skipped"), num(result.skipped))
-    cols[3].metric(t("import.credit"), money(result.credit_total))
-    cols[4].metric(t("import.debit"), money(result.debit_total))
-    cols[5].metric(t("import.closing"), money(result.closing_balance))
-    st.caption(t("import.provenance", sha=result.sha256))
+def show_statement(statement: Statement) -> None:
+    """The dry run: what matched and why, the first lines, and everything the import would set aside or flag."""
+    parsed, unit = statement.parsed, statement.currency
+    st.success(t("import.checked", file=statement.file, layout=statement.layout.name))
+    st.caption(t("import.why", why=parsed.why))
+    reconciled = {True: t("import.reconciled_yes"), False: t("import.reconciled_no"),
+                  None: t("import.reconciled_none")}[statement.reconciled]
+    figures = [(t("import.rows"), num(statement.rows)), (t("import.lines"), num(len(parsed.lines))),
+               (t("import.set_aside"), num(len(parsed.set_aside))), (t("import.flagged"), num(statement.flagged)),
+               (t("import.gaps"), num(len(statement.gaps))), (t("import.reconciled"), reconciled),
+               (t("import.credit"), money(statement.credit_total, unit)),
+               (t("import.debit"), money(statement.debit_total, unit))]
+    for row in (figures[:4], figures[4:]):
+        for column, (label, value) in zip(st.columns(4), row):
+            column.metric(label, value)
+    first = parsed.lines[:20]
+    st.subheader(t("import.first_lines"))
+    st.dataframe(pd.DataFrame({
+        t("import.row"): [line.row for line in first],
+        t("import.date"): [line.posted_at for line in first],
+        t("import.direction"): [t(f"import.{line.direction}") for line in first],
+        t("import.amount"): [line.amount for line in first],
+        t("import.memo"): [line.description for line in first],
+    }), hide_index=True, width="stretch")
+    if statement.checks:
+        st.subheader(t("import.checks"))
+        st.dataframe(pd.DataFrame({
+            t("import.check_name"): [c.name for c in statement.checks],
+            t("import.printed"): [c.printed for c in statement.checks],
+            t("import.parsed"): [c.parsed for c in statement.checks],
+            t("import.ok"): ["✓" if c.ok else "✗" for c in statement.checks],
+        }), hide_index=True, width="stretch")
+    if parsed.set_aside:
+        st.subheader(t("import.aside_rows"))
+        st.dataframe(pd.DataFrame({
+            t("import.row"): [a.row for a in parsed.set_aside[:PROBLEMS_SHOWN]],
+            t("import.page"): pd.array([a.page for a in parsed.set_aside[:PROBLEMS_SHOWN]], dtype="Int64"),
+            t("import.code"): [a.code for a in parsed.set_aside[:PROBLEMS_SHOWN]],
+            t("import.problem"): [a.reason for a in parsed.set_aside[:PROBLEMS_SHOWN]],
+            t("import.raw"): [a.raw for a in parsed.set_aside[:PROBLEMS_SHOWN]],
+        }), hide_index=True, width="stretch")
+    if statement.gaps:
+        st.subheader(t("import.gap_list"))
+        for gap in statement.gaps[:PROBLEMS_SHOWN]:
+            st.markdown(f"- {gap.message('đ' if unit == 'VND' else unit)}")
+    codes = flag_codes(statement)
+    if codes:
+        st.subheader(t("import.flag_list"))
+        st.dataframe(pd.DataFrame({t("import.code"): list(codes), t("import.count"): list(codes.values())}),
+                     hide_index=True)
+    for note in statement.notes:
+        st.caption(note)
 
 
-if st.button(t("import.run"), type="primary", key="imp_run"):
-    if upload is None:
-        st.warning(t("import.need_file"))
-        st.stop()
-    if not account.strip():
-        st.warning(t("import.need_account"))
-        st.stop()
+def options_key(data: bytes) -> str:
+    """What the dry run depends on: the file and every option (a change means: check again)."""
+    chosen = (account.strip(), layout, int(expected_rows), currency.strip().upper(), mapping_text.strip(),
+              float(share), bool(strict), bank.strip())
+    return hashlib.sha256(data + repr(chosen).encode()).hexdigest()
+
+
+def check(data: bytes, name: str) -> None:
     try:
         column_map = parse_mapping(mapping_text) if mapping_text.strip() else None
     except ValueError as exc:
         st.warning(t("import.bad_map", reason=str(exc)))
         st.stop()
-    bar = st.progress(0.0, text=t("import.running", file=upload.name))
+    bar = st.progress(0.0, text=t("import.checking", file=name))
     try:
-        result = import_statement(
-            writer_engine(settings.database_url), upload.getvalue(), upload.name, account=account.strip(),
-            bank=bank.strip() or None, holder=holder.strip() or None, layout=None if layout == "auto" else layout,
-            column_map=column_map, expected_rows=int(expected_rows) or None,
+        engine = writer_engine(settings.database_url)
+        chosen_currency = currency.strip().upper() or store.account_currency(engine, account.strip(), bank.strip() or None)
+        statement = read_statement(
+            data, name, account=account.strip(), layout=None if layout == "auto" else layout, column_map=column_map,
+            expected_rows=int(expected_rows) or None, currency=chosen_currency,
+            policy=Policy(float(share) / 100, bool(strict)),
             progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage))
     except StatementImportError as exc:
         bar.empty()
+        st.session_state.pop("imp_checked", None)
         show_problems(exc)
-    except DatabaseError as exc:
-        bar.empty()
-        st.error(t("import.db_failed"))
-        if not settings.public_mode:
-            st.caption(str(exc)[:300])
-    else:
-        bar.empty()
-        if result.added:
-            st.cache_data.clear()  # public pages cache query results: show the new lines now
-        show_result(result)
+        return
+    bar.empty()
+    st.session_state["imp_checked"] = (options_key(data), statement)
+
+
+if upload is not None and account.strip():
+    data = upload.getvalue()
+    if st.button(t("import.check"), key="imp_check"):
+        check(data, upload.name)
+    checked = st.session_state.get("imp_checked")
+    if checked and checked[0] != options_key(data):
+        st.info(t("import.stale"))
+    elif checked:
+        statement: Statement = checked[1]
+        show_statement(statement)
+        if st.button(t("import.run"), type="primary", key="imp_run"):
+            bar = st.progress(0.0, text=t("import.running", file=statement.file))
+            try:
+                result = write_statement(writer_engine(settings.database_url), statement, account=account.strip(),
+                                         bank=bank.strip() or None, holder=holder.strip() or None,
+                                         progress=lambda stage, done, total: bar.progress(
+                                             min(done / max(total, 1), 1.0), text=stage))
+            except StatementImportError as exc:
+                bar.empty()
+                show_problems(exc)
+            except DatabaseError as exc:
+                bar.empty()
+                st.error(t("import.db_failed"))
+                if not settings.public_mode:
+                    st.caption(str(exc)[:300])
+            else:
+                bar.empty()
+                st.session_state.pop("imp_checked", None)
+                if result.added:
+                    st.cache_data.clear()  # public pages cache query results: show the new lines now
+                st.success(t("import.done", file=result.file, layout=result.layout, added=num(result.added),
+                             present=num(result.already_present), aside=num(result.set_aside)))
+                if result.added == 0:
+                    st.info(t("import.already"))
+                st.caption(t("import.provenance", sha=result.sha256))
+                st.download_button(t("import.download_report"),
+                                   json.dumps(report(statement, result), ensure_ascii=False, indent=1),
+                                   f"import-report-{result.sha256[:12]}.json", "application/json",
+                                   key="imp_report")
+elif st.button(t("import.check"), key="imp_check_empty"):
+    st.warning(t("import.need_file") if upload is None else t("import.need_account"))
