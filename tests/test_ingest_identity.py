@@ -16,6 +16,7 @@ from sqlalchemy import text
 from explorer.db.engine import create_schema, make_engine
 from explorer.ingest import StatementImportError, import_statement, parse_mapping, read_statement
 from explorer.ingest.policy import Policy
+from explorer.queries import ledger_checks
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))
@@ -150,6 +151,10 @@ def test_a_credits_only_statement_records_its_gaps(engine):
                                  "ORDER BY before_row")).all()
     assert [(g.after_row, g.before_row, g.unexplained) for g in gaps] == [(3, 4, -1_000_000), (5, 6, 5_200_000)]
     assert gaps[1].message.startswith("between row 5 and row 6 the balance rises by 5,200,000 đ")
+    # `python -m explorer check` reports them as gaps of the import, not as balance breaks of the ledger
+    found = ledger_checks.statement_gaps(engine)
+    assert found.unexplained.tolist() == [-1_000_000, 5_200_000] and set(found.file_name) == {"credits.csv"}
+    assert ledger_checks.balance_breaks(engine).empty
 
 
 def test_set_aside_rows_are_kept_with_their_reason_and_the_policy_decides(engine):
@@ -165,6 +170,7 @@ def test_set_aside_rows_are_kept_with_their_reason_and_the_policy_decides(engine
         aside = conn.execute(text("SELECT row, code, raw_text FROM set_aside_rows ORDER BY row")).all()
     assert [(a.row, a.code) for a in aside] == [(402, "no_date"), (403, "no_amount")]
     assert "no amount here" in aside[1].raw_text
+    assert ledger_checks.set_aside_rows(engine)[["row", "code"]].values.tolist() == [[402, "no_date"], [403, "no_amount"]]
     with pytest.raises(StatementImportError, match=r"more than the 0\.5% allowed"):
         read_statement(table(good[:100] + bad), "g.csv", account="1234", column_map=MAPPING)
 

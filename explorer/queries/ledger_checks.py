@@ -26,16 +26,44 @@ def _run(engine: Engine, sql: str, account_id: int | None, alias: str = "s") -> 
 
 
 def balance_breaks(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
-    """Lines whose printed running balance ≠ previous balance (or the opening balance) ± amount."""
+    """Lines whose printed running balance ≠ previous balance (or the opening balance) ± amount.
+
+    Imported lines are left to `statement_gaps`: their import compared each balance with the line before it
+    in the file, which is where a published statement leaves lines out.
+    """
     return _run(engine, """
         SELECT id AS line_id, account_id, balance, expected FROM (
-          SELECT s.id, s.account_id, s.balance,
+          SELECT s.id, s.account_id, s.balance, s.import_id,
                  COALESCE(LAG(s.balance) OVER w, a.opening_balance)
                    + CASE WHEN s.direction = 'in' THEN s.amount ELSE -s.amount END AS expected
           FROM statement_lines s JOIN accounts a ON a.id = s.account_id
           WHERE s.balance IS NOT NULL {account}
           WINDOW w AS (PARTITION BY s.account_id ORDER BY s.id)
-        ) x WHERE balance <> expected ORDER BY line_id LIMIT {cap}""", account_id)
+        ) x WHERE balance <> expected AND import_id IS NULL ORDER BY line_id LIMIT {cap}""", account_id)
+
+
+def statement_gaps(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
+    """Imported statements whose running balance moves by money no published line explains."""
+    return _run(engine, """
+        SELECT g.account_id, i.file_name, g.after_row, g.before_row, g.unexplained, g.currency
+        FROM balance_gaps g JOIN imports i ON i.id = g.import_id WHERE 1 = 1 {account}
+        ORDER BY g.account_id, g.import_id, g.before_row LIMIT {cap}""", account_id, alias="g")
+
+
+def set_aside_rows(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
+    """Rows of imported files that could not be read and wait for a person."""
+    return _run(engine, """
+        SELECT r.account_id, i.file_name, r.page, r.row, r.code, r.reason
+        FROM set_aside_rows r JOIN imports i ON i.id = r.import_id WHERE 1 = 1 {account}
+        ORDER BY r.account_id, r.import_id, r.row LIMIT {cap}""", account_id, alias="r")
+
+
+def unreconciled_imports(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
+    """Imports whose printed figures (balances, turnover, totals, counts) disagree with the lines read."""
+    return _run(engine, """
+        SELECT i.account_id, i.file_name, i.sha256, i.checks FROM imports i
+        WHERE i.reconciled = :false_ {account} ORDER BY i.id LIMIT {cap}""".replace(":false_", "false"
+        if engine.dialect.name == "postgresql" else "0"), account_id, alias="i")
 
 
 def disbursements_without_debit(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
@@ -97,6 +125,9 @@ def stale_rollups(engine: Engine, account_id: int | None = None) -> pd.DataFrame
 
 CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
     "balance_breaks": balance_breaks,
+    "statement_gaps": statement_gaps,
+    "set_aside_rows": set_aside_rows,
+    "unreconciled_imports": unreconciled_imports,
     "disbursements_without_debit": disbursements_without_debit,
     "debits_without_explanation": debits_without_explanation,
     "over_disbursed": over_disbursed,
