@@ -123,7 +123,7 @@ class StatementLine(Base):
     source_layout: Mapped[str | None] = mapped_column(String(32))
     source_page: Mapped[int | None] = mapped_column(Integer)    # PDF page of the record
     import_id: Mapped[int | None] = mapped_column(Integer)      # the import that wrote it (imports.id)
-    line_key: Mapped[str | None] = mapped_column(String(40))    # content identity of an imported line
+    line_key: Mapped[int | None] = mapped_column(BigInteger)    # content identity of an imported line
     flags: Mapped[str | None] = mapped_column(Text)             # doubtful but readable: 'zero_amount: …' lines
 
 

@@ -19,19 +19,28 @@ from typing import Iterable
 
 from explorer.ingest.normalise import Line, fold_fast
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# Everything in ASCII but digits and lower-case letters, deleted by str.translate (C speed on 2 M memos).
+_KEEP_ALNUM = {code: None for code in range(128) if not chr(code).isdigit() and not "a" <= chr(code) <= "z"}
 
 
-def compact_memo(line: Line) -> str:
-    return _NOT_ALNUM.sub("", fold_fast(line.description))
+def compact_memo(description: str) -> str:
+    folded = description.lower() if description.isascii() else fold_fast(description)  # ASCII: no accents to fold
+    return folded.translate(_KEEP_ALNUM) if folded.isascii() else re.sub(r"[^0-9a-z]+", "", folded)
 
 
-def line_keys(lines: Iterable[Line], currency: str) -> list[str]:
-    """The identity of each line, in the order given (40 hex digits: SHA-1 of its fields and occurrence)."""
+def line_keys(lines: Iterable[Line], currency: str) -> list[int]:
+    """The identity of each line, in the order given: a signed 64-bit BLAKE2b of its fields and occurrence
+    (the value date as its proleptic ordinal, a cheap and stable spelling).
+
+    64 bits: two different lines of one account collide with odds of about n²/2⁶⁵ (10⁻⁷ at two million
+    lines), and an integer index is several times cheaper to keep than a text one at import speed.
+    """
     seen: dict[str, int] = {}
     keys = []
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
     for line in lines:
-        content = f"{line.posted_at.date().isoformat()}|{line.direction}|{line.amount}|{currency}|{compact_memo(line)}"
+        content = f"{line.posted_at.toordinal()}|{line.direction}|{line.amount}|{currency}|{compact_memo(line.description)}"
         occurrence = seen[content] = seen.get(content, 0) + 1
-        keys.append(hashlib.sha1(f"{content}|{occurrence}".encode()).hexdigest())
+        digest = blake2b(f"{content}|{occurrence}".encode(), digest_size=8).digest()
+        keys.append(from_bytes(digest, "big", signed=True))
     return keys

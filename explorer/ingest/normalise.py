@@ -144,7 +144,7 @@ def _minor_amount(value: object, column: str, signed: bool, exponent: int) -> in
 
 def first_of_several(value: object) -> tuple[object, str | None]:
     """(the first value, a flag) for a cell holding several values on separate lines ('680.357.956\n9112')."""
-    if isinstance(value, str) and "\n" in value.strip():
+    if type(value) is str and "\n" in value and "\n" in value.strip():
         parts = [p.strip() for p in value.strip().splitlines() if p.strip()]
         if len(parts) > 1:
             return parts[0], f"two values in one cell ({', '.join(repr(p) for p in parts[:3])}): the first was taken"

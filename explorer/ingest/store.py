@@ -113,7 +113,8 @@ def write_import(conn: Connection, account_id: int, statement, lines: list[Line]
     """Record the import, then write its lines not yet present (by identity), its set-aside rows and gaps."""
     keys = line_keys(lines, statement.currency)
     present = present_keys(conn, account_id, lines)
-    new = [(line, key) for line, key in zip(lines, keys) if key not in present]
+    new = list(zip(lines, keys)) if not present else [(line, key) for line, key in zip(lines, keys)
+                                                       if key not in present]
     parsed = statement.parsed
     import_id = conn.execute(Import.__table__.insert().values(
         account_id=account_id, file_name=statement.file[:300], sha256=statement.sha256,
@@ -137,7 +138,7 @@ def write_import(conn: Connection, account_id: int, statement, lines: list[Line]
     return Written(import_id, len(new), len(lines) - len(new))
 
 
-def present_keys(conn: Connection, account_id: int, lines: list[Line]) -> set[str]:
+def present_keys(conn: Connection, account_id: int, lines: list[Line]) -> set[int]:
     """Identities the account already holds on the days these lines cover (one indexed range read)."""
     if not lines:
         return set()
@@ -149,7 +150,7 @@ def present_keys(conn: Connection, account_id: int, lines: list[Line]) -> set[st
     return {key for (key,) in found}
 
 
-def insert_lines(conn: Connection, account_id: int, lines: list[tuple[Line, str]], sha256: str, layout: str,
+def insert_lines(conn: Connection, account_id: int, lines: list[tuple[Line, int]], sha256: str, layout: str,
                  currency: str = "VND", import_id: int | None = None, progress: Progress | None = None) -> int:
     """Insert `lines` (pairs of line and identity, none present yet); the dialect's search index ends up
     complete, the rollups and the line-order fact stay true. Returns the count."""
@@ -188,7 +189,7 @@ def _datetime_text(conn: Connection):
     return process
 
 
-def _rows(conn: Connection, lines: Iterable[tuple[Line, str]], account_id: int, sha256: str, layout: str,
+def _rows(conn: Connection, lines: Iterable[tuple[Line, int]], account_id: int, sha256: str, layout: str,
           currency: str, import_id: int | None) -> Iterator[tuple]:
     when, flag = _datetime_text(conn), _bind(conn, "has_time")
     for line, key in lines:

@@ -1,0 +1,43 @@
+"""Where an account's lines came from: its imports (file, fingerprint, layout, reconciliation, set-aside rows,
+gaps), for the provenance line of the account page."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+
+def account_imports(engine: Engine, account_id: int) -> pd.DataFrame:
+    """One row per import into the account, newest first, with the lines it holds today."""
+    with engine.connect() as conn:
+        frame = pd.read_sql(text("""
+            SELECT i.id, i.file_name, i.sha256, i.layout, i.currency, i.rows, i.added, i.already_present,
+                   i.set_aside, i.flagged, i.gaps, i.reconciled, i.checks, i.imported_at
+            FROM imports i WHERE i.account_id = :a ORDER BY i.id DESC"""), conn, params={"a": account_id})
+    frame["checks"] = [json.loads(c) if c else [] for c in frame["checks"]]
+    frame["reconciled"] = [None if pd.isna(r) else bool(r) for r in frame["reconciled"]]
+    return frame
+
+
+def account_gaps(engine: Engine, account_id: int) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql(text("""
+            SELECT i.file_name, g.after_row, g.before_row, g.unexplained, g.currency, g.message
+            FROM balance_gaps g JOIN imports i ON i.id = g.import_id
+            WHERE g.account_id = :a ORDER BY g.import_id, g.before_row"""), conn, params={"a": account_id})
+
+
+def is_simulated_account(engine: Engine, account_id: int) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(text("SELECT simulated FROM accounts WHERE id = :a"), {"a": account_id}).scalar())
+
+
+def data_mix(engine: Engine) -> dict[str, int]:
+    """How many accounts hold simulated and how many hold imported (real) data: the site-wide label says which."""
+    with engine.connect() as conn:
+        simulated, real = conn.execute(text(
+            "SELECT COALESCE(SUM(CASE WHEN simulated THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN simulated THEN 0 ELSE 1 END), 0) FROM accounts")).one()
+    return {"simulated": int(simulated), "imported": int(real)}
