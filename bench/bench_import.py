@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import text  # noqa: E402
 
 from explorer.db.engine import create_schema, make_engine  # noqa: E402
-from explorer.ingest import read_statement, store, write_statement  # noqa: E402
+from explorer.db import ledger  # noqa: E402
+from explorer.ingest import read_statement, write_statement  # noqa: E402
 
 ACCOUNT = "8300333385555"
 SURNAMES = ["NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "VU", "DANG", "BUI", "DO", "HO", "NGO", "DUONG", "MAI"]
@@ -114,7 +115,7 @@ def main(argv: list[str]) -> int:
                         help="keep the FTS index by triggers row by row, or drop and rebuild it (auto: by size)")
     args = parser.parse_args(argv)
     if args.index != "auto":
-        store.BULK_INDEX_THRESHOLD = 0 if args.index == "rebuild" else 10**12
+        ledger.BULK_INDEX_THRESHOLD = 0 if args.index == "rebuild" else 10**12
     with tempfile.TemporaryDirectory(prefix="bench_import_") as tmp:
         path = Path(tmp) / f"{args.layout}_{args.rows}.csv"
         t0 = time.perf_counter()

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db import line_order, rollups
+from explorer.db import ledger as ledger_writer, rollups
 from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
@@ -105,13 +105,11 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
             progress(0.86, "indexes")
         progress(0.93, "totals")
         given = {table: frames[table] for table in rollups.TABLES if table in frames}
-        for table, frame in (given or rollups.from_lines(frames["statement_lines"])).items():
-            insert_frame(conn, table, frame)
-        rollups.mark_built(conn)
-        sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
         lines = frames["statement_lines"]
-        line_order.store(conn, bool(lines.id.is_monotonic_increasing and lines.posted_at.is_monotonic_increasing)
-                         and (more_lines is None or more_lines_follow_time))
+        ledger_writer.finish_seed(conn, given or rollups.from_lines(lines),
+                           bool(lines.id.is_monotonic_increasing and lines.posted_at.is_monotonic_increasing)
+                           and (more_lines is None or more_lines_follow_time))
+        sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
     if engine.dialect.name == "postgresql":  # planner statistics now, not when autovacuum next looks
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

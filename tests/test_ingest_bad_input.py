@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy import text
 
 from explorer.db.engine import create_schema, make_engine
-from explorer.ingest import StatementImportError, import_file, import_statement, parse_mapping, store
+from explorer.db import ledger
+from explorer.ingest import StatementImportError, import_file, import_statement, parse_mapping
 from explorer.ingest.policy import Policy
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -284,21 +285,21 @@ def test_every_balance_break_is_reported(engine):
 def test_a_failure_while_writing_leaves_nothing_behind(engine, monkeypatch):
     """Even in the bulk path (index dropped for the load), a write error rolls back index and rows."""
     before = fingerprint(engine)
-    monkeypatch.setattr(store, "BULK_INDEX_THRESHOLD", 0)
-    monkeypatch.setattr(store, "CHUNK", 100)
+    monkeypatch.setattr(ledger, "BULK_INDEX_THRESHOLD", 0)
+    monkeypatch.setattr(ledger, "CHUNK", 100)
     calls = {"n": 0}
-    real = store._executemany
+    real = ledger._executemany
 
-    def failing(conn, rows, total, progress):
+    def failing(conn, columns, rows, total, progress):
         def rows_then_fail():
             for i, row in enumerate(rows):
                 if i == 150:
                     raise RuntimeError("disk full")
                 yield row
         calls["n"] += 1
-        real(conn, rows_then_fail(), total, progress)
+        real(conn, columns, rows_then_fail(), total, progress)
 
-    monkeypatch.setattr(store, "_executemany", failing)
+    monkeypatch.setattr(ledger, "_executemany", failing)
     with pytest.raises(RuntimeError):
         import_file(engine, FIXTURES / "agribank_no_header.csv", account=AGRI)
     assert calls["n"] == 1

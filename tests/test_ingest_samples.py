@@ -142,7 +142,7 @@ def fts_hits(engine, phrase: str) -> int:
 
 
 def test_bulk_and_trigger_paths_both_leave_search_complete(engine, monkeypatch):
-    from explorer.ingest import store
+    from explorer.db import ledger as store  # the ledger writer decides bulk vs row by row
 
     fresh = schema_objects(engine)
     monkeypatch.setattr(store, "BULK_INDEX_THRESHOLD", 0)  # drop index, triggers and b-trees, load, rebuild
@@ -280,7 +280,7 @@ def pg_engine():
 
 @pytest.mark.postgres
 def test_import_into_postgresql_with_copy(pg_engine, monkeypatch):
-    from explorer.ingest import store
+    from explorer.db import ledger as store  # the ledger writer decides bulk vs row by row
 
     agri = import_file(pg_engine, FIXTURES / "agribank_no_header.csv", account="8300333385555")
     assert (agri.rows, agri.added, agri.credit_total, agri.closing_balance) == (250, 250, 216_278_000, 216_278_000)

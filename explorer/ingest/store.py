@@ -1,23 +1,22 @@
-"""Writing an import: find or create the account, skip rows already imported, bulk-insert the rest.
+"""Writing an import: find or create the account, record the import (set-aside rows, gaps, reconciliation),
+skip lines already present (by identity, explorer.ingest.identity) and hand the rest to the ledger writer
+(explorer.db.ledger), which keeps the search index, rollups and line-order fact true.
 
-Everything happens in one transaction, so an import is all-or-nothing. SQLite gets `executemany` in chunks
-on the raw DBAPI connection; PostgreSQL gets `COPY`. Values go through SQLAlchemy's own bind processors so
-stored datetimes look exactly like those the ORM writes (queries compare them as text on SQLite).
+Everything happens in one transaction, so an import is all-or-nothing. Values go through SQLAlchemy's own
+bind processors so stored datetimes look exactly like those the ORM writes (queries compare them as text on
+SQLite).
 """
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
 
-from explorer.db import line_order, rollups
-from explorer.db.bulk import bulk_load, large_page_cache
+from explorer.db import ledger
 from explorer.db.schema import Account, BalanceGap, Import, SetAsideRow, StatementLine
 from explorer.ingest.identity import line_keys
 from explorer.ingest.normalise import Line
@@ -26,12 +25,6 @@ from explorer.text import fold
 COLUMNS = ("account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance", "reference",
            "counterparty", "description", "search_text", "donor_key", "source_sha256", "source_row", "source_layout",
            "source_page", "import_id", "line_key", "flags")
-CHUNK = 50_000
-# Keeping the SQLite FTS index by trigger costs ~60 µs per new line; rebuilding it costs ~11 µs per line in
-# the table (measured with bench/bench_import.py). So a load of at least this many lines that is also at
-# least a quarter of what the table already holds is a bulk load (explorer.db.bulk.bulk_load).
-BULK_INDEX_THRESHOLD = 20_000
-BULK_INDEX_SHARE = 0.25
 BANK_ALIASES = {"vietcombank": "VCB", "vcb": "VCB", "vietinbank": "VietinBank", "ctg": "VietinBank",
                 "agribank": "Agribank", "vbsp": "VBSP", "ngan hang chinh sach xa hoi": "VBSP", "bidv": "BIDV",
                 "mb": "MB", "mbbank": "MB", "techcombank": "Techcombank", "tcb": "Techcombank", "acb": "ACB"}
@@ -152,25 +145,12 @@ def present_keys(conn: Connection, account_id: int, lines: list[Line]) -> set[in
 
 def insert_lines(conn: Connection, account_id: int, lines: list[tuple[Line, int]], sha256: str, layout: str,
                  currency: str = "VND", import_id: int | None = None, progress: Progress | None = None) -> int:
-    """Insert `lines` (pairs of line and identity, none present yet); the dialect's search index ends up
-    complete, the rollups and the line-order fact stay true. Returns the count."""
+    """Insert `lines` (pairs of line and identity, none present yet, oldest first) through the ledger writer."""
     if not lines:
         return 0
-    last_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar()
-    bulk = len(lines) >= BULK_INDEX_THRESHOLD and len(lines) >= BULK_INDEX_SHARE * _line_count(conn)
-    with bulk_load(conn, "statement_lines") if bulk else large_page_cache(conn):
-        rows = _rows(conn, lines, account_id, sha256, layout, currency, import_id)
-        if conn.dialect.name == "postgresql":
-            _copy(conn, rows, len(lines), progress)
-        else:
-            _executemany(conn, rows, len(lines), progress)
-    line_order.record(conn, last_id)
-    rollups.refresh(conn, min(line.posted_at for line, _ in lines), max(line.posted_at for line, _ in lines))
-    return len(lines)
-
-
-def _line_count(conn: Connection) -> int:
-    return conn.execute(text("SELECT count(*) FROM statement_lines")).scalar_one()
+    rows = _rows(conn, lines, account_id, sha256, layout, currency, import_id)
+    return ledger.append(conn, COLUMNS, rows, len(lines), lines[0][0].posted_at,
+                         max(line.posted_at for line, _ in lines), progress)
 
 
 def _bind(conn: Connection, column: str):
@@ -197,28 +177,3 @@ def _rows(conn: Connection, lines: Iterable[tuple[Line, int]], account_id: int, 
                line.balance, line.reference, line.counterparty, line.description, line.search_text,
                line.donor_key, sha256, line.row, layout, line.page, import_id, key,
                "\n".join(line.flags) if line.flags else None)
-
-
-def _executemany(conn: Connection, rows: Iterator[tuple], total: int, progress: Progress | None) -> None:
-    sql = f"INSERT INTO statement_lines ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-    cursor = conn.connection.dbapi_connection.cursor()
-    done = 0
-    try:
-        while chunk := list(itertools.islice(rows, CHUNK)):
-            cursor.executemany(sql, chunk)
-            done += len(chunk)
-            if progress:
-                progress(done, total)
-    finally:
-        cursor.close()
-
-
-def _copy(conn: Connection, rows: Iterator[tuple], total: int, progress: Progress | None) -> None:
-    sql = f"COPY statement_lines ({', '.join(COLUMNS)}) FROM STDIN"
-    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for done, row in enumerate(rows, start=1):
-            copy.write_row(row)
-            if progress and done % CHUNK == 0:
-                progress(done, total)
-    if progress:
-        progress(total, total)
