@@ -57,6 +57,14 @@ def test_human_report_and_options(capsys, db):
         assert conn.execute(text("SELECT holder_name, bank FROM accounts")).one() == ("Quỹ mẫu", "VietinBank")
 
 
+def test_the_account_comes_from_the_file_when_not_given(capsys, db):
+    code, out, err = run(capsys, str(FIXTURES / "vbsp_sheet.xlsx"), "--db", db, "--json")
+    assert code == 0, err
+    with make_engine(db).connect() as conn:
+        assert conn.execute(text("SELECT number, bank FROM accounts")).one() == ("1000009990001234", "VBSP")
+    assert json.loads(out)["rows"] == 200
+
+
 def test_dry_run_writes_nothing_and_reports(capsys, db, tmp_path):
     code, out, err = run(capsys, str(FIXTURES / "vietinbank.csv"), "--account", "111602391111", "--db", db,
                          "--bank", "VietinBank", "--dry-run", "--json")
@@ -93,7 +101,7 @@ def test_default_database_comes_from_settings(capsys, db, monkeypatch):
     ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "999"], 1, "statement of account 1000009990001234"),
     ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1000009990001234", "--expected-rows", "201"], 1, "201 expected"),
     (["missing.csv", "--account", "1234"], 1, "cannot read the file"),
-    ([str(FIXTURES / "vbsp_sheet.xlsx")], 2, "--account"),
+    ([str(FIXTURES / "vietinbank.csv")], 1, "does not name its account: give the account number"),
     ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--map", "colour=red"], 2, "unknown role"),
     ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--expected-rows", "many"], 2, "not a whole number"),
     ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--expected-credit", "lots"], 2, "not an amount"),

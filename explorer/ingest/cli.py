@@ -66,7 +66,7 @@ def _share(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m explorer import", description="Import a bank statement (sao kê) file.")
     p.add_argument("file", type=Path, help="CSV, TSV, XLSX, Parquet or text PDF statement file")
-    p.add_argument("--account", required=True, help="account number the statement belongs to")
+    p.add_argument("--account", help="account number the statement belongs to (default: the one the file names)")
     p.add_argument("--bank", help="bank of the account (default: from the layout or the file)")
     p.add_argument("--holder", help="account holder, used when the account is created")
     p.add_argument("--layout", choices=["auto", *LAYOUTS], default="auto", help="default: detected from the file")

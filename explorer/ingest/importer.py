@@ -36,6 +36,7 @@ class Statement:
     layout: Layout
     parsed: Parsed
     currency: str
+    account: str            # as given, or as the file names it
     credit_total: int
     debit_total: int
     opening_balance: int | None
@@ -95,16 +96,17 @@ def clean_account_number(number: str, file: str) -> str:
     return cleaned
 
 
-def read_statement(data: bytes, file: str, *, account: str, layout: str | None = None,
+def read_statement(data: bytes, file: str, *, account: str | None, layout: str | None = None,
                    column_map: Mapping[str, str] | None = None, expected_rows: int | None = None,
                    expected_credit: int | None = None, currency: str | None = None, policy: Policy = Policy(),
                    progress: Progress | None = None) -> Statement:
     """Parse and check without touching a database; StatementImportError lists every reason to refuse.
 
     Unreadable rows are set aside (refused only beyond the policy's share); gaps and printed figures that
-    disagree are findings on the Statement, not refusals.
+    disagree are findings on the Statement, not refusals. Without an `account`, the one the file names is used.
     """
-    account = clean_account_number(account, file)
+    if account:
+        account = clean_account_number(account, file)
     if len(data) > MAX_FILE_BYTES:
         raise StatementImportError.single(file, f"the file is {len(data):,} bytes; split it below 2 GB")
     on_parse = (lambda done, total: progress("parse", done, total)) if progress else None
@@ -119,6 +121,10 @@ def read_statement(data: bytes, file: str, *, account: str, layout: str | None =
         parsed = chosen.parse(grid, Context(file, account, column_map, on_parse, exponent_of(currency)))
         parsed.why = why if why.startswith("score") else parsed.why or why
         parsed.notes[:0] = grid.notes
+    if not account:
+        if not parsed.declared_account:
+            raise StatementImportError.single(file, "the file does not name its account: give the account number")
+        account = clean_account_number(parsed.declared_account[1], file)
     if not parsed.problems:  # whole-file checks only make sense once the layout could read its columns
         validate(parsed, account, expected_rows, expected_credit)
     parsed.problems.raise_if_any(file)
@@ -133,9 +139,10 @@ def read_statement(data: bytes, file: str, *, account: str, layout: str | None =
     printed = dict(parsed.printed)
     for _row, _role, direction, stated in parsed.stated_totals:
         printed["total_credit" if direction == "in" else "total_debit"] = stated
-    return Statement(file, sha256(data), chosen, parsed, currency, credit, debit, opening, closing_balance(parsed),
+    return Statement(file, sha256(data), chosen, parsed, currency, account, credit, debit, opening,
+                     closing_balance(parsed),
                      gaps=balance_gaps(ordered, parsed.opening_balance),
-                     checks=checks(parsed.lines, printed, parsed.newest_first), notes=parsed.notes)
+                     checks=checks(parsed.lines, printed, parsed.newest_first, rows), notes=parsed.notes)
 
 
 def exponent_of(currency: str) -> int:
@@ -185,12 +192,12 @@ def _choose_layout(grid: Grid, file: str, name: str | None,
     return layout, "chosen by name"
 
 
-def write_statement(engine: Engine, statement: Statement, *, account: str, bank: str | None = None,
+def write_statement(engine: Engine, statement: Statement, *, account: str | None = None, bank: str | None = None,
                     holder: str | None = None, progress: Progress | None = None) -> ImportResult:
     """Write a statement in one transaction (nothing is written if anything fails): the lines not yet
     present, in time order, and the import's record with its set-aside rows and gaps."""
     parsed = statement.parsed
-    account = clean_account_number(account, statement.file)
+    account = clean_account_number(account, statement.file) if account else statement.account
     bank = store.canonical_bank(bank) or store.canonical_bank(parsed.bank) or statement.layout.bank
     lines = sorted(in_time_order(parsed.lines, parsed.newest_first), key=lambda line: line.posted_at)
     opened_on = lines[0].posted_at.date() if lines else dt.date.today()
@@ -215,14 +222,14 @@ def write_statement(engine: Engine, statement: Statement, *, account: str, bank:
                         notes=statement.notes)
 
 
-def import_statement(engine: Engine, data: bytes, file: str, *, account: str, bank: str | None = None,
+def import_statement(engine: Engine, data: bytes, file: str, *, account: str | None = None, bank: str | None = None,
                      holder: str | None = None, layout: str | None = None,
                      column_map: Mapping[str, str] | None = None, expected_rows: int | None = None,
                      expected_credit: int | None = None, currency: str | None = None, policy: Policy = Policy(),
                      progress: Progress | None = None) -> ImportResult:
     """Read, check and write one statement file. Raises StatementImportError or DatabaseError; never half-writes.
     Without a currency given, the file's, else the account's (a USD account's statement is read in cents)."""
-    kept = store.account_currency(engine, clean_account_number(account, file), store.canonical_bank(bank))
+    kept = store.account_currency(engine, clean_account_number(account, file), store.canonical_bank(bank)) if account else None
     if currency and kept and currency.upper() != kept:
         raise StatementImportError.single(file, f"account {account} keeps {kept}; this statement is in {currency.upper()}")
     currency = currency or kept

@@ -54,7 +54,7 @@ def parse(grid: Grid, statement, ctx: Context) -> Parsed:
         parsed.opening_balance = parsed.printed["opening_balance"]  # type: ignore[assignment]
         convert.previous_balance = parsed.opening_balance
     if printed.account:
-        parsed.declared_account = (0, "".join(ch for ch in printed.account if ch.isdigit()))
+        parsed.declared_account = (None, "".join(ch for ch in printed.account if ch.isdigit()))
     for number, (record, cells) in enumerate(zip(statement.records, zip(*grid.columns)), start=1):
         if ctx.progress and number % 1000 == 0:
             ctx.progress(number, len(statement.records))
@@ -66,6 +66,9 @@ def parse(grid: Grid, statement, ctx: Context) -> Parsed:
             continue
         flags = line.flags + tuple(f"pdf: {flag}" for flag in record.flags)
         parsed.lines.append(line._replace(flags=flags, page=record.page))
+    numbers = [record.cells.get("seq", "") for record in statement.records]
+    if numbers and all(n.isdigit() for n in numbers) and int(numbers[0]) == 1:
+        parsed.printed["numbered_rows"] = max(int(n) for n in numbers)  # STT 1..N: N rows were published
     if statement.pages_without_text:
         pages = ", ".join(str(p) for p in statement.pages_without_text)
         parsed.notes.append(f"page(s) {pages} have no text layer (scanned images): not read")

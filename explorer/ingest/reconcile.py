@@ -63,8 +63,10 @@ def balance_gaps(lines: list[Line], opening: int | None) -> list[Gap]:
     return gaps
 
 
-def checks(lines: list[Line], printed: dict[str, object], newest_first: bool = False) -> list[Check]:
-    """Printed figures (keys as in explorer.ingest.pdf.Printed, amounts already in minor units) vs parsed."""
+def checks(lines: list[Line], printed: dict[str, object], newest_first: bool = False,
+           rows: int | None = None) -> list[Check]:
+    """Printed figures (keys as in explorer.ingest.pdf.Printed, amounts already in minor units) vs parsed.
+    `rows`: transaction rows read (lines + set aside), against the last sequence number (STT) printed."""
     ordered = in_time_order(lines, newest_first)
     credit = [line.amount for line in lines if line.direction == "in"]
     debit = [line.amount for line in lines if line.direction == "out"]
@@ -79,6 +81,9 @@ def checks(lines: list[Line], printed: dict[str, object], newest_first: bool = F
             "notice_count": "published count", "notice_total": "published total"}
     found = [Check(name, int(printed[key]), parsed[name]) for key, name in keys.items()  # type: ignore[arg-type]
              if printed.get(key) is not None]
+    if printed.get("numbered_rows") is not None:
+        found.append(Check("rows numbered 1..N (STT)", int(printed["numbered_rows"]),  # type: ignore[arg-type]
+                           len(lines) if rows is None else rows))
     closing = printed.get("closing_balance")
     if closing is not None and ordered and ordered[-1].balance is not None:
         found.append(Check("closing balance", int(closing), ordered[-1].balance))  # type: ignore[arg-type]

@@ -66,6 +66,7 @@ def report_text(statement: Statement, result: ImportResult | None = None) -> str
             for c in data["checks"]]
     out += [f"flags: {count:,} × {code} ({CODES.get(code, ('', code))[1]})"
             for code, count in data["flags_by_code"].items()]
+    out += [f"flag: row {flagged['row']}: {'; '.join(flagged['flags'])}" for flagged in data["flagged_lines"][:5]]
     for aside in data["set_aside_rows"][:SHOWN]:
         page = f" (page {aside['page']})" if aside["page"] else ""
         out.append(f"set aside: row {aside['row']}{page}: {aside['reason']}")

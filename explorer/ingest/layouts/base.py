@@ -35,7 +35,7 @@ class Parsed:
     set_aside: list[SetAside] = field(default_factory=list)  # transaction rows that cannot be read
     opening_balance: int | None = None             # from an opening-balance row, when the file has one
     stated_totals: list[tuple[int, str, str, int]] = field(default_factory=list)  # (row, role, direction, amount)
-    declared_account: tuple[int, str] | None = None  # (row, number) from a title block
+    declared_account: tuple[int | None, str] | None = None  # (row, number) from a title block
     bank: str | None = None
     holder: str | None = None
     newest_first: bool = False                     # set by validation when balances add up bottom-up
