@@ -64,8 +64,9 @@ def parse(grid: Grid, statement, ctx: Context) -> Parsed:
             parsed.set_aside.append(SetAside(number, record.page, code_for(exc.message),
                                              f"{exc.column}: {exc.message}", record.raw))
             continue
-        flags = line.flags + tuple(f"pdf: {flag}" for flag in record.flags)
+        flags = line.flags + tuple(flag if flag.startswith("ocr") else f"pdf: {flag}" for flag in record.flags)
         parsed.lines.append(line._replace(flags=flags, page=record.page))
+    _confirm_ocr(parsed, {number: record for number, record in enumerate(statement.records, start=1)})
     numbers = [record.cells.get("seq", "") for record in statement.records]
     if numbers and all(n.isdigit() for n in numbers) and int(numbers[0]) == 1:
         parsed.printed["numbered_rows"] = max(int(n) for n in numbers)  # STT 1..N: N rows were published
@@ -74,6 +75,28 @@ def parse(grid: Grid, statement, ctx: Context) -> Parsed:
         parsed.notes.append(f"page(s) {pages} have no text layer (scanned images): not read")
     parsed.notes.extend(statement.notes)
     return parsed
+
+
+def _confirm_ocr(parsed: Parsed, records: dict) -> None:
+    """An OCR'd line is written only where the running balance confirms its amount: one the chain contradicts is
+    set aside for a person (never written with a possibly misread amount). Lines without balances keep their
+    OCR flag and are checked by the printed totals."""
+    kept, previous = [], parsed.opening_balance
+    for line in parsed.lines:
+        ocr = any(flag.startswith("ocr") for flag in line.flags)
+        if line.balance is not None and previous is not None and ocr:
+            expected = previous + (line.amount if line.direction == "in" else -line.amount)
+            if expected != line.balance:
+                parsed.set_aside.append(SetAside(
+                    line.row, line.page, "ocr_unconfirmed",
+                    f"OCR read {line.amount:,} with balance {line.balance:,}, but {previous:,} ± {line.amount:,} "
+                    f"≠ {line.balance:,}: a misread amount or balance", records[line.row].raw))
+                previous = line.balance
+                continue
+        kept.append(line)
+        previous = line.balance
+    parsed.lines = kept
+    parsed.set_aside.sort(key=lambda aside: aside.row)
 
 
 def _figures(printed, exponent: int, parsed: Parsed) -> dict[str, object]:

@@ -20,10 +20,12 @@ CODES: dict[str, tuple[str, str]] = {
     "no_amount": ("set_aside", "no amount can be read"),
     "bad_cell": ("set_aside", "a cell cannot be read"),
     "repeated_row": ("set_aside", "an exact repeat of an earlier row (pasted twice?)"),
+    "ocr_unconfirmed": ("set_aside", "read by OCR, and the running balance contradicts it"),
     "zero_amount": ("flag", "the amount is zero"),
     "several_values": ("flag", "two values in one cell; the first was taken"),
     "outside_period": ("flag", "the date is outside the statement's period"),
     "pdf": ("flag", "doubtful reading of the PDF"),
+    "ocr": ("flag", "read from a scanned page by OCR"),
 }
 
 
