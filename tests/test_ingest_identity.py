@@ -221,3 +221,28 @@ def test_lines_plus_set_aside_equal_rows_whatever_the_damage(mutations):
     assert len(statement.parsed.lines) + len(statement.parsed.set_aside) == statement.rows == transaction_rows
     unreadable = sum(1 for r in rows if any(r) and (r[0] in ("31/02/2024", "") or r[1] in ("12x", "")))
     assert len(statement.parsed.set_aside) == unreadable
+
+
+def test_a_database_from_before_import_identity_is_upgraded_on_open(tmp_path):
+    """An older database (no line_key, flags, … columns, no import tables) gets them when opened, then imports."""
+    import sqlite3
+
+    from explorer.db.engine import schema_is_current
+
+    path = tmp_path / "old.sqlite"
+    create_schema(make_engine(f"sqlite:///{path}"))
+    con = sqlite3.connect(path)
+    con.execute("DROP INDEX uq_line_identity")
+    for column in ("line_key", "flags", "source_page", "import_id"):
+        con.execute(f"ALTER TABLE statement_lines DROP COLUMN {column}")
+    for table in ("balance_gaps", "set_aside_rows", "imports"):
+        con.execute(f"DROP TABLE {table}")
+    con.commit()
+    con.close()
+    old = make_engine(f"sqlite:///{path}")
+    assert not schema_is_current(old)
+    create_schema(old)
+    assert schema_is_current(old)
+    result = import_statement(old, table([("10/09/2024", "100.000", "", "", "ung ho")]), "a.csv", account="1234",
+                              bank="MB", column_map=MAPPING)
+    assert result.added == 1

@@ -129,6 +129,16 @@ def create_schema(engine: Engine) -> None:
         raise DatabaseError(f"Cannot create the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}") from None
 
 
+def schema_is_current(engine: Engine) -> bool:
+    """Every table and every statement_lines column of this version exist (an older database lacks some)."""
+    found = inspect(engine)
+    tables = set(found.get_table_names())
+    if not set(Base.metadata.tables) <= tables:
+        return False
+    present = {c["name"] for c in found.get_columns("statement_lines")}
+    return {c.name for c in Base.metadata.tables["statement_lines"].columns} <= present
+
+
 def _add_missing_columns(conn) -> None:
     """A database written by an earlier version gets the columns added since (all nullable), then their indexes."""
     table = Base.metadata.tables["statement_lines"]

@@ -5,7 +5,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.db import rollups
-from explorer.db.engine import DatabaseError, create_schema, has_data, make_engine
+from explorer.db.engine import DatabaseError, create_schema, has_data, make_engine, schema_is_current
 from explorer.settings import Settings
 from explorer.ui.data import fail
 from explorer.ui.i18n import t
@@ -21,6 +21,8 @@ def ensure_data(settings: Settings) -> None:
     try:
         engine = make_engine(settings.database_url)
         if has_data(engine):
+            if not schema_is_current(engine):  # written by an earlier version: add the tables and columns since
+                create_schema(engine)
             if not rollups.built(engine):  # a database written before the rollups existed gets them once
                 with st.spinner(t("common.building_rollups")):
                     create_schema(engine)  # adds the rollup tables themselves if the database predates them
