@@ -235,8 +235,8 @@ def test_a_database_from_before_import_identity_is_upgraded_on_open(tmp_path):
     con.execute("DROP INDEX uq_line_identity")
     for column in ("line_key", "flags", "source_page", "import_id"):
         con.execute(f"ALTER TABLE statement_lines DROP COLUMN {column}")
-    for table in ("balance_gaps", "set_aside_rows", "imports"):
-        con.execute(f"DROP TABLE {table}")
+    for name in ("balance_gaps", "set_aside_rows", "imports"):
+        con.execute(f"DROP TABLE {name}")
     con.commit()
     con.close()
     old = make_engine(f"sqlite:///{path}")
