@@ -246,3 +246,34 @@ def test_a_database_from_before_import_identity_is_upgraded_on_open(tmp_path):
     result = import_statement(old, table([("10/09/2024", "100.000", "", "", "ung ho")]), "a.csv", account="1234",
                               bank="MB", column_map=MAPPING)
     assert result.added == 1
+
+
+def test_table_records_are_assembled_before_they_are_read(engine):
+    """A table exported from a PDF: memos continued on the next row, a date on one row and its amount on the
+    next, the header repeated at each page, a page subtotal and a closing total row."""
+    rows = [("10/09/2024", "100.000", "", "", "NGUYEN VAN AN ung ho"),
+            ("", "", "", "", "dong bao mien Bac"),                       # the memo goes on
+            ("10/09/2024", "", "", "", "TRAN THI BINH"),                  # the date here …
+            ("", "250.000", "", "", "chuyen tien"),                       # … the amount on the next row
+            ("Cộng trang", "350.000", "", "", ""),                        # a page's subtotal
+            ("Ngay", "Co", "No", "So du", "Noi dung"),                    # the header again: page 2
+            ("11/09/2024", "50.000", "", "", "LE VAN CUONG"),
+            ("Tổng cộng", "400.000", "", "", "")]
+    result = import_statement(engine, table(rows), "pdf_export.csv", account="1234", bank="MB", column_map=MAPPING)
+    assert (result.rows, result.added, result.set_aside, result.skipped, result.reconciled) == (3, 3, 0, 3, True)
+    with engine.connect() as conn:
+        lines = conn.execute(text("SELECT source_row, amount, description FROM statement_lines ORDER BY id")).all()
+    assert [tuple(line) for line in lines] == [(2, 100_000, "NGUYEN VAN AN ung ho dong bao mien Bac"),
+                                               (4, 250_000, "TRAN THI BINH chuyen tien"),
+                                               (8, 50_000, "LE VAN CUONG")]
+    with engine.connect() as conn:
+        checks = json.loads(conn.execute(text("SELECT checks FROM imports")).scalar_one())
+    assert checks == [{"name": "totals row (credit)", "printed": 400_000, "parsed": 400_000}]
+
+
+def test_a_name_beginning_like_a_total_is_not_a_total(engine):
+    rows = [("10/09/2024", "100.000", "", "", "ung ho"), ("", "", "", "", "Tổng công ty Điện lực")]
+    result = import_statement(engine, table(rows), "t.csv", account="1234", bank="MB", column_map=MAPPING)
+    with engine.connect() as conn:
+        memo = conn.execute(text("SELECT description FROM statement_lines")).scalar_one()
+    assert (result.added, result.skipped, memo) == (1, 0, "ung ho Tổng công ty Điện lực")

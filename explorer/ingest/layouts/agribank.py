@@ -42,6 +42,7 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     parsed = Parsed([], 0, problems, names, bank="Agribank", holder=org or None, why=WHY)
     parsed.lines, parsed.skipped = walk(grid, first, convert, names, problems, ctx.progress,
                                         set_aside=parsed.set_aside)
+    parsed.stated_totals.extend(convert.stated)
     return parsed
 
 

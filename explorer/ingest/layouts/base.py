@@ -150,8 +150,13 @@ def map_columns(grid: Grid, header: int, roles: Mapping[str, tuple[str, ...]], r
 def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object], columns: Mapping[str, str],
          problems: ProblemList, progress: Progress | None, *, reject_duplicates: bool = True,
          set_aside: list[SetAside] | None = None) -> tuple[list[Line], int]:
-    """Convert every non-blank row from index `first`; (lines, skipped). Rows that cannot be read are set
-    aside (appended to `set_aside` with their reason), never dropped and never a stop.
+    """Assemble and convert every non-blank row from index `first`; (lines, skipped). Rows that cannot be read
+    are set aside (appended to `set_aside` with their reason), never dropped and never a stop.
+
+    Record assembly, when the converter can tell a row's shape (RowConverter.shape): a memo continued on the
+    next row joins its record; a record's date on one row and its amount on the next are one record; the
+    header repeated (concatenated pages) and totals rows ('Tổng cộng', 'Cộng trang', 'Phát sinh') are skipped,
+    the totals kept as printed figures (RowConverter.stated).
 
     An exact repeat of an earlier row is set aside when the layout's rows carry something unique (a sequence
     number, a reference, a time or a running balance): a repeat then means a pasted or concatenated file.
@@ -159,9 +164,27 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
     lines: list[Line] = []
     aside = set_aside if set_aside is not None else []
     skipped = 0
+    shape = getattr(convert, "shape", None)
+    header = {fold(str(c)) for c in grid.row(first - 1) if c != ""} if first > 0 else set()
+    pending: list | None = None  # [row, cells, has an amount] of the record being assembled
     blank = ("",) * len(grid.columns)
     seen: dict[int, int] = {}   # hash of the row's cells → its index (hashes, not rows: memory for 2 M rows)
     total = grid.nrows
+
+    def emit(row: int, cells: tuple) -> None:
+        nonlocal skipped
+        try:
+            result = convert(cells, row)
+        except CellError as exc:
+            column = columns.get(exc.column, exc.column)
+            aside.append(SetAside(row, None, code_for(exc.message), f"column {column!r}: {exc.message}",
+                                  raw_text(cells), column))
+            return
+        if result is SKIP:
+            skipped += 1
+        else:
+            lines.append(result)
+
     rows = itertools.islice(zip(*grid.columns), first, None)
     for index, cells in enumerate(rows, start=first):
         if progress and index % 20_000 == 0:
@@ -177,17 +200,37 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
                                       "(a duplicated or pasted row?)", raw_text(cells)))
                 continue
             seen[key] = index
-        try:
-            result = convert(cells, row)
-        except CellError as exc:
-            column = columns.get(exc.column, exc.column)
-            aside.append(SetAside(row, None, code_for(exc.message), f"column {column!r}: {exc.message}",
-                                  raw_text(cells), column))
+        kind = shape(cells) if shape else "record"
+        if kind == "record" or kind == "dated":
+            if pending:
+                emit(pending[0], pending[1])
+            pending = [row, cells, kind == "record"]
             continue
-        if result is SKIP:
+        if kind == "amount_only" and pending and not pending[2]:  # the amount of the record dated above
+            pending = [pending[0], convert.merge(pending[1], cells), True]  # type: ignore[attr-defined]
+            continue
+        if kind == "text_only":
+            if header and {fold(str(c)) for c in cells if c != ""} <= header:
+                skipped += 1  # the header again: pages concatenated
+            elif pending:
+                pending[1] = convert.merge(pending[1], cells)  # type: ignore[attr-defined]
+            else:
+                skipped += 1  # text above the first record: a title or a note
+            continue
+        if kind in ("totals", "subtotal"):  # a page's subtotal is skipped; the file's total is a printed figure
+            if pending:
+                emit(pending[0], pending[1])
+                pending = None
+            if kind == "totals":
+                convert.total(cells, row)  # type: ignore[attr-defined]
             skipped += 1
-        else:
-            lines.append(result)
+            continue
+        if pending:  # an amount without a date, after a complete record: its own (unreadable) row
+            emit(pending[0], pending[1])
+            pending = None
+        emit(row, cells)
+    if pending:
+        emit(pending[0], pending[1])
     if progress:
         progress(total, total)
     return lines, skipped

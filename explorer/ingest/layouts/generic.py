@@ -73,8 +73,10 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     index = {role: folded.index(fold(name)) for role, name in mapping.items()}
     names = {role: name for role, name in mapping.items()}
     parsed = Parsed([], 0, problems, names, why=f"the column mapping given, header on row {header + 1}")
-    parsed.lines, parsed.skipped = walk(grid, header + 1, RowConverter(index, exponent=ctx.exponent), names,
-                                        problems, ctx.progress, reject_duplicates=False, set_aside=parsed.set_aside)
+    convert = RowConverter(index, exponent=ctx.exponent)
+    parsed.lines, parsed.skipped = walk(grid, header + 1, convert, names, problems, ctx.progress,
+                                        reject_duplicates=False, set_aside=parsed.set_aside)
+    parsed.stated_totals.extend(convert.stated)
     return parsed
 
 

@@ -32,6 +32,7 @@ def headed_layout(name: str, bank: str, summary: str, roles: Mapping[str, tuple[
         convert = RowConverter(found.index, exponent=ctx.exponent)
         parsed.lines, parsed.skipped = walk(grid, found.row + 1, convert, found.names, problems, ctx.progress,
                                             set_aside=parsed.set_aside)
+        parsed.stated_totals.extend(convert.stated)
         if bank == "VCB":
             parsed.holder = _vcb_holder(grid, found.index.get("description"), ctx.account)
         return parsed

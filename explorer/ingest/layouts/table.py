@@ -6,6 +6,7 @@ import re
 from typing import Mapping
 
 from explorer.ingest.memo import counterparty_from_memo
+from explorer.text import fold
 from explorer.ingest.normalise import (
     CellError, Line, amount, direction_and_amount, first_of_several, make_line, text_cell, when,
 )
@@ -38,6 +39,46 @@ class RowConverter:
         self.reference_in_memo = reference_in_memo  # group 1 is the bank reference, for layouts without a column
         self.exponent = exponent
         self.previous_balance: int | None = None
+        self.stated: list[tuple[int, str, str, int]] = []  # totals rows: (row, role, direction, amount)
+        self._amounts = [i for i in (self.i_debit, self.i_credit, self.i_amount) if i is not None]
+        self._texts = [i for i in (self.i_memo, self.i_cp, self.i_ref) if i is not None]
+
+    def shape(self, cells: tuple) -> str:
+        """What a row is, before it is read: record | dated (date, no amount yet) | amount_only | text_only |
+        totals. Cheap on the usual row (a date and an amount) — it runs on every row of a 2 M-line file."""
+        has_date = _numeric_start(cells[self.i_date])
+        has_amount = any(_numeric_start(cells[i]) for i in self._amounts)
+        if has_date:
+            return "record" if has_amount else "dated"
+        words = [fold(str(c)) for c in cells if isinstance(c, str) and c.strip() and not _AMOUNTISH.match(c.strip())]
+        if words and _TOTALS.match(words[0]):
+            return "subtotal" if words[0].startswith(("cong trang", "cong phat sinh trang")) else "totals"
+        if has_amount:
+            return "amount_only"
+        return "text_only" if any(not _blank(cells[i]) for i in self._texts) else "other"
+
+    def merge(self, cells: tuple, more: tuple) -> tuple:
+        """`cells` with the empty cells filled from `more`, and `more`'s text appended to its text cells."""
+        merged = list(cells)
+        for i, value in enumerate(more):
+            if _blank(value):
+                continue
+            if _blank(merged[i]):
+                merged[i] = value
+            elif i in self._texts:
+                merged[i] = f"{merged[i]}{'' if self.join_wrapped_memo else ' '}{value}"
+        return tuple(merged)
+
+    def total(self, cells: tuple, row: int) -> None:
+        """A totals row: its amounts are printed figures to reconcile with, not a transaction."""
+        for role, index, direction in (("credit", self.i_credit, "in"), ("debit", self.i_debit, "out")):
+            if index is not None and not _blank(cells[index]):
+                try:
+                    value = amount(cells[index], role, exponent=self.exponent)
+                except CellError:
+                    continue
+                if value is not None:
+                    self.stated.append((row, role, direction, value))
 
     def __call__(self, cells: tuple, row: int) -> Line:
         flags: list[str] = []
@@ -75,6 +116,22 @@ class RowConverter:
         if flag:
             flags.append(f"several_values: {role}: {flag}")
         return value
+
+
+_TOTALS = re.compile(r"^(tong cong|tong so|tong|cong trang|cong phat sinh|phat sinh|cong)\b(?! cong ty| ty)")
+_AMOUNTISH = re.compile(r"^[\d.,\s]+$")
+
+
+def _numeric_start(value: object) -> bool:
+    """A cell that could hold a date or an amount: a number, a datetime, or text starting with a digit or sign."""
+    if isinstance(value, str):
+        head = value.lstrip()[:1]
+        return head.isdigit() or (head in "-+(" and head != "")
+    return value is not None and value == value  # numbers and datetimes (NaN is not)
+
+
+def _blank(value: object) -> bool:
+    return value == "" or value is None or (isinstance(value, str) and not value.strip())
 
 
 def _single_amount(cell: object, balance: int | None, previous: int | None, from_balance: bool,
