@@ -42,6 +42,14 @@ def empty_db_url(tmp_path) -> str:
 
 
 @pytest.fixture()
+def empty_engine(empty_db_url):
+    """A writer engine on a new, empty SQLite database with the schema."""
+    engine = make_engine(empty_db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture()
 def app_env(tiny_db_url, monkeypatch):
     """Point the app at the tiny database for AppTest runs."""
     monkeypatch.setenv("EXPLORER_DATABASE_URL", tiny_db_url)

@@ -24,11 +24,8 @@ MAPPING = parse_mapping("date=Ngay,credit=Co,debit=No,balance=So du,description=
 
 
 @pytest.fixture()
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path / 'identity.sqlite'}")
-    create_schema(eng)
-    yield eng
-    eng.dispose()
+def engine(empty_engine):
+    return empty_engine
 
 
 def table(rows: list[tuple], header=("Ngay", "Co", "No", "So du", "Noi dung")) -> bytes:

@@ -31,11 +31,8 @@ def account_of(name: str) -> str:
 
 
 @pytest.fixture()
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path / 'ingest.sqlite'}")
-    create_schema(eng)
-    yield eng
-    eng.dispose()
+def engine(empty_engine):
+    return empty_engine
 
 
 def lines_of(engine, account_id: int) -> list:

@@ -84,7 +84,7 @@ def amount(value: object, column: str, *, signed: bool = False, exponent: int = 
     Negative amounts are refused unless `signed` (a generic file's single signed amount column).
     """
     if exponent:
-        return _minor_amount(value, column, signed, exponent)
+        return _careful_amount(value, column, signed, exponent)
     if type(value) is str:  # fast path for the usual clean text cell; anything unusual goes the careful way
         known = _KNOWN_AMOUNTS.get(value)
         if known is not None:
@@ -101,7 +101,8 @@ def amount(value: object, column: str, *, signed: bool = False, exponent: int = 
     return _careful_amount(value, column, signed)
 
 
-def _careful_amount(value: object, column: str, signed: bool) -> int | None:
+def _careful_amount(value: object, column: str, signed: bool, exponent: int = 0) -> int | None:
+    """amount() for anything but a clean text cell; `exponent` > 0 keeps that many decimals (minor units)."""
     if is_blank(value):
         return None
     if isinstance(value, UnsavedFormula):
@@ -109,27 +110,11 @@ def _careful_amount(value: object, column: str, signed: bool) -> int | None:
     if isinstance(value, bool):
         raise CellError(column, f"{value!r} is not an amount")
     if isinstance(value, (int, float)):
-        return _checked(value, column, signed, repr(value))
-    text = str(value).strip()
-    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
-    digits = _CURRENCY_SUFFIX.sub("", text.strip("()").lstrip("+-").strip())
-    m = _AMOUNT.match(digits)
-    if not m:
-        raise CellError(column, f"{_short(text)!r} is not an amount")
-    if m.group(3) and int(m.group(3)):
-        raise CellError(column, f"{text!r} has a fraction of a đồng")
-    whole = int(m.group(1).translate(_SEPARATORS))
-    return _checked(-whole if negative else whole, column, signed, repr(text))
-
-
-def _minor_amount(value: object, column: str, signed: bool, exponent: int) -> int | None:
-    """amount() for a currency with decimals: the fraction is kept, scaled to `exponent` digits."""
-    if is_blank(value):
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not exponent:
+            return _checked(value, column, signed, repr(value))
         scaled = round(value * 10**exponent, 6)
-        if scaled != int(scaled):
-            raise CellError(column, f"{value!r} has more than {exponent} decimals")
+        if scaled != scaled or scaled in (float("inf"), float("-inf")) or scaled != int(scaled):
+            raise CellError(column, f"{value!r} is not an amount with at most {exponent} decimals")
         return _checked(int(scaled), column, signed, repr(value))
     text = str(value).strip()
     negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
@@ -137,8 +122,10 @@ def _minor_amount(value: object, column: str, signed: bool, exponent: int) -> in
     m = _AMOUNT.match(digits)
     if not m:
         raise CellError(column, f"{_short(text)!r} is not an amount")
+    if not exponent and m.group(3) and int(m.group(3)):
+        raise CellError(column, f"{text!r} has a fraction of a đồng")
     whole = int(m.group(1).translate(_SEPARATORS)) * 10**exponent
-    fraction = int((m.group(3) or "").ljust(exponent, "0")[:exponent] or 0)
+    fraction = int((m.group(3) or "").ljust(exponent, "0")[:exponent] or 0) if exponent else 0
     return _checked(-(whole + fraction) if negative else whole + fraction, column, signed, repr(text))
 
 
