@@ -1,0 +1,155 @@
+"""Words and text lines of a PDF page, built from pypdfium2 character boxes.
+
+pypdfium2 was chosen by measurement: on a 33-page Agribank statement pdfplumber's extract_words took 2.4 s (14
+pages/s) where reading every character box through pypdfium2 took 0.14 s (230 pages/s). Words are runs of
+characters in stream order that touch horizontally (gap ≤ X_TOLERANCE, the same 1.5 pt as pdfplumber's
+x_tolerance) on the same baseline; split glyph runs ("1" + "00.000.000" written as two text objects a hair apart)
+are joined afterwards on each line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+X_TOLERANCE = 1.5     # pt: characters closer than this belong to one word
+JOIN_GAP = 1.0        # pt: two words on one line closer than this are one split glyph run
+
+_BREAK = {" ", "\t", "\r", "\n", "\x00", "\x02", "\u00a0", "\u3000"}
+_FIX = str.maketrans({"\ufffe": "-", "\u00ad": "-", "\u2010": "-", "\u2011": "-"})
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    xs: list[float] = field(default_factory=list)   # x0 of every character, to cut glued words at the right place
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    def cut(self, i: int) -> tuple["Word", "Word"]:
+        """Split before character i."""
+        xs = self.xs if len(self.xs) == len(self.text) else _spread(self)
+        a = Word(self.text[:i], self.x0, xs[i], self.top, self.bottom, xs[:i])
+        b = Word(self.text[i:], xs[i], self.x1, self.top, self.bottom, xs[i:])
+        return a, b
+
+
+def _spread(w: Word) -> list[float]:
+    n = max(len(w.text), 1)
+    step = (w.x1 - w.x0) / n
+    return [w.x0 + k * step for k in range(n)]
+
+
+@dataclass(slots=True)
+class TextLine:
+    words: list[Word]
+    top: float
+    bottom: float
+    index: int = 0           # 1-based line number on its page
+
+    @property
+    def mid(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def page_words(page) -> list[Word]:
+    """Words of one pypdfium2 page, in top-down coordinates (like pdfplumber's `top`)."""
+    height = page.get_height()
+    tp = page.get_textpage()
+    try:
+        n = tp.count_chars()
+        if n == 0:
+            return []
+        text = tp.get_text_range(0, n)
+        box = tp.get_charbox
+        words: list[Word] = []
+        cur: list = []          # [chars, x0, x1, top, bottom, xs]
+        for i, ch in enumerate(text[:n]):
+            if ch in _BREAK or ch.isspace():
+                if cur:
+                    words.append(_word(cur))
+                    cur = []
+                continue
+            left, bottom, right, top = box(i, loose=True)
+            t, b = height - top, height - bottom
+            if cur and (left - cur[2] > X_TOLERANCE or cur[1] - left > X_TOLERANCE * 4
+                        or abs((t + b) / 2 - (cur[3] + cur[4]) / 2) > (b - t) * 0.3):
+                words.append(_word(cur))
+                cur = []
+            if not cur:
+                cur = [[ch], left, right, t, b, [left]]
+            else:
+                cur[0].append(ch)
+                cur[2] = max(cur[2], right)
+                cur[3] = min(cur[3], t)
+                cur[4] = max(cur[4], b)
+                cur[5].append(left)
+        if cur:
+            words.append(_word(cur))
+        return words
+    finally:
+        tp.close()
+
+
+def _word(cur) -> Word:
+    return Word("".join(cur[0]).translate(_FIX), cur[1], cur[2], cur[3], cur[4], cur[5])
+
+
+def group_lines(words: list[Word]) -> list[TextLine]:
+    """Words → text lines by vertical centre; each line's words left to right, split glyph runs joined."""
+    if not words:
+        return []
+    words = sorted(words, key=lambda w: w.mid)
+    lines: list[list[Word]] = []
+    mids: list[float] = []
+    for w in words:
+        tol = max(2.0, w.height * 0.3)
+        if lines and abs(w.mid - mids[-1]) <= tol:
+            lines[-1].append(w)
+            k = len(lines[-1])
+            mids[-1] += (w.mid - mids[-1]) / k
+        else:
+            lines.append([w])
+            mids.append(w.mid)
+    out = []
+    for ws in lines:
+        ws.sort(key=lambda w: w.x0)
+        ws = _join_runs(ws)
+        out.append(TextLine(ws, min(w.top for w in ws), max(w.bottom for w in ws)))
+    for i, ln in enumerate(out, 1):
+        ln.index = i
+    return out
+
+
+_DIGITISH = re.compile(r"[\d.,]")
+
+
+def _join_runs(ws: list[Word]) -> list[Word]:
+    out = [ws[0]]
+    for w in ws[1:]:
+        p = out[-1]
+        gap = w.x0 - p.x1
+        if -0.5 <= gap <= JOIN_GAP and (_DIGITISH.match(w.text[0]) or len(p.text) == 1 or len(w.text) == 1):
+            out[-1] = Word(p.text + w.text, p.x0, max(p.x1, w.x1), min(p.top, w.top), max(p.bottom, w.bottom),
+                           (p.xs if len(p.xs) == len(p.text) else _spread(p)) +
+                           (w.xs if len(w.xs) == len(w.text) else _spread(w)))
+        else:
+            out.append(w)
+    return out
