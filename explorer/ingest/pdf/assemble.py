@@ -151,6 +151,15 @@ class Assembler:
         mid = (w.x0 + w.x1) / 2
         return abs(mid - cols["date_mid"]) <= (w.x1 - w.x0) * 0.25 + 3.0
 
+    def _is_paired_date(self, geo: Header, words: list[Word], i: int) -> bool:
+        """A date in the date column whose x moved: accepted when an STT precedes it or a time follows it."""
+        w = words[i]
+        if not tokens.DATE.match(tokens.fix_date(w.text)[0]) or self._nearest_cell(geo, (w.x0 + w.x1) / 2) != "date":
+            return False
+        before = words[i - 1].text if i > 0 else ""
+        after = words[i + 1].text if i + 1 < len(words) else ""
+        return bool(("seq" in geo.roles and tokens.INT.match(before) and i == 1) or tokens.TIME.match(after))
+
     # ---- lines → records ---------------------------------------------------------------------------------------
     def _collect(self, pno: int, data: list[TextLine], geo: Header, cols, res: PageResult) -> None:
         spec = self.spec
@@ -161,9 +170,9 @@ class Assembler:
         kinds: list[list[tuple[str, Word]]] = []
         for ln in data:
             kl = []
-            for w in ln.words:
+            for wi, w in enumerate(ln.words):
                 t = w.text
-                if self._is_date_anchor(cols, w):
+                if self._is_date_anchor(cols, w) or self._is_paired_date(geo, ln.words, wi):
                     kl.append(("anchor", w))
                 elif (role := self._amount_role(cols, w)) is not None and (
                         tokens.is_amount(t, spec.numbers) or tokens.PLAIN.match(t) or tokens.INT.match(t)):
