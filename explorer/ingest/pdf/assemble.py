@@ -203,7 +203,7 @@ class Assembler:
                 status.append("total")
             elif not has_anchor and label in SUBTOTAL_LABELS and (nums or label != "cong"):
                 status.append("subtotal")
-            elif not has_anchor and _PAGE_NO.match(norm(ln.text)) and not nums:
+            elif not has_anchor and _PAGE_NO.match(norm(ln.text)) and not nums and not any(k == "seq" for k, _ in kl):
                 status.append("footer")
             elif not has_anchor and ext is not None and any(
                     k == "text" and w.x0 < ext[1] - 1 and (w.x1 > ext[0] + 1 or w.x1 < ext[0])
@@ -259,7 +259,22 @@ class Assembler:
                 return None
             return min(anchors, key=lambda a: abs(a.anchor_mid - mid))
 
-        leftovers: list[tuple[TextLine, str, Word]] = []
+        data_mids = sorted(ln.mid for i, ln in enumerate(data) if status[i] == "data")
+
+        def line_owner(ln: TextLine) -> RawRecord | None:
+            """Centred rows: a memo line between two anchors goes to the side of the widest gap between lines."""
+            if spec.assign == "above" or not anchors:
+                return owner(ln.mid)
+            above = [a for a in anchors if a.anchor_mid <= ln.mid]
+            below = [a for a in anchors if a.anchor_mid > ln.mid]
+            if not above or not below:
+                return owner(ln.mid)
+            a, b = above[-1], below[0]
+            mids = [m for m in data_mids if a.anchor_mid - 1 <= m <= b.anchor_mid + 1]
+            gaps = [(mids[k + 1] - mids[k], k) for k in range(len(mids) - 1)]
+            g, k = max(gaps, key=lambda t: (round(t[0], 1), -t[1]))
+            return a if ln.mid <= mids[k] + 0.01 else b
+
         for i, (ln, kl) in enumerate(zip(data, kinds)):
             st = status[i]
             if st == "total":
@@ -283,7 +298,7 @@ class Assembler:
             is_anchor_line = any(k == "anchor" for k, _ in kl)
             if spec.assign == "above" and is_anchor_line:
                 self.in_trailer = False
-            own_line = owner(ln.mid)
+            own_line = line_owner(ln)
             if own_line is None:
                 res.skipped.append((pno, "outside the table rows: " + _short(ln.text)))
                 res.other_lines.append(ln)
@@ -297,8 +312,9 @@ class Assembler:
                     own = next(a for a in anchors if a.anchor_mid == w.mid and a.page == pno)
                     own.lines[ln.index] = ln
                     continue
-                own = owner(w.mid) or own_line
-                if k.startswith("amt:") or k in ("seq", "time", "value_date"):
+                typed = k.startswith("amt:") or k in ("seq", "time", "value_date")
+                own = (owner(w.mid) or own_line) if typed else own_line
+                if typed:
                     role = k[4:] if k.startswith("amt:") else k
                     own.values.setdefault(role, []).append((abs(own.anchor_mid - w.mid), w.text, ln.index))
                 else:
