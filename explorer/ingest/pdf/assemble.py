@@ -272,6 +272,8 @@ class Assembler:
             a, b = above[-1], below[0]
             mids = [m for m in data_mids if a.anchor_mid - 1 <= m <= b.anchor_mid + 1]
             gaps = [(mids[k + 1] - mids[k], k) for k in range(len(mids) - 1)]
+            if not gaps:
+                return owner(ln.mid)
             g, k = max(gaps, key=lambda t: (round(t[0], 1), -t[1]))
             return a if ln.mid <= mids[k] + 0.01 else b
 
