@@ -29,7 +29,8 @@ class Word:
 
     @property
     def mid(self) -> float:
-        return (self.top + self.bottom) / 2
+        """Vertical position for row matching: the box bottom (stacked Vietnamese diacritics move the top)."""
+        return self.bottom
 
     @property
     def height(self) -> float:
@@ -58,7 +59,8 @@ class TextLine:
 
     @property
     def mid(self) -> float:
-        return (self.top + self.bottom) / 2
+        bs = sorted(w.bottom for w in self.words)
+        return bs[len(bs) // 2]
 
     @property
     def height(self) -> float:
