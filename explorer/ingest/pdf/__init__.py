@@ -259,8 +259,7 @@ def _balance_directions(spec, records: list[PdfRecord], printed: Printed, notes:
         else:
             breaks += 1
             if c["amount"]:
-                direction = "credit" if bal > prev else "debit"
-                c[direction], c["amount"] = amt_text, ""
+                c[spec.broken_direction], c["amount"] = amt_text, ""
             r.flags.append(f"the balance {c['balance']} does not follow from the previous balance {prev} "
                            f"± {amt_text}: lines left out of the statement?")
         prev = bal

@@ -21,6 +21,7 @@ from explorer.ingest.pdf.words import TextLine, Word
 TOTAL_LABELS = {"tong", "tong cong", "tong so", "total", "grand total", "tong cong phat sinh", "tong phat sinh"}
 SUBTOTAL_LABELS = {"cong trang", "cong", "phat sinh", "cong phat sinh", "sub total", "subtotal", "luy ke",
                    "cong luy ke", "so du", "cong chuyen trang", "chuyen trang"}
+_FOOTER = re.compile(r"(\bwebsite\b|www\.|\bnguoi in\b|\bthoi gian in\b|\bpage \d+\s*(/|of)|\btrang \d+\s*(/|tren))")
 _PAGE_NO = re.compile(r"^(trang|page)?\s*\d{1,4}\s*((/|of|tren)\s*\d{1,4})?$")
 
 
@@ -172,7 +173,8 @@ class Assembler:
             kl = []
             for wi, w in enumerate(ln.words):
                 t = w.text
-                if self._is_date_anchor(cols, w) or self._is_paired_date(geo, ln.words, wi):
+                if self._is_date_anchor(cols, w) or self._is_paired_date(geo, ln.words, wi) or (
+                        w.glued and tokens.DATE.match(tokens.fix_date(t)[0])):
                     kl.append(("anchor", w))
                 elif (role := self._amount_role(cols, w)) is not None and (
                         tokens.is_amount(t, spec.numbers) or tokens.PLAIN.match(t) or tokens.INT.match(t)):
@@ -203,6 +205,8 @@ class Assembler:
                 status.append("total")
             elif not has_anchor and label in SUBTOTAL_LABELS and (nums or label != "cong"):
                 status.append("subtotal")
+            elif not has_anchor and _FOOTER.search(norm_slash(ln.text)):
+                status.append("footer")
             elif not has_anchor and _PAGE_NO.match(norm(ln.text)) and not nums and not any(k == "seq" for k, _ in kl):
                 status.append("footer")
             elif not has_anchor and ext is not None and any(
@@ -213,9 +217,10 @@ class Assembler:
                 status.append("data")
         # a line of numbers only next to a totals label is the totals row's figures
         for i, (ln, kl) in enumerate(zip(data, kinds)):
-            if status[i] == "data" and kl and all(k.startswith("amt:") for k, _ in kl):
+            if status[i] == "data" and kl and any(k.startswith("amt:") for k, _ in kl) and all(
+                    k.startswith("amt:") or tokens.INT.match(w.text) or tokens.AMOUNT.match(w.text) for k, w in kl):
                 for j in (i - 1, i + 1):
-                    if 0 <= j < len(data) and status[j] == "total" and abs(data[j].mid - ln.mid) <= ln.height * 1.2:
+                    if 0 <= j < len(data) and status[j] == "total" and abs(data[j].mid - ln.mid) <= ln.height * 1.6:
                         status[i] = "total"
         # after a totals row, the rest of the page is not table (signatures, notes)
         seen_total = False
@@ -309,7 +314,8 @@ class Assembler:
                 res.skipped.append((pno, "far from any row: " + _short(ln.text)))
                 res.other_lines.append(ln)
                 continue
-            for k, w in kl:
+            run_role = self._run_roles(geo, ln, kl)
+            for wi, (k, w) in enumerate(kl):
                 if k == "anchor":
                     own = next(a for a in anchors if a.anchor_mid == w.mid and a.page == pno)
                     own.lines[ln.index] = ln
@@ -320,8 +326,7 @@ class Assembler:
                     role = k[4:] if k.startswith("amt:") else k
                     own.values.setdefault(role, []).append((abs(own.anchor_mid - w.mid), w.text, ln.index))
                 else:
-                    role = self._text_role(geo, w)
-                    own.text.setdefault(role, []).append((ln.index, w.x0, w.text))
+                    own.text.setdefault(run_role[wi], []).append((ln.index, w.x0, w.text))
                 own.lines[ln.index] = ln
             own_line.lines[ln.index] = ln
         for a in anchors:
@@ -329,6 +334,34 @@ class Assembler:
         res.records.extend(anchors)
         if anchors:
             self.last = anchors[-1]
+
+    def _run_roles(self, geo: Header, ln: TextLine, kl) -> dict[int, str]:
+        """Text words in runs (split at typed words and at wide gaps); a run goes to the text column whose heading it
+        overlaps most, else the nearest heading: a left-aligned memo under a centred heading stays in its column."""
+        gap = max(5.0, ln.height * 0.6)
+        runs: list[list[int]] = []
+        prev = None
+        for i, (k, w) in enumerate(kl):
+            if k != "text":
+                prev = None
+                continue
+            if prev is None or w.x0 - kl[prev][1].x1 > gap:
+                runs.append([i])
+            else:
+                runs[-1].append(i)
+            prev = i
+        out: dict[int, str] = {}
+        cells = [(r, c) for r, c in geo.roles.items() if _role(r) in ("description", "counterparty", "reference")]
+        for run in runs:
+            x0, x1 = kl[run[0]][1].x0, kl[run[-1]][1].x1
+            role = "description"
+            if cells:
+                best = max(cells, key=lambda rc: (max(0.0, min(x1, rc[1].x1) - max(x0, rc[1].x0)),
+                                                  -abs((x0 + x1) / 2 - rc[1].mid)))
+                role = _role(best[0])
+            for i in run:
+                out[i] = role
+        return out
 
     def _text_role(self, geo: Header, w: Word) -> str:
         roles = ("description", "counterparty", "reference")
@@ -341,6 +374,11 @@ class Assembler:
             if best is None or d < best[0]:
                 best = (d, _role(r))
         return best[1] if best else "description"
+
+
+def norm_slash(text: str) -> str:
+    from explorer.text import fold
+    return " ".join(fold(text).split())
 
 
 def _short(text: str, n: int = 70) -> str:

@@ -85,17 +85,20 @@ def match(spec: FamilySpec, cells: list[Cell]) -> tuple[float, dict[str, Cell], 
     cand.sort(reverse=True)
     roles: dict[str, Cell] = {}
     used: set[int] = set()
-    for _, role, ci in cand:
+    explained = 0
+    for strength, role, ci in cand:
         if role in roles or ci in used:
             continue
         roles[role] = cells[ci]
         used.add(ci)
+        explained += strength % 50
+    junk = sum(len(c.text) for c in cells) - explained
     req = sum(1 for r in spec.required if r in roles) / len(spec.required)
     fit = len(roles) / max(len(cells), len(spec.columns))
     score = 0.6 * req + 0.4 * fit
     if req < 1:
         score *= 0.5
-    return score, roles, sorted(roles, key=lambda r: roles[r].x0)
+    return score - min(junk, 1000) * 1e-6, roles, sorted(roles, key=lambda r: roles[r].x0)
 
 
 def find_header(spec: FamilySpec, lines: list[TextLine], limit: int | None = None) -> Header | None:
@@ -109,7 +112,7 @@ def find_header(spec: FamilySpec, lines: list[TextLine], limit: int | None = Non
         block = [i]
         for j in range(i + 1, min(i + 3, len(lines))):
             prev, nxt = lines[block[-1]], lines[j]
-            if nxt.top - prev.bottom > max(prev.height, 4.0) * 1.0 or _has_data(nxt):
+            if nxt.top - prev.bottom > max(prev.height, 4.0) * 0.6 or _has_data(nxt):
                 break
             block.append(j)
         for k in range(len(block), 0, -1):
@@ -117,6 +120,7 @@ def find_header(spec: FamilySpec, lines: list[TextLine], limit: int | None = Non
             if len(cells) < 2:
                 continue
             score, roles, matched = match(spec, cells)
+            # equal scores: the block with less text no heading explains (a title line above is not header)
             if best is None or score > best.score + 1e-9:
                 best = Header(score, block[:k], roles, cells, matched)
     return best

@@ -25,6 +25,7 @@ class FamilySpec:
     balance_decides: bool = False               # Agribank: choose (AMT, BAL) so that prev ± AMT == BAL; tells Dr from Cr
     exclude_title: tuple[str, ...] = ()         # phrases that rule the family out
     currency: str | None = None
+    broken_direction: str = "credit"            # where the balance chain breaks and cannot tell: a money-in list
     notes: str = ""
 
 
@@ -77,7 +78,7 @@ _add(FamilySpec(
              "description": _s("chi tiet giao dich", "noi dung"),
              "amount": _s("so tien giao dich", "so tien"), "balance": _s("so du hien co", "so du")},
     required=_s("date", "description", "amount", "balance"),
-    numbers="any", assign="nearest", amount_direction="balance"))
+    numbers="any", assign="above", amount_direction="balance"))
 
 # E. Vietcombank "THỐNG KÊ GIAO DỊCH": STT | date time | debit | credit | sender | detail
 _add(FamilySpec(

@@ -65,6 +65,7 @@ def split_glued(w: Word) -> list[Word]:
         head = m.group(1)
         k = 2 if 1 <= int(head[-2:]) <= 31 else 1
         a, b = w.cut(len(head) - k)
+        b.glued = True
         return [a] + split_glued(b)
     return [w]
 

@@ -26,6 +26,7 @@ class Word:
     top: float
     bottom: float
     xs: list[float] = field(default_factory=list)   # x0 of every character, to cut glued words at the right place
+    glued: bool = False                              # cut out of a longer word ('418/9/2024' → '18/9/2024')
 
     @property
     def mid(self) -> float:
