@@ -570,7 +570,7 @@ def vcb_sao_ke_newest_first() -> tuple[bytes, Expect]:
         rows.append((f"{20 - i}/09/2024", a))
     s.line(f"Số dư cuối kỳ:{fmt(opening + total, ',')}")
     s.header()
-    for d, a in reversed(rows):
+    for d, a in rows:   # newest first
         s.row(Row({"date": d, "ref": "5078 - 71690", "cr": fmt(a, ","), "memo": ["IBFT ung ho", "lu lut"]}))
         exp.append((d, "credit", fmt(a, ",")))
     s.row(Row({"date": "", "ref": "Tổng số:"}))

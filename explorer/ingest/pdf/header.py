@@ -91,8 +91,12 @@ def match(spec: FamilySpec, cells: list[Cell]) -> tuple[float, dict[str, Cell], 
             continue
         roles[role] = cells[ci]
         used.add(ci)
-        explained += strength % 50
-    junk = sum(len(c.text) for c in cells) - explained
+        padded, bare = f" {cells[ci].text} ", cells[ci].text.replace(" ", "")
+        found = {a for a in (norm(x) for x in spec.columns[role]) if a and f" {a} " in padded}
+        # aliases inside another found alias ('co' in 'ghi co') are not counted twice
+        found = {a for a in found if not any(a != b and f" {a} " in f" {b} " for b in found)}
+        explained += min(len(bare), sum(len(a.replace(" ", "")) for a in found))
+    junk = sum(len(c.text.replace(" ", "")) for c in cells) - explained
     req = sum(1 for r in spec.required if r in roles) / len(spec.required)
     fit = len(roles) / max(len(cells), len(spec.columns))
     score = 0.6 * req + 0.4 * fit
