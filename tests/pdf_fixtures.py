@@ -194,7 +194,7 @@ def memo(i: int, k: int) -> list[str]:
 # A. Agribank SỔ PHỤ / STATEMENT: title grid, 2-line bilingual header on every page, top-aligned rows whose memo
 #    wraps 1–4 lines, Dr and Cr, running balance, footers, a memo line that starts with a date, two values in a
 #    balance cell.
-def agribank_so_phu() -> tuple[bytes, Expect]:
+def agribank_so_phu(n: int = 60) -> tuple[bytes, Expect]:
     cols = [Col("date", ["Ngày", "Date"], 25, 45), Col("memo", ["Ghi chú", "Remark"], 75, 150),
             Col("dr", ["Nợ", "Dr"], 240, 50, "R"), Col("cr", ["Có", "Cr"], 300, 60, "R"),
             Col("bal", ["Số dư", "Balance"], 380, 80, "R"), Col("ref", ["Số tham chiếu", "Ref. no"], 470, 70)]
@@ -209,7 +209,7 @@ def agribank_so_phu() -> tuple[bytes, Expect]:
     s.words_at([(21, "Số tài khoản / A/C No : 1500201113838"), (330, "Loại tiền/ Ccy : VND")])
     opening = 58_171_509_961
     rows, bal, expected, cr_sum, dr_sum, crn, drn = [], opening, [], 0, 0, 0, 0
-    for i in range(1, 61):
+    for i in range(1, n + 1):
         debit = i % 9 == 0
         amt = (i * 37 % 11 + 1) * 100_000 + (24_177 if i == 5 else 0)
         bal = bal - amt if debit else bal + amt
@@ -325,7 +325,7 @@ def vcb_thong_ke_usd() -> tuple[bytes, Expect]:
 
 # H. BIDV THỐNG KÊ GIAO DỊCH: 3-line heading, centred rows, STT glued to the date ('418/9/2024'), time glued to
 #    the account ('10:21:100401001446xxx'), amount glued to the memo ('500.000,00giup').
-def bidv_thong_ke() -> tuple[bytes, Expect]:
+def bidv_thong_ke(n: int = 40) -> tuple[bytes, Expect]:
     cols = [Col("stt", ["", "STT", ""], 80, 14, "C"), Col("date", ["", "Thời gian chuyển khoản", ""], 105, 75),
             Col("acct", ["Số tài khoản của người", "", "chuyển"], 182, 62),
             Col("dr", ["Số tiền ghi nợ", "", "(VND)"], 250, 40, "R"),
@@ -339,7 +339,7 @@ def bidv_thong_ke() -> tuple[bytes, Expect]:
     s.line("Số tài khoản / Account No: 1261122666 Currency: VND", x=68)
     s.header()
     exp = []
-    for i in range(1, 41):
+    for i in range(1, n + 1):
         a = fmt((i % 7 + 1) * 100_000) + ",00"
         day = 20 + i // 12
         cells = {"stt": str(i), "date": f"{day}/09/2024 {i % 24}:48:33", "acct": f"2004{i:03d}xxx", "cr": a,
