@@ -365,14 +365,14 @@ def bidv_thong_ke(n: int = 40) -> tuple[bytes, Expect]:
 
 # J. MTTQ notice: prose with 'đã có thêm N lượt đơn vị, cá nhân đóng góp: X đồng', names wrapping with the date on
 #    the last line, mixed date forms, the 'Tổng' label on its own line below the total, signatures after it.
-def mttq_notice() -> tuple[bytes, Expect]:
+def mttq_notice(header: bool = True) -> tuple[bytes, Expect]:
     cols = [Col("stt", ["STT"], 86, 26, "C"), Col("date", ["NGÀY"], 126, 64, "C"),
             Col("name", ["TÊN ĐƠN VỊ, CÁ NHÂN"], 200, 280), Col("amt", ["SỐ TIỀN"], 500, 69, "R")]
 
     def footer(s: Sheet, p: int) -> None:
         s.write(326, 770, str(p), 10)
 
-    s = Sheet(cols, size=11, line_h=16, pad=12, top=50, bottom=740, footer=footer)
+    s = Sheet(cols, size=11, line_h=16, pad=12, top=50, bottom=740, footer=footer, header_every_page=header)
     s.line("UỶ BAN MTTQ VIỆT NAM TỈNH ĐỒNG NAI", x=118)
     s.line("THÔNG BÁO SỐ 13", x=257, size=14)
     names = [["NGUYEN THI THUY"], ["Mạnh thường quân"], ["CÔNG TY TNHH GIẦY DONA STANDARD", "VIỆT NAM"],
@@ -383,7 +383,8 @@ def mttq_notice() -> tuple[bytes, Expect]:
     s.line(f"Từ ngày 27/9/2024 đến ngày 30/9/2024 đã có thêm {len(names)} lượt đơn vị, cá nhân đóng góp:", x=85)
     s.line(f"{fmt(total)} đồng, nâng tổng số đến nay là 3.447 lượt đơn vị, cá nhân ủng hộ với tổng", x=85)
     s.line("số tiền là: 66.409.452.430 đồng.", x=85)
-    s.header()
+    if header:
+        s.header()
     exp = []
     for i, (nm, a) in enumerate(zip(names, amounts), 1):
         d = "13/9/2024" if i % 5 == 0 else "27/09/2024"
@@ -626,7 +627,7 @@ def unknown_layout() -> bytes:
 FAMILY_FIXTURES = {
     "agribank_so_phu": agribank_so_phu, "agribank_credit_only": agribank_credit_only,
     "vcb_thong_ke_usd": vcb_thong_ke_usd, "bidv_thong_ke": bidv_thong_ke, "mttq_notice": mttq_notice,
-    "mttq_list_bank": mttq_list_bank, "mttq_list_kho_bac": mttq_list_kho_bac, "vbsp_sao_ke": vbsp_sao_ke,
+    "mttq_notice_without_header": lambda: mttq_notice(header=False), "mttq_list_bank": mttq_list_bank, "mttq_list_kho_bac": mttq_list_kho_bac, "vbsp_sao_ke": vbsp_sao_ke,
     "vietinbank": vietinbank, "bidv_sao_ke": bidv_sao_ke, "kho_bac_can_tho": kho_bac_can_tho,
     "kho_bac_bac_giang": kho_bac_bac_giang, "vcb_sao_ke_newest_first": vcb_sao_ke_newest_first,
     "with_image_page": with_image_page,

@@ -17,7 +17,7 @@ from typing import Callable
 
 from explorer.ingest.errors import StatementImportError
 from explorer.ingest.pdf import tokens
-from explorer.ingest.pdf.assemble import Assembler, RawRecord
+from explorer.ingest.pdf.assemble import HEADERLESS_SCORE, Assembler, RawRecord, synthetic_header
 from explorer.ingest.pdf.header import find_header
 from explorer.ingest.pdf.printed import read_printed
 from explorer.ingest.pdf.specs import AMOUNT_ROLES, FAMILIES, FamilySpec
@@ -116,6 +116,11 @@ def _score(spec: FamilySpec, pages: list[list[TextLine]], title: str) -> tuple[f
         if h is not None and (best is None or h.score > best.score):
             best = h
     hs = best.score if best else 0.0
+    if hs < HEADERLESS_SCORE and spec.headerless:
+        syn = next((x for x in (synthetic_header(spec, lines) for lines in pages[:3]) if x), None)
+        if syn is not None:
+            best = syn[0]
+            hs = best.score
     found = [t for t in spec.title if t in title]
     ts = len(found) / len(spec.title) if spec.title else 0.0
     score = 0.7 * hs + 0.3 * ts
@@ -124,7 +129,8 @@ def _score(spec: FamilySpec, pages: list[list[TextLine]], title: str) -> tuple[f
         score *= 0.6
     cols = ", ".join(best.roles[r].text for r in best.matched) if best else "none"
     n_req = sum(1 for r in spec.required if best and r in best.roles)
-    why = (f"header matched {len(best.matched) if best else 0}/{len(best.cells) if best else 0} columns "
+    why = ("no header row: columns inferred from 'STT date … amount' rows; " if best and not best.lines else "") + (
+           f"header matched {len(best.matched) if best else 0}/{len(best.cells) if best else 0} columns "
            f"({n_req}/{len(spec.required)} required): {cols}; title {len(found)}/{len(spec.title)}"
            + (f' ("{found[0]}")' if found else "") + (f"; ruled down by {excluded[0]!r}" if excluded else ""))
     return score, why

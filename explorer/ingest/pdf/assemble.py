@@ -49,6 +49,46 @@ def _role(r: str) -> str:
     return r.split("#")[0]
 
 
+HEADERLESS_SCORE = 0.75   # header score given to a list whose columns were inferred from its rows
+
+
+def synthetic_header(spec: FamilySpec, lines: list[TextLine]) -> tuple[Header, int] | None:
+    """A donor list printed without its header row: rows 'STT date … amount' give the columns.
+
+    Returns the inferred header and the index of the first table line (lines above it are prose/title)."""
+    if not spec.headerless:
+        return None
+    rows = []
+    for i, ln in enumerate(lines):
+        ws = [p for w in ln.words for p in tokens.split_glued(w)]
+        if len(ws) >= 3 and tokens.INT.match(ws[0].text) and tokens.DATE.match(tokens.fix_date(ws[1].text)[0]):
+            amts = [w for w in ws[2:] if tokens.is_amount(w.text, spec.numbers)]
+            if amts:
+                rows.append((i, ws[0], ws[1], amts[-1]))
+    if len(rows) < 2:
+        return None
+    x1s = sorted(r[3].x1 for r in rows)
+    x1 = x1s[len(x1s) // 2]
+    rows = [r for r in rows if abs(r[3].x1 - x1) <= 3]
+    if len(rows) < 2:
+        return None
+    seq = Cell(min(r[1].x0 for r in rows), max(r[1].x1 for r in rows), "stt")
+    date = Cell(min(r[2].x0 for r in rows), max(r[2].x1 for r in rows), "ngay")
+    amount = Cell(min(r[3].x0 for r in rows), x1, "so tien")
+    text_role = "counterparty" if "counterparty" in spec.columns else "description"
+    name = Cell(date.x1 + 5, amount.x0 - 5, "ten")
+    roles = {"seq": seq, "date": date, text_role: name, "amount": amount}
+    first = rows[0][0]
+    start = first
+    while start > 0:   # memo lines of the first (centred) row sit above it; prose reaches into the STT column
+        prev = lines[start - 1]
+        if lines[start].top - prev.bottom > prev.height * 1.5 or any(w.x0 < date.x1 for w in prev.words):
+            break
+        start -= 1
+    head = Header(HEADERLESS_SCORE, [], roles, [seq, date, name, amount], list(roles))
+    return head, start
+
+
 class Assembler:
     def __init__(self, spec: FamilySpec):
         self.spec = spec
@@ -75,6 +115,14 @@ class Assembler:
             self.header_seen = True
             self.in_trailer = False
             start = head.bottom_line + 1
+        elif self.geometry is None and (syn := synthetic_header(spec, lines)) is not None:
+            head, start = syn
+            for i in range(start):
+                res.title_lines.append(lines[i])
+                res.skipped.append((pno, "title line: " + _short(lines[i].text)))
+            res.skipped.append((pno, "no table header: columns inferred from the rows (STT, date, name, amount)"))
+            self.geometry = head
+            self.header_seen = True
         elif self.geometry is None:
             for ln in lines:
                 res.title_lines.append(ln)

@@ -26,6 +26,7 @@ class FamilySpec:
     exclude_title: tuple[str, ...] = ()         # phrases that rule the family out
     currency: str | None = None
     broken_direction: str = "credit"            # where the balance chain breaks and cannot tell: a money-in list
+    headerless: bool = False                    # a list whose header row can be missing: infer STT|date|name|amount
     notes: str = ""
 
 
@@ -138,7 +139,7 @@ _add(FamilySpec(
     columns={"seq": STT, "date": _s("ngay"), "counterparty": _s("ten don vi, ca nhan", "ten don vi"),
              "amount": _s("so tien")},
     required=_s("seq", "date", "amount"),
-    numbers="dot", assign="nearest"))
+    numbers="dot", assign="nearest", headerless=True))
 
 # K. MTTQ list at Agribank: STT | Ngày | Số tiền | Diễn giải (order varies)
 _add(FamilySpec(
