@@ -194,7 +194,7 @@ def memo(i: int, k: int) -> list[str]:
 # A. Agribank SỔ PHỤ / STATEMENT: title grid, 2-line bilingual header on every page, top-aligned rows whose memo
 #    wraps 1–4 lines, Dr and Cr, running balance, footers, a memo line that starts with a date, two values in a
 #    balance cell.
-def agribank_so_phu(n: int = 60) -> tuple[bytes, Expect]:
+def agribank_so_phu(n: int = 60, amounts_last: bool = False) -> tuple[bytes, Expect]:
     cols = [Col("date", ["Ngày", "Date"], 25, 45), Col("memo", ["Ghi chú", "Remark"], 75, 150),
             Col("dr", ["Nợ", "Dr"], 240, 50, "R"), Col("cr", ["Có", "Cr"], 300, 60, "R"),
             Col("bal", ["Số dư", "Balance"], 380, 80, "R"), Col("ref", ["Số tham chiếu", "Ref. no"], 470, 70)]
@@ -226,6 +226,10 @@ def agribank_so_phu(n: int = 60) -> tuple[bytes, Expect]:
                  "bal": fmt(bal, ","), "ref": str(4708853 + i)}
         if i == 12:
             cells["bal"] = [fmt(bal, ","), "9112"]
+        elif amounts_last:   # the row's last line ends in 'AMT BAL REF'
+            for k in ("dr", "cr", "bal", "ref"):
+                if k in cells:
+                    cells[k] = [""] * (len(lines) - 1) + [cells[k]]
         rows.append(Row(cells, "top"))
         expected.append(("17/09/2024", "debit" if debit else "credit", fmt(amt, ",")))
     s.words_at([(21, f"Ngày phát sinh trước / Prior Statement : 16/09/2024 {fmt(opening, ',')}"),
@@ -625,7 +629,9 @@ def unknown_layout() -> bytes:
 
 
 FAMILY_FIXTURES = {
-    "agribank_so_phu": agribank_so_phu, "agribank_credit_only": agribank_credit_only,
+    "agribank_so_phu": agribank_so_phu,
+    "agribank_so_phu_amounts_last_line": lambda: agribank_so_phu(amounts_last=True),
+    "agribank_credit_only": agribank_credit_only,
     "vcb_thong_ke_usd": vcb_thong_ke_usd, "bidv_thong_ke": bidv_thong_ke, "mttq_notice": mttq_notice,
     "mttq_notice_without_header": lambda: mttq_notice(header=False), "mttq_list_bank": mttq_list_bank, "mttq_list_kho_bac": mttq_list_kho_bac, "vbsp_sao_ke": vbsp_sao_ke,
     "vietinbank": vietinbank, "bidv_sao_ke": bidv_sao_ke, "kho_bac_can_tho": kho_bac_can_tho,
