@@ -547,13 +547,22 @@ def kho_bac_bac_giang() -> tuple[bytes, Expect]:
     s.line("SAO KÊ CHI TIẾT GIAO DỊCH ỦNG HỘ PHÒNG CHỐNG LŨ LỤT TỈNH BẮC GIANG", x=200, size=11)
     s.line("Kho bạc Nhà nước Bắc Giang", x=300)
     s.header()
-    exp = []
+    exp, page_sum, total = [], 0, 0
     for i in range(1, 7):
         a = fmt(i * 2_345_000, ",")
         s.row(Row({"date": "12/09/2024", "ref": f"{1000 + i}", "kind": "THUCK" if i % 2 else "THUTM",
                    "memo": ["Trường THCS Lê Lợi ủng hộ", "phòng chống lũ lụt"], "amt": a}))
         exp.append(("12/09/2024", "credit", a))
-    return s.done(), Expect("kho_bac_bac_giang", exp)
+        page_sum += i * 2_345_000
+        total += i * 2_345_000
+        if i % 3 == 0:
+            s.row(Row({"memo": "Cộng trang", "amt": fmt(page_sum, ",")}))
+            page_sum = 0
+    s.row(Row({"memo": "Tổng cộng", "amt": fmt(total, ",")}))
+    return s.done(), Expect("kho_bac_bac_giang", exp, printed=dict(total_credit=fmt(total, ",")),
+                            cells={1: {"reference": "1002", "description": "THUTM Trường THCS Lê Lợi ủng hộ phòng "
+                                                                             "chống lũ lụt"}},
+                            skipped_contains=["sub-total row: Cộng trang", "totals row: Tổng cộng"])
 
 
 # F-like. Vietcombank SAO KÊ TÀI KHOẢN, newest first, comma thousands, 'Số dư đầu kỳ:' glued to the number, the

@@ -226,8 +226,8 @@ def _finish(spec: FamilySpec, raw: RawRecord) -> list[PdfRecord]:
             else:
                 flags.append(f"two values in the {role} cell ({vals[0][1]!r}, {text!r}): the first was taken")
     for role, words in raw.text.items():
-        words.sort(key=lambda t: (t[0], t[1]))
-        cells[role] = " ".join(w for _, _, w in words)
+        words.sort(key=lambda t: t[:3])
+        cells[role] = " ".join(t[3] for t in words)
     if cells["amount"] and spec.amount_direction == "credit":
         cells["credit"], cells["amount"] = cells["amount"], ""
     for e in extra:

@@ -31,7 +31,7 @@ class RawRecord:
     anchor_mid: float
     anchor_line: int
     values: dict[str, list[tuple[float, str, int]]] = field(default_factory=dict)   # role -> [(distance, text)]
-    text: dict[str, list[tuple[int, float, str]]] = field(default_factory=dict)  # role -> [(line, x, word)]
+    text: dict[str, list[tuple[float, int, float, str]]] = field(default_factory=dict)  # role -> [(column, line, x, word)]
     lines: dict[int, TextLine] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
 
@@ -174,7 +174,19 @@ class Assembler:
                  if tokens.DATE.match(tokens.fix_date(w.text)[0]) and date_cell is not None
                  and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "date"]
         date_mid = statistics.median((w.x0 + w.x1) / 2 for w in dates) if dates else None
-        return {"amount": amount_cols, "date_mid": date_mid}
+        # column borders from centred headings: each column's left border is the previous one's right border and
+        # its heading sits in the middle, so R = 2·centre − L, starting at the table's left edge
+        ordered = sorted(geo.roles.items(), key=lambda rc: rc[1].mid)
+        left = min([ordered[0][1].x0] + [w.x0 for ln in data for w in ln.words[:1]]) if ordered else 0.0
+        borders: list[tuple[float, float, str]] = []
+        for r, c in ordered:
+            right = 2 * c.mid - left
+            if right <= left:
+                borders = []
+                break
+            borders.append((left, right, r))
+            left = right
+        return {"amount": amount_cols, "date_mid": date_mid, "borders": borders}
 
     def _nearest_cell(self, geo: Header, x: float, roles=None) -> str | None:
         best = None
@@ -362,7 +374,7 @@ class Assembler:
                 res.skipped.append((pno, "far from any row: " + _short(ln.text)))
                 res.other_lines.append(ln)
                 continue
-            run_role = self._run_roles(geo, ln, kl)
+            run_role = self._run_roles(geo, ln, kl, cols["borders"])
             for wi, (k, w) in enumerate(kl):
                 if k == "anchor":
                     own = next(a for a in anchors if a.anchor_mid == w.mid and a.page == pno)
@@ -374,7 +386,9 @@ class Assembler:
                     role = k[4:] if k.startswith("amt:") else k
                     own.values.setdefault(role, []).append((abs(own.anchor_mid - w.mid), w.text, ln.index))
                 else:
-                    own.text.setdefault(run_role[wi], []).append((ln.index, w.x0, w.text))
+                    key = run_role[wi]
+                    rank = geo.roles[key].mid if key in geo.roles else 0.0
+                    own.text.setdefault(_role(key), []).append((rank, ln.index, w.x0, w.text))
                 own.lines[ln.index] = ln
             own_line.lines[ln.index] = ln
         for a in anchors:
@@ -383,7 +397,7 @@ class Assembler:
         if anchors:
             self.last = anchors[-1]
 
-    def _run_roles(self, geo: Header, ln: TextLine, kl) -> dict[int, str]:
+    def _run_roles(self, geo: Header, ln: TextLine, kl, borders) -> dict[int, str]:
         """Text words in runs (split at typed words and at wide gaps); a run goes to the text column whose heading it
         overlaps most, else the nearest heading: a left-aligned memo under a centred heading stays in its column."""
         gap = max(5.0, ln.height * 0.6)
@@ -406,7 +420,11 @@ class Assembler:
             if cells:
                 best = max(cells, key=lambda rc: (max(0.0, min(x1, rc[1].x1) - max(x0, rc[1].x0)),
                                                   -abs((x0 + x1) / 2 - rc[1].mid)))
-                role = _role(best[0])
+                role = best[0]
+                if min(x1, best[1].x1) - max(x0, best[1].x0) <= 0:   # under no heading: the column it starts in
+                    inside = [r for lo, hi, r in borders if lo - 1 <= x0 < hi]
+                    if inside and _role(inside[0]) in ("description", "counterparty", "reference"):
+                        role = inside[0]
             for i in run:
                 out[i] = role
         return out

@@ -174,7 +174,7 @@ _add(FamilySpec(
 _add(FamilySpec(
     "kho_bac_bac_giang", "KBNN",
     title=_s("sao ke chi tiet giao dich ung ho", "bac giang", "kho bac"),
-    columns={"date": _s("ngay thang", "ngay"), "reference": _s("so chung tu"), "counterparty": _s("ck/tm"),
+    columns={"date": _s("ngay thang", "ngay"), "reference": _s("so chung tu"), "description#kind": _s("ck/tm"),
              "description": _s("tap the, ca nhan", "tap the"), "amount": _s("so tien")},
     required=_s("date", "reference", "description", "amount"),
     numbers="comma", assign="nearest"))
