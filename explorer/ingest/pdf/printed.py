@@ -13,7 +13,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("account", r"(?:so tai khoan|a/c no|account no|stk|tai khoan so)\s*(?:/\s*a/c no)?\s*:?\s*(\d[\d.]{5,}\d)"),
     ("currency", r"(?:loai tien|ccy|currency)[^:\n]{0,20}:\s*(vnd|usd|eur)\b"),
     ("currency", r"loai tien te/\s*(vnd|usd|eur)\b"),
-    ("holder", r"(?:customer name|ten tai khoan|ten khach hang)\s*:\s*([^\n]{3,80}?)(?:\s{2,}|\n|$)"),
+    ("holder", r"(?:customer name|ten tai khoan|ten khach hang)\s*:\s*([^\n]{3,80}?)\s*(?:\s{2,}|\n|$|ngay thuc hien|"
+               r"dia chi|so tai khoan|loai tien|ngay in)"),
     ("period", rf"tu ngay[^\d\n]{{0,20}}{_DATE}[^\d\n]{{0,30}}den(?: ngay)?[^\d\n]{{0,20}}{_DATE}"),
     ("period", rf"\btu:?\s*{_DATE}\s*den:?\s*{_DATE}"),
     ("opening", rf"prior statement\s*:\s*{_DATE}\s+{_NUM}"),
