@@ -360,10 +360,14 @@ def bidv_thong_ke(n: int = 40) -> tuple[bytes, Expect]:
         elif i == 13:  # amount glued to the memo
             cells["cr"] = Split(a, "giup", gap=0)
             exp.append((f"{day}/09/2024", "credit", a))
+        elif i == 17:  # a stray digit of the neighbouring cell touches the amount
+            cells["cr"] = Split("5", a, gap=0)
+            exp.append((f"{day}/09/2024", "credit", a))
         else:
             exp.append((f"{day}/09/2024", "credit", a))
         s.row(Row(cells))
     return s.done(), Expect("bidv_thong_ke", exp, printed=dict(account="1261122666", currency="VND"),
+                            flags={16: "stray digits touch the amount '5400.000,00'"},
                             cells={3: {"seq": "4"}, 8: {"time": "10:21:10"}}, pages=s.page_no)
 
 

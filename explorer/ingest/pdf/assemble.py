@@ -385,6 +385,8 @@ class Assembler:
                 if typed:
                     role = k[4:] if k.startswith("amt:") else k
                     own.values.setdefault(role, []).append((abs(own.anchor_mid - w.mid), w.text, ln.index))
+                    if w.note:
+                        own.flags.append(w.note)
                 else:
                     key = run_role[wi]
                     rank = geo.roles[key].mid if key in geo.roles else 0.0

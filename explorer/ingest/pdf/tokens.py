@@ -43,11 +43,24 @@ def valid_date(text: str) -> bool:
     return bool(m) and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12 and len(m.group(3)) == 4
 
 
+_DECIMAL_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{2}|\d{1,3}(?:,\d{3})+\.\d{2}")
+_DIGITS_ONLY = re.compile(r"^[\d.,]+$")
+
+
 def split_glued(w: Word) -> list[Word]:
     """Cut a word that holds two cells: '10:21:100401001446xxx', '500.000,00giup', 'TAI2,000,000', '418/9/2024'."""
     t = w.text
     if len(t) < 4 or not any(c.isdigit() for c in t):
         return [w]
+    if _DIGITS_ONLY.match(t) and not AMOUNT.match(t):
+        # stray digits of a neighbouring cell touching an amount with decimals: keep the one complete amount
+        for m in _DECIMAL_AMOUNT.finditer(t):
+            if m.start() == 0 and m.end() == len(t):
+                break
+            a, rest = w.cut(m.start()) if m.start() else (None, w)
+            b, c = rest.cut(m.end() - m.start()) if m.end() < len(t) else (rest, None)
+            b.note = f"stray digits touch the amount {t!r}: read as {b.text!r}"
+            return [x for x in (a, b, c) if x is not None]
     m = _LEAD_TIME.match(t)
     if m:
         a, b = w.cut(m.end(1))

@@ -27,6 +27,7 @@ class Word:
     bottom: float
     xs: list[float] = field(default_factory=list)   # x0 of every character, to cut glued words at the right place
     glued: bool = False                              # cut out of a longer word ('418/9/2024' → '18/9/2024')
+    note: str | None = None                          # a doubt found while cutting, shown as the record's flag
 
     @property
     def mid(self) -> float:
