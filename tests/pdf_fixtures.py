@@ -571,27 +571,47 @@ def kho_bac_bac_giang() -> tuple[bytes, Expect]:
 
 # F-like. Vietcombank SAO KÊ TÀI KHOẢN, newest first, comma thousands, 'Số dư đầu kỳ:' glued to the number, the
 # 'Tổng số:' label on the line above the totals (readable font: the real family's broken font is not reproduced).
-def vcb_sao_ke_newest_first() -> tuple[bytes, Expect]:
-    cols = [Col("date", ["Ngày giao dịch"], 30, 60), Col("ref", ["Số tham chiếu"], 100, 80),
-            Col("dr", ["Số tiền ghi nợ"], 190, 75, "R"), Col("cr", ["Số tiền ghi có"], 275, 77, "R"),
-            Col("memo", ["Mô tả"], 360, 200)]
+def broken_font(text: str) -> str:
+    """What pypdfium2 reads from the Quảng Ninh statement's broken font (LAYOUTS F): ASCII shifted by 29 code
+    points, U+1EA0–U+1EF9 moved to U+04A4–U+04FD, Ê/À as Ç/¬; other accented letters unknown ('¤' here)."""
+    out = []
+    for c in text:
+        o = ord(c)
+        if c == " ":
+            out.append(" ")
+        elif 0x3E <= o <= 0x7A:
+            out.append(chr(o - 29))
+        elif 0x1EA0 <= o <= 0x1EF9:
+            out.append(chr(o - 0x19FC))
+        elif c in "ÊÀ":
+            out.append({"Ê": "Ç", "À": "¬"}[c])
+        else:
+            out.append("¤")
+    return "".join(out)
+
+
+def vcb_sao_ke_newest_first(broken: bool = False) -> tuple[bytes, Expect]:
+    b = broken_font if broken else (lambda t: t)
+    cols = [Col("date", [b("Ngày giao dịch")], 30, 60), Col("ref", [b("Số tham chiếu")], 100, 80),
+            Col("dr", [b("Số tiền ghi nợ")], 190, 75, "R"), Col("cr", [b("Số tiền ghi có")], 275, 77, "R"),
+            Col("memo", [b("Mô tả")], 360, 200)]
     s = Sheet(cols, size=8, line_h=10, pad=5)
     s.line("NGÂN HÀNG TMCP NGOẠI THƯƠNG VIỆT NAM - VIETCOMBANK", x=150)
-    s.line("SAO KÊ TÀI KHOẢN", x=250, size=12)
+    s.line(b("SAO KÊ TÀI KHOẢN"), x=250, size=12)
     s.line("Số tài khoản: 1000090909")
-    s.line("Số dư đầu kỳ:1,000,000")
+    s.line(b("Số dư đầu kỳ") + "1,000,000" if broken else "Số dư đầu kỳ:1,000,000")
     opening, exp, total = 1_000_000, [], 0
     rows = []
     for i in range(1, 9):
         a = i * 1_000_000
         total += a
         rows.append((f"{20 - i}/09/2024", a))
-    s.line(f"Số dư cuối kỳ:{fmt(opening + total, ',')}")
+    s.line(b("Số dư cuối kỳ") + fmt(opening + total, ",") if broken else f"Số dư cuối kỳ:{fmt(opening + total, ',')}")
     s.header()
     for d, a in rows:   # newest first
         s.row(Row({"date": d, "ref": "5078 - 71690", "cr": fmt(a, ","), "memo": ["IBFT ung ho", "lu lut"]}))
         exp.append((d, "credit", fmt(a, ",")))
-    s.row(Row({"date": "", "ref": "Tổng số:"}))
+    s.row(Row({"date": "", "ref": b("Tổng số") if broken else "Tổng số:"}))
     s.y -= 6
     s.row(Row({"dr": "0", "cr": fmt(total, ",")}))
     return s.done(), Expect("vcb_sao_ke", exp,
@@ -649,5 +669,6 @@ FAMILY_FIXTURES = {
     "mttq_notice_without_header": lambda: mttq_notice(header=False), "mttq_list_bank": mttq_list_bank, "mttq_list_kho_bac": mttq_list_kho_bac, "vbsp_sao_ke": vbsp_sao_ke,
     "vietinbank": vietinbank, "bidv_sao_ke": bidv_sao_ke, "kho_bac_can_tho": kho_bac_can_tho,
     "kho_bac_bac_giang": kho_bac_bac_giang, "vcb_sao_ke_newest_first": vcb_sao_ke_newest_first,
+    "vcb_sao_ke_broken_font": lambda: vcb_sao_ke_newest_first(broken=True),
     "with_image_page": with_image_page,
 }

@@ -229,3 +229,14 @@ def test_unknown_layout_lists_families_and_best_score():
         read_pdf(F.unknown_layout(), "minutes.pdf")
     msg = str(e.value)
     assert "not a statement layout" in msg and "scored" in msg and "agribank_so_phu" in msg
+
+
+def test_broken_font_headings_decoded():
+    """LAYOUTS F: headings in a font whose code points are shifted ('6$2.Ç7¬,.+2Ҧ1' = 'SAO KÊ TÀI KHOẢN')."""
+    _, _, st = built("vcb_sao_ke_broken_font")
+    assert any("broken font" in n for n in st.notes)
+    assert "so tham chieu" in st.why and "so tien ghi no" in st.why
+    assert st.printed.opening_balance == "1,000,000"
+    _, _, plain = built("vcb_sao_ke_newest_first")
+    assert not any("broken font" in n for n in plain.notes)
+    assert [r.cells for r in st.records] == [r.cells for r in plain.records]

@@ -21,7 +21,7 @@ from explorer.ingest.pdf.assemble import HEADERLESS_SCORE, Assembler, RawRecord,
 from explorer.ingest.pdf.header import find_header
 from explorer.ingest.pdf.printed import read_printed
 from explorer.ingest.pdf.specs import AMOUNT_ROLES, FAMILIES, FamilySpec
-from explorer.ingest.pdf.words import TextLine, group_lines, page_words
+from explorer.ingest.pdf.words import TextLine, group_lines, page_words, repair_shifted
 from explorer.text import fold
 
 __all__ = ["PdfRecord", "Printed", "PdfStatement", "read_pdf", "FAMILIES", "FamilySpec", "is_pdf", "ROLES"]
@@ -94,6 +94,7 @@ def _open(data: bytes, name: str):
 
 def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
     out, empty = [], []
+    repaired = [0]
     n = len(doc)
     for i in range(n):
         page = doc[i]
@@ -103,10 +104,12 @@ def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
             page.close()
         if not words:
             empty.append(i + 1)
-        out.append(group_lines(words))
+        lines = group_lines(words)
+        repaired[0] += repair_shifted(lines)
+        out.append(lines)
         if progress is not None:
             progress(i + 1, n)
-    return out, empty
+    return out, empty, repaired[0]
 
 
 def _score(spec: FamilySpec, pages: list[list[TextLine]], title: str) -> tuple[float, str]:
@@ -140,7 +143,7 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
              progress: Callable[[int, int], None] | None = None) -> PdfStatement:
     doc = _open(data, name)
     try:
-        pages, empty = _pages(doc, progress)
+        pages, empty, repaired = _pages(doc, progress)
     finally:
         doc.close()
     n = len(pages)
@@ -168,6 +171,8 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
     st = _assemble(chosen, pages)
     st.family, st.bank, st.score, st.why = chosen.name, chosen.bank, round(score, 3), why
     st.pages, st.pages_without_text = n, empty
+    if repaired:
+        st.notes.append(f"{repaired} line(s) printed in a broken font (code points shifted) were decoded")
     if empty:
         st.notes.append(f"pages {_ranges(empty)} have no text layer (scanned images): their rows are not read")
     return st

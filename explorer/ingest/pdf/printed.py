@@ -19,8 +19,10 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
     ("period", rf"\btu:?\s*{_DATE}\s*den:?\s*{_DATE}"),
     ("opening", rf"prior statement\s*:\s*{_DATE}\s+{_NUM}"),
     ("opening1", rf"so du dau(?: ky)?\s*:?\s*{_NUM}"),
+    ("opening1", rf"so d\S{{0,2}} \S{{0,2}}au ky\s*:?\s*{_NUM}"),          # broken font: 'ư', 'đ' unknown
     ("closing", rf"ending balance\s*:\s*{_DATE}\s+{_NUM}"),
     ("closing1", rf"so du cuoi(?: ky)?\s*:?\s*{_NUM}"),
+    ("closing1", rf"so d\S{{0,2}} cuoi ky\s*:?\s*{_NUM}"),
     ("debit_ct", rf"(?<!monthly )(?<!annual )less debit\s*:\s*(\d+)(?:\s+{_NUM})?"),
     ("credit_ct", rf"(?<!monthly )(?<!annual )plus credit\s*:\s*(\d+)(?:\s+{_NUM})?"),
     ("credit_ct2", rf"tong so giao dich ghi co\s*:?\s*(\d+)\s*mon\s*tong so tien phat sinh co\s*:?\s*{_NUM}"),

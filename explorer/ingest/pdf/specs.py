@@ -95,10 +95,11 @@ _add(FamilySpec(
 # F. Vietcombank Quảng Ninh "SAO KÊ TÀI KHOẢN" (headings often unreadable: broken font)
 _add(FamilySpec(
     "vcb_sao_ke", "VCB",
-    title=_s("sao ke tai khoan", "so du dau ky", "so du cuoi ky", "vietcombank"),
-    columns={"date": _s("ngay giao dich", "ngay"), "reference": _s("so tham chieu"),
-             "debit": _s("so tien ghi no", "ghi no"), "credit": _s("so tien ghi co", "ghi co"),
-             "description": _s("mo ta", "noi dung")},
+    title=_s("sao ke tai khoan", "so tham chieu", "so tien ghi no", "vietcombank"),
+    # 'giao dich', 'so tien ghi' and 'ta' are what survives of the headings when the font is broken
+    columns={"date": _s("ngay giao dich", "giao dich", "ngay"), "reference": _s("so tham chieu"),
+             "debit": _s("so tien ghi no", "ghi no"), "credit": _s("so tien ghi co", "ghi co", "so tien ghi"),
+             "description": _s("mo ta", "noi dung", "ta")},
     required=_s("date", "debit", "credit", "description"),
     exclude_title=_s("ngan hang chinh sach", "account statement", "sao ke chi tiet giao dich"),
     numbers="comma", assign="nearest"))

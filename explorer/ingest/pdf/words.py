@@ -86,7 +86,7 @@ def page_words(page) -> list[Word]:
         words: list[Word] = []
         cur: list = []          # [chars, x0, x1, top, bottom, xs]
         for i, ch in enumerate(text[:n]):
-            if ch in _BREAK or ch.isspace():
+            if ch in _BREAK or ch.isspace() or ch < " ":
                 if cur:
                     words.append(_word(cur))
                     cur = []
@@ -157,3 +157,63 @@ def _join_runs(ws: list[Word]) -> list[Word]:
         else:
             out.append(w)
     return out
+
+
+# --- a broken embedded font (Vietcombank Quảng Ninh, LAYOUTS F) -------------------------------------------------
+# Its headings come out of pypdfium2 shifted: ASCII by 29 code points ('6$2' = 'SAO') and the Vietnamese letters of
+# U+1EA0–U+1EF9 down to U+04A4–U+04FD ('7әQJVӕ' = 'Tổng số'). Two Latin-1 letters are known (Ç = Ê, ¬ = À); the
+# other Latin-1 letters of that font are not, so they stay as they are and the family's aliases avoid them.
+_VOCAB = {"sao", "ke", "tai", "khoan", "so", "tien", "ghi", "no", "co", "ngay", "giao", "dich", "mo", "ta", "tham",
+          "chieu", "du", "dau", "cuoi", "ky", "tong", "ngan", "hang", "chi", "nhanh", "loai", "ten", "khach", "dia",
+          "tu", "den", "ma", "noi", "dung", "thoi", "gian", "phat", "sinh", "cong", "trang"}
+_LATIN1 = {"\u00c7": "\u00ca", "\u00ac": "\u00c0"}
+_TAIL_NUMBER = re.compile(r"^(.*?)(\d[\d.,]*)$")
+_NUMBERISH = re.compile(r"^[\d.,/:\-]+$")
+
+
+def _unshift(text: str) -> str:
+    out = []
+    for c in text:
+        o = ord(c)
+        if c == " ":
+            out.append(c)        # a separator added between words, not a character of the font
+        elif 0x01 <= o <= 0x5D:
+            out.append(chr(o + 29))
+        elif 0x4A0 <= o <= 0x4FF:
+            out.append(chr(o + 0x19FC))
+        else:
+            out.append(_LATIN1.get(c, c))
+    return "".join(out)
+
+
+def _vocab(text: str) -> tuple[int, int]:
+    from explorer.text import fold
+    toks = fold(text).replace(":", " ").split()
+    return sum(1 for t in toks if t in _VOCAB), len(toks)
+
+
+def repair_shifted(lines: list[TextLine]) -> int:
+    """Rewrite, in place, the words of lines printed in the shifted font; returns how many lines were repaired."""
+    fixed = 0
+    todo: list[TextLine] = []
+    for ln in lines:
+        text = ln.text
+        if not any(0x4A0 <= ord(c) <= 0x4FF or c in "$+" for c in text):
+            continue          # every real example carries a shifted Vietnamese letter or 'A'/'H'
+        hits, _ = _vocab(text)
+        new_hits, n = _vocab(_unshift(text))
+        if new_hits >= 2 and new_hits > hits and new_hits * 5 >= n * 2:
+            todo.append(ln)
+    if todo:   # the font is there: any other line with a shifted Vietnamese letter (Cyrillic range) is in it too
+        todo += [ln for ln in lines if ln not in todo and any(0x4A0 <= ord(c) <= 0x4FF for c in ln.text)]
+        for ln in todo:
+            for w in ln.words:
+                if _NUMBERISH.match(w.text):
+                    continue        # numbers and dates are printed in a working font
+                m = _TAIL_NUMBER.match(w.text)
+                if m and m.group(1) and m.group(2).count(",") + m.group(2).count(".") >= 1:
+                    w.text = _unshift(m.group(1)) + m.group(2)      # 'label:1,000,000': the digits are fine
+                else:
+                    w.text = _unshift(w.text)
+            fixed += 1
+    return fixed
