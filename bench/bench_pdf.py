@@ -17,10 +17,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from explorer.ingest.errors import StatementImportError  # noqa: E402
 from explorer.ingest.pdf import read_pdf  # noqa: E402
-from tests import pdf_fixtures as F  # noqa: E402
+import pdf_fixtures as F  # noqa: E402
 
 
 def time_file(data: bytes, name: str) -> tuple[int, float, list[float], str]:

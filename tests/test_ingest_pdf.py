@@ -8,7 +8,7 @@ import pytest
 
 from explorer.ingest.errors import StatementImportError
 from explorer.ingest.pdf import FAMILIES, PdfStatement, amount_value, is_pdf, read_pdf
-from tests import pdf_fixtures as F
+import pdf_fixtures as F
 
 _CACHE: dict[str, tuple[bytes, F.Expect, PdfStatement]] = {}
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explorer.ingest.pdf import read_pdf
-from tests.pdf_fixtures import Col, Row, Sheet, fmt
+from pdf_fixtures import Col, Row, Sheet, fmt
 
 ROW = st.tuples(st.integers(1, 4),                       # memo lines
                 st.booleans(),                           # date printed
