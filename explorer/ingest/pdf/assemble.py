@@ -9,6 +9,7 @@ becomes a dateless record, never a silent drop.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -314,28 +315,33 @@ class Assembler:
                     anchors.append(rec)
         anchors.sort(key=lambda a: a.anchor_mid)
 
+        mids_sorted = [a.anchor_mid for a in anchors]
+
         def owner(mid: float) -> RawRecord | None:
             if spec.assign == "above":
-                cand = [a for a in anchors if a.anchor_mid <= mid + h * 0.5]
-                if cand:
-                    return cand[-1]
+                k = bisect.bisect_right(mids_sorted, mid + h * 0.5)
+                if k:
+                    return anchors[k - 1]
                 return self.last if (self.last is not None and not self.in_trailer) else None
             if not anchors:
                 return None
-            return min(anchors, key=lambda a: abs(a.anchor_mid - mid))
+            k = bisect.bisect_left(mids_sorted, mid)
+            near = [anchors[j] for j in (k - 1, k) if 0 <= j < len(anchors)]
+            return min(near, key=lambda a: abs(a.anchor_mid - mid))
 
         data_mids = sorted(ln.mid for i, ln in enumerate(data) if status[i] == "data")
+        a_mids = [a.anchor_mid for a in anchors]
 
         def line_owner(ln: TextLine) -> RawRecord | None:
             """Centred rows: a memo line between two anchors goes to the side of the widest gap between lines."""
             if spec.assign == "above" or not anchors:
                 return owner(ln.mid)
-            above = [a for a in anchors if a.anchor_mid <= ln.mid]
-            below = [a for a in anchors if a.anchor_mid > ln.mid]
-            if not above or not below:
+            k = bisect.bisect_right(a_mids, ln.mid)
+            if k == 0 or k == len(anchors):
                 return owner(ln.mid)
-            a, b = above[-1], below[0]
-            mids = [m for m in data_mids if a.anchor_mid - 1 <= m <= b.anchor_mid + 1]
+            a, b = anchors[k - 1], anchors[k]
+            mids = data_mids[bisect.bisect_left(data_mids, a.anchor_mid - 1):
+                             bisect.bisect_right(data_mids, b.anchor_mid + 1)]
             gaps = [(mids[k + 1] - mids[k], k) for k in range(len(mids) - 1)]
             if not gaps:
                 return owner(ln.mid)

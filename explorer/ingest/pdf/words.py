@@ -58,11 +58,11 @@ class TextLine:
     top: float
     bottom: float
     index: int = 0           # 1-based line number on its page
+    mid: float = 0.0         # vertical position: the median bottom of its words (set on creation)
 
-    @property
-    def mid(self) -> float:
+    def __post_init__(self) -> None:
         bs = sorted(w.bottom for w in self.words)
-        return bs[len(bs) // 2]
+        self.mid = bs[len(bs) // 2] if bs else self.bottom
 
     @property
     def height(self) -> float:
