@@ -274,3 +274,18 @@ def test_a_name_beginning_like_a_total_is_not_a_total(engine):
     with engine.connect() as conn:
         memo = conn.execute(text("SELECT description FROM statement_lines")).scalar_one()
     assert (result.added, result.skipped, memo) == (1, 0, "ung ho Tổng công ty Điện lực")
+
+
+def test_a_title_block_names_account_currency_period_and_balances():
+    """Rows above a table's header, as banks print them: read like a PDF's title block."""
+    data = ('Sao kê tài khoản,,,\nSố tài khoản: 0011371932538,,,\nLoại tiền: USD,,,\n'
+            'Từ ngày 11/09/2024 đến ngày 12/09/2024,,,\n"Số dư đầu kỳ: 1.000,00",,,\n"Số dư cuối kỳ: 1.151,25",,,\n'
+            'Ngay,Co,No,Noi dung\n11/09/2024,"100,50",,gift one\n12/09/2024,"50,75",,gift two\n'
+            '13/09/2024,"0,00",,late entry\n').encode()
+    mapping = parse_mapping("date=Ngay,credit=Co,debit=No,description=Noi dung")
+    statement = read_statement(data, "usd.csv", account=None, column_map=mapping)
+    assert (statement.account, statement.currency, statement.credit_total) == ("0011371932538", "USD", 15_125)
+    checks = {c.name: (c.printed, c.parsed) for c in statement.checks}
+    assert checks["opening + credits − debits = closing"] == (115_125, 115_125)
+    assert statement.parsed.lines[2].flags[-1].startswith("outside_period: dated 13/09/2024")
+    assert statement.flagged == 1 and statement.parsed.lines[2].flags[0].startswith("zero_amount")

@@ -117,8 +117,12 @@ def read_statement(data: bytes, file: str, *, account: str | None, layout: str |
     else:
         grid = read_grid(data, file)
         chosen, why = _choose_layout(grid, file, layout, column_map)
-        currency = _currency(file, currency, None)
+        given = currency
+        currency = _currency(file, given, None)
         parsed = chosen.parse(grid, Context(file, account, column_map, on_parse, exponent_of(currency)))
+        if parsed.currency and parsed.currency != currency:  # the title block names the currency: read again in it
+            currency = _currency(file, given, parsed.currency)
+            parsed = chosen.parse(grid, Context(file, account, column_map, on_parse, exponent_of(currency)))
         parsed.why = why if why.startswith("score") else parsed.why or why
         parsed.notes[:0] = grid.notes
     if not account:
@@ -128,6 +132,7 @@ def read_statement(data: bytes, file: str, *, account: str | None, layout: str |
     if not parsed.problems:  # whole-file checks only make sense once the layout could read its columns
         validate(parsed, account, expected_rows, expected_credit)
     parsed.problems.raise_if_any(file)
+    _flag_outside_period(parsed)
     rows = len(parsed.lines) + len(parsed.set_aside)
     refused = policy.refuses(len(parsed.set_aside), rows)
     if refused:
@@ -143,6 +148,17 @@ def read_statement(data: bytes, file: str, *, account: str | None, layout: str |
                      closing_balance(parsed),
                      gaps=balance_gaps(ordered, parsed.opening_balance),
                      checks=checks(parsed.lines, printed, parsed.newest_first, rows), notes=parsed.notes)
+
+
+def _flag_outside_period(parsed: Parsed) -> None:
+    """A line dated outside the period the statement prints is imported, and flagged."""
+    period = parsed.printed.get("period")
+    if not period:
+        return
+    first, last = period  # type: ignore[misc]
+    parsed.lines = [line if first <= line.posted_at.date() <= last else line._replace(
+        flags=line.flags + (f"outside_period: dated {line.posted_at:%d/%m/%Y}, the statement covers "
+                            f"{first:%d/%m/%Y}–{last:%d/%m/%Y}",)) for line in parsed.lines]
 
 
 def exponent_of(currency: str) -> int:

@@ -8,15 +8,13 @@ from typing import Callable
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.layouts.base import Context, Layout, Parsed
 from explorer.ingest.layouts.table import RowConverter
-from explorer.ingest.normalise import CellError, amount
+from explorer.ingest.normalise import CellError
 from explorer.ingest.policy import SetAside, code_for
+from explorer.ingest.reconcile import printed_figures
 from explorer.ingest.source import Grid
 
 ROLES = ("seq", "date", "time", "value_date", "debit", "credit", "amount", "balance", "reference", "counterparty",
          "description")
-_AMOUNT_FIGURES = ("opening_balance", "closing_balance", "credit_turnover", "debit_turnover", "total_credit",
-                   "total_debit", "notice_total", "cumulative_total")
-_COUNT_FIGURES = ("credit_count", "debit_count", "notice_count")
 
 
 def is_pdf(data: bytes) -> bool:
@@ -49,7 +47,7 @@ def parse(grid: Grid, statement, ctx: Context) -> Parsed:
     parsed = Parsed([], len(statement.skipped), ProblemList(), {role: role for role in ROLES}, bank=statement.bank,
                     holder=printed.holder, currency=printed.currency,
                     why=f"score {statement.score:.2f}: {statement.why}")
-    parsed.printed = _figures(printed, ctx.exponent, parsed)
+    parsed.printed = printed_figures(printed, ctx.exponent, parsed.notes)
     if parsed.printed.get("opening_balance") is not None:
         parsed.opening_balance = parsed.printed["opening_balance"]  # type: ignore[assignment]
         convert.previous_balance = parsed.opening_balance
@@ -97,21 +95,3 @@ def _confirm_ocr(parsed: Parsed, records: dict) -> None:
         previous = line.balance
     parsed.lines = kept
     parsed.set_aside.sort(key=lambda aside: aside.row)
-
-
-def _figures(printed, exponent: int, parsed: Parsed) -> dict[str, object]:
-    """The printed figures in minor units; one that cannot be read is noted, not guessed."""
-    figures: dict[str, object] = {}
-    for key in _AMOUNT_FIGURES:
-        text = getattr(printed, key, None)
-        if text in (None, ""):
-            continue
-        try:
-            figures[key] = amount(text, key, signed=True, exponent=exponent)
-        except CellError as exc:
-            parsed.notes.append(f"the printed {key.replace('_', ' ')} {text!r} cannot be read: {exc.message}")
-    for key in _COUNT_FIGURES:
-        value = getattr(printed, key, None)
-        if value is not None:
-            figures[key] = int(value)
-    return figures

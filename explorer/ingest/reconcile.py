@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from explorer.ingest.normalise import Line
+from explorer.ingest.normalise import CellError, Line, amount
 
 
 @dataclass(frozen=True)
@@ -92,3 +92,29 @@ def checks(lines: list[Line], printed: dict[str, object], newest_first: bool = F
         movement = sum(credit) - sum(debit)
         found.append(Check("opening + credits − debits = closing", int(closing), int(opening) + movement))  # type: ignore[arg-type]
     return found
+
+
+_AMOUNT_FIGURES = ("opening_balance", "closing_balance", "credit_turnover", "debit_turnover", "total_credit",
+                   "total_debit", "notice_total", "cumulative_total")
+_COUNT_FIGURES = ("credit_count", "debit_count", "notice_count")
+
+
+def printed_figures(printed, exponent: int, notes: list[str]) -> dict[str, object]:
+    """What a statement prints about itself (explorer.ingest.pdf.Printed) in minor units; a figure that cannot
+    be read is noted, not guessed. The period is kept as dates."""
+    figures: dict[str, object] = {}
+    for key in _AMOUNT_FIGURES:
+        text = getattr(printed, key, None)
+        if text in (None, ""):
+            continue
+        try:
+            figures[key] = amount(text, key, signed=True, exponent=exponent)
+        except CellError as exc:
+            notes.append(f"the printed {key.replace('_', ' ')} {text!r} cannot be read: {exc.message}")
+    for key in _COUNT_FIGURES:
+        value = getattr(printed, key, None)
+        if value is not None:
+            figures[key] = int(value)
+    if printed.period_start and printed.period_end:
+        figures["period"] = (printed.period_start, printed.period_end)
+    return figures

@@ -236,6 +236,24 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
     return lines, skipped
 
 
+def read_title_block(grid: Grid, header_row: int, parsed: Parsed, exponent: int) -> None:
+    """What the rows above the header print: account, currency, period, balances, turnover (as PDFs do)."""
+    from explorer.ingest.pdf import Printed
+    from explorer.ingest.pdf.printed import read_printed
+    from explorer.ingest.reconcile import printed_figures
+
+    if header_row <= 0:
+        return
+    text = "\n".join(" ".join(str(c) for c in grid.row(i) if c != "") for i in range(header_row))
+    printed = Printed()
+    read_printed(printed, text)
+    parsed.printed.update(printed_figures(printed, exponent, parsed.notes))
+    if printed.account and not parsed.declared_account:
+        parsed.declared_account = (None, re.sub(r"\D", "", printed.account))
+    parsed.currency = parsed.currency or printed.currency
+    parsed.holder = parsed.holder or printed.holder
+
+
 def raw_text(cells: tuple) -> str:
     """A row's cells as one line of text, for the person who reviews a set-aside row."""
     return " | ".join(str(c) for c in cells if c != "")[:2000]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Mapping
 
 from explorer.ingest.errors import ProblemList
-from explorer.ingest.layouts.base import HEADER_SCAN_ROWS, Context, Layout, Parsed, folded_row, recognised_by, walk
+from explorer.ingest.layouts.base import (
+    HEADER_SCAN_ROWS, Context, Layout, Parsed, folded_row, read_title_block, recognised_by, walk,
+)
 from explorer.ingest.layouts.table import ROLES, RowConverter
 from explorer.ingest.source import Grid
 from explorer.text import fold
@@ -73,6 +75,7 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     index = {role: folded.index(fold(name)) for role, name in mapping.items()}
     names = {role: name for role, name in mapping.items()}
     parsed = Parsed([], 0, problems, names, why=f"the column mapping given, header on row {header + 1}")
+    read_title_block(grid, header, parsed, ctx.exponent)
     convert = RowConverter(index, exponent=ctx.exponent)
     parsed.lines, parsed.skipped = walk(grid, header + 1, convert, names, problems, ctx.progress,
                                         reject_duplicates=False, set_aside=parsed.set_aside)

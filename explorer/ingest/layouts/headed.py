@@ -5,7 +5,7 @@ import re
 from typing import Mapping
 
 from explorer.ingest.errors import ProblemList
-from explorer.ingest.layouts.base import Context, Layout, Parsed, match_header, walk
+from explorer.ingest.layouts.base import Context, Layout, Parsed, match_header, read_title_block, walk
 from explorer.ingest.layouts.table import RowConverter
 from explorer.ingest.source import Grid
 
@@ -29,6 +29,7 @@ def headed_layout(name: str, bank: str, summary: str, roles: Mapping[str, tuple[
             problems.add(None, None, f"no header row with the columns {', '.join(required)} ({summary})")
             return Parsed([], 0, problems, {})
         parsed = Parsed([], 0, problems, found.names, bank=bank, why=found.why)
+        read_title_block(grid, found.row, parsed, ctx.exponent)
         convert = RowConverter(found.index, exponent=ctx.exponent)
         parsed.lines, parsed.skipped = walk(grid, found.row + 1, convert, found.names, problems, ctx.progress,
                                             set_aside=parsed.set_aside)
