@@ -22,7 +22,7 @@ from babel.numbers import get_currency_precision
 
 from explorer.vouchers.scheme import Scheme, SchemeError, validate
 
-MAX_JSON_BYTES = 64 * 1024
+MAX_JSON_BYTES = 1024 * 1024  # the uploader states the same limit (1 MB); a scheme is ~3 KB
 MAX_TOKEN_CHARS = 4000
 MAX_ITEMS = 100
 TOKEN_VERSION = "1"
