@@ -181,7 +181,7 @@ def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_
         assert len(preview) > 2 and preview[balance_col].iloc[-1] == balance["available"] - preview[amount].sum()
         assert preview[balance_col].min() >= 0
     else:
-        assert not previews and any(translate("vi", "vouchers.f_budget") in e.value for e in at.error)
+        assert not previews and any(translate("vi", "vouchers.fund_available") in e.value for e in at.error)
     assert ledger(tiny_engine) == before  # a preview writes nothing
 
 

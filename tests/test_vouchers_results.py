@@ -52,7 +52,8 @@ def test_cost_chart_labels_every_bar_and_its_total_includes_every_bar(app):
     assert travel > 0  # the beneficiaries' travel is a real bar, and a big one
     title = tr("chart_costs_total", total=fmt.money(total, "CNY", "en"), programme=fmt.money(total - travel, "CNY", "en"),
                travel=fmt.money(travel, "CNY", "en"))
-    ((spec, frames),) = [(s, f) for s, f in charts(at) if title_of(s) == title]
+    assert title in [c.value for c in at.caption]
+    ((spec, frames),) = [(s, f) for s, f in charts(at) if title_of(s) == tr("chart_costs")]
     (data,) = [f for f in frames if "text" in f.columns]
     assert sorted(data["text"]) == sorted(fmt.money(v, "CNY", "en") for v in costs.values())
     assert len(data) == 5 and data["part"].nunique() == 5
@@ -70,8 +71,9 @@ def test_lorenz_chart_reads_in_percent_on_both_axes(app):
 
 def test_province_chart_shows_the_lowest_provinces_with_every_name(app):
     at = open_en(app, runs=1)
-    (data,) = [f for s, fs in charts(at) if "Coverage: the 12 lowest of" in title_of(s) for f in fs if "province" in f]
+    (data,) = [f for s, fs in charts(at) if title_of(s) == tr("chart_province") for f in fs if "province" in f]
     assert len(data) == 12 and data["province"].notna().all()
+    assert any(c.value.startswith("Coverage: the 12 lowest of 63 provinces") for c in at.caption)
 
 
 # --- 8. tables and exports ------------------------------------------------------------------------

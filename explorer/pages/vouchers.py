@@ -37,18 +37,18 @@ if problem:
 provinces = query(vq.provinces)
 province_names = dict(zip(provinces["code"], provinces["name_vi"]))
 
-top = st.columns([2, 2, 1, 1])
-preset = top[0].selectbox(t("vouchers.preset"), list(PRESETS), list(PRESETS).index(params["preset"]),
+preset = st.selectbox(t("vouchers.preset"), list(PRESETS), list(PRESETS).index(params["preset"]),
                           format_func=vv.labels("vouchers.preset_"), key="vp_preset")
 if preset != params["preset"]:
     params.update(preset=preset, scheme="")
     scheme = PRESETS[preset]
+top = st.columns([3, 1, 1])
 sources = ["synthetic", "db"]
-params["population"] = top[1].radio(t("vouchers.population"), sources, sources.index(params["population"]),
+params["population"] = top[0].radio(t("vouchers.population"), sources, sources.index(params["population"]),
                                     format_func=vv.labels("vouchers.population_choice_"), horizontal=True,
                                     key="vp_population")
-params["runs"] = int(top[2].number_input(t("vouchers.runs"), 1, 50, params["runs"], key="vp_runs"))
-params["seed"] = int(top[3].number_input(t("vouchers.seed"), 0, 2**31 - 1, params["seed"], key="vp_seed"))
+params["runs"] = int(top[1].number_input(t("vouchers.runs"), 1, 50, params["runs"], key="vp_runs"))
+params["seed"] = int(top[2].number_input(t("vouchers.seed"), 0, 2**31 - 1, params["seed"], key="vp_seed"))
 about = st.empty()
 
 with st.expander(t("vouchers.designer"), expanded=False):

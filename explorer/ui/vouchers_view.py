@@ -91,7 +91,8 @@ def human_field(path: str, groups: list[str] | tuple[str, ...] = ()) -> str:
     return t(key) if key in catalog() else f"“{name}”"
 
 
-def error_text(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = ()) -> str:
+def error_text(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (),
+               field: str | None = None) -> str:
     """The message a designer reads: the field by its label, limits in major units of the currency."""
     values = dict(exc.values)
     name = PATH_PART.match(str(exc.field).split(".")[-1])
@@ -108,11 +109,13 @@ def error_text(exc: SchemeError, currency: str = "VND", groups: list[str] | tupl
                       limit=upload_limit_text())
     if exc.code == "too_many_vouchers":
         values.update(count=num(values["count"]), limit=num(values["limit"]))
-    return t("vouchers.invalid", field=human_field(exc.field, groups), message=t(f"vouchers.err_{exc.code}", **values))
+    return t("vouchers.invalid", field=field or human_field(exc.field, groups),
+             message=t(f"vouchers.err_{exc.code}", **values))
 
 
-def show_error(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = ()) -> None:
-    st.error(error_text(exc, currency, groups))
+def show_error(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (),
+               field: str | None = None) -> None:
+    st.error(error_text(exc, currency, groups, field))
 
 
 def upload_limit_text() -> str:
@@ -315,14 +318,16 @@ def stated_counts(scheme: Scheme, preset: str) -> dict[str, int]:
 
 
 def headline(report: Report, scheme: Scheme) -> None:
-    cols = st.columns(4)
-    for i, metric in enumerate(FRONT):
+    # Metrics as wide as their text, wrapping to the next line: fixed columns cut long labels and values
+    # ("962,6 ng…", "Coverage (usable vouch…") in Vietnamese and on phones.
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for metric in FRONT:
         band = t("vouchers.band_range", low=fmt_metric(report, metric, "p05"), high=fmt_metric(report, metric, "p95"),
                  runs=report.runs)
         name = label(metric)
         if metric == "unspent_at_expiry":
             name = t(f"vouchers.mx_unspent_at_expiry_{scheme.expiry.unspent}")
-        cols[i % 4].metric(name, fmt_metric(report, metric), help=band)
+        row.metric(name, fmt_metric(report, metric), help=band, width="content", border=True)
     m = lambda metric: money(round(report.value(metric)), report.currency)  # noqa: E731
     st.caption(t("vouchers.money_flow", issued=m("issued"), redeemed=m("redeemed"), unspent=m("unspent"),
                  returned=m("returned"), lapsed=m("lapsed"), horizon=num(scheme.horizon_days)))
@@ -360,8 +365,14 @@ def charts(report: Report, by_province: pd.DataFrame) -> None:
     equality = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(strokeDash=[4, 4], color="gray") \
         .encode(x="x:Q", y="y:Q")
     right.altair_chart(lorenz + equality, width="stretch")
-    left.altair_chart(province_chart(by_province), width="stretch")
-    right.altair_chart(cost_chart(report), width="stretch")
+    # Long sentences go in captions (they wrap); chart titles stay short (Vega-Lite cuts or squeezes long ones).
+    chart, note = province_chart(by_province)
+    left.altair_chart(chart, width="stretch", height=chart.height)
+    if note:
+        left.caption(note)
+    chart = cost_chart(report)
+    right.altair_chart(chart, width="stretch", height=chart.height)
+    right.caption(cost_title(report))
 
 
 def cost_frame(report: Report) -> pd.DataFrame:
@@ -389,30 +400,33 @@ def cost_chart(report: Report) -> alt.LayerChart:
     frame = cost_frame(report)
     base = alt.Chart(frame).encode(
         y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
-        x=alt.X("amount:Q", title=report.currency, axis=alt.Axis(format="~s")))
-    bars_ = base.mark_bar().encode(color=alt.Color("payer:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0)),
+        x=alt.X("amount:Q", title=report.currency, axis=alt.Axis(format="~s"),
+                scale=alt.Scale(domain=[0, max(float(frame["amount"].max()), 1.0) * 2.2])))  # room for the labels on a phone
+    bars_ = base.mark_bar().encode(color=alt.Color("payer:N", title=None,
+                                                   legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
                                    tooltip=[alt.Tooltip("part:N"), alt.Tooltip("text:N")])
     text = base.mark_text(align="left", dx=3).encode(text="text:N")
-    return (bars_ + text).properties(title=alt.TitleParams(cost_title(report), limit=0), height=230)
+    return (bars_ + text).properties(title=t("vouchers.chart_costs"), height=34 * len(frame) + 160)
 
 
 PROVINCES_SHOWN = 12
 
 
-def province_chart(by_province: pd.DataFrame) -> alt.Chart:
-    """All provinces when they fit; else the PROVINCES_SHOWN lowest coverage (the ones to act on), every name shown."""
+def province_chart(by_province: pd.DataFrame) -> tuple[alt.LayerChart, str | None]:
+    """All provinces when they fit; else the PROVINCES_SHOWN lowest coverage (the ones to act on), every name
+    shown, and a note saying so."""
     frame = by_province.sort_values("coverage")
-    title = t("vouchers.chart_province")
+    note = None
     if len(frame) > PROVINCES_SHOWN:
-        title = t("vouchers.chart_province_lowest", shown=PROVINCES_SHOWN, total=len(frame),
-                  low=pct(frame["coverage"].min()), high=pct(frame["coverage"].max()))
+        note = t("vouchers.chart_province_lowest", shown=PROVINCES_SHOWN, total=len(frame),
+                 low=pct(frame["coverage"].min()), high=pct(frame["coverage"].max()))
         frame = frame.head(PROVINCES_SHOWN)
     frame = frame.assign(text=[pct(v) for v in frame["coverage"]])
     base = alt.Chart(frame).encode(
         y=alt.Y("province:N", sort="x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
         x=alt.X("coverage:Q", title=label("coverage"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
     chart = base.mark_bar() + base.mark_text(align="left", dx=3).encode(text="text:N")
-    return chart.properties(title=alt.TitleParams(title, limit=0), height=max(200, 22 * len(frame)))
+    return chart.properties(title=t("vouchers.chart_province"), height=26 * len(frame) + 120), note
 
 
 def band_chart(frame: pd.DataFrame, x: str, x_title: str, y_title: str, title: str,
@@ -606,7 +620,7 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
     try:
         funding.check_budget(scheme, int(report.value("issued")), registrations, balance["available"])
     except SchemeError as exc:
-        show_error(exc, scheme.currency)
+        show_error(exc, scheme.currency, field=t("vouchers.fund_available"))
         return
     names = (query(vq.merchants, categories=tuple(scheme.merchants.categories)).set_index("merchant_id")["name"]
              if source == "db" else None)  # synthetic shops have no names
