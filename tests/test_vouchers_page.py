@@ -180,6 +180,7 @@ def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_
         amount, balance_col = translate("vi", "vouchers.col_amount"), translate("vi", "vouchers.col_balance")
         assert len(preview) > 2 and preview[balance_col].iloc[-1] == balance["available"] - preview[amount].sum()
         assert preview[balance_col].min() >= 0
+        assert translate("vi", "vouchers.fund_one_run", runs=1) in [c.value for c in at.caption]
     else:
         assert not previews and any(translate("vi", "vouchers.fund_available") in e.value for e in at.error)
     assert ledger(tiny_engine) == before  # a preview writes nothing

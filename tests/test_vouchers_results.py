@@ -192,3 +192,25 @@ def test_scenarios_keep_runs_and_seed_apart_are_never_replaced_and_can_be_remove
     at = at.button(key="vc_rm_0").click().run()
     names = [m.value for m in at.markdown if m.value.startswith(("**1.**", "**2.**"))]
     assert len(names) == 1 and "3 runs" in names[0]
+
+
+# --- 12. funding ----------------------------------------------------------------------------------
+
+def test_campaigns_to_fund_from_come_best_funded_first_with_their_balance_and_a_purpose_check(app, tiny_engine):
+    from explorer.queries import vouchers as vq
+
+    campaigns = vq.funding_campaigns(tiny_engine, currency="VND")
+    assert list(campaigns["available"]) == sorted(campaigns["available"], reverse=True)
+    for row in campaigns.head(3).itertuples():
+        assert vq.campaign_balance(tiny_engine, int(row.id))["available"] == row.available
+    at = open_en(app, preset="storm_relief_vn", runs=1)
+    box = at.selectbox(key="vf_campaign")
+    first = campaigns.iloc[0]
+    assert box.options[0].endswith(f"{fmt.money(int(first['available']), 'VND', 'en')} available")
+    elsewhere = campaigns[(campaigns["category"] == "medical") & (campaigns["province_code"] != 21)]
+    if elsewhere.empty:
+        pytest.skip("the tiny seed has no VND medical campaign outside Yên Bái")
+    at = box.set_value(int(elsewhere["id"].iloc[0])).run()
+    shown = warnings(at)
+    assert tr("fund_purpose_groups", category="medical care", groups=tr("group_disaster_affected")) in shown
+    assert any(w.startswith("This campaign raised money for ") and "Yên Bái" in w for w in shown)

@@ -607,12 +607,27 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
     if campaigns.empty:
         st.info(t("vouchers.fund_none", currency=scheme.currency))
         return
-    titles = dict(zip(campaigns["id"], campaigns["account_number"] + " · " + campaigns["title"]))
+    provinces = query(vq.provinces)
+    province_names = dict(zip(provinces["code"], provinces["name_vi"]))
+    # Titles repeat across years: the label carries the account, the start year and what is left to spend.
+    titles = {row.id: t("vouchers.fund_option", account=row.account_number, title=row.title,
+                        year=str(pd.Timestamp(row.start_on).year), available=money(row.available, scheme.currency))
+              for row in campaigns.itertuples()}
     chosen = st.selectbox(t("vouchers.fund_pick"), list(titles), index=None, format_func=titles.get, key="vf_campaign",
                           placeholder=t("vouchers.fund_placeholder"))
     if chosen is None:
         return
     balance = query(vq.campaign_balance, campaign_id=int(chosen))
+    picked = campaigns.set_index("id").loc[chosen]
+    problems = funding.purpose_problems(scheme, picked["category"],
+                                        None if pd.isna(picked["province_code"]) else int(picked["province_code"]))
+    if "groups" in problems:
+        st.warning(t("vouchers.fund_purpose_groups", category=t(f"vouchers.fund_category_{picked['category']}"),
+                     groups=", ".join(t(f"vouchers.group_{g}") for g in problems["groups"])), icon="⚠️")
+    if "province" in problems:
+        st.warning(t("vouchers.fund_purpose_province", province=province_names.get(problems["province"], "?"),
+                     provinces=", ".join(province_names.get(p, str(p)) for p in scheme.eligibility.provinces)),
+                   icon="⚠️")
     cols = st.columns(3)
     for col, name in zip(cols, ("received", "disbursed", "available")):
         col.metric(t(f"vouchers.fund_{name}"), money(balance[name], scheme.currency))
@@ -626,6 +641,7 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
              if source == "db" else None)  # synthetic shops have no names
     preview = funding.statement_preview(scheme, report.settlements, registrations, balance["available"], names)
     totals = funding.preview_totals(preview, balance["available"])
+    st.caption(t("vouchers.fund_one_run", runs=report.runs))
     st.caption(t("vouchers.fund_preview_note", lines=num(totals["lines"]), paid=money(totals["paid_out"], scheme.currency),
                  closing=money(totals["closing_balance"], scheme.currency)))
     st.dataframe(preview.head(500).rename(columns=_column), hide_index=True, width="stretch")
