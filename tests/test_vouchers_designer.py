@@ -22,12 +22,18 @@ def tr(key: str, lang: str = "en", **values) -> str:
     return translate(lang, f"vouchers.{key}", **values)
 
 
-def open_en(app, **params):
+def open_en(app, designer: bool = False, **params):
     """The page in English. The sidebar's language picker is set too: AppTest's first run (before the URL
     params) left it on Vietnamese, and the next interaction would switch the page back."""
     at = open_page(app, "vouchers", lang="en", **params)
     at.selectbox(key="lang_picker").set_value("en")
-    return at
+    return open_designer(at) if designer else at
+
+
+def open_designer(at):
+    """Open the scheme designer (its widgets exist only while it is open)."""
+    at.session_state["vd_open"] = True
+    return at.run()
 
 
 def captions(at) -> list[str]:
@@ -86,7 +92,7 @@ def test_the_seeded_database_is_a_choice_that_says_how_it_differs(app, public_en
 # --- 2. a rejected edit clears the results --------------------------------------------------------
 
 def test_a_rejected_edit_hides_the_old_results_behind_a_banner(app):
-    at = open_en(app, runs=2)
+    at = open_en(app, designer=True, runs=2)
     assert at.metric
     number_input(at, tr("group_child")).set_value(-5.0)
     at = apply(at)
@@ -104,7 +110,7 @@ def test_a_rejected_edit_hides_the_old_results_behind_a_banner(app):
 
 
 def test_all_amounts_zero_is_rejected_in_words(app):
-    at = open_en(app, runs=1)
+    at = open_en(app, designer=True, runs=1)
     for group in ("child", "low_income_household"):
         number_input(at, tr(f"group_{group}")).set_value(0.0)
     at = apply(at)
@@ -116,7 +122,7 @@ def test_all_amounts_zero_is_rejected_in_words(app):
 
 def test_an_upload_fills_the_form_and_the_next_edit_starts_from_it(app):
     uploaded = dataclasses.replace(NEW_YEAR, name="my_gift", targets=(Target("child", 321_00),), horizon_days=120)
-    at = open_en(app, runs=1)
+    at = open_en(app, designer=True, runs=1)
     at.file_uploader(key="vj_upload").set_value(("my_gift.json", codec.to_json(uploaded).encode(), "application/json"))
     at = at.run()
     assert not at.exception and not at.error
@@ -130,7 +136,7 @@ def test_an_upload_fills_the_form_and_the_next_edit_starts_from_it(app):
 
 
 def test_an_upload_over_the_limit_is_refused_with_the_true_limit(app):
-    at = open_en(app, runs=1)
+    at = open_en(app, designer=True, runs=1)
     assert at.file_uploader(key="vj_upload").label == tr("upload_json_limit", limit="1 MB")
     at.file_uploader(key="vj_upload").set_value(("big.json", b" " * (codec.MAX_JSON_BYTES + 1), "application/json"))
     at = at.run()
@@ -154,3 +160,15 @@ def test_add_to_comparison_and_picking_a_campaign_keep_the_tab(app, tiny_engine)
     assert not at.exception
     assert at.session_state["vouchers_tab"] == tr("tab_fund")
     assert any(m.label == tr("fund_available") for m in at.metric)
+
+
+def test_the_designer_is_built_only_when_open_and_closing_it_drops_a_rejected_edit(app):
+    at = open_en(app, runs=1)
+    assert not at.number_input or all(n.key in ("vp_runs", "vp_seed") for n in at.number_input)
+    at = open_designer(at)
+    number_input(at, tr("group_child")).set_value(-5.0)
+    at = apply(at)
+    assert not at.metric
+    at.session_state["vd_open"] = False
+    at = at.run()
+    assert at.metric and not at.warning

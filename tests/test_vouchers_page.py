@@ -18,6 +18,7 @@ from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF, syn
 from explorer.vouchers.report import HEADLINE, build_report
 from explorer.vouchers.scheme import Target
 from page_specs import open_page
+from test_vouchers_designer import open_designer
 
 
 
@@ -75,6 +76,8 @@ def test_url_params_reproduce_an_edited_scheme_and_round_trip(app, public_engine
     edited = dataclasses.replace(BABY, targets=(Target("newborn_family", 300_00),), horizon_days=120)
     token = codec.encode_token(edited, BABY)
     at = open_page(app, "vouchers", preset="baby_vouchers", scheme=token, runs=3, seed=7, lang="en", population="db")
+    at.selectbox(key="lang_picker").set_value("en")
+    at = open_designer(at)
     assert_page_equals_engine(at, engine_report(public_engine, edited, runs=3, seed=7), lang="en")
     assert at.query_params["preset"] == ["baby_vouchers"] or at.query_params["preset"] == "baby_vouchers"
     params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
@@ -92,7 +95,7 @@ def apply_designer(at):
 
 
 def test_submitting_the_designer_puts_the_scheme_in_the_url(app, public_engine):
-    at = open_page(app, "vouchers", preset="new_year_gift", runs=2, population="db")
+    at = open_designer(open_page(app, "vouchers", preset="new_year_gift", runs=2, population="db"))
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
     at = apply_designer(at)
     assert not at.exception and not at.error
@@ -104,7 +107,7 @@ def test_submitting_the_designer_puts_the_scheme_in_the_url(app, public_engine):
 
 
 def test_negative_value_in_the_designer_names_the_field_in_words_and_major_units(app):
-    at = open_page(app, "vouchers", runs=1)
+    at = open_designer(open_page(app, "vouchers", runs=1))
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(-5.0)
     at = apply_designer(at)
     assert not at.exception
@@ -207,7 +210,7 @@ def test_loaders_bring_only_what_the_engine_needs(public_engine):
 
 
 def test_switching_currency_converts_every_amount_at_the_stated_rate(app):
-    at = open_page(app, "vouchers", runs=1)
+    at = open_designer(open_page(app, "vouchers", runs=1))
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
     next(s for s in at.selectbox if s.label == translate("vi", "vouchers.f_currency")).set_value("VND")
     at = apply_designer(at)

@@ -110,7 +110,7 @@ def test_exports_are_in_major_units_with_a_currency_column_and_buttons_say_what_
 # --- 9. errors in words ---------------------------------------------------------------------------
 
 def test_an_out_of_range_field_is_named_by_its_label(app):
-    at = open_en(app, runs=1)
+    at = open_en(app, designer=True, runs=1)
     next(n for n in at.number_input if n.label == tr("f_horizon_days")).set_value(0)
     next(b for b in at.button if b.label == tr("apply")).click()
     at = at.run()
@@ -118,7 +118,7 @@ def test_an_out_of_range_field_is_named_by_its_label(app):
 
 
 def test_a_cap_below_zero_reads_in_major_units(app):
-    at = open_en(app, runs=1)
+    at = open_en(app, designer=True, runs=1)
     next(n for n in at.number_input if n.label == tr("f_cap_per_merchant")).set_value(-1.0)
     next(b for b in at.button if b.label == tr("apply")).click()
     at = at.run()

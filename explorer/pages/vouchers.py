@@ -51,19 +51,24 @@ params["runs"] = int(top[1].number_input(t("vouchers.runs"), 1, 50, params["runs
 params["seed"] = int(top[2].number_input(t("vouchers.seed"), 0, 2**31 - 1, params["seed"], key="vp_seed"))
 about = st.empty()
 
-with st.expander(t("vouchers.designer"), expanded=False):
-    uploaded = vv.scheme_upload(scheme)  # before the form: the form then shows the uploaded scheme
-    if uploaded is not None:
-        scheme = uploaded
-        st.session_state.pop(vv.REJECTED, None)
-    edited = vv.designer(scheme, province_names)
-    if edited is not None and edited != scheme:
-        # Run again with the new scheme in the URL, so the form is drawn from it (a converted currency shows
-        # its converted amounts) instead of the values as they were typed.
-        params["scheme"] = codec.encode_token(edited, PRESETS[params["preset"]])
-        sync_url(params, SPEC)
-        st.rerun()
-    vv.scheme_download(scheme)
+# The designer's ~40 widgets are built only while it is open (a stateful expander): the first load stays light.
+designer_box = st.expander(t("vouchers.designer"), expanded=False, key="vd_open", on_change="rerun")
+if designer_box.open:
+    with designer_box:
+        uploaded = vv.scheme_upload(scheme)  # before the form: the form then shows the uploaded scheme
+        if uploaded is not None:
+            scheme = uploaded
+            st.session_state.pop(vv.REJECTED, None)
+        edited = vv.designer(scheme, province_names)
+        if edited is not None and edited != scheme:
+            # Run again with the new scheme in the URL, so the form is drawn from it (a converted currency
+            # shows its converted amounts) instead of the values as they were typed.
+            params["scheme"] = codec.encode_token(edited, PRESETS[params["preset"]])
+            sync_url(params, SPEC)
+            st.rerun()
+        vv.scheme_download(scheme)
+else:
+    st.session_state.pop(vv.REJECTED, None)  # closing the designer drops its unrun edits with it
 params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
 if scheme == PRESETS[params["preset"]]:
     about.caption(t(f"vouchers.preset_{params['preset']}_about"))
