@@ -214,3 +214,26 @@ def test_campaigns_to_fund_from_come_best_funded_first_with_their_balance_and_a_
     shown = warnings(at)
     assert tr("fund_purpose_groups", category="medical care", groups=tr("group_disaster_affected")) in shown
     assert any(w.startswith("This campaign raised money for ") and "Yên Bái" in w for w in shown)
+
+
+def test_a_comparison_is_shared_as_one_url(app):
+    from streamlit.testing.v1 import AppTest
+
+    at = open_en(app, runs=2)
+    at = at.button(key="vc_add").click().run()
+    at = at.number_input(key="vp_seed").set_value(5).run()
+    at = at.button(key="vc_add").click().run()
+    link = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    assert link["compare"] and link["seed"] == "5"
+    shared = open_page(AppTest.from_file(app._script_path, default_timeout=60), "vouchers", **link)  # noqa: SLF001
+    names = [m.value for m in shared.markdown if m.value.startswith(("**1.**", "**2.**"))]
+    assert len(names) == 2 and "2 runs, seed 1" in names[0] and "2 runs, seed 5" in names[1]
+    table = next(d.value for d in shared.dataframe if translate("en", "vouchers.mx_redemption_rate") in d.value.index)
+    assert list(table.columns) == ["new_year_gift · stated sizes · 2 runs · seed 1",
+                                   "new_year_gift · stated sizes · 2 runs · seed 5"]
+
+
+def test_a_broken_comparison_link_is_left_out_with_a_notice(app):
+    at = open_en(app, runs=1, compare="1notatoken")
+    assert tr("compare_link_refused", count=1) in [i.value for i in at.info]
+    assert not at.exception

@@ -22,6 +22,7 @@ SPEC = {
     "population": Param("choice", "synthetic", choices=("synthetic", "db")),
     "runs": Param("int", 10, min=1, max=50),
     "seed": Param("int", 1, min=0, max=2**31 - 1),
+    "compare": Param("text", ""),  # the comparison's scenarios (codec.encode_scenarios), read raw like `scheme`
 }
 MAX_TOKEN = codec.MAX_TOKEN_CHARS
 TABS = ("results", "compare", "fund")
@@ -30,6 +31,7 @@ params = page("vouchers", SPEC)
 raw_token = str(st.query_params.get("scheme", ""))[:MAX_TOKEN + 1]
 scheme, problem = codec.decode_or_base(raw_token, PRESETS[params["preset"]])
 params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
+params["compare"] = str(st.query_params.get("compare", ""))[:MAX_TOKEN + 1]
 if problem:
     vv.show_error(problem)
     st.info(t("vouchers.url_ignored"))
@@ -85,6 +87,7 @@ if rejected is not None:
     st.stop()
 report = vv.run_report(scheme, params["population"], params["preset"], params["runs"], params["seed"])
 if report is not None:
+    vv.load_scenarios(params["compare"], PRESETS)
     vv.population_note(scheme, report, params["population"], params["preset"])
     labels = [t(f"vouchers.tab_{name}") for name in TABS]
     # Keyed, state-tracking tabs: "Add to comparison" or picking a campaign reruns the page on the same tab.
@@ -92,7 +95,10 @@ if report is not None:
     with results_tab:
         vv.results(report, province_names, scheme)
     with compare_tab:
-        vv.compare(scheme, report, params["population"], params["preset"], params["runs"], params["seed"])
+        vv.compare(scheme, report, params["population"], params["preset"], params["runs"], params["seed"],
+                   params["scheme"])
     with fund_tab:
         st.caption(t("vouchers.fund_explain"))
         vv.fund(scheme, report, params["population"])
+    params["compare"] = vv.scenarios_token()
+    sync_url(params, SPEC)  # the comparison (added or removed scenarios) is part of the link

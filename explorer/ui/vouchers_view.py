@@ -514,6 +514,35 @@ class Scenario:
     identity: tuple            # (scheme JSON, population, preset, runs, seed): what makes two results the same
     report: Report
     population: str
+    preset: str = ""
+    token: str = ""            # the scheme as a URL token against its preset
+    runs: int = 0
+    seed: int = 0
+
+
+def scenarios_token() -> str:
+    """The comparison as one URL parameter (names, presets, schemes, populations, runs and seeds)."""
+    return codec.encode_scenarios([{"name": s.name, "preset": s.preset, "scheme": s.token, "population": s.population,
+                                    "runs": s.runs, "seed": s.seed} for s in st.session_state.get(SCENARIOS, [])])
+
+
+def load_scenarios(token: str, presets: dict[str, Scheme]) -> None:
+    """Rebuild a shared comparison from its URL token, once per token and only into an empty comparison."""
+    if not token or st.session_state.get(SCENARIOS) or st.session_state.get("vc_loaded") == token:
+        return
+    st.session_state["vc_loaded"] = token
+    rows, refused = codec.decode_scenarios(token, presets)
+    saved = st.session_state.setdefault(SCENARIOS, [])
+    for row in rows:
+        report = run_report(row["parsed"], row["population"], row["preset"], row["runs"], row["seed"])
+        if report is None:
+            refused += 1
+            continue
+        add_scenario(saved, Scenario(row["name"], scenario_identity(row["parsed"], row["population"], row["preset"],
+                                                                    row["runs"], row["seed"]),
+                                     report, row["population"], row["preset"], row["scheme"], row["runs"], row["seed"]))
+    if refused:
+        st.info(t("vouchers.compare_link_refused", count=refused))
 
 
 def scenario_identity(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -> tuple:
@@ -551,7 +580,7 @@ def fmt_value(metric: str, value: float, currency: str, signed: bool = False) ->
     return sign + num(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0))
 
 
-def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int, seed: int) -> None:
+def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int, seed: int, token: str = "") -> None:
     saved: list[Scenario] = st.session_state.setdefault(SCENARIOS, [])
     identity = scenario_identity(scheme, source, preset, runs, seed)
     left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -559,7 +588,7 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
                            key=f"vc_name_{hashlib.sha1(repr(identity).encode()).hexdigest()[:8]}", max_chars=60)
     if right.button(t("vouchers.compare_add"), key="vc_add", disabled=report.suppressed, width="stretch"):
         message, values = add_scenario(saved, Scenario(name.strip() or default_name(scheme, source, runs, seed),
-                                                       identity, report, source))
+                                                       identity, report, source, preset, token, runs, seed))
         (st.success if message == "vouchers.scenario_added" else st.warning)(t(message, **values))
     if not saved:
         st.caption(t("vouchers.compare_hint", most=MAX_COMPARE))
@@ -600,6 +629,7 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
              + base.mark_line().encode(y="mean:Q"))
     st.altair_chart(chart.properties(title=t("vouchers.chart_curve"), height=300), width="stretch")
     labelled_downloads(comparison_for_people(table), "vouchers_comparison", t("vouchers.comparison_short"))
+    st.caption(t("vouchers.compare_share"))
 
 
 def fund(scheme: Scheme, report: Report, source: str) -> None:
