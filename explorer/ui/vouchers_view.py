@@ -620,7 +620,9 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
             for m, r in rows.iterrows()]
     st.caption(t("vouchers.compare_note", baseline=baseline))
     st.dataframe(pd.DataFrame(cells, index=[label(m) for m in HEADLINE]), width="stretch")
-    curves = comparison_curves(reports)
+    # Legend entries start with the scenario's number: on a phone a long name is cut, the number still tells
+    # the lines apart.
+    curves = comparison_curves({f"{i + 1} · {name}": r for i, (name, r) in enumerate(reports.items())})
     base = alt.Chart(curves).encode(x=alt.X("day:Q", title=t("vouchers.axis_day")),
                                     color=alt.Color("scheme:N", title=None,
                                                     legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)))
