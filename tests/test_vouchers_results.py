@@ -105,6 +105,8 @@ def test_exports_are_in_major_units_with_a_currency_column_and_buttons_say_what_
     assert (runs["issued"] == 5_275_000).all() and (runs["currency"] == "CNY").all()
     by_group = read("vouchers_by_group.csv")
     assert by_group["issued"].sum() == 5_275_000 and (by_group["currency"] == "CNY").all()
+    for column in ("beneficiaries", "claimed", "covered", "reached"):
+        assert by_group[column].dtype.kind == "i", column  # whole people, not 4691.3
 
 
 # --- 9. errors in words ---------------------------------------------------------------------------

@@ -140,14 +140,15 @@ def comparison_for_people(table: pd.DataFrame) -> pd.DataFrame:
 
 def for_people(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     """A breakdown as people read it: money in major units (200.00 CNY, not 20000 fen), counts averaged
-    over runs to one decimal, rates to four, and the currency named in its own column."""
+    over runs and rounded to whole people (14,082, not 14082.1), rates to four, and the currency named in
+    its own column."""
     out = frame.copy()
     scale = 10 ** get_currency_precision(currency)
     for column in out.columns:
         if column in MONEY_COLUMNS:
             out[column] = (out[column] / scale).round(2)
         elif column in COUNT_COLUMNS:
-            out[column] = out[column].round(1)
+            out[column] = out[column].round().astype("int64")
         elif pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].round(4)
     out["currency"] = currency
