@@ -302,6 +302,8 @@ def _counts_text(counts: dict[str, int]) -> str:
 def population_note(scheme: Scheme, report: Report, source: str, preset: str) -> None:
     """Who was simulated, in the same terms as the preset's caption: per group, in total, the value issued.
     The seeded database says how it differs from the population the preset is designed for."""
+    if report.suppressed:
+        return  # under 10 people: not even their number is shown (the page says why nothing is)
     counts = _group_counts(report)
     people, issued = int(round(report.value("registrations"))), money(round(report.value("issued")), report.currency)
     if source == "synthetic":
