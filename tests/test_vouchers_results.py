@@ -137,6 +137,13 @@ def test_tranches_opening_after_expiry_are_named(app):
     assert tr("warn_tranche_after_expiry", first=3, count=4, opens="60", expires="45", share="50.0%") in warnings(at)
 
 
+def test_only_the_last_tranche_after_expiry_is_named_as_one(app):
+    scheme = dataclasses.replace(STORM_RELIEF, tranches=Tranches(count=4, denomination=100_000, schedule="interval",
+                                                                 interval_days=15), horizon_days=200)
+    at = open_en(app, preset="storm_relief_vn", scheme=codec.encode_token(scheme, STORM_RELIEF), runs=1)
+    assert tr("warn_tranche_after_expiry_last", first=4, count=4, opens="45", expires="45", share="25.0%") in warnings(at)
+
+
 def test_a_horizon_shorter_than_the_expiry_shows_what_is_still_on_vouchers(app):
     scheme = dataclasses.replace(NEW_YEAR, horizon_days=30)
     at = open_en(app, scheme=codec.encode_token(scheme, NEW_YEAR), runs=2)

@@ -339,12 +339,13 @@ def warnings_for(scheme: Scheme, report: Report) -> None:
     cur = report.currency
     for finding in design_findings(scheme, report):
         v = finding.values
+        last = "_last" if finding.code.startswith("tranche_") and v["first"] == v["count"] else ""
         if finding.code == "tranche_after_expiry":
-            st.warning(t("vouchers.warn_tranche_after_expiry_fixed" if v["fixed"] else "vouchers.warn_tranche_after_expiry",
-                         first=v["first"], count=v["count"], opens=num(v["opens"]), expires=num(v["expires"]),
+            key = "vouchers.warn_tranche_after_expiry" + ("_fixed" if v["fixed"] else "") + last
+            st.warning(t(key, first=v["first"], count=v["count"], opens=num(v["opens"]), expires=num(v["expires"]),
                          share=pct(v["share"])), icon="⚠️")
         elif finding.code == "tranche_after_horizon":
-            st.warning(t("vouchers.warn_tranche_after_horizon", first=v["first"], count=v["count"],
+            st.warning(t("vouchers.warn_tranche_after_horizon" + last, first=v["first"], count=v["count"],
                          opens=num(v["opens"]), horizon=num(v["horizon"])), icon="⚠️")
         elif finding.code == "horizon_short":
             st.warning(t("vouchers.warn_horizon_short", unspent=money(round(v["unspent"]), cur), share=pct(v["share"]),
