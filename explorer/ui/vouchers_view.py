@@ -627,7 +627,7 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
     # the lines apart.
     curves = comparison_curves({f"{i + 1} · {name}": r for i, (name, r) in enumerate(reports.items())})
     base = alt.Chart(curves).encode(x=alt.X("day:Q", title=t("vouchers.axis_day")),
-                                    color=alt.Color("scheme:N", title=None,
+                                    color=alt.Color("scheme:N", title=None, scale=alt.Scale(scheme="category10"),
                                                     legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)))
     chart = (base.mark_area(opacity=0.15).encode(y=alt.Y("p05:Q", title=t("vouchers.axis_redeemed"),
                                                          axis=alt.Axis(format="%")), y2="p95:Q")
