@@ -332,3 +332,57 @@ def test_without_queues_or_caps_fewer_people_spend_as_the_travel_limit_tightens(
             assert (table["reached_people"] <= previous["reached_people"]).all(), limit
             assert (table["redeemed"] <= previous["redeemed"]).all(), limit
         previous = table
+
+
+# --- issue 16: what the page's warnings and currency switch rest on -----------------------------------
+
+def test_value_refused_at_the_merchant_cap_is_counted_with_the_shops_refusing():
+    import dataclasses as _dc
+
+    from explorer.vouchers.presets import NEW_YEAR as _NY, synthetic_for as _synthetic
+
+    population = _synthetic(_NY, "new_year_gift", 1)
+    free = build_report(simulate(_NY, population, runs=2, seed=1))
+    assert free.value("cap_refused") == 0 and free.value("cap_merchants") == 0
+    capped_scheme = _dc.replace(_NY, merchants=_dc.replace(_NY.merchants, cap_per_merchant=1_000_00))
+    capped = build_report(simulate(capped_scheme, population, runs=2, seed=1))
+    assert 0 < capped.value("cap_merchants") <= capped.value("merchants")
+    # What shops refused is still on the vouchers or expired: never redeemed, never more than was left.
+    assert 0 < capped.value("cap_refused") <= capped.value("issued") - capped.value("redeemed")
+    assert capped.value("redeemed") < free.value("redeemed")
+
+
+def test_currency_conversion_uses_the_stated_rate_for_every_amount():
+    from explorer.vouchers import currency as _currency
+    from explorer.vouchers.presets import NEW_YEAR as _NY
+
+    vnd = _currency.convert(_NY, "VND")
+    assert vnd.currency == "VND" and [t.amount for t in vnd.targets] == [700_000, 1_750_000]
+    assert vnd.tranches.denomination == 175_000 and vnd.costs.setup == 1_400_000_000
+    assert vnd.access.travel_cost_per_km == 1_750 and vnd.costs.onboarding_per_beneficiary == 70_000
+    back = _currency.convert(vnd, "CNY")
+    assert [t.amount for t in back.targets] == [200_00, 500_00]
+    usd = _currency.convert(_NY, "USD")
+    assert [t.amount for t in usd.targets] == [28_00, 70_00]  # 200 CNY × 3,500 / 25,000 = 28 USD
+
+
+def test_design_findings_name_tranches_after_expiry_and_value_left_at_the_horizon():
+    import dataclasses as _dc
+
+    from explorer.vouchers.advice import design_findings
+    from explorer.vouchers.presets import NEW_YEAR as _NY, STORM_RELIEF as _SR, synthetic_for as _synthetic
+    from explorer.vouchers.scheme import Tranches as _Tranches
+
+    late = _dc.replace(_SR, tranches=_Tranches(count=4, denomination=100_000, schedule="interval", interval_days=30),
+                       horizon_days=200)
+    report = build_report(simulate(late, _synthetic(late, "storm_relief_vn", 1), runs=1, seed=1))
+    (finding,) = [f for f in design_findings(late, report) if f.code == "tranche_after_expiry"]
+    assert finding.values["first"] == 3 and finding.values["share"] == 0.5
+    assert report.value("redemption_rate") <= 0.5  # the dead half is never spent
+    short = _dc.replace(_NY, horizon_days=30)
+    report = build_report(simulate(short, _synthetic(short, "new_year_gift", 1), runs=1, seed=1))
+    (finding,) = [f for f in design_findings(short, report) if f.code == "horizon_short"]
+    assert finding.values["unspent"] == report.value("unspent") > 0
+    assert not [f for f in design_findings(_NY, build_report(simulate(_NY, _synthetic(_NY, "new_year_gift", 1),
+                                                                      runs=1, seed=1)))
+                if f.code in ("tranche_after_expiry", "horizon_short", "cap_hit", "lapsed")]

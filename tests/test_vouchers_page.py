@@ -8,24 +8,31 @@ import pytest
 from sqlalchemy import text
 
 from explorer import fmt
-from explorer.i18n import translate
+from explorer.i18n import catalog, translate
 from explorer.queries import vouchers as vq
 from explorer.ui.vouchers_view import FRONT
 from explorer.vouchers import codec
 from explorer.vouchers.engine import simulate
 from explorer.vouchers.population import Population
-from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF
+from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF, synthetic_for
 from explorer.vouchers.report import HEADLINE, build_report
 from explorer.vouchers.scheme import Target
 from page_specs import open_page
+from test_vouchers_designer import open_designer
 
 
 
 def engine_report(engine, scheme, runs=10, seed=1):
+    """The report of the seeded database's population (the page's `population=db`)."""
     people = vq.beneficiaries(engine, groups=tuple(t.group for t in scheme.targets),
                               provinces=tuple(scheme.eligibility.provinces))
     shops = vq.merchants(engine, categories=tuple(scheme.merchants.categories))
     return build_report(simulate(scheme, Population(people, shops), runs=runs, seed=seed))
+
+
+def stated_report(scheme, preset, runs=10, seed=1):
+    """The report of the preset's stated population (the page's default)."""
+    return build_report(simulate(scheme, synthetic_for(scheme, preset, seed), runs=runs, seed=seed))
 
 
 def shown(report, metric, lang="vi"):
@@ -45,16 +52,22 @@ def metrics_on(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def page_label(metric, lang="vi", unspent="return_to_fund"):
+    if metric == "unspent_at_expiry":
+        return translate(lang, f"vouchers.mx_unspent_at_expiry_{unspent}")
+    key = f"vouchers.mx_{metric}"
+    return translate(lang, key if key in catalog() else f"vouchers.m_{metric}")
+
+
 def assert_page_equals_engine(at, report, lang="vi"):
     on_page = metrics_on(at)
     for metric in FRONT:
-        label = translate(lang, f"vouchers.m_{metric}")
-        assert on_page[label] == shown(report, metric, lang), metric
+        assert on_page[page_label(metric, lang)] == shown(report, metric, lang), metric
 
 
-def test_default_page_shows_the_engines_numbers(app, public_engine):
+def test_default_page_shows_the_engines_numbers_on_the_presets_stated_population(app):
     at = open_page(app, "vouchers")
-    assert_page_equals_engine(at, engine_report(public_engine, NEW_YEAR))
+    assert_page_equals_engine(at, stated_report(NEW_YEAR, "new_year_gift"))
     assert len(at.metric) == len(FRONT)
     assert at.tabs and not at.error
 
@@ -62,7 +75,9 @@ def test_default_page_shows_the_engines_numbers(app, public_engine):
 def test_url_params_reproduce_an_edited_scheme_and_round_trip(app, public_engine):
     edited = dataclasses.replace(BABY, targets=(Target("newborn_family", 300_00),), horizon_days=120)
     token = codec.encode_token(edited, BABY)
-    at = open_page(app, "vouchers", preset="baby_vouchers", scheme=token, runs=3, seed=7, lang="en")
+    at = open_page(app, "vouchers", preset="baby_vouchers", scheme=token, runs=3, seed=7, lang="en", population="db")
+    at.selectbox(key="lang_picker").set_value("en")
+    at = open_designer(at)
     assert_page_equals_engine(at, engine_report(public_engine, edited, runs=3, seed=7), lang="en")
     assert at.query_params["preset"] == ["baby_vouchers"] or at.query_params["preset"] == "baby_vouchers"
     params = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
@@ -80,7 +95,7 @@ def apply_designer(at):
 
 
 def test_submitting_the_designer_puts_the_scheme_in_the_url(app, public_engine):
-    at = open_page(app, "vouchers", preset="new_year_gift", runs=2)
+    at = open_designer(open_page(app, "vouchers", preset="new_year_gift", runs=2, population="db"))
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
     at = apply_designer(at)
     assert not at.exception and not at.error
@@ -91,33 +106,35 @@ def test_submitting_the_designer_puts_the_scheme_in_the_url(app, public_engine):
     assert_page_equals_engine(at, engine_report(public_engine, expected, runs=2))
 
 
-def test_negative_value_in_the_designer_names_the_field(app):
-    at = open_page(app, "vouchers", runs=1)
+def test_negative_value_in_the_designer_names_the_field_in_words_and_major_units(app):
+    at = open_designer(open_page(app, "vouchers", runs=1))
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(-5.0)
     at = apply_designer(at)
     assert not at.exception
-    assert any("targets[0].amount" in e.value for e in at.error)
+    expected = translate("vi", "vouchers.invalid", field=translate("vi", "vouchers.group_child"),
+                         message=translate("vi", "vouchers.err_min", min=fmt.money(1, "CNY", "vi")))
+    assert [e.value for e in at.error] == [expected]
 
 
 def test_a_broken_url_scheme_is_named_and_the_preset_still_runs(app, public_engine):
     at = open_page(app, "vouchers", scheme="1notbase64!!", runs=2)
-    assert any("scheme" in e.value for e in at.error)
-    assert_page_equals_engine(at, engine_report(public_engine, NEW_YEAR, runs=2))
+    assert any(translate("vi", "vouchers.field_scheme") in e.value for e in at.error)
+    assert_page_equals_engine(at, stated_report(NEW_YEAR, "new_year_gift", runs=2))
 
 
 def test_groups_under_ten_people_are_never_shown(app, public_engine):
     # Storm relief targets one province's disaster-affected households: the tiny seed has only a few.
     people = vq.beneficiaries(public_engine, groups=("disaster_affected",), provinces=(21,))
     assert 0 < people.person_id.nunique() < 10
-    at = open_page(app, "vouchers", preset="storm_relief_vn", runs=1)
+    at = open_page(app, "vouchers", preset="storm_relief_vn", runs=1, population="db")
     assert not at.metric
-    assert translate("vi", "vouchers.too_few") in [i.value for i in at.info]
+    assert [i.value for i in at.info] == [translate("vi", "vouchers.too_few")]  # not even how many there are
     for frame in at.dataframe:
         assert frame.value.empty or "Người thụ hưởng" not in frame.value.columns
 
 
 def test_breakdowns_hold_no_small_group_and_no_personal_data(app, public_engine):
-    at = open_page(app, "vouchers", runs=2)
+    at = open_page(app, "vouchers", runs=2, population="db")
     with public_engine.connect() as conn:
         names = {r[0] for r in conn.execute(text("SELECT full_name FROM beneficiaries"))}
         phones = {r[0] for r in conn.execute(text("SELECT phone FROM beneficiaries"))}
@@ -166,8 +183,9 @@ def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_
         amount, balance_col = translate("vi", "vouchers.col_amount"), translate("vi", "vouchers.col_balance")
         assert len(preview) > 2 and preview[balance_col].iloc[-1] == balance["available"] - preview[amount].sum()
         assert preview[balance_col].min() >= 0
+        assert translate("vi", "vouchers.fund_one_run", runs=1) in [c.value for c in at.caption]
     else:
-        assert not previews and any("budget" in e.value for e in at.error)
+        assert not previews and any(translate("vi", "vouchers.fund_available") in e.value for e in at.error)
     assert ledger(tiny_engine) == before  # a preview writes nothing
 
 
@@ -191,13 +209,19 @@ def test_loaders_bring_only_what_the_engine_needs(public_engine):
     assert set(shops.category) == {"mother_baby"} and (shops.daily_capacity > 0).all()
 
 
-def test_designer_reads_amounts_in_the_currency_chosen_in_the_form(app):
-    at = open_page(app, "vouchers", runs=1)
+def test_switching_currency_converts_every_amount_at_the_stated_rate(app):
+    at = open_designer(open_page(app, "vouchers", runs=1))
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(250.0)
     next(s for s in at.selectbox if s.label == translate("vi", "vouchers.f_currency")).set_value("VND")
     at = apply_designer(at)
     assert not at.exception
     token = at.query_params["scheme"]
     scheme = codec.decode_token(token[-1] if isinstance(token, list) else token, NEW_YEAR)
-    assert scheme.currency == "VND" and scheme.targets[0] == Target("child", 250)
-    assert scheme.targets[1].amount == 500  # 500.00 CNY on screen → 500 đ, not 50,000
+    # 250 CNY and 500 CNY as typed, at 1 CNY = 3,500 đ — never 250 đ.
+    assert scheme.currency == "VND" and scheme.targets[0] == Target("child", 875_000)
+    assert scheme.targets[1].amount == 1_750_000 and scheme.tranches.denomination == 175_000
+    assert scheme.costs.setup == 400_000 * 3_500
+    rate = "1 CNY = 3.500\xa0₫ · 1 USD = 25.000\xa0₫"  # Babel puts a no-break space before ₫
+    assert translate("vi", "vouchers.converted", source="CNY", target="VND", rates=rate) in [i.value for i in at.info]
+    # The form now shows the converted amounts, in đồng.
+    assert next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).value == 875_000

@@ -1,9 +1,9 @@
-"""Voucher simulation: pick a preset, edit the scheme, run K seeded Monte Carlo runs on the seeded (or a
-synthetic) population, read the results, compare schemes and preview funding one from a campaign.
+"""Voucher simulation: pick a preset, edit the scheme, run K seeded Monte Carlo runs on the preset's stated
+population (or the seeded database), read the results, compare scenarios and preview funding from a campaign.
 
 URL params: preset (new_year_gift | baby_vouchers | storm_relief_vn), scheme (URL-safe token of the
-changes to the preset, parsed by the scheme's JSON validator — never evaluated), population (db |
-synthetic), runs (1–50), seed, lang.
+changes to the preset, parsed by the scheme's JSON validator — never evaluated), population (synthetic:
+exactly the preset's stated sizes, the default | db: the seeded database), runs (1–50), seed, lang.
 """
 import streamlit as st
 
@@ -19,16 +19,19 @@ from explorer.vouchers.presets import DEFAULT_PRESET, PRESETS
 SPEC = {
     "preset": Param("choice", DEFAULT_PRESET, choices=tuple(PRESETS)),
     "scheme": Param("text", ""),  # the raw value is read below: Param("text") cuts at 200 characters
-    "population": Param("choice", "db", choices=("db", "synthetic")),
+    "population": Param("choice", "synthetic", choices=("synthetic", "db")),
     "runs": Param("int", 10, min=1, max=50),
     "seed": Param("int", 1, min=0, max=2**31 - 1),
+    "compare": Param("text", ""),  # the comparison's scenarios (codec.encode_scenarios), read raw like `scheme`
 }
 MAX_TOKEN = codec.MAX_TOKEN_CHARS
+TABS = ("results", "compare", "fund")
 
 params = page("vouchers", SPEC)
 raw_token = str(st.query_params.get("scheme", ""))[:MAX_TOKEN + 1]
 scheme, problem = codec.decode_or_base(raw_token, PRESETS[params["preset"]])
 params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
+params["compare"] = str(st.query_params.get("compare", ""))[:MAX_TOKEN + 1]
 if problem:
     vv.show_error(problem)
     st.info(t("vouchers.url_ignored"))
@@ -36,37 +39,66 @@ if problem:
 provinces = query(vq.provinces)
 province_names = dict(zip(provinces["code"], provinces["name_vi"]))
 
-top = st.columns([2, 2, 1, 1])
-preset = top[0].selectbox(t("vouchers.preset"), list(PRESETS), list(PRESETS).index(params["preset"]),
-                          format_func=lambda name: t(f"vouchers.preset_{name}"), key="vp_preset")
+preset = st.selectbox(t("vouchers.preset"), list(PRESETS), list(PRESETS).index(params["preset"]),
+                          format_func=vv.labels("vouchers.preset_"), key="vp_preset")
 if preset != params["preset"]:
     params.update(preset=preset, scheme="")
     scheme = PRESETS[preset]
-sources = ["db", "synthetic"]
-params["population"] = top[1].radio(t("vouchers.population"), sources, sources.index(params["population"]),
-                                    format_func=lambda s: t(f"vouchers.population_{s}"), horizontal=True,
+top = st.columns([3, 1, 1])
+sources = ["synthetic", "db"]
+params["population"] = top[0].radio(t("vouchers.population"), sources, sources.index(params["population"]),
+                                    format_func=vv.labels("vouchers.population_choice_"), horizontal=True,
                                     key="vp_population")
-params["runs"] = int(top[2].number_input(t("vouchers.runs"), 1, 50, params["runs"], key="vp_runs"))
-params["seed"] = int(top[3].number_input(t("vouchers.seed"), 0, 2**31 - 1, params["seed"], key="vp_seed"))
-st.caption(t(f"vouchers.preset_{params['preset']}_about"))
+params["runs"] = int(top[1].number_input(t("vouchers.runs"), 1, 50, params["runs"], key="vp_runs"))
+params["seed"] = int(top[2].number_input(t("vouchers.seed"), 0, 2**31 - 1, params["seed"], key="vp_seed"))
+about = st.empty()
 
-with st.expander(t("vouchers.designer"), expanded=False):
-    edited = vv.designer(scheme, province_names)
-    uploaded = vv.scheme_files(scheme)
-for new in (edited, uploaded):
-    if new is not None:
-        scheme = new
-        params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
+# The designer's ~40 widgets are built only while it is open (a stateful expander): the first load stays light.
+designer_box = st.expander(t("vouchers.designer"), expanded=False, key="vd_open", on_change="rerun")
+if designer_box.open:
+    with designer_box:
+        uploaded = vv.scheme_upload(scheme)  # before the form: the form then shows the uploaded scheme
+        if uploaded is not None:
+            scheme = uploaded
+            st.session_state.pop(vv.REJECTED, None)
+        edited = vv.designer(scheme, province_names)
+        if edited is not None and edited != scheme:
+            # Run again with the new scheme in the URL, so the form is drawn from it (a converted currency
+            # shows its converted amounts) instead of the values as they were typed.
+            params["scheme"] = codec.encode_token(edited, PRESETS[params["preset"]])
+            sync_url(params, SPEC)
+            st.rerun()
+        vv.scheme_download(scheme)
+else:
+    st.session_state.pop(vv.REJECTED, None)  # closing the designer drops its unrun edits with it
+params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
+if scheme == PRESETS[params["preset"]]:
+    about.caption(t(f"vouchers.preset_{params['preset']}_about"))
+else:
+    about.caption(t("vouchers.edited_from", preset=t(f"vouchers.preset_{params['preset']}")))
+converted = st.session_state.pop("vouchers_converted", None)
+if converted:
+    st.info(t("vouchers.converted", source=converted[0], target=converted[1], rates=vv.rates_text()))
 
 sync_url(params, SPEC)
+rejected = vv.rejected_for(scheme)
+if rejected is not None:
+    vv.stale_banner(rejected)  # the results of the previous scheme are not shown next to a scheme that did not run
+    st.stop()
 report = vv.run_report(scheme, params["population"], params["preset"], params["runs"], params["seed"])
 if report is not None:
-    results_tab, compare_tab, fund_tab = st.tabs([t("vouchers.tab_results"), t("vouchers.tab_compare"),
-                                                  t("vouchers.tab_fund")])
+    vv.load_scenarios(params["compare"], PRESETS)
+    vv.population_note(scheme, report, params["population"], params["preset"])
+    labels = [t(f"vouchers.tab_{name}") for name in TABS]
+    # Keyed, state-tracking tabs: "Add to comparison" or picking a campaign reruns the page on the same tab.
+    results_tab, compare_tab, fund_tab = st.tabs(labels, key="vouchers_tab", on_change="rerun")
     with results_tab:
-        vv.results(report, province_names)
+        vv.results(report, province_names, scheme)
     with compare_tab:
-        vv.compare(f"{scheme.name} · {params['population']} · {params['scheme'][-6:] or 'preset'}", report)
+        vv.compare(scheme, report, params["population"], params["preset"], params["runs"], params["seed"],
+                   params["scheme"])
     with fund_tab:
         st.caption(t("vouchers.fund_explain"))
         vv.fund(scheme, report, params["population"])
+    params["compare"] = vv.scenarios_token()
+    sync_url(params, SPEC)  # the comparison (added or removed scenarios) is part of the link

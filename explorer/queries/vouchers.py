@@ -52,13 +52,24 @@ def provinces(engine: Engine) -> pd.DataFrame:
 
 
 def funding_campaigns(engine: Engine, currency: str, limit: int = MAX_CAMPAIGNS) -> pd.DataFrame:
-    """Campaigns in `currency` that could fund a scheme: id, title, status, account_number, newest first."""
-    c, a = Campaign.__table__, Account.__table__
-    stmt = (select(c.c.id, c.c.title, c.c.status, a.c.number.label("account_number"))
-            .join(a, a.c.id == c.c.account_id).where(c.c.currency == currency)
-            .order_by(c.c.start_on.desc(), c.c.id).limit(limit))
+    """Campaigns in `currency` that could fund a scheme: id, title, status, account_number, category,
+    province_code, start_on and available (received − disbursed, summed in SQL) — the best funded first,
+    so campaigns with nothing left come last."""
+    c, a, line = Campaign.__table__, Account.__table__, StatementLine.__table__
+    signed = case((line.c.direction == "in", line.c.amount), else_=-line.c.amount)
+    balances = (select(line.c.campaign_id, func.sum(signed).label("available"))
+                .where(line.c.campaign_id.is_not(None), line.c.currency == currency)
+                .group_by(line.c.campaign_id).subquery())
+    available = func.coalesce(balances.c.available, 0)
+    stmt = (select(c.c.id, c.c.title, c.c.status, a.c.number.label("account_number"), c.c.category,
+                   c.c.province_code, c.c.start_on, available.label("available"))
+            .join(a, a.c.id == c.c.account_id).outerjoin(balances, balances.c.campaign_id == c.c.id)
+            .where(c.c.currency == currency)
+            .order_by(available.desc(), c.c.start_on.desc(), c.c.id).limit(limit))
     with engine.connect() as conn:
-        return pd.read_sql(stmt, conn)
+        frame = pd.read_sql(stmt, conn)
+    frame["available"] = frame["available"].astype("int64")
+    return frame
 
 
 def campaign_balance(engine: Engine, campaign_id: int) -> dict[str, object] | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
+from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
@@ -15,23 +17,41 @@ import streamlit as st
 from babel.numbers import get_currency_precision
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
-from explorer.export import EXPORT_ROW_CAP
+from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
+from explorer.i18n import catalog, translate
 from explorer.queries import vouchers as vq
 from explorer.ui.data import query
-from explorer.ui.i18n import compact_money, money, num, pct, t
-from explorer.ui.layout import downloads
-from explorer.vouchers import codec, funding
+from explorer.ui.i18n import compact_money, lang, money, num, pct, t
+from explorer.vouchers import codec, currency, funding
+from explorer.vouchers.advice import design_findings
 from explorer.vouchers.engine import simulate
 from explorer.vouchers.population import Population
-from explorer.vouchers.presets import synthetic_for
-from explorer.vouchers.report import HEADLINE, Report, build_report, comparison, comparison_curves, for_people
+from explorer.vouchers.presets import DOCUMENTED, SYNTHETIC_GROUP_SIZE, synthetic_for
+from explorer.vouchers.report import (
+    COUNT_COLUMNS, HEADLINE, MONEY_COLUMNS, Report, build_report, comparison_curves, comparison_for_people,
+    comparison_long, for_people, runs_for_people, summary_for_people,
+)
 from explorer.vouchers.scheme import CURRENCIES, FORM_CHOICES, FORM_FIELDS, Scheme, SchemeError
 
 FRONT = ("coverage", "reached_share", "claim_rate", "redemption_rate", "unspent_at_expiry",
          "days_to_first_spend_mean", "beyond_travel_share", "top10_share", "cost_per_beneficiary",
          "cost_per_unit_delivered")
-MAX_COMPARE = 4
+MAX_COMPARE = 5
 CACHE_REPORTS = 8
+
+
+def labels(prefix: str):
+    """A widget's format_func translating `prefix + value` in the language of *this* run (widgets keep their
+    format_func: one reading the language later could label the options in another language)."""
+    language = lang()
+    return lambda value: translate(language, f"{prefix}{value}")
+
+
+def label(metric: str) -> str:
+    """A metric's name on screen: the unambiguous `mx_` wording where one exists (two rows both called
+    "Value redeemed" could not be told apart), else the original `m_` one."""
+    key = f"vouchers.mx_{metric}"
+    return t(key) if key in catalog() else t(f"vouchers.m_{metric}")
 
 
 def fmt_metric(report: Report, metric: str, column: str = "mean") -> str:
@@ -45,35 +65,98 @@ def fmt_metric(report: Report, metric: str, column: str = "mean") -> str:
     return num(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0))
 
 
-def show_error(exc: SchemeError, currency: str = "VND") -> None:
+# --- errors people can read ------------------------------------------------------------------------
+
+MONEY_FIELDS = frozenset({"amount", "denomination", "cap_per_merchant", "travel_cost_per_km", "setup",
+                          "onboarding_per_beneficiary", "fee_per_transaction", "settlement_cost", "budget"})
+FIELD_LABELS = {"start_date": "f_start", "date": "f_date", "provinces": "f_provinces", "categories": "f_categories",
+                "currency": "f_currency", "name": "f_name", "exclude_duplicates": "f_exclude_duplicates"}
+PATH_PART = re.compile(r"^(\w+)(?:\[(\d+)\])?$")
+
+
+def human_field(path: str, groups: list[str] | tuple[str, ...] = ()) -> str:
+    """'targets[0].amount' → 'Children', 'horizon_days' → 'Days simulated', 'json' → 'The file'."""
+    parts = str(path).split(".")
+    head = PATH_PART.match(parts[0])
+    if head and head.group(1) == "targets":
+        index = head.group(2)
+        if index is not None and int(index) < len(groups):
+            return t(f"vouchers.group_{groups[int(index)]}")
+        return t("vouchers.sec_targets")
+    if parts[0] in ("json", "scheme"):
+        return t(f"vouchers.field_{parts[0]}")
+    last = PATH_PART.match(parts[-1])
+    name = last.group(1) if last else parts[-1]
+    key = f"vouchers.{FIELD_LABELS.get(name, 'f_' + name)}"
+    return t(key) if key in catalog() else f"“{name}”"
+
+
+def error_text(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (),
+               field: str | None = None) -> str:
+    """The message a designer reads: the field by its label, limits in major units of the currency."""
     values = dict(exc.values)
+    name = PATH_PART.match(str(exc.field).split(".")[-1])
+    is_money = bool(name and name.group(1) in MONEY_FIELDS)
     if exc.code == "budget_too_small":
         values.update(budget=money(values["budget"], currency), needed=money(values["needed"], currency),
                       count=num(values["count"]))
-    st.error(t("vouchers.invalid", field=exc.field, message=t(f"vouchers.err_{exc.code}", **values)))
+    if exc.code in ("min", "max"):
+        for bound in ("min", "max"):
+            if isinstance(values.get(bound), (int, float)):
+                values[bound] = money(values[bound], currency) if is_money else num(values[bound])
+    if exc.code == "too_large":
+        values.update(size=num(values["size"]) if isinstance(values.get("size"), int) else values.get("size"),
+                      limit=upload_limit_text())
+    if exc.code == "too_many_vouchers":
+        values.update(count=num(values["count"]), limit=num(values["limit"]))
+    return t("vouchers.invalid", field=field or human_field(exc.field, groups),
+             message=t(f"vouchers.err_{exc.code}", **values))
+
+
+def show_error(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (),
+               field: str | None = None) -> None:
+    st.error(error_text(exc, currency, groups, field))
+
+
+def upload_limit_text() -> str:
+    return f"{num(codec.MAX_JSON_BYTES // (1024 * 1024))} MB"
 
 
 # --- scheme in and out -----------------------------------------------------------------------------
 
-def scheme_files(scheme: Scheme) -> Scheme | None:
-    """JSON download of the scheme, and an upload that returns a new scheme once per uploaded file."""
-    left, right = st.columns(2)
-    left.download_button(t("vouchers.download_json"), codec.to_json(scheme).encode("utf-8"),
-                         f"{scheme.name}.json", "application/json", key="vj_download")
-    upload = right.file_uploader(t("vouchers.upload_json"), type=["json"], key="vj_upload")
+def scheme_upload(scheme: Scheme) -> Scheme | None:
+    """An upload returns its scheme once per uploaded file; drawn *before* the form, so the form then shows
+    the uploaded scheme and the next edit starts from it."""
+    upload = st.file_uploader(t("vouchers.upload_json_limit", limit=upload_limit_text()), type=["json"],
+                              key="vj_upload", max_upload_size=max(1, codec.MAX_JSON_BYTES // (1024 * 1024)))
     if upload is None or st.session_state.get("vj_seen") == upload.file_id:
         return None
     st.session_state["vj_seen"] = upload.file_id
     uploaded, problem = codec.try_parse(upload.getvalue())
     if problem:
-        show_error(problem)
+        show_error(problem, scheme.currency)
+        return None
+    st.success(t("vouchers.uploaded", name=uploaded.name))
     return uploaded
 
 
+def scheme_download(scheme: Scheme) -> None:
+    st.download_button(t("vouchers.download_json"), codec.to_json(scheme).encode("utf-8"),
+                       f"{scheme.name}.json", "application/json", key="vj_download")
+
+
+def version_of(scheme: Scheme) -> str:
+    return hashlib.sha1(codec.to_json(scheme).encode()).hexdigest()[:8]
+
+
+REJECTED = "vouchers_rejected"
+
+
 def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
-    """The scheme form; returns the edited scheme when submitted and valid (errors are shown)."""
+    """The scheme form; returns the edited scheme when submitted and valid. A rejected edit is remembered in
+    the session (REJECTED) with its error, so the page can hide the results of the previous scheme."""
     cur = scheme.currency
-    version = hashlib.sha1(codec.to_json(scheme).encode()).hexdigest()[:8]  # new scheme → fresh widgets
+    version = version_of(scheme)  # new scheme → fresh widgets
     key = lambda name: f"vd_{name}_{version}"  # noqa: E731
     step = 1.0 if get_currency_precision(cur) else 1000
     data = codec.to_dict(scheme)
@@ -91,53 +174,87 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
                                 "max_members": old.max_members if old else 10})
         data["targets"] = targets
         st.markdown(f"**{t('vouchers.sec_rules')}**")
-        cols = st.columns(4)
+        cols = st.columns(3)
         data["name"] = cols[0].text_input(t("vouchers.f_name"), scheme.name, key=key("name"))
-        data["currency"] = cols[1].selectbox(t("vouchers.f_currency"), CURRENCIES, CURRENCIES.index(cur), key=key("cur"))
+        data["currency"] = cols[1].selectbox(t("vouchers.f_currency"), CURRENCIES, CURRENCIES.index(cur), key=key("cur"),
+                                             help=t("vouchers.currency_help", rates=rates_text()))
         data["start_date"] = cols[2].date_input(t("vouchers.f_start"), scheme.start_date, key=key("start")).isoformat()
-        expiry_date = scheme.expiry.date or scheme.start_date + dt.timedelta(days=60)
-        data["expiry"]["date"] = cols[3].date_input(t("vouchers.f_date"), expiry_date, key=key("exd")).isoformat()
-        data["eligibility"]["provinces"] = cols[0].multiselect(
+        st.caption(t("vouchers.currency_note", currency=cur, rates=rates_text()))
+        data["eligibility"]["provinces"] = st.multiselect(
             t("vouchers.f_provinces"), list(province_names), list(scheme.eligibility.provinces),
             format_func=lambda code: province_names.get(code, str(code)), key=key("prov"))
-        data["merchants"]["categories"] = cols[1].multiselect(
+        data["merchants"]["categories"] = st.multiselect(
             t("vouchers.f_categories"), list(MERCHANT_CATEGORIES), list(scheme.merchants.categories),
-            format_func=lambda v: t(f"vouchers.cat_{v}"), key=key("cats"))
-        data["exclude_duplicates"] = cols[2].checkbox(t("vouchers.f_exclude_duplicates"), scheme.exclude_duplicates,
+            format_func=labels("vouchers.cat_"), key=key("cats"))
+        cols = st.columns(3)
+        expiry_date = scheme.expiry.date or scheme.start_date + dt.timedelta(days=60)
+        data["expiry"]["date"] = cols[0].date_input(t("vouchers.f_date"), expiry_date, key=key("exd")).isoformat()
+        data["exclude_duplicates"] = cols[1].checkbox(t("vouchers.f_exclude_duplicates"), scheme.exclude_duplicates,
                                                       key=key("dup"))
         for i, (section, name, options) in enumerate(FORM_CHOICES):
             part = data[section]
-            part[name] = cols[(i + 3) % 4].selectbox(t(f"vouchers.f_{name}"), options, options.index(part[name]),
-                                                     format_func=lambda v, n=name: t(f"vouchers.{n}_{v}"), key=key(name))
+            part[name] = cols[(i + 2) % 3].selectbox(t(f"vouchers.f_{name}"), options, options.index(part[name]),
+                                                     format_func=labels(f"vouchers.{name}_"), key=key(name))
         for i, (section, name, kind) in enumerate(FORM_FIELDS):
-            part, col, label = data[section] if section else data, cols[(i + 3) % 4], t(f"vouchers.f_{name}")
+            part, col, text = data[section] if section else data, cols[(i + 6) % 3], t(f"vouchers.f_{name}")
             if kind == "share":
-                part[name] = col.slider(label, 0.0, 1.0, float(part[name]), 0.01, key=key(name))
+                part[name] = col.slider(text, 0.0, 1.0, float(part[name]), 0.01, key=key(name))
             elif kind == "money":
-                part[name] = col.number_input(label, value=codec.major(part[name], cur), step=step, key=key(name))
+                part[name] = col.number_input(text, value=codec.major(part[name], cur), step=step, key=key(name))
             else:
                 number = int(part[name]) if kind == "int" else float(part[name])
-                part[name] = col.number_input(label, value=number, step=1 if kind == "int" else 0.5, key=key(name))
-        budget = cols[2].number_input(t("vouchers.f_budget"), value=codec.major(scheme.budget or 0, cur), step=step, key=key("bud"))
+                part[name] = col.number_input(text, value=number, step=1 if kind == "int" else 0.5, key=key(name))
+        budget = cols[0].number_input(t("vouchers.f_budget"), value=codec.major(scheme.budget or 0, cur), step=step,
+                                      key=key("bud"))
         data["budget"] = budget or None
         if data["expiry"]["mode"] != "fixed_date":
             data["expiry"]["date"] = None
         submitted = st.form_submit_button(t("vouchers.apply"), type="primary")
     if not submitted:
         return None
-    # Amounts are read in the currency chosen in the form (typing 200 and picking VND means 200 đ).
-    minor = lambda value: codec.minor(value, data["currency"])  # noqa: E731
+    # Amounts are read in the currency they are shown in (the scheme's); a new currency converts them at
+    # the stated planning rate (200 CNY → 700,000 đ), it never reuses the numbers.
+    chosen, data["currency"] = data["currency"], cur
+    minor = lambda value: codec.minor(value, cur)  # noqa: E731
     for target in data["targets"]:
         target["amount"] = minor(target["amount"])
     for section, name, kind in FORM_FIELDS:
         if kind == "money":
             data[section][name] = minor(data[section][name])
     data["budget"] = minor(data["budget"]) if data["budget"] else None
+    groups = [tg["group"] for tg in data["targets"]]
     try:
-        return codec.from_dict(data)
+        edited = currency.convert(codec.from_dict(data), chosen)
     except SchemeError as exc:
-        show_error(exc, cur)
+        st.session_state[REJECTED] = {"version": version, "error": exc, "currency": cur, "groups": groups}
         return None
+    st.session_state.pop(REJECTED, None)
+    if chosen != cur:
+        st.session_state["vouchers_converted"] = (cur, chosen)
+    return edited
+
+
+def rates_text() -> str:
+    return " · ".join(f"1 {c} = {money(currency.VND_PER_UNIT[c], 'VND')}" for c in CURRENCIES if c != "VND")
+
+
+def rejected_for(scheme: Scheme) -> dict | None:
+    """The rejected edit of the scheme on screen, if its form still holds one."""
+    rejected = st.session_state.get(REJECTED)
+    if rejected and rejected["version"] == version_of(scheme):
+        return rejected
+    st.session_state.pop(REJECTED, None)
+    return None
+
+
+def stale_banner(rejected: dict) -> None:
+    show_error(rejected["error"], rejected["currency"], rejected["groups"])
+    st.warning(t("vouchers.stale"), icon="⚠️")
+    if st.button(t("vouchers.discard_edits"), key="vd_discard"):
+        for name in [k for k in st.session_state if str(k).startswith("vd_") and str(k).endswith(rejected["version"])]:
+            del st.session_state[name]
+        st.session_state.pop(REJECTED, None)
+        st.rerun()
 
 
 # --- population, run, results ----------------------------------------------------------------------
@@ -163,7 +280,7 @@ def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -
             sim = simulate(scheme, population, runs=runs, seed=seed,
                            progress=lambda done: bar.progress(done, text=t("vouchers.running", runs=runs)))
         except SchemeError as exc:
-            show_error(exc, scheme.currency)
+            show_error(exc, scheme.currency, [tg.group for tg in scheme.targets])
             return None
         finally:
             bar.empty()
@@ -173,12 +290,73 @@ def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -
     return cache[key]
 
 
-def headline(report: Report) -> None:
-    cols = st.columns(5)
-    for i, metric in enumerate(FRONT):
+def _group_counts(report: Report) -> dict[str, int]:
+    frame = report.by_group
+    return {g: int(round(n)) for g, n in zip(frame["group"], frame["beneficiaries"])}
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    return " + ".join(f"{num(n)} {t(f'vouchers.group_{g}').lower()}" for g, n in counts.items())
+
+
+def population_note(scheme: Scheme, report: Report, source: str, preset: str) -> None:
+    """Who was simulated, in the same terms as the preset's caption: per group, in total, the value issued.
+    The seeded database says how it differs from the population the preset is designed for."""
+    if report.suppressed:
+        return  # under 10 people: not even their number is shown (the page says why nothing is)
+    counts = _group_counts(report)
+    people, issued = int(round(report.value("registrations"))), money(round(report.value("issued")), report.currency)
+    if source == "synthetic":
+        st.caption(t("vouchers.pop_synthetic", groups=_counts_text(counts), people=num(people), issued=issued))
+        return
+    stated = stated_counts(scheme, preset)
+    st.info(t("vouchers.pop_db", groups=_counts_text(counts) or "—", people=num(people), issued=issued,
+              stated=_counts_text(stated), stated_people=num(sum(stated.values()))))
+
+
+def stated_counts(scheme: Scheme, preset: str) -> dict[str, int]:
+    documented = DOCUMENTED.get(preset, {})
+    return {tg.group: documented.get(tg.group, SYNTHETIC_GROUP_SIZE) for tg in scheme.targets}
+
+
+def headline(report: Report, scheme: Scheme) -> None:
+    # Metrics as wide as their text, wrapping to the next line: fixed columns cut long labels and values
+    # ("962,6 ng…", "Coverage (usable vouch…") in Vietnamese and on phones.
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    for metric in FRONT:
         band = t("vouchers.band_range", low=fmt_metric(report, metric, "p05"), high=fmt_metric(report, metric, "p95"),
                  runs=report.runs)
-        cols[i % 5].metric(t(f"vouchers.m_{metric}"), fmt_metric(report, metric), help=band)
+        name = label(metric)
+        if metric == "unspent_at_expiry":
+            name = t(f"vouchers.mx_unspent_at_expiry_{scheme.expiry.unspent}")
+        row.metric(name, fmt_metric(report, metric), help=band, width="content", border=True)
+    m = lambda metric: money(round(report.value(metric)), report.currency)  # noqa: E731
+    st.caption(t("vouchers.money_flow", issued=m("issued"), redeemed=m("redeemed"), unspent=m("unspent"),
+                 returned=m("returned"), lapsed=m("lapsed"), horizon=num(scheme.horizon_days)))
+
+
+def warnings_for(scheme: Scheme, report: Report) -> None:
+    cur = report.currency
+    for finding in design_findings(scheme, report):
+        v = finding.values
+        last = "_last" if finding.code.startswith("tranche_") and v["first"] == v["count"] else ""
+        if finding.code == "tranche_after_expiry":
+            key = "vouchers.warn_tranche_after_expiry" + ("_fixed" if v["fixed"] else "") + last
+            st.warning(t(key, first=v["first"], count=v["count"], opens=num(v["opens"]), expires=num(v["expires"]),
+                         share=pct(v["share"])), icon="⚠️")
+        elif finding.code == "tranche_after_horizon":
+            st.warning(t("vouchers.warn_tranche_after_horizon" + last, first=v["first"], count=v["count"],
+                         opens=num(v["opens"]), horizon=num(v["horizon"])), icon="⚠️")
+        elif finding.code == "horizon_short":
+            st.warning(t("vouchers.warn_horizon_short", unspent=money(round(v["unspent"]), cur), share=pct(v["share"]),
+                         horizon=num(v["horizon"])), icon="⚠️")
+        elif finding.code == "cap_hit":
+            st.warning(t("vouchers.warn_cap_hit", merchants=num(round(v["merchants"])), shops=num(round(v["shops"])),
+                         refused=money(round(v["refused"]), cur), share=pct(v["share"]),
+                         cap=money(v["cap"], cur)), icon="⚠️")
+        elif finding.code == "lapsed":
+            st.warning(t("vouchers.warn_lapsed", lapsed=money(round(v["lapsed"]), cur), share=pct(v["share"])),
+                       icon="⚠️")
 
 
 def charts(report: Report, by_province: pd.DataFrame) -> None:
@@ -186,41 +364,128 @@ def charts(report: Report, by_province: pd.DataFrame) -> None:
     left.altair_chart(band_chart(report.curve, "day", t("vouchers.axis_day"), t("vouchers.axis_redeemed"),
                                  t("vouchers.chart_curve")), width="stretch")
     lorenz = band_chart(report.lorenz, "merchant_share", t("vouchers.axis_merchants"), t("vouchers.axis_receipts"),
-                        t("vouchers.chart_lorenz"))
+                        t("vouchers.chart_lorenz"), x_format="%")
     equality = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(strokeDash=[4, 4], color="gray") \
         .encode(x="x:Q", y="y:Q")
     right.altair_chart(lorenz + equality, width="stretch")
-    left.altair_chart(bars(by_province, "province", "coverage", t("vouchers.m_coverage"), t("vouchers.chart_province"),
-                           "%"), width="stretch")
-    costs = for_people(report.costs(), report.currency).assign(part=lambda f: f["part"].map(lambda p: t(f"vouchers.m_{p}")))
-    right.altair_chart(bars(costs, "part", "amount", report.currency, t("vouchers.chart_costs"), ",.0f"),
-                       width="stretch")
+    # Long sentences go in captions (they wrap); chart titles stay short (Vega-Lite cuts or squeezes long ones).
+    chart, note = province_chart(by_province)
+    left.altair_chart(chart, width="stretch", height=chart.height)
+    if note:
+        left.caption(note)
+    chart = cost_chart(report)
+    right.altair_chart(chart, width="stretch", height=chart.height)
+    right.caption(cost_title(report))
 
 
-def band_chart(frame: pd.DataFrame, x: str, x_title: str, y_title: str, title: str) -> alt.LayerChart:
-    base = alt.Chart(frame).encode(x=alt.X(f"{x}:Q", title=x_title))
+def cost_frame(report: Report) -> pd.DataFrame:
+    """Every cost bar with its label and formatted amount; the total is the sum of all of them."""
+    scale = 10 ** get_currency_precision(report.currency)
+    costs = report.costs()
+    return pd.DataFrame({
+        "part": [t(f"vouchers.m_{p}") for p in costs["part"]],
+        "amount": costs["amount"] / scale,
+        "text": [money(round(v), report.currency) for v in costs["amount"]],
+        "payer": [t("vouchers.payer_beneficiaries" if p == "travel_cost" else "vouchers.payer_programme")
+                  for p in costs["part"]]})
+
+
+def cost_title(report: Report) -> str:
+    costs = report.costs()
+    travel = float(costs.loc[costs["part"] == "travel_cost", "amount"].sum())
+    total = float(costs["amount"].sum())
+    cur = report.currency
+    return t("vouchers.chart_costs_total", total=money(round(total), cur), programme=money(round(total - travel), cur),
+             travel=money(round(travel), cur))
+
+
+def cost_chart(report: Report) -> alt.LayerChart:
+    frame = cost_frame(report)
+    base = alt.Chart(frame).encode(
+        y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
+        x=alt.X("amount:Q", title=report.currency, axis=alt.Axis(format="~s"),
+                scale=alt.Scale(domain=[0, max(float(frame["amount"].max()), 1.0) * 2.2])))  # room for the labels on a phone
+    bars_ = base.mark_bar().encode(color=alt.Color("payer:N", title=None,
+                                                   legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+                                   tooltip=[alt.Tooltip("part:N"), alt.Tooltip("text:N")])
+    text = base.mark_text(align="left", dx=3).encode(text="text:N")
+    return (bars_ + text).properties(title=t("vouchers.chart_costs"), height=34 * len(frame) + 160)
+
+
+PROVINCES_SHOWN = 12
+
+
+def province_chart(by_province: pd.DataFrame) -> tuple[alt.LayerChart, str | None]:
+    """All provinces when they fit; else the PROVINCES_SHOWN lowest coverage (the ones to act on), every name
+    shown, and a note saying so."""
+    frame = by_province.sort_values("coverage")
+    note = None
+    if len(frame) > PROVINCES_SHOWN:
+        note = t("vouchers.chart_province_lowest", shown=PROVINCES_SHOWN, total=len(frame),
+                 low=pct(frame["coverage"].min()), high=pct(frame["coverage"].max()))
+        frame = frame.head(PROVINCES_SHOWN)
+    frame = frame.assign(text=[pct(v) for v in frame["coverage"]])
+    base = alt.Chart(frame).encode(
+        y=alt.Y("province:N", sort="x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
+        x=alt.X("coverage:Q", title=label("coverage"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
+    chart = base.mark_bar() + base.mark_text(align="left", dx=3).encode(text="text:N")
+    return chart.properties(title=t("vouchers.chart_province"), height=26 * len(frame) + 120), note
+
+
+def band_chart(frame: pd.DataFrame, x: str, x_title: str, y_title: str, title: str,
+               x_format: str | None = None) -> alt.LayerChart:
+    axis = alt.Axis(format=x_format) if x_format else alt.Axis()
+    base = alt.Chart(frame).encode(x=alt.X(f"{x}:Q", title=x_title, axis=axis))
     band = base.mark_area(opacity=0.25).encode(y=alt.Y("p05:Q", title=y_title, axis=alt.Axis(format="%")), y2="p95:Q")
-    line = base.mark_line().encode(y="mean:Q", tooltip=[alt.Tooltip(f"{x}:Q"), alt.Tooltip("mean:Q", format=".1%"),
+    line = base.mark_line().encode(y="mean:Q", tooltip=[alt.Tooltip(f"{x}:Q", format=x_format or ""),
+                                                        alt.Tooltip("mean:Q", format=".1%"),
                                                         alt.Tooltip("p05:Q", format=".1%"), alt.Tooltip("p95:Q", format=".1%")])
     return (band + line).properties(title=title, height=280)
-
-
-def bars(frame: pd.DataFrame, label: str, value: str, value_title: str, title: str, fmt: str) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)), x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=fmt)),
-        tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{value}:Q", format=fmt)],
-    ).properties(title=title, height=max(200, 12 * len(frame)))
 
 
 def _column(name: str) -> str:
     return t(f"vouchers.col_{name}")
 
 
-def results(report: Report, province_names: dict[int, str]) -> None:
+RATE_COLUMNS = ("claim_rate", "coverage", "reached_share", "redemption_rate")
+
+
+def people_table(frame: pd.DataFrame, currency: str):
+    """A breakdown for the screen: numbers stay numbers (columns sort right) but read in the page's language —
+    thousands separators, whole people, the language's decimal mark, money with its currency."""
+    shown = frame.drop(columns=[c for c in ("currency", "province_code") if c in frame.columns and
+                                ("province" in frame.columns or c == "currency")])
+    scale = 10 ** get_currency_precision(currency)
+    formats = {}
+    for column in shown.columns:
+        if column in MONEY_COLUMNS:
+            formats[column] = lambda v: "—" if pd.isna(v) else money(round(v * scale), currency)
+        elif column in COUNT_COLUMNS:
+            formats[column] = lambda v: "—" if pd.isna(v) else num(int(round(v)))
+        elif column in RATE_COLUMNS:
+            formats[column] = lambda v: "—" if pd.isna(v) else pct(v)
+        elif column == "cost_per_unit_delivered":
+            formats[column] = lambda v: "—" if pd.isna(v) else num(round(v, 3))
+        elif column == "days_to_first_spend":
+            formats[column] = lambda v: "—" if pd.isna(v) else num(round(v, 1))
+    return shown.rename(columns=_column).style.format({_column(c): f for c, f in formats.items()})
+
+
+def labelled_downloads(frame: pd.DataFrame, name: str, what: str) -> None:
+    """CSV and Parquet of one table, each button saying what it holds."""
+    left, right = st.columns(2)
+    left.download_button(t("vouchers.dl_csv", what=what), to_csv_bytes(frame), f"{name}.csv", "text/csv",
+                         key=f"dl_csv_{name}")
+    right.download_button(t("vouchers.dl_parquet", what=what), to_parquet_bytes(frame), f"{name}.parquet",
+                          "application/octet-stream", key=f"dl_pq_{name}")
+
+
+def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> None:
     if report.suppressed:
         st.info(t("vouchers.too_few"))
         return
-    headline(report)
+    headline(report, scheme)
+    warnings_for(scheme, report)
     dup = report.duplicates
     st.caption(t("vouchers.duplicates_saved" if dup.excluded else "vouchers.duplicates_kept", people=num(dup.persons),
                  orgs=num(dup.multi_org_persons), records=num(dup.extra_records), value=money(dup.value, report.currency)))
@@ -230,38 +495,146 @@ def results(report: Report, province_names: dict[int, str]) -> None:
     by_group["group"] = by_group["group"].map(lambda g: t(f"vouchers.group_{g}"))
     charts(report, by_province)
     st.subheader(t("vouchers.by_group"))
-    st.dataframe(by_group.rename(columns=_column), hide_index=True, width="stretch")
-    downloads(by_group, "vouchers_by_group")
+    st.dataframe(people_table(by_group, report.currency), hide_index=True, width="stretch")
+    labelled_downloads(by_group, "vouchers_by_group", t("vouchers.by_group_short"))
     st.subheader(t("vouchers.by_province"))
-    st.dataframe(by_province.rename(columns=_column), hide_index=True, width="stretch")
-    downloads(by_province, "vouchers_by_province")
+    st.dataframe(people_table(by_province, report.currency), hide_index=True, width="stretch")
+    labelled_downloads(by_province, "vouchers_by_province", t("vouchers.by_province_short"))
     st.subheader(t("vouchers.per_run"))
-    downloads(report.summary.reset_index(names="metric"), "vouchers_summary")
-    downloads(report.per_run, "vouchers_runs")
+    st.caption(t("vouchers.exports_note", currency=report.currency))
+    labelled_downloads(summary_for_people(report), "vouchers_summary", t("vouchers.summary_short"))
+    labelled_downloads(runs_for_people(report), "vouchers_runs", t("vouchers.runs_short", runs=report.runs))
 
 
 # --- compare and fund ------------------------------------------------------------------------------
 
-def compare(label: str, report: Report) -> None:
-    saved: dict[str, Report] = st.session_state.setdefault("vouchers_compare", {})
-    left, right = st.columns(2)
-    if left.button(t("vouchers.compare_add"), key="vc_add", disabled=len(saved) >= MAX_COMPARE or report.suppressed):
-        saved[label] = report
-    if right.button(t("vouchers.compare_clear"), key="vc_clear"):
-        saved.clear()
+SCENARIOS = "vouchers_scenarios"
+
+
+@dataclass
+class Scenario:
+    name: str
+    identity: tuple            # (scheme JSON, population, preset, runs, seed): what makes two results the same
+    report: Report
+    population: str
+    preset: str = ""
+    token: str = ""            # the scheme as a URL token against its preset
+    runs: int = 0
+    seed: int = 0
+
+
+def scenarios_token() -> str:
+    """The comparison as one URL parameter (names, presets, schemes, populations, runs and seeds)."""
+    return codec.encode_scenarios([{"name": s.name, "preset": s.preset, "scheme": s.token, "population": s.population,
+                                    "runs": s.runs, "seed": s.seed} for s in st.session_state.get(SCENARIOS, [])])
+
+
+def load_scenarios(token: str, presets: dict[str, Scheme]) -> None:
+    """Rebuild a shared comparison from its URL token, once per token and only into an empty comparison."""
+    if not token or st.session_state.get(SCENARIOS) or st.session_state.get("vc_loaded") == token:
+        return
+    st.session_state["vc_loaded"] = token
+    rows, refused = codec.decode_scenarios(token, presets)
+    saved = st.session_state.setdefault(SCENARIOS, [])
+    for row in rows:
+        report = run_report(row["parsed"], row["population"], row["preset"], row["runs"], row["seed"])
+        if report is None:
+            refused += 1
+            continue
+        add_scenario(saved, Scenario(row["name"], scenario_identity(row["parsed"], row["population"], row["preset"],
+                                                                    row["runs"], row["seed"]),
+                                     report, row["population"], row["preset"], row["scheme"], row["runs"], row["seed"]))
+    if refused:
+        st.info(t("vouchers.compare_link_refused", count=refused))
+
+
+def scenario_identity(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -> tuple:
+    return (codec.to_json(scheme), source, preset, runs, seed)
+
+
+def default_name(scheme: Scheme, source: str, runs: int, seed: int) -> str:
+    return t("vouchers.scenario_default", name=scheme.name, population=t(f"vouchers.population_short_{source}"),
+             runs=runs, seed=seed)
+
+
+def add_scenario(saved: list[Scenario], new: Scenario) -> tuple[str, dict]:
+    """Adds `new` unless the same scenario (same scheme, population, runs and seed) or the same name is
+    already there — nothing is ever replaced silently. Returns (message key, values)."""
+    same = next((s for s in saved if s.identity == new.identity), None)
+    if same is not None:
+        return "vouchers.scenario_exists", {"name": same.name}
+    if any(s.name == new.name for s in saved):
+        return "vouchers.scenario_name_taken", {"name": new.name}
+    if len(saved) >= MAX_COMPARE:
+        return "vouchers.compare_full", {"most": MAX_COMPARE}
+    saved.append(new)
+    return "vouchers.scenario_added", {"name": new.name}
+
+
+def fmt_value(metric: str, value: float, currency: str, signed: bool = False) -> str:
+    kind = HEADLINE.get(metric, "num")
+    if math.isnan(value):
+        return "—"
+    sign = "+" if signed and value > 0 else ""
+    if kind == "pct":
+        return sign + pct(value)
+    if kind == "money":
+        return sign + compact_money(round(value), currency)
+    return sign + num(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0))
+
+
+def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int, seed: int, token: str = "") -> None:
+    saved: list[Scenario] = st.session_state.setdefault(SCENARIOS, [])
+    identity = scenario_identity(scheme, source, preset, runs, seed)
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    name = left.text_input(t("vouchers.scenario_name"), default_name(scheme, source, runs, seed),
+                           key=f"vc_name_{hashlib.sha1(repr(identity).encode()).hexdigest()[:8]}", max_chars=60)
+    if right.button(t("vouchers.compare_add"), key="vc_add", disabled=report.suppressed, width="stretch"):
+        message, values = add_scenario(saved, Scenario(name.strip() or default_name(scheme, source, runs, seed),
+                                                       identity, report, source, preset, token, runs, seed))
+        (st.success if message == "vouchers.scenario_added" else st.warning)(t(message, **values))
     if not saved:
         st.caption(t("vouchers.compare_hint", most=MAX_COMPARE))
         return
-    shown = {**saved, **({} if label in saved or report.suppressed else {label: report})}
-    table = comparison(shown)
-    st.dataframe(pd.DataFrame({name: [fmt_metric(shown[name], m) for m in table.index] for name in shown},
-                              index=[t(f"vouchers.m_{m}") for m in table.index]), width="stretch")
-    curves = comparison_curves(shown)
-    st.altair_chart(alt.Chart(curves).mark_line().encode(
-        x=alt.X("day:Q", title=t("vouchers.axis_day")), y=alt.Y("mean:Q", title=t("vouchers.axis_redeemed"),
-                                                              axis=alt.Axis(format="%")), color="scheme:N"),
-        width="stretch")
-    downloads(table.reset_index(names="metric"), "vouchers_comparison")
+    for i, scenario in enumerate(list(saved)):
+        a, b = st.columns([5, 1], vertical_alignment="center")
+        a.markdown(f"**{i + 1}.** {escape_markdown(scenario.name)} — "
+                   + t("vouchers.scenario_meta", runs=scenario.report.runs, seed=scenario.report.seed,
+                       population=t(f"vouchers.population_short_{scenario.population}")))
+        if b.button(t("vouchers.scenario_remove"), key=f"vc_rm_{i}", width="stretch"):
+            saved.remove(scenario)
+            st.rerun()
+    if st.button(t("vouchers.compare_clear"), key="vc_clear"):
+        saved.clear()
+        st.rerun()
+    reports = {s.name: s.report for s in saved if not s.report.suppressed}
+    names = list(reports)
+    baseline = st.selectbox(t("vouchers.baseline"), names, key="vc_baseline")
+    table = comparison_long(reports, baseline)
+    cells = {}
+    for scenario_name in names:
+        rows = table[table["scenario"] == scenario_name].set_index("metric")
+        cur = reports[scenario_name].currency
+        cells[scenario_name] = [
+            t("vouchers.cell_band", mean=fmt_value(m, r["mean"], cur), low=fmt_value(m, r["p05"], cur),
+              high=fmt_value(m, r["p95"], cur))
+            + ("" if scenario_name == baseline else
+               "  " + t("vouchers.cell_diff", diff=fmt_value(m, r["difference"], cur, signed=True)))
+            for m, r in rows.iterrows()]
+    st.caption(t("vouchers.compare_note", baseline=baseline))
+    st.dataframe(pd.DataFrame(cells, index=[label(m) for m in HEADLINE]), width="stretch")
+    # Legend entries start with the scenario's number: on a phone a long name is cut, the number still tells
+    # the lines apart.
+    curves = comparison_curves({f"{i + 1} · {name}": r for i, (name, r) in enumerate(reports.items())})
+    base = alt.Chart(curves).encode(x=alt.X("day:Q", title=t("vouchers.axis_day")),
+                                    color=alt.Color("scheme:N", title=None, scale=alt.Scale(scheme="category10"),
+                                                    legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)))
+    chart = (base.mark_area(opacity=0.15).encode(y=alt.Y("p05:Q", title=t("vouchers.axis_redeemed"),
+                                                         axis=alt.Axis(format="%")), y2="p95:Q")
+             + base.mark_line().encode(y="mean:Q"))
+    st.altair_chart(chart.properties(title=t("vouchers.chart_curve"), height=300), width="stretch")
+    labelled_downloads(comparison_for_people(table), "vouchers_comparison", t("vouchers.comparison_short"))
+    st.caption(t("vouchers.compare_share"))
 
 
 def fund(scheme: Scheme, report: Report, source: str) -> None:
@@ -269,12 +642,27 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
     if campaigns.empty:
         st.info(t("vouchers.fund_none", currency=scheme.currency))
         return
-    titles = dict(zip(campaigns["id"], campaigns["account_number"] + " · " + campaigns["title"]))
+    provinces = query(vq.provinces)
+    province_names = dict(zip(provinces["code"], provinces["name_vi"]))
+    # Titles repeat across years: the label carries the account, the start year and what is left to spend.
+    titles = {row.id: t("vouchers.fund_option", account=row.account_number, title=row.title,
+                        year=str(pd.Timestamp(row.start_on).year), available=money(row.available, scheme.currency))
+              for row in campaigns.itertuples()}
     chosen = st.selectbox(t("vouchers.fund_pick"), list(titles), index=None, format_func=titles.get, key="vf_campaign",
                           placeholder=t("vouchers.fund_placeholder"))
     if chosen is None:
         return
     balance = query(vq.campaign_balance, campaign_id=int(chosen))
+    picked = campaigns.set_index("id").loc[chosen]
+    problems = funding.purpose_problems(scheme, picked["category"],
+                                        None if pd.isna(picked["province_code"]) else int(picked["province_code"]))
+    if "groups" in problems:
+        st.warning(t("vouchers.fund_purpose_groups", category=t(f"vouchers.fund_category_{picked['category']}"),
+                     groups=", ".join(t(f"vouchers.group_{g}") for g in problems["groups"])), icon="⚠️")
+    if "province" in problems:
+        st.warning(t("vouchers.fund_purpose_province", province=province_names.get(problems["province"], "?"),
+                     provinces=", ".join(province_names.get(p, str(p)) for p in scheme.eligibility.provinces)),
+                   icon="⚠️")
     cols = st.columns(3)
     for col, name in zip(cols, ("received", "disbursed", "available")):
         col.metric(t(f"vouchers.fund_{name}"), money(balance[name], scheme.currency))
@@ -282,13 +670,19 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
     try:
         funding.check_budget(scheme, int(report.value("issued")), registrations, balance["available"])
     except SchemeError as exc:
-        show_error(exc, scheme.currency)
+        show_error(exc, scheme.currency, field=t("vouchers.fund_available"))
         return
     names = (query(vq.merchants, categories=tuple(scheme.merchants.categories)).set_index("merchant_id")["name"]
              if source == "db" else None)  # synthetic shops have no names
     preview = funding.statement_preview(scheme, report.settlements, registrations, balance["available"], names)
     totals = funding.preview_totals(preview, balance["available"])
+    st.caption(t("vouchers.fund_one_run", runs=report.runs))
     st.caption(t("vouchers.fund_preview_note", lines=num(totals["lines"]), paid=money(totals["paid_out"], scheme.currency),
                  closing=money(totals["closing_balance"], scheme.currency)))
     st.dataframe(preview.head(500).rename(columns=_column), hide_index=True, width="stretch")
-    downloads(preview.head(EXPORT_ROW_CAP), "vouchers_funding_preview", capped=len(preview) > EXPORT_ROW_CAP)
+    labelled_downloads(preview.head(EXPORT_ROW_CAP), "vouchers_funding_preview", t("vouchers.preview_short"))
+
+
+def escape_markdown(text: str) -> str:
+    """A user's scenario name as plain text in markdown (no links, emphasis or images)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))

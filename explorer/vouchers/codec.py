@@ -22,7 +22,7 @@ from babel.numbers import get_currency_precision
 
 from explorer.vouchers.scheme import Scheme, SchemeError, validate
 
-MAX_JSON_BYTES = 64 * 1024
+MAX_JSON_BYTES = 1024 * 1024  # the uploader states the same limit (1 MB); a scheme is ~3 KB
 MAX_TOKEN_CHARS = 4000
 MAX_ITEMS = 100
 TOKEN_VERSION = "1"
@@ -240,3 +240,53 @@ def _parse_scalar(value: Any, hint: Any, path: str) -> Any:
         except (TypeError, ValueError):
             raise SchemeError(path, "type", expected="a date (YYYY-MM-DD)") from None
     raise SchemeError(path, "type", expected=str(hint))  # pragma: no cover - every field type is handled above
+
+
+# --- a comparison in one URL: the scenarios' names, presets, scheme tokens, populations, runs and seeds --------
+
+MAX_SCENARIOS = 5
+SCENARIO_FIELDS = ("name", "preset", "scheme", "population", "runs", "seed")
+
+
+def encode_scenarios(scenarios: list[dict[str, Any]]) -> str:
+    """'' for none; else a URL-safe token of [[name, preset, scheme token, population, runs, seed], …]."""
+    if not scenarios:
+        return ""
+    rows = [[s[f] for f in SCENARIO_FIELDS] for s in scenarios[:MAX_SCENARIOS]]
+    raw = json.dumps(rows, separators=(",", ":"), ensure_ascii=False).encode()
+    return TOKEN_VERSION + base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def decode_scenarios(token: str, presets: dict[str, Scheme]) -> tuple[list[dict[str, Any]], int]:
+    """The scenarios a comparison token lists (each scheme parsed against its preset, never evaluated) and how
+    many entries were refused (unknown preset, bad scheme, values out of range). A bad token gives ([], 1)."""
+    if not token:
+        return [], 0
+    try:
+        if len(token) > MAX_TOKEN_CHARS or not token.startswith(TOKEN_VERSION):
+            raise ValueError("token")
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(base64.urlsafe_b64decode(token[1:] + "=" * (-len(token[1:]) % 4)), MAX_JSON_BYTES)
+        if inflater.unconsumed_tail:
+            raise ValueError("too large")
+        rows = json.loads(raw)
+        if not isinstance(rows, list):
+            raise ValueError("not a list")
+    except (binascii.Error, zlib.error, ValueError, RecursionError):
+        return [], 1
+    out, refused = [], 0
+    for row in rows[:MAX_SCENARIOS]:
+        try:
+            name, preset, scheme_token, population, runs, seed = row
+            ok = (isinstance(name, str) and preset in presets and isinstance(scheme_token, str)
+                  and population in ("synthetic", "db") and type(runs) is int and 1 <= runs <= 50
+                  and type(seed) is int and 0 <= seed < 2**31)
+            if not ok:
+                raise ValueError("field")
+            scheme = decode_token(scheme_token, presets[preset])
+        except (ValueError, TypeError, SchemeError):
+            refused += 1
+            continue
+        out.append({"name": name.strip()[:60] or preset, "preset": preset, "scheme": scheme_token,
+                    "population": population, "runs": runs, "seed": seed, "parsed": scheme})
+    return out, refused + max(0, len(rows) - MAX_SCENARIOS)

@@ -15,6 +15,26 @@ from explorer.vouchers.scheme import Scheme
 PREVIEW_COLUMNS = ["posted_on", "direction", "amount", "currency", "counterparty", "description", "balance"]
 
 
+# Which campaign categories raised money for which beneficiary groups (a campaign's purpose binds its use).
+PURPOSES = {
+    "child": {"children"}, "newborn_family": {"children"}, "elderly": {"elderly"}, "disabled": {"medical", "community"},
+    "low_income_household": {"community", "housing"}, "disaster_affected": {"disaster_relief", "housing"},
+}
+
+
+def purpose_problems(scheme: Scheme, category: str, province_code: int | None) -> dict[str, object]:
+    """What in the campaign's purpose does not fit the scheme: {'groups': groups its category was not raised
+    for, 'province': the campaign's province when the scheme serves other provinces only}. Empty: it fits."""
+    out: dict[str, object] = {}
+    groups = [t.group for t in scheme.targets if category not in PURPOSES.get(t.group, set())]
+    if groups:
+        out["groups"] = groups
+    provinces = scheme.eligibility.provinces
+    if province_code is not None and provinces and int(province_code) not in provinces:
+        out["province"] = int(province_code)
+    return out
+
+
 def funded_scheme(scheme: Scheme, available: int) -> Scheme:
     """The scheme with the campaign's available balance as its budget (the engine then checks it)."""
     return dataclasses.replace(scheme, budget=max(int(available), 0))

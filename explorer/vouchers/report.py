@@ -27,6 +27,10 @@ HEADLINE = {
     "eligible_people": "num", "duplicates_excluded": "num", "money_saved_duplicates": "money",
 }
 COST_PARTS = ("cost_setup", "cost_onboarding", "cost_fees", "cost_settlement", "travel_cost")
+# Every per-run figure held in minor units (exports turn them into major units with a currency column).
+MONEY_METRICS = frozenset({"issued", "redeemed", "unspent", "returned", "lapsed", "unspent_at_expiry", "cost_setup",
+                           "cost_onboarding", "cost_fees", "cost_settlement", "cost_total", "travel_cost",
+                           "cost_per_beneficiary", "money_saved_duplicates", "cap_refused"})
 MONEY_COLUMNS = ("issued", "redeemed", "not_redeemed", "cost", "cost_per_beneficiary", "amount")
 COUNT_COLUMNS = ("beneficiaries", "claimed", "covered", "reached", "beyond_travel_limit")
 
@@ -74,21 +78,77 @@ def comparison(reports: Mapping[str, Report]) -> pd.DataFrame:
                         index=list(HEADLINE))
 
 
+def comparison_long(reports: Mapping[str, Report], baseline: str | None = None) -> pd.DataFrame:
+    """One row per (headline metric, scenario): mean, p05, p95 in raw units and, against `baseline`, the
+    difference of the means (NaN for the baseline itself or when there is none)."""
+    rows = []
+    for metric in HEADLINE:
+        base = reports[baseline].value(metric) if baseline in reports else float("nan")
+        for label, r in reports.items():
+            row = r.summary.loc[metric]
+            rows.append({"metric": metric, "scenario": label, "mean": float(row["mean"]), "p05": float(row["p05"]),
+                         "p95": float(row["p95"]),
+                         "difference": float("nan") if label == baseline else float(row["mean"]) - base,
+                         "currency": r.currency})
+    return pd.DataFrame(rows)
+
+
 def comparison_curves(reports: Mapping[str, Report]) -> pd.DataFrame:
     frames = [r.curve.assign(scheme=label) for label, r in reports.items()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _major(frame: pd.DataFrame, currency: str, money: pd.Series | list) -> pd.DataFrame:
+    scale = 10 ** get_currency_precision(currency)
+    out = frame.copy()
+    for column in money:
+        out[column] = out[column] / scale
+    return out
+
+
+def summary_for_people(report: Report) -> pd.DataFrame:
+    """The summary as exported: metric, unit (the currency for money, 'share' for rates, else 'count' or
+    'days'), mean, p05, p95 — money in major units — and the currency."""
+    out = report.summary.reset_index(names="metric")
+    money = out["metric"].isin(MONEY_METRICS)
+    scale = 10 ** get_currency_precision(report.currency)
+    for column in ("mean", "p05", "p95"):
+        out.loc[money, column] = out.loc[money, column] / scale
+    out.insert(1, "unit", [report.currency if m in MONEY_METRICS else
+                           "share" if (HEADLINE.get(m) == "pct" or m.endswith(("_share", "_rate"))) else
+                           "days" if m.startswith("days_") else "count" for m in out["metric"]])
+    out["currency"] = report.currency
+    return out
+
+
+def runs_for_people(report: Report) -> pd.DataFrame:
+    """Every run's figures as exported: money in major units, plus the currency."""
+    out = _major(report.per_run, report.currency, [c for c in report.per_run.columns if c in MONEY_METRICS])
+    out["currency"] = report.currency
+    return out
+
+
+def comparison_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """`comparison_long` as exported: money metrics in major units of each scenario's currency."""
+    out = table.copy()
+    money = out["metric"].isin(MONEY_METRICS)
+    scale = out["currency"].map(lambda c: 10 ** get_currency_precision(c))
+    for column in ("mean", "p05", "p95", "difference"):
+        out.loc[money, column] = out.loc[money, column] / scale[money]
+    return out
+
+
 def for_people(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     """A breakdown as people read it: money in major units (200.00 CNY, not 20000 fen), counts averaged
-    over runs to one decimal, rates to four, and the currency named in its own column."""
+    over runs and rounded to whole people (14,082, not 14082.1), rates to four, and the currency named in
+    its own column."""
     out = frame.copy()
     scale = 10 ** get_currency_precision(currency)
     for column in out.columns:
         if column in MONEY_COLUMNS:
             out[column] = (out[column] / scale).round(2)
         elif column in COUNT_COLUMNS:
-            out[column] = out[column].round(1)
+            out[column] = out[column].round().astype("int64")
         elif pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].round(4)
     out["currency"] = currency

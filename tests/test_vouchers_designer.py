@@ -1,0 +1,174 @@
+"""What a programme designer sees on the Voucher page (issue 16): presets simulate their stated populations,
+results always belong to the scheme on screen, uploads fill the form, the active tab stays put, currency
+changes convert, errors read in words and major units, tables read in the page's language, warnings name traps."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from explorer.i18n import translate
+from explorer.vouchers import codec, currency
+from explorer.vouchers.presets import BABY, NEW_YEAR, STORM_RELIEF
+from explorer.vouchers.scheme import Expiry, MerchantRules, Target, Tranches
+from page_specs import exports, open_page
+
+
+def tr(key: str, lang: str = "en", **values) -> str:
+    return translate(lang, f"vouchers.{key}", **values)
+
+
+def open_en(app, designer: bool = False, **params):
+    """The page in English. The sidebar's language picker is set too: AppTest's first run (before the URL
+    params) left it on Vietnamese, and the next interaction would switch the page back."""
+    at = open_page(app, "vouchers", lang="en", **params)
+    at.selectbox(key="lang_picker").set_value("en")
+    return open_designer(at) if designer else at
+
+
+def open_designer(at):
+    """Open the scheme designer (its widgets exist only while it is open)."""
+    at.session_state["vd_open"] = True
+    return at.run()
+
+
+def captions(at) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def apply(at, lang: str = "en"):
+    next(b for b in at.button if b.label == tr("apply", lang)).click()
+    return at.run()
+
+
+def number_input(at, label: str):
+    return next(n for n in at.number_input if n.label == label)
+
+
+def shown_table(frame_element) -> pd.DataFrame:
+    """The strings a visitor reads in an st.dataframe drawn from a Styler (display values)."""
+    styler = frame_element.proto.arrow_data.styler
+    return pa.ipc.open_stream(styler.display_values).read_pandas()
+
+
+def token(at) -> str:
+    value = at.query_params.get("scheme", "")
+    return value[-1] if isinstance(value, list) else value
+
+
+# --- 1. presets simulate their own stated populations ----------------------------------------------
+
+def test_new_year_preset_shows_exactly_its_stated_population_and_total(app):
+    at = open_en(app)
+    about = tr("preset_new_year_gift_about")
+    assert about in captions(at) and "5,275,000 CNY" in about
+    simulated = tr("pop_synthetic", groups="5,000 children + 8,550 low-income households", people="13,550",
+                   issued="CN¥5,275,000.00")
+    assert simulated in captions(at)
+    assert any(c.startswith("Money: issued CN¥5,275,000.00 = ") for c in captions(at))
+    assert at.radio(key="vp_population").value == "synthetic"
+
+
+def test_storm_relief_simulates_4000_households_and_a_believable_cost(app):
+    at = open_en(app, preset="storm_relief_vn", runs=2)
+    assert tr("pop_synthetic", groups="4,000 disaster-affected households", people="4,000",
+              issued="₫8,000,000,000") in captions(at)
+    cost = next(m.value for m in at.metric if m.label == tr("m_cost_per_beneficiary"))
+    amount = float(cost.replace("VND", "").replace("K", "e3").replace("M", "e6").strip())
+    assert amount < 2_000_000  # the programme's own cost per household, well below the 2 M đ voucher
+
+
+def test_the_seeded_database_is_a_choice_that_says_how_it_differs(app, public_engine):
+    at = open_en(app, population="db", runs=2)
+    (note,) = [i.value for i in at.info if "Seeded database" in i.value]
+    assert "not the 5,000 children + 8,550 low-income households (13,550 people)" in note
+    assert "13,550 people, exactly the stated sizes" not in " ".join(captions(at))
+
+
+# --- 2. a rejected edit clears the results --------------------------------------------------------
+
+def test_a_rejected_edit_hides_the_old_results_behind_a_banner(app):
+    at = open_en(app, designer=True, runs=2)
+    assert at.metric
+    number_input(at, tr("group_child")).set_value(-5.0)
+    at = apply(at)
+    assert not at.exception
+    assert tr("stale") in [w.value for w in at.warning]
+    assert not at.metric and not at.dataframe and not at.tabs
+    (error,) = [e.value for e in at.error]
+    assert error == tr("invalid", field="Children", message=tr("err_min", min="CN¥0.01"))
+    assert "targets[" not in error
+    # It stays hidden while the form holds the rejected values, and comes back with the previous scheme.
+    at = at.run()
+    assert not at.metric and tr("stale") in [w.value for w in at.warning]
+    at = at.button(key="vd_discard").click().run()
+    assert at.metric and not at.warning and number_input(at, tr("group_child")).value == 200.0
+
+
+def test_all_amounts_zero_is_rejected_in_words(app):
+    at = open_en(app, designer=True, runs=1)
+    for group in ("child", "low_income_household"):
+        number_input(at, tr(f"group_{group}")).set_value(0.0)
+    at = apply(at)
+    assert not at.metric and tr("stale") in [w.value for w in at.warning]
+    assert [e.value for e in at.error] == [tr("invalid", field=tr("sec_targets"), message=tr("err_no_groups"))]
+
+
+# --- 3. an upload updates the form, and the next edit keeps it --------------------------------------
+
+def test_an_upload_fills_the_form_and_the_next_edit_starts_from_it(app):
+    uploaded = dataclasses.replace(NEW_YEAR, name="my_gift", targets=(Target("child", 321_00),), horizon_days=120)
+    at = open_en(app, designer=True, runs=1)
+    at.file_uploader(key="vj_upload").set_value(("my_gift.json", codec.to_json(uploaded).encode(), "application/json"))
+    at = at.run()
+    assert not at.exception and not at.error
+    assert number_input(at, tr("group_child")).value == 321.0
+    assert number_input(at, tr("group_low_income_household")).value == 0.0
+    assert number_input(at, tr("f_horizon_days")).value == 120
+    assert codec.decode_token(token(at), NEW_YEAR) == uploaded
+    number_input(at, tr("f_horizon_days")).set_value(100)
+    at = apply(at)
+    assert codec.decode_token(token(at), NEW_YEAR) == dataclasses.replace(uploaded, horizon_days=100)
+
+
+def test_an_upload_over_the_limit_is_refused_with_the_true_limit(app):
+    at = open_en(app, designer=True, runs=1)
+    assert at.file_uploader(key="vj_upload").label == tr("upload_json_limit", limit="1 MB")
+    at.file_uploader(key="vj_upload").set_value(("big.json", b" " * (codec.MAX_JSON_BYTES + 1), "application/json"))
+    at = at.run()
+    assert [e.value for e in at.error] == [tr("invalid", field=tr("field_json"),
+                                              message=tr("err_too_large", size="1,048,577", limit="1 MB"))]
+
+
+# --- 4. the active tab stays put ----------------------------------------------------------------------
+
+def test_add_to_comparison_and_picking_a_campaign_keep_the_tab(app, tiny_engine):
+    from explorer.queries import vouchers as vq
+
+    campaign = int(vq.funding_campaigns(tiny_engine, currency="VND")["id"].iloc[0])
+    at = open_en(app, preset="storm_relief_vn", runs=1)
+    at.session_state["vouchers_tab"] = tr("tab_compare")
+    at = at.button(key="vc_add").click().run()
+    assert at.session_state["vouchers_tab"] == tr("tab_compare")
+    assert any(s.value.startswith("Added “") for s in at.success)
+    at.session_state["vouchers_tab"] = tr("tab_fund")
+    at = at.selectbox(key="vf_campaign").set_value(campaign).run()
+    assert not at.exception
+    assert at.session_state["vouchers_tab"] == tr("tab_fund")
+    assert any(m.label == tr("fund_available") for m in at.metric)
+
+
+def test_the_designer_is_built_only_when_open_and_closing_it_drops_a_rejected_edit(app):
+    at = open_en(app, runs=1)
+    assert not at.number_input or all(n.key in ("vp_runs", "vp_seed") for n in at.number_input)
+    at = open_designer(at)
+    number_input(at, tr("group_child")).set_value(-5.0)
+    at = apply(at)
+    assert not at.metric
+    at.session_state["vd_open"] = False
+    at = at.run()
+    assert at.metric and not at.warning
