@@ -397,7 +397,7 @@ def _persons(private_url, group: str, province: int | None = None) -> pd.Series:
 
 def test_vouchers_drop_provinces_and_groups_under_ten_people(app, media, private_url):
     scheme = dataclasses.replace(NEW_YEAR, targets=(Target("child", 200_00),))
-    at = open_page(app, "vouchers", scheme=codec.encode_token(scheme, NEW_YEAR), runs="2")
+    at = open_page(app, "vouchers", scheme=codec.encode_token(scheme, NEW_YEAR), runs="2", population="db")
     by_province = _csv(at, media, "vouchers_by_province")
     by_group = _csv(at, media, "vouchers_by_group")
     persons = _persons(private_url, "child")
@@ -414,7 +414,7 @@ def test_vouchers_drop_provinces_and_groups_under_ten_people(app, media, private
 def test_vouchers_show_nothing_for_a_scheme_reaching_under_ten_people(app, media, private_url):
     persons = _persons(private_url, "disaster_affected", STORM_RELIEF.eligibility.provinces[0])
     assert 0 < persons.sum() < MIN_GROUP, "the storm preset reaches under 10 people in the tiny seed"
-    at = open_page(app, "vouchers", preset="storm_relief_vn", runs="2")
+    at = open_page(app, "vouchers", preset="storm_relief_vn", runs="2", population="db")
     from explorer.i18n import translate
 
     assert any(i.value == translate("vi", "vouchers.too_few") for i in at.info)
