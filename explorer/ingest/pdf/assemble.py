@@ -18,6 +18,7 @@ from explorer.ingest.pdf import tokens
 from explorer.ingest.pdf.header import Cell, Header, find_header, norm
 from explorer.ingest.pdf.specs import AMOUNT_ROLES, FamilySpec
 from explorer.ingest.pdf.words import TextLine, Word
+from explorer.text import fold
 
 TOTAL_LABELS = {"tong", "tong cong", "tong so", "total", "grand total", "tong cong phat sinh", "tong phat sinh"}
 SUBTOTAL_LABELS = {"cong trang", "cong", "phat sinh", "cong phat sinh", "sub total", "subtotal", "luy ke",
@@ -437,21 +438,8 @@ class Assembler:
                 out[i] = role
         return out
 
-    def _text_role(self, geo: Header, w: Word) -> str:
-        roles = ("description", "counterparty", "reference")
-        mid = (w.x0 + w.x1) / 2
-        best = None
-        for r, c in geo.roles.items():
-            if _role(r) not in roles:
-                continue
-            d = abs(mid - c.mid) if not (c.x0 <= mid <= c.x1) else 0.0
-            if best is None or d < best[0]:
-                best = (d, _role(r))
-        return best[1] if best else "description"
-
 
 def norm_slash(text: str) -> str:
-    from explorer.text import fold
     return " ".join(fold(text).split())
 
 
