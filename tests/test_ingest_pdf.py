@@ -240,3 +240,13 @@ def test_broken_font_headings_decoded():
     _, _, plain = built("vcb_sao_ke_newest_first")
     assert not any("broken font" in n for n in plain.notes)
     assert [r.cells for r in st.records] == [r.cells for r in plain.records]
+
+
+def test_text_stream_cross_check():
+    """VCB/BIDV: every 'd.ddd,dd' token of the text stream is an amount; the count and sum must agree."""
+    _, exp, st = built("vcb_thong_ke_usd")
+    total = exp.total("credit") + exp.total("debit")
+    assert f"text-stream check agrees: {len(exp.records)} amount tokens summing to {total:,}" in st.notes[0]
+    # the BIDV row whose amount a stray digit touches ('5400.000,00') is caught by the cross-check
+    _, _, st = built("bidv_thong_ke")
+    assert st.notes[0].startswith("text-stream check DISAGREES: 39 amount tokens")

@@ -11,6 +11,7 @@ with that cell '' so the importer can set it aside.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -96,12 +97,14 @@ def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
     out, empty = [], []
     repaired = [0]
     n = len(doc)
+    streams: list[str] = []
     for i in range(n):
         page = doc[i]
         try:
-            words = page_words(page)
+            words, stream = page_words(page)
         finally:
             page.close()
+        streams.append(stream)
         if not words:
             empty.append(i + 1)
         lines = group_lines(words)
@@ -109,7 +112,7 @@ def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
         out.append(lines)
         if progress is not None:
             progress(i + 1, n)
-    return out, empty, repaired[0]
+    return out, empty, repaired[0], streams
 
 
 def _score(spec: FamilySpec, pages: list[list[TextLine]], title: str) -> tuple[float, str]:
@@ -143,7 +146,7 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
              progress: Callable[[int, int], None] | None = None) -> PdfStatement:
     doc = _open(data, name)
     try:
-        pages, empty, repaired = _pages(doc, progress)
+        pages, empty, repaired, streams = _pages(doc, progress)
     finally:
         doc.close()
     n = len(pages)
@@ -171,6 +174,8 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
     st = _assemble(chosen, pages)
     st.family, st.bank, st.score, st.why = chosen.name, chosen.bank, round(score, 3), why
     st.pages, st.pages_without_text = n, empty
+    if chosen.stream_check:
+        st.notes.append(_stream_check(st.records, streams))
     if repaired:
         st.notes.append(f"{repaired} line(s) printed in a broken font (code points shifted) were decoded")
     if empty:
@@ -276,6 +281,21 @@ def _balance_directions(spec, records: list[PdfRecord], printed: Printed, notes:
         prev = bal
     if breaks:
         notes.append(f"the running balance breaks {breaks} time(s)")
+
+
+_STREAM_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d{2}(?![\d,])")
+
+
+def _stream_check(records: list[PdfRecord], streams: list[str]) -> str:
+    """Cross-check with the text stream: every 'd.ddd,dd' token there is an amount (LAYOUTS E, H)."""
+    toks = [m.group(0) for s in streams for m in _STREAM_AMOUNT.finditer(s)]
+    total = sum((tokens.to_decimal(t) for t in toks), Decimal(0))
+    amts = [amount_value(r.cells["credit"] or r.cells["debit"] or r.cells["amount"]) for r in records]
+    read = sum((a for a in amts if a is not None), Decimal(0))
+    n_read = sum(1 for a in amts if a is not None)
+    verdict = "agrees" if (len(toks), total) == (n_read, read) else "DISAGREES"
+    return (f"text-stream check {verdict}: {len(toks)} amount tokens summing to {total:,} in the text stream; "
+            f"{n_read} amounts summing to {read:,} read by position")
 
 
 def _ranges(pages: list[int]) -> str:

@@ -27,6 +27,7 @@ class FamilySpec:
     currency: str | None = None
     broken_direction: str = "credit"            # where the balance chain breaks and cannot tell: a money-in list
     headerless: bool = False                    # a list whose header row can be missing: infer STT|date|name|amount
+    stream_check: bool = False                  # every 'd.ddd,dd' token of the text stream is an amount (VCB, BIDV)
     notes: str = ""
 
 
@@ -90,7 +91,7 @@ _add(FamilySpec(
              "description": _s("noi dung chi tiet", "noi dung")},
     required=_s("date", "debit", "credit", "description"),
     exclude_title=_s("thoi gian chuyen khoan", "bank for investment"),
-    numbers="dot", assign="above"))
+    numbers="dot", assign="above", stream_check=True))
 
 # F. Vietcombank Quảng Ninh "SAO KÊ TÀI KHOẢN" (headings often unreadable: broken font)
 _add(FamilySpec(
@@ -121,7 +122,7 @@ _add(FamilySpec(
              "counterparty": _s("so tai khoan cua nguoi chuyen"), "debit": _s("so tien ghi no", "ghi no"),
              "credit": _s("so tien ghi co", "ghi co"), "description": _s("noi dung chi tiet", "noi dung")},
     required=_s("seq", "date", "credit", "description"),
-    numbers="dot", assign="nearest"))
+    numbers="dot", assign="nearest", stream_check=True))
 
 # I. VietinBank "THỐNG KÊ CHI TIẾT GIAO DỊCH": STT | date/time | detail | credit | name | account
 _add(FamilySpec(
