@@ -312,7 +312,7 @@ def vcb_thong_ke_usd() -> tuple[bytes, Expect]:
         a = amounts[day % len(amounts)]
         n += 1
         s.row(Row({"stt": str(n), "date": f"{day}/09/2024 8:00:31", "cr": a, "name": ["Chuyen tien lien ngan", "hang"],
-                   "memo": ["/REF:20240910006{//}", f"VAL:2409{day}USD/33B:USD{a}", "/70:UNG HO DONG BAO LU LUT",
+                   "memo": ["/REF:20240910006{//}", f"VAL:2409{day}USD/33B:USD{a.replace('.', '').replace(',', '.')}", "/70:UNG HO DONG BAO LU LUT",
                             "/71A:SHA/71F:USD0"]}, "top"))
         exp.append((f"{day}/09/2024", "credit", a))
         n += 1
