@@ -298,7 +298,13 @@ def vcb_thong_ke_usd() -> tuple[bytes, Expect]:
     cols = [Col("stt", ["STT"], 33, 20, "C"), Col("date", ["Ngày giờ giao dịch"], 64, 80),
             Col("dr", ["Số tiền ghi nợ"], 150, 63, "R"), Col("cr", ["Số tiền ghi có"], 235, 68, "R"),
             Col("name", ["Tên người chuyển"], 312, 90), Col("memo", ["Nội dung chi tiết"], 408, 150)]
-    s = Sheet(cols, size=7, line_h=12, pad=5, bottom=760)
+    def footer(s: Sheet, p: int) -> None:   # the bank's page footer: left block, then a line only at the right
+        s.write(28, 772, "Postal address:", 6.5)
+        s.write(414, 772, "Telex : (0805) 411504 VCB - VT", 6.5)
+        s.write(414, 800, "Contact center: 1900.54.54.13", 6.5)
+        s.write(522, 812, f"Page {p} of 2", 7)
+
+    s = Sheet(cols, size=7, line_h=12, pad=5, bottom=740, footer=footer)
     s.line("THỐNG KÊ GIAO DỊCH", x=380, size=14)
     s.line("Tên tài khoản: MAT TRAN TO QUOC VN - BAN CUU TRO TW")
     s.line("Chi nhánh thực hiện: SỞ GIAO DỊCH", x=420)

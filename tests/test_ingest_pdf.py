@@ -128,6 +128,8 @@ def test_vcb_usd_cents_and_sweep():
     assert [r.cells["seq"] for r in st.records] == [str(i) for i in range(1, len(st.records) + 1)]
     assert st.pages == 2 and any(s.startswith("repeated table header") for _, s in st.skipped)
     assert st.records[0].cells["counterparty"] == "Chuyen tien lien ngan hang"
+    assert not any("Contact" in r.raw or "Page" in r.raw for r in st.records)     # page footers stay out
+    assert sum(1 for _, s in st.skipped if s.startswith("page footer: Contact center")) == 2
     assert st.records[0].cells["description"].startswith("/REF:20240910006{//}")
 
 

@@ -363,15 +363,18 @@ class Assembler:
                         "after": "below the totals row"}[st]
                 res.skipped.append((pno, f"{what}: " + _short(ln.text)))
                 res.other_lines.append(ln)
-                if spec.assign == "above" and st in ("foreign", "after"):
-                    # a top-aligned row cannot continue past a line that is not part of the table
-                    later = [a for a in anchors if a.anchor_mid > ln.mid]
-                    if not later:
-                        self.in_trailer = True
+                if spec.assign == "above" and not any(a.anchor_mid > ln.mid for a in anchors):
+                    # a top-aligned row cannot continue past a line that is not part of the table: the rest of
+                    # the page below its last row is footer
+                    self.in_trailer = True
                 continue
             is_anchor_line = any(k == "anchor" for k, _ in kl)
             if spec.assign == "above" and is_anchor_line:
                 self.in_trailer = False
+            if spec.assign == "above" and self.in_trailer and not is_anchor_line:
+                res.skipped.append((pno, "page footer: " + _short(ln.text)))
+                res.other_lines.append(ln)
+                continue
             own_line = line_owner(ln)
             if own_line is None:
                 res.skipped.append((pno, "outside the table rows: " + _short(ln.text)))
