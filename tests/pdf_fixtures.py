@@ -11,6 +11,7 @@ Every builder returns (pdf_bytes, Expect).
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -422,6 +423,7 @@ def mttq_list_bank() -> tuple[bytes, Expect]:
             Col("amt", ["Số tiền"], 200, 65, "R"), Col("memo", ["Diễn giải"], 276, 294)]
     s = Sheet(cols, size=11, line_h=8.1, pad=14, top=50)
     s.line("DANH SÁCH CÁC ĐƠN VỊ, CÁ NHÂN ỦNG HỘ NHÂN DÂN", x=115, size=12)
+    s.line("Ngày 24 tháng 9 năm 2024", x=228)
     s.line("Tại Ngân hàng Nông nghiệp chi nhánh Ninh Thuận", x=152)
     s.line("STK: 4900201014350", x=242)
     s.header()
@@ -431,7 +433,9 @@ def mttq_list_bank() -> tuple[bytes, Expect]:
         m = ["Hoc sinh Truong tieu hoc An Xuan", "ung ho quy cuu tro", "bao so 3"][: 1 + i % 3]
         s.row(Row({"stt": str(i), "date": "24/9/202024", "amt": a, "memo": m}))
         exp.append(("24/9/2024", "credit", a))
-    return s.done(), Expect("mttq_list_bank", exp, printed=dict(account="4900201014350"),
+    return s.done(), Expect("mttq_list_bank", exp, printed=dict(account="4900201014350",
+                                                                period_start=dt.date(2024, 9, 24),
+                                                                period_end=dt.date(2024, 9, 24)),
                             flags={i: "date printed as '24/9/202024'" for i in range(12)})
 
 

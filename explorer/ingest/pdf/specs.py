@@ -15,7 +15,7 @@ TYPED_ROLES = ("seq", "date", "time", "value_date")
 @dataclass(frozen=True)
 class FamilySpec:
     name: str
-    bank: str | None
+    bank: str | None                            # the bank's own statement; None for a charity's list or notice
     title: tuple[str, ...]                      # folded phrases looked for in the first pages' text
     columns: dict[str, tuple[str, ...]]         # role -> folded heading aliases
     required: tuple[str, ...]                   # roles the header must show
@@ -155,7 +155,7 @@ _add(FamilySpec(
 
 # L. MTTQ list at the State Treasury (Kho bạc): STT | Ngày tháng | Diễn giải | Số tiền
 _add(FamilySpec(
-    "mttq_list_kho_bac", "KBNN",
+    "mttq_list_kho_bac", None,
     title=_s("danh sach cac don vi, ca nhan ung ho", "kho bac nha nuoc", "tai khoan so"),
     columns={"seq": STT, "date": _s("ngay thang", "ngay"), "description": _s("dien giai"),
              "amount": _s("tong so thu", "so tien")},
@@ -164,7 +164,7 @@ _add(FamilySpec(
 
 # M. Cần Thơ Kho bạc list: STT | Ngày, tháng, năm | Số hiệu chứng từ | Diễn giải | Số tiền
 _add(FamilySpec(
-    "kho_bac_can_tho", "KBNN",
+    "kho_bac_can_tho", None,
     title=_s("kho bac", "so hieu chung tu", "ung ho"),
     columns={"seq": STT, "date": _s("ngay, thang, nam", "ngay thang nam", "ngay"),
              "reference": _s("so hieu chung tu", "chung tu"), "description": _s("dien giai"),
@@ -174,7 +174,7 @@ _add(FamilySpec(
 
 # N. Bắc Giang Kho bạc list: Ngày tháng | Số chứng từ | CK/TM | Tập thể, cá nhân | Số tiền (no STT)
 _add(FamilySpec(
-    "kho_bac_bac_giang", "KBNN",
+    "kho_bac_bac_giang", None,
     title=_s("sao ke chi tiet giao dich ung ho", "bac giang", "kho bac"),
     columns={"date": _s("ngay thang", "ngay"), "reference": _s("so chung tu"), "description#kind": _s("ck/tm"),
              "description": _s("tap the, ca nhan", "tap the"), "amount": _s("so tien")},
