@@ -1,12 +1,23 @@
 """Text PDF statements → assembled transaction records and the figures the file prints.
 
-    read_pdf(data, name) -> PdfStatement
+    read_pdf(data, name, *, family=None, progress=None) -> PdfStatement
 
-Word positions come from pypdfium2 character boxes (explorer.ingest.pdf.words); the family is chosen by
-normalised, partial header matching plus title phrases (explorer.ingest.pdf.specs, .header); records are
-assembled by the shared stage in explorer.ingest.pdf.assemble. Amounts and dates stay text as printed; the
-importer converts them. Nothing is dropped silently: a row whose date or amount cannot be read is still a record
-with that cell '' so the importer can set it aside.
+Word positions come from pypdfium2 character boxes (explorer.ingest.pdf.words; pdfplumber measured 6–10× slower on
+the real files); the family is chosen by normalised, partial header matching plus title phrases
+(explorer.ingest.pdf.specs, .header); records are assembled by the shared stage in explorer.ingest.pdf.assemble.
+
+For the importer:
+- `cells` hold text as printed: one clean number per amount cell ('500.000,00', '1,000,000', '1.468,48'), dates as
+  printed ('13/9/2024'; the one known typo '24/9/202024' is read as '24/9/2024' and flagged). `amount_value(text)`
+  gives a Decimal with cents kept (USD statements); explorer.ingest.normalise.amount gives whole đồng.
+- Direction: a bank statement fills exactly one of `debit`/`credit` per row (Agribank and VBSP by the balance
+  chain). Charities' lists and notices, and credit-only statements, put the amount in `credit`. `amount` stays
+  filled only where the direction cannot be told (a VBSP row whose balance cannot be read).
+- A record with `date` '' or no amount is a row that could not be read: set it aside, never drop it. `flags` are
+  doubtful-but-readable rows (two values in a cell, date typo, balance that does not follow, stray digits).
+- `printed` is what the file states (for reconciliation); `notes` says what was checked or noticed (text-stream
+  cross-check for VCB/BIDV, balance-chain breaks, image-only pages, a broken font decoded); `skipped` counts every
+  recognised non-transaction line (headers, footers, 'Cộng trang'/'Tổng cộng' rows, title lines).
 """
 from __future__ import annotations
 
