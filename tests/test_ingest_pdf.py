@@ -248,7 +248,17 @@ def test_text_stream_cross_check():
     """VCB/BIDV: every 'd.ddd,dd' token of the text stream is an amount; the count and sum must agree."""
     _, exp, st = built("vcb_thong_ke_usd")
     total = exp.total("credit") + exp.total("debit")
-    assert f"text-stream check agrees: {len(exp.records)} amount tokens summing to {total:,}" in st.notes[0]
+    stream = [n for n in st.notes if n.startswith("text-stream check")]
+    assert stream[0].startswith(f"text-stream check agrees: {len(exp.records)} amount tokens summing to {total:,}")
     # the BIDV row whose amount a stray digit touches ('5400.000,00') is caught by the cross-check
     _, _, st = built("bidv_thong_ke")
-    assert st.notes[0].startswith("text-stream check DISAGREES: 39 amount tokens")
+    assert [n for n in st.notes if n.startswith("text-stream check DISAGREES: 39 amount tokens")]
+
+
+def test_stt_continuity_note():
+    _, _, st = built("bidv_thong_ke")
+    assert "STT check: 40/40 rows carry an STT, 1..40 continuous" in st.notes
+    data, _ = F.mttq_list_kho_bac()
+    assert read_pdf(data, "l.pdf").notes == ["STT check: 4/4 rows carry an STT, 1..4 continuous"]
+    _, _, st = built("agribank_so_phu")
+    assert not any(n.startswith("STT check") for n in st.notes)      # no STT column in that family

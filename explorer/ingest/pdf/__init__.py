@@ -185,6 +185,8 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
     st = _assemble(chosen, pages)
     st.family, st.bank, st.score, st.why = chosen.name, chosen.bank, round(score, 3), why
     st.pages, st.pages_without_text = n, empty
+    if "seq" in chosen.columns and st.records:
+        st.notes.append(_seq_check(st.records))
     if chosen.stream_check:
         st.notes.append(_stream_check(st.records, streams))
     if repaired:
@@ -292,6 +294,25 @@ def _balance_directions(spec, records: list[PdfRecord], printed: Printed, notes:
         prev = bal
     if breaks:
         notes.append(f"the running balance breaks {breaks} time(s)")
+
+
+def _seq_check(records: list[PdfRecord]) -> str:
+    """STT numbering: continuous 1..N (or N..1 for a newest-first file), else where it is not."""
+    seqs = [int(r.cells["seq"]) if r.cells["seq"].isdigit() else None for r in records]
+    nums = [q for q in seqs if q is not None]
+    if not nums:
+        return "STT check: no row carries an STT"
+    run = list(range(1, len(seqs) + 1))
+    if seqs == run or seqs == run[::-1]:
+        return f"STT check: {len(seqs)}/{len(seqs)} rows carry an STT, 1..{len(seqs)} continuous"
+    missing = sorted(set(range(min(nums), max(nums) + 1)) - set(nums))
+    dup = sorted({q for q in nums if nums.count(q) > 1})
+    parts = [f"{len(nums)}/{len(seqs)} rows carry an STT"]
+    if missing:
+        parts.append("missing " + ", ".join(map(str, missing[:10])) + (" …" if len(missing) > 10 else ""))
+    if dup:
+        parts.append("repeated " + ", ".join(map(str, dup[:10])))
+    return "STT check: NOT continuous: " + "; ".join(parts)
 
 
 _STREAM_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d{2}(?![\d,])")
