@@ -11,6 +11,7 @@ Every builder returns (pdf_bytes, Expect).
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -298,7 +299,13 @@ def vcb_thong_ke_usd() -> tuple[bytes, Expect]:
     cols = [Col("stt", ["STT"], 33, 20, "C"), Col("date", ["Ngày giờ giao dịch"], 64, 80),
             Col("dr", ["Số tiền ghi nợ"], 150, 63, "R"), Col("cr", ["Số tiền ghi có"], 235, 68, "R"),
             Col("name", ["Tên người chuyển"], 312, 90), Col("memo", ["Nội dung chi tiết"], 408, 150)]
-    s = Sheet(cols, size=7, line_h=12, pad=5, bottom=760)
+    def footer(s: Sheet, p: int) -> None:   # the bank's page footer: left block, then a line only at the right
+        s.write(28, 772, "Postal address:", 6.5)
+        s.write(414, 772, "Telex : (0805) 411504 VCB - VT", 6.5)
+        s.write(414, 800, "Contact center: 1900.54.54.13", 6.5)
+        s.write(522, 812, f"Page {p} of 2", 7)
+
+    s = Sheet(cols, size=7, line_h=12, pad=5, bottom=740, footer=footer)
     s.line("THỐNG KÊ GIAO DỊCH", x=380, size=14)
     s.line("Tên tài khoản: MAT TRAN TO QUOC VN - BAN CUU TRO TW")
     s.line("Chi nhánh thực hiện: SỞ GIAO DỊCH", x=420)
@@ -312,7 +319,7 @@ def vcb_thong_ke_usd() -> tuple[bytes, Expect]:
         a = amounts[day % len(amounts)]
         n += 1
         s.row(Row({"stt": str(n), "date": f"{day}/09/2024 8:00:31", "cr": a, "name": ["Chuyen tien lien ngan", "hang"],
-                   "memo": ["/REF:20240910006{//}", f"VAL:2409{day}USD/33B:USD{a}", "/70:UNG HO DONG BAO LU LUT",
+                   "memo": ["/REF:20240910006{//}", f"VAL:2409{day}USD/33B:USD{a.replace('.', '').replace(',', '.')}", "/70:UNG HO DONG BAO LU LUT",
                             "/71A:SHA/71F:USD0"]}, "top"))
         exp.append((f"{day}/09/2024", "credit", a))
         n += 1
@@ -416,6 +423,7 @@ def mttq_list_bank() -> tuple[bytes, Expect]:
             Col("amt", ["Số tiền"], 200, 65, "R"), Col("memo", ["Diễn giải"], 276, 294)]
     s = Sheet(cols, size=11, line_h=8.1, pad=14, top=50)
     s.line("DANH SÁCH CÁC ĐƠN VỊ, CÁ NHÂN ỦNG HỘ NHÂN DÂN", x=115, size=12)
+    s.line("Ngày 24 tháng 9 năm 2024", x=228)
     s.line("Tại Ngân hàng Nông nghiệp chi nhánh Ninh Thuận", x=152)
     s.line("STK: 4900201014350", x=242)
     s.header()
@@ -425,7 +433,9 @@ def mttq_list_bank() -> tuple[bytes, Expect]:
         m = ["Hoc sinh Truong tieu hoc An Xuan", "ung ho quy cuu tro", "bao so 3"][: 1 + i % 3]
         s.row(Row({"stt": str(i), "date": "24/9/202024", "amt": a, "memo": m}))
         exp.append(("24/9/2024", "credit", a))
-    return s.done(), Expect("mttq_list_bank", exp, printed=dict(account="4900201014350"),
+    return s.done(), Expect("mttq_list_bank", exp, printed=dict(account="4900201014350",
+                                                                period_start=dt.date(2024, 9, 24),
+                                                                period_end=dt.date(2024, 9, 24)),
                             flags={i: "date printed as '24/9/202024'" for i in range(12)})
 
 

@@ -128,6 +128,8 @@ def test_vcb_usd_cents_and_sweep():
     assert [r.cells["seq"] for r in st.records] == [str(i) for i in range(1, len(st.records) + 1)]
     assert st.pages == 2 and any(s.startswith("repeated table header") for _, s in st.skipped)
     assert st.records[0].cells["counterparty"] == "Chuyen tien lien ngan hang"
+    assert not any("Contact" in r.raw or "Page" in r.raw for r in st.records)     # page footers stay out
+    assert sum(1 for _, s in st.skipped if s.startswith("page footer: Contact center")) == 2
     assert st.records[0].cells["description"].startswith("/REF:20240910006{//}")
 
 
@@ -240,3 +242,23 @@ def test_broken_font_headings_decoded():
     _, _, plain = built("vcb_sao_ke_newest_first")
     assert not any("broken font" in n for n in plain.notes)
     assert [r.cells for r in st.records] == [r.cells for r in plain.records]
+
+
+def test_text_stream_cross_check():
+    """VCB/BIDV: every 'd.ddd,dd' token of the text stream is an amount; the count and sum must agree."""
+    _, exp, st = built("vcb_thong_ke_usd")
+    total = exp.total("credit") + exp.total("debit")
+    stream = [n for n in st.notes if n.startswith("text-stream check")]
+    assert stream[0].startswith(f"text-stream check agrees: {len(exp.records)} amount tokens summing to {total:,}")
+    # the BIDV row whose amount a stray digit touches ('5400.000,00') is caught by the cross-check
+    _, _, st = built("bidv_thong_ke")
+    assert [n for n in st.notes if n.startswith("text-stream check DISAGREES: 39 amount tokens")]
+
+
+def test_stt_continuity_note():
+    _, _, st = built("bidv_thong_ke")
+    assert "STT check: 40/40 rows carry an STT, 1..40 continuous" in st.notes
+    data, _ = F.mttq_list_kho_bac()
+    assert read_pdf(data, "l.pdf").notes == ["STT check: 4/4 rows carry an STT, 1..4 continuous"]
+    _, _, st = built("agribank_so_phu")
+    assert not any(n.startswith("STT check") for n in st.notes)      # no STT column in that family

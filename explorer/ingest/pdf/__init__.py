@@ -1,16 +1,28 @@
 """Text PDF statements → assembled transaction records and the figures the file prints.
 
-    read_pdf(data, name) -> PdfStatement
+    read_pdf(data, name, *, family=None, progress=None) -> PdfStatement
 
-Word positions come from pypdfium2 character boxes (explorer.ingest.pdf.words); the family is chosen by
-normalised, partial header matching plus title phrases (explorer.ingest.pdf.specs, .header); records are
-assembled by the shared stage in explorer.ingest.pdf.assemble. Amounts and dates stay text as printed; the
-importer converts them. Nothing is dropped silently: a row whose date or amount cannot be read is still a record
-with that cell '' so the importer can set it aside.
+Word positions come from pypdfium2 character boxes (explorer.ingest.pdf.words; pdfplumber measured 6–10× slower on
+the real files); the family is chosen by normalised, partial header matching plus title phrases
+(explorer.ingest.pdf.specs, .header); records are assembled by the shared stage in explorer.ingest.pdf.assemble.
+
+For the importer:
+- `cells` hold text as printed: one clean number per amount cell ('500.000,00', '1,000,000', '1.468,48'), dates as
+  printed ('13/9/2024'; the one known typo '24/9/202024' is read as '24/9/2024' and flagged). `amount_value(text)`
+  gives a Decimal with cents kept (USD statements); explorer.ingest.normalise.amount gives whole đồng.
+- Direction: a bank statement fills exactly one of `debit`/`credit` per row (Agribank and VBSP by the balance
+  chain). Charities' lists and notices, and credit-only statements, put the amount in `credit`. `amount` stays
+  filled only where the direction cannot be told (a VBSP row whose balance cannot be read).
+- A record with `date` '' or no amount is a row that could not be read: set it aside, never drop it. `flags` are
+  doubtful-but-readable rows (two values in a cell, date typo, balance that does not follow, stray digits).
+- `printed` is what the file states (for reconciliation); `notes` says what was checked or noticed (text-stream
+  cross-check for VCB/BIDV, balance-chain breaks, image-only pages, a broken font decoded); `skipped` counts every
+  recognised non-transaction line (headers, footers, 'Cộng trang'/'Tổng cộng' rows, title lines).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -96,12 +108,14 @@ def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
     out, empty = [], []
     repaired = [0]
     n = len(doc)
+    streams: list[str] = []
     for i in range(n):
         page = doc[i]
         try:
-            words = page_words(page)
+            words, stream = page_words(page)
         finally:
             page.close()
+        streams.append(stream)
         if not words:
             empty.append(i + 1)
         lines = group_lines(words)
@@ -109,7 +123,7 @@ def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
         out.append(lines)
         if progress is not None:
             progress(i + 1, n)
-    return out, empty, repaired[0]
+    return out, empty, repaired[0], streams
 
 
 def _score(spec: FamilySpec, pages: list[list[TextLine]], title: str) -> tuple[float, str]:
@@ -143,7 +157,7 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
              progress: Callable[[int, int], None] | None = None) -> PdfStatement:
     doc = _open(data, name)
     try:
-        pages, empty, repaired = _pages(doc, progress)
+        pages, empty, repaired, streams = _pages(doc, progress)
     finally:
         doc.close()
     n = len(pages)
@@ -171,6 +185,10 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
     st = _assemble(chosen, pages)
     st.family, st.bank, st.score, st.why = chosen.name, chosen.bank, round(score, 3), why
     st.pages, st.pages_without_text = n, empty
+    if "seq" in chosen.columns and st.records:
+        st.notes.append(_seq_check(st.records))
+    if chosen.stream_check:
+        st.notes.append(_stream_check(st.records, streams))
     if repaired:
         st.notes.append(f"{repaired} line(s) printed in a broken font (code points shifted) were decoded")
     if empty:
@@ -276,6 +294,40 @@ def _balance_directions(spec, records: list[PdfRecord], printed: Printed, notes:
         prev = bal
     if breaks:
         notes.append(f"the running balance breaks {breaks} time(s)")
+
+
+def _seq_check(records: list[PdfRecord]) -> str:
+    """STT numbering: continuous 1..N (or N..1 for a newest-first file), else where it is not."""
+    seqs = [int(r.cells["seq"]) if r.cells["seq"].isdigit() else None for r in records]
+    nums = [q for q in seqs if q is not None]
+    if not nums:
+        return "STT check: no row carries an STT"
+    run = list(range(1, len(seqs) + 1))
+    if seqs == run or seqs == run[::-1]:
+        return f"STT check: {len(seqs)}/{len(seqs)} rows carry an STT, 1..{len(seqs)} continuous"
+    missing = sorted(set(range(min(nums), max(nums) + 1)) - set(nums))
+    dup = sorted({q for q in nums if nums.count(q) > 1})
+    parts = [f"{len(nums)}/{len(seqs)} rows carry an STT"]
+    if missing:
+        parts.append("missing " + ", ".join(map(str, missing[:10])) + (" …" if len(missing) > 10 else ""))
+    if dup:
+        parts.append("repeated " + ", ".join(map(str, dup[:10])))
+    return "STT check: NOT continuous: " + "; ".join(parts)
+
+
+_STREAM_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d{2}(?![\d,])")
+
+
+def _stream_check(records: list[PdfRecord], streams: list[str]) -> str:
+    """Cross-check with the text stream: every 'd.ddd,dd' token there is an amount (LAYOUTS E, H)."""
+    toks = [m.group(0) for s in streams for m in _STREAM_AMOUNT.finditer(s)]
+    total = sum((tokens.to_decimal(t) for t in toks), Decimal(0))
+    amts = [amount_value(r.cells["credit"] or r.cells["debit"] or r.cells["amount"]) for r in records]
+    read = sum((a for a in amts if a is not None), Decimal(0))
+    n_read = sum(1 for a in amts if a is not None)
+    verdict = "agrees" if (len(toks), total) == (n_read, read) else "DISAGREES"
+    return (f"text-stream check {verdict}: {len(toks)} amount tokens summing to {total:,} in the text stream; "
+            f"{n_read} amounts summing to {read:,} read by position")
 
 
 def _ranges(pages: list[int]) -> str:

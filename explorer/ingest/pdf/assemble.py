@@ -18,6 +18,7 @@ from explorer.ingest.pdf import tokens
 from explorer.ingest.pdf.header import Cell, Header, find_header, norm
 from explorer.ingest.pdf.specs import AMOUNT_ROLES, FamilySpec
 from explorer.ingest.pdf.words import TextLine, Word
+from explorer.text import fold
 
 TOTAL_LABELS = {"tong", "tong cong", "tong so", "total", "grand total", "tong cong phat sinh", "tong phat sinh"}
 SUBTOTAL_LABELS = {"cong trang", "cong", "phat sinh", "cong phat sinh", "sub total", "subtotal", "luy ke",
@@ -362,15 +363,18 @@ class Assembler:
                         "after": "below the totals row"}[st]
                 res.skipped.append((pno, f"{what}: " + _short(ln.text)))
                 res.other_lines.append(ln)
-                if spec.assign == "above" and st in ("foreign", "after"):
-                    # a top-aligned row cannot continue past a line that is not part of the table
-                    later = [a for a in anchors if a.anchor_mid > ln.mid]
-                    if not later:
-                        self.in_trailer = True
+                if spec.assign == "above" and not any(a.anchor_mid > ln.mid for a in anchors):
+                    # a top-aligned row cannot continue past a line that is not part of the table: the rest of
+                    # the page below its last row is footer
+                    self.in_trailer = True
                 continue
             is_anchor_line = any(k == "anchor" for k, _ in kl)
             if spec.assign == "above" and is_anchor_line:
                 self.in_trailer = False
+            if spec.assign == "above" and self.in_trailer and not is_anchor_line:
+                res.skipped.append((pno, "page footer: " + _short(ln.text)))
+                res.other_lines.append(ln)
+                continue
             own_line = line_owner(ln)
             if own_line is None:
                 res.skipped.append((pno, "outside the table rows: " + _short(ln.text)))
@@ -437,21 +441,8 @@ class Assembler:
                 out[i] = role
         return out
 
-    def _text_role(self, geo: Header, w: Word) -> str:
-        roles = ("description", "counterparty", "reference")
-        mid = (w.x0 + w.x1) / 2
-        best = None
-        for r, c in geo.roles.items():
-            if _role(r) not in roles:
-                continue
-            d = abs(mid - c.mid) if not (c.x0 <= mid <= c.x1) else 0.0
-            if best is None or d < best[0]:
-                best = (d, _role(r))
-        return best[1] if best else "description"
-
 
 def norm_slash(text: str) -> str:
-    from explorer.text import fold
     return " ".join(fold(text).split())
 
 

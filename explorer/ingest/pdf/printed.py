@@ -17,6 +17,7 @@ PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
                r"dia chi|so tai khoan|loai tien|ngay in)"),
     ("period", rf"tu ngay[^\d\n]{{0,20}}{_DATE}[^\d\n]{{0,30}}den(?: ngay)?[^\d\n]{{0,20}}{_DATE}"),
     ("period", rf"\btu:?\s*{_DATE}\s*den:?\s*{_DATE}"),
+    ("list_day", r"^ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})$"),      # a list's date line 'Ngày 24 tháng 9 năm 2024'
     ("opening", rf"prior statement\s*:\s*{_DATE}\s+{_NUM}"),
     ("opening1", rf"so du dau(?: ky)?\s*:?\s*{_NUM}"),
     ("opening1", rf"so d\S{{0,2}} \S{{0,2}}au ky\s*:?\s*{_NUM}"),          # broken font: 'ư', 'đ' unknown
@@ -45,7 +46,10 @@ def read_printed(printed, text: str) -> None:
     t = "\n".join(fold(line) for line in text.split("\n"))
     flat = t.replace("\n", " ")
     for key, rx in PATTERNS:
-        m = rx.search(flat if key in ("notice", "cumulative", "credit_ct2", "debit_ct2", "period") else t)
+        if key == "list_day":
+            m = next(filter(None, (rx.match(line.strip()) for line in t.split("\n"))), None)
+        else:
+            m = rx.search(flat if key in ("notice", "cumulative", "credit_ct2", "debit_ct2", "period") else t)
         if not m:
             continue
         g = m.groups()
@@ -57,6 +61,11 @@ def read_printed(printed, text: str) -> None:
             printed.holder = _original(text, g[0])
         elif key == "period" and printed.period_start is None:
             printed.period_start, printed.period_end = _date(g[0]), _date(g[1])
+        elif key == "list_day" and printed.period_start is None:
+            try:
+                printed.period_start = printed.period_end = dt.date(int(g[2]), int(g[1]), int(g[0]))
+            except ValueError:
+                pass
         elif key == "opening" and printed.opening_balance is None:
             printed.opening_balance = g[1]
         elif key == "opening1" and printed.opening_balance is None:

@@ -15,7 +15,7 @@ TYPED_ROLES = ("seq", "date", "time", "value_date")
 @dataclass(frozen=True)
 class FamilySpec:
     name: str
-    bank: str | None
+    bank: str | None                            # the bank's own statement; None for a charity's list or notice
     title: tuple[str, ...]                      # folded phrases looked for in the first pages' text
     columns: dict[str, tuple[str, ...]]         # role -> folded heading aliases
     required: tuple[str, ...]                   # roles the header must show
@@ -27,6 +27,7 @@ class FamilySpec:
     currency: str | None = None
     broken_direction: str = "credit"            # where the balance chain breaks and cannot tell: a money-in list
     headerless: bool = False                    # a list whose header row can be missing: infer STT|date|name|amount
+    stream_check: bool = False                  # every 'd.ddd,dd' token of the text stream is an amount (VCB, BIDV)
     notes: str = ""
 
 
@@ -90,7 +91,7 @@ _add(FamilySpec(
              "description": _s("noi dung chi tiet", "noi dung")},
     required=_s("date", "debit", "credit", "description"),
     exclude_title=_s("thoi gian chuyen khoan", "bank for investment"),
-    numbers="dot", assign="above"))
+    numbers="dot", assign="above", stream_check=True))
 
 # F. Vietcombank Quảng Ninh "SAO KÊ TÀI KHOẢN" (headings often unreadable: broken font)
 _add(FamilySpec(
@@ -121,7 +122,7 @@ _add(FamilySpec(
              "counterparty": _s("so tai khoan cua nguoi chuyen"), "debit": _s("so tien ghi no", "ghi no"),
              "credit": _s("so tien ghi co", "ghi co"), "description": _s("noi dung chi tiet", "noi dung")},
     required=_s("seq", "date", "credit", "description"),
-    numbers="dot", assign="nearest"))
+    numbers="dot", assign="nearest", stream_check=True))
 
 # I. VietinBank "THỐNG KÊ CHI TIẾT GIAO DỊCH": STT | date/time | detail | credit | name | account
 _add(FamilySpec(
@@ -154,7 +155,7 @@ _add(FamilySpec(
 
 # L. MTTQ list at the State Treasury (Kho bạc): STT | Ngày tháng | Diễn giải | Số tiền
 _add(FamilySpec(
-    "mttq_list_kho_bac", "KBNN",
+    "mttq_list_kho_bac", None,
     title=_s("danh sach cac don vi, ca nhan ung ho", "kho bac nha nuoc", "tai khoan so"),
     columns={"seq": STT, "date": _s("ngay thang", "ngay"), "description": _s("dien giai"),
              "amount": _s("tong so thu", "so tien")},
@@ -163,7 +164,7 @@ _add(FamilySpec(
 
 # M. Cần Thơ Kho bạc list: STT | Ngày, tháng, năm | Số hiệu chứng từ | Diễn giải | Số tiền
 _add(FamilySpec(
-    "kho_bac_can_tho", "KBNN",
+    "kho_bac_can_tho", None,
     title=_s("kho bac", "so hieu chung tu", "ung ho"),
     columns={"seq": STT, "date": _s("ngay, thang, nam", "ngay thang nam", "ngay"),
              "reference": _s("so hieu chung tu", "chung tu"), "description": _s("dien giai"),
@@ -173,7 +174,7 @@ _add(FamilySpec(
 
 # N. Bắc Giang Kho bạc list: Ngày tháng | Số chứng từ | CK/TM | Tập thể, cá nhân | Số tiền (no STT)
 _add(FamilySpec(
-    "kho_bac_bac_giang", "KBNN",
+    "kho_bac_bac_giang", None,
     title=_s("sao ke chi tiet giao dich ung ho", "bac giang", "kho bac"),
     columns={"date": _s("ngay thang", "ngay"), "reference": _s("so chung tu"), "description#kind": _s("ck/tm"),
              "description": _s("tap the, ca nhan", "tap the"), "amount": _s("so tien")},

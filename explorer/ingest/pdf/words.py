@@ -73,14 +73,14 @@ class TextLine:
         return " ".join(w.text for w in self.words)
 
 
-def page_words(page) -> list[Word]:
-    """Words of one pypdfium2 page, in top-down coordinates (like pdfplumber's `top`)."""
+def page_words(page) -> tuple[list[Word], str]:
+    """Words of one pypdfium2 page, in top-down coordinates (like pdfplumber's `top`), and the page's text stream."""
     height = page.get_height()
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
         if n == 0:
-            return []
+            return [], ""
         text = tp.get_text_range(0, n)
         box = tp.get_charbox
         words: list[Word] = []
@@ -107,7 +107,7 @@ def page_words(page) -> list[Word]:
                 cur[5].append(left)
         if cur:
             words.append(_word(cur))
-        return words
+        return words, text
     finally:
         tp.close()
 
