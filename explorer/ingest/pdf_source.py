@@ -23,7 +23,7 @@ def is_pdf(data: bytes) -> bool:
 
 def read(data: bytes, file: str, family: str | None, progress: Callable[[int, int], None] | None):
     """(layout, grid of the records' cells by role, the reader's statement)."""
-    from explorer.ingest.pdf import read_pdf  # pdfplumber loads only when a PDF arrives
+    from explorer.ingest.pdf import read_pdf  # pypdfium2 loads only when a PDF arrives
 
     statement = read_pdf(data, file, family=None if family in (None, "", "auto") else family, progress=progress)
     records = statement.records
