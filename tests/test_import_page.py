@@ -116,3 +116,24 @@ def test_url_parameters_prefill_the_form(db_url):
     at = at.run().button(key="imp_check").click().run().button(key="imp_run").click().run()
     assert not at.exception and at.success
     assert line_count(db_url) == 200
+
+
+def test_a_person_resolves_a_set_aside_row_on_the_page(db_url):
+    import datetime as dt
+
+    from explorer.ingest import import_statement, parse_mapping
+    from explorer.ingest.policy import Policy
+
+    import_statement(make_engine(db_url), "Ngay,Co,Noi dung\n10/09/2024,100.000,ung ho\n,250.000,smudged date\n".encode(),
+                     "smudged.csv", account="1234", bank="MB", policy=Policy(max_set_aside=1.0),
+                     column_map=parse_mapping("date=Ngay,credit=Co,description=Noi dung"))
+    at = page(lang="en")
+    assert at.code[0].value == "250.000 | smudged date"
+    at.date_input(key="rev_day").set_value(dt.date(2024, 9, 10))
+    at.number_input(key="rev_amount").set_value(250_000)
+    at.text_input(key="rev_person").set_value("Lan")
+    at = at.button[-1].click().run()  # the form's submit button
+    assert not at.exception
+    assert "Wrote row 3 of smudged.csv" in at.success[-1].value
+    assert line_count(db_url) == 2
+    assert at.run().caption[-1].value == "No rows are waiting."  # the queue, read again

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
-    text, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Text,
-    UniqueConstraint,
+    BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text,
+    UniqueConstraint, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -159,6 +159,10 @@ class SetAsideRow(Base):
     code: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     raw_text: Mapped[str] = mapped_column(Text)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)   # PNG crop of a scanned row, for the reviewer
+    resolved_line_id: Mapped[int | None] = mapped_column(Integer)  # the line a person wrote from it
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class BalanceGap(Base):

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.db.engine import DatabaseError, create_schema, make_engine
-from explorer.ingest import LAYOUTS, StatementImportError, parse_mapping, read_statement, store, write_statement
+from explorer.ingest import LAYOUTS, StatementImportError, parse_mapping, read_statement, review, store, write_statement
 from explorer.ingest.importer import Statement
 from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
 from explorer.ingest.report import flag_codes, report
@@ -197,3 +197,44 @@ if upload is not None and account.strip():
                                    key="imp_report")
 elif st.button(t("import.check"), key="imp_check_empty"):
     st.warning(t("import.need_file") if upload is None else t("import.need_account"))
+
+
+def review_section() -> None:
+    """Set-aside rows a person can read and write as lines (the line keeps the file's reading and their name)."""
+    st.divider()
+    st.subheader(t("import.review"))
+    engine = writer_engine(settings.database_url)
+    waiting = review.pending(engine)
+    if waiting.empty:
+        st.caption(t("import.review_none"))
+        return
+    st.caption(t("import.review_intro"))
+    labels = {int(r.id): t("import.review_label", file=r.file_name, page=r.page if pd.notna(r.page) else "—",
+                           row=r.row, reason=r.reason) for r in waiting.itertuples()}
+    chosen = st.selectbox(t("import.review_pick"), list(labels), format_func=labels.get, key="rev_pick")
+    row = waiting.loc[waiting.id == chosen].iloc[0]
+    st.code(row.raw_text, language=None)
+    if row.has_image:
+        st.image(review.image_of(engine, chosen))
+    with st.form("rev_form"):
+        left, middle, right = st.columns(3)
+        day = left.date_input(t("import.review_day"), value=None, format="DD/MM/YYYY", key="rev_day")
+        directions = {t("import.in"): "in", t("import.out"): "out"}
+        direction = directions[middle.selectbox(t("import.review_direction"), list(directions), key="rev_direction")]
+        amount = right.number_input(t("import.review_amount"), min_value=0, step=1, key="rev_amount")
+        memo = st.text_input(t("import.review_memo"), key="rev_memo")
+        person = st.text_input(t("import.review_person"), max_chars=100, key="rev_person")
+        if st.form_submit_button(t("import.review_save")):
+            try:
+                if day is None:
+                    raise StatementImportError.single("review", t("import.review_day"))
+                review.resolve(engine, chosen, day=day, direction=direction, amount=int(amount), description=memo,
+                               person=person)
+            except StatementImportError as exc:
+                st.warning(t("import.review_refused", reason=exc.problems[0].message))
+            else:
+                st.cache_data.clear()
+                st.success(t("import.review_done", row=row.row, file=row.file_name))
+
+
+review_section()

@@ -54,7 +54,7 @@ def set_aside_rows(engine: Engine, account_id: int | None = None) -> pd.DataFram
     """Rows of imported files that could not be read and wait for a person."""
     return _run(engine, """
         SELECT r.account_id, i.file_name, r.page, r.row, r.code, r.reason
-        FROM set_aside_rows r JOIN imports i ON i.id = r.import_id WHERE 1 = 1 {account}
+        FROM set_aside_rows r JOIN imports i ON i.id = r.import_id WHERE r.resolved_line_id IS NULL {account}
         ORDER BY r.account_id, r.import_id, r.row LIMIT {cap}""", account_id, alias="r")
 
 
