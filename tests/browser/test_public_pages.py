@@ -30,6 +30,11 @@ def grid(page, index: int = 0) -> dict:
 
 def column(page, header: str, index: int = 0) -> list[str]:
     table = grid(page, index)
+    if header not in table["headers"]:  # off to the right: the grid draws only the columns in view
+        page.locator('[data-testid="stDataFrame"]').nth(index).evaluate(
+            "g => g.querySelector('.dvn-scroller').scrollLeft = 100000")
+        page.wait_for_timeout(500)
+        table = grid(page, index)
     at = table["headers"].index(header)
     return [row[at] for row in table["rows"]]
 
@@ -91,3 +96,83 @@ def test_disbursements_group_by_follows_every_change(page, server):
         assert checked.evaluate("e => e.closest('label').innerText").strip() == label(f"disbursements.by_{code}")
         assert f"by={code}" in page.url
     no_exception(page)
+
+
+# --- 2. a campaign's links land on exactly its lines -----------------------------------------------------------
+
+def campaign_line_ids(engine, campaign_id: int) -> list[int]:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c ORDER BY posted_at DESC, id DESC"),
+                            {"c": campaign_id}).scalars().all()
+
+
+def small_campaign(engine) -> int:
+    """The campaign with the fewest lines (at least 3): all of them fit on the first page and in the grid."""
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL "
+                                 "GROUP BY campaign_id HAVING COUNT(*) >= 3 ORDER BY COUNT(*), campaign_id LIMIT 1")
+                            ).scalar_one()
+
+
+def assert_lines_of_campaign(page, engine, campaign_id: int) -> None:
+    assert page.get_by_text(re.compile(re.escape(label("common.ignored_params").split("{")[0].strip()))).count() == 0
+    assert f"campaign={campaign_id}" in page.url
+    expected = campaign_line_ids(engine, campaign_id)
+    caption = page.get_by_text(re.compile(r"^Dòng 1–\d+")).first.inner_text()
+    assert int(caption.split("–")[1].split()[0].replace(".", "")) == len(expected)
+    assert [int(v) for v in column(page, label("statements.col_id"))] == expected
+    assert select_value(page, label("statements.campaign")).startswith(f"#{campaign_id} ")
+
+
+def test_campaign_link_opens_its_lines(page, server, tiny_engine):
+    campaign_id = small_campaign(tiny_engine)
+    open_page(page, server, "campaigns", f"campaign={campaign_id}")
+    page.get_by_role("link", name=label("campaigns.all_lines")).click()
+    page.wait_for_url(re.compile(r"/statements\?"))
+    settle(page)
+    assert_lines_of_campaign(page, tiny_engine, campaign_id)
+    no_exception(page)
+
+
+def test_disbursement_statement_link_opens_its_campaign_lines(page, server, tiny_engine):
+    with tiny_engine.connect() as conn:
+        campaign_id = conn.execute(text("SELECT d.campaign_id FROM disbursements d JOIN statement_lines s "
+                                        "ON s.campaign_id = d.campaign_id GROUP BY d.campaign_id "
+                                        "ORDER BY COUNT(DISTINCT s.id), d.campaign_id LIMIT 1")).scalar_one()
+    open_page(page, server, "disbursements", f"campaign={campaign_id}")
+    links = [v for v in column(page, label("disbursements.line_link")) if v]
+    assert links and all(f"campaign={campaign_id}" in v for v in links)
+    open_page(page, server, links[0].split("?")[0], links[0].split("?", 1)[1])
+    expected = campaign_line_ids(tiny_engine, campaign_id)
+    assert f"campaign={campaign_id}" in page.url
+    caption = page.get_by_text(re.compile(r"^Dòng 1–\d+")).first.inner_text()
+    assert int(caption.split("–")[1].split()[0].replace(".", "")) == min(len(expected), 50)
+    no_exception(page)
+
+
+# --- 7. switching language keeps the Statements filters and page ------------------------------------------------
+
+def switch_language(page, name: str) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_role("combobox").first.click()
+    page.get_by_role("option", name=name, exact=True).click()
+    settle(page)
+
+
+def test_language_switch_keeps_statement_filters_and_page(page, server):
+    open_page(page, server, "statements")
+    choose(page, label("statements.sort"), label("statements.sort_largest"))
+    page.locator('[data-testid="stRadio"]').get_by_text(label("statements.direction_in"), exact=True).click()
+    settle(page)
+    page.get_by_role("button", name=label("common.next")).click()
+    settle(page)
+    for lang, name in (("en", "English"), ("zh", "中文"), ("vi", "Tiếng Việt")):
+        switch_language(page, name)
+        page.wait_for_function(f"() => location.search.includes('lang={lang}') || {str(lang == 'vi').lower()}")
+        settle(page)
+        assert select_value(page, label("statements.sort", lang)) == label("statements.sort_largest", lang)
+        checked = page.locator('[data-testid="stRadio"] input:checked')
+        assert checked.count() == 1
+        assert checked.first.evaluate("e => e.closest('label').innerText").strip() == label("statements.direction_in", lang)
+        assert page.get_by_text(label("common.page_n", lang).format(page="2"), exact=True).count() == 1
+        assert "sort=largest" in page.url and "dir=in" in page.url and "page=2" in page.url
+        no_exception(page)
