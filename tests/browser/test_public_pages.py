@@ -176,3 +176,19 @@ def test_language_switch_keeps_statement_filters_and_page(page, server):
         assert page.get_by_text(label("common.page_n", lang).format(page="2"), exact=True).count() == 1
         assert "sort=largest" in page.url and "dir=in" in page.url and "page=2" in page.url
         no_exception(page)
+
+
+# --- 8. one count of transfers: Overview and Stats agree for the whole ledger -----------------------------------
+
+def test_overview_and_stats_count_the_same_transfers(page, server, tiny_engine):
+    from test_browser import metric
+
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("SELECT COUNT(*) FROM statement_lines WHERE direction = 'in' "
+                                     "AND currency = 'VND'")).scalar_one()
+    open_page(page, server, "")
+    said = page.get_by_text(re.compile(r"Đã nhận = ")).first.inner_text()
+    on_overview = int(re.search(r"\(([\d.]+) giao dịch\)", said).group(1).replace(".", ""))
+    open_page(page, server, "stats")
+    on_stats = int(metric(page, label("stats.donations")).replace(".", ""))
+    assert on_overview == on_stats == expected
