@@ -11,7 +11,7 @@ from explorer.ui import charts, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_box
+from explorer.ui.listing import UrlState, date_box, money_column
 
 SPEC = {
     "from": Param("date"),
@@ -55,7 +55,7 @@ with donors_col:
     if donors is not None:
         st.dataframe(donors, hide_index=True, column_config={
             "counterparty": t("stats.counterparty"),
-            "amount": st.column_config.NumberColumn(t("stats.amount"), format="localized"), "lines": t("stats.lines")})
+            "amount": money_column(t("stats.amount")), "lines": t("stats.lines")})
     st.caption(t("stats.donors_as_printed"))
 with hours_col:
     st.subheader(t("stats.hours"))

@@ -12,8 +12,15 @@ from explorer.i18n import DEFAULT_LANGUAGE
 from explorer.params import Param, to_query
 from explorer.ui.i18n import lang, t
 
+MONEY_WIDTH = 150  # px: '-8.130.000.000' whole in the grid's font (auto-width measures only the first rows drawn)
 STATEMENTS_PATH = "statements"  # url_path of the Statements page (explorer/app.py)
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+def money_column(label: str) -> Any:
+    """A money column: numbers stay numbers (a header click sorts by value), digits grouped in the reader's
+    locale, and wide enough that no amount further down the table is clipped."""
+    return st.column_config.NumberColumn(label, format="localized", width=MONEY_WIDTH)
 
 
 def page_file(name: str) -> str:

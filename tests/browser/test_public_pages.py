@@ -22,9 +22,9 @@ def label(key: str, lang: str = "vi") -> str:
 
 def grid(page, index: int = 0) -> dict:
     """{'headers': [...], 'rows': [[cell text, ...], ...]} of the index-th data grid, as drawn."""
-    page.locator('[data-testid="stDataFrame"]').nth(index).wait_for()
+    page.locator('[data-testid="stDataFrame"]').nth(index).locator("table thead th").first.wait_for(state="attached")
     return page.locator('[data-testid="stDataFrame"]').nth(index).evaluate("""g => ({
-        headers: [...g.querySelectorAll('table thead th')].map(th => th.textContent),
+        headers: [...g.querySelectorAll('table thead th')].map(th => th.textContent.replace(/^[↑↓] /, '')),
         rows: [...g.querySelectorAll('table tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent))})""")
 
 
@@ -192,3 +192,67 @@ def test_overview_and_stats_count_the_same_transfers(page, server, tiny_engine):
     open_page(page, server, "stats")
     on_stats = int(metric(page, label("stats.donations")).replace(".", ""))
     assert on_overview == on_stats == expected
+
+
+# --- 3 and 6: whole amounts in the cells, and a header click sorts them as numbers ------------------------------
+
+def column_spans(page, index: int = 0) -> tuple[object, list[tuple[int, int]]]:
+    """(the grid's screenshot, [(left, right) of each drawn column]) from the separators in its header row."""
+    import io
+    from collections import Counter
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.locator('[data-testid="stDataFrame"]').nth(index).screenshot())).convert("RGB")
+    y = 5
+    background = Counter(image.getpixel((x, y)) for x in range(image.width)).most_common(1)[0][0]
+    lines = [x for x in range(image.width)
+             if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), background)) > 12]
+    edges = [x for i, x in enumerate(lines) if i == 0 or x - lines[i - 1] > 2]
+    return image, list(zip(edges, edges[1:]))
+
+
+def span_of(page, header: str, index: int = 0) -> tuple[object, tuple[int, int]]:
+    image, spans = column_spans(page, index)
+    headers = grid(page, index)["headers"]
+    spans = spans[len(spans) - len(headers):] if len(spans) > len(headers) else spans  # a row-selection column
+    return image, spans[headers.index(header)]
+
+
+def leftmost_ink(image, left: int, right: int, top: int = 36) -> int:
+    """How far right of the column's left edge the first dark (text) pixel of any row sits."""
+    gaps = [x - left for y in range(top, image.height - 2) for x in range(left + 1, right - 1)
+            if sum(image.getpixel((x, y))) < 3 * 140]
+    return min(gaps) if gaps else right - left
+
+
+def test_long_amounts_are_whole_in_their_cells(page, server, tiny_engine):
+    with tiny_engine.connect() as conn:
+        longest = conn.execute(text("SELECT MAX(target) FROM campaigns")).scalar_one()
+    open_page(page, server, "campaigns")
+    header = label("campaigns.target")
+    page.locator('[data-testid="stDataFrame"]').first.evaluate(
+        "g => g.querySelector('.dvn-scroller').scrollTop = 100000")  # the rows the width was not measured on
+    page.wait_for_timeout(600)
+    assert str(longest) in column(page, header)  # the longest target is among the rows drawn
+    image, (left, right) = span_of(page, header)
+    assert leftmost_ink(image, left, right) >= 4, "an amount touches the cell's left edge: its first digits are cut"
+    open_page(page, server, "statements", "sort=largest")
+    for header in (label("statements.col_amount"), label("statements.col_balance")):
+        image, (left, right) = span_of(page, header)
+        assert leftmost_ink(image, left, right) >= 4
+
+
+def test_amount_header_sorts_by_value(page, server):
+    open_page(page, server, "statements")
+    header = label("statements.col_amount")
+    _, (left, right) = span_of(page, header)
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    for _ in range(2):  # ascending, then descending
+        page.mouse.click(box["x"] + (left + right) / 2, box["y"] + 17)
+        page.wait_for_timeout(600)
+        values = [float(re.sub(r"[^\d.]", "", v.replace(".", "").replace(",", "."))) if "₫" in v else float(v)
+                  for v in column(page, header)]
+        assert len(values) >= 8 and len(set(values)) >= 3
+        assert values == sorted(values) or values == sorted(values, reverse=True), values
+    no_exception(page)
