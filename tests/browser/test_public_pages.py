@@ -256,3 +256,29 @@ def test_amount_header_sorts_by_value(page, server):
         assert len(values) >= 8 and len(set(values)) >= 3
         assert values == sorted(values) or values == sorted(values, reverse=True), values
     no_exception(page)
+
+
+# --- 4. headline numbers are whole at a projector's 1280 px and on a 390 px phone ------------------------------
+
+OVERFLOWING = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')].flatMap(v =>
+    [v, ...v.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 || e.innerText.includes('…'))
+    .map(e => v.innerText + ' (' + e.scrollWidth + ' > ' + e.clientWidth + ')'))"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (390, 844)])
+def test_headline_numbers_are_never_cut(browser, server, screenshots, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        for lang in ("vi", "en", "zh"):
+            for path, query in (("", ""), ("presenter", ""), ("campaigns", "campaign=6"), ("accounts", "account=2905"),
+                                ("disbursements", ""), ("stats", "")):
+                open_page(tab, server, path, "&".join(q for q in (query, f"lang={lang}") if q))
+                tab.locator('[data-testid="stMetricValue"]').first.wait_for()
+                cut = tab.evaluate(OVERFLOWING)
+                if path in ("", "presenter"):
+                    shoot(tab, screenshots / f"metrics-{path or 'overview'}-{lang}-{width}.png")
+                assert not cut, f"/{path}?lang={lang} at {width} px: {cut}"
+    finally:
+        context.close()
