@@ -12,7 +12,7 @@ from explorer.params import Param
 from explorer.queries import statements
 from explorer.text import parse_amount
 from explorer.ui import statements_view as view
-from explorer.ui.data import engine, query
+from explorer.ui.data import query, query_section
 from explorer.ui.i18n import num, t
 from explorer.ui.layout import downloads, literal, page, sync_url
 
@@ -112,10 +112,22 @@ st.subheader(t("statements.dataset_heading"))
 scope = filters["account"]
 st.caption(t("statements.dataset_account", number=scope, cap=num(statements.DATASET_ROW_CAP)) if scope else
            t("statements.dataset_all", cap=num(statements.DATASET_ROW_CAP)))
-db = engine()  # resolved here: the deferred download runs outside this script run
-st.download_button(t("statements.dataset_button"), data=lambda: statements.dataset_parquet(db, scope)[0],
-                   file_name=f"statements_{scope or 'all'}.parquet", mime="application/octet-stream",
-                   key="stm_dataset", on_click="ignore")
+# Prepared on request in this run (cached for everyone for a few minutes), so a failure is said on the page;
+# a deferred download that failed left the visitor with no file and no word.
+ready = f"stm_dataset_ready_{scope or 'all'}"
+if st.button(t("statements.dataset_prepare"), key="stm_dataset_prepare"):
+    state[ready] = True
+if state.get(ready):
+    with st.spinner(t("statements.dataset_preparing")):
+        prepared = query_section(statements.dataset_parquet, account=scope)
+    if prepared is None:
+        state[ready] = False
+    else:
+        data, capped = prepared
+        st.download_button(t("statements.dataset_button"), data=data, file_name=f"statements_{scope or 'all'}.parquet",
+                           mime="application/octet-stream", key="stm_dataset", on_click="ignore")
+        if capped:
+            st.caption(t("statements.dataset_capped", cap=num(statements.DATASET_ROW_CAP)))
 
 sync_url({"account": filters["account"], "campaign": filters["campaign"], "q": value["q"], "from": value["from"],
           "to": value["to"], "min": filters["amount_min"], "max": filters["amount_max"], "dir": value["dir"],

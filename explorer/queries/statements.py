@@ -94,21 +94,30 @@ def export_lines(engine: Engine, *, sort: str = "newest", **filters: Any) -> pd.
 def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[bytes, bool]:
     """All lines of one account (or of every account) as Parquet, read in chunks; (bytes, capped).
 
-    At most DATASET_ROW_CAP lines, in id order, so the file and the memory it takes stay bounded.
+    At most DATASET_ROW_CAP lines, in id order, so the file and the memory it takes stay bounded. Each chunk is
+    its own short statement (the next ids after the last one read), so the public engine's per-statement time
+    limit applies to a chunk, not to the whole file: one long streaming statement was cut off at 5 s.
     """
-    buffer, written, capped = io.BytesIO(), 0, False
+    buffer, written, capped, after = io.BytesIO(), 0, False, None
     with engine.connect() as conn:
         where, params = _conditions(conn, {"account": account})
         condition = "1 = 0" if where is None else " AND ".join(where) or "1 = 1"
-        result = conn.execution_options(stream_results=True).execute(
-            text(f"{_SELECT} WHERE {condition} ORDER BY s.id LIMIT :cap"), {**params, "cap": DATASET_ROW_CAP + 1})
-        keys = list(result.keys())
         with pq.ParquetWriter(buffer, _ARROW_SCHEMA, compression="zstd") as writer:
-            while rows := result.fetchmany(DATASET_CHUNK_ROWS):
+            while written <= DATASET_ROW_CAP:
+                keyset = "" if after is None else " AND s.id > :after"
+                result = conn.execute(text(f"{_SELECT} WHERE {condition}{keyset} ORDER BY s.id LIMIT :chunk"),
+                                      {**params, "after": after, "chunk": DATASET_CHUNK_ROWS})
+                keys, rows = list(result.keys()), result.all()
+                if not rows:
+                    break
                 capped = written + len(rows) > DATASET_ROW_CAP
                 chunk = _frame(rows[: DATASET_ROW_CAP - written], keys)
-                writer.write_table(pa.Table.from_pandas(chunk, schema=_ARROW_SCHEMA, preserve_index=False))
+                if len(chunk):
+                    writer.write_table(pa.Table.from_pandas(chunk, schema=_ARROW_SCHEMA, preserve_index=False))
                 written += len(chunk)
+                after = int(rows[-1][0])
+                if capped or len(rows) < DATASET_CHUNK_ROWS:
+                    break
     return buffer.getvalue(), capped
 
 

@@ -282,3 +282,21 @@ def test_headline_numbers_are_never_cut(browser, server, screenshots, width, hei
                 assert not cut, f"/{path}?lang={lang} at {width} px: {cut}"
     finally:
         context.close()
+
+
+# --- 5. the whole-dataset Parquet of every account arrives, whole ---------------------------------------------------
+
+def test_whole_dataset_download_of_all_accounts(page, server, tiny_engine, tmp_path):
+    import pandas as pd
+
+    open_page(page, server, "statements")
+    page.get_by_role("button", name=label("statements.dataset_prepare")).click()
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=label("statements.dataset_button")).click()
+    path = tmp_path / "all.parquet"
+    download.value.save_as(path)
+    with tiny_engine.connect() as conn:
+        expected = conn.execute(text("SELECT id FROM statement_lines ORDER BY id")).scalars().all()
+    assert pd.read_parquet(path)["id"].tolist() == expected
+    no_exception(page)
