@@ -300,3 +300,29 @@ def test_whole_dataset_download_of_all_accounts(page, server, tiny_engine, tmp_p
         expected = conn.execute(text("SELECT id FROM statement_lines ORDER BY id")).scalars().all()
     assert pd.read_parquet(path)["id"].tolist() == expected
     no_exception(page)
+
+
+def test_stats_dates_and_basis_follow_every_change(page, server, tiny_engine):
+    from test_browser import metric
+
+    open_page(page, server, "stats")
+    field = page.get_by_role("group", name=label("stats.from"), exact=True).first  # year / month / day segments
+    for day in ("2024-10-01", "2024-11-01", "2024-12-01"):
+        field.get_by_role("spinbutton").first.click()
+        page.keyboard.type(day.replace("-", ""))
+        page.locator("h1").first.click()  # the date field sends its value when it loses focus
+        page.wait_for_function(f"() => location.search.includes('from={day}')", timeout=15_000)
+        settle(page)
+        shown = [s.get_attribute("aria-valuenow") for s in field.get_by_role("spinbutton").all()]
+        assert shown == [str(int(v)) for v in day.split("-")] and f"from={day}" in page.url
+        with tiny_engine.connect() as conn:
+            expected = conn.execute(text("SELECT COUNT(*) FROM statement_lines WHERE direction = 'in' "
+                                         "AND currency = 'VND' AND posted_at >= :d"), {"d": day}).scalar_one()
+        assert int(metric(page, label("stats.donations")).replace(".", "")) == expected
+    for code in ("campaign", "account", "campaign"):
+        page.locator('[data-testid="stRadio"]').get_by_text(label(f"stats.basis_{code}"), exact=True).click()
+        settle(page)
+        checked = page.locator('[data-testid="stRadio"] input:checked').first
+        assert checked.evaluate("e => e.closest('label').innerText").strip() == label(f"stats.basis_{code}")
+        assert ("basis=campaign" in page.url) == (code == "campaign")
+    no_exception(page)
