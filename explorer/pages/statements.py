@@ -44,7 +44,7 @@ if key["account"] not in state:  # first run of this view (or language): the URL
     state.stm_page = params["page"]
     state.pop("stm_signature", None)
 for name, seed in {"account": params["account"] if params["account"] in holders else "",
-                    "campaign": params["campaign"] if params["campaign"] in titles else None,
+                    "campaign": params["campaign"] if params["campaign"] in titles else "",
                     "q": params["q"] or "", "from": params["from"], "to": params["to"], "dir": params["dir"],
                     "sort": params["sort"], "min": "" if params["min"] is None else str(params["min"]),
                     "max": "" if params["max"] is None else str(params["max"])}.items():
@@ -53,8 +53,8 @@ for name, seed in {"account": params["account"] if params["account"] in holders 
 top = st.columns([2, 2, 3])
 top[0].selectbox(t("statements.account"), [""] + list(holders), key=key["account"],
                  format_func=lambda n: f"{n} — {holders[n]}" if n else t("statements.account_all"))
-top[1].selectbox(t("statements.campaign"), [None, *titles], key=key["campaign"],
-                 format_func=lambda c: t("statements.campaign_all") if c is None else f"#{c} {titles[c]}")
+top[1].selectbox(t("statements.campaign"), ["", *titles], key=key["campaign"],  # "": all (None shows no label)
+                 format_func=lambda c: f"#{c} {titles[c]}" if c else t("statements.campaign_all"))
 top[2].text_input(t("statements.search"), key=key["q"], max_chars=statements.MAX_QUERY_CHARS,
                   help=t("statements.search_help", chars=statements.MAX_QUERY_CHARS))
 row = st.columns(5)
@@ -76,7 +76,7 @@ def _amount(typed: str) -> int | None:
     return value
 
 
-filters = dict(account=value["account"] or None, campaign=value["campaign"], q=value["q"],
+filters = dict(account=value["account"] or None, campaign=value["campaign"] or None, q=value["q"],
                date_from=value["from"], date_to=value["to"], amount_min=_amount(value["min"]),
                amount_max=_amount(value["max"]), direction=None if value["dir"] == "all" else value["dir"])
 signature = (tuple(filters.items()), value["sort"])

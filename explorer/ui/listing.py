@@ -64,17 +64,25 @@ class UrlState:
 
 def pick(label: str, options: Sequence[Any], current: Any, everything: str,
          label_of: Callable[[Any], str] = str, name: str = "", state: UrlState | None = None) -> Any:
-    """A selectbox with an 'everything' entry first; a URL value that is not an option is dropped with a notice.
-
-    Options are stable codes (ids, codes) shown through label_of, so a language switch keeps the choice."""
-    choices = [None, *options]
+    """A selectbox with an 'everything' entry first (returned as None); a URL value that is not an option is
+    dropped with a notice. Options are stable codes (ids, codes) shown through label_of, so a language switch
+    keeps the choice. 'Everything' is the option "" rather than None: a keyed selectbox holding None shows
+    Streamlit's empty placeholder ("Choose an option", in English) instead of the word for everything."""
+    choices = [ALL, *options]
     if current is not None and current not in options:
         st.info(t("common.ignored_params", params=f"{name}: {t('common.not_allowed')}"))
         current = None
-    fmt = lambda v: everything if v is None else label_of(v)
+    fmt = lambda v: everything if v == ALL else label_of(v)
     if state is None:
-        return st.selectbox(label, choices, index=choices.index(current), format_func=fmt)
-    return st.selectbox(label, choices, format_func=fmt, **state.seed(name, current, from_url=False))
+        chosen = st.selectbox(label, choices, index=choices.index(ALL if current is None else current),
+                              format_func=fmt)
+    else:
+        chosen = st.selectbox(label, choices, format_func=fmt,
+                              **state.seed(name, ALL if current is None else current, from_url=False))
+    return None if chosen == ALL else chosen
+
+
+ALL = ""  # the 'everything' entry of a pick (to_query leaves "" out of the URL)
 
 
 def date_box(container: Any, label: str, current: dt.date | None, first: dt.date | None, last: dt.date | None,

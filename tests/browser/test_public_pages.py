@@ -326,3 +326,16 @@ def test_stats_dates_and_basis_follow_every_change(page, server, tiny_engine):
         assert checked.evaluate("e => e.closest('label').innerText").strip() == label(f"stats.basis_{code}")
         assert ("basis=campaign" in page.url) == (code == "campaign")
     no_exception(page)
+
+
+@pytest.mark.parametrize("path,select,everything", [
+    ("accounts", "accounts.province", "accounts.all"), ("campaigns", "campaigns.status", "campaigns.all"),
+    ("disbursements", "disbursements.category", "disbursements.all"),
+    ("statements", "statements.campaign", "statements.campaign_all")])
+def test_untouched_filters_say_everything_in_the_page_language(page, server, path, select, everything):
+    for lang in ("vi", "en"):
+        open_page(page, server, path, f"lang={lang}")
+        assert select_value(page, label(select, lang)) == label(everything, lang)
+        placeholders = page.locator('[data-testid="stSelectbox"] input[role="combobox"]').evaluate_all(
+            "els => els.filter(e => !e.value).map(e => e.getAttribute('aria-label'))")
+        assert not placeholders, f"selects with no value (Streamlit's English placeholder): {placeholders}"
