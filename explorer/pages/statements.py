@@ -19,7 +19,8 @@ from explorer.ui.layout import downloads, literal, page, sync_url
 PAGE_SIZE = 50
 DIRECTIONS = ("all", "in", "out")
 SPEC = {
-    "account": Param("text"), "campaign": Param("int", min=1, max=10**9), "q": Param("text"), "from": Param("date"), "to": Param("date"),
+    "account": Param("text"), "campaign": Param("int", min=1, max=10**9), "q": Param("text"),
+    "from": Param("date"), "to": Param("date"),
     "min": Param("amount"), "max": Param("amount"),
     "dir": Param("choice", "all", choices=DIRECTIONS),
     "sort": Param("choice", "newest", choices=tuple(statements.SORTS)),

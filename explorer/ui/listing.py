@@ -89,7 +89,8 @@ def date_box(container: Any, label: str, current: dt.date | None, first: dt.date
              name: str, state: UrlState | None = None) -> dt.date | None:
     """A date picker limited to the data's days; a URL date outside them is dropped with a notice."""
     if current is not None and first and last and not first <= current <= last:
-        st.info(t("common.ignored_params", params=f"{name}: {t('common.outside_range', first=first.isoformat(), last=last.isoformat())}"))
+        outside = t("common.outside_range", first=first.isoformat(), last=last.isoformat())
+        st.info(t("common.ignored_params", params=f"{name}: {outside}"))
         current = None
     if state is None:
         return container.date_input(label, value=current, format="YYYY-MM-DD", min_value=first, max_value=last)
