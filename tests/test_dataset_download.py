@@ -77,3 +77,20 @@ def test_page_says_when_the_file_cannot_be_built(app, monkeypatch):
     assert [w.value for w in at.warning] == [translate("vi", "common.query_timeout")]
     assert not at.get("download_button")
     assert at.dataframe  # the rest of the page still shows
+
+
+def test_campaign_filter_and_chunked_file_on_both_backends(backend_url, monkeypatch):
+    """The Statements campaign filter and the chunked whole-dataset file, on SQLite and PostgreSQL alike."""
+    engine = make_engine(backend_url, readonly=True, timeout_ms=5000)
+    with engine.connect() as conn:
+        campaign = conn.execute(text("SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL "
+                                     "GROUP BY campaign_id ORDER BY COUNT(*) DESC, campaign_id LIMIT 1")).scalar_one()
+        expected = conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c "
+                                     "ORDER BY posted_at DESC, id DESC"), {"c": campaign}).scalars().all()
+    page, has_more = statements.search_lines(engine, campaign=campaign, page_size=50)
+    assert page["id"].tolist() == expected[:50] and has_more == (len(expected) > 50)
+    assert statements.export_lines(engine, campaign=campaign)["id"].tolist() == expected
+    monkeypatch.setattr(statements, "DATASET_CHUNK_ROWS", 700)
+    data, capped = statements.dataset_parquet(engine)
+    assert pd.read_parquet(io.BytesIO(data))["id"].tolist() == all_ids(engine) and not capped
+    engine.dispose()
