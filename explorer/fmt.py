@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent, get_currency_precision
+from babel.numbers import (format_compact_decimal, format_currency, format_decimal, format_percent,
+                           get_currency_precision, get_currency_symbol)
 
 from explorer.i18n import LOCALES
 
@@ -28,7 +29,8 @@ def money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -
 
 
 def compact_money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -> str:
-    """Short form for headline numbers: '211 tỷ VND', '211B VND', '2110亿 VND'.
+    """Short form for headline numbers: '211 tỷ ₫', '211B ₫', '2110亿 ₫' (the locale's currency symbol, not
+    the three-letter code: headline boxes are narrow, and 'VND' cost the last digits of '112,9 tỷ VND').
 
     Vietnamese gets CLDR's long form: its short 'T' (tỷ) is easily misread as thousand or trillion.
     """
@@ -37,7 +39,7 @@ def compact_money(amount: int | float | None, currency: str = "VND", lang: str =
     style = "long" if lang == "vi" else "short"
     short = format_compact_decimal(major_units(amount, currency), format_type=style, locale=_locale(lang),
                                    fraction_digits=1)
-    return f"{short} {currency}"
+    return f"{short} {get_currency_symbol(currency, locale=_locale(lang))}"
 
 
 def number(value: int | float | None, lang: str = "vi") -> str:

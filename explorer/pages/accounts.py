@@ -13,7 +13,7 @@ from explorer.ui import accounts_view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import pager, pick
+from explorer.ui.listing import UrlState, pager, pick
 
 SPEC = {
     "q": Param("text"),
@@ -42,18 +42,17 @@ if params["account"]:
 else:
     provinces = query(accounts.province_choices)
     names = dict(zip(provinces.code, provinces.name))
+    state = UrlState("acc", SPEC, params)
     left, middle, right = st.columns([2, 1, 1])
     with left:
-        current["q"] = st.text_input(t("accounts.search"), value=params["q"], placeholder=t("accounts.search_hint"))
+        current["q"] = st.text_input(t("accounts.search"), placeholder=t("accounts.search_hint"), **state.seed("q"))
     with middle:
         current["province"] = pick(t("accounts.province"), list(names), params["province"], t("accounts.all"),
-                                   names.get, "province")
+                                   names.get, "province", state)
     with right:
         current["kind"] = pick(t("accounts.kind"), list(ORG_KINDS), params["kind"], t("accounts.all"),
-                               lambda k: t(f"accounts.kind_{k}"), "kind")
+                               lambda k: t(f"accounts.kind_{k}"), "kind", state)
     filters = {k: current[k] for k in ("q", "province", "kind")}
-    if filters != {k: params[k] for k in filters}:
-        current["page"] = 1  # a new search starts on its first page
     result = query(accounts.search_accounts, **filters, page=current["page"])
     rows = result["rows"]
     if rows.empty:

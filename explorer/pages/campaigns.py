@@ -14,7 +14,7 @@ from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import pager, pick
+from explorer.ui.listing import UrlState, pager, pick
 
 SPEC = {
     "q": Param("text"),
@@ -45,28 +45,28 @@ else:
     provinces = dict(zip(choices["provinces"].code, choices["provinces"].name))
     orgs = dict(zip(choices["organizations"].id, choices["organizations"].name))
     everything = t("campaigns.all")
+    state = UrlState("cmp", SPEC, params)
     row1 = st.columns([2, 1, 1, 1])
     with row1[0]:
-        current["q"] = st.text_input(t("campaigns.search"), value=params["q"], placeholder=t("campaigns.search_hint"))
+        current["q"] = st.text_input(t("campaigns.search"), placeholder=t("campaigns.search_hint"), **state.seed("q"))
     with row1[1]:
         current["status"] = pick(t("campaigns.status"), CAMPAIGN_STATUSES, params["status"], everything,
-                                 lambda s: t(f"campaigns.status_{s}"), "status")
+                                 lambda s: t(f"campaigns.status_{s}"), "status", state)
     with row1[2]:
         current["category"] = pick(t("campaigns.category"), CAMPAIGN_CATEGORIES, params["category"], everything,
-                                   lambda c: t(f"campaigns.cat_{c}"), "category")
+                                   lambda c: t(f"campaigns.cat_{c}"), "category", state)
     with row1[3]:
         current["rule"] = pick(t("campaigns.rule_status"), RULE_STATUSES, params["rule"], everything,
-                               flags_view.status_label, "rule")
+                               flags_view.status_label, "rule", state)
     row2 = st.columns([1, 2, 1, 1])
     with row2[0]:
         current["province"] = pick(t("campaigns.province"), list(provinces), params["province"], everything,
-                                   provinces.get, "province")
+                                   provinces.get, "province", state)
     with row2[1]:
-        current["org"] = pick(t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org")
-    current["from"] = row2[2].date_input(t("campaigns.start_from"), value=params["from"], format="YYYY-MM-DD")
-    current["to"] = row2[3].date_input(t("campaigns.start_to"), value=params["to"], format="YYYY-MM-DD")
-    if any(current[k] != params[k] for k in FILTERS):
-        current["page"] = 1  # new filters start on their first page
+        current["org"] = pick(t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org",
+                              state)
+    current["from"] = row2[2].date_input(t("campaigns.start_from"), format="YYYY-MM-DD", **state.seed("from"))
+    current["to"] = row2[3].date_input(t("campaigns.start_to"), format="YYYY-MM-DD", **state.seed("to"))
     filters = dict(q=current["q"], status=current["status"], category=current["category"], rule=current["rule"],
                    province=current["province"], org=current["org"], start_from=current["from"],
                    start_to=current["to"])

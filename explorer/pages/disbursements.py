@@ -14,7 +14,7 @@ from explorer.ui import disbursements_view, flow_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import pager, pick
+from explorer.ui.listing import UrlState, pager, pick
 
 SPEC = {
     "campaign": Param("int", min=1, max=10**9),
@@ -32,19 +32,20 @@ choices = query(disbursements.choices)
 campaign_names = dict(zip(choices["campaigns"].id, choices["campaigns"].name))
 provinces = dict(zip(choices["provinces"].code, choices["provinces"].name))
 everything = t("disbursements.all")
+state = UrlState("dsb", SPEC, params)
 cols = st.columns([2, 1, 1, 1])
 with cols[0]:
     current["campaign"] = pick(t("disbursements.campaign"), list(campaign_names), params["campaign"], everything,
-                               lambda c: f"#{c} {campaign_names[c]}", "campaign")
+                               lambda c: f"#{c} {campaign_names[c]}", "campaign", state)
 with cols[1]:
     current["category"] = pick(t("disbursements.category"), DISBURSEMENT_CATEGORIES, params["category"], everything,
-                               lambda c: t(f"disbursements.cat_{c}"), "category")
+                               lambda c: t(f"disbursements.cat_{c}"), "category", state)
 with cols[2]:
     current["group"] = pick(t("disbursements.recipient_group"), BENEFICIARY_GROUPS, params["group"], everything,
-                            lambda g: t(f"disbursements.group_{g}"), "group")
+                            lambda g: t(f"disbursements.group_{g}"), "group", state)
 with cols[3]:
     current["province"] = pick(t("disbursements.province"), list(provinces), params["province"], everything,
-                               provinces.get, "province")
+                               provinces.get, "province", state)
 if any(current[k] != params[k] for k in FILTERS):
     current["page"] = 1
 filters = dict(campaign_id=current["campaign"], category=current["category"], group=current["group"],
@@ -60,8 +61,7 @@ st.caption(t("disbursements.stages_scope_one" if current["campaign"] else "disbu
 
 st.subheader(t("disbursements.breakdown"))
 current["by"] = st.radio(t("disbursements.by"), list(disbursements.GROUPINGS), horizontal=True,
-                         index=list(disbursements.GROUPINGS).index(params["by"]),
-                         format_func=lambda b: t(f"disbursements.by_{b}"))
+                         format_func=lambda b: t(f"disbursements.by_{b}"), **state.seed("by"))
 grouped = query(disbursements.breakdown, by=current["by"], **filters)
 if grouped.empty:
     st.info(t("common.no_rows"))

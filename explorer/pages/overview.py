@@ -14,7 +14,7 @@ SPEC: dict = {}
 params = page("overview", SPEC)
 
 totals = query(overview.totals)
-cols = st.columns(5)
+cols = [*st.columns(3), *st.columns(3)[:2]]  # two rows: five headline numbers do not fit in one at 1280 px
 cols[0].metric(t("overview.raised"), compact_money(totals["raised"]), help=money(totals["raised"]))
 cols[1].metric(t("overview.disbursed"), compact_money(totals["disbursed"]),
                pct(totals["disbursed"] / totals["raised"]) if totals["raised"] else None, delta_color="off",

@@ -1,6 +1,7 @@
 """Statements (sao kê): one account or all; search, filters, sort and paging run in SQL; exports.
 
-URL params: account (account number; unknown = all accounts, with a notice), q (search text, folded),
+URL params: account (account number; unknown = all accounts, with a notice), campaign (campaign id: the lines
+attributed to it; unknown = all, with a notice), q (search text, folded),
 from, to (YYYY-MM-DD, inclusive), min, max (amounts in any usual form: 500k, 0,5tr), dir (in|out),
 sort (newest|oldest|largest|smallest), page (1–10000), lang.
 """
@@ -11,14 +12,15 @@ from explorer.params import Param
 from explorer.queries import statements
 from explorer.text import parse_amount
 from explorer.ui import statements_view as view
-from explorer.ui.data import engine, query
+from explorer.ui.data import query, query_section
 from explorer.ui.i18n import num, t
 from explorer.ui.layout import downloads, literal, page, sync_url
 
 PAGE_SIZE = 50
 DIRECTIONS = ("all", "in", "out")
 SPEC = {
-    "account": Param("text"), "q": Param("text"), "from": Param("date"), "to": Param("date"),
+    "account": Param("text"), "campaign": Param("int", min=1, max=10**9), "q": Param("text"),
+    "from": Param("date"), "to": Param("date"),
     "min": Param("amount"), "max": Param("amount"),
     "dir": Param("choice", "all", choices=DIRECTIONS),
     "sort": Param("choice", "newest", choices=tuple(statements.SORTS)),
@@ -29,28 +31,43 @@ st.caption(t("statements.intro"))
 state = st.session_state
 accounts = query(statements.account_choices)
 holders = dict(zip(accounts["number"], accounts["holder_name"]))
-if "stm_account" not in state:  # first run of this view: the URL sets every widget
+campaigns = query(statements.campaign_choices)
+titles = dict(zip(campaigns["id"].astype(int), campaigns["title"]))
+# Widgets are keyed per language: their labels change with it, so after a switch they start again from the URL
+# (which every run rewrites) and keep their codes, instead of holding the other language's label as a value.
+key = {name: f"stm_{name}_{params['lang']}" for name in
+       ("account", "campaign", "q", "from", "to", "min", "max", "dir", "sort")}
+if key["account"] not in state:  # first run of this view (or language): the URL sets the page and every widget
     if params["account"] and params["account"] not in holders:
         st.info(t("statements.account_unknown", number=literal(params["account"])))
-    state.update(stm_account=params["account"] if params["account"] in holders else "", stm_q=params["q"] or "",
-                 stm_from=params["from"], stm_to=params["to"], stm_dir=params["dir"], stm_sort=params["sort"],
-                 stm_min="" if params["min"] is None else str(params["min"]),
-                 stm_max="" if params["max"] is None else str(params["max"]), stm_page=params["page"])
+    if params["campaign"] is not None and params["campaign"] not in titles:
+        st.info(t("common.ignored_params", params=literal(f"campaign: {t('common.not_allowed')}")))
+    state.stm_page = params["page"]
+    state.pop("stm_signature", None)
+for name, seed in {"account": params["account"] if params["account"] in holders else "",
+                    "campaign": params["campaign"] if params["campaign"] in titles else "",
+                    "q": params["q"] or "", "from": params["from"], "to": params["to"], "dir": params["dir"],
+                    "sort": params["sort"], "min": "" if params["min"] is None else str(params["min"]),
+                    "max": "" if params["max"] is None else str(params["max"])}.items():
+    state.setdefault(key[name], seed)
 
-top = st.columns([2, 3])
-top[0].selectbox(t("statements.account"), [""] + list(holders), key="stm_account",
+top = st.columns([2, 2, 3])
+top[0].selectbox(t("statements.account"), [""] + list(holders), key=key["account"],
                  format_func=lambda n: f"{n} — {holders[n]}" if n else t("statements.account_all"))
-top[1].text_input(t("statements.search"), key="stm_q", max_chars=statements.MAX_QUERY_CHARS,
+top[1].selectbox(t("statements.campaign"), ["", *titles], key=key["campaign"],  # "": all (None shows no label)
+                 format_func=lambda c: f"#{c} {titles[c]}" if c else t("statements.campaign_all"))
+top[2].text_input(t("statements.search"), key=key["q"], max_chars=statements.MAX_QUERY_CHARS,
                   help=t("statements.search_help", chars=statements.MAX_QUERY_CHARS))
 row = st.columns(5)
-row[0].date_input(t("statements.date_from"), key="stm_from", format="DD/MM/YYYY")
-row[1].date_input(t("statements.date_to"), key="stm_to", format="DD/MM/YYYY")
-row[2].text_input(t("statements.amount_min"), key="stm_min", help=t("statements.amount_help"))
-row[3].text_input(t("statements.amount_max"), key="stm_max", help=t("statements.amount_help"))
-row[4].selectbox(t("statements.sort"), tuple(statements.SORTS), key="stm_sort",
+row[0].date_input(t("statements.date_from"), key=key["from"], format="DD/MM/YYYY")
+row[1].date_input(t("statements.date_to"), key=key["to"], format="DD/MM/YYYY")
+row[2].text_input(t("statements.amount_min"), key=key["min"], help=t("statements.amount_help"))
+row[3].text_input(t("statements.amount_max"), key=key["max"], help=t("statements.amount_help"))
+row[4].selectbox(t("statements.sort"), tuple(statements.SORTS), key=key["sort"],
                  format_func=lambda s: t(f"statements.sort_{s}"))
-st.radio(t("statements.direction"), DIRECTIONS, key="stm_dir", horizontal=True,
+st.radio(t("statements.direction"), DIRECTIONS, key=key["dir"], horizontal=True,
          format_func=lambda d: t(f"statements.direction_{d}"))
+value = {name: state[k] for name, k in key.items()}
 
 
 def _amount(typed: str) -> int | None:
@@ -60,22 +77,23 @@ def _amount(typed: str) -> int | None:
     return value
 
 
-filters = dict(account=state.stm_account or None, q=state.stm_q, date_from=state.stm_from, date_to=state.stm_to,
-               amount_min=_amount(state.stm_min), amount_max=_amount(state.stm_max),
-               direction=None if state.stm_dir == "all" else state.stm_dir)
-signature = (tuple(filters.items()), state.stm_sort)
+filters = dict(account=value["account"] or None, campaign=value["campaign"] or None, q=value["q"],
+               date_from=value["from"], date_to=value["to"], amount_min=_amount(value["min"]),
+               amount_max=_amount(value["max"]), direction=None if value["dir"] == "all" else value["dir"])
+signature = (tuple(filters.items()), value["sort"])
 if state.get("stm_signature", signature) != signature:  # new filters start again at page 1
     state.stm_page = 1
 state.stm_signature = signature
 
-lines, has_more = query(statements.search_lines, **filters, sort=state.stm_sort, page=state.stm_page,
+lines, has_more = query(statements.search_lines, **filters, sort=value["sort"], page=state.stm_page,
                         page_size=PAGE_SIZE)
 if lines.empty:
     st.info(t("common.no_rows"))
 else:
     first = (state.stm_page - 1) * PAGE_SIZE + 1
     st.caption(t("statements.rows_on_page", first=num(first), last=num(first + len(lines) - 1)))
-    st.dataframe(view.lines_table(lines), hide_index=True, width="stretch")
+    st.dataframe(view.lines_table(lines), hide_index=True, width="stretch",
+                 column_config=view.column_config("statements.col_amount", "statements.col_balance"))
 
 
 def _turn(step: int) -> None:
@@ -88,18 +106,30 @@ nav[1].caption(t("common.page_n", page=num(state.stm_page)))
 nav[2].button(t("common.next"), key="stm_next", disabled=not has_more, on_click=_turn, args=(1,))
 
 if st.toggle(t("statements.export_toggle"), key="stm_export", help=t("common.export_cap", cap=num(EXPORT_ROW_CAP))):
-    export = query(statements.export_lines, **filters, sort=state.stm_sort)
+    export = query(statements.export_lines, **filters, sort=value["sort"])
     downloads(export, "statements", capped=export.attrs.get("capped", False))
 
 st.subheader(t("statements.dataset_heading"))
 scope = filters["account"]
 st.caption(t("statements.dataset_account", number=scope, cap=num(statements.DATASET_ROW_CAP)) if scope else
            t("statements.dataset_all", cap=num(statements.DATASET_ROW_CAP)))
-db = engine()  # resolved here: the deferred download runs outside this script run
-st.download_button(t("statements.dataset_button"), data=lambda: statements.dataset_parquet(db, scope)[0],
-                   file_name=f"statements_{scope or 'all'}.parquet", mime="application/octet-stream",
-                   key="stm_dataset", on_click="ignore")
+# Prepared on request in this run (cached for everyone for a few minutes), so a failure is said on the page;
+# a deferred download that failed left the visitor with no file and no word.
+ready = f"stm_dataset_ready_{scope or 'all'}"
+if st.button(t("statements.dataset_prepare"), key="stm_dataset_prepare"):
+    state[ready] = True
+if state.get(ready):
+    with st.spinner(t("statements.dataset_preparing")):
+        prepared = query_section(statements.dataset_parquet, account=scope)
+    if prepared is None:
+        state[ready] = False
+    else:
+        data, capped = prepared
+        st.download_button(t("statements.dataset_button"), data=data, file_name=f"statements_{scope or 'all'}.parquet",
+                           mime="application/octet-stream", key="stm_dataset", on_click="ignore")
+        if capped:
+            st.caption(t("statements.dataset_capped", cap=num(statements.DATASET_ROW_CAP)))
 
-sync_url({"account": filters["account"], "q": state.stm_q, "from": state.stm_from, "to": state.stm_to,
-          "min": filters["amount_min"], "max": filters["amount_max"], "dir": state.stm_dir,
-          "sort": state.stm_sort, "page": state.stm_page, "lang": params["lang"]}, SPEC)
+sync_url({"account": filters["account"], "campaign": filters["campaign"], "q": value["q"], "from": value["from"],
+          "to": value["to"], "min": filters["amount_min"], "max": filters["amount_max"], "dir": value["dir"],
+          "sort": value["sort"], "page": state.stm_page, "lang": params["lang"]}, SPEC)

@@ -11,7 +11,7 @@ from explorer.ui import charts, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import date_box
+from explorer.ui.listing import UrlState, date_box, money_column
 
 SPEC = {
     "from": Param("date"),
@@ -24,8 +24,9 @@ current = dict(params)
 
 first, last = query(stats.date_bounds)
 left, right, _ = st.columns([1, 1, 2])
-current["from"] = date_box(left, t("stats.from"), params["from"], first, last, "from")
-current["to"] = date_box(right, t("stats.to"), params["to"], first, last, "to")
+state = UrlState("sts", SPEC, params)
+current["from"] = date_box(left, t("stats.from"), params["from"], first, last, "from", state)
+current["to"] = date_box(right, t("stats.to"), params["to"], first, last, "to", state)
 span = dict(date_from=current["from"], date_to=current["to"])
 
 daily = query(stats.daily, **span)
@@ -54,7 +55,7 @@ with donors_col:
     if donors is not None:
         st.dataframe(donors, hide_index=True, column_config={
             "counterparty": t("stats.counterparty"),
-            "amount": st.column_config.NumberColumn(t("stats.amount"), format="localized"), "lines": t("stats.lines")})
+            "amount": money_column(t("stats.amount")), "lines": t("stats.lines")})
     st.caption(t("stats.donors_as_printed"))
 with hours_col:
     st.subheader(t("stats.hours"))
@@ -65,8 +66,7 @@ with hours_col:
 
 st.subheader(t("stats.provinces"))
 current["basis"] = st.radio(t("stats.basis"), list(stats.PROVINCE_BASES), horizontal=True,
-                            index=list(stats.PROVINCE_BASES).index(params["basis"]),
-                            format_func=lambda b: t(f"stats.basis_{b}"))
+                            format_func=lambda b: t(f"stats.basis_{b}"), **state.seed("basis"))
 provinces = query(stats.by_province, basis=current["basis"], **span)
 if provinces.empty:
     st.info(t("common.no_rows"))

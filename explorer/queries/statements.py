@@ -63,7 +63,7 @@ def search_term(q: object) -> str:
     return fold(q)[:MAX_QUERY_CHARS].strip()
 
 
-def search_lines(engine: Engine, *, account: int | str | None = None, q: str = "",
+def search_lines(engine: Engine, *, account: int | str | None = None, campaign: int | None = None, q: str = "",
                  date_from: dt.date | None = None, date_to: dt.date | None = None,
                  amount_min: int | str | None = None, amount_max: int | str | None = None,
                  direction: str | None = None, sort: str = "newest", page: int = 1,
@@ -71,11 +71,12 @@ def search_lines(engine: Engine, *, account: int | str | None = None, q: str = "
     """One page of lines matching the filters, in `sort` order, and whether another page follows.
 
     `account` is an account number (str: every bank's account with that number) or an account id (int);
-    an unknown account gives no rows. date_to is inclusive. Bad sort/direction values mean "default".
+    an unknown account gives no rows. `campaign` (an id) keeps the lines attributed to that campaign.
+    date_to is inclusive. Bad sort/direction values mean "default".
     """
     page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     offset = (max(int(page), 1) - 1) * page_size
-    frame = _select(engine, dict(account=account, q=q, date_from=date_from, date_to=date_to,
+    frame = _select(engine, dict(account=account, campaign=campaign, q=q, date_from=date_from, date_to=date_to,
                                  amount_min=amount_min, amount_max=amount_max, direction=direction),
                     sort, limit=page_size + 1, offset=offset)
     return frame.head(page_size), len(frame) > page_size
@@ -93,21 +94,30 @@ def export_lines(engine: Engine, *, sort: str = "newest", **filters: Any) -> pd.
 def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[bytes, bool]:
     """All lines of one account (or of every account) as Parquet, read in chunks; (bytes, capped).
 
-    At most DATASET_ROW_CAP lines, in id order, so the file and the memory it takes stay bounded.
+    At most DATASET_ROW_CAP lines, in id order, so the file and the memory it takes stay bounded. Each chunk is
+    its own short statement (the next ids after the last one read), so the public engine's per-statement time
+    limit applies to a chunk, not to the whole file: one long streaming statement was cut off at 5 s.
     """
-    buffer, written, capped = io.BytesIO(), 0, False
+    buffer, written, capped, after = io.BytesIO(), 0, False, None
     with engine.connect() as conn:
         where, params = _conditions(conn, {"account": account})
         condition = "1 = 0" if where is None else " AND ".join(where) or "1 = 1"
-        result = conn.execution_options(stream_results=True).execute(
-            text(f"{_SELECT} WHERE {condition} ORDER BY s.id LIMIT :cap"), {**params, "cap": DATASET_ROW_CAP + 1})
-        keys = list(result.keys())
         with pq.ParquetWriter(buffer, _ARROW_SCHEMA, compression="zstd") as writer:
-            while rows := result.fetchmany(DATASET_CHUNK_ROWS):
+            while written <= DATASET_ROW_CAP:
+                keyset = "" if after is None else " AND s.id > :after"
+                result = conn.execute(text(f"{_SELECT} WHERE {condition}{keyset} ORDER BY s.id LIMIT :chunk"),
+                                      {**params, "after": after, "chunk": DATASET_CHUNK_ROWS})
+                keys, rows = list(result.keys()), result.all()
+                if not rows:
+                    break
                 capped = written + len(rows) > DATASET_ROW_CAP
                 chunk = _frame(rows[: DATASET_ROW_CAP - written], keys)
-                writer.write_table(pa.Table.from_pandas(chunk, schema=_ARROW_SCHEMA, preserve_index=False))
+                if len(chunk):
+                    writer.write_table(pa.Table.from_pandas(chunk, schema=_ARROW_SCHEMA, preserve_index=False))
                 written += len(chunk)
+                after = int(rows[-1][0])
+                if capped or len(rows) < DATASET_CHUNK_ROWS:
+                    break
     return buffer.getvalue(), capped
 
 
@@ -192,6 +202,10 @@ def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict
         names = [f"acc{i}" for i in range(len(ids))]
         where.append(f"s.account_id IN ({', '.join(':' + n for n in names)})")
         params.update(zip(names, ids))
+    campaign = filters.get("campaign")
+    if campaign is not None:
+        where.append("s.campaign_id = :campaign")
+        params["campaign"] = int(campaign)
     if filters.get("date_from"):
         where.append("s.posted_at >= :date_from")
         params["date_from"] = filters["date_from"].isoformat()
@@ -213,6 +227,12 @@ def account_choices(engine: Engine) -> pd.DataFrame:
     """Account numbers with their holders, for the account picker (the accounts table is small)."""
     with engine.connect() as conn:
         return pd.read_sql(text("SELECT number, MIN(holder_name) AS holder_name FROM accounts GROUP BY number ORDER BY number"), conn)
+
+
+def campaign_choices(engine: Engine) -> pd.DataFrame:
+    """Campaign ids with their titles, for the campaign picker (the campaigns table is small)."""
+    with engine.connect() as conn:
+        return pd.read_sql(text("SELECT id, title FROM campaigns ORDER BY id"), conn)
 
 
 def account_ids(conn: Connection, account: int | str) -> list[int]:

@@ -12,7 +12,7 @@ from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, money, moment, num, t
 from explorer.ui.layout import downloads
-from explorer.ui.listing import page_file, statements_link
+from explorer.ui.listing import money_column, page_file, statements_link
 
 CAMPAIGNS_SHOWN = 100
 
@@ -79,7 +79,7 @@ def counterparties(acc: dict[str, Any]) -> None:
         column.caption(t(f"accounts.top_{direction}"))
         column.dataframe(frame, hide_index=True, column_config={
             "counterparty": t("accounts.counterparty"),
-            "amount": st.column_config.NumberColumn(t("accounts.amount"), format="localized"),
+            "amount": money_column(t("accounts.amount")),
             "lines": st.column_config.NumberColumn(t("accounts.lines"))})
 
 

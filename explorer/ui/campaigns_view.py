@@ -12,7 +12,7 @@ from explorer.ui import charts, disbursements_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, num, pct, t
 from explorer.ui.layout import downloads
-from explorer.ui.listing import page_file, statements_link
+from explorer.ui.listing import money_column, page_file, statements_link
 
 TIMELINE = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
             "threshold_on", "due_on", "first_report_on")
@@ -46,7 +46,7 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
     shown = labelled(rows)[["id", "title", "rule_status", "target", "received", "progress", "disbursed",
                             "disbursed_share", "status", "organization", "category", "province", "start_on", "end_on",
                             *TIMELINE]]
-    money_col = lambda key: st.column_config.NumberColumn(t(f"campaigns.{key}"), format="localized")
+    money_col = lambda key: money_column(t(f"campaigns.{key}"))
     date_col = lambda key: st.column_config.DateColumn(t(f"campaigns.{key}"), format="YYYY-MM-DD")
     event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
                          column_config={
@@ -121,7 +121,7 @@ def detail(campaign_id: int) -> None:
     st.dataframe(lines, hide_index=True, column_config={
         "id": "#", "posted_at": st.column_config.DatetimeColumn(t("campaigns.posted_at"), format="YYYY-MM-DD HH:mm"),
         "direction": t("campaigns.direction"),
-        "amount": st.column_config.NumberColumn(t("campaigns.amount"), format="localized"),
+        "amount": money_column(t("campaigns.amount")),
         "currency": t("campaigns.currency"), "counterparty": t("campaigns.counterparty"),
         "description": t("campaigns.description"), "reference": t("campaigns.reference")})
     statements_link(t("campaigns.all_lines"), campaign=campaign_id)

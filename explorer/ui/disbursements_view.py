@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.ui.i18n import t
-from explorer.ui.listing import statements_url
+from explorer.ui.listing import money_column, statements_url
 
 DISPLAY = ["id", "disbursed_on", "campaign", "category", "recipient_group", "province", "amount", "currency",
            "line_id", "line_posted_at", "line_amount", "line_reference", "line_link", "report_text"]
@@ -26,7 +26,7 @@ def table(rows: pd.DataFrame, with_campaign: bool = True) -> None:
     if rows.empty:
         st.info(t("common.no_rows"))
         return
-    money = lambda key: st.column_config.NumberColumn(t(f"disbursements.{key}"), format="localized")
+    money = lambda key: money_column(t(f"disbursements.{key}"))
     columns = [c for c in DISPLAY if with_campaign or c != "campaign"]
     st.dataframe(labelled(rows)[columns], hide_index=True, column_config={
         "id": "#", "disbursed_on": st.column_config.DateColumn(t("disbursements.disbursed_on"), format="YYYY-MM-DD"),

@@ -13,8 +13,17 @@ from explorer.ui.data import query
 from explorer.ui.i18n import t
 
 
+# Headline numbers (st.metric) scale with the window and wrap at a space rather than end in "…": a cut figure
+# reads as a different number. Pages with bigger type (Presenter) set their own size on top of this.
+_METRIC_CSS = """<style>
+[data-testid="stMetricValue"] { font-size: clamp(1.5rem, 2.3vw, 2.25rem); }
+[data-testid="stMetricValue"] > div { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
+
+
 def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     """Title, the simulated-data label and the page's URL parameters (bad ones dropped with a notice)."""
+    st.html(_METRIC_CSS)
     raw = st.query_params.to_dict()
     if "lang" not in raw and st.session_state.get("lang"):
         raw["lang"] = st.session_state["lang"]  # sidebar links drop ?lang: keep the visitor's language

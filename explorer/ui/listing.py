@@ -3,16 +3,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from explorer.i18n import DEFAULT_LANGUAGE
+from explorer.params import Param, to_query
 from explorer.ui.i18n import lang, t
 
+MONEY_WIDTH = 150  # px: '-8.130.000.000' whole in the grid's font (auto-width measures only the first rows drawn)
 STATEMENTS_PATH = "statements"  # url_path of the Statements page (explorer/app.py)
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+def money_column(label: str) -> Any:
+    """A money column: numbers stay numbers (a header click sorts by value), digits grouped in the reader's
+    locale, and wide enough that no amount further down the table is clipped."""
+    return st.column_config.NumberColumn(label, format="localized", width=MONEY_WIDTH)
 
 
 def page_file(name: str) -> str:
@@ -20,24 +28,74 @@ def page_file(name: str) -> str:
     return str(PAGES_DIR / f"{name}.py")
 
 
+class UrlState:
+    """The one convention for a page's filters: the URL query parameters are the state.
+
+    Each widget has a key (page prefix, parameter name and language) and is seeded from the URL only when
+    that key is not in session_state yet (first visit, another page in between, another language: labels
+    change, so the widget starts again from the URL). Its on_change writes the new value to the URL (and
+    sends a list back to its first page), so the URL and the widget never disagree and no widget is ever
+    given both a key and a default that moves with the URL (what made every second change vanish).
+    """
+
+    def __init__(self, prefix: str, spec: Mapping[str, Param], params: Mapping[str, Any]) -> None:
+        self.prefix, self.spec, self.params = prefix, spec, params
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}_{name}_{lang()}"
+
+    def seed(self, name: str, value: Any = None, *, from_url: bool = True) -> dict[str, Any]:
+        """Widget kwargs (key, on_change, args) for parameter `name`, seeded if new from the URL's value
+        (or from `value` when from_url is False: a URL value the page had to drop or convert)."""
+        key = self.key(name)
+        if key not in st.session_state:
+            st.session_state[key] = self.params[name] if from_url else value
+        return {"key": key, "on_change": self._write, "args": (name, key)}
+
+    def _write(self, name: str, key: str) -> None:
+        wanted = to_query({name: st.session_state[key]}, self.spec)
+        if name in wanted:
+            st.query_params[name] = wanted[name]
+        elif name in st.query_params:
+            del st.query_params[name]
+        if name != "page" and "page" in st.query_params:
+            del st.query_params["page"]  # a new filter starts on its first page
+
+
 def pick(label: str, options: Sequence[Any], current: Any, everything: str,
-         label_of: Callable[[Any], str] = str, name: str = "") -> Any:
-    """A selectbox with an 'everything' entry first; a URL value that is not an option is dropped with a notice."""
-    choices = [None, *options]
+         label_of: Callable[[Any], str] = str, name: str = "", state: UrlState | None = None) -> Any:
+    """A selectbox with an 'everything' entry first (returned as None); a URL value that is not an option is
+    dropped with a notice. Options are stable codes (ids, codes) shown through label_of, so a language switch
+    keeps the choice. 'Everything' is the option "" rather than None: a keyed selectbox holding None shows
+    Streamlit's empty placeholder ("Choose an option", in English) instead of the word for everything."""
+    choices = [ALL, *options]
     if current is not None and current not in options:
-        st.info(t("common.ignored_params", params=f"{name}: not one of the allowed values"))
+        st.info(t("common.ignored_params", params=f"{name}: {t('common.not_allowed')}"))
         current = None
-    return st.selectbox(label, choices, index=choices.index(current),
-                        format_func=lambda v: everything if v is None else label_of(v))
+    fmt = lambda v: everything if v == ALL else label_of(v)
+    if state is None:
+        chosen = st.selectbox(label, choices, index=choices.index(ALL if current is None else current),
+                              format_func=fmt)
+    else:
+        chosen = st.selectbox(label, choices, format_func=fmt,
+                              **state.seed(name, ALL if current is None else current, from_url=False))
+    return None if chosen == ALL else chosen
+
+
+ALL = ""  # the 'everything' entry of a pick (to_query leaves "" out of the URL)
 
 
 def date_box(container: Any, label: str, current: dt.date | None, first: dt.date | None, last: dt.date | None,
-             name: str) -> dt.date | None:
+             name: str, state: UrlState | None = None) -> dt.date | None:
     """A date picker limited to the data's days; a URL date outside them is dropped with a notice."""
     if current is not None and first and last and not first <= current <= last:
-        st.info(t("common.ignored_params", params=f"{name}: outside {first.isoformat()} – {last.isoformat()}"))
+        outside = t("common.outside_range", first=first.isoformat(), last=last.isoformat())
+        st.info(t("common.ignored_params", params=f"{name}: {outside}"))
         current = None
-    return container.date_input(label, value=current, format="YYYY-MM-DD", min_value=first, max_value=last)
+    if state is None:
+        return container.date_input(label, value=current, format="YYYY-MM-DD", min_value=first, max_value=last)
+    return container.date_input(label, format="YYYY-MM-DD", min_value=first, max_value=last,
+                                **state.seed(name, current, from_url=False))
 
 
 def pager(page_no: int, has_more: bool, key: str) -> None:

@@ -21,7 +21,7 @@ QR_TARGET_PX = 420   # about a third of a 1280-px projector's height
 
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-.st-key-pz_head [data-testid="stMetricValue"] { font-size: clamp(2.2rem, 3.6vw, 3.4rem); font-weight: 800;
+.st-key-pz_head [data-testid="stMetricValue"] { font-size: clamp(1.8rem, 3vw, 3.4rem); font-weight: 800;
                                                 line-height: 1.15; }
 .st-key-pz_head [data-testid="stMetricLabel"] p { font-size: 1.4rem; font-weight: 600; }
 .st-key-pz_camp [data-testid="stMetricValue"] { font-size: clamp(1.6rem, 2.4vw, 2.2rem); font-weight: 800; }
@@ -55,7 +55,7 @@ def _html(snippet: str) -> None:
 def headline(totals: dict) -> None:
     """Total raised, donors, campaigns and the share disbursed, as four big numbers."""
     raised, disbursed = totals["raised"], totals["disbursed"]
-    cols = st.container(key="pz_head").columns([1.5, 1, 1, 1])   # the money figure is the longest
+    cols = st.container(key="pz_head").columns([2, 1, 1, 1])   # the money figure is the longest
     cols[0].metric(t("presenter.raised"), compact_money(raised), help=money(raised))
     cols[1].metric(t("presenter.donors"), num(totals["donors"]))
     cols[2].metric(t("presenter.campaigns"), num(totals["campaigns"]))

@@ -3,7 +3,20 @@ from __future__ import annotations
 
 import pandas as pd
 
-from explorer.ui.i18n import day, money, moment, t
+from explorer.fmt import major_units
+from explorer.ui.i18n import day, moment, t
+from explorer.ui.listing import money_column
+
+
+def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A money column in major units, still numbers (so a header click sorts by value, not by text)."""
+    return pd.Series([None if pd.isna(a) else major_units(int(a), c) for a, c in zip(frame[column], frame["currency"])],
+                     index=frame.index, dtype="Float64")
+
+
+def column_config(*keys: str) -> dict:
+    """column_config for the money columns of lines_table / candidates_table (their translated headers)."""
+    return {t(key): money_column(t(key)) for key in keys}
 
 
 def when(posted_at, has_time: bool = True) -> str:
@@ -19,9 +32,9 @@ def lines_table(frame: pd.DataFrame) -> pd.DataFrame:
         t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], frame["has_time"])],
         t("statements.col_account"): frame["account"],
         t("statements.col_direction"): frame["direction"].map(arrow),
-        t("statements.col_amount"): [money(int(a), c) for a, c in zip(frame["amount"], frame["currency"])],
-        t("statements.col_balance"): [money(None if pd.isna(b) else int(b), c)
-                                      for b, c in zip(frame["balance"], frame["currency"])],
+        t("statements.col_amount"): amounts(frame, "amount"),
+        t("statements.col_currency"): frame["currency"],
+        t("statements.col_balance"): amounts(frame, "balance"),
         t("statements.col_counterparty"): frame["counterparty"].fillna(""),
         t("statements.col_description"): frame["description"],
         t("statements.col_reference"): frame["reference"].fillna(""),
@@ -47,7 +60,8 @@ def candidates_table(frame: pd.DataFrame) -> pd.DataFrame:
         t("verify.col_score"): frame["score"].astype(float),
         t("verify.col_why"): [why(row) for row in frame.itertuples()],
         t("verify.col_time"): [when(p) for p in frame["posted_at"]],
-        t("verify.col_amount"): [money(int(a), c) for a, c in zip(frame["amount"], frame["currency"])],
+        t("verify.col_amount"): amounts(frame, "amount"),
+        t("verify.col_currency"): frame["currency"],
         t("verify.col_counterparty"): frame["counterparty"].fillna(""),
         t("verify.col_description"): frame["description"],
         t("verify.col_account"): frame["account"],
