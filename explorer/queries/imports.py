@@ -14,9 +14,15 @@ def account_imports(engine: Engine, account_id: int) -> pd.DataFrame:
     with engine.connect() as conn:
         frame = pd.read_sql(text("""
             SELECT i.id, i.file_name, i.sha256, i.layout, i.currency, i.rows, i.added, i.already_present,
-                   i.set_aside, i.flagged, i.gaps, i.reconciled, i.checks, i.imported_at
+                   i.set_aside, i.flagged, i.gaps, i.reconciled, i.checks, i.imported_at,
+                   (SELECT count(*) FROM statement_lines s WHERE s.import_id = i.id) AS lines,
+                   (SELECT count(*) FROM statement_lines s WHERE s.import_id = i.id AND s.flags LIKE '%ocr%')
+                     AS ocr_lines,
+                   (SELECT count(*) FROM set_aside_rows r WHERE r.import_id = i.id AND r.resolved_line_id IS NULL)
+                     AS waiting
             FROM imports i WHERE i.account_id = :a ORDER BY i.id DESC"""), conn, params={"a": account_id})
     frame["checks"] = [json.loads(c) if c else [] for c in frame["checks"]]
+    frame["imported_at"] = pd.to_datetime(frame["imported_at"])
     frame["reconciled"] = [None if pd.isna(r) else bool(r) for r in frame["reconciled"]]
     return frame
 
@@ -27,11 +33,6 @@ def account_gaps(engine: Engine, account_id: int) -> pd.DataFrame:
             SELECT i.file_name, g.after_row, g.before_row, g.unexplained, g.currency, g.message
             FROM balance_gaps g JOIN imports i ON i.id = g.import_id
             WHERE g.account_id = :a ORDER BY g.import_id, g.before_row"""), conn, params={"a": account_id})
-
-
-def is_simulated_account(engine: Engine, account_id: int) -> bool:
-    with engine.connect() as conn:
-        return bool(conn.execute(text("SELECT simulated FROM accounts WHERE id = :a"), {"a": account_id}).scalar())
 
 
 def data_mix(engine: Engine) -> dict[str, int]:

@@ -7,7 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from explorer.queries import accounts, flags
+from explorer.queries import accounts, flags, imports
 from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, money, moment, num, t
@@ -84,16 +84,33 @@ def counterparties(acc: dict[str, Any]) -> None:
 
 
 def provenance(acc: dict[str, Any]) -> None:
+    """Seeded lines say so; imported ones say which file, how it reconciled, what was set aside and the gaps."""
     st.markdown(f"**{t('accounts.provenance')}**")
     frame = query(accounts.provenance, account_id=acc["id"])
     for row in frame.to_dict("records"):
-        when = t("accounts.span", first=moment(row["first_at"]), last=moment(row["last_at"]))
-        if row["source_sha256"]:
-            st.caption(t("accounts.from_file", layout=row["source_layout"] or "?", sha=row["source_sha256"],
-                         lines=num(row["lines"]), span=when))
-        else:
+        if not row["source_sha256"]:
+            when = t("accounts.span", first=moment(row["first_at"]), last=moment(row["last_at"]))
             origin = t("accounts.seeded") if acc["simulated"] else t("accounts.entered")
             st.caption(t("accounts.no_file", origin=origin, lines=num(row["lines"]), span=when))
+    for row in query(imports.account_imports, account_id=acc["id"]).to_dict("records"):
+        mark = {True: "reconciled_yes", False: "reconciled_no", None: "reconciled_none"}[row["reconciled"]]
+        st.caption(t("accounts.imported_from", file=row["file_name"], sha=row["sha256"][:12],
+                     when=moment(row["imported_at"]), lines=num(row["lines"]), layout=row["layout"],
+                     reconciled=t(f"accounts.{mark}"), aside=num(row["set_aside"]), waiting=num(row["waiting"]),
+                     gaps=num(row["gaps"]), ocr=num(row["ocr_lines"])))
+    gaps = query(imports.account_gaps, account_id=acc["id"])
+    checks = [(row["file_name"], c) for row in query(imports.account_imports, account_id=acc["id"]).to_dict("records")
+              for c in row["checks"]]
+    if checks or not gaps.empty:
+        with st.expander(t("accounts.import_details")):
+            if checks:
+                st.dataframe(pd.DataFrame({
+                    t("accounts.check_name"): [f"{'✓' if c['printed'] == c['parsed'] else '✗'} {c['name']} · {f}"
+                                               for f, c in checks],
+                    t("accounts.printed"): [c["printed"] for _, c in checks],
+                    t("accounts.parsed"): [c["parsed"] for _, c in checks]}), hide_index=True)
+            for message in gaps.message:
+                st.markdown(f"- {t('accounts.gap')}: {message}")
 
 
 def detail(number: str) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
 from explorer.params import Param, parse_params, to_query
-from explorer.queries import meta
+from explorer.queries import imports
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 
@@ -30,8 +30,9 @@ def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     values, notices = parse_params(raw, spec)
     st.session_state["lang"] = values["lang"]
     st.title(t(f"{namespace}.title"))
-    if query(meta.is_simulated):
-        st.caption("🧪 " + t("common.simulated_label"))
+    mix = query(imports.data_mix)  # the label says what is on this site: simulated, imported, or both
+    if mix["simulated"]:
+        st.caption("🧪 " + t("common.mixed_label" if mix["imported"] else "common.simulated_label"))
     if notices:  # they quote the URL: shown as one code span, so a link cannot put markdown on the page
         st.info(t("common.ignored_params", params=literal("; ".join(notices[:5]))))
     return values
