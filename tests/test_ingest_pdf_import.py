@@ -95,3 +95,26 @@ def test_the_account_is_read_from_the_pdf_and_checked():
     assert read_statement(data, "b.pdf", account=None).account == "1261122666"
     with pytest.raises(Exception, match="the file is the statement of account 1261122666, not 999"):
         read_statement(data, "b.pdf", account="999")
+
+
+def test_a_set_aside_scanned_row_keeps_the_image_of_its_lines():
+    """The reviewer sees the row as the scan shows it: a PNG crop of the record's lines, nothing else."""
+    from PIL import Image
+
+    from explorer.ingest import pdf_source
+    from explorer.ingest.layouts.base import Context
+
+    data, _ = F.mttq_list_kho_bac()
+    statement = read_pdf(data, "kb.pdf")
+    record = statement.records[0]
+    record.flags.append("ocr (mean confidence 41)")  # as the OCR source marks a row it read with doubt
+    record.cells["credit"] = ""                       # … and an amount it could not trust
+    layout, grid, _ = pdf_source.read(data, "kb.pdf", None, None)
+    grid.columns[pdf_source.ROLES.index("credit")][0] = ""
+    parsed = pdf_source.parse(grid, statement, Context("kb.pdf", "x"), data)
+    aside = parsed.set_aside[0]
+    assert (aside.row, aside.code, aside.page) == (1, "no_amount", 1)
+    image = Image.open(io.BytesIO(aside.image))
+    top, bottom = record.box
+    assert image.height == pytest.approx((bottom - top + 2 * pdf_source.CROP_MARGIN) * pdf_source.CROP_DPI / 72, abs=2)
+    assert all(a.image is None for a in parsed.set_aside[1:])

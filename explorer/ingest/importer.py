@@ -113,7 +113,7 @@ def read_statement(data: bytes, file: str, *, account: str | None, layout: str |
     if is_pdf(data):
         chosen, grid, parsed_pdf = pdf_source.read(data, file, layout, on_parse)
         currency = _currency(file, currency, parsed_pdf.printed.currency)
-        parsed = pdf_source.parse(grid, parsed_pdf, Context(file, account, None, on_parse, exponent_of(currency)))
+        parsed = pdf_source.parse(grid, parsed_pdf, Context(file, account, None, on_parse, exponent_of(currency)), data)
     else:
         grid = read_grid(data, file)
         chosen, why = _choose_layout(grid, file, layout, column_map)

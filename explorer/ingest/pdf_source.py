@@ -3,6 +3,7 @@ prints; here its records go through the same row converter as every table, so a 
 are read by the same rules (amounts, dates, flags, set-aside reasons)."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Callable
 
 from explorer.ingest.errors import ProblemList
@@ -33,7 +34,7 @@ def read(data: bytes, file: str, family: str | None, progress: Callable[[int, in
     return layout, grid, statement
 
 
-def parse(grid: Grid, statement, ctx: Context) -> Parsed:
+def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
     """Convert every record; one that cannot be read is set aside with its page and raw text."""
     index = {role: i for i, role in enumerate(ROLES)}
     present = {role for role, column in zip(ROLES, grid.columns) if any(column)}
@@ -65,6 +66,7 @@ def parse(grid: Grid, statement, ctx: Context) -> Parsed:
         flags = line.flags + tuple(flag if flag.startswith("ocr") else f"pdf: {flag}" for flag in record.flags)
         parsed.lines.append(line._replace(flags=flags, page=record.page))
     _confirm_ocr(parsed, {number: record for number, record in enumerate(statement.records, start=1)})
+    _crop_scanned(parsed, statement.records, data)
     numbers = [record.cells.get("seq", "") for record in statement.records]
     if numbers and all(n.isdigit() for n in numbers) and int(numbers[0]) == 1:
         parsed.printed["numbered_rows"] = max(int(n) for n in numbers)  # STT 1..N: N rows were published
@@ -73,6 +75,39 @@ def parse(grid: Grid, statement, ctx: Context) -> Parsed:
         parsed.notes.append(f"page(s) {pages} have no text layer (scanned images): not read")
     parsed.notes.extend(statement.notes)
     return parsed
+
+
+CROP_DPI = 110      # legible digits in a crop a reviewer reads, a few kB per row
+CROP_MARGIN = 6     # points above and below the record's lines
+
+
+def _crop_scanned(parsed: Parsed, records: list, data: bytes) -> None:
+    """A set-aside row read by OCR gets the image of its lines, so a person can read what the scan shows."""
+    wanted = [i for i, aside in enumerate(parsed.set_aside)
+              if (record := records[aside.row - 1]).box and any(f.startswith("ocr") for f in record.flags)]
+    if not wanted or not data:
+        return
+    import io
+
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        for i in wanted:
+            aside = parsed.set_aside[i]
+            record = records[aside.row - 1]
+            page = doc[record.page - 1]
+            scale = CROP_DPI / 72
+            image = page.render(scale=scale).to_pil()
+            top, bottom = record.box
+            crop = image.crop((0, max(0, int((top - CROP_MARGIN) * scale)), image.width,
+                               min(image.height, int((bottom + CROP_MARGIN) * scale))))
+            out = io.BytesIO()
+            crop.save(out, format="PNG", optimize=True)
+            parsed.set_aside[i] = dataclasses.replace(aside, image=out.getvalue())
+            page.close()
+    finally:
+        doc.close()
 
 
 def _confirm_ocr(parsed: Parsed, records: dict) -> None:

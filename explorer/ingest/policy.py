@@ -38,6 +38,7 @@ class SetAside:
     reason: str
     raw: str
     column: str | None = None
+    image: bytes | None = None   # PNG crop of the row on a scanned page, for the person who reviews it
 
 
 @dataclass(frozen=True)

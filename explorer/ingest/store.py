@@ -119,7 +119,7 @@ def write_import(conn: Connection, account_id: int, statement, lines: list[Line]
     if parsed.set_aside:
         conn.execute(SetAsideRow.__table__.insert(), [
             {"import_id": import_id, "account_id": account_id, "page": a.page, "row": a.row, "code": a.code,
-             "reason": a.reason, "raw_text": a.raw} for a in parsed.set_aside])
+             "reason": a.reason, "raw_text": a.raw, "image": a.image} for a in parsed.set_aside])
     if statement.gaps:
         unit = "đ" if statement.currency == "VND" else statement.currency
         conn.execute(BalanceGap.__table__.insert(), [

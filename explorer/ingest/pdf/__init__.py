@@ -50,6 +50,7 @@ class PdfRecord:
     cells: dict[str, str]
     raw: str
     flags: list[str] = field(default_factory=list)
+    box: tuple[float, float] | None = None  # (top, bottom) on its page in points: where a reviewer looks
 
 
 @dataclass
@@ -244,7 +245,8 @@ def _finish(spec: FamilySpec, raw: RawRecord) -> list[PdfRecord]:
                 c = {r: "" for r in ROLES}
                 c[role] = text
                 extra.append(PdfRecord(raw.page, line, c, ln.text if ln else text,
-                                       [f"an amount ({text}) with no date or memo of its own: kept as its own row"]))
+                                       [f"an amount ({text}) with no date or memo of its own: kept as its own row"],
+                                       (ln.top, ln.bottom) if ln else None))
                 raw.lines.pop(line, None)
             else:
                 flags.append(f"two values in the {role} cell ({vals[0][1]!r}, {text!r}): the first was taken")
@@ -261,7 +263,8 @@ def _finish(spec: FamilySpec, raw: RawRecord) -> list[PdfRecord]:
     if not any(cells[r] for r in ("debit", "credit", "amount")):
         flags.append("no amount could be read for this row")
     raw_text = "\n".join(raw.lines[i].text for i in sorted(raw.lines))
-    rec = PdfRecord(raw.page, raw.anchor_line, cells, raw_text, flags)
+    box = (min(ln.top for ln in raw.lines.values()), max(ln.bottom for ln in raw.lines.values())) if raw.lines else None
+    rec = PdfRecord(raw.page, raw.anchor_line, cells, raw_text, flags, box)
     out = [rec] + extra
     out.sort(key=lambda r: (r.page, r.line))
     return out
