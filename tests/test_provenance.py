@@ -3,6 +3,7 @@ file its lines came from, whether it reconciled, what was set aside and where it
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,8 +12,9 @@ from explorer.db.engine import make_engine
 from explorer.i18n import translate
 from explorer.ingest import import_statement, parse_mapping
 from explorer.ingest.policy import Policy
-from conftest import APP
 from page_specs import open_page
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 MAPPING = parse_mapping("date=Ngay,credit=Co,debit=No,balance=So du,description=Noi dung")
 CREDITS_ONLY = ("Ngay,Co,No,So du,Noi dung\n10/09/2024,100.000,,1.100.000,a\n11/09/2024,300.000,,600.000,b\n"
