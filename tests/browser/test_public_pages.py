@@ -39,19 +39,31 @@ def column(page, header: str, index: int = 0) -> list[str]:
     return [row[at] for row in table["rows"]]
 
 
+def after_url_change(page, before: str) -> None:
+    """Wait for the rerun an action started: its change callback writes the URL first (on a busy machine the
+    run can start later than `settle` looks), then for that run to finish."""
+    try:
+        page.wait_for_function("before => location.href !== before", arg=before, timeout=15_000)
+    except Exception:  # noqa: BLE001 — an action that leaves the URL as it was: settle is all there is to wait for
+        pass
+    settle(page)
+
+
 def type_into(page, name: str, value: str) -> None:
     box = page.get_by_role("textbox", name=name).first
+    before = page.url
     box.fill(value)
     box.press("Enter")
-    settle(page)
+    after_url_change(page, before)
 
 
 def choose(page, select_label: str, option: str) -> None:
     box = page.get_by_role("combobox", name=select_label, exact=True).first
+    before = page.url
     box.click()
     page.keyboard.type(option)  # long lists draw only the options in view: filter to the one wanted
     page.get_by_role("option", name=option, exact=True).click()
-    settle(page)
+    after_url_change(page, before)
 
 
 def select_value(page, select_label: str) -> str:
