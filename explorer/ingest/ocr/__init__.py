@@ -1,0 +1,113 @@
+"""OCR source for scanned statements: image-only PDF pages → OcrWords (Word + Tesseract confidence).
+
+    available() -> bool                       Tesseract with its Vietnamese model is installed
+    missing() -> str | None                   why not, with the apt-get line to fix it
+    page_words(pdf, page_index, dpi=300) -> list[OcrWord]
+    read_pages(pdf, indices, dpi=300, progress=None) -> {index: [OcrWord]}
+    mark(statement, pages)                    flags on records assembled from OCR words
+
+Pipeline per page (explorer.ingest.ocr.render, .clean, .tesseract, .tsv): render at `dpi` with pypdfium2 (greyscale),
+remove table rules, straighten a skew above 0.3°, run `tesseract -l vie+eng --psm 3` to TSV, scale boxes to top-down
+PDF points of the displayed page. Coordinates are those of the straightened image (same size, turned about its
+centre), so rows come out level for explorer.ingest.pdf.words.group_lines and the family's header matching and record
+assembly take them like a text layer.
+
+Trust: every record built from OCR words gets the flag `ocr (mean confidence NN)`. An amount (or balance) whose
+word confidence is under MIN_AMOUNT_CONF, or that is not a well-formed amount, is emptied and flagged
+`ocr: low confidence on amount 'xxx' (NN)`, so the importer sets the row aside instead of writing a wrong figure;
+a date under MIN_DATE_CONF is emptied and flagged the same way.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Callable
+
+from explorer.ingest.ocr.tesseract import INSTALL_HINT, TesseractError, missing
+from explorer.ingest.ocr.tsv import OcrWord
+
+__all__ = ["OcrWord", "available", "missing", "page_words", "read_pages", "mark", "INSTALL_HINT", "TesseractError",
+           "MIN_AMOUNT_CONF", "MIN_DATE_CONF", "DPI", "last_timings"]
+
+DPI = 300
+MIN_AMOUNT_CONF = 80.0   # amounts/balances: below this the cell is emptied and the row set aside
+MIN_DATE_CONF = 60.0     # dates
+AMOUNT_CELLS = ("debit", "credit", "amount", "balance")
+
+last_timings: list[dict] = []   # per OCR'd page: {'page', 'render', 'clean', 'tesseract', 'words', 'skew'}
+
+
+def available() -> bool:
+    return missing() is None
+
+
+def page_words(pdf, page_index: int, dpi: int = DPI) -> list[OcrWord]:
+    """The words Tesseract reads on one page (0-based index), in top-down PDF points, each with its confidence.
+
+    `pdf` is PDF bytes or an open pypdfium2 document. Raises TesseractError (message with the install hint) when
+    Tesseract is missing or fails."""
+    from explorer.ingest.ocr import clean, render, tesseract, tsv
+    why = missing()
+    if why:
+        raise TesseractError(why)
+    doc, owned = render.open_doc(pdf)
+    try:
+        t0 = time.perf_counter()
+        img = render.render_page(doc, page_index, dpi)
+    finally:
+        if owned:
+            doc.close()
+    t1 = time.perf_counter()
+    img = clean.remove_rules(img)
+    img, angle = clean.deskew(img)
+    t2 = time.perf_counter()
+    text = tesseract.run_tsv(img, dpi=dpi)
+    t3 = time.perf_counter()
+    words = tsv.words_from_tsv(text, 72.0 / dpi)
+    last_timings.append(dict(page=page_index + 1, render=t1 - t0, clean=t2 - t1, tesseract=t3 - t2,
+                             words=len(words), skew=angle))
+    del last_timings[:-1000]
+    return words
+
+
+def read_pages(pdf, indices, dpi: int = DPI,
+               progress: Callable[[int, int], None] | None = None) -> dict[int, list[OcrWord]]:
+    """OCR several pages; progress(done, total) after each page."""
+    from explorer.ingest.ocr import render
+    doc, owned = render.open_doc(pdf)
+    try:
+        indices = list(indices)
+        out = {}
+        for k, i in enumerate(indices, 1):
+            out[i] = page_words(doc, i, dpi)
+            if progress is not None:
+                progress(k, len(indices))
+        return out
+    finally:
+        if owned:
+            doc.close()
+
+
+def words_for_empty_page(doc, page_index: int) -> list[OcrWord]:
+    """The PDF reader's hook for a page without a text layer: OCR words when Tesseract is here, else [].
+
+    A Tesseract failure on one page gives [] too: the reader then reports that page by number as unread."""
+    if not available():
+        return []
+    try:
+        return page_words(doc, page_index)
+    except TesseractError:
+        return []
+
+
+def mark(st, pages) -> None:
+    """Flag the records of a PdfStatement assembled from OCR words (see the module doc); note OCR'd pages, and
+    say how to install Tesseract when image pages were left unread for want of it."""
+    from explorer.ingest.ocr.trust import mark_records
+    ocr_pages = [p for p, lines in enumerate(pages, 1)
+                 if any(isinstance(w, OcrWord) for ln in lines for w in ln.words)]
+    if ocr_pages:
+        mark_records(st, pages, ocr_pages)
+    why = missing() if st.pages_without_text else None
+    if why:
+        st.notes.append(why)

@@ -1,0 +1,73 @@
+"""Image clean-up before OCR: table rules removed, small rotations (scanner skew) straightened.
+
+Table rules are the main cause of lost cells: Tesseract's page segmentation takes a ruled table for a picture and
+drops or merges whole cells (measured on a scanned Kho bạc list: 8 of 12 amounts read with the rules, 12 of 12
+without). Rules are found as long runs of dark pixels (a 1-D opening: minimum then maximum filter over 1/25 of the
+page width or height) and painted white.
+
+Skew is estimated by the projection profile: the image, shrunk, is sheared by candidate angles and the angle whose
+row sums have the sharpest profile wins (text lines and table rules line up with pixel rows only when level).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage as ndi
+
+DARK = 160              # grey level below which a pixel is ink
+MIN_SKEW = 0.3          # degrees: smaller rotations are left alone (rotating costs time and blurs glyphs)
+MAX_SKEW = 3.0          # degrees searched either way
+
+
+def remove_rules(img: Image.Image) -> Image.Image:
+    a = np.asarray(img)
+    dark = (a < DARK).astype(np.uint8)
+    kh, kv = max(a.shape[1] // 25, 20), max(a.shape[0] // 25, 20)
+    h = ndi.maximum_filter1d(ndi.minimum_filter1d(dark, kh, axis=1), kh, axis=1)
+    v = ndi.maximum_filter1d(ndi.minimum_filter1d(dark, kv, axis=0), kv, axis=0)
+    mask = (h | v).astype(bool)
+    if not mask.any():
+        return img
+    mask = ndi.binary_dilation(mask, iterations=2)
+    out = a.copy()
+    out[mask] = 255
+    return Image.fromarray(out)
+
+
+def _profile_score(dark: np.ndarray, angle: float) -> float:
+    """Sharpness of the row profile after shearing columns by tan(angle) (a cheap stand-in for a rotation)."""
+    h, w = dark.shape
+    shift = np.round(np.arange(w) * np.tan(np.radians(angle))).astype(int)
+    shift -= shift.min()
+    rows = np.zeros(h + shift.max() + 1)
+    ys, xs = np.nonzero(dark)
+    np.add.at(rows, ys + shift[xs], 1)
+    d = np.diff(rows)
+    return float((d * d).sum())
+
+
+def estimate_skew(img: Image.Image) -> float:
+    """The page's skew in degrees (positive = text lines rise to the right, as PIL's rotate counts)."""
+    small = img.copy()
+    small.thumbnail((900, 900))
+    dark = np.asarray(small) < DARK
+    if dark.sum() < 200:
+        return 0.0
+    best, best_a = -1.0, 0.0
+    for a in np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.25):
+        s = _profile_score(dark, a)
+        if s > best:
+            best, best_a = s, a
+    for a in np.arange(best_a - 0.2, best_a + 0.2 + 1e-9, 0.05):
+        s = _profile_score(dark, a)
+        if s > best:
+            best, best_a = s, a
+    return round(float(best_a), 2)
+
+
+def deskew(img: Image.Image) -> tuple[Image.Image, float]:
+    """The image turned level (about its centre, same size), and the angle that was corrected."""
+    angle = estimate_skew(img)
+    if abs(angle) <= MIN_SKEW:
+        return img, 0.0
+    return img.rotate(angle, resample=Image.BICUBIC, fillcolor=255), angle
