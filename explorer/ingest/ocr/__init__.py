@@ -30,6 +30,7 @@ __all__ = ["OcrWord", "available", "missing", "page_words", "read_pages", "mark"
            "MIN_AMOUNT_CONF", "MIN_DATE_CONF", "DPI", "last_timings"]
 
 DPI = 300
+PSM = 6                  # Tesseract page segmentation: 6 = one uniform block (see the measurements in README of bench_ocr)
 MIN_AMOUNT_CONF = 80.0   # amounts/balances: below this the cell is emptied and the row set aside
 MIN_DATE_CONF = 60.0     # dates
 AMOUNT_CELLS = ("debit", "credit", "amount", "balance")
@@ -41,7 +42,7 @@ def available() -> bool:
     return missing() is None
 
 
-def page_words(pdf, page_index: int, dpi: int = DPI) -> list[OcrWord]:
+def page_words(pdf, page_index: int, dpi: int | None = None) -> list[OcrWord]:
     """The words Tesseract reads on one page (0-based index), in top-down PDF points, each with its confidence.
 
     `pdf` is PDF bytes or an open pypdfium2 document. Raises TesseractError (message with the install hint) when
@@ -50,6 +51,7 @@ def page_words(pdf, page_index: int, dpi: int = DPI) -> list[OcrWord]:
     why = missing()
     if why:
         raise TesseractError(why)
+    dpi = dpi or DPI
     doc, owned = render.open_doc(pdf)
     try:
         t0 = time.perf_counter()
@@ -58,10 +60,10 @@ def page_words(pdf, page_index: int, dpi: int = DPI) -> list[OcrWord]:
         if owned:
             doc.close()
     t1 = time.perf_counter()
-    img = clean.remove_rules(img)
     img, angle = clean.deskew(img)
+    img = clean.remove_rules(clean.binarize(img))
     t2 = time.perf_counter()
-    text = tesseract.run_tsv(img, dpi=dpi)
+    text = tesseract.run_tsv(img, dpi=dpi, psm=PSM)
     t3 = time.perf_counter()
     words = tsv.words_from_tsv(text, 72.0 / dpi)
     last_timings.append(dict(page=page_index + 1, render=t1 - t0, clean=t2 - t1, tesseract=t3 - t2,
@@ -70,7 +72,7 @@ def page_words(pdf, page_index: int, dpi: int = DPI) -> list[OcrWord]:
     return words
 
 
-def read_pages(pdf, indices, dpi: int = DPI,
+def read_pages(pdf, indices, dpi: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> dict[int, list[OcrWord]]:
     """OCR several pages; progress(done, total) after each page."""
     from explorer.ingest.ocr import render

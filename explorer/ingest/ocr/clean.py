@@ -19,6 +19,28 @@ MIN_SKEW = 0.3          # degrees: smaller rotations are left alone (rotating co
 MAX_SKEW = 3.0          # degrees searched either way
 
 
+def otsu(a: np.ndarray) -> int:
+    """Otsu's threshold of a greyscale array (the grey level that best splits ink from paper)."""
+    hist = np.bincount(a.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    w0 = np.cumsum(hist)
+    m = np.cumsum(hist * np.arange(256))
+    w1 = total - w0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (m[-1] * w0 / total - m) ** 2 / (w0 * w1)
+    between[~np.isfinite(between)] = 0
+    return int(np.argmax(between))
+
+
+def binarize(img: Image.Image) -> Image.Image:
+    """Black ink on white paper (Otsu): scanner noise, grey paper and JPEG halos gone. Tesseract's own thresholding
+    left the single-digit STT column of a noisy scan unread ('oA', '&', 'M' for 'STT', '1', '2'); on the binarized
+    image it read all of them."""
+    a = np.asarray(img)
+    t = min(otsu(a), 200)
+    return Image.fromarray(np.where(a <= t, 0, 255).astype(np.uint8))
+
+
 def remove_rules(img: Image.Image) -> Image.Image:
     a = np.asarray(img)
     dark = (a < DARK).astype(np.uint8)
@@ -47,7 +69,7 @@ def _profile_score(dark: np.ndarray, angle: float) -> float:
 
 
 def estimate_skew(img: Image.Image) -> float:
-    """The page's skew in degrees (positive = text lines rise to the right, as PIL's rotate counts)."""
+    """The page's skew in degrees, counter-clockwise positive (PIL's Image.rotate(a) makes a level page skew a)."""
     small = img.copy()
     small.thumbnail((900, 900))
     dark = np.asarray(small) < DARK
@@ -70,4 +92,4 @@ def deskew(img: Image.Image) -> tuple[Image.Image, float]:
     angle = estimate_skew(img)
     if abs(angle) <= MIN_SKEW:
         return img, 0.0
-    return img.rotate(angle, resample=Image.BICUBIC, fillcolor=255), angle
+    return img.rotate(-angle, resample=Image.BICUBIC, fillcolor=255), angle
