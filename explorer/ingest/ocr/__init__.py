@@ -33,7 +33,7 @@ DPI = 300
 PSM = 6                  # Tesseract page segmentation: 6 = one uniform block (see the measurements in README of bench_ocr)
 MIN_AMOUNT_CONF = 80.0   # amounts/balances: below this the cell is emptied and the row set aside
 MIN_DATE_CONF = 60.0     # dates
-AMOUNT_CELLS = ("debit", "credit", "amount", "balance")
+MIN_PAGE_WORDS = 8       # an image page with fewer confident words than this is not read as a statement page
 
 last_timings: list[dict] = []   # per OCR'd page: {'page', 'render', 'clean', 'tesseract', 'words', 'skew'}
 
@@ -93,13 +93,18 @@ def read_pages(pdf, indices, dpi: int | None = None,
 def words_for_empty_page(doc, page_index: int) -> list[OcrWord]:
     """The PDF reader's hook for a page without a text layer: OCR words when Tesseract is here, else [].
 
-    A Tesseract failure on one page gives [] too: the reader then reports that page by number as unread."""
+    A Tesseract failure on one page gives [] too, and so does a page with fewer than MIN_PAGE_WORDS words read with
+    confidence ≥ 50 (a photo, a stamp, a signature page: a statement page has dozens): the reader then reports that
+    page by number as unread rather than building records from a few stray glyphs."""
     if not available():
         return []
     try:
-        return page_words(doc, page_index)
+        words = page_words(doc, page_index)
     except TesseractError:
         return []
+    if sum(1 for w in words if w.conf >= 50) < MIN_PAGE_WORDS:
+        return []
+    return words
 
 
 def mark(st, pages) -> None:

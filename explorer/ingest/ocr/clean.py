@@ -15,6 +15,9 @@ from PIL import Image
 from scipy import ndimage as ndi
 
 DARK = 160              # grey level below which a pixel is ink
+MAX_INK = 150           # normalised grey (pixel / local paper × 255) above which nothing is ink: a shaded band is ~190
+RULE_FRACTION = 80      # a dark run longer than 1/80 of the page (~31 px at 300 dpi, 2.6 mm) is a rule, not a glyph
+SPECK = 6               # px: ink blobs smaller than this are noise (an i-dot at 7 pt and 300 dpi is ~16 px)
 MIN_SKEW = 0.3          # degrees: smaller rotations are left alone (rotating costs time and blurs glyphs)
 MAX_SKEW = 3.0          # degrees searched either way
 
@@ -33,26 +36,40 @@ def otsu(a: np.ndarray) -> int:
 
 
 def binarize(img: Image.Image) -> Image.Image:
-    """Black ink on white paper (Otsu): scanner noise, grey paper and JPEG halos gone. Tesseract's own thresholding
-    left the single-digit STT column of a noisy scan unread ('oA', '&', 'M' for 'STT', '1', '2'); on the binarized
-    image it read all of them."""
-    a = np.asarray(img)
-    t = min(otsu(a), 200)
-    return Image.fromarray(np.where(a <= t, 0, 255).astype(np.uint8))
+    """Black ink on white paper: each pixel divided by its local paper brightness (the maximum over a window a few
+    strokes wide), then Otsu. Scanner noise, grey paper, JPEG halos and shaded table headers go white. Tesseract's
+    own thresholding left the single-digit STT column of a noisy scan unread ('oA', '&', 'M' for 'STT', '1', '2');
+    a plain global threshold turned the grey header band of a VBSP scan into speckles."""
+    a = np.asarray(img).astype(np.float32)
+    k = max(int(round(a.shape[1] / 80)), 15)          # ~31 px at 300 dpi on A4
+    bg = ndi.maximum_filter1d(ndi.maximum_filter1d(a, k, axis=0), k, axis=1)
+    norm = np.clip(a * 255.0 / np.maximum(bg, 1.0), 0, 255).astype(np.uint8)
+    t = min(otsu(norm), MAX_INK)
+    return Image.fromarray(np.where(norm <= t, 0, 255).astype(np.uint8))
+
+
+def _rules(dark: np.ndarray, k: int, axis: int) -> np.ndarray:
+    """Runs of at least k dark pixels along `axis` (a 1-D opening)."""
+    return ndi.maximum_filter1d(ndi.minimum_filter1d(dark, k, axis=axis), k, axis=axis)
 
 
 def remove_rules(img: Image.Image) -> Image.Image:
+    """Table rules (and the specks they leave) painted white, on a black-and-white image."""
     a = np.asarray(img)
     dark = (a < DARK).astype(np.uint8)
-    kh, kv = max(a.shape[1] // 25, 20), max(a.shape[0] // 25, 20)
-    h = ndi.maximum_filter1d(ndi.minimum_filter1d(dark, kh, axis=1), kh, axis=1)
-    v = ndi.maximum_filter1d(ndi.minimum_filter1d(dark, kv, axis=0), kv, axis=0)
-    mask = (h | v).astype(bool)
-    if not mask.any():
-        return img
-    mask = ndi.binary_dilation(mask, iterations=2)
+    kh, kv = max(a.shape[1] // RULE_FRACTION, 20), max(a.shape[0] // RULE_FRACTION, 20)
+    mask = (_rules(dark, kh, 1) | _rules(dark, kv, 0)).astype(bool)
     out = a.copy()
-    out[mask] = 255
+    if mask.any():
+        mask = ndi.maximum_filter(mask.astype(np.uint8), size=3).astype(bool)
+        out[mask] = 255
+    # specks left by broken rules, shaded bands and scanner dust
+    lab, n = ndi.label(out < DARK)
+    if n:
+        sizes = np.bincount(lab.ravel())
+        small = sizes < SPECK
+        small[0] = False
+        out[small[lab]] = 255
     return Image.fromarray(out)
 
 

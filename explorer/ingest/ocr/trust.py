@@ -25,9 +25,14 @@ def _conf(w: Word, page_words: list[OcrWord]) -> float:
     return min(inside) if inside else 0.0
 
 
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
 def _record_lines(rec, lines: list[TextLine]) -> list[TextLine]:
-    texts = set(rec.raw.split("\n"))
-    near = [ln for ln in lines if abs(ln.index - rec.line) <= WINDOW and ln.text in texts]
+    """The page lines a record was built from (compared without spaces: the assembler cuts glued words apart)."""
+    texts = {_squash(t) for t in rec.raw.split("\n")}
+    near = [ln for ln in lines if abs(ln.index - rec.line) <= WINDOW and _squash(ln.text) in texts]
     return near or [ln for ln in lines if ln.index == rec.line]
 
 
