@@ -16,7 +16,8 @@ from scipy import ndimage as ndi
 
 DARK = 160              # grey level below which a pixel is ink
 MAX_INK = 150           # normalised grey (pixel / local paper × 255) above which nothing is ink: a shaded band is ~190
-RULE_FRACTION = 80      # a dark run longer than 1/80 of the page (~31 px at 300 dpi, 2.6 mm) is a rule, not a glyph
+RULE_FRACTION = 25      # a dark run longer than 1/25 of the page (~99 px at 300 dpi, 8 mm) is a rule: shorter ones
+                        # hit glyphs ("TT" in "STT" at 11 pt is a 55 px bar; at 1/60 it was erased and read "Sit")
 SPECK = 6               # px: ink blobs smaller than this are noise (an i-dot at 7 pt and 300 dpi is ~16 px)
 MIN_SKEW = 0.3          # degrees: smaller rotations are left alone (rotating costs time and blurs glyphs)
 MAX_SKEW = 3.0          # degrees searched either way
