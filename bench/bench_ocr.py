@@ -78,6 +78,9 @@ def main() -> None:
     ap.add_argument("--dpi", type=int, default=ocr.DPI)
     ap.add_argument("--psm", type=int, default=ocr.PSM)
     ap.add_argument("--angle", type=float, default=0.7)
+    ap.add_argument("--scan-dpi", type=int, default=200, help="resolution of the simulated scan")
+    ap.add_argument("--noise", type=float, default=12.0)
+    ap.add_argument("--jpeg", type=int, default=55)
     ap.add_argument("--real", default=None, help="a directory of real scanned PDFs")
     ap.add_argument("--glob", default="*.pdf", help="which files of --real (e.g. '*_scan.pdf')")
     args = ap.parse_args()
@@ -90,7 +93,8 @@ def main() -> None:
     per_page: list[float] = []
     per_cpu: list[float] = []
     names = list(F.FAMILY_FIXTURES) if args.fixtures == "all" else args.fixtures.split(",")
-    print(f"dpi {args.dpi}, psm {args.psm}, skew ±{args.angle}°")
+    print(f"OCR at {args.dpi} dpi, psm {args.psm}; scans: {args.scan_dpi} dpi, skew ±{args.angle}°, noise {args.noise}, "
+          f"JPEG q{args.jpeg}")
     print(f"{'fixture':28} {'pages':>5} {'expect':>6} {'read':>5} {'right':>5} {'aside':>5} {'WRONG':>5} "
           f"{'conf':>5} {'s/page':>7} {'cpu/p':>6}")
     for name in names:
@@ -98,7 +102,8 @@ def main() -> None:
         import pypdfium2 as pdfium
         n = len(pdfium.PdfDocument(data))
         pages = list(range(min(n, args.pages)))
-        scan = ocr_scans.scan(data, pages=pages, angle=args.angle, seed=len(name))
+        scan = ocr_scans.scan(data, pages=pages, angle=args.angle if len(name) % 2 else -args.angle,
+                                seed=len(name), dpi=args.scan_dpi, noise=args.noise, jpeg=args.jpeg)
         ocr.last_timings.clear()
         t, c0 = time.perf_counter(), cpu()
         try:
