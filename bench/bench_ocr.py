@@ -37,7 +37,8 @@ def _amount(rec) -> str:
 
 
 def compare(st, exp, first_pages: int | None) -> dict:
-    """Match records to the expected ones in order by (date, amount); count right / set aside / wrong."""
+    """Each OCR record's amount against the set of true amounts: right, set aside (amount empty, flagged low
+    confidence, or no date — the importer sets dateless rows aside), or WRONG (accepted and not a true amount)."""
     from explorer.ingest.pdf import PdfRecord  # noqa: F401
     recs = [r for r in st.records if any(f.startswith("ocr") for f in r.flags)]
     truth = {amount_value(a) for _, _, a in exp.records}
@@ -45,7 +46,7 @@ def compare(st, exp, first_pages: int | None) -> dict:
     wrong_list = []
     for r in recs:
         a = _amount(r)
-        flagged = any(f.startswith("ocr: low confidence") for f in r.flags)
+        flagged = any(f.startswith("ocr: low confidence") for f in r.flags) or not r.cells["date"]
         if not a:
             aside += 1
             continue
@@ -138,6 +139,7 @@ def main() -> None:
             per_page += [dt / n] * n
             per_cpu += [dc / n] * n
             skews = ",".join(f"{x['skew']:g}" for x in ocr.last_timings)
+            skews += f", {sum(x['retried'] for x in ocr.last_timings)} retried"
             print(f"{path.name}: {n} OCR pages, {words} words, skew {skews}, {dt / n:.2f} s/page ({dc / n:.2f} s CPU); {res}")
     for label, vals in (("wall", per_page), ("CPU", per_cpu)):
         if vals:

@@ -7,7 +7,8 @@
     mark(statement, pages)                    flags on records assembled from OCR words
 
 Pipeline per page (explorer.ingest.ocr.render, .clean, .tesseract, .tsv): render at `dpi` with pypdfium2 (greyscale),
-remove table rules, straighten a skew above 0.3°, run `tesseract -l vie+eng --psm 3` to TSV, scale boxes to top-down
+straighten a skew above 0.3°, flatten the paper (noise, shading), remove table rules, run
+`tesseract -l vie+eng --psm 3` to TSV, scale boxes to top-down
 PDF points of the displayed page. Coordinates are those of the straightened image (same size, turned about its
 centre), so rows come out level for explorer.ingest.pdf.words.group_lines and the family's header matching and record
 assembly take them like a text layer.
@@ -30,7 +31,9 @@ __all__ = ["OcrWord", "available", "missing", "page_words", "read_pages", "mark"
            "MIN_AMOUNT_CONF", "MIN_DATE_CONF", "DPI", "last_timings"]
 
 DPI = 300
-PSM = 6                  # Tesseract page segmentation: 6 = one uniform block (see the measurements in README of bench_ocr)
+PSM = 3                  # Tesseract page segmentation: 3 = automatic; 6 (one block) lost the shaded VBSP header
+RETRY_PSM = 6            # first page without a recognisable table header: read again with this segmentation
+HEADER_OK = 0.55         # the header score the assembler accepts
 MIN_AMOUNT_CONF = 80.0   # amounts/balances: below this the cell is emptied and the row set aside
 MIN_DATE_CONF = 60.0     # dates
 MIN_PAGE_WORDS = 8       # an image page with fewer confident words than this is not read as a statement page
@@ -61,15 +64,37 @@ def page_words(pdf, page_index: int, dpi: int | None = None) -> list[OcrWord]:
             doc.close()
     t1 = time.perf_counter()
     img, angle = clean.deskew(img)
-    img = clean.remove_rules(clean.binarize(img))
+    img = clean.remove_rules(clean.normalize(img))
     t2 = time.perf_counter()
-    text = tesseract.run_tsv(img, dpi=dpi, psm=PSM)
+    scale = 72.0 / dpi
+    words = tsv.words_from_tsv(tesseract.run_tsv(img, dpi=dpi, psm=PSM), scale)
+    retried = False
+    if page_index == 0 and RETRY_PSM and header_score(words) < HEADER_OK:
+        # the first page must show the table header (it gives the columns for every page); a header word misread
+        # ('S6 tién' for 'Số tiền') loses the whole file, and the other segmentation often reads it
+        other = tsv.words_from_tsv(tesseract.run_tsv(img, dpi=dpi, psm=RETRY_PSM), scale)
+        retried = True
+        if header_score(other) > header_score(words):
+            words = other
     t3 = time.perf_counter()
-    words = tsv.words_from_tsv(text, 72.0 / dpi)
     last_timings.append(dict(page=page_index + 1, render=t1 - t0, clean=t2 - t1, tesseract=t3 - t2,
-                             words=len(words), skew=angle))
+                             words=len(words), skew=angle, retried=retried))
     del last_timings[:-1000]
     return words
+
+
+def header_score(words) -> float:
+    """The best table-header score any known family finds in these words (0 when no family's required columns)."""
+    from explorer.ingest.pdf.header import find_header
+    from explorer.ingest.pdf.specs import FAMILIES
+    from explorer.ingest.pdf.words import group_lines
+    lines = group_lines(list(words))
+    best = 0.0
+    for spec in FAMILIES.values():
+        h = find_header(spec, lines)
+        if h is not None and all(r in h.roles for r in spec.required):
+            best = max(best, h.score)
+    return best
 
 
 def read_pages(pdf, indices, dpi: int | None = None,

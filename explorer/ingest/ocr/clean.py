@@ -15,7 +15,7 @@ from PIL import Image
 from scipy import ndimage as ndi
 
 DARK = 160              # grey level below which a pixel is ink
-MAX_INK = 150           # normalised grey (pixel / local paper × 255) above which nothing is ink: a shaded band is ~190
+INK_LO, PAPER_HI = 90, 200   # normalised grey (pixel / local paper × 255): ≤ 90 ink, ≥ 200 paper (a shaded band is ~245)
 RULE_FRACTION = 25      # a dark run longer than 1/25 of the page (~99 px at 300 dpi, 8 mm) is a rule: shorter ones
                         # hit glyphs ("TT" in "STT" at 11 pt is a 55 px bar; at 1/60 it was erased and read "Sit")
 SPECK = 6               # px: ink blobs smaller than this are noise (an i-dot at 7 pt and 300 dpi is ~16 px)
@@ -36,17 +36,17 @@ def otsu(a: np.ndarray) -> int:
     return int(np.argmax(between))
 
 
-def binarize(img: Image.Image) -> Image.Image:
-    """Black ink on white paper: each pixel divided by its local paper brightness (the maximum over a window a few
-    strokes wide), then Otsu. Scanner noise, grey paper, JPEG halos and shaded table headers go white. Tesseract's
-    own thresholding left the single-digit STT column of a noisy scan unread ('oA', '&', 'M' for 'STT', '1', '2');
-    a plain global threshold turned the grey header band of a VBSP scan into speckles."""
+def normalize(img: Image.Image) -> Image.Image:
+    """Ink on white paper: each pixel divided by its local paper brightness (the maximum over a window a few strokes
+    wide), then the contrast stretched so that INK_LO and darker is black and PAPER_HI and lighter is white. Scanner
+    noise, grey paper, JPEG halos and shaded table headers go white; glyph edges keep their grey levels (a hard
+    threshold broke the bold header of a VBSP scan into pieces Tesseract could not read). Without this, Tesseract's
+    own thresholding left the single-digit STT column of a noisy scan unread ('oA', '&', 'M' for 'STT', '1', '2')."""
     a = np.asarray(img).astype(np.float32)
     k = max(int(round(a.shape[1] / 80)), 15)          # ~31 px at 300 dpi on A4
     bg = ndi.maximum_filter1d(ndi.maximum_filter1d(a, k, axis=0), k, axis=1)
-    norm = np.clip(a * 255.0 / np.maximum(bg, 1.0), 0, 255).astype(np.uint8)
-    t = min(otsu(norm), MAX_INK)
-    return Image.fromarray(np.where(norm <= t, 0, 255).astype(np.uint8))
+    norm = a * 255.0 / np.maximum(bg, 1.0)
+    return Image.fromarray(np.clip((norm - INK_LO) * (255.0 / (PAPER_HI - INK_LO)), 0, 255).astype(np.uint8))
 
 
 def _rules(dark: np.ndarray, k: int, axis: int) -> np.ndarray:

@@ -8,12 +8,15 @@ the OCR words its box covers, or 0 when none.
 """
 from __future__ import annotations
 
+import re
 import statistics
 
 from explorer.ingest.pdf import tokens
 from explorer.ingest.pdf.words import TextLine, Word
 from explorer.ingest.ocr.tsv import OcrWord
 
+# '000,00' is the tail of '20.000.000,00' whose head OCR read as a separate word: no bank prints a leading zero group
+_LEADING_ZERO = re.compile(r"^0\d")
 WINDOW = 12      # lines either side of the anchor searched for the record's lines
 
 
@@ -75,7 +78,8 @@ def mark_records(st, pages: list[list[TextLine]], ocr_pages: list[int], min_amou
                 continue
             c = _cell_conf(text, words)
             c = 0.0 if c is None else c
-            well_formed = tokens.is_amount(text, spec_numbers) or (role == "balance" and text.isdigit())
+            well_formed = (tokens.is_amount(text, spec_numbers) or (role == "balance" and text.isdigit())) \
+                and not _LEADING_ZERO.match(text)
             if c < min_amount or not well_formed:
                 what = "amount" if role != "balance" else "balance"
                 why = "" if well_formed else ", not a well-formed amount"
