@@ -38,6 +38,17 @@ def test_words_from_tsv_points_and_confidence():
     assert (a.text, b.text) == ("6", ",058,583")
 
 
+def test_rule_residue_dropped_and_glued_headings_split():
+    """'|', '_' and the like are what Tesseract reads from leftover rules; they split words, never become words."""
+    rows = [TSV.splitlines()[0]] + [
+        f"5\t1\t1\t1\t1\t{i}\t{x}\t1000\t{w}\t40\t{c}\t{t}"
+        for i, (x, w, c, t) in enumerate([(100, 520, 30, "dịch___|Ngày"), (700, 8, 60, "|"), (720, 60, 50, "._."),
+                                          (800, 40, 90, "-"), (900, 200, 91, "-000101")], 1)]
+    ws = words_from_tsv("\n".join(rows), 1.0)
+    assert [w.text for w in ws] == ["dịch", "Ngày", "-", "-000101"]
+    assert ws[0].x1 < ws[1].x0 and ws[0].x0 == 100 and ws[1].x1 == 620 and ws[0].conf == 30
+
+
 def _page_image(name="kho_bac_can_tho", dpi=100) -> Image.Image:
     data, _ = F.FAMILY_FIXTURES[name]()
     doc, _ = render.open_doc(data)

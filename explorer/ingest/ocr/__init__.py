@@ -72,7 +72,15 @@ def page_words(pdf, page_index: int, dpi: int | None = None) -> list[OcrWord]:
     if page_index == 0 and RETRY_PSM and header_score(words) < HEADER_OK:
         # the first page must show the table header (it gives the columns for every page); a header word misread
         # ('S6 tién' for 'Số tiền') loses the whole file, and the other segmentation often reads it
-        other = tsv.words_from_tsv(tesseract.run_tsv(img, dpi=dpi, psm=RETRY_PSM), scale)
+        # Only the band above the data rows is read again (the header is there): a fraction of a page. The band
+        # ends at the third date word (a title can print two: 'từ ngày 12/9/2024 đến 16/9/2024').
+        from explorer.ingest.pdf.tokens import DATE
+        tops = sorted(w.top for w in words if DATE.match(w.text))
+        cut = img.height if len(tops) < 3 else min(img.height, int(tops[2] / scale) + 4)
+        band = tsv.words_from_tsv(tesseract.run_tsv(img.crop((0, 0, img.width, cut)), dpi=dpi, psm=RETRY_PSM),
+                                  scale)
+        edge = cut * scale
+        other = [w for w in band if w.bottom <= edge] + [w for w in words if w.bottom > edge]
         retried = True
         if header_score(other) > header_score(words):
             words = other

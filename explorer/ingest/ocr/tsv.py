@@ -1,6 +1,7 @@
 """Tesseract TSV → OcrWords in top-down PDF points."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from explorer.ingest.pdf.words import Word
@@ -13,8 +14,37 @@ class OcrWord(Word):
     conf: float = 0.0        # Tesseract's word confidence, 0–100
 
 
+# What Tesseract makes of leftover table rules and shading: '|', '_', '¬', '~', quotes. Statements print none of these
+# in their cells (memos keep '-', '.', ',', ':', '/', '(', ')'). A word made of them (and punctuation) is dropped; a
+# run of '|'/'_' inside a word ('dịch___|Ngày', two header cells read across a rule) splits it. Left in, a tall '|'
+# raised the line height and so the header's cell gap, merging neighbouring headings into one cell.
+_JUNK = set("|_¬~`'\"\u2018\u2019\u201c\u201d")
+_SPLIT = re.compile(r"[|_]+")
+
+
+def _clean(text: str, x0: int, x1: int) -> list[tuple[str, int, int]]:
+    out = []
+    pos = 0
+    n = max(len(text), 1)
+    step = (x1 - x0) / n
+    for m in list(_SPLIT.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        part = text[pos:end]
+        lead = len(part) - len(part.lstrip("".join(_JUNK)))
+        core = part.strip("".join(_JUNK))
+        if core and (any(c.isalnum() for c in core) or not any(c in _JUNK for c in text)):
+            a = pos + lead
+            out.append((core, round(x0 + a * step), round(x0 + (a + len(core)) * step)))
+        if m:
+            pos = m.end()
+    if len(out) == 1 and out[0][0] == text:
+        return [(text, x0, x1)]
+    return out
+
+
 def words_from_tsv(tsv: str, scale: float, *, min_conf: float = 0.0) -> list[OcrWord]:
-    """Word rows (level 5) of Tesseract TSV; boxes scaled by `scale` (points per pixel). Empty words dropped."""
+    """Word rows (level 5) of Tesseract TSV; boxes scaled by `scale` (points per pixel). Empty and junk words
+    dropped, words glued across a rule split (see _JUNK)."""
     out: list[OcrWord] = []
     lines = tsv.splitlines()
     for ln in lines[1:]:
@@ -31,6 +61,6 @@ def words_from_tsv(tsv: str, scale: float, *, min_conf: float = 0.0) -> list[Ocr
             continue
         if conf < min_conf:
             continue
-        out.append(OcrWord(text, left * scale, (left + width) * scale, top * scale, (top + height) * scale,
-                           conf=max(conf, 0.0)))
+        for part, a, b in _clean(text, left, left + width):
+            out.append(OcrWord(part, a * scale, b * scale, top * scale, (top + height) * scale, conf=max(conf, 0.0)))
     return out
