@@ -130,7 +130,7 @@ def _stub_ocr(monkeypatch, data: bytes, conf_of) -> None:
     for i in range(len(doc)):
         page = doc[i]
         truth.append([OcrWord(w.text, w.x0, w.x1, w.top, w.bottom, conf=conf_of(w.text, k))
-                      for k, w in enumerate(text_words(page))])
+                      for k, w in enumerate(text_words(page)[0])])   # (words, text stream)
         page.close()
     doc.close()
     monkeypatch.setattr(ocr, "available", lambda: True)
