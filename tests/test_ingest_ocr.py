@@ -49,6 +49,19 @@ def test_rule_residue_dropped_and_glued_headings_split():
     assert ws[0].x1 < ws[1].x0 and ws[0].x0 == 100 and ws[1].x1 == 620 and ws[0].conf == 30
 
 
+def test_wide_low_confidence_box_trimmed():
+    """'dich.' read at confidence 4 in a box stretched over rule residue up to the next heading: its right edge is
+    pulled in so the header keeps two cells; confident words keep their boxes."""
+    rows = [TSV.splitlines()[0]] + [
+        f"5\t1\t1\t1\t1\t{i}\t{x}\t1000\t{w}\t40\t{c}\t{t}"
+        for i, (x, w, c, t) in enumerate([(100, 80, 96, "ngày"), (190, 70, 96, "giao"), (270, 200, 4, "dich."),
+                                          (475, 88, 96, "Ngày"), (600, 200, 96, "12,000,000")], 1)]
+    ws = words_from_tsv("\n".join(rows), 1.0)
+    assert [w.text for w in ws] == ["ngày", "giao", "dich.", "Ngày", "12,000,000"]
+    assert ws[2].x0 == 270 and ws[3].x0 - ws[2].x1 > 20
+    assert [(w.x0, w.x1) for w in ws[:2] + ws[3:]] == [(100, 180), (190, 260), (475, 563), (600, 800)]
+
+
 def _page_image(name="kho_bac_can_tho", dpi=100) -> Image.Image:
     data, _ = F.FAMILY_FIXTURES[name]()
     doc, _ = render.open_doc(data)

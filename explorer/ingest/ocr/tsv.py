@@ -42,7 +42,26 @@ def _clean(text: str, x0: int, x1: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def words_from_tsv(tsv: str, scale: float, *, min_conf: float = 0.0) -> list[OcrWord]:
+def _trim_wide(words: list[OcrWord]) -> list[OcrWord]:
+    """A word read with very low confidence and a box far wider than its text (Tesseract took rule residue or shading
+    into the box: 'dich.' 31 pt wide where 5 characters take 22) gets its right edge pulled in to the width its text
+    needs at the page's median character width. The junk trails in the cases seen; the wide box otherwise closes the
+    gap to the next heading and merges two header cells."""
+    widths = sorted((w.x1 - w.x0) / len(w.text) for w in words if w.conf >= 80 and len(w.text) >= 3)
+    if not widths:
+        return words
+    cw = widths[len(widths) // 2]
+    for w in words:
+        need = len(w.text) * cw * 1.15
+        if w.conf < LOW_CONF_TRIM and w.x1 - w.x0 > need * 1.3:
+            w.x1 = w.x0 + need
+    return words
+
+
+LOW_CONF_TRIM = 30.0
+
+
+def words_from_tsv(tsv: str, scale: float, *, min_conf: float = 0.0, trim: bool = True) -> list[OcrWord]:
     """Word rows (level 5) of Tesseract TSV; boxes scaled by `scale` (points per pixel). Empty and junk words
     dropped, words glued across a rule split (see _JUNK)."""
     out: list[OcrWord] = []
@@ -63,4 +82,4 @@ def words_from_tsv(tsv: str, scale: float, *, min_conf: float = 0.0) -> list[Ocr
             continue
         for part, a, b in _clean(text, left, left + width):
             out.append(OcrWord(part, a * scale, b * scale, top * scale, (top + height) * scale, conf=max(conf, 0.0)))
-    return out
+    return _trim_wide(out) if trim else out
