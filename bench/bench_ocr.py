@@ -126,9 +126,11 @@ def main() -> None:
             t, c0 = time.perf_counter(), cpu()
             try:
                 st = read_pdf(data, path.name)
-                res = f"{st.family}: {len(st.records)} records, " \
-                      f"{sum(1 for r in st.records if any(f.startswith('ocr: low') for f in r.flags))} set aside, " \
-                      f"mean conf {mean_conf(st) or 0:.0f}"
+                aside = sum(1 for r in st.records if any(f.startswith("ocr: low") for f in r.flags)
+                            or not _amount(r) or not r.cells["date"])
+                low = sum(1 for r in st.records if any(f.startswith("ocr: low") for f in r.flags))
+                res = f"{st.family}: {len(st.records)} records, {len(st.records) - aside} with date and amount, " \
+                      f"{aside} set aside ({low} for low OCR confidence), mean conf {mean_conf(st) or 0:.0f}"
             except StatementImportError as e:
                 res = f"refused: {str(e)[:160]}"
             dt, dc = time.perf_counter() - t, cpu() - c0
