@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
+from explorer.ingest import ocr   # OCR hook: words for pages without a text layer (explorer.ingest.ocr)
 from explorer.ingest.errors import StatementImportError
 from explorer.ingest.pdf import tokens
 from explorer.ingest.pdf.assemble import HEADERLESS_SCORE, Assembler, RawRecord, synthetic_header
@@ -116,6 +117,8 @@ def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
             words, stream = page_words(page)
         finally:
             page.close()
+        if not words:
+            words = ocr.words_for_empty_page(doc, i)   # OCR hook: [] when Tesseract is missing or reads nothing
         streams.append(stream)
         if not words:
             empty.append(i + 1)
@@ -167,7 +170,7 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
     if len(empty) == n:
         raise StatementImportError.single(
             name, f"a scanned PDF: no text layer on any page (pages {_ranges(empty)} of {n} are images); "
-                  "it needs OCR, which this importer does not do")
+                  + (ocr.missing() or "OCR found no text on them"))   # OCR hook
     title = fold("\n".join(ln.text for lines in pages[:2] for ln in lines))
     if family is not None:
         if family not in FAMILIES:
@@ -186,6 +189,7 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
     st = _assemble(chosen, pages)
     st.family, st.bank, st.score, st.why = chosen.name, chosen.bank, round(score, 3), why
     st.pages, st.pages_without_text = n, empty
+    ocr.mark(st, pages)   # OCR hook: provenance and confidence flags on records read from OCR words
     if "seq" in chosen.columns and st.records:
         st.notes.append(_seq_check(st.records))
     if chosen.stream_check:
