@@ -77,7 +77,7 @@ def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
     return parsed
 
 
-CROP_DPI = 110      # legible digits in a crop a reviewer reads, a few kB per row
+CROP_DPI = 110      # legible digits in a crop a reviewer reads (grey PNG, tens of kB for a noisy scan)
 CROP_MARGIN = 6     # points above and below the record's lines
 
 
@@ -98,7 +98,7 @@ def _crop_scanned(parsed: Parsed, records: list, data: bytes) -> None:
             record = records[aside.row - 1]
             page = doc[record.page - 1]
             scale = CROP_DPI / 72
-            image = page.render(scale=scale).to_pil()
+            image = page.render(scale=scale, grayscale=True).to_pil()
             top, bottom = record.box
             crop = image.crop((0, max(0, int((top - CROP_MARGIN) * scale)), image.width,
                                min(image.height, int((bottom + CROP_MARGIN) * scale))))

@@ -4,6 +4,8 @@ A dry run reports a Statement (read and checked, nothing written); an import add
 """
 from __future__ import annotations
 
+import re
+
 from explorer.ingest.importer import ImportResult, Statement
 from explorer.ingest.policy import CODES
 
@@ -15,7 +17,8 @@ def flag_codes(statement: Statement) -> dict[str, int]:
     counts: dict[str, int] = {}
     for line in statement.parsed.lines:
         for flag in line.flags:
-            code = flag.split(":", 1)[0]
+            code = re.split(r"[:( ]", flag, maxsplit=1)[0]  # 'zero_amount: …', 'ocr (mean confidence 94)'
+
             counts[code] = counts.get(code, 0) + 1
     return counts
 

@@ -159,6 +159,7 @@ class Assembler:
             else:
                 clusters.append([x])
         amount_cols: list[tuple[float, str]] = []   # (x1, role)
+        headings = sorted((c.x0, _role(r) in AMOUNT_ROLES) for r, c in geo.roles.items())
         for cl in clusters:
             x1 = statistics.median(cl)
             best = None
@@ -166,6 +167,15 @@ class Assembler:
                 d = 0.0 if c.x0 - 2 <= x1 <= c.x1 + 2 else min(abs(x1 - c.x0), abs(x1 - c.x1))
                 if best is None or d < best[0]:
                     best = (d, r)
+            # Right-aligned numbers end at their column's right border, past a centred heading's right edge:
+            # between two amount headings they belong to the left one (a scanned VBSP statement's amounts end
+            # nearer the balance heading than their own). Next to a text column the distance decides, as above.
+            left_of = [(c.x1, r) for r, c in num_roles.items() if c.x1 + 2 < x1]
+            if best is not None and best[0] > 0 and left_of:
+                edge, role = max(left_of)
+                following = [numeric for x0, numeric in headings if x0 > edge]
+                if following and following[0] and not any(edge < x0 <= x1 for x0, _ in headings):
+                    best = (0.0, role)
             if best is None:
                 continue
             dtext = min((abs(x1 - c.mid) for c in text_cells), default=1e9)
