@@ -16,8 +16,9 @@ from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
 from explorer.ingest.report import flag_codes, report
 from explorer.params import Param
 from explorer.settings import load_settings
-from explorer.ui.i18n import money, num, t
-from explorer.ui.layout import page, sync_url
+from explorer.ui.i18n import day, moment, money, num, t
+from explorer.ui.listing import money_column
+from explorer.ui.layout import literal, page, sync_url
 
 LAYOUT_CHOICES = ("auto", *LAYOUTS)
 SPEC = {"account": Param("text", ""), "layout": Param("choice", "auto", choices=LAYOUT_CHOICES),
@@ -71,11 +72,17 @@ def show_problems(error: StatementImportError) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+def check_label(name: str) -> str:
+    """A reconciliation check's name in the page's language (the report and the database keep it in English)."""
+    label = t(f"import.check.{name}")
+    return name if label == f"import.check.{name}" else label
+
+
 def show_statement(statement: Statement) -> None:
     """The dry run: what matched and why, the first lines, and everything the import would set aside or flag."""
     parsed, unit = statement.parsed, statement.currency
     st.success(t("import.checked", file=statement.file, layout=statement.layout.name))
-    st.caption(t("import.why", why=parsed.why))
+    st.caption(t("import.why", why=literal(parsed.why)))  # the matcher's own words, quoted as they are
     reconciled = {True: t("import.reconciled_yes"), False: t("import.reconciled_no"),
                   None: t("import.reconciled_none")}[statement.reconciled]
     figures = [(t("import.rows"), num(statement.rows)), (t("import.lines"), num(len(parsed.lines))),
@@ -90,19 +97,21 @@ def show_statement(statement: Statement) -> None:
     st.subheader(t("import.first_lines"))
     st.dataframe(pd.DataFrame({
         t("import.row"): [line.row for line in first],
-        t("import.date"): [line.posted_at for line in first],
+        t("import.date"): [moment(line.posted_at) if line.has_time else day(line.posted_at) for line in first],
         t("import.direction"): [t(f"import.{line.direction}") for line in first],
         t("import.amount"): [line.amount for line in first],
         t("import.memo"): [line.description for line in first],
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, width="stretch", column_config={t("import.amount"): money_column(t("import.amount"))})
     if statement.checks:
         st.subheader(t("import.checks"))
         st.dataframe(pd.DataFrame({
-            t("import.check_name"): [c.name for c in statement.checks],
+            t("import.check_name"): [check_label(c.name) for c in statement.checks],
             t("import.printed"): [c.printed for c in statement.checks],
             t("import.parsed"): [c.parsed for c in statement.checks],
             t("import.ok"): ["✓" if c.ok else "✗" for c in statement.checks],
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, width="stretch", column_config={
+            t("import.printed"): money_column(t("import.printed")),
+            t("import.parsed"): money_column(t("import.parsed"))})
     if parsed.set_aside:
         st.subheader(t("import.aside_rows"))
         st.dataframe(pd.DataFrame({
