@@ -48,7 +48,8 @@ def test_each_parameter_sets_its_field_and_invalid_points_are_named_not_run():
     assert set(PARAMETERS) == {"tranches", "expiry_days", "claim_rate", "merchant_density", "travel_km", "cap"}
     # 100,000 đ in 201 tranches is more vouchers than a person may hold: the point is refused, the rest run.
     result = sweep(SURE, population, "tranches", [1, 201], runs=1)
-    assert result.refused == {201: "too_many_vouchers"}
+    assert {v: e.code for v, e in result.refused.items()} == {201: "too_many_vouchers"}
+    assert result.refused[201].field == "tranches.denomination"
     assert set(result.table["value"]) == {1}
 
 

@@ -24,6 +24,11 @@ from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.vouchers import codec, currency, funding
 from explorer.vouchers.advice import design_findings
+from explorer.vouchers.budget import eligible_counts, person_cost, plan
+from explorer.vouchers.inputs import (
+    COUNTS_EXAMPLE, MAX_CSV_BYTES, MERCHANTS_EXAMPLE, parse_counts, parse_merchants, population_from_counts,
+)
+from explorer.vouchers.metrics import MIN_GROUP
 from explorer.vouchers.engine import simulate
 from explorer.vouchers.population import Population
 from explorer.vouchers.presets import DOCUMENTED, SYNTHETIC_GROUP_SIZE, synthetic_for
@@ -32,6 +37,7 @@ from explorer.vouchers.report import (
     comparison_long, for_people, runs_for_people, summary_for_people,
 )
 from explorer.vouchers.scheme import CURRENCIES, FORM_CHOICES, FORM_FIELDS, Scheme, SchemeError
+from explorer.vouchers.sweep import MAX_POINTS, OUTCOMES, PARAMETERS, default_values, sweep
 
 FRONT = ("coverage", "reached_share", "claim_rate", "redemption_rate", "unspent_at_expiry",
          "days_to_first_spend_mean", "beyond_travel_share", "top10_share", "cost_per_beneficiary",
@@ -45,6 +51,16 @@ def labels(prefix: str):
     format_func: one reading the language later could label the options in another language)."""
     language = lang()
     return lambda value: translate(language, f"{prefix}{value}")
+
+
+def metric_labels():
+    """A format_func naming metrics in the language of this run (see `labels`)."""
+    language = lang()
+
+    def name(metric: str) -> str:
+        key = f"vouchers.mx_{metric}"
+        return translate(language, key if key in catalog() else f"vouchers.m_{metric}")
+    return name
 
 
 def label(metric: str) -> str:
@@ -262,6 +278,10 @@ def stale_banner(rejected: dict) -> None:
 def load_population(scheme: Scheme, source: str, preset: str, seed: int) -> Population:
     if source == "synthetic":
         return synthetic_for(scheme, preset, seed)
+    if source == "upload":
+        kept = st.session_state[UPLOAD]
+        return population_from_counts(kept["counts"], kept["merchants"], categories=scheme.merchants.categories,
+                                      seed=seed)
     people = query(vq.beneficiaries, groups=tuple(tg.group for tg in scheme.targets),
                    provinces=tuple(scheme.eligibility.provinces))
     if people.attrs.get("capped"):
@@ -269,9 +289,17 @@ def load_population(scheme: Scheme, source: str, preset: str, seed: int) -> Popu
     return Population(people, query(vq.merchants, categories=tuple(scheme.merchants.categories)))
 
 
+def population_key(source: str) -> str:
+    """What names a population in caches: an upload by its files' digest."""
+    if source == "upload":
+        kept = st.session_state.get(UPLOAD)
+        return f"upload:{kept['digest'] if kept else ''}"
+    return source
+
+
 def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -> Report | None:
     """The scheme's report (computed with a progress bar, kept per session), or None after an error."""
-    key = (codec.to_json(scheme), source, preset, runs, seed)
+    key = (codec.to_json(scheme), population_key(source), preset, runs, seed)
     cache = st.session_state.setdefault("vouchers_reports", {})
     if key not in cache:
         population = load_population(scheme, source, preset, seed)
@@ -308,6 +336,9 @@ def population_note(scheme: Scheme, report: Report, source: str, preset: str) ->
     people, issued = int(round(report.value("registrations"))), money(round(report.value("issued")), report.currency)
     if source == "synthetic":
         st.caption(t("vouchers.pop_synthetic", groups=_counts_text(counts), people=num(people), issued=issued))
+        return
+    if source == "upload":
+        st.caption(t("vouchers.pop_upload", groups=_counts_text(counts), people=num(people), issued=issued))
         return
     stated = stated_counts(scheme, preset)
     st.info(t("vouchers.pop_db", groups=_counts_text(counts) or "—", people=num(people), issued=issued,
@@ -549,7 +580,7 @@ def load_scenarios(token: str, presets: dict[str, Scheme]) -> None:
 
 
 def scenario_identity(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -> tuple:
-    return (codec.to_json(scheme), source, preset, runs, seed)
+    return (codec.to_json(scheme), population_key(source), preset, runs, seed)
 
 
 def default_name(scheme: Scheme, source: str, runs: int, seed: int) -> str:
@@ -686,3 +717,402 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
 def escape_markdown(text: str) -> str:
     """A user's scenario name as plain text in markdown (no links, emphasis or images)."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+# --- merchants and map -----------------------------------------------------------------------------
+
+TOP_MERCHANTS = 10
+
+
+def merchant_names(source: str, scheme: Scheme) -> dict[int, str]:
+    """Shop names from the database (shops are businesses); synthetic and uploaded shops have none."""
+    if source != "db":
+        return {}
+    shops = query(vq.merchants, categories=tuple(scheme.merchants.categories))
+    return dict(zip(shops["merchant_id"], shops["name"]))
+
+
+def merchant_frame(report: Report, province_names: dict[int, str], names: dict[int, str]) -> pd.DataFrame:
+    """The per-merchant table as people read it: a label, the category and province in words, money in
+    major units with the currency, whole transactions."""
+    scale = 10 ** get_currency_precision(report.currency)
+    shops = report.by_merchant
+    out = pd.DataFrame({
+        "merchant_id": shops["merchant_id"],
+        "merchant": [names.get(int(m)) or t("vouchers.shop_label", id=int(m)) for m in shops["merchant_id"]],
+        "category": [t(f"vouchers.cat_{c}") for c in shops["category"]],
+        "province": shops["province_code"].map(lambda c: province_names.get(int(c), str(c))),
+        "receipts": (shops["receipts"] / scale).round(2), "receipts_p05": (shops["receipts_p05"] / scale).round(2),
+        "receipts_p95": (shops["receipts_p95"] / scale).round(2), "share": shops["share"].round(4),
+        "transactions": shops["transactions"].round().astype("int64"), "refused": (shops["refused"] / scale).round(2),
+        "cap_hit_runs": shops["cap_hit_runs"].round(4)})
+    out["currency"] = report.currency
+    return out
+
+
+def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str], source: str) -> None:
+    """Where the money goes: receipts by category and by shop, how concentrated they are, and the cap."""
+    if report.suppressed or report.by_merchant is None:
+        st.info(t("vouchers.too_few"))
+        return
+    cur = report.currency
+    shops = report.by_merchant
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    used = int((shops["receipts"] > 0).sum())
+    row.metric(t("vouchers.mv_shops"), t("vouchers.mv_shops_value", used=num(used), total=num(len(shops))),
+               width="content", border=True)
+    row.metric(t("vouchers.m_top10_merchants_share"), fmt_value("top10_share", report.value("top10_merchants_share"), cur),
+               help=t("vouchers.band_range", low=pct(report.summary.loc["top10_merchants_share", "p05"]),
+                      high=pct(report.summary.loc["top10_merchants_share", "p95"]), runs=report.runs),
+               width="content", border=True)
+    row.metric(t("vouchers.m_hhi"), num(round(report.value("hhi"))), help=t("vouchers.hhi_help"),
+               width="content", border=True)
+    row.metric(t("vouchers.m_top10_share"), pct(report.value("top10_share")), width="content", border=True)
+    if scheme.merchants.cap_per_merchant:
+        row.metric(t("vouchers.mv_cap_shops"), num(round(report.value("cap_merchants"))), width="content", border=True)
+        row.metric(t("vouchers.mv_cap_refused"), compact_money(round(report.value("cap_refused")), cur),
+                   width="content", border=True)
+        st.caption(t("vouchers.mv_cap_note", cap=money(scheme.merchants.cap_per_merchant, cur)))
+    st.caption(t("vouchers.mv_hhi_reading", hhi=num(round(report.value("hhi"))),
+                 level=t("vouchers.hhi_" + ("high" if report.value("hhi") > 2500 else
+                                            "moderate" if report.value("hhi") >= 1500 else "low"))))
+    scale = 10 ** get_currency_precision(cur)
+    cats = report.by_category.assign(
+        label=lambda f: [t(f"vouchers.cat_{c}") for c in f["category"]], amount=lambda f: f["receipts"] / scale,
+        text=lambda f: [f"{money(round(v), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"])])
+    left, right = st.columns(2)
+    left.altair_chart(_hbar(cats, "label", "amount", "text", t("vouchers.chart_categories"), cur), width="stretch")
+    names = merchant_names(source, scheme)
+    table = merchant_frame(report, province_names, names)
+    top = table.head(TOP_MERCHANTS).assign(
+        text=lambda f: [f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"])])
+    right.altair_chart(_hbar(top, "merchant", "receipts", "text", t("vouchers.chart_top_merchants", n=TOP_MERCHANTS), cur,
+                             band=("receipts_p05", "receipts_p95")), width="stretch")
+    right.caption(t("vouchers.top_merchants_note", runs=report.runs))
+    st.subheader(t("vouchers.mv_table"))
+    shown = table.drop(columns=["currency"])
+    formats = {c: (lambda v: money(round(v * scale), cur)) for c in ("receipts", "receipts_p05", "receipts_p95", "refused")}
+    formats.update(share=pct, cap_hit_runs=pct, transactions=num, merchant_id=lambda v: str(v))
+    st.dataframe(shown.head(500).rename(columns=_column).style.format({_column(c): f for c, f in formats.items()}),
+                 hide_index=True, width="stretch")
+    labelled_downloads(table, "vouchers_merchants", t("vouchers.merchants_short"))
+
+
+def _hbar(frame: pd.DataFrame, y: str, x: str, text: str, title: str, currency_code: str,
+          band: tuple[str, str] | None = None) -> alt.LayerChart:
+    """Horizontal bars with their amount written beside them (room for it on a phone), every label shown."""
+    top = max(float(frame[band[1] if band else x].max()) if len(frame) else 1.0, 1.0)
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelLimit=160, labelOverlap=False)),
+        x=alt.X(f"{x}:Q", title=currency_code, axis=alt.Axis(format="~s"), scale=alt.Scale(domain=[0, top * 2.2])))
+    layers = base.mark_bar() + base.mark_text(align="left", dx=3).encode(
+        x=alt.X(f"{band[1] if band else x}:Q"), text=f"{text}:N")
+    if band:
+        layers = base.mark_bar() + base.mark_rule(color="black").encode(x=f"{band[0]}:Q", x2=f"{band[1]}:Q") \
+            + base.mark_text(align="left", dx=3).encode(x=alt.X(f"{band[1]}:Q"), text=f"{text}:N")
+    return layers.properties(title=title, height=28 * len(frame) + 80)
+
+
+def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[int, str]) -> None:
+    """Coverage and shops by province as points on the provinces' coordinates (no map tiles: the app runs
+    offline). Every province is a faint dot, so the country's outline shows; provinces under 10 people
+    are not in the report and stay faint."""
+    if report.suppressed:
+        st.info(t("vouchers.too_few"))
+        return
+    cur = report.currency
+    scale = 10 ** get_currency_precision(cur)
+    where = provinces[["code", "lat", "lon"]].rename(columns={"code": "province_code"})
+    where["province"] = where["province_code"].map(lambda c: province_names.get(int(c), str(c)))
+    people = report.by_province[["province_code", "beneficiaries", "coverage", "redeemed"]].merge(where, on="province_code")
+    people = people.assign(people_text=[num(round(v)) for v in people["beneficiaries"]],
+                           coverage_text=[pct(v) for v in people["coverage"]])
+    shops = report.by_merchant.groupby("province_code").agg(shops=("merchant_id", "size"),
+                                                             receipts=("receipts", "sum")).reset_index()
+    shops = shops.merge(where, on="province_code")
+    shops = shops.assign(receipts_major=shops["receipts"] / scale, shops_text=[num(v) for v in shops["shops"]],
+                         receipts_text=[money(round(v), cur) for v in shops["receipts"]])
+    projection = alt.Projection(type="mercator")
+    outline = alt.Chart(where).mark_circle(size=14, color="#d0d0d0").encode(
+        longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("province:N", title=_column("province"))])
+    coverage_layer = alt.Chart(people).mark_circle(opacity=0.85, stroke="white", strokeWidth=0.5).encode(
+        longitude="lon:Q", latitude="lat:Q",
+        size=alt.Size("beneficiaries:Q", title=_column("beneficiaries"), scale=alt.Scale(range=[30, 900]),
+                      legend=alt.Legend(orient="bottom", format="~s")),
+        color=alt.Color("coverage:Q", title=_column("coverage"), scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
+                        legend=alt.Legend(orient="bottom", format="%")),
+        tooltip=[alt.Tooltip("province:N", title=_column("province")),
+                 alt.Tooltip("people_text:N", title=_column("beneficiaries")),
+                 alt.Tooltip("coverage_text:N", title=_column("coverage"))])
+    shop_layer = alt.Chart(shops).mark_circle(opacity=0.7, color="#1f77b4", stroke="white", strokeWidth=0.5).encode(
+        longitude="lon:Q", latitude="lat:Q",
+        size=alt.Size("receipts_major:Q", title=t("vouchers.map_receipts", currency=cur),
+                      scale=alt.Scale(range=[30, 900]), legend=alt.Legend(orient="bottom", format="~s")),
+        tooltip=[alt.Tooltip("province:N", title=_column("province")), alt.Tooltip("shops_text:N", title=t("vouchers.col_shops")),
+                 alt.Tooltip("receipts_text:N", title=_column("receipts"))])
+    left, right = st.columns(2)
+    size = {"height": 520, "projection": projection}
+    left.altair_chart((outline + coverage_layer).properties(title=t("vouchers.map_coverage"), **size), width="stretch")
+    right.altair_chart((outline + shop_layer).properties(title=t("vouchers.map_shops"), **size), width="stretch")
+    lowest = people.sort_values("coverage").head(3)
+    st.caption(t("vouchers.map_note", provinces=num(len(people)), total=num(len(where)),
+                 lowest=", ".join(f"{p} ({pct(c)})" for p, c in zip(lowest["province"], lowest["coverage"]))))
+
+
+# --- budget first ----------------------------------------------------------------------------------
+
+def budget_first(scheme: Scheme, population: Population, province_names: dict[int, str], seed: int) -> None:
+    """Given a budget, who the scheme can serve: groups in the chosen priority order, with caps per group and
+    per province. Pure arithmetic on the eligible counts (no simulation), exact to the person and the unit."""
+    cur = scheme.currency
+    counts = eligible_counts(scheme, population.beneficiaries, seed)
+    per = person_cost(scheme)
+    if int(counts["eligible"].sum()) < MIN_GROUP:
+        st.info(t("vouchers.too_few"))  # under 10 people: not even their number
+        return
+    need = scheme.costs.setup + sum(per[g] * n for g, n in counts.groupby("group")["eligible"].sum().items()
+                                    if g in per)
+    step = 1.0 if get_currency_precision(cur) else 1000
+    groups = [tg.group for tg in scheme.targets]
+    by_province = counts.groupby("province_code")["eligible"].sum()
+    listed = [int(c) for c, n in by_province.items() if n >= MIN_GROUP]  # smaller provinces are not listed
+    version = version_of(scheme)
+    st.caption(t("vouchers.bf_explain", setup=money(scheme.costs.setup, cur),
+                 costs=" · ".join(f"{t(f'vouchers.group_{g}')}: {money(c, cur)}" for g, c in per.items()),
+                 need=money(need, cur)))
+    with st.form(f"bf_form_{version}"):
+        budget_major = st.number_input(t("vouchers.bf_budget", currency=cur),
+                                       value=codec.major(scheme.budget or need // 2, cur), min_value=0.0 if step == 1.0 else 0,
+                                       step=step, key=f"bf_budget_{version}")
+        priority = st.multiselect(t("vouchers.bf_priority"), groups, groups, format_func=labels("vouchers.group_"),
+                                  key=f"bf_priority_{version}", help=t("vouchers.bf_priority_help"))
+        cols = st.columns(min(3, len(groups)))
+        group_caps = {}
+        for i, group in enumerate(groups):
+            cap = cols[i % len(cols)].number_input(t("vouchers.bf_group_cap", group=t(f"vouchers.group_{group}")),
+                                                   min_value=0, value=0, step=10, key=f"bf_gcap_{group}_{version}")
+            if cap:
+                group_caps[group] = int(cap)
+        c1, c2 = st.columns([2, 1])
+        capped = c1.multiselect(t("vouchers.bf_province_pick"), listed, [],
+                                format_func=lambda code: province_names.get(code, str(code)),
+                                key=f"bf_prov_{version}")
+        province_cap = c2.number_input(t("vouchers.bf_province_cap"), min_value=0, value=0, step=10,
+                                       key=f"bf_pcap_{version}")
+        st.form_submit_button(t("vouchers.bf_apply"), type="primary")
+    budget = codec.minor(budget_major, cur)
+    province_caps = {code: int(province_cap) for code in (capped or listed)} if province_cap else {}
+    started = dt.datetime.now()
+    result = plan(budget, counts, per, setup=scheme.costs.setup, priority=priority, group_caps=group_caps,
+                  province_caps=province_caps)
+    seconds = (dt.datetime.now() - started).total_seconds()
+    row = st.container(horizontal=True, wrap=True, gap="small")
+    row.metric(t("vouchers.bf_served"), t("vouchers.bf_served_value", served=num(result.people),
+                                          eligible=num(result.eligible)), width="content", border=True)
+    row.metric(t("vouchers.bf_share"), pct(result.people / result.eligible if result.eligible else 0.0),
+               width="content", border=True)
+    row.metric(t("vouchers.bf_spent"), compact_money(result.spent, cur), help=money(result.spent, cur),
+               width="content", border=True)
+    row.metric(t("vouchers.bf_left"), compact_money(result.left, cur), help=money(result.left, cur),
+               width="content", border=True)
+    if budget < scheme.costs.setup:
+        st.warning(t("vouchers.bf_below_setup", setup=money(scheme.costs.setup, cur)), icon="⚠️")
+    st.caption(t("vouchers.bf_timing", ms=num(round(seconds * 1000, 1))))
+    scale = 10 ** get_currency_precision(cur)
+    groups_table = result.by_group()
+    groups_table = groups_table[groups_table["eligible"] >= MIN_GROUP]
+    shown = pd.DataFrame({
+        _column("group"): [t(f"vouchers.group_{g}") for g in groups_table["group"]],
+        t("vouchers.bf_col_eligible"): [num(v) for v in groups_table["eligible"]],
+        t("vouchers.bf_col_served"): [num(v) for v in groups_table["served"]],
+        t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(groups_table["served"], groups_table["eligible"])],
+        t("vouchers.bf_col_per_person"): [money(per[g], cur) for g in groups_table["group"]],
+        _column("cost"): [money(v, cur) for v in groups_table["cost"]],
+        t("vouchers.bf_col_stop"): [t(f"vouchers.bf_stop_{result.stop.get(g) or 'none'}") for g in groups_table["group"]]})
+    st.dataframe(shown, hide_index=True, width="stretch")
+    provinces_table = result.by_province()
+    hidden = int((provinces_table["eligible"] < MIN_GROUP).sum())
+    provinces_table = provinces_table[provinces_table["eligible"] >= MIN_GROUP]
+    export = provinces_table.assign(province=provinces_table["province_code"].map(lambda c: province_names.get(int(c), str(c))),
+                                    cost=provinces_table["cost"] / scale, currency=cur)
+    st.subheader(t("vouchers.bf_by_province"))
+    st.dataframe(pd.DataFrame({
+        _column("province"): export["province"], t("vouchers.bf_col_eligible"): [num(v) for v in export["eligible"]],
+        t("vouchers.bf_col_served"): [num(v) for v in export["served"]],
+        t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(export["served"], export["eligible"])],
+        _column("cost"): [money(round(v * scale), cur) for v in export["cost"]]}), hide_index=True, width="stretch")
+    if hidden:
+        st.caption(t("vouchers.bf_hidden", count=num(hidden)))
+    labelled_downloads(export[["province_code", "province", "eligible", "served", "cost", "currency"]],
+                       "vouchers_budget_plan", t("vouchers.bf_short"))
+
+
+# --- sensitivity sweep -----------------------------------------------------------------------------
+
+SWEEPS = "vouchers_sweeps"
+
+
+def _sweep_input(kind: str, value: float, cur: str):
+    """A parameter value as typed: shares in %, money in major units, the rest as they are."""
+    if kind == "share":
+        return round(value * 100, 1)
+    if kind == "money":
+        return codec.major(int(value), cur)
+    return value
+
+
+def _sweep_value(kind: str, typed: float, cur: str) -> float:
+    if kind == "share":
+        return round(typed / 100, 4)
+    if kind == "money":
+        return codec.minor(typed, cur)
+    return int(round(typed)) if kind in ("count", "days") else float(typed)
+
+
+def sweep_label(parameter: str, value: float, cur: str) -> str:
+    kind = PARAMETERS[parameter]
+    if kind == "share":
+        return pct(value, 0)
+    if kind == "money":
+        return compact_money(round(value), cur)
+    return num(value)
+
+
+def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, seed: int) -> None:
+    """Vary one parameter over a range and watch an outcome, with the 5–95 % band of K runs at each point."""
+    cur = scheme.currency
+    parameter = st.selectbox(t("vouchers.sw_parameter"), list(PARAMETERS), format_func=labels("vouchers.sw_p_"),
+                             key="sw_parameter")
+    kind = PARAMETERS[parameter]
+    defaults = default_values(scheme, parameter)
+    cols = st.columns(4)
+    step = {"share": 5.0, "money": 100.0 if get_currency_precision(cur) else 100_000.0}.get(kind, 1.0)
+    low = cols[0].number_input(t("vouchers.sw_from", unit=t(f"vouchers.sw_unit_{kind}", currency=cur)),
+                               value=float(_sweep_input(kind, defaults[0], cur)), step=step, key=f"sw_from_{parameter}")
+    high = cols[1].number_input(t("vouchers.sw_to", unit=t(f"vouchers.sw_unit_{kind}", currency=cur)),
+                                value=float(_sweep_input(kind, defaults[-1], cur)), step=step, key=f"sw_to_{parameter}")
+    points = cols[2].number_input(t("vouchers.sw_points"), 2, MAX_POINTS, 6, key="sw_points")
+    k = cols[3].number_input(t("vouchers.sw_runs"), 1, 50, min(runs, 20), key="sw_runs")
+    raw = [_sweep_value(kind, v, cur) for v in
+           (pd.Series(range(int(points))) * (high - low) / max(int(points) - 1, 1) + low)]
+    values = list(dict.fromkeys(raw))  # whole-number parameters can repeat on a short range
+    outcome = st.selectbox(t("vouchers.sw_outcome"), list(OUTCOMES), format_func=metric_labels(), key="sw_outcome")
+    sweep_key = (key, parameter, tuple(values), int(k), seed)
+    store = st.session_state.setdefault(SWEEPS, {})
+    if st.button(t("vouchers.sw_run", points=len(values), runs=int(k)), type="primary", key="sw_go"):
+        bar = st.progress(0.0, text=t("vouchers.sw_running"))
+        try:
+            store.clear()
+            store[sweep_key] = sweep(scheme, population, parameter, values, runs=int(k), seed=seed,
+                                     progress=lambda done: bar.progress(done, text=t("vouchers.sw_running")))
+        finally:
+            bar.empty()
+    result = store.get(sweep_key)
+    if result is None:
+        st.caption(t("vouchers.sw_hint"))
+        return
+    st.caption(t("vouchers.sw_timing", points=num(len(values)), runs=num(result.runs),
+                 seconds=num(round(result.seconds, 2))))
+    for value, exc in result.refused.items():
+        st.warning(t("vouchers.sw_refused", value=sweep_label(parameter, value, cur),
+                     reason=error_text(exc, cur, [tg.group for tg in scheme.targets])), icon="⚠️")
+    frame = result.table[result.table["metric"] == outcome].copy()
+    if frame.empty:
+        return
+    percent = outcome != "cost_per_unit_delivered"
+    frame["x"] = frame["value"] * (100 if kind == "share" else 1) / (10 ** get_currency_precision(cur) if kind == "money" else 1)
+    frame["text"] = [t("vouchers.cell_band", mean=(pct(m) if percent else num(round(m, 3))),
+                       low=(pct(a) if percent else num(round(a, 3))), high=(pct(b) if percent else num(round(b, 3))))
+                     for m, a, b in zip(frame["mean"], frame["p05"], frame["p95"])]
+    frame["label"] = [sweep_label(parameter, v, cur) for v in frame["value"]]
+    x_title = f"{t(f'vouchers.sw_p_{parameter}')} ({t(f'vouchers.sw_unit_{kind}', currency=cur)})"
+    y_axis = alt.Axis(format="%") if percent else alt.Axis()
+    base = alt.Chart(frame).encode(x=alt.X("x:Q", title=x_title))
+    chart = (base.mark_area(opacity=0.25).encode(y=alt.Y("p05:Q", title=label(outcome), axis=y_axis), y2="p95:Q")
+             + base.mark_line(point=True).encode(y="mean:Q", tooltip=[alt.Tooltip("label:N", title=x_title),
+                                                                      alt.Tooltip("text:N", title=label(outcome))]))
+    st.altair_chart(chart.properties(title=t("vouchers.sw_chart"), height=300), width="stretch")
+    st.caption(t("vouchers.sw_note", runs=num(result.runs)))
+    table = pd.DataFrame({x_title: frame["label"], label(outcome): frame["text"]})
+    st.dataframe(table, hide_index=True, width="stretch")
+    export = result.table.assign(parameter=parameter, currency=cur)
+    labelled_downloads(export, "vouchers_sweep", t("vouchers.sw_short"))
+
+
+
+# --- real inputs -----------------------------------------------------------------------------------
+
+UPLOAD = "vouchers_upload"
+
+
+def input_error_text(error) -> str:
+    """One uploaded-file problem in words: row, column, reason."""
+    values = {k: (num(v) if isinstance(v, int) else v) for k, v in error.values.items()}
+    code = "unknown_province" if error.column == "province_code" and error.code == "unknown_value" else error.code
+    reason = t(f"vouchers.in_{code}", **values)
+    if error.row and error.column:
+        return t("vouchers.in_at_row", row=num(error.row), column=error.column, reason=reason)
+    if error.column:
+        return t("vouchers.in_at_column", column=error.column, reason=reason)
+    return reason
+
+
+def _show_problems(what: str, parsed) -> None:
+    lines = "\n".join(f"- {input_error_text(e)}" for e in parsed.errors)
+    more = ("\n\n" + t("vouchers.in_more", count=num(parsed.more_errors))) if parsed.more_errors else ""
+    st.error(t("vouchers.in_problems", what=what) + "\n\n" + lines + more)
+
+
+def upload_inputs() -> dict | None:
+    """Counts per group × province (needed) and a merchant list (optional), parsed and checked; the valid
+    ones are kept in the session. Only aggregates are read: no names, ids or contacts."""
+    st.caption(t("vouchers.in_explain"))
+    left, right = st.columns(2)
+    limit = f"{num(MAX_CSV_BYTES // (1024 * 1024))} MB"
+    counts_file = left.file_uploader(t("vouchers.in_counts", limit=limit), type=["csv"], key="vi_counts",
+                                     max_upload_size=1)
+    left.download_button(t("vouchers.in_example", what=t("vouchers.in_counts_short")), COUNTS_EXAMPLE.encode("utf-8"),
+                         "voucher_counts_example.csv", "text/csv", key="vi_counts_example")
+    shops_file = right.file_uploader(t("vouchers.in_merchants", limit=limit), type=["csv"], key="vi_merchants",
+                                     max_upload_size=1)
+    right.download_button(t("vouchers.in_example", what=t("vouchers.in_merchants_short")),
+                          MERCHANTS_EXAMPLE.encode("utf-8"), "voucher_merchants_example.csv", "text/csv",
+                          key="vi_merchants_example")
+    if counts_file is None:
+        st.session_state.pop(UPLOAD, None)
+        st.info(t("vouchers.in_needed"))
+        return None
+    counts_bytes = counts_file.getvalue()
+    shops_bytes = shops_file.getvalue() if shops_file is not None else b""
+    digest = hashlib.sha1(counts_bytes + b"\0" + shops_bytes).hexdigest()[:12]
+    kept = st.session_state.get(UPLOAD)
+    if kept and kept["digest"] == digest:
+        return kept
+    st.session_state.pop(UPLOAD, None)
+    counts = parse_counts(counts_bytes)
+    shops = parse_merchants(shops_bytes) if shops_bytes else None
+    ok = True
+    if counts.errors:
+        _show_problems(counts_file.name, counts)
+        ok = False
+    if shops is not None and shops.errors:
+        _show_problems(shops_file.name, shops)
+        ok = False
+    if not ok:
+        return None
+    for parsed, name in ((counts, counts_file.name), (shops, shops_file.name if shops_file else "")):
+        if parsed is not None and parsed.ignored:
+            st.caption(t("vouchers.in_ignored", file=name, columns=", ".join(parsed.ignored)))
+    kept = {"digest": digest, "counts": counts.frame, "merchants": shops.frame if shops is not None else None}
+    st.session_state[UPLOAD] = kept
+    return kept
+
+
+def uploaded_note(kept: dict) -> None:
+    counts = kept["counts"]
+    per_group = counts.groupby("group")["count"].sum()
+    shown = {g: int(n) for g, n in per_group.items() if n >= MIN_GROUP}
+    shops = kept["merchants"]
+    st.caption(t("vouchers.in_summary", groups=_counts_text(shown) or "—", provinces=num(counts["province_code"].nunique()),
+                 shops=(t("vouchers.in_shops_listed", count=num(len(shops))) if shops is not None
+                        else t("vouchers.in_shops_synthetic"))))

@@ -41,7 +41,7 @@ class SweepResult:
     table: pd.DataFrame      # value, metric, mean, p05, p95 (one row per value × metric)
     runs: int
     seconds: float
-    refused: dict            # value → SchemeError code for points that could not run
+    refused: dict            # value → the SchemeError of a point that could not run
 
 
 def default_values(scheme: Scheme, parameter: str, points: int = 6) -> list[float]:
@@ -107,7 +107,7 @@ def sweep(scheme: Scheme, population: Population, parameter: str, values: Sequen
         try:
             sim = simulate(point_scheme, point_population, runs=runs, seed=seed)
         except SchemeError as exc:
-            refused[value] = exc.code
+            refused[value] = exc
         else:
             summary = summarize(sim.runs).loc[list(outcomes)]
             frames.append(summary.rename_axis("metric").reset_index().assign(value=value))
