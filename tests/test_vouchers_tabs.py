@@ -36,7 +36,8 @@ def test_budget_first_shows_exactly_who_half_the_need_serves_and_a_new_budget_re
     # 1,000,000 − 400,000 set-up = 600,000 CNY: 2,727 children at 220 CNY (599,940), 60 CNY left.
     assert expected.people == 2_727 and expected.left == 60_00
     assert metrics(tab)[tr("bf_served")] == "2,727 of 13,550"
-    assert metrics(tab)[tr("bf_left")] == fmt.compact_money(60_00, "CNY", "en")
+    assert metrics(tab)[tr("bf_left")] == fmt.money(60_00, "CNY", "en")
+    assert metrics(tab)[tr("bf_spent")] == fmt.money(expected.spent, "CNY", "en")
     groups = tab.dataframe[0].value
     assert groups[tr("bf_col_served")].tolist() == ["2,727", "0"]
     assert groups[tr("bf_col_stop")].tolist() == [tr("bf_stop_budget"), tr("bf_stop_budget")]
@@ -81,7 +82,8 @@ def test_a_sweep_run_on_the_page_shows_the_engines_bands_and_its_time(app):
     assert not at.exception
     tab = at.tabs[TAB["sweep"]]
     expected = sweep(NEW_YEAR, preset_population("new_year_gift", 1), "tranches", [1, 2, 3, 4, 5, 6], runs=2, seed=1)
-    coverage = expected.table[expected.table["metric"] == "coverage"]
+    # Tranches open on the share of value redeemed (they do not change who holds a usable voucher).
+    coverage = expected.table[expected.table["metric"] == "redemption_rate"]
     table = tab.dataframe[0].value
     assert table.iloc[:, 1].tolist() == [
         tr("cell_band", mean=fmt.percent(m, "en"), low=fmt.percent(a, "en"), high=fmt.percent(b, "en"))

@@ -810,7 +810,7 @@ def _hbar(frame: pd.DataFrame, y: str, x: str, text: str, title: str, currency_c
     if band:
         layers = base.mark_bar() + base.mark_rule(color="black").encode(x=f"{band[0]}:Q", x2=f"{band[1]}:Q") \
             + base.mark_text(align="left", dx=3).encode(x=alt.X(f"{band[1]}:Q"), text=f"{text}:N")
-    return layers.properties(title=title, height=28 * len(frame) + 80)
+    return layers.properties(title=title, height=34 * len(frame) + 90)
 
 
 def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[int, str]) -> None:
@@ -838,7 +838,7 @@ def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[i
     coverage_layer = alt.Chart(people).mark_circle(opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         longitude="lon:Q", latitude="lat:Q",
         size=alt.Size("beneficiaries:Q", title=_column("beneficiaries"), scale=alt.Scale(range=[30, 900]),
-                      legend=alt.Legend(orient="bottom", format="~s")),
+                      legend=alt.Legend(orient="bottom", format="~s", columns=3, labelLimit=0)),
         color=alt.Color("coverage:Q", title=_column("coverage"), scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
                         legend=alt.Legend(orient="bottom", format="%")),
         tooltip=[alt.Tooltip("province:N", title=_column("province")),
@@ -847,7 +847,8 @@ def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[i
     shop_layer = alt.Chart(shops).mark_circle(opacity=0.7, color="#1f77b4", stroke="white", strokeWidth=0.5).encode(
         longitude="lon:Q", latitude="lat:Q",
         size=alt.Size("receipts_major:Q", title=t("vouchers.map_receipts", currency=cur),
-                      scale=alt.Scale(range=[30, 900]), legend=alt.Legend(orient="bottom", format="~s")),
+                      scale=alt.Scale(range=[30, 900]),
+                      legend=alt.Legend(orient="bottom", format="~s", columns=3, labelLimit=0)),
         tooltip=[alt.Tooltip("province:N", title=_column("province")), alt.Tooltip("shops_text:N", title=t("vouchers.col_shops")),
                  alt.Tooltip("receipts_text:N", title=_column("receipts"))])
     left, right = st.columns(2)
@@ -896,7 +897,7 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
         c1, c2 = st.columns([2, 1])
         capped = c1.multiselect(t("vouchers.bf_province_pick"), listed, [],
                                 format_func=lambda code: province_names.get(code, str(code)),
-                                key=f"bf_prov_{version}")
+                                placeholder=t("vouchers.bf_province_placeholder"), key=f"bf_prov_{version}")
         province_cap = c2.number_input(t("vouchers.bf_province_cap"), min_value=0, value=0, step=10,
                                        key=f"bf_pcap_{version}")
         st.form_submit_button(t("vouchers.bf_apply"), type="primary")
@@ -911,10 +912,8 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
                                           eligible=num(result.eligible)), width="content", border=True)
     row.metric(t("vouchers.bf_share"), pct(result.people / result.eligible if result.eligible else 0.0),
                width="content", border=True)
-    row.metric(t("vouchers.bf_spent"), compact_money(result.spent, cur), help=money(result.spent, cur),
-               width="content", border=True)
-    row.metric(t("vouchers.bf_left"), compact_money(result.left, cur), help=money(result.left, cur),
-               width="content", border=True)
+    row.metric(t("vouchers.bf_spent"), money(result.spent, cur), width="content", border=True)
+    row.metric(t("vouchers.bf_left"), money(result.left, cur), width="content", border=True)
     if budget < scheme.costs.setup:
         st.warning(t("vouchers.bf_below_setup", setup=money(scheme.costs.setup, cur)), icon="⚠️")
     st.caption(t("vouchers.bf_timing", ms=num(round(seconds * 1000, 1))))
@@ -950,6 +949,8 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
 # --- sensitivity sweep -----------------------------------------------------------------------------
 
 SWEEPS = "vouchers_sweeps"
+SWEEP_OUTCOME = {"tranches": "redemption_rate", "expiry_days": "redemption_rate", "claim_rate": "coverage",
+                 "merchant_density": "top10_merchants_share", "travel_km": "coverage", "cap": "redemption_rate"}
 
 
 def _sweep_input(kind: str, value: float, cur: str):
@@ -986,17 +987,24 @@ def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, s
     kind = PARAMETERS[parameter]
     defaults = default_values(scheme, parameter)
     cols = st.columns(4)
-    step = {"share": 5.0, "money": 100.0 if get_currency_precision(cur) else 100_000.0}.get(kind, 1.0)
-    low = cols[0].number_input(t("vouchers.sw_from", unit=t(f"vouchers.sw_unit_{kind}", currency=cur)),
-                               value=float(_sweep_input(kind, defaults[0], cur)), step=step, key=f"sw_from_{parameter}")
-    high = cols[1].number_input(t("vouchers.sw_to", unit=t(f"vouchers.sw_unit_{kind}", currency=cur)),
-                                value=float(_sweep_input(kind, defaults[-1], cur)), step=step, key=f"sw_to_{parameter}")
+    whole = kind in ("count", "days", "km")
+    step = {"share": 5.0, "money": 100.0 if get_currency_precision(cur) else 100_000.0}.get(kind, 1)
+    first, last = (_sweep_input(kind, defaults[0], cur), _sweep_input(kind, defaults[-1], cur))
+    if whole:
+        first, last = int(first), int(last)
+    else:
+        first, last, step = float(first), float(last), float(step)
+    unit = t(f"vouchers.sw_unit_{kind}", currency=cur)
+    low = cols[0].number_input(t("vouchers.sw_from", unit=unit), value=first, step=step, key=f"sw_from_{parameter}")
+    high = cols[1].number_input(t("vouchers.sw_to", unit=unit), value=last, step=step, key=f"sw_to_{parameter}")
     points = cols[2].number_input(t("vouchers.sw_points"), 2, MAX_POINTS, 6, key="sw_points")
     k = cols[3].number_input(t("vouchers.sw_runs"), 1, 50, min(runs, 20), key="sw_runs")
     raw = [_sweep_value(kind, v, cur) for v in
            (pd.Series(range(int(points))) * (high - low) / max(int(points) - 1, 1) + low)]
     values = list(dict.fromkeys(raw))  # whole-number parameters can repeat on a short range
-    outcome = st.selectbox(t("vouchers.sw_outcome"), list(OUTCOMES), format_func=metric_labels(), key="sw_outcome")
+    # Each parameter opens on the outcome it moves (tranches do not change who holds a usable voucher).
+    outcome = st.selectbox(t("vouchers.sw_outcome"), list(OUTCOMES), list(OUTCOMES).index(SWEEP_OUTCOME[parameter]),
+                           format_func=metric_labels(), key=f"sw_outcome_{parameter}")
     sweep_key = (key, parameter, tuple(values), int(k), seed)
     store = st.session_state.setdefault(SWEEPS, {})
     if st.button(t("vouchers.sw_run", points=len(values), runs=int(k)), type="primary", key="sw_go"):
@@ -1025,10 +1033,13 @@ def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, s
                        low=(pct(a) if percent else num(round(a, 3))), high=(pct(b) if percent else num(round(b, 3))))
                      for m, a, b in zip(frame["mean"], frame["p05"], frame["p95"])]
     frame["label"] = [sweep_label(parameter, v, cur) for v in frame["value"]]
-    x_title = f"{t(f'vouchers.sw_p_{parameter}')} ({t(f'vouchers.sw_unit_{kind}', currency=cur)})"
+    x_title = t(f"vouchers.sw_p_{parameter}") + ("" if kind == "count" else f" ({unit})")
     y_axis = alt.Axis(format="%") if percent else alt.Axis()
-    base = alt.Chart(frame).encode(x=alt.X("x:Q", title=x_title))
-    chart = (base.mark_area(opacity=0.25).encode(y=alt.Y("p05:Q", title=label(outcome), axis=y_axis), y2="p95:Q")
+    x_axis = alt.Axis(format="d", values=sorted(frame["x"].unique().tolist())) if whole else alt.Axis()
+    base = alt.Chart(frame).encode(x=alt.X("x:Q", title=x_title, axis=x_axis))
+    # The y axis fits the values (not from 0), so a band a point wide still shows; the table has the numbers.
+    chart = (base.mark_area(opacity=0.25).encode(y=alt.Y("p05:Q", title=label(outcome), axis=y_axis,
+                                                         scale=alt.Scale(zero=False, padding=12)), y2="p95:Q")
              + base.mark_line(point=True).encode(y="mean:Q", tooltip=[alt.Tooltip("label:N", title=x_title),
                                                                       alt.Tooltip("text:N", title=label(outcome))]))
     st.altair_chart(chart.properties(title=t("vouchers.sw_chart"), height=300), width="stretch")
