@@ -62,3 +62,73 @@ def test_a_merchant_cap_shows_which_shop_refused_how_much_in_every_run():
     assert report.value("cap_refused") == 500_000 and report.value("cap_merchants") == 1
     assert report.value("hhi") == pytest.approx((2.5 / 3.5 * 100) ** 2 + (1 / 3.5 * 100) ** 2)  # 5,918.4
     assert report.by_category.set_index("category").loc["groceries", "cap_hit_merchants"] == 1
+
+
+def grocer_and_pharmacy() -> Population:
+    """30 people at a grocer, 10 people at a pharmacy 150 km away."""
+    population = two_towns()
+    shops = population.merchants.copy()
+    shops.loc[shops["merchant_id"] == 12, "category"] = "pharmacy_clinic"
+    return Population(population.beneficiaries, shops)
+
+
+def test_a_category_limit_stops_each_person_at_it_like_a_product_voucher():
+    from explorer.vouchers.scheme import Tranches
+
+    # 100,000 đ in four 25,000 đ vouchers; at pharmacies a person may spend at most 60,000 đ: two vouchers
+    # (50,000), since a third would pass the limit.
+    limited = dataclasses.replace(SURE, tranches=Tranches(count=4),
+                                  merchants=dataclasses.replace(SURE.merchants,
+                                                                category_limits={"pharmacy_clinic": 60_000}))
+    report = build_report(simulate(limited, grocer_and_pharmacy(), runs=2, seed=2))
+    shops = report.by_merchant.set_index("merchant_id")
+    assert shops["receipts"].to_dict() == {11: 3_000_000, 12: 500_000, 13: 0}
+    assert report.value("category_limit_refused") == 10 * 50_000
+    assert report.value("redeemed") == 3_500_000 and report.value("issued") == 4_000_000
+    cats = report.by_category.set_index("category")
+    assert cats.loc["pharmacy_clinic", "receipts"] == 500_000
+
+
+def test_category_limits_round_trip_convert_and_are_checked():
+    from explorer.vouchers import codec, currency
+    from explorer.vouchers.presets import NEW_YEAR
+    from explorer.vouchers.scheme import SchemeError, validate
+
+    scheme = dataclasses.replace(NEW_YEAR, merchants=dataclasses.replace(
+        NEW_YEAR.merchants, category_limits={"pharmacy_clinic": 80_00}))
+    assert codec.from_json(codec.to_json(scheme)) == scheme
+    assert codec.decode_token(codec.encode_token(scheme, NEW_YEAR), NEW_YEAR) == scheme
+    assert currency.convert(scheme, "VND").merchants.category_limits == {"pharmacy_clinic": 280_000}
+    with pytest.raises(SchemeError) as bad:
+        validate(dataclasses.replace(scheme, merchants=dataclasses.replace(
+            scheme.merchants, category_limits={"bakery": 5})))
+    assert bad.value.field == "merchants.category_limits.bakery" and bad.value.code == "choice"
+
+
+def test_a_category_limit_set_in_the_designer_reaches_the_url_and_the_merchant_tab(app):
+    from explorer import fmt
+    from explorer.vouchers import codec
+    from explorer.vouchers.presets import NEW_YEAR
+    from test_vouchers_designer import apply, number_input, open_en, token, tr
+
+    at = open_en(app, designer=True, runs=1)
+    number_input(at, tr("limit_label", category=tr("cat_pharmacy_clinic"))).set_value(80.0)
+    at = apply(at)
+    assert not at.exception and not at.error
+    scheme = codec.decode_token(token(at), NEW_YEAR)
+    assert scheme.merchants.category_limits == {"pharmacy_clinic": 80_00}
+    merchants_tab = at.tabs[1]
+    assert any(c.value.startswith(tr("mv_limits", limits=f"{tr('cat_pharmacy_clinic')}: {fmt.money(80_00, 'CNY', 'en')}",
+                                     refused="")[:60]) for c in merchants_tab.caption)
+
+
+def test_a_category_limit_below_one_is_named_in_words(app):
+    from explorer import fmt
+    from test_vouchers_designer import apply, number_input, open_en, tr
+
+    at = open_en(app, designer=True, runs=1)
+    number_input(at, tr("limit_label", category=tr("cat_groceries"))).set_value(-3.0)
+    at = apply(at)
+    field = tr("limit_label", category=tr("cat_groceries"))
+    assert [e.value for e in at.error] == [tr("invalid", field=field,
+                                              message=tr("err_min", min=fmt.money(1, "CNY", "en")))]

@@ -101,6 +101,9 @@ def human_field(path: str, groups: list[str] | tuple[str, ...] = ()) -> str:
         return t("vouchers.sec_targets")
     if parts[0] in ("json", "scheme"):
         return t(f"vouchers.field_{parts[0]}")
+    if len(parts) == 3 and parts[1] == "category_limits":
+        key = f"vouchers.cat_{parts[2]}"
+        return t("vouchers.limit_label", category=t(key) if key in catalog() else f"“{parts[2]}”")
     last = PATH_PART.match(parts[-1])
     name = last.group(1) if last else parts[-1]
     key = f"vouchers.{FIELD_LABELS.get(name, 'f_' + name)}"
@@ -112,7 +115,7 @@ def error_text(exc: SchemeError, currency: str = "VND", groups: list[str] | tupl
     """The message a designer reads: the field by its label, limits in major units of the currency."""
     values = dict(exc.values)
     name = PATH_PART.match(str(exc.field).split(".")[-1])
-    is_money = bool(name and name.group(1) in MONEY_FIELDS)
+    is_money = bool(name and name.group(1) in MONEY_FIELDS) or ".category_limits." in str(exc.field)
     if exc.code == "budget_too_small":
         values.update(budget=money(values["budget"], currency), needed=money(values["needed"], currency),
                       count=num(values["count"]))
@@ -202,6 +205,14 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
         data["merchants"]["categories"] = st.multiselect(
             t("vouchers.f_categories"), list(MERCHANT_CATEGORIES), list(scheme.merchants.categories),
             format_func=labels("vouchers.cat_"), key=key("cats"))
+        # Forus-style product vouchers: the most one person may spend at a category's shops (0: no limit).
+        st.caption(t("vouchers.limits_help", currency=cur))
+        limit_cols, limits = st.columns(len(MERCHANT_CATEGORIES)), {}
+        for col, category in zip(limit_cols, MERCHANT_CATEGORIES):
+            old_limit = scheme.merchants.category_limits.get(category, 0)
+            limits[category] = col.number_input(t("vouchers.limit_label", category=t(f"vouchers.cat_{category}")),
+                                                value=codec.major(old_limit, cur), step=step, key=key(f"lim_{category}"))
+        data["merchants"]["category_limits"] = limits
         cols = st.columns(3)
         expiry_date = scheme.expiry.date or scheme.start_date + dt.timedelta(days=60)
         data["expiry"]["date"] = cols[0].date_input(t("vouchers.f_date"), expiry_date, key=key("exd")).isoformat()
@@ -238,6 +249,8 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
         if kind == "money":
             data[section][name] = minor(data[section][name])
     data["budget"] = minor(data["budget"]) if data["budget"] else None
+    data["merchants"]["category_limits"] = {c: (minor(v) if v > 0 else v) for c, v in
+                                            data["merchants"]["category_limits"].items() if v}
     groups = [tg["group"] for tg in data["targets"]]
     try:
         edited = currency.convert(codec.from_dict(data), chosen)
@@ -385,6 +398,9 @@ def warnings_for(scheme: Scheme, report: Report) -> None:
             st.warning(t("vouchers.warn_cap_hit", merchants=num(round(v["merchants"])), shops=num(round(v["shops"])),
                          refused=money(round(v["refused"]), cur), share=pct(v["share"]),
                          cap=money(v["cap"], cur)), icon="⚠️")
+        elif finding.code == "category_limit":
+            st.warning(t("vouchers.warn_category_limit", refused=money(round(v["refused"]), cur), share=pct(v["share"])),
+                       icon="⚠️")
         elif finding.code == "lapsed":
             st.warning(t("vouchers.warn_lapsed", lapsed=money(round(v["lapsed"]), cur), share=pct(v["share"])),
                        icon="⚠️")
@@ -773,6 +789,10 @@ def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str]
         row.metric(t("vouchers.mv_cap_refused"), compact_money(round(report.value("cap_refused")), cur),
                    width="content", border=True)
         st.caption(t("vouchers.mv_cap_note", cap=money(scheme.merchants.cap_per_merchant, cur)))
+    if scheme.merchants.category_limits:
+        st.caption(t("vouchers.mv_limits", limits=" · ".join(f"{t(f'vouchers.cat_{c}')}: {money(v, cur)}" for c, v in
+                                                              scheme.merchants.category_limits.items()),
+                     refused=money(round(report.value("category_limit_refused")), cur)))
     st.caption(t("vouchers.mv_hhi_reading", hhi=num(round(report.value("hhi"))),
                  level=t("vouchers.hhi_" + ("high" if report.value("hhi") > 2500 else
                                             "moderate" if report.value("hhi") >= 1500 else "low"))))

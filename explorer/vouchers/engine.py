@@ -42,6 +42,7 @@ class RunOutcome:
     cap_refused: int = 0       # value shops refused because it would pass the per-merchant cap
     cap_merchants: int = 0     # shops that refused vouchers at the cap
     cap_refused_by_shop: np.ndarray | None = None  # (M,) value each shop refused at the cap
+    limit_refused: int = 0     # value refused because it would pass the person's limit at the shop's category
 
 
 def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
@@ -74,6 +75,14 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     end = np.minimum(expiry, horizon)
     usable_until = np.where(spender, np.maximum(end, 0), 0)[owner].astype(np.int32)  # 0: will not spend
     active = np.flatnonzero(day < usable_until[p.v_owner])  # vouchers taken to a shop
+    limit_refused = 0
+    if p.shop_limit is not None:
+        # A category limit refuses the vouchers that would take the person past it: a suffix of their
+        # vouchers (the running value only grows), so what is redeemed stays a prefix.
+        shop_of = shop[owner]
+        over = p.v_cum[active] > p.shop_limit[shop_of[p.v_owner[active]]]
+        limit_refused = int(p.v_amount[active[over]].sum())
+        active = active[~over]
     owners = p.v_owner[active]
     redeemed, tx_day, tx_value, tx_shop, (cap_refused, cap_merchants, refused_by_shop) = _serve(
         p, shop[owner][owners], day[active], usable_until[owners], active)
@@ -88,7 +97,7 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
         redeemed=np.rint(np.bincount(ben, weights=tx_value, minlength=n)).astype(np.int64),
         transactions=np.bincount(ben, minlength=n), first_day=first_day, shop_km=shop_km,
         tx_shop=tx_shop, tx_day=tx_day, tx_value=tx_value, cap_refused=cap_refused, cap_merchants=cap_merchants,
-        cap_refused_by_shop=refused_by_shop)
+        cap_refused_by_shop=refused_by_shop, limit_refused=limit_refused)
 
 
 def _delays(rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:

@@ -139,7 +139,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "cost_per_unit_delivered": _ratio(program_cost, redeemed),
         "duplicates_excluded": p.duplicates.extra_records if p.duplicates.excluded else 0,
         "money_saved_duplicates": p.duplicates.money_saved,
-        "cap_refused": o.cap_refused, "cap_merchants": o.cap_merchants,
+        "cap_refused": o.cap_refused, "cap_merchants": o.cap_merchants, "category_limit_refused": o.limit_refused,
     }
     shares = (p.entitlement / issued, np.full(p.n, 1 / p.n), o.transactions / max(tx, 1), o.redeemed / max(redeemed, 1))
     cost_row = (costs["cost_setup"] * shares[0] + costs["cost_onboarding"] * shares[1]

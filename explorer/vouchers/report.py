@@ -30,7 +30,7 @@ COST_PARTS = ("cost_setup", "cost_onboarding", "cost_fees", "cost_settlement", "
 # Every per-run figure held in minor units (exports turn them into major units with a currency column).
 MONEY_METRICS = frozenset({"issued", "redeemed", "unspent", "returned", "lapsed", "unspent_at_expiry", "cost_setup",
                            "cost_onboarding", "cost_fees", "cost_settlement", "cost_total", "travel_cost",
-                           "cost_per_beneficiary", "money_saved_duplicates", "cap_refused"})
+                           "cost_per_beneficiary", "money_saved_duplicates", "cap_refused", "category_limit_refused"})
 MERCHANT_MONEY = ("receipts", "receipts_p05", "receipts_p95", "refused")
 MONEY_COLUMNS = ("issued", "redeemed", "not_redeemed", "cost", "cost_per_beneficiary", "amount")
 COUNT_COLUMNS = ("beneficiaries", "claimed", "covered", "reached", "beyond_travel_limit")
