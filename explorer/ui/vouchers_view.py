@@ -21,7 +21,7 @@ from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
 from explorer.i18n import catalog, translate
 from explorer.queries import vouchers as vq
 from explorer.ui.data import query
-from explorer.ui.i18n import compact_money, lang, money, num, pct, t
+from explorer.ui.i18n import compact_money, day, lang, money, num, pct, t
 from explorer.vouchers import codec, currency, funding
 from explorer.vouchers.advice import design_findings
 from explorer.vouchers.budget import eligible_counts, person_cost, plan
@@ -36,7 +36,7 @@ from explorer.vouchers.report import (
     COUNT_COLUMNS, HEADLINE, MONEY_COLUMNS, Report, build_report, comparison_curves, comparison_for_people,
     comparison_long, for_people, runs_for_people, summary_for_people,
 )
-from explorer.vouchers.scheme import CURRENCIES, FORM_CHOICES, FORM_FIELDS, Scheme, SchemeError
+from explorer.vouchers.scheme import CURRENCIES, FORM_FIELDS, Scheme, SchemeError
 from explorer.vouchers.sweep import MAX_POINTS, OUTCOMES, PARAMETERS, default_values, sweep
 
 FRONT = ("coverage", "reached_share", "claim_rate", "redemption_rate", "unspent_at_expiry",
@@ -85,7 +85,7 @@ def fmt_metric(report: Report, metric: str, column: str = "mean") -> str:
 
 MONEY_FIELDS = frozenset({"amount", "denomination", "cap_per_merchant", "travel_cost_per_km", "setup",
                           "onboarding_per_beneficiary", "fee_per_transaction", "settlement_cost", "budget"})
-FIELD_LABELS = {"start_date": "f_start", "date": "f_date", "provinces": "f_provinces", "categories": "f_categories",
+FIELD_LABELS = {"start_date": "f_start", "date": "f_expiry_days", "days": "f_expiry_days", "provinces": "f_provinces", "categories": "f_categories",
                 "currency": "f_currency", "name": "f_name", "exclude_duplicates": "f_exclude_duplicates"}
 PATH_PART = re.compile(r"^(\w+)(?:\[(\d+)\])?$")
 
@@ -180,50 +180,11 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
     step = 1.0 if get_currency_precision(cur) else 1000
     data = codec.to_dict(scheme)
     with st.form(f"vd_form_{version}"):
-        st.markdown(f"**{t('vouchers.sec_targets')}** — {t('vouchers.amount_help', currency=cur)}")
-        current, targets, cols = {tg.group: tg for tg in scheme.targets}, [], st.columns(3)
-        for i, group in enumerate(BENEFICIARY_GROUPS):
-            old = current.get(group)
-            with cols[i % 3]:
-                amount = st.number_input(t(f"vouchers.group_{group}"), value=codec.major(old.amount if old else 0, cur),
-                                         step=step, key=key(f"amount_{group}"))
-                per_member = st.checkbox(t("vouchers.per_member"), bool(old and old.per_member), key=key(f"pm_{group}"))
-            if amount:
-                targets.append({"group": group, "amount": amount, "per_member": per_member,
-                                "max_members": old.max_members if old else 10})
-        data["targets"] = targets
-        st.markdown(f"**{t('vouchers.sec_rules')}**")
-        cols = st.columns(3)
-        data["name"] = cols[0].text_input(t("vouchers.f_name"), scheme.name, key=key("name"))
-        data["currency"] = cols[1].selectbox(t("vouchers.f_currency"), CURRENCIES, CURRENCIES.index(cur), key=key("cur"),
-                                             help=t("vouchers.currency_help", rates=rates_text()))
-        data["start_date"] = cols[2].date_input(t("vouchers.f_start"), scheme.start_date, key=key("start")).isoformat()
-        st.caption(t("vouchers.currency_note", currency=cur, rates=rates_text()))
-        data["eligibility"]["provinces"] = st.multiselect(
-            t("vouchers.f_provinces"), list(province_names), list(scheme.eligibility.provinces),
-            format_func=lambda code: province_names.get(code, str(code)), key=key("prov"))
-        data["merchants"]["categories"] = st.multiselect(
-            t("vouchers.f_categories"), list(MERCHANT_CATEGORIES), list(scheme.merchants.categories),
-            format_func=labels("vouchers.cat_"), key=key("cats"))
-        # Forus-style product vouchers: the most one person may spend at a category's shops (0: no limit).
-        st.caption(t("vouchers.limits_help", currency=cur))
-        limit_cols, limits = st.columns(len(MERCHANT_CATEGORIES)), {}
-        for col, category in zip(limit_cols, MERCHANT_CATEGORIES):
-            old_limit = scheme.merchants.category_limits.get(category, 0)
-            limits[category] = col.number_input(t("vouchers.limit_label", category=t(f"vouchers.cat_{category}")),
-                                                value=codec.major(old_limit, cur), step=step, key=key(f"lim_{category}"))
-        data["merchants"]["category_limits"] = limits
-        cols = st.columns(3)
-        expiry_date = scheme.expiry.date or scheme.start_date + dt.timedelta(days=60)
-        data["expiry"]["date"] = cols[0].date_input(t("vouchers.f_date"), expiry_date, key=key("exd")).isoformat()
-        data["exclude_duplicates"] = cols[1].checkbox(t("vouchers.f_exclude_duplicates"), scheme.exclude_duplicates,
-                                                      key=key("dup"))
-        for i, (section, name, options) in enumerate(FORM_CHOICES):
-            part = data[section]
-            part[name] = cols[(i + 2) % 3].selectbox(t(f"vouchers.f_{name}"), options, options.index(part[name]),
-                                                     format_func=labels(f"vouchers.{name}_"), key=key(name))
-        for i, (section, name, kind) in enumerate(FORM_FIELDS):
-            part, col, text = data[section] if section else data, cols[(i + 6) % 3], t(f"vouchers.f_{name}")
+        kinds = {(section, name): kind for section, name, kind in FORM_FIELDS}
+
+        def field_input(col, section: str, name: str) -> None:
+            """One plain field of the scheme in `col`, by its kind (share slider, money in major units, number)."""
+            part, kind, text = data[section] if section else data, kinds[(section, name)], t(f"vouchers.f_{name}")
             if kind == "share":
                 part[name] = col.slider(text, 0.0, 1.0, float(part[name]), 0.01, key=key(name))
             elif kind == "money":
@@ -231,11 +192,130 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
             else:
                 number = int(part[name]) if kind == "int" else float(part[name])
                 part[name] = col.number_input(text, value=number, step=1 if kind == "int" else 0.5, key=key(name))
-        budget = cols[0].number_input(t("vouchers.f_budget"), value=codec.major(scheme.budget or 0, cur), step=step,
-                                      key=key("bud"))
+
+        def choice_input(col, section: str, name: str, options: tuple[str, ...]) -> None:
+            part = data[section]
+            part[name] = col.selectbox(t(f"vouchers.f_{name}"), options, options.index(part[name]),
+                                       format_func=labels(f"vouchers.{name}_"), key=key(name))
+
+        def fields(section_names: tuple[tuple[str, str], ...]) -> None:
+            cols = st.columns(3)
+            for i, (section, name) in enumerate(section_names):
+                field_input(cols[i % 3], section, name)
+
+        # 1. Who receives what: amount, per household member, the most members paid for (the household cap).
+        box = st.container(border=True)
+        with box:
+            st.markdown(f"**{t('vouchers.sec_targets')}** — {t('vouchers.amount_help', currency=cur)}")
+            current, targets, cols = {tg.group: tg for tg in scheme.targets}, [], st.columns(3)
+            for i, group in enumerate(BENEFICIARY_GROUPS):
+                old = current.get(group)
+                with cols[i % 3]:
+                    amount = st.number_input(t(f"vouchers.group_{group}"),
+                                             value=codec.major(old.amount if old else 0, cur), step=step,
+                                             key=key(f"amount_{group}"))
+                    per_member = st.checkbox(t("vouchers.per_member"), bool(old and old.per_member),
+                                             key=key(f"pm_{group}"))
+                    max_members = st.number_input(t("vouchers.f_max_members"), 1, 50, old.max_members if old else 10,
+                                                  key=key(f"mm_{group}"), help=t("vouchers.f_max_members_help"))
+                if amount:
+                    targets.append({"group": group, "amount": amount, "per_member": per_member,
+                                    "max_members": int(max_members)})
+            data["targets"] = targets
+        # 2. The scheme itself.
+        with st.container(border=True):
+            st.markdown(f"**{t('vouchers.sec_scheme')}**")
+            cols = st.columns(4)
+            data["name"] = cols[0].text_input(t("vouchers.f_name"), scheme.name, key=key("name"))
+            data["currency"] = cols[1].selectbox(t("vouchers.f_currency"), CURRENCIES, CURRENCIES.index(cur),
+                                                 key=key("cur"), help=t("vouchers.currency_help", rates=rates_text()))
+            start = cols[2].date_input(t("vouchers.f_start"), scheme.start_date, key=key("start"))
+            data["start_date"] = start.isoformat()
+            field_input(cols[3], "", "horizon_days")
+            st.caption(t("vouchers.currency_note", currency=cur, rates=rates_text()))
+        # 3. Who is eligible: provinces, household sizes, the referral rule, duplicates.
+        with st.container(border=True):
+            st.markdown(f"**{t('vouchers.sec_eligibility')}**")
+            data["eligibility"]["provinces"] = st.multiselect(
+                t("vouchers.f_provinces"), list(province_names), list(scheme.eligibility.provinces),
+                format_func=lambda code: province_names.get(code, str(code)), key=key("prov"))
+            cols = st.columns(3)
+            field_input(cols[0], "eligibility", "household_min")
+            field_input(cols[1], "eligibility", "household_max")
+            data["exclude_duplicates"] = cols[2].checkbox(t("vouchers.f_exclude_duplicates"), scheme.exclude_duplicates,
+                                                          key=key("dup"))
+            cols = st.columns([1, 2])
+            data["eligibility"]["referral_required"] = cols[0].checkbox(
+                t("vouchers.f_referral_required"), scheme.eligibility.referral_required, key=key("ref"))
+            data["eligibility"]["referral_rate"] = cols[1].slider(
+                t("vouchers.f_referral_rate"), 0.0, 1.0, float(scheme.eligibility.referral_rate), 0.01, key=key("refr"),
+                help=t("vouchers.f_referral_rate_help"))
+        # 4. Tranches and one expiry control: when vouchers expire and how many days that is.
+        with st.container(border=True):
+            st.markdown(f"**{t('vouchers.sec_tranches')}**")
+            cols = st.columns(4)
+            field_input(cols[0], "tranches", "count")
+            field_input(cols[1], "tranches", "denomination")
+            choice_input(cols[2], "tranches", "schedule", ("after_previous", "interval"))
+            field_input(cols[3], "tranches", "interval_days")
+            ex = scheme.expiry
+            cols = st.columns(3)
+            mode = cols[0].selectbox(t("vouchers.f_mode"), ("none", "fixed_date", "days_after_claim"),
+                                     ("none", "fixed_date", "days_after_claim").index(ex.mode),
+                                     format_func=labels("vouchers.mode_"), key=key("mode"))
+            days_now = (ex.date - scheme.start_date).days if ex.mode == "fixed_date" and ex.date else ex.days
+            expiry_days = cols[1].number_input(t("vouchers.f_expiry_days"), 1, 3650, int(days_now), key=key("exdays"),
+                                               help=t("vouchers.f_expiry_days_help"))
+            choice_input(cols[2], "expiry", "unspent", ("return_to_fund", "lapse"))
+            st.caption(expiry_text(scheme))
+        # 5. Where vouchers can be spent.
+        with st.container(border=True):
+            st.markdown(f"**{t('vouchers.sec_merchants')}**")
+            data["merchants"]["categories"] = st.multiselect(
+                t("vouchers.f_categories"), list(MERCHANT_CATEGORIES), list(scheme.merchants.categories),
+                format_func=labels("vouchers.cat_"), key=key("cats"))
+            field_input(st.columns(3)[0], "merchants", "cap_per_merchant")
+            # Forus-style product vouchers: the most one person may spend at a category's shops (0: no limit).
+            st.caption(t("vouchers.limits_help", currency=cur))
+            limit_cols, limits = st.columns(3), {}
+            for i, category in enumerate(MERCHANT_CATEGORIES):
+                old_limit = scheme.merchants.category_limits.get(category, 0)
+                limits[category] = limit_cols[i % 3].number_input(
+                    t("vouchers.limit_label", category=t(f"vouchers.cat_{category}")),
+                    value=codec.major(old_limit, cur), step=step, key=key(f"lim_{category}"))
+            data["merchants"]["category_limits"] = limits
+        # 6. How people behave, in general and per group.
+        with st.container(border=True):
+            st.markdown(f"**{t('vouchers.sec_behaviour')}**")
+            fields(tuple(("behaviour", n) for n in ("claim_probability", "never_spend_share", "claim_delay_days",
+                                                    "first_spend_days", "days_between_spends", "shop_distance_decay_km",
+                                                    "merchant_popularity_spread")))
+            st.caption(t("vouchers.by_group_help"))
+            group_table = st.data_editor(group_behaviour_frame(scheme), key=key("bygroup"), hide_index=True,
+                                         disabled=["group"], width="stretch",
+                                         column_config=group_behaviour_columns())
+        # 7. Verification, travel, costs and the budget.
+        with st.container(border=True):
+            st.markdown(f"**{t('vouchers.sec_verification')}**")
+            fields(tuple(("verification", n) for n in ("face_success", "assisted_share", "assisted_success")))
+        with st.container(border=True):
+            st.markdown(f"**{t('vouchers.sec_costs')}**")
+            fields((("access", "max_travel_km"), ("access", "travel_cost_per_km"), ("costs", "setup"),
+                    ("costs", "onboarding_per_beneficiary"), ("costs", "fee_per_transaction"),
+                    ("costs", "settlement_cost")))
+            cols = st.columns(3)
+            choice_input(cols[0], "costs", "settlement", ("daily", "weekly"))
+            budget = cols[1].number_input(t("vouchers.f_budget"), value=codec.major(scheme.budget or 0, cur), step=step,
+                                          key=key("bud"))
         data["budget"] = budget or None
-        if data["expiry"]["mode"] != "fixed_date":
+        data["expiry"]["mode"] = mode
+        if mode == "fixed_date":
+            data["expiry"]["date"] = (start + dt.timedelta(days=int(expiry_days))).isoformat()
+        else:
             data["expiry"]["date"] = None
+            if mode == "days_after_claim":
+                data["expiry"]["days"] = int(expiry_days)
+        data["behaviour"]["by_group"] = by_group_from(group_table, scheme)
         submitted = st.form_submit_button(t("vouchers.apply"), type="primary")
     if not submitted:
         return None
@@ -261,6 +341,53 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
     if chosen != cur:
         st.session_state["vouchers_converted"] = (cur, chosen)
     return edited
+
+
+
+def expiry_text(scheme: Scheme) -> str:
+    """The scheme's expiry in words, with its day and date (the one expiry control's meaning)."""
+    ex = scheme.expiry
+    if ex.mode == "fixed_date" and ex.date:
+        return t("vouchers.expiry_now_fixed", date=day(ex.date), days=num((ex.date - scheme.start_date).days))
+    if ex.mode == "days_after_claim":
+        return t("vouchers.expiry_now_days", days=num(ex.days))
+    return t("vouchers.expiry_now_none")
+
+
+def group_behaviour_frame(scheme: Scheme) -> pd.DataFrame:
+    """One row per targeted group: its pace and its preference weight for each merchant category (1: neutral)."""
+    rows = []
+    for target in scheme.targets:
+        rules = scheme.behaviour.by_group.get(target.group)
+        row = {"group": target.group, "pace": float(rules.pace) if rules else 1.0}
+        for category in MERCHANT_CATEGORIES:
+            row[category] = float(rules.categories.get(category, 1.0)) if rules else 1.0
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["group", "pace", *MERCHANT_CATEGORIES])
+
+
+def group_behaviour_columns() -> dict:
+    config = {"group": st.column_config.SelectboxColumn(t("vouchers.col_group"), options=list(BENEFICIARY_GROUPS),
+                                                        format_func=labels("vouchers.group_"), disabled=True),
+              "pace": st.column_config.NumberColumn(t("vouchers.f_pace"), min_value=0.1, max_value=10.0, step=0.1,
+                                                    help=t("vouchers.f_pace_help"))}
+    for category in MERCHANT_CATEGORIES:
+        config[category] = st.column_config.NumberColumn(t(f"vouchers.cat_{category}"), min_value=0.0, max_value=1000.0,
+                                                         step=0.1)
+    return config
+
+
+def by_group_from(table: pd.DataFrame, scheme: Scheme) -> dict:
+    """The per-group behaviour the table describes, as scheme data: only what differs from neutral (pace 1,
+    weight 1) is kept; groups not targeted keep what the scheme had for them."""
+    targeted = set(table["group"]) if len(table) else set()
+    out = {g: codec.to_dict(rules) for g, rules in scheme.behaviour.by_group.items() if g not in targeted}
+    for row in table.to_dict("records"):
+        pace = 1.0 if pd.isna(row.get("pace")) else float(row["pace"])
+        weights = {c: float(row[c]) for c in MERCHANT_CATEGORIES if not pd.isna(row.get(c)) and float(row[c]) != 1.0}
+        if pace != 1.0 or weights:
+            out[row["group"]] = {"pace": pace, "categories": weights}
+    return out
 
 
 def rates_text() -> str:
