@@ -238,7 +238,8 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
             st.markdown(f"**{t('vouchers.sec_eligibility')}**")
             data["eligibility"]["provinces"] = st.multiselect(
                 t("vouchers.f_provinces"), list(province_names), list(scheme.eligibility.provinces),
-                format_func=lambda code: province_names.get(code, str(code)), key=key("prov"))
+                format_func=lambda code: province_names.get(code, str(code)), key=key("prov"),
+                placeholder=t("vouchers.bf_province_placeholder"))
             cols = st.columns(3)
             field_input(cols[0], "eligibility", "household_min")
             field_input(cols[1], "eligibility", "household_max")
@@ -253,7 +254,7 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
         # 4. Tranches and one expiry control: when vouchers expire and how many days that is.
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_tranches')}**")
-            cols = st.columns(4)
+            cols = st.columns([3, 5, 8, 4])  # the schedule's options are long words
             field_input(cols[0], "tranches", "count")
             field_input(cols[1], "tranches", "denomination")
             choice_input(cols[2], "tranches", "schedule", ("after_previous", "interval"))
