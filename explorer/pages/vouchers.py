@@ -1,9 +1,11 @@
 """Voucher simulation: pick a preset, edit the scheme, run K seeded Monte Carlo runs on the preset's stated
-population (or the seeded database), read the results, compare scenarios and preview funding from a campaign.
+population (or the seeded database, or uploaded counts and merchants), read the results, the merchants and a
+map, plan budget first, sweep one parameter, compare scenarios and preview funding from a campaign.
 
 URL params: preset (new_year_gift | baby_vouchers | storm_relief_vn), scheme (URL-safe token of the
 changes to the preset, parsed by the scheme's JSON validator — never evaluated), population (synthetic:
-exactly the preset's stated sizes, the default | db: the seeded database), runs (1–50), seed, lang.
+exactly the preset's stated sizes, the default | db: the seeded database | upload: counts uploaded in
+this session — a link cannot carry them), runs (1–50), seed, lang.
 """
 import streamlit as st
 
