@@ -117,6 +117,8 @@ def test_a_category_limit_set_in_the_designer_reaches_the_url_and_the_merchant_t
     assert not at.exception and not at.error
     scheme = codec.decode_token(token(at), NEW_YEAR)
     assert scheme.merchants.category_limits == {"pharmacy_clinic": 80_00}
+    at.session_state["vouchers_tab"] = tr("tab_merchants")  # drawn only while open
+    at = at.run()
     merchants_tab = at.tabs[1]
     assert any(c.value.startswith(tr("mv_limits", limits=f"{tr('cat_pharmacy_clinic')}: {fmt.money(80_00, 'CNY', 'en')}",
                                      refused="")[:60]) for c in merchants_tab.caption)

@@ -16,12 +16,20 @@ from test_vouchers_page import stated_report
 TAB = {name: i for i, name in enumerate(("results", "merchants", "map", "budget", "sweep", "compare", "fund"))}
 
 
+def opened(at, name: str):
+    """The page with tab `name` open (the new tabs are drawn only while open)."""
+    at.session_state["vouchers_tab"] = tr(f"tab_{name}")
+    at = at.run()
+    assert not at.exception
+    return at
+
+
 def metrics(tab) -> dict[str, str]:
     return {m.label: m.value for m in tab.metric}
 
 
 def test_budget_first_shows_exactly_who_half_the_need_serves_and_a_new_budget_replans(app):
-    at = open_en(app, runs=1)
+    at = opened(open_en(app, runs=1), "budget")
     tab = at.tabs[TAB["budget"]]
     # Serving all 13,550 costs 5,946,000 CNY; the box starts at half: 5,000 children then 2,832 households.
     assert metrics(tab)[tr("bf_served")] == "7,832 of 13,550"
@@ -44,7 +52,7 @@ def test_budget_first_shows_exactly_who_half_the_need_serves_and_a_new_budget_re
 
 
 def test_merchant_tab_shows_concentration_and_the_largest_shops_of_the_engine(app):
-    at = open_en(app, runs=3)
+    at = opened(open_en(app, runs=3), "merchants")
     report = stated_report(NEW_YEAR, "new_year_gift", runs=3)
     tab = at.tabs[TAB["merchants"]]
     shown = metrics(tab)
@@ -58,7 +66,7 @@ def test_merchant_tab_shows_concentration_and_the_largest_shops_of_the_engine(ap
 
 
 def test_map_draws_provinces_at_their_coordinates_with_mercator_and_no_tiles(app):
-    at = open_en(app, runs=1)
+    at = opened(open_en(app, runs=1), "map")
     report = stated_report(NEW_YEAR, "new_year_gift", runs=1)
     specs = [json.loads(c.proto.spec) for c in at.tabs[TAB["map"]].get("vega_lite_chart")]
     assert len(specs) == 2 and all(s["projection"]["type"] == "mercator" for s in specs)
@@ -76,7 +84,7 @@ def test_map_draws_provinces_at_their_coordinates_with_mercator_and_no_tiles(app
 
 
 def test_a_sweep_run_on_the_page_shows_the_engines_bands_and_its_time(app):
-    at = open_en(app, runs=2)
+    at = opened(open_en(app, runs=2), "sweep")
     next(b for b in at.button if b.key == "sw_go").click()
     at = at.run()
     assert not at.exception
@@ -105,7 +113,16 @@ def test_uploaded_counts_run_the_scheme_on_exactly_those_people_and_bad_rows_are
     at.file_uploader(key="vi_counts").set_value(("counts.csv", COUNTS_EXAMPLE.encode(), "text/csv"))
     at = at.run()
     assert not at.error and at.tabs
+    at = opened(at, "budget")
     # The New-Year gift targets children and low-income households: the example's 4,200 children are eligible.
     assert metrics(at.tabs[TAB["budget"]])[tr("bf_served")].endswith("of 4,200")
     assert any(c.value.startswith(tr("pop_upload", groups="4,200 children", people="4,200", issued="")[:40])
                for c in at.caption)
+
+
+def test_the_new_tabs_cost_nothing_until_opened(app):
+    at = open_en(app, runs=1)
+    assert at.session_state["vouchers_tab"] == tr("tab_results")
+    for name in ("merchants", "map", "budget", "sweep"):
+        tab = at.tabs[TAB[name]]
+        assert not tab.metric and not tab.dataframe and not tab.get("vega_lite_chart") and not tab.button, name

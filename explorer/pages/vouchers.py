@@ -101,24 +101,31 @@ if report is not None:
         labels, key="vouchers_tab", on_change="rerun")
     with results_tab:
         vv.results(report, province_names, scheme)
+    # The new tabs are drawn only while open (the tabs rerun the page on a switch): the first load stays
+    # what it was — the merchant table, the two maps, the plan and the sweep cost nothing until asked for.
     with merchants_tab:
-        vv.merchant_view(report, scheme, province_names, params["population"])
+        if merchants_tab.open:
+            vv.merchant_view(report, scheme, province_names, params["population"])
     with map_tab:
-        vv.coverage_map(report, provinces, province_names)
+        if map_tab.open:
+            vv.coverage_map(report, provinces, province_names)
     # Under 10 eligible people nothing about them is shown, not even in a plan or a sweep.
-    population = None if report.suppressed else vv.load_population(scheme, params["population"],
-                                                                      params["preset"], params["seed"])
+    if budget_tab.open or sweep_tab.open:
+        population = None if report.suppressed else vv.load_population(scheme, params["population"],
+                                                                          params["preset"], params["seed"])
     with budget_tab:
-        if population is None:
-            st.info(t("vouchers.too_few"))
-        else:
-            vv.budget_first(scheme, population, province_names, params["seed"])
+        if budget_tab.open:
+            if population is None:
+                st.info(t("vouchers.too_few"))
+            else:
+                vv.budget_first(scheme, population, province_names, params["seed"])
     with sweep_tab:
-        if population is None:
-            st.info(t("vouchers.too_few"))
-        else:
-            vv.sensitivity(scheme, population, (codec.to_json(scheme), vv.population_key(params["population"]),
-                                                params["preset"]), params["runs"], params["seed"])
+        if sweep_tab.open:
+            if population is None:
+                st.info(t("vouchers.too_few"))
+            else:
+                vv.sensitivity(scheme, population, (codec.to_json(scheme), vv.population_key(params["population"]),
+                                                    params["preset"]), params["runs"], params["seed"])
     with compare_tab:
         vv.compare(scheme, report, params["population"], params["preset"], params["runs"], params["seed"],
                    params["scheme"])
