@@ -986,7 +986,7 @@ def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[i
     coverage_layer = alt.Chart(people).mark_circle(opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         longitude="lon:Q", latitude="lat:Q",
         size=alt.Size("beneficiaries:Q", title=_column("beneficiaries"), scale=alt.Scale(range=[30, 900]),
-                      legend=alt.Legend(orient="bottom", format="~s", columns=3, labelLimit=0)),
+                      legend=alt.Legend(orient="bottom", format="~s", columns=2, labelLimit=0)),
         color=alt.Color("coverage:Q", title=_column("coverage"), scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
                         legend=alt.Legend(orient="bottom", format="%")),
         tooltip=[alt.Tooltip("province:N", title=_column("province")),
@@ -996,7 +996,7 @@ def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[i
         longitude="lon:Q", latitude="lat:Q",
         size=alt.Size("receipts_major:Q", title=t("vouchers.map_receipts", currency=cur),
                       scale=alt.Scale(range=[30, 900]),
-                      legend=alt.Legend(orient="bottom", format="~s", columns=3, labelLimit=0)),
+                      legend=alt.Legend(orient="bottom", format="~s", columns=2, labelLimit=0)),
         tooltip=[alt.Tooltip("province:N", title=_column("province")), alt.Tooltip("shops_text:N", title=t("vouchers.col_shops")),
                  alt.Tooltip("receipts_text:N", title=_column("receipts"))])
     left, right = st.columns(2)
