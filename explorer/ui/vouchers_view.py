@@ -921,9 +921,8 @@ def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str]
         st.caption(t("vouchers.mv_limits", limits=" · ".join(f"{t(f'vouchers.cat_{c}')}: {money(v, cur)}" for c, v in
                                                               scheme.merchants.category_limits.items()),
                      refused=money(round(report.value("category_limit_refused")), cur)))
-    st.caption(t("vouchers.mv_hhi_reading", hhi=num(round(report.value("hhi"))),
-                 level=t("vouchers.hhi_" + ("high" if report.value("hhi") > 2500 else
-                                            "moderate" if report.value("hhi") >= 1500 else "low"))))
+    level = "high" if report.value("hhi") > 2500 else "moderate" if report.value("hhi") >= 1500 else "low"
+    st.caption(t("vouchers.mv_hhi_reading", hhi=num(round(report.value("hhi"))), level=t(f"vouchers.hhi_{level}")))
     scale = 10 ** get_currency_precision(cur)
     cats = report.by_category.assign(
         label=lambda f: [t(f"vouchers.cat_{c}") for c in f["category"]], amount=lambda f: f["receipts"] / scale,
