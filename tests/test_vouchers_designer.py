@@ -98,7 +98,8 @@ def test_a_rejected_edit_hides_the_old_results_behind_a_banner(app):
     at = apply(at)
     assert not at.exception
     assert tr("stale") in [w.value for w in at.warning]
-    assert not at.metric and not at.dataframe and not at.tabs
+    # (the designer's own per-group behaviour table, vd_bygroup_…, is a form input, not a result)
+    assert not at.metric and not at.tabs and all(str(d.key).startswith("vd_bygroup_") for d in at.dataframe)
     (error,) = [e.value for e in at.error]
     assert error == tr("invalid", field="Children", message=tr("err_min", min="CN¥0.01"))
     assert "targets[" not in error
@@ -164,7 +165,9 @@ def test_add_to_comparison_and_picking_a_campaign_keep_the_tab(app, tiny_engine)
 
 def test_the_designer_is_built_only_when_open_and_closing_it_drops_a_rejected_edit(app):
     at = open_en(app, runs=1)
-    assert not at.number_input or all(n.key in ("vp_runs", "vp_seed") for n in at.number_input)
+    # (the budget-first and sensitivity tabs have inputs of their own: bf_…, sw_…)
+    assert not at.number_input or all(n.key in ("vp_runs", "vp_seed") or n.key.startswith(("bf_", "sw_"))
+                                      for n in at.number_input)
     at = open_designer(at)
     number_input(at, tr("group_child")).set_value(-5.0)
     at = apply(at)
@@ -172,3 +175,54 @@ def test_the_designer_is_built_only_when_open_and_closing_it_drops_a_rejected_ed
     at.session_state["vd_open"] = False
     at = at.run()
     assert at.metric and not at.warning
+
+
+# --- every field in the form, in sections; one expiry control ---------------------------------------
+
+def test_household_cap_referral_rule_and_one_expiry_control_reach_the_scheme(app):
+    at = open_en(app, designer=True, runs=1)
+    mm = [n for n in at.number_input if n.label == tr("f_max_members")]
+    assert len(mm) == 6  # one household cap per group
+    next(c for c in at.checkbox if c.key.startswith("vd_pm_low_income_household")).check()
+    next(n for n in mm if n.key.startswith("vd_mm_low_income_household")).set_value(4)
+    next(c for c in at.checkbox if c.label == tr("f_referral_required")).check()
+    next(s for s in at.slider if s.label == tr("f_referral_rate")).set_value(0.6)
+    # The New-Year gift expires on a fixed date, day 90 of the scheme: the one control reads 90 days.
+    assert number_input(at, tr("f_expiry_days")).value == 90
+    assert tr("expiry_now_fixed", date="Apr 20, 2025", days="90") in [c.value for c in at.caption]
+    next(s for s in at.selectbox if s.label == tr("f_mode")).set_value("days_after_claim")
+    number_input(at, tr("f_expiry_days")).set_value(45)
+    at = apply(at)
+    assert not at.exception and not at.error
+    scheme = codec.decode_token(token(at), NEW_YEAR)
+    household = next(tg for tg in scheme.targets if tg.group == "low_income_household")
+    assert household.per_member and household.max_members == 4
+    assert scheme.eligibility.referral_required and scheme.eligibility.referral_rate == 0.6
+    assert scheme.expiry.mode == "days_after_claim" and scheme.expiry.days == 45 and scheme.expiry.date is None
+    assert scheme.behaviour.by_group == NEW_YEAR.behaviour.by_group  # the per-group table kept as it was
+
+
+def test_the_one_expiry_control_sets_a_fixed_date_as_days_after_the_start(app):
+    at = open_en(app, designer=True, runs=1)
+    number_input(at, tr("f_expiry_days")).set_value(30)
+    at = apply(at)
+    scheme = codec.decode_token(token(at), NEW_YEAR)
+    assert scheme.expiry.mode == "fixed_date" and scheme.expiry.date.isoformat() == "2025-02-19"
+
+
+def test_per_group_behaviour_table_round_trips_to_the_scheme():
+    import pandas as pd
+
+    from explorer.ui.vouchers_view import by_group_from, group_behaviour_frame
+
+    table = group_behaviour_frame(NEW_YEAR)
+    assert table.set_index("group").loc["child", "school_supplies"] == 2.0
+    assert table.set_index("group").loc["child", "pace"] == 1.0
+    assert codec.from_dict({**codec.to_dict(NEW_YEAR), "behaviour": {
+        **codec.to_dict(NEW_YEAR.behaviour), "by_group": by_group_from(table, NEW_YEAR)}}) == NEW_YEAR
+    slower = table.copy()
+    slower.loc[slower["group"] == "low_income_household", "pace"] = 2.0
+    slower.loc[slower["group"] == "child", "pharmacy_clinic"] = 0.5
+    data = by_group_from(pd.DataFrame(slower), NEW_YEAR)
+    assert data == {"child": {"pace": 1.0, "categories": {"school_supplies": 2.0, "pharmacy_clinic": 0.5}},
+                    "low_income_household": {"pace": 2.0, "categories": {"groceries": 2.0}}}

@@ -49,7 +49,8 @@ def shown(report, metric, lang="vi"):
 
 
 def metrics_on(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The Results tab's metrics (the other tabs have metrics of their own)."""
+    return {m.label: m.value for m in (at.tabs[0].metric if at.tabs else at.metric)}
 
 
 def page_label(metric, lang="vi", unspent="return_to_fund"):
@@ -68,7 +69,7 @@ def assert_page_equals_engine(at, report, lang="vi"):
 def test_default_page_shows_the_engines_numbers_on_the_presets_stated_population(app):
     at = open_page(app, "vouchers")
     assert_page_equals_engine(at, stated_report(NEW_YEAR, "new_year_gift"))
-    assert len(at.metric) == len(FRONT)
+    assert len(at.tabs[0].metric) == len(FRONT)
     assert at.tabs and not at.error
 
 
@@ -129,6 +130,14 @@ def test_groups_under_ten_people_are_never_shown(app, public_engine):
     at = open_page(app, "vouchers", preset="storm_relief_vn", runs=1, population="db")
     assert not at.metric
     assert [i.value for i in at.info] == [translate("vi", "vouchers.too_few")]  # not even how many there are
+    # The same in every tab that shows people or shops: it says only why.
+    for tab in ("merchants", "map", "budget", "sweep"):
+        at.session_state["vouchers_tab"] = translate("vi", f"vouchers.tab_{tab}")
+        at = at.run()
+        assert not at.exception and not at.metric, tab
+        assert [i.value for i in at.info] == [translate("vi", "vouchers.too_few")] * 2, tab
+        for frame in at.dataframe:
+            assert frame.value.empty or "Người thụ hưởng" not in frame.value.columns
     for frame in at.dataframe:
         assert frame.value.empty or "Người thụ hưởng" not in frame.value.columns
 
@@ -175,7 +184,7 @@ def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_
     at.selectbox(key="vf_campaign").set_value(campaign)
     at = at.run()
     assert not at.exception
-    shown_metrics = metrics_on(at)
+    shown_metrics = {m.label: m.value for m in at.metric}
     assert shown_metrics[translate("vi", "vouchers.fund_available")] == fmt.money(balance["available"], "VND", "vi")
     previews = [f.value for f in at.dataframe if translate("vi", "vouchers.col_balance") in f.value.columns]
     if fits:

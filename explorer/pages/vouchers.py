@@ -1,9 +1,11 @@
 """Voucher simulation: pick a preset, edit the scheme, run K seeded Monte Carlo runs on the preset's stated
-population (or the seeded database), read the results, compare scenarios and preview funding from a campaign.
+population (or the seeded database, or uploaded counts and merchants), read the results, the merchants and a
+map, plan budget first, sweep one parameter, compare scenarios and preview funding from a campaign.
 
 URL params: preset (new_year_gift | baby_vouchers | storm_relief_vn), scheme (URL-safe token of the
 changes to the preset, parsed by the scheme's JSON validator — never evaluated), population (synthetic:
-exactly the preset's stated sizes, the default | db: the seeded database), runs (1–50), seed, lang.
+exactly the preset's stated sizes, the default | db: the seeded database | upload: counts uploaded in
+this session — a link cannot carry them), runs (1–50), seed, lang.
 """
 import streamlit as st
 
@@ -19,13 +21,13 @@ from explorer.vouchers.presets import DEFAULT_PRESET, PRESETS
 SPEC = {
     "preset": Param("choice", DEFAULT_PRESET, choices=tuple(PRESETS)),
     "scheme": Param("text", ""),  # the raw value is read below: Param("text") cuts at 200 characters
-    "population": Param("choice", "synthetic", choices=("synthetic", "db")),
+    "population": Param("choice", "synthetic", choices=("synthetic", "db", "upload")),
     "runs": Param("int", 10, min=1, max=50),
     "seed": Param("int", 1, min=0, max=2**31 - 1),
     "compare": Param("text", ""),  # the comparison's scenarios (codec.encode_scenarios), read raw like `scheme`
 }
 MAX_TOKEN = codec.MAX_TOKEN_CHARS
-TABS = ("results", "compare", "fund")
+TABS = ("results", "merchants", "map", "budget", "sweep", "compare", "fund")
 
 params = page("vouchers", SPEC)
 raw_token = str(st.query_params.get("scheme", ""))[:MAX_TOKEN + 1]
@@ -45,7 +47,7 @@ if preset != params["preset"]:
     params.update(preset=preset, scheme="")
     scheme = PRESETS[preset]
 top = st.columns([3, 1, 1])
-sources = ["synthetic", "db"]
+sources = ["synthetic", "db", "upload"]
 params["population"] = top[0].radio(t("vouchers.population"), sources, sources.index(params["population"]),
                                     format_func=vv.labels("vouchers.population_choice_"), horizontal=True,
                                     key="vp_population")
@@ -81,6 +83,10 @@ if converted:
     st.info(t("vouchers.converted", source=converted[0], target=converted[1], rates=vv.rates_text()))
 
 sync_url(params, SPEC)
+if params["population"] == "upload" and vv.upload_inputs() is None:
+    st.stop()  # nothing to simulate until a valid counts file is uploaded (the uploader says what is wrong)
+if params["population"] == "upload":
+    vv.uploaded_note(st.session_state[vv.UPLOAD])
 rejected = vv.rejected_for(scheme)
 if rejected is not None:
     vv.stale_banner(rejected)  # the results of the previous scheme are not shown next to a scheme that did not run
@@ -91,9 +97,35 @@ if report is not None:
     vv.population_note(scheme, report, params["population"], params["preset"])
     labels = [t(f"vouchers.tab_{name}") for name in TABS]
     # Keyed, state-tracking tabs: "Add to comparison" or picking a campaign reruns the page on the same tab.
-    results_tab, compare_tab, fund_tab = st.tabs(labels, key="vouchers_tab", on_change="rerun")
+    results_tab, merchants_tab, map_tab, budget_tab, sweep_tab, compare_tab, fund_tab = st.tabs(
+        labels, key="vouchers_tab", on_change="rerun")
     with results_tab:
         vv.results(report, province_names, scheme)
+    # The new tabs are drawn only while open (the tabs rerun the page on a switch): the first load stays
+    # what it was — the merchant table, the two maps, the plan and the sweep cost nothing until asked for.
+    with merchants_tab:
+        if merchants_tab.open:
+            vv.merchant_view(report, scheme, province_names, params["population"])
+    with map_tab:
+        if map_tab.open:
+            vv.coverage_map(report, provinces, province_names)
+    # Under 10 eligible people nothing about them is shown, not even in a plan or a sweep.
+    if budget_tab.open or sweep_tab.open:
+        population = None if report.suppressed else vv.load_population(scheme, params["population"],
+                                                                          params["preset"], params["seed"])
+    with budget_tab:
+        if budget_tab.open:
+            if population is None:
+                st.info(t("vouchers.too_few"))
+            else:
+                vv.budget_first(scheme, population, province_names, params["seed"])
+    with sweep_tab:
+        if sweep_tab.open:
+            if population is None:
+                st.info(t("vouchers.too_few"))
+            else:
+                vv.sensitivity(scheme, population, (codec.to_json(scheme), vv.population_key(params["population"]),
+                                                    params["preset"]), params["runs"], params["seed"])
     with compare_tab:
         vv.compare(scheme, report, params["population"], params["preset"], params["runs"], params["seed"],
                    params["scheme"])

@@ -13,4 +13,7 @@ No Streamlit here: the page reaches these through explorer.ui.vouchers_view.
   duplicates  the same person registered twice, found by hashed national id
   report      what may be shown: aggregates only, groups under 10 people dropped
   funding     a campaign's balance as the budget and a preview of the statement lines (never written)
+  budget      budget first: how many people a budget serves, groups in priority order, group/province caps
+  sweep       sensitivity: one parameter over a range, K common-seed runs a point, means with 5–95 % bands
+  inputs      uploaded counts per group × province and merchant lists (CSV), checked cell by cell
 """

@@ -5,6 +5,7 @@ Each finding is a code and raw values (minor units, shares, days); the page word
   tranche_after_horizon tranches that open after the simulated days end: the results cannot show them
   horizon_short         value still on vouchers when the simulation stops, though the vouchers have not expired
   cap_hit               shops that refused vouchers at the per-merchant cap, and the value refused
+  category_limit        value refused because it would take people past a category's per-person limit
   lapsed                unspent value that lapses: it does not come back to the fund
 """
 from __future__ import annotations
@@ -58,6 +59,9 @@ def design_findings(scheme: Scheme, report: Report) -> list[Finding]:
                                        "refused": report.value("cap_refused"),
                                        "share": report.value("cap_refused") / issued if issued else 0.0,
                                        "cap": scheme.merchants.cap_per_merchant}))
+    limited = report.value("category_limit_refused") if "category_limit_refused" in report.summary.index else 0.0
+    if issued and limited / issued >= NOTICEABLE:
+        out.append(Finding("category_limit", {"refused": limited, "share": limited / issued}))
     lapsed = report.value("lapsed")
     if issued and lapsed / issued >= NOTICEABLE:
         out.append(Finding("lapsed", {"lapsed": lapsed, "share": lapsed / issued}))

@@ -41,6 +41,8 @@ class RunOutcome:
     tx_value: np.ndarray
     cap_refused: int = 0       # value shops refused because it would pass the per-merchant cap
     cap_merchants: int = 0     # shops that refused vouchers at the cap
+    cap_refused_by_shop: np.ndarray | None = None  # (M,) value each shop refused at the cap
+    limit_refused: int = 0     # value refused because it would pass the person's limit at the shop's category
 
 
 def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
@@ -73,8 +75,16 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     end = np.minimum(expiry, horizon)
     usable_until = np.where(spender, np.maximum(end, 0), 0)[owner].astype(np.int32)  # 0: will not spend
     active = np.flatnonzero(day < usable_until[p.v_owner])  # vouchers taken to a shop
+    limit_refused = 0
+    if p.shop_limit is not None:
+        # A category limit refuses the vouchers that would take the person past it: a suffix of their
+        # vouchers (the running value only grows), so what is redeemed stays a prefix.
+        shop_of = shop[owner]
+        over = p.v_cum[active] > p.shop_limit[shop_of[p.v_owner[active]]]
+        limit_refused = int(p.v_amount[active[over]].sum())
+        active = active[~over]
     owners = p.v_owner[active]
-    redeemed, tx_day, tx_value, tx_shop, (cap_refused, cap_merchants) = _serve(
+    redeemed, tx_day, tx_value, tx_shop, (cap_refused, cap_merchants, refused_by_shop) = _serve(
         p, shop[owner][owners], day[active], usable_until[owners], active)
     ben = p.v_ben[redeemed]
     first_day = np.full(n, -1, dtype=np.int64)
@@ -86,7 +96,8 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
         claimed=claimed, claim_day=claim_delay, expiry=expiry,
         redeemed=np.rint(np.bincount(ben, weights=tx_value, minlength=n)).astype(np.int64),
         transactions=np.bincount(ben, minlength=n), first_day=first_day, shop_km=shop_km,
-        tx_shop=tx_shop, tx_day=tx_day, tx_value=tx_value, cap_refused=cap_refused, cap_merchants=cap_merchants)
+        tx_shop=tx_shop, tx_day=tx_day, tx_value=tx_value, cap_refused=cap_refused, cap_merchants=cap_merchants,
+        cap_refused_by_shop=refused_by_shop, limit_refused=limit_refused)
 
 
 def _delays(rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
@@ -126,7 +137,7 @@ def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: n
 
 
 def _serve(p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray,
-           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
+           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:
     """First come, first served at each shop within its daily capacity, then expiry and the merchant cap.
 
     For each voucher taken to a shop (`active`, ascending): its shop `m`, request day `d` and the day
@@ -135,7 +146,8 @@ def _serve(p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray,
     radix sort by shop-day finishes the queue. Sorting millions is still the slow part, so only vouchers
     that need an order get one: those arriving on a day their shop cannot clear, and those at shops over
     the cap. Returns (redeemed voucher indices, service day, value, shop, (value refused at the cap — by
-    vouchers that would otherwise have been served in time — and how many shops refused some)).
+    vouchers that would otherwise have been served in time — how many shops refused some, and the value
+    each shop refused)).
     """
     horizon, shops = p.horizon, len(p.capacity)
     bucket = m * np.int32(horizon) + d
@@ -167,11 +179,12 @@ def _serve(p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray,
     ok = service_day < end
     value = p.v_amount[active]
     cap = p.scheme.merchants.cap_per_merchant
-    cap_stats = (0, 0)
+    cap_stats = (0, 0, np.zeros(shops, dtype=np.int64))
     if cap:
         within = _within_cap(cap, m, bucket, value, shops, horizon)
         refused = ok & ~within
-        cap_stats = (int(value[refused].sum()), int(len(np.unique(m[refused]))))
+        by_shop = np.rint(np.bincount(m[refused], weights=value[refused], minlength=shops)).astype(np.int64)
+        cap_stats = (int(value[refused].sum()), int(np.count_nonzero(by_shop)), by_shop)
         ok &= within
     return active[ok], service_day[ok], value[ok].astype(np.int64), m[ok], cap_stats
 

@@ -35,6 +35,9 @@ class RunMetrics:
     by_province: pd.DataFrame
     by_group: pd.DataFrame
     settlements: pd.DataFrame | None  # shop, day, amount, transactions (first run only)
+    receipts: np.ndarray | None = None      # (M,) value each shop took in
+    shop_transactions: np.ndarray | None = None  # (M,) vouchers each shop redeemed
+    refused: np.ndarray | None = None       # (M,) value each shop refused at the per-merchant cap
 
 
 def gini(values: np.ndarray) -> float:
@@ -52,6 +55,21 @@ def top_share(values: np.ndarray, fraction: float = 0.1) -> float:
     if len(x) == 0 or total <= 0:
         return 0.0
     return float(x[:max(1, int(np.ceil(len(x) * fraction)))].sum() / total)
+
+
+def hhi(values: np.ndarray) -> float:
+    """Herfindahl–Hirschman index of the shops' shares of receipts, 0–10,000 (10,000: one shop takes all;
+    competition authorities read above 2,500 as highly concentrated)."""
+    x = np.asarray(values, dtype=float)
+    total = x.sum()
+    return float((((x / total) * 100) ** 2).sum()) if len(x) and total > 0 else 0.0
+
+
+def top_n_share(values: np.ndarray, n: int = 10) -> float:
+    """Share of receipts taken by the n largest shops."""
+    x = np.sort(np.asarray(values, dtype=float))[::-1]
+    total = x.sum()
+    return float(x[:n].sum() / total) if len(x) and total > 0 else 0.0
 
 
 def lorenz(values: np.ndarray, points: int = LORENZ_POINTS) -> np.ndarray:
@@ -114,13 +132,14 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "travel_over_50km_share": _ratio((spent & (o.shop_km > FAR_KM)).sum(), spent.sum()),
         "transactions": tx, "merchants": len(p.capacity), "merchants_used": int(np.count_nonzero(receipts)),
         "recipients_per_shop": _ratio(spent.sum(), np.count_nonzero(receipts)),
-        "gini": gini(receipts), "top10_share": top_share(receipts, 0.1),
+        "gini": gini(receipts), "top10_share": top_share(receipts, 0.1), "hhi": hhi(receipts),
+        "top10_merchants_share": top_n_share(receipts, 10),
         **costs, "cost_total": program_cost, "travel_cost": int(np.rint(travel_km.sum() * s.access.travel_cost_per_km)),
         "cost_per_beneficiary": _ratio(program_cost, reached_p.sum()),
         "cost_per_unit_delivered": _ratio(program_cost, redeemed),
         "duplicates_excluded": p.duplicates.extra_records if p.duplicates.excluded else 0,
         "money_saved_duplicates": p.duplicates.money_saved,
-        "cap_refused": o.cap_refused, "cap_merchants": o.cap_merchants,
+        "cap_refused": o.cap_refused, "cap_merchants": o.cap_merchants, "category_limit_refused": o.limit_refused,
     }
     shares = (p.entitlement / issued, np.full(p.n, 1 / p.n), o.transactions / max(tx, 1), o.redeemed / max(redeemed, 1))
     cost_row = (costs["cost_setup"] * shares[0] + costs["cost_onboarding"] * shares[1]
@@ -132,7 +151,10 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     settlements = _settlements(o, cell, periods, horizon, s.costs.settlement) if keep_settlements else None
     return RunMetrics(scalars, by_shop_day.sum(axis=0),
                       lorenz(receipts), _breakdown(p.province, rows, "province_code"),
-                      _breakdown(np.asarray(BENEFICIARY_GROUPS, dtype=object)[p.group], rows, "group"), settlements)
+                      _breakdown(np.asarray(BENEFICIARY_GROUPS, dtype=object)[p.group], rows, "group"), settlements,
+                      receipts=receipts, shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
+                      refused=(o.cap_refused_by_shop if o.cap_refused_by_shop is not None
+                               else np.zeros(len(p.capacity), dtype=np.int64)))
 
 
 def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
@@ -187,6 +209,34 @@ def lorenz_curve(runs: Sequence[RunMetrics]) -> pd.DataFrame:
     frame = bands(np.vstack([r.lorenz for r in runs]))
     frame.insert(0, "merchant_share", np.linspace(0, 1, LORENZ_POINTS))
     return frame
+
+
+def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataFrame:
+    """One row per shop someone could choose: merchant_id, category, province_code, receipts (mean, p05, p95
+    over runs), transactions (mean), refused at the cap (mean) and the share of runs in which it refused
+    any — the largest takings first. Shops are businesses: listing them is not personal data."""
+    receipts = np.vstack([r.receipts for r in runs])
+    refused = np.vstack([r.refused for r in runs])
+    frame = pd.DataFrame({
+        "merchant_id": merchants["merchant_id"].to_numpy(), "category": merchants["category"].to_numpy(),
+        "province_code": merchants["province_code"].to_numpy(np.int64),
+        "receipts": receipts.mean(axis=0), "receipts_p05": np.quantile(receipts, 0.05, axis=0),
+        "receipts_p95": np.quantile(receipts, 0.95, axis=0),
+        "transactions": np.vstack([r.shop_transactions for r in runs]).mean(axis=0),
+        "refused": refused.mean(axis=0), "cap_hit_runs": (refused > 0).mean(axis=0)})
+    total = receipts.sum(axis=1).mean()
+    frame["share"] = frame["receipts"] / total if total > 0 else 0.0
+    return frame.sort_values(["receipts", "merchant_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def by_category(merchant_table: pd.DataFrame) -> pd.DataFrame:
+    """category, merchants, merchants_used (receiving anything on average), receipts, share, refused."""
+    frame = merchant_table.assign(used=merchant_table["receipts"] > 0).groupby("category", sort=True).agg(
+        merchants=("merchant_id", "size"), merchants_used=("used", "sum"), receipts=("receipts", "sum"),
+        refused=("refused", "sum"), cap_hit_merchants=("cap_hit_runs", lambda x: int((x > 0).sum())))
+    total = frame["receipts"].sum()
+    frame["share"] = frame["receipts"] / total if total > 0 else 0.0
+    return frame.sort_values("receipts", ascending=False, kind="stable").reset_index()
 
 
 def breakdown(runs: Sequence[RunMetrics], which: str) -> pd.DataFrame:

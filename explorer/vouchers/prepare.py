@@ -45,11 +45,13 @@ class Prepared:
     v_ben: np.ndarray             # = owner[v_owner]
     v_index: np.ndarray           # position within the beneficiary's vouchers (0 = first)
     v_amount: np.ndarray          # int32 or int64 minor units
+    v_cum: np.ndarray             # int64: the owner's value up to and including this voucher
     v_tranche: np.ndarray         # tranche number of the voucher
     v_opens: np.ndarray           # bool: first voucher of its tranche
     level_bounds: np.ndarray      # vouchers numbered j occupy level_bounds[j]:level_bounds[j+1]
     max_vouchers: int
     duplicates: DuplicateReport
+    shop_limit: np.ndarray | None = None  # (M,) most one person may spend at the shop's category; None: no limits
 
     @property
     def n(self) -> int:
@@ -127,8 +129,11 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     scales = {name: _geometric_scale(mean * pace)[group] for name, mean in
               (("claim", b.claim_delay_days), ("first", b.first_spend_days), ("gap", b.days_between_spends))}
     scales["gap"] = scales["gap"].astype(np.float32)[vouchers["v_ben"]]
+    limits = scheme.merchants.category_limits
+    shop_limit = (shops["category"].map(lambda c: limits.get(c, np.iinfo(np.int64).max)).to_numpy(np.int64)
+                  if limits else None)
     return Prepared(
-        scheme=scheme, horizon=scheme.horizon_days, fixed_expiry=expiry_day(scheme),
+        scheme=scheme, shop_limit=shop_limit, horizon=scheme.horizon_days, fixed_expiry=expiry_day(scheme),
         person=person, persons=int(person.max()) + 1, group=group,
         province=people["province_code"].to_numpy(np.int64), entitlement=entitled,
         nearest_km=cand_km[:, 0], reachable=reachable, cand=cand, cand_km=cand_km, cand_pref=cand_pref,
@@ -185,6 +190,7 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     o_count, o_per_base, o_per_last = (x[owner].astype(np.int32) for x in (ben_count, per_base, per_last))
     o_base, o_last = base[owner], last[owner]
     levels, alive, j = [], np.arange(n), 0
+    running = np.zeros(n, dtype=np.int64)          # each owner's value so far, by priority position
     while True:
         alive = alive[o_count[alive] > j]          # owners of a (j+1)-th voucher, still in priority order
         if not len(alive):
@@ -197,15 +203,16 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
         size = np.where(in_last, o_per_last[alive], pb)
         value = np.where(in_last, o_last[alive], o_base[alive])
         amount = np.where(position < size - 1, denom, value - position * denom) if denom else value
-        levels.append((alive, amount, tranche, position == 0))
+        running[alive] += amount
+        levels.append((alive, amount, tranche, position == 0, running[alive].copy()))
         j += 1
     index_type = np.int32 if int(ben_count.sum()) < 2**31 else np.int64
-    joined = [np.concatenate([level[i] for level in levels]) if levels else np.zeros(0, np.int64) for i in range(4)]
+    joined = [np.concatenate([level[i] for level in levels]) if levels else np.zeros(0, np.int64) for i in range(5)]
     v_owner = joined[0].astype(index_type)
     return {"owner": owner, "v_owner": v_owner, "v_ben": owner[v_owner].astype(index_type),
             "v_index": np.repeat(np.arange(len(levels), dtype=np.int32), [len(level[0]) for level in levels]),
             # int32 when every voucher fits (nearly always): half the memory traffic per run
             "v_amount": joined[1].astype(np.int32 if not len(joined[1]) or joined[1].max() < 2**31 else np.int64),
-            "v_tranche": joined[2].astype(np.int16), "v_opens": joined[3].astype(bool),
+            "v_cum": joined[4].astype(np.int64), "v_tranche": joined[2].astype(np.int16), "v_opens": joined[3].astype(bool),
             "level_bounds": np.concatenate([[0], np.cumsum([len(level[0]) for level in levels])]).astype(np.int64),
             "max_vouchers": len(levels)}

@@ -30,7 +30,8 @@ COST_PARTS = ("cost_setup", "cost_onboarding", "cost_fees", "cost_settlement", "
 # Every per-run figure held in minor units (exports turn them into major units with a currency column).
 MONEY_METRICS = frozenset({"issued", "redeemed", "unspent", "returned", "lapsed", "unspent_at_expiry", "cost_setup",
                            "cost_onboarding", "cost_fees", "cost_settlement", "cost_total", "travel_cost",
-                           "cost_per_beneficiary", "money_saved_duplicates", "cap_refused"})
+                           "cost_per_beneficiary", "money_saved_duplicates", "cap_refused", "category_limit_refused"})
+MERCHANT_MONEY = ("receipts", "receipts_p05", "receipts_p95", "refused")
 MONEY_COLUMNS = ("issued", "redeemed", "not_redeemed", "cost", "cost_per_beneficiary", "amount")
 COUNT_COLUMNS = ("beneficiaries", "claimed", "covered", "reached", "beyond_travel_limit")
 
@@ -50,6 +51,8 @@ class Report:
     by_group: pd.DataFrame
     settlements: pd.DataFrame     # first run: day, merchant_id, amount, transactions
     duplicates: DuplicateReport
+    by_merchant: pd.DataFrame | None = None   # metrics.by_merchant: every shop in play, largest takings first
+    by_category: pd.DataFrame | None = None   # metrics.by_category
 
     def value(self, metric: str) -> float:
         return float(self.summary.loc[metric, "mean"])
@@ -63,13 +66,15 @@ def build_report(sim: Simulation) -> Report:
     per_run = pd.DataFrame([r.scalars for r in sim.runs])
     per_run.insert(0, "run", range(1, len(per_run) + 1))
     settlements = sim.runs[0].settlements.copy()
+    shops = metrics.by_merchant(sim.runs, p.merchants)
     settlements.insert(1, "merchant_id", p.merchants["merchant_id"].to_numpy()[settlements.pop("shop").to_numpy()])
     return Report(
         scheme_json=to_json(p.scheme), currency=p.scheme.currency, runs=len(sim.runs), seed=sim.seed,
         suppressed=p.persons < metrics.MIN_GROUP, summary=metrics.summarize(sim.runs), per_run=per_run,
         curve=metrics.redemption_curve(sim.runs, p.issued), lorenz=metrics.lorenz_curve(sim.runs),
         by_province=metrics.breakdown(sim.runs, "by_province"), by_group=metrics.breakdown(sim.runs, "by_group"),
-        settlements=settlements, duplicates=p.duplicates)
+        settlements=settlements, duplicates=p.duplicates, by_merchant=shops,
+        by_category=metrics.by_category(shops))
 
 
 def comparison(reports: Mapping[str, Report]) -> pd.DataFrame:

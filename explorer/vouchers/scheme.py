@@ -100,6 +100,9 @@ class Expiry:
 class MerchantRules:
     categories: tuple[str, ...] = ("groceries",)
     cap_per_merchant: int = _range(0, 0, MAX_AMOUNT)  # most value one merchant may take in; 0: no cap
+    # Forus-style product vouchers: the most one beneficiary may spend at shops of a category (minor units);
+    # a category not listed has no limit of its own.
+    category_limits: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,12 @@ def validate(scheme: Scheme) -> Scheme:
     for i, category in enumerate(scheme.merchants.categories):
         if category not in MERCHANT_CATEGORIES:
             raise SchemeError(f"merchants.categories[{i}]", "choice", choices=", ".join(MERCHANT_CATEGORIES))
+    for category, limit in scheme.merchants.category_limits.items():
+        where = f"merchants.category_limits.{category}"
+        if category not in MERCHANT_CATEGORIES:
+            raise SchemeError(where, "choice", choices=", ".join(MERCHANT_CATEGORIES))
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_AMOUNT:
+            raise SchemeError(where, "min" if not isinstance(limit, int) or limit < 1 else "max", min=1, max=MAX_AMOUNT)
     for group, behaviour in scheme.behaviour.by_group.items():
         if group not in BENEFICIARY_GROUPS:
             raise SchemeError(f"behaviour.by_group.{group}", "choice", choices=", ".join(BENEFICIARY_GROUPS))
