@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 
 from explorer.db import line_order, rollups
 from explorer.db.bulk import bulk_load, insert_frame, large_page_cache
+from explorer.db.schema import StatementLine
 
 CHUNK = 50_000
 # Keeping the SQLite FTS index by trigger costs ~60 µs per new line; rebuilding it costs ~11 µs per line in
@@ -39,11 +40,16 @@ def append(conn: Connection, columns: Sequence[str], rows: Iterator[tuple], coun
         return 0
     last_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar()
     bulk = count >= BULK_INDEX_THRESHOLD and count >= BULK_INDEX_SHARE * _line_count(conn)
+    identity = next(i for i in StatementLine.__table__.indexes if i.name == "uq_line_identity")
     with bulk_load(conn, "statement_lines") if bulk else large_page_cache(conn):
+        if bulk:  # random keys: one sorted build at the end beats millions of random b-tree inserts
+            identity.drop(conn, checkfirst=True)
         if conn.dialect.name == "postgresql":
             _copy(conn, columns, rows, count, progress)
         else:
             _executemany(conn, columns, rows, count, progress)
+        if bulk:  # still unique: a duplicate key fails the build, and the whole import rolls back
+            identity.create(conn)
     line_order.record(conn, last_id)
     rollups.refresh(conn, first, last)
     return count

@@ -46,6 +46,12 @@ class RowConverter:
     def shape(self, cells: tuple) -> str:
         """What a row is, before it is read: record | dated (date, no amount yet) | amount_only | text_only |
         totals. Cheap on the usual row (a date and an amount) — it runs on every row of a 2 M-line file."""
+        date = cells[self.i_date]
+        if type(date) is str and date[:1].isdigit():
+            for i in self._amounts:
+                cell = cells[i]
+                if type(cell) is str and cell[:1].isdigit():
+                    return "record"
         has_date = _numeric_start(cells[self.i_date])
         has_amount = any(_numeric_start(cells[i]) for i in self._amounts)
         if has_date:
@@ -112,6 +118,8 @@ class RowConverter:
 
     @staticmethod
     def _one(cell: object, role: str, flags: list[str]) -> object:
+        if type(cell) is str and "\n" not in cell:  # the usual cell: one value (checked for 2 M rows)
+            return cell
         value, flag = first_of_several(cell)
         if flag:
             flags.append(f"several_values: {role}: {flag}")
