@@ -651,24 +651,25 @@ def scan_only() -> bytes:
     return bytes(pdf.output())
 
 
-def encrypted() -> bytes:
+def text_page(lines: list[str], password: str | None = None) -> bytes:
+    """One page of plain text lines (no statement table), optionally encrypted."""
     pdf = FPDF(unit="pt", format="A4")
     pdf.add_font("dv", "", FONT)
     pdf.set_font("dv", size=10)
     pdf.add_page()
-    pdf.text(50, 50, "SỔ PHỤ / STATEMENT")
-    pdf.set_encryption(owner_password="owner", user_password="secret")
+    for i, line in enumerate(lines):
+        pdf.text(50, 50 + i * 14, line)
+    if password:
+        pdf.set_encryption(owner_password="owner", user_password=password)
     return bytes(pdf.output())
+
+
+def encrypted() -> bytes:
+    return text_page(["SỔ PHỤ / STATEMENT"], password="secret")
 
 
 def unknown_layout() -> bytes:
-    pdf = FPDF(unit="pt", format="A4")
-    pdf.add_font("dv", "", FONT)
-    pdf.set_font("dv", size=10)
-    pdf.add_page()
-    for i in range(10):
-        pdf.text(50, 50 + i * 14, f"Biên bản họp lần {i}: không có bảng giao dịch nào ở đây.")
-    return bytes(pdf.output())
+    return text_page([f"Biên bản họp lần {i}: không có bảng giao dịch nào ở đây." for i in range(10)])
 
 
 FAMILY_FIXTURES = {
