@@ -439,8 +439,8 @@ def mttq_list_bank() -> tuple[bytes, Expect]:
                             flags={i: "date printed as '24/9/202024'" for i in range(12)})
 
 
-# L. MTTQ Ninh Thuận list at the State Treasury: single-line rows, comma thousands.
-def mttq_list_kho_bac() -> tuple[bytes, Expect]:
+def kho_bac_list_sheet() -> "Sheet":
+    """The Ninh Thuận State Treasury list's title block and header, ready for rows."""
     cols = [Col("stt", ["STT"], 78, 26, "C"), Col("date", ["Ngày tháng"], 117, 66),
             Col("memo", ["Diễn giải"], 198, 290), Col("amt", ["Số tiền"], 493, 70, "R")]
     s = Sheet(cols, size=11, line_h=14, pad=9, top=50)
@@ -448,6 +448,12 @@ def mttq_list_kho_bac() -> tuple[bytes, Expect]:
     s.line("Tài khoản số: 3761.0.1020401.91999", x=199)
     s.line("tại Kho bạc Nhà nước tỉnh Ninh Thuận", x=188)
     s.header()
+    return s
+
+
+# L. MTTQ Ninh Thuận list at the State Treasury: single-line rows, comma thousands.
+def mttq_list_kho_bac() -> tuple[bytes, Expect]:
+    s = kho_bac_list_sheet()
     exp = []
     for i, (nm, a) in enumerate([("UBND Thị trấn Khánh Hải", 500_000), ("Trường Mẫu giáo Nhơn Hải", 6_058_583),
                                  ("Tổng công ty Điện lực", 542_110_368), ("Hội Nông Dân xã Phước Hữu", 1_200_000)], 1):
@@ -631,14 +637,7 @@ def vcb_sao_ke_newest_first(broken: bool = False) -> tuple[bytes, Expect]:
 
 # A list with an image-only page at the end (the text pages are read, the image page is reported).
 def with_image_page() -> tuple[bytes, Expect]:
-    data, exp = mttq_list_kho_bac()
-    cols = [Col("stt", ["STT"], 78, 26, "C"), Col("date", ["Ngày tháng"], 117, 66),
-            Col("memo", ["Diễn giải"], 198, 290), Col("amt", ["Số tiền"], 493, 70, "R")]
-    s = Sheet(cols, size=11, line_h=14, pad=9, top=50)
-    s.line("DANH SÁCH CÁC ĐƠN VỊ, CÁ NHÂN ỦNG HỘ NHÂN DÂN", x=115, size=12)
-    s.line("Tài khoản số: 3761.0.1020401.91999", x=199)
-    s.line("tại Kho bạc Nhà nước tỉnh Ninh Thuận", x=188)
-    s.header()
+    s = kho_bac_list_sheet()
     s.row(Row({"stt": "1", "date": "23/09/2024", "memo": "Trường Mẫu giáo Nhơn Hải", "amt": "6,058,583"}))
     return s.done(image_page=True), Expect("mttq_list_kho_bac", [("23/09/2024", "credit", "6,058,583")],
                                            pages=2, pages_without_text=[2])
