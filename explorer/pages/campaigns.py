@@ -14,7 +14,7 @@ from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, pager, pick
+from explorer.ui.listing import UrlState, date_format, pager, pick
 
 SPEC = {
     "q": Param("text"),
@@ -65,8 +65,8 @@ else:
     with row2[1]:
         current["org"] = pick(t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org",
                               state)
-    current["from"] = row2[2].date_input(t("campaigns.start_from"), format="YYYY-MM-DD", **state.seed("from"))
-    current["to"] = row2[3].date_input(t("campaigns.start_to"), format="YYYY-MM-DD", **state.seed("to"))
+    current["from"] = row2[2].date_input(t("campaigns.start_from"), format=date_format(), **state.seed("from"))
+    current["to"] = row2[3].date_input(t("campaigns.start_to"), format=date_format(), **state.seed("to"))
     filters = dict(q=current["q"], status=current["status"], category=current["category"], rule=current["rule"],
                    province=current["province"], org=current["org"], start_from=current["from"],
                    start_to=current["to"])

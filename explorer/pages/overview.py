@@ -29,6 +29,5 @@ st.subheader(t("overview.daily"))
 if daily.empty:
     st.info(t("common.no_rows"))
 else:
-    st.altair_chart(charts.daily_bars(daily, "day", "amount", t("overview.day"), t("overview.amount_vnd")),
-                    width="stretch")
+    charts.show(charts.daily_bars(daily, "day", "amount", t("overview.day"), t("overview.amount_vnd")))
 sync_url(params, SPEC)

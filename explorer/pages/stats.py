@@ -40,13 +40,13 @@ st.subheader(t("stats.daily"))
 if daily.empty:
     st.info(t("common.no_rows"))
 else:
-    st.altair_chart(charts.daily_bars(daily, "day", "amount", t("stats.day"), t("stats.amount")), width="stretch")
+    charts.show(charts.daily_bars(daily, "day", "amount", t("stats.day"), t("stats.amount")))
 
 st.subheader(t("stats.buckets"))
 buckets = query(stats.amount_buckets, **span)
 buckets = buckets.assign(label=buckets.bucket.map(lambda b: t(f"stats.bucket_{b}")))
-st.altair_chart(stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"),
-                                        list(buckets.label)), width="stretch")
+charts.show(stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"),
+                                    list(buckets.label)))
 
 donors_col, hours_col = st.columns(2)
 with donors_col:
@@ -60,8 +60,8 @@ with donors_col:
 with hours_col:
     st.subheader(t("stats.hours"))
     hours = query(stats.by_hour, **span)
-    st.altair_chart(stats_view.ordered_bars(hours, "hour", "lines", t("stats.hour"), t("stats.lines"),
-                                            list(hours.hour)), width="stretch")
+    charts.show(stats_view.ordered_bars(hours, "hour", "lines", t("stats.hour"), t("stats.lines"),
+                                        list(hours.hour)))
     st.caption(t("stats.hours_explained"))
 
 st.subheader(t("stats.provinces"))
@@ -71,8 +71,8 @@ provinces = query(stats.by_province, basis=current["basis"], **span)
 if provinces.empty:
     st.info(t("common.no_rows"))
 else:
-    st.altair_chart(stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount")),
-                    width="stretch")
+    charts.show(stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"),
+                                       t("stats.lines")))
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
 
 with st.expander(t("stats.downloads")):

@@ -13,6 +13,7 @@ from explorer.ui import statements_view as view
 from explorer.ui.data import query
 from explorer.ui.i18n import num, t
 from explorer.ui.layout import literal, page, sync_url
+from explorer.ui.listing import date_format
 
 SPEC = {
     "name": Param("text"), "amount": Param("amount"), "date": Param("date"),
@@ -30,7 +31,7 @@ top = st.columns([3, 2])
 top[0].text_input(t("verify.name"), key="vfy_name", max_chars=statements.MAX_QUERY_CHARS, help=t("verify.name_help"))
 top[1].text_input(t("verify.amount"), key="vfy_amount", help=t("verify.amount_help"))
 row = st.columns(3)
-row[0].date_input(t("verify.around"), key="vfy_date", format="DD/MM/YYYY")
+row[0].date_input(t("verify.around"), key="vfy_date", format=date_format())
 row[1].number_input(t("verify.days"), key="vfy_days", min_value=0, max_value=31, step=1)
 row[2].text_input(t("verify.account"), key="vfy_account", max_chars=32)
 
@@ -53,7 +54,7 @@ else:
     else:
         st.success(t("verify.found", n=num(len(found))))
         st.dataframe(view.candidates_table(found), hide_index=True, width="stretch",
-                     column_config=view.column_config("verify.col_amount"))
+                     column_config=view.column_config("verify.col_amount", currencies=found["currency"]))
         st.caption(t("verify.scoring", name=verify.NAME_POINTS, amount=verify.AMOUNT_POINTS, date=verify.DATE_POINTS))
 
 sync_url({"name": state.vfy_name, "amount": amount, "date": state.vfy_date, "days": int(state.vfy_days),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from explorer.fmt import major_units
+from explorer.fmt import currency_digits, major_units
 from explorer.ui.i18n import day, moment, t
 from explorer.ui.listing import money_column
 
@@ -14,9 +14,11 @@ def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
                      index=frame.index, dtype="Float64")
 
 
-def column_config(*keys: str) -> dict:
-    """column_config for the money columns of lines_table / candidates_table (their translated headers)."""
-    return {t(key): money_column(t(key)) for key in keys}
+def column_config(*keys: str, currencies=()) -> dict:
+    """column_config for the money columns of lines_table / candidates_table (their translated headers);
+    cents are shown when one of the `currencies` on screen has them (USD lines), none for VND alone."""
+    digits = max((currency_digits(c) for c in set(currencies)), default=0)
+    return {t(key): money_column(t(key), digits) for key in keys}
 
 
 def when(posted_at, has_time: bool = True) -> str:
