@@ -93,9 +93,9 @@ if lines.empty:
 else:
     first = (state.stm_page - 1) * PAGE_SIZE + 1
     st.caption(t("statements.rows_on_page", first=num(first), last=num(first + len(lines) - 1)))
-    st.dataframe(view.lines_table(lines), hide_index=True, width="stretch",
-                 column_config=view.column_config("statements.col_amount", "statements.col_balance",
-                                                currencies=lines["currency"]))
+    table = view.lines_table(lines)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config=view.column_config(table, "statements.col_amount", "statements.col_balance"))
 
 
 def _turn(step: int) -> None:

@@ -53,8 +53,8 @@ else:
         st.warning(t("verify.nothing_found"))
     else:
         st.success(t("verify.found", n=num(len(found))))
-        st.dataframe(view.candidates_table(found), hide_index=True, width="stretch",
-                     column_config=view.column_config("verify.col_amount", currencies=found["currency"]))
+        table = view.candidates_table(found)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=view.column_config(table, "verify.col_amount"))
         st.caption(t("verify.scoring", name=verify.NAME_POINTS, amount=verify.AMOUNT_POINTS, date=verify.DATE_POINTS))
 
 sync_url({"name": state.vfy_name, "amount": amount, "date": state.vfy_date, "days": int(state.vfy_days),

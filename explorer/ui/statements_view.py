@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from explorer.fmt import currency_digits, major_units
+from explorer.fmt import major_units
 from explorer.ui.i18n import day, moment, t
 from explorer.ui.listing import money_column
+
+CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
 
 
 def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -14,11 +16,14 @@ def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
                      index=frame.index, dtype="Float64")
 
 
-def column_config(*keys: str, currencies=()) -> dict:
-    """column_config for the money columns of lines_table / candidates_table (their translated headers);
-    cents are shown when one of the `currencies` on screen has them (USD lines), none for VND alone."""
-    digits = max((currency_digits(c) for c in set(currencies)), default=0)
-    return {t(key): money_column(t(key), digits) for key in keys}
+def column_config(table: pd.DataFrame, *keys: str) -> dict:
+    """column_config for the money columns of lines_table / candidates_table (their translated headers).
+    Whole amounts show no decimals; cents only when an amount on screen has them (a USD gift of $12.50)."""
+    config = {}
+    for key in keys:
+        values = table[t(key)].dropna()
+        config[t(key)] = money_column(t(key), 0 if (values % 1 == 0).all() else CENTS)
+    return config
 
 
 def when(posted_at, has_time: bool = True) -> str:
