@@ -112,7 +112,7 @@ def test_campaign_detail_exports_its_daily_donations(app, media, tiny_engine, pl
     files = exports(at, media)
     (csv,) = [v for k, v in files.items() if k.endswith(f"campaign_{cid}_daily.csv")]
     (parquet,) = [v for k, v in files.items() if k.endswith(f"campaign_{cid}_daily.parquet")]
-    for shown in (pd.read_csv(io.BytesIO(csv)), pd.read_parquet(io.BytesIO(parquet))):
+    for shown in (coded(pd.read_csv(io.BytesIO(csv))), pd.read_parquet(io.BytesIO(parquet))):
         assert shown["day"].astype(str).str[:10].tolist() == expected["day"].tolist()
         assert shown["amount"].tolist() == expected["amount"].tolist()
         assert shown["lines"].tolist() == expected["lines"].tolist()
@@ -139,3 +139,11 @@ def test_selecting_a_row_opens_the_campaign(app, tiny_engine):
     with tiny_engine.connect() as conn:
         title = conn.execute(text("SELECT title FROM campaigns WHERE id = :c"), {"c": chosen}).scalar_one()
     assert at.subheader[0].value == title
+
+
+def coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """A CSV read back with its Vietnamese headers (the page's language) turned into the column codes."""
+    from explorer.i18n import catalog
+    codes = {texts["vi"]: key.split(".", 1)[1] for key, texts in catalog().items() if key.startswith("columns.")}
+    assert set(frame.columns) <= set(codes), frame.columns
+    return frame.rename(columns=codes)

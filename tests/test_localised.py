@@ -96,3 +96,29 @@ def test_seeded_payout_memos_carry_no_english_codes(tiny_engine):
     assert not [m for m in memos if any(c in m for c in codes)]
     assert any("NGUOI CAO TUOI" in m for m in memos)
 
+
+
+@pytest.mark.parametrize("lang,headers", [("vi", ["Tên trên sao kê", "Số tiền", "Số giao dịch"]),
+                                          ("en", ["Name on the statement", "Amount", "Lines"]),
+                                          ("zh", ["对方名称", "金额", "笔数"])])
+def test_csv_headers_in_the_page_language_parquet_in_codes(app_env, media, lang, headers):
+    import io
+
+    import pandas as pd
+
+    from page_specs import exports
+    at = open_page(None, "stats", lang=lang, **{"from": "2024-09-10", "to": "2024-09-12"})
+    files = exports(at, media)
+    (csv,) = [v for k, v in files.items() if k.endswith("stats_top_donors.csv")]
+    (parquet,) = [v for k, v in files.items() if k.endswith("stats_top_donors.parquet")]
+    assert pd.read_csv(io.BytesIO(csv)).columns.tolist() == headers
+    assert pd.read_parquet(io.BytesIO(parquet)).columns.tolist() == ["counterparty", "amount", "lines"]
+
+
+def test_url_notice_in_the_page_language(app_env):
+    at = open_page(None, "stats", lang="vi", basis="nowhere", colour="red")
+    notice = " ".join(i.value for i in at.info)
+    assert "không phải giá trị được phép" in notice and "không phải tham số của trang này" in notice
+    assert "unknown" not in notice and "allowed" not in notice
+    at = open_page(None, "stats", lang="en", basis="nowhere")
+    assert "not one of the allowed values" in " ".join(i.value for i in at.info)

@@ -52,10 +52,22 @@ def sync_url(values: Mapping[str, Any], spec: Mapping[str, Param]) -> None:
         st.query_params.from_dict(wanted)
 
 
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its column codes as headers in the page's language (columns.json), for the CSV people open
+    in a spreadsheet; a code without words, or whose words another column already took, keeps its code."""
+    names: dict[str, str] = {}
+    for column in map(str, frame.columns):
+        key = f"columns.{column}"
+        words = t(key)
+        names[column] = column if words == key or words in names.values() else words
+    return frame.rename(columns=names)
+
+
 def downloads(frame: pd.DataFrame, name: str, *, capped: bool = False) -> None:
-    """CSV and Parquet buttons for `frame` (already limited to EXPORT_ROW_CAP rows by the query)."""
+    """CSV and Parquet buttons for `frame` (already limited to EXPORT_ROW_CAP rows by the query). The CSV's
+    headers are in the page's language; the Parquet file keeps the column codes, for programs."""
     left, right, note = st.columns([1, 1, 3])
-    left.download_button(t("common.download_csv"), to_csv_bytes(frame), f"{name}.csv", "text/csv",
+    left.download_button(t("common.download_csv"), to_csv_bytes(headed(frame)), f"{name}.csv", "text/csv",
                          key=f"dl_csv_{name}")
     right.download_button(t("common.download_parquet"), to_parquet_bytes(frame), f"{name}.parquet",
                           "application/octet-stream", key=f"dl_pq_{name}")
