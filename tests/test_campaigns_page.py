@@ -85,8 +85,8 @@ def test_campaign_detail(app, tiny_engine, planted):
             WHERE campaign_id = :c AND direction = 'in'"""), {"c": cid}).one()
         disbursement_ids = conn.execute(text("SELECT id FROM disbursements WHERE campaign_id = :c "
                                              "ORDER BY disbursed_on DESC, id DESC"), {"c": cid}).scalars().all()
-        first_lines = conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c "
-                                        "ORDER BY posted_at, id LIMIT 20"), {"c": cid}).scalars().all()
+        newest_lines = conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c "
+                                        "ORDER BY posted_at DESC, id DESC LIMIT 20"), {"c": cid}).scalars().all()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Đã nhận"] == fmt.compact_money(received, "VND", "vi")
     assert metrics["Nhà hảo tâm"] == fmt.number(donors, "vi")
@@ -94,7 +94,7 @@ def test_campaign_detail(app, tiny_engine, planted):
     box = at.warning[0].value
     assert translate("vi", "flags.status_missing_report") in box and translate("vi", "flags.rule_label") in box
     assert at.dataframe[0].value.id.tolist() == disbursement_ids
-    assert at.dataframe[1].value.id.tolist() == first_lines
+    assert at.dataframe[1].value.id.tolist() == newest_lines  # newest first, as on Statements
     links = {link.proto.query_string for link in at.get("page_link")}
     assert f"campaign={cid}" in links
     assert dict(at.query_params) == {"campaign": str(cid)}

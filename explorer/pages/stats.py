@@ -11,7 +11,7 @@ from explorer.ui import charts, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_box, money_column
+from explorer.ui.listing import UrlState, date_box, money_column, table
 
 SPEC = {
     "from": Param("date"),
@@ -53,7 +53,7 @@ with donors_col:
     st.subheader(t("stats.top_donors"))
     donors = query_section(stats.top_donors, **span)  # the one section that reads lines, not rollups
     if donors is not None:
-        st.dataframe(donors, hide_index=True, column_config={
+        table(donors, hide_index=True, column_config={
             "counterparty": t("stats.counterparty"),
             "amount": money_column(t("stats.amount")), "lines": t("stats.lines")})
     st.caption(t("stats.donors_as_printed"))

@@ -121,12 +121,12 @@ def daily_donations(engine: Engine, campaign_id: int) -> pd.DataFrame:
 
 
 def lines(engine: Engine, campaign_id: int, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
-    """The first page of statement lines attributed to the campaign, in posting order."""
+    """The first page of statement lines attributed to the campaign, newest first (as Statements shows them)."""
     with engine.connect() as conn:
         frame = read(conn, """
             SELECT s.id, s.posted_at, s.direction, s.amount, s.currency, s.counterparty, s.description, s.reference
             FROM statement_lines s WHERE s.campaign_id = :id
-            ORDER BY s.posted_at, s.id LIMIT :limit""", {"id": campaign_id, "limit": page_size + 1})
+            ORDER BY s.posted_at DESC, s.id DESC LIMIT :limit""", {"id": campaign_id, "limit": page_size + 1})
     frame["posted_at"] = pd.to_datetime(frame["posted_at"])
     return paged(frame, page_size)
 

@@ -12,7 +12,7 @@ from explorer.ui import campaigns_view, charts, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, money, moment, num, t
 from explorer.ui.layout import downloads
-from explorer.ui.listing import money_column, page_file, statements_link
+from explorer.ui.listing import money_column, page_file, statements_link, table
 
 CAMPAIGNS_SHOWN = 100
 
@@ -80,7 +80,7 @@ def counterparties(acc: dict[str, Any]) -> None:
     for column, direction in zip(columns, ("in", "out")):
         frame = query(accounts.top_counterparties, account_id=acc["id"], direction=direction)
         column.caption(t(f"accounts.top_{direction}"))
-        column.dataframe(frame, hide_index=True, column_config={
+        table(frame, column, hide_index=True, column_config={
             "counterparty": t("accounts.counterparty"),
             "amount": money_column(t("accounts.amount")),
             "lines": st.column_config.NumberColumn(t("accounts.lines"))})

@@ -14,6 +14,7 @@ from explorer.fmt import d3_date
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
 from explorer.ui.listing import date_column, datetime_column, money_column, page_file, statements_link
+from explorer.ui.listing import table as show_table
 
 TIMELINE = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
             "threshold_on", "due_on", "first_report_on")
@@ -119,7 +120,7 @@ def detail(campaign_id: int) -> None:
     st.markdown(f"**{t('campaigns.its_lines')}**")
     lines = query(campaigns.lines, campaign_id=campaign_id)["rows"]
     lines = lines.assign(direction=lines.direction.map(lambda d: t(f"campaigns.direction_{d}")))
-    st.dataframe(lines, hide_index=True, column_config={
+    show_table(lines, hide_index=True, column_config={
         "id": "#", "posted_at": datetime_column(t("campaigns.posted_at")),
         "direction": t("campaigns.direction"),
         "amount": money_column(t("campaigns.amount")),

@@ -38,6 +38,16 @@ def datetime_column(label: str) -> Any:
     return st.column_config.DatetimeColumn(label, format=fmt.datetime_widget_format(lang()))
 
 
+def table(frame, container: Any = None, **kwargs: Any) -> Any:
+    """st.dataframe, or the page's words for "nothing matches" when there is no row (the grid's own empty
+    label is English, whatever the page's language)."""
+    box = container or st
+    if frame.empty:
+        box.info(t("common.no_rows"))
+        return None
+    return box.dataframe(frame, **kwargs)
+
+
 def page_file(name: str) -> str:
     """A page's script as an absolute path: valid for st.page_link / st.switch_page whatever the entry script."""
     return str(PAGES_DIR / f"{name}.py")
