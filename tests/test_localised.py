@@ -122,3 +122,17 @@ def test_url_notice_in_the_page_language(app_env):
     assert "unknown" not in notice and "allowed" not in notice
     at = open_page(None, "stats", lang="en", basis="nowhere")
     assert "not one of the allowed values" in " ".join(i.value for i in at.info)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_tables_say_so_in_the_page_language(app_env, tiny_engine, lang):
+    import datetime as dt
+    from explorer.i18n import translate
+    with tiny_engine.connect() as conn:
+        days = set(conn.execute(text("SELECT DISTINCT date(posted_at) FROM statement_lines "
+                                     "WHERE direction = 'in' AND currency = 'VND'")).scalars())
+    first = dt.date.fromisoformat(min(days))
+    quiet = next(d for d in (first + dt.timedelta(n) for n in range(400)) if d.isoformat() not in days)
+    at = open_page(None, "stats", lang=lang, **{"from": quiet.isoformat(), "to": quiet.isoformat()})
+    assert len(at.dataframe) == 0  # no grid with its English "empty"
+    assert translate(lang, "common.no_rows") in [i.value for i in at.info]
