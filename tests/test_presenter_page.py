@@ -87,7 +87,8 @@ def test_vietqr_for_account_2905(app):
     assert fields["54"] == "500000" and fields["01"] == "12"
     assert tlv(fields["62"]) == {"08": "ung ho ha noi"}
     assert payload[-4:] == f"{binascii.crc_hqx(payload[:-4].encode(), 0xFFFF):04X}"
-    assert len(at.image) == 1 and at.image[0].proto.imgs[0].caption.startswith("Mở ứng dụng ngân hàng")
+    # the same QR twice, each at a whole number of pixels per module: a 1080-line screen's and a 720-line one's
+    assert len(at.image) == 2 and at.image[0].proto.imgs[0].caption.startswith("Mở ứng dụng ngân hàng")
     page_html = " ".join(m.value for m in at.markdown)
     assert '<div class="pz-acc">2905</div>' in page_html
     assert "HOI CHU THAP DO HA NOI" in page_html
@@ -133,8 +134,13 @@ def test_ticker_is_labelled_simulated_and_masks_names(app, tiny_engine):
                        page_html)
     assert len(ticks) == 6
     with tiny_engine.connect() as conn:
-        pool = conn.execute(text("SELECT counterparty, amount FROM statement_lines WHERE direction = 'in' "
-                                 "ORDER BY posted_at DESC, id DESC LIMIT :n"), {"n": TICKER_POOL}).all()
+        shown = conn.execute(text("SELECT title FROM campaigns WHERE id = :c"),
+                             {"c": int(at.query_params["campaign"])}).scalar_one()
+        pool = conn.execute(text("SELECT l.counterparty, l.amount FROM statement_lines l JOIN campaigns c "
+                                 "ON c.id = l.campaign_id WHERE l.direction = 'in' AND c.title = :t "
+                                 "ORDER BY l.posted_at DESC, l.id DESC LIMIT :n"), {"n": TICKER_POOL, "t": shown}).all()
+    # only the chosen campaign's donations pass on its screen
+    assert set(re.findall(r'<span class="where">([^<]*)</span>', page_html)) == {html.escape(shown)}
     masked = {mask_name(name) for name, _ in pool}
     amounts = {fmt.money(amount, "VND", "vi") for _, amount in pool} | {fmt.money(amount, "USD", "vi") for _, amount in pool}
     for amount, who in ticks:

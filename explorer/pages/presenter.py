@@ -64,7 +64,7 @@ with main:
     with left:
         view.campaign(progress)
         st.subheader(t("presenter.ticker_title"))
-        view.ticker(query(q.recent_donations))
+        view.ticker(query(q.recent_donations, campaign_id=campaign_id))
     with right:
         st.subheader(t("presenter.qr_title"))
         acc = query(q.account, number=account_number) if account_number else None
