@@ -73,7 +73,7 @@ def test_campaign_progress_equals_sql(app, tiny_engine, campaign_id):
     page_html = " ".join(m.value for m in at.markdown)
     assert html.escape(expected["title"]) in page_html
     assert fmt.money(expected["disbursed"], "VND", "vi") in page_html
-    assert at.selectbox(key="pz_campaign").value == campaign_id
+    assert at.selectbox(key="pz_campaign_vi").value == campaign_id
 
 
 def test_vietqr_for_account_2905(app):
@@ -107,20 +107,20 @@ def test_vbsp_account_has_no_qr_and_says_why(app, tiny_engine):
 def test_url_params_round_trip(app, tiny_engine):
     at = open_page(app, "presenter", campaign="5", account="2905", amount="100.000", memo="ung ho")
     assert not at.exception
-    assert at.selectbox(key="pz_campaign").value == 5
-    assert at.selectbox(key="pz_account_5").value == "2905"
-    assert at.text_input(key="pz_amount").value == "100000"
-    assert at.text_input(key="pz_memo").value == "ung ho"
+    assert at.selectbox(key="pz_campaign_vi").value == 5
+    assert at.selectbox(key="pz5_account_vi").value == "2905"
+    assert at.text_input(key="pz_amount_vi").value == "100000"
+    assert at.text_input(key="pz_memo_vi").value == "ung ho"
     assert dict(at.query_params) == {"campaign": "5", "account": "2905", "amount": "100000", "memo": "ung ho"}
 
-    at.selectbox(key="pz_campaign").set_value(3).run()
+    at.selectbox(key="pz_campaign_vi").set_value(3).run()
     assert dict(at.query_params)["campaign"] == "3"
-    at.text_input(key="pz_amount").set_value("").run()
-    at.text_input(key="pz_memo").set_value("").run()
+    at.text_input(key="pz_amount_vi").set_value("").run()
+    at.text_input(key="pz_memo_vi").set_value("").run()
     with tiny_engine.connect() as conn:
         own = conn.execute(text("SELECT a.number FROM campaigns c JOIN accounts a ON a.id = c.account_id "
                                 "WHERE c.id = 3")).scalar_one()
-    at.selectbox(key="pz_account_3").set_value(own).run()
+    at.selectbox(key="pz3_account_vi").set_value(own).run()
     # the campaign's own account is the default, so the link does not need to carry it
     assert dict(at.query_params) == {"campaign": "3"}
     assert tlv(tlv(tlv(at.code[0].value)["38"])["01"])["01"] == own

@@ -45,3 +45,20 @@ def test_presenter_fits_one_screen_without_chrome(browser, server, tiny_engine, 
         no_exception(tab)
     finally:
         context.close()
+
+
+def test_presenter_settings_follow_every_change(page, server):
+    """The settings are on the URL-state convention: the second and third change apply like the first."""
+    from test_public_pages import label, type_into
+    open_page(page, server, "presenter")
+    page.get_by_text(label("presenter.settings")).first.click()
+    for memo in ("ung ho lan mot", "ung ho lan hai", "ung ho lan ba"):
+        type_into(page, label("presenter.memo_label"), memo)
+        assert page.get_by_role("textbox", name=label("presenter.memo_label")).first.input_value() == memo
+        assert f"memo={memo.replace(' ', '+')}" in page.url
+        assert memo in page.locator(".pz-row").last.inner_text()
+    for amount, shown in (("200k", "200.000"), ("300k", "300.000")):
+        type_into(page, label("presenter.amount_label"), amount)
+        assert "amount=" + shown.replace(".", "") in page.url
+        assert any(shown in row for row in page.locator(".pz-row").all_inner_texts())
+    no_exception(page)
