@@ -1,7 +1,8 @@
 """Campaigns: filter by facets, compare raised and disbursed with the target, see who keeps the reporting rule.
 
 URL params: q (title or organization, diacritics optional), status, category, province (code), org (id),
-from / to (start date range, YYYY-MM-DD), rule (rule status), page, campaign (id: opens that campaign), lang.
+from / to (start date range, YYYY-MM-DD), rule (rule status), page, campaign (id: opens that campaign),
+sort (raised: most money received first, the default | ending: running campaigns ending soonest first | newest), lang.
 """
 import streamlit as st
 
@@ -27,6 +28,7 @@ SPEC = {
     "rule": Param("choice", choices=RULE_STATUSES),
     "page": Param("int", 1, min=1, max=10_000),
     "campaign": Param("int", min=1, max=10**9),
+    "sort": Param("choice", "raised", choices=tuple(campaigns.SORTS)),
 }
 FILTERS = ("q", "status", "category", "province", "org", "from", "to", "rule")
 params = page("campaigns", SPEC)
@@ -67,9 +69,11 @@ else:
                               state)
     current["from"] = row2[2].date_input(t("campaigns.start_from"), format=date_format(), **state.seed("from"))
     current["to"] = row2[3].date_input(t("campaigns.start_to"), format=date_format(), **state.seed("to"))
+    current["sort"] = st.radio(t("campaigns.sort"), list(campaigns.SORTS), horizontal=True,
+                               format_func=lambda s: t(f"campaigns.sort_{s}"), **state.seed("sort"))
     filters = dict(q=current["q"], status=current["status"], category=current["category"], rule=current["rule"],
                    province=current["province"], org=current["org"], start_from=current["from"],
-                   start_to=current["to"])
+                   start_to=current["to"], sort=current["sort"])
     result = campaigns_view.listing(**filters, page=current["page"])
     picked = campaigns_view.table(result["rows"], key="campaigns_table")
     if picked is not None:

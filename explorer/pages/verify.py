@@ -15,6 +15,7 @@ from explorer.ui.i18n import num, t
 from explorer.ui.layout import literal, page, sync_url
 from explorer.ui.listing import date_format
 
+SHOWN = 20  # candidates shown at most, best first
 SPEC = {
     "name": Param("text"), "amount": Param("amount"), "date": Param("date"),
     "days": Param("int", 3, min=0, max=31), "account": Param("text"),
@@ -48,11 +49,12 @@ elif account and account not in known_accounts:
     st.warning(t("verify.unknown_account", number=literal(account)))
 else:
     found = query(verify.find_donation, name_or_memo=state.vfy_name, amount=amount, around=state.vfy_date,
-                  account=account, days=int(state.vfy_days))
+                  account=account, days=int(state.vfy_days), limit=SHOWN)
     if found.empty:
         st.warning(t("verify.nothing_found"))
     else:
-        st.success(t("verify.found", n=num(len(found))))
+        # at the cap, the count is the cap, not how many lines match: say it is the best SHOWN of possibly more
+        st.success(t("verify.found_capped", n=num(SHOWN)) if len(found) >= SHOWN else t("verify.found", n=num(len(found))))
         table = view.candidates_table(found)
         st.dataframe(table, hide_index=True, width="stretch", column_config=view.column_config(table, "verify.col_amount"))
         st.caption(t("verify.scoring", name=verify.NAME_POINTS, amount=verify.AMOUNT_POINTS, date=verify.DATE_POINTS))
