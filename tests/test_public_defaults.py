@@ -60,3 +60,17 @@ def test_verify_counts_a_short_list(app_env, tiny_engine):
     n = len(at.dataframe[0].value)
     assert 0 < n < 20
     assert [s.value for s in at.success] == [translate("vi", "verify.found", n=fmt.number(n, "vi"))]
+
+
+@pytest.mark.parametrize("path", ["overview", "statements", "stats", "campaigns"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_last_updated_stamp_is_the_newest_line(app_env, tiny_engine, path, lang):
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import APP
+    with tiny_engine.connect() as conn:
+        newest = pd.Timestamp(conn.execute(text("SELECT MAX(posted_at) FROM statement_lines")).scalar_one())
+    at = open_page(AppTest.from_file(APP, default_timeout=60), path, lang=lang)
+    stamp = "🕒 " + translate(lang, "common.last_updated", when=fmt.moment(newest.to_pydatetime(), lang))
+    assert stamp in [c.value for c in at.caption]

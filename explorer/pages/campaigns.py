@@ -15,7 +15,7 @@ from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_format, pager, pick
+from explorer.ui.listing import UrlState, date_format, last_updated, pager, pick
 
 SPEC = {
     "q": Param("text"),
@@ -33,6 +33,7 @@ SPEC = {
 FILTERS = ("q", "status", "category", "province", "org", "from", "to", "rule")
 params = page("campaigns", SPEC)
 current = dict(params)
+last_updated()
 
 
 def back_to_list() -> None:

@@ -15,7 +15,7 @@ from explorer.ui import statements_view as view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import num, t
 from explorer.ui.layout import downloads, literal, page, sync_url
-from explorer.ui.listing import date_format
+from explorer.ui.listing import date_format, last_updated
 
 PAGE_SIZE = 50
 DIRECTIONS = ("all", "in", "out")
@@ -29,6 +29,7 @@ SPEC = {
 }
 params = page("statements", SPEC)
 st.caption(t("statements.intro"))
+last_updated()
 state = st.session_state
 accounts = query(statements.account_choices)
 holders = dict(zip(accounts["number"], accounts["holder_name"]))

@@ -11,7 +11,7 @@ from explorer.ui import charts, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_box, money_column, table
+from explorer.ui.listing import UrlState, date_box, last_updated, money_column, table
 
 SPEC = {
     "from": Param("date"),
@@ -21,6 +21,7 @@ SPEC = {
 TOP_PROVINCES = 20
 params = page("stats", SPEC)
 current = dict(params)
+last_updated()
 
 first, last = query(stats.date_bounds)
 left, right, _ = st.columns([1, 1, 2])

@@ -48,6 +48,15 @@ def table(frame, container: Any = None, **kwargs: Any) -> Any:
     return box.dataframe(frame, **kwargs)
 
 
+def last_updated() -> None:
+    """A caption saying how far the statements reach (the newest line's time), in the page's language."""
+    from explorer.queries import overview
+    from explorer.ui.data import query
+    newest = query(overview.last_line_at)
+    if newest is not None:
+        st.caption("🕒 " + t("common.last_updated", when=fmt.moment(newest.to_pydatetime(), lang())))
+
+
 def page_file(name: str) -> str:
     """A page's script as an absolute path: valid for st.page_link / st.switch_page whatever the entry script."""
     return str(PAGES_DIR / f"{name}.py")
