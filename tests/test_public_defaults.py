@@ -9,6 +9,7 @@ from explorer import fmt
 from explorer.i18n import translate
 from page_specs import open_page
 
+APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "streamlit_app.py")
 RAISED = ("(SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s WHERE s.campaign_id = c.id "
           "AND s.direction = 'in' AND s.currency = c.currency)")
 
@@ -42,7 +43,6 @@ def test_campaigns_sort_ending_soon_and_newest(app, tiny_engine):
 def test_verify_says_a_full_list_is_a_cap(app_env, lang):
     from streamlit.testing.v1 import AppTest
 
-    from conftest import APP
     at = open_page(AppTest.from_file(APP, default_timeout=60), "verify", name="NGUYEN", lang=lang, days="31")
     (message,) = [s.value for s in at.success]
     assert len(at.dataframe[0].value) == 20
@@ -52,7 +52,6 @@ def test_verify_says_a_full_list_is_a_cap(app_env, lang):
 def test_verify_counts_a_short_list(app_env, tiny_engine):
     from streamlit.testing.v1 import AppTest
 
-    from conftest import APP
     with tiny_engine.connect() as conn:
         name, amount, day = conn.execute(text("""SELECT counterparty, amount, date(posted_at) FROM statement_lines
             WHERE direction = 'in' AND counterparty IS NOT NULL AND currency = 'VND' ORDER BY amount DESC LIMIT 1""")).one()
@@ -68,7 +67,6 @@ def test_last_updated_stamp_is_the_newest_line(app_env, tiny_engine, path, lang)
     import pandas as pd
     from streamlit.testing.v1 import AppTest
 
-    from conftest import APP
     with tiny_engine.connect() as conn:
         newest = pd.Timestamp(conn.execute(text("SELECT MAX(posted_at) FROM statement_lines")).scalar_one())
     at = open_page(AppTest.from_file(APP, default_timeout=60), path, lang=lang)
