@@ -34,10 +34,10 @@ def _text(p: Param, raw: str) -> str:
 
 def _int(p: Param, raw: str) -> int:
     if not raw.strip().lstrip("-").isdigit() or len(raw) > 12:
-        raise ValueError("not a whole number")
+        raise ValueError("not_int")
     value = int(raw)
     if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
-        raise ValueError("out of range")
+        raise ValueError("out_of_range")
     return value
 
 
@@ -45,25 +45,25 @@ def _date(p: Param, raw: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw.strip()[:10])
     except ValueError:
-        raise ValueError("not a date (YYYY-MM-DD)") from None
+        raise ValueError("not_date") from None
 
 
 def _choice(p: Param, raw: str) -> str:
     if raw not in p.choices:
-        raise ValueError("not one of the allowed values")
+        raise ValueError("not_allowed")
     return raw
 
 
 def _amount(p: Param, raw: str) -> int:
     value = parse_amount(raw)
     if value is None:
-        raise ValueError("not an amount")
+        raise ValueError("not_amount")
     return value
 
 
 def _flag(p: Param, raw: str) -> bool:
     if raw not in ("0", "1", "true", "false"):
-        raise ValueError("not 0 or 1")
+        raise ValueError("not_flag")
     return raw in ("1", "true")
 
 
@@ -71,12 +71,20 @@ _PARSERS: dict[str, Callable[[Param, str], Any]] = {
     "text": _text, "int": _int, "date": _date, "choice": _choice, "amount": _amount, "flag": _flag,
 }
 
+# Why a URL value was ignored: a code per reason (ValueError's message), in words through `reasons`
+# (pages pass the visitor's language; these English words are the default for code outside the pages).
+REASONS = {"unknown": "unknown parameter", "not_int": "not a whole number", "out_of_range": "out of range",
+           "not_date": "not a date (YYYY-MM-DD)", "not_allowed": "not one of the allowed values",
+           "not_amount": "not an amount", "not_flag": "not 0 or 1"}
+
 # Parameters every page accepts (set by the shared layout, not by the page).
 COMMON = {"lang": Param("choice", "vi", choices=("vi", "en", "zh"))}
 
 
-def parse_params(raw: Mapping[str, str | list[str]], spec: Mapping[str, Param]) -> tuple[dict[str, Any], list[str]]:
-    """(values for every name in spec — defaults where absent or bad, notices about what was ignored)."""
+def parse_params(raw: Mapping[str, str | list[str]], spec: Mapping[str, Param],
+                 reasons: Mapping[str, str] = REASONS) -> tuple[dict[str, Any], list[str]]:
+    """(values for every name in spec — defaults where absent or bad, notices about what was ignored, each
+    reason in the words of `reasons`)."""
     allowed = {**COMMON, **spec}
     values = {name: p.default for name, p in allowed.items()}
     notices: list[str] = []
@@ -84,12 +92,12 @@ def parse_params(raw: Mapping[str, str | list[str]], spec: Mapping[str, Param]) 
         if isinstance(value, list):
             value = value[-1] if value else ""
         if name not in allowed:
-            notices.append(f"{name[:40]!r}: unknown parameter")
+            notices.append(f"{name[:40]!r}: {reasons['unknown']}")
             continue
         try:
             values[name] = allowed[name].parse(str(value))
         except ValueError as exc:
-            notices.append(f"{name}: {exc}")
+            notices.append(f"{name}: {reasons.get(str(exc), str(exc))}")
     return values, notices
 
 

@@ -85,6 +85,13 @@ def plan_disbursements(rng: np.random.Generator, camp: pd.DataFrame, received: d
     return disb, pd.DataFrame(planted, columns=["campaign_id", "rule"])
 
 
+# Who a payout helps, as a Vietnamese bank memo writes it (upper case, no diacritics): the memo is shown as
+# printed in every language, so it must not carry the English codes ("CHI HO TRO ELDERLY").
+GROUP_MEMO = {"child": "TRE EM", "elderly": "NGUOI CAO TUOI", "low_income_household": "HO CAN NGHEO",
+              "newborn_family": "GIA DINH CO TRE SO SINH", "disabled": "NGUOI KHUYET TAT",
+              "disaster_affected": "NGUOI DAN VUNG THIEN TAI"}
+
+
 def debit_lines(rng: np.random.Generator, disb: pd.DataFrame, camp: pd.DataFrame, prov: pd.DataFrame) -> pd.DataFrame:
     """One outgoing statement line per disbursement, same amount, on the campaign's account."""
     acc = camp.set_index("id").account_id
@@ -95,7 +102,7 @@ def debit_lines(rng: np.random.Generator, disb: pd.DataFrame, camp: pd.DataFrame
     refs = [f"FT{d:%y%j}9{i:07d}" for d, i in zip(disb.disbursed_on, disb.id)]  # 9…: never a donation's FT
     recipient = [f"UBND TINH {pname[p]}" if g == "disaster_affected" else f"BAN DAI DIEN HOI {pname[p]}"
                  for p, g in zip(disb.province_code, disb.recipient_group)]
-    memo = [f"CHI HO TRO {g.upper().replace('_', ' ')} TINH {pname[p]} THEO QD SO {rng.integers(10, 999)}/QD-CT {r}"
+    memo = [f"CHI HO TRO {GROUP_MEMO[g]} TINH {pname[p]} THEO QD SO {rng.integers(10, 999)}/QD-CT {r}"
             for g, p, r in zip(disb.recipient_group, disb.province_code, refs)]
     return pd.DataFrame({"account_id": disb.campaign_id.map(acc).to_numpy(), "posted_at": pd.to_datetime(posted),
                          "direction": "out", "amount": disb.amount.to_numpy(), "currency": "VND",

@@ -263,7 +263,8 @@ def test_campaign_detail_daily_and_lines(engine, raw):
     expected = mine.groupby("day").amount.sum()
     assert daily.amount.tolist() == expected.tolist() and [d.date() for d in daily.day] == expected.index.tolist()
     first = campaigns.lines(engine, cid, page_size=20)
-    every = raw["statement_lines"][raw["statement_lines"].campaign_id == cid].sort_values(["posted_at", "id"])
+    every = raw["statement_lines"][raw["statement_lines"].campaign_id == cid].sort_values(["posted_at", "id"],
+                                                                                          ascending=False)
     assert first["rows"].id.tolist() == every.id.head(20).tolist() and first["has_more"] == (len(every) > 20)
     assert campaigns.detail(engine, 10**6) is None
 

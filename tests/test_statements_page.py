@@ -96,7 +96,7 @@ def test_export_of_the_view(app, tiny_engine):
     at.toggle(key="stm_export").set_value(True).run()
     assert len(at.download_button) == 2
     count = len(sql_ids(tiny_engine, "a.number = '3879' AND s.direction = 'in'"))
-    assert any(c.value == f"{count:,} dòng khớp với bộ lọc." for c in at.caption)  # layout.downloads' wording
+    assert any(c.value == f"{fmt.number(count, 'vi')} dòng khớp với bộ lọc." for c in at.caption)  # layout.downloads' wording
 
 
 @pytest.fixture()

@@ -1,7 +1,8 @@
 """Campaigns: filter by facets, compare raised and disbursed with the target, see who keeps the reporting rule.
 
 URL params: q (title or organization, diacritics optional), status, category, province (code), org (id),
-from / to (start date range, YYYY-MM-DD), rule (rule status), page, campaign (id: opens that campaign), lang.
+from / to (start date range, YYYY-MM-DD), rule (rule status), page, campaign (id: opens that campaign),
+sort (raised: most money received first, the default | ending: running campaigns ending soonest first | newest), lang.
 """
 import streamlit as st
 
@@ -14,7 +15,7 @@ from explorer.ui import campaigns_view, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, pager, pick
+from explorer.ui.listing import UrlState, date_format, last_updated, pager, pick
 
 SPEC = {
     "q": Param("text"),
@@ -27,10 +28,12 @@ SPEC = {
     "rule": Param("choice", choices=RULE_STATUSES),
     "page": Param("int", 1, min=1, max=10_000),
     "campaign": Param("int", min=1, max=10**9),
+    "sort": Param("choice", "raised", choices=tuple(campaigns.SORTS)),
 }
 FILTERS = ("q", "status", "category", "province", "org", "from", "to", "rule")
 params = page("campaigns", SPEC)
 current = dict(params)
+last_updated()
 
 
 def back_to_list() -> None:
@@ -65,11 +68,13 @@ else:
     with row2[1]:
         current["org"] = pick(t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org",
                               state)
-    current["from"] = row2[2].date_input(t("campaigns.start_from"), format="YYYY-MM-DD", **state.seed("from"))
-    current["to"] = row2[3].date_input(t("campaigns.start_to"), format="YYYY-MM-DD", **state.seed("to"))
+    current["from"] = row2[2].date_input(t("campaigns.start_from"), format=date_format(), **state.seed("from"))
+    current["to"] = row2[3].date_input(t("campaigns.start_to"), format=date_format(), **state.seed("to"))
+    current["sort"] = st.radio(t("campaigns.sort"), list(campaigns.SORTS), horizontal=True,
+                               format_func=lambda s: t(f"campaigns.sort_{s}"), **state.seed("sort"))
     filters = dict(q=current["q"], status=current["status"], category=current["category"], rule=current["rule"],
                    province=current["province"], org=current["org"], start_from=current["from"],
-                   start_to=current["to"])
+                   start_to=current["to"], sort=current["sort"])
     result = campaigns_view.listing(**filters, page=current["page"])
     picked = campaigns_view.table(result["rows"], key="campaigns_table")
     if picked is not None:

@@ -10,7 +10,7 @@ from explorer.db.schema import BENEFICIARY_GROUPS, DISBURSEMENT_CATEGORIES
 from explorer.export import EXPORT_ROW_CAP
 from explorer.params import Param
 from explorer.queries import disbursements
-from explorer.ui import disbursements_view, flow_view
+from explorer.ui import charts, disbursements_view, flow_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, t
 from explorer.ui.layout import downloads, page, sync_url
@@ -68,9 +68,12 @@ if grouped.empty:
 else:
     labels = {"category": "cat_", "recipient_group": "group_"}.get(current["by"])
     shown = grouped.assign(label=grouped.label.map(lambda v: t(f"disbursements.{labels}{v}") if labels else v))
-    st.altair_chart(alt.Chart(shown).mark_bar().encode(
-        y=alt.Y("label:N", sort="-x", title=None), x=alt.X("amount:Q", title=t("disbursements.amount")),
-        tooltip=["label:N", alt.Tooltip("amount:Q", format=","), "disbursements:Q"]), width="stretch")
+    charts.show(alt.Chart(shown).mark_bar().encode(
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("amount:Q", title=t("disbursements.amount")),
+        tooltip=[alt.Tooltip("label:N", title=t(f"disbursements.by_{current['by']}")),
+                 charts.money_tip("amount", t("disbursements.amount")),
+                 charts.count_tip("disbursements", t("disbursements.count"))]))
 
 st.subheader(t("disbursements.list"))
 result = query(disbursements.listing, **filters, page=current["page"])
@@ -85,7 +88,6 @@ if links.empty:
     st.info(t("common.no_rows"))
 else:
     titles = {s: t(f"disbursements.stage_{s}") for s in flow_view.STAGES}
-    st.altair_chart(flow_view.flow_chart(links, disbursements_view.node_label, titles, t("disbursements.amount")),
-                    width="stretch")
+    charts.show(flow_view.flow_chart(links, disbursements_view.node_label, titles, t("disbursements.amount")))
     st.caption(t("disbursements.flow_explained"))
 sync_url(current, SPEC)

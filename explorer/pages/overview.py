@@ -9,11 +9,13 @@ from explorer.ui import charts
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, num, pct, t
 from explorer.ui.layout import page, sync_url
+from explorer.ui.listing import last_updated
 
 SPEC: dict = {}
 params = page("overview", SPEC)
 
 totals = query(overview.totals)
+last_updated()
 cols = [*st.columns(3), *st.columns(3)[:2]]  # two rows: five headline numbers do not fit in one at 1280 px
 cols[0].metric(t("overview.raised"), compact_money(totals["raised"]), help=money(totals["raised"]))
 cols[1].metric(t("overview.disbursed"), compact_money(totals["disbursed"]),
@@ -29,6 +31,5 @@ st.subheader(t("overview.daily"))
 if daily.empty:
     st.info(t("common.no_rows"))
 else:
-    st.altair_chart(charts.daily_bars(daily, "day", "amount", t("overview.day"), t("overview.amount_vnd")),
-                    width="stretch")
+    charts.show(charts.daily_bars(daily, "day", "amount", t("overview.day"), t("overview.amount_vnd")))
 sync_url(params, SPEC)

@@ -14,6 +14,7 @@ from explorer.ui import presenter_view as view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import literal, page, sync_url
+from explorer.ui.listing import UrlState
 
 SPEC = {
     "campaign": Param("int", None, min=1, max=10**9),
@@ -33,8 +34,13 @@ campaign_ids = list(titles)
 if params["campaign"] is not None and params["campaign"] not in titles:
     st.info(t("common.ignored_params", params=f"campaign={params['campaign']}"))
 start = campaign_ids.index(params["campaign"]) if params["campaign"] in titles else 0
-campaign_id = settings.selectbox(t("presenter.campaign_label"), campaign_ids, index=start,
-                                 format_func=lambda i: titles.get(i, str(i)), key="pz_campaign") if campaign_ids else None
+# The settings follow the list pages' convention (explorer.ui.listing.UrlState): the URL is the state, each
+# widget seeded from it once and writing its change back, so a change is never lost and the link reproduces it.
+state = UrlState("pz", SPEC, params)
+campaign_id = settings.selectbox(t("presenter.campaign_label"), campaign_ids,
+                                 format_func=lambda i: titles.get(i, str(i)),
+                                 **state.seed("campaign", campaign_ids[start] if campaign_ids else None,
+                                              from_url=False)) if campaign_ids else None
 progress = query(q.campaign_progress, campaign_id=campaign_id) if campaign_id is not None else None
 
 accounts = query(q.qr_accounts, banks=vietqr.supported_banks())
@@ -43,18 +49,20 @@ default_account = progress["account_number"] if progress and progress["account_n
 default_account = default_account or (next(iter(labels)) if labels else None)
 wanted = params["account"] or default_account
 options = list(labels) if wanted in labels or wanted is None else [wanted, *labels]
+account_state = UrlState(f"pz{campaign_id}", SPEC, params)  # each campaign opens on its own account
 account_number = settings.selectbox(
-    t("presenter.account_label"), options, index=options.index(wanted) if wanted in options else 0,
-    format_func=lambda n: labels.get(n, n), key=f"pz_account_{campaign_id}") if options else None
+    t("presenter.account_label"), options, format_func=lambda n: labels.get(n, n),
+    **account_state.seed("account", wanted if wanted in options else options[0], from_url=False)) if options else None
 
-amount_text = settings.text_input(t("presenter.amount_label"), value="" if params["amount"] is None else
-                                  str(params["amount"]), help=t("presenter.amount_help"), key="pz_amount")
+amount_text = settings.text_input(t("presenter.amount_label"), help=t("presenter.amount_help"),
+                                  **state.seed("amount", "" if params["amount"] is None else str(params["amount"]),
+                                               from_url=False))
 amount = parse_amount(amount_text) if amount_text.strip() else None
 if amount_text.strip() and not amount:
     settings.warning(t("presenter.amount_bad", value=amount_text[:40]))
     amount = None
-memo = settings.text_input(t("presenter.memo_label"), value=params["memo"], max_chars=80,
-                           help=t("presenter.memo_help"), key="pz_memo")
+memo = settings.text_input(t("presenter.memo_label"), max_chars=80, help=t("presenter.memo_help"),
+                           **state.seed("memo"))
 if memo.strip():
     settings.caption(t("presenter.memo_converted", memo=vietqr.clean_memo(memo)))
 
@@ -64,7 +72,7 @@ with main:
     with left:
         view.campaign(progress)
         st.subheader(t("presenter.ticker_title"))
-        view.ticker(query(q.recent_donations))
+        view.ticker(query(q.recent_donations, campaign_id=campaign_id))
     with right:
         st.subheader(t("presenter.qr_title"))
         acc = query(q.account, number=account_number) if account_number else None

@@ -15,6 +15,7 @@ from explorer.ui import statements_view as view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import num, t
 from explorer.ui.layout import downloads, literal, page, sync_url
+from explorer.ui.listing import date_format, last_updated
 
 PAGE_SIZE = 50
 DIRECTIONS = ("all", "in", "out")
@@ -28,6 +29,7 @@ SPEC = {
 }
 params = page("statements", SPEC)
 st.caption(t("statements.intro"))
+last_updated()
 state = st.session_state
 accounts = query(statements.account_choices)
 holders = dict(zip(accounts["number"], accounts["holder_name"]))
@@ -59,8 +61,8 @@ top[1].selectbox(t("statements.campaign"), ["", *titles], key=key["campaign"],  
 top[2].text_input(t("statements.search"), key=key["q"], max_chars=statements.MAX_QUERY_CHARS,
                   help=t("statements.search_help", chars=statements.MAX_QUERY_CHARS))
 row = st.columns(5)
-row[0].date_input(t("statements.date_from"), key=key["from"], format="DD/MM/YYYY")
-row[1].date_input(t("statements.date_to"), key=key["to"], format="DD/MM/YYYY")
+row[0].date_input(t("statements.date_from"), key=key["from"], format=date_format())
+row[1].date_input(t("statements.date_to"), key=key["to"], format=date_format())
 row[2].text_input(t("statements.amount_min"), key=key["min"], help=t("statements.amount_help"))
 row[3].text_input(t("statements.amount_max"), key=key["max"], help=t("statements.amount_help"))
 row[4].selectbox(t("statements.sort"), tuple(statements.SORTS), key=key["sort"],
@@ -92,8 +94,9 @@ if lines.empty:
 else:
     first = (state.stm_page - 1) * PAGE_SIZE + 1
     st.caption(t("statements.rows_on_page", first=num(first), last=num(first + len(lines) - 1)))
-    st.dataframe(view.lines_table(lines), hide_index=True, width="stretch",
-                 column_config=view.column_config("statements.col_amount", "statements.col_balance"))
+    table = view.lines_table(lines)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config=view.column_config(table, "statements.col_amount", "statements.col_balance"))
 
 
 def _turn(step: int) -> None:

@@ -11,7 +11,7 @@ from explorer.ui import charts, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_box, money_column
+from explorer.ui.listing import UrlState, date_box, last_updated, money_column, table
 
 SPEC = {
     "from": Param("date"),
@@ -21,6 +21,7 @@ SPEC = {
 TOP_PROVINCES = 20
 params = page("stats", SPEC)
 current = dict(params)
+last_updated()
 
 first, last = query(stats.date_bounds)
 left, right, _ = st.columns([1, 1, 2])
@@ -40,28 +41,28 @@ st.subheader(t("stats.daily"))
 if daily.empty:
     st.info(t("common.no_rows"))
 else:
-    st.altair_chart(charts.daily_bars(daily, "day", "amount", t("stats.day"), t("stats.amount")), width="stretch")
+    charts.show(charts.daily_bars(daily, "day", "amount", t("stats.day"), t("stats.amount")))
 
 st.subheader(t("stats.buckets"))
 buckets = query(stats.amount_buckets, **span)
 buckets = buckets.assign(label=buckets.bucket.map(lambda b: t(f"stats.bucket_{b}")))
-st.altair_chart(stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"),
-                                        list(buckets.label)), width="stretch")
+charts.show(stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"),
+                                    list(buckets.label)))
 
 donors_col, hours_col = st.columns(2)
 with donors_col:
     st.subheader(t("stats.top_donors"))
     donors = query_section(stats.top_donors, **span)  # the one section that reads lines, not rollups
     if donors is not None:
-        st.dataframe(donors, hide_index=True, column_config={
+        table(donors, hide_index=True, column_config={
             "counterparty": t("stats.counterparty"),
             "amount": money_column(t("stats.amount")), "lines": t("stats.lines")})
     st.caption(t("stats.donors_as_printed"))
 with hours_col:
     st.subheader(t("stats.hours"))
     hours = query(stats.by_hour, **span)
-    st.altair_chart(stats_view.ordered_bars(hours, "hour", "lines", t("stats.hour"), t("stats.lines"),
-                                            list(hours.hour)), width="stretch")
+    charts.show(stats_view.ordered_bars(hours, "hour", "lines", t("stats.hour"), t("stats.lines"),
+                                        list(hours.hour)))
     st.caption(t("stats.hours_explained"))
 
 st.subheader(t("stats.provinces"))
@@ -71,8 +72,8 @@ provinces = query(stats.by_province, basis=current["basis"], **span)
 if provinces.empty:
     st.info(t("common.no_rows"))
 else:
-    st.altair_chart(stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount")),
-                    width="stretch")
+    charts.show(stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"),
+                                       t("stats.lines")))
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
 
 with st.expander(t("stats.downloads")):

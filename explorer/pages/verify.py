@@ -13,7 +13,9 @@ from explorer.ui import statements_view as view
 from explorer.ui.data import query
 from explorer.ui.i18n import num, t
 from explorer.ui.layout import literal, page, sync_url
+from explorer.ui.listing import date_format
 
+SHOWN = 20  # candidates shown at most, best first
 SPEC = {
     "name": Param("text"), "amount": Param("amount"), "date": Param("date"),
     "days": Param("int", 3, min=0, max=31), "account": Param("text"),
@@ -30,7 +32,7 @@ top = st.columns([3, 2])
 top[0].text_input(t("verify.name"), key="vfy_name", max_chars=statements.MAX_QUERY_CHARS, help=t("verify.name_help"))
 top[1].text_input(t("verify.amount"), key="vfy_amount", help=t("verify.amount_help"))
 row = st.columns(3)
-row[0].date_input(t("verify.around"), key="vfy_date", format="DD/MM/YYYY")
+row[0].date_input(t("verify.around"), key="vfy_date", format=date_format())
 row[1].number_input(t("verify.days"), key="vfy_days", min_value=0, max_value=31, step=1)
 row[2].text_input(t("verify.account"), key="vfy_account", max_chars=32)
 
@@ -47,13 +49,14 @@ elif account and account not in known_accounts:
     st.warning(t("verify.unknown_account", number=literal(account)))
 else:
     found = query(verify.find_donation, name_or_memo=state.vfy_name, amount=amount, around=state.vfy_date,
-                  account=account, days=int(state.vfy_days))
+                  account=account, days=int(state.vfy_days), limit=SHOWN)
     if found.empty:
         st.warning(t("verify.nothing_found"))
     else:
-        st.success(t("verify.found", n=num(len(found))))
-        st.dataframe(view.candidates_table(found), hide_index=True, width="stretch",
-                     column_config=view.column_config("verify.col_amount"))
+        # at the cap, the count is the cap, not how many lines match: say it is the best SHOWN of possibly more
+        st.success(t("verify.found_capped", n=num(SHOWN)) if len(found) >= SHOWN else t("verify.found", n=num(len(found))))
+        table = view.candidates_table(found)
+        st.dataframe(table, hide_index=True, width="stretch", column_config=view.column_config(table, "verify.col_amount"))
         st.caption(t("verify.scoring", name=verify.NAME_POINTS, amount=verify.AMOUNT_POINTS, date=verify.DATE_POINTS))
 
 sync_url({"name": state.vfy_name, "amount": amount, "date": state.vfy_date, "days": int(state.vfy_days),

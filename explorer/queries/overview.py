@@ -35,3 +35,11 @@ def daily_received(engine: Engine) -> pd.DataFrame:
             GROUP BY day ORDER BY day"""), conn)
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
+
+
+def last_line_at(engine: Engine) -> pd.Timestamp | None:
+    """When the newest statement line was posted: how far the published statements reach (the pages' "last
+    updated" stamp). Read from the time index's end, not by scanning."""
+    with engine.connect() as conn:
+        newest = conn.execute(text("SELECT posted_at FROM statement_lines ORDER BY posted_at DESC LIMIT 1")).scalar()
+    return None if newest is None else pd.Timestamp(newest)

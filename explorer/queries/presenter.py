@@ -48,15 +48,17 @@ def campaign_progress(engine: Engine, campaign_id: int) -> dict | None:
     return out
 
 
-def recent_donations(engine: Engine, limit: int = TICKER_POOL) -> pd.DataFrame:
-    """The latest incoming lines (newest first): posted_at, amount, currency, counterparty, campaign."""
+def recent_donations(engine: Engine, limit: int = TICKER_POOL, campaign_id: int | None = None) -> pd.DataFrame:
+    """The latest incoming lines (newest first): posted_at, amount, currency, counterparty, campaign; only the
+    campaign's own lines when `campaign_id` is given (the ticker under a campaign shows nothing else)."""
+    only = "AND l.campaign_id = :campaign" if campaign_id is not None else ""
     with engine.connect() as conn:
-        frame = pd.read_sql(text("""
+        frame = pd.read_sql(text(f"""
             SELECT l.posted_at, l.amount, l.currency, l.counterparty, c.title AS campaign
             FROM statement_lines l LEFT JOIN campaigns c ON c.id = l.campaign_id
-            WHERE l.direction = 'in'
+            WHERE l.direction = 'in' {only}
             ORDER BY l.posted_at DESC, l.id DESC
-            LIMIT :limit"""), conn, params={"limit": int(limit)})
+            LIMIT :limit"""), conn, params={"limit": int(limit), "campaign": campaign_id})
     frame["posted_at"] = pd.to_datetime(frame["posted_at"])
     return frame
 

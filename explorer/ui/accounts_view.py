@@ -8,11 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer.queries import accounts, flags, imports
-from explorer.ui import campaigns_view, flags_view
+from explorer.ui import campaigns_view, charts, flags_view
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, money, moment, num, t
 from explorer.ui.layout import downloads
-from explorer.ui.listing import money_column, page_file, statements_link
+from explorer.ui.listing import money_column, page_file, statements_link, table
 
 CAMPAIGNS_SHOWN = 100
 
@@ -27,14 +27,17 @@ def in_out_chart(frame: pd.DataFrame) -> alt.Chart:
                     xOffset=alt.XOffset("flow:N", sort=[names["in"], names["out"]]),
                     y=alt.Y("amount:Q", title=t("accounts.amount")),
                     color=alt.Color("flow:N", title=None, scale=colours),
-                    tooltip=["month:N", "flow:N", alt.Tooltip("amount:Q", format=","), "lines:Q"])
+                    tooltip=[alt.Tooltip("month:N", title=t("accounts.month")), alt.Tooltip("flow:N", title=" "),
+                             charts.money_tip("amount", t("accounts.amount")),
+                             charts.count_tip("lines", t("accounts.lines"))])
             .properties(height=260))
 
 
 def balance_chart(frame: pd.DataFrame) -> alt.Chart:
     return (alt.Chart(frame).mark_line(interpolate="step-after", point=True)
-            .encode(x=alt.X("day:T", title=t("accounts.day")), y=alt.Y("balance:Q", title=t("accounts.balance")),
-                    tooltip=[alt.Tooltip("day:T"), alt.Tooltip("balance:Q", format=",")])
+            .encode(x=alt.X("day:T", axis=charts.day_axis(t("accounts.day"))),
+                    y=alt.Y("balance:Q", title=t("accounts.balance")),
+                    tooltip=[charts.day_tip("day", t("accounts.day")), charts.money_tip("balance", t("accounts.balance"))])
             .properties(height=260))
 
 
@@ -65,8 +68,8 @@ def money_section(acc: dict[str, Any]) -> None:
     if monthly.empty:
         left.info(t("common.no_rows"))
     else:
-        left.altair_chart(in_out_chart(monthly), width="stretch")
-        right.altair_chart(balance_chart(balance), width="stretch")
+        charts.show(in_out_chart(monthly), left)
+        charts.show(balance_chart(balance), right)
         downloads(monthly, f"account_{acc['number']}_monthly")  # the chart's figures, as data
 
 
@@ -77,7 +80,7 @@ def counterparties(acc: dict[str, Any]) -> None:
     for column, direction in zip(columns, ("in", "out")):
         frame = query(accounts.top_counterparties, account_id=acc["id"], direction=direction)
         column.caption(t(f"accounts.top_{direction}"))
-        column.dataframe(frame, hide_index=True, column_config={
+        table(frame, column, hide_index=True, column_config={
             "counterparty": t("accounts.counterparty"),
             "amount": money_column(t("accounts.amount")),
             "lines": st.column_config.NumberColumn(t("accounts.lines"))})

@@ -10,9 +10,11 @@ import streamlit as st
 from explorer.queries import campaigns, disbursements, flags
 from explorer.ui import charts, disbursements_view, flags_view
 from explorer.ui.data import query
-from explorer.ui.i18n import compact_money, money, num, pct, t
+from explorer.fmt import d3_date
+from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
-from explorer.ui.listing import money_column, page_file, statements_link
+from explorer.ui.listing import date_column, datetime_column, money_column, page_file, statements_link
+from explorer.ui.listing import table as show_table
 
 TIMELINE = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
             "threshold_on", "due_on", "first_report_on")
@@ -47,7 +49,7 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
                             "disbursed_share", "status", "organization", "category", "province", "start_on", "end_on",
                             *TIMELINE]]
     money_col = lambda key: money_column(t(f"campaigns.{key}"))
-    date_col = lambda key: st.column_config.DateColumn(t(f"campaigns.{key}"), format="YYYY-MM-DD")
+    date_col = lambda key: date_column(t(f"campaigns.{key}"))
     event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
                          column_config={
                              "id": st.column_config.NumberColumn("#"), "title": t("campaigns.campaign"),
@@ -70,10 +72,10 @@ def timeline_chart(row: dict[str, Any]) -> alt.Chart:
     """The workflow steps on a time axis: preparation, the 30 % day, the report deadline and the report."""
     steps = pd.DataFrame([{"step": t(f"campaigns.{k}"), "day": pd.Timestamp(row[k]), "order": i}
                           for i, k in enumerate(TIMELINE) if row.get(k)])
-    base = alt.Chart(steps).encode(x=alt.X("day:T", title=None),
+    base = alt.Chart(steps).encode(x=alt.X("day:T", axis=charts.day_axis(None)),
                                    y=alt.Y("step:N", sort=alt.SortField("order"), title=None,
                                            axis=alt.Axis(labelLimit=260)))
-    return (base.mark_point(filled=True, size=90) + base.mark_text(align="left", dx=8).encode(text=alt.Text("day:T", format="%Y-%m-%d"))
+    return (base.mark_point(filled=True, size=90) + base.mark_text(align="left", dx=8).encode(text=alt.Text("day:T", format=d3_date(lang())))
             ).properties(height=30 * max(len(steps), 1) + 20)
 
 
@@ -103,14 +105,14 @@ def detail(campaign_id: int) -> None:
     st.caption(t("campaigns.pledged_apart", pledged=money(row["pledged"], cur)))
     flags_view.show_campaign_status(row, query(flags.as_of))
     st.markdown(f"**{t('campaigns.timeline')}**")
-    st.altair_chart(timeline_chart(row), width="stretch")
+    charts.show(timeline_chart(row))
     st.markdown(f"**{t('campaigns.daily')}**")
     daily = query(campaigns.daily_donations, campaign_id=campaign_id)
     if daily.empty:
         st.info(t("common.no_rows"))
     else:
-        st.altair_chart(charts.daily_bars(daily, "day", "amount", t("campaigns.day"), t("campaigns.amount")),
-                        width="stretch")
+        charts.show(charts.daily_bars(daily, "day", "amount", t("campaigns.day"), t("campaigns.amount")),
+                    currency=cur)
         downloads(daily, f"campaign_{campaign_id}_daily")  # the chart's figures, as data
     st.markdown(f"**{t('campaigns.its_disbursements')}**")
     disbursements_view.table(query(disbursements.listing, campaign_id=campaign_id,
@@ -118,8 +120,8 @@ def detail(campaign_id: int) -> None:
     st.markdown(f"**{t('campaigns.its_lines')}**")
     lines = query(campaigns.lines, campaign_id=campaign_id)["rows"]
     lines = lines.assign(direction=lines.direction.map(lambda d: t(f"campaigns.direction_{d}")))
-    st.dataframe(lines, hide_index=True, column_config={
-        "id": "#", "posted_at": st.column_config.DatetimeColumn(t("campaigns.posted_at"), format="YYYY-MM-DD HH:mm"),
+    show_table(lines, hide_index=True, column_config={
+        "id": "#", "posted_at": datetime_column(t("campaigns.posted_at")),
         "direction": t("campaigns.direction"),
         "amount": money_column(t("campaigns.amount")),
         "currency": t("campaigns.currency"), "counterparty": t("campaigns.counterparty"),

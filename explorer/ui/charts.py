@@ -1,15 +1,52 @@
-"""Altair chart builders shared by pages (no data access here)."""
+"""Altair chart builders shared by pages, and `show`, which every public chart goes through so it speaks the
+page's language: Vega-Lite's locale (month and weekday names, decimal and group marks, the currency symbol,
+from Babel's CLDR data via explorer.fmt) and one date format per language on time axes and tooltips."""
 from __future__ import annotations
+
+from typing import Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
+
+from explorer import fmt
+from explorer.ui.i18n import lang
+
+
+def localised(chart: alt.TopLevelMixin, currency: str = "VND") -> alt.TopLevelMixin:
+    """`chart` with the page language's Vega-Lite locale (its d3 number and time locale)."""
+    return chart.configure(locale=fmt.vega_locale(lang(), currency)).configure_legend(labelLimit=0, titleLimit=0)
+
+
+def show(chart: alt.TopLevelMixin, container: Any = None, currency: str = "VND", **kwargs: Any) -> Any:
+    """st.altair_chart (full width) with the page language's locale."""
+    kwargs.setdefault("width", "stretch")
+    return (container or st).altair_chart(localised(chart, currency), **kwargs)
+
+
+def day_axis(title: str | None) -> alt.Axis:
+    """A time axis labelled with whole dates in the page's format (the year always shown)."""
+    return alt.Axis(title=title, format=fmt.d3_date(lang()), labelOverlap=True, labelAngle=0)
+
+
+def day_tip(field: str, title: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:T", title=title, format=fmt.d3_date(lang()))
+
+
+def money_tip(field: str, title: str) -> alt.Tooltip:
+    """A money tooltip: digits grouped and the currency symbol placed as the page's language does."""
+    return alt.Tooltip(f"{field}:Q", title=title, format="$,.0f")
+
+
+def count_tip(field: str, title: str) -> alt.Tooltip:
+    return alt.Tooltip(f"{field}:Q", title=title, format=",d")
 
 
 def daily_bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) -> alt.Chart:
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X(f"{x}:T", title=x_title), y=alt.Y(f"{y}:Q", title=y_title),
-                tooltip=[alt.Tooltip(f"{x}:T"), alt.Tooltip(f"{y}:Q", format=",")])
+        .encode(x=alt.X(f"{x}:T", axis=day_axis(x_title)), y=alt.Y(f"{y}:Q", title=y_title),
+                tooltip=[day_tip(x, x_title), money_tip(y, y_title)])
         .properties(height=280)
     )

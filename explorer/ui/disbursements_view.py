@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.ui.i18n import t
-from explorer.ui.listing import money_column, statements_url
+from explorer.ui.listing import date_column, datetime_column, money_column, statements_url
 
 DISPLAY = ["id", "disbursed_on", "campaign", "category", "recipient_group", "province", "amount", "currency",
            "line_id", "line_posted_at", "line_amount", "line_reference", "line_link", "report_text"]
@@ -29,13 +29,12 @@ def table(rows: pd.DataFrame, with_campaign: bool = True) -> None:
     money = lambda key: money_column(t(f"disbursements.{key}"))
     columns = [c for c in DISPLAY if with_campaign or c != "campaign"]
     st.dataframe(labelled(rows)[columns], hide_index=True, column_config={
-        "id": "#", "disbursed_on": st.column_config.DateColumn(t("disbursements.disbursed_on"), format="YYYY-MM-DD"),
+        "id": "#", "disbursed_on": date_column(t("disbursements.disbursed_on")),
         "campaign": t("disbursements.campaign"), "category": t("disbursements.category"),
         "recipient_group": t("disbursements.recipient_group"), "province": t("disbursements.province"),
         "amount": money("amount"), "currency": t("disbursements.currency"),
         "line_id": st.column_config.NumberColumn(t("disbursements.line_id")),
-        "line_posted_at": st.column_config.DatetimeColumn(t("disbursements.line_posted_at"),
-                                                          format="YYYY-MM-DD HH:mm"),
+        "line_posted_at": datetime_column(t("disbursements.line_posted_at")),
         "line_amount": money("line_amount"), "line_reference": t("disbursements.line_reference"),
         "line_link": st.column_config.LinkColumn(t("disbursements.line_link"), display_text="📜"),
         "report_text": t("disbursements.report_text")})

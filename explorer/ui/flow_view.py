@@ -75,11 +75,11 @@ def flow_chart(links: pd.DataFrame, label_of: Callable[[str], str], stage_titles
     band_layer = alt.Chart(bands).mark_area(opacity=0.35, interpolate="linear").encode(
         x=x, y=alt.Y("y0:Q", axis=None, scale=y_scale), y2="y1:Q", detail="link:N",
         color=alt.Color("from:N", legend=None),
-        tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("amount:Q", title=amount_title, format=",")])
+        tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("amount:Q", title=amount_title, format="$,.0f")])
     node_base = alt.Chart(nodes)
     node_layer = node_base.mark_rect(color="#37474f").encode(
         x=alt.X("x0:Q", scale=x_scale, axis=None), x2="x1:Q", y=alt.Y("y0:Q", scale=y_scale, axis=None), y2="y1:Q",
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q", title=amount_title, format=",")])
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q", title=amount_title, format="$,.0f")])
     labels = [node_base.transform_filter(alt.datum.align == side).mark_text(align=side, fontSize=11).encode(
         x=alt.X("label_x:Q", scale=x_scale, axis=None), y=alt.Y("mid:Q", scale=y_scale, axis=None), text="label:N")
         for side in ("left", "right")]

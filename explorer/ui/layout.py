@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
-from explorer.params import Param, parse_params, to_query
+from explorer.params import REASONS, Param, parse_params, to_query
 from explorer.queries import imports
 from explorer.ui.data import query
-from explorer.ui.i18n import t
+from explorer.i18n import translate
+from explorer.ui.i18n import num, t
 
 
 # Headline numbers (st.metric) scale with the window and wrap at a space rather than end in "…": a cut figure
@@ -27,7 +28,8 @@ def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     raw = st.query_params.to_dict()
     if "lang" not in raw and st.session_state.get("lang"):
         raw["lang"] = st.session_state["lang"]  # sidebar links drop ?lang: keep the visitor's language
-    values, notices = parse_params(raw, spec)
+    lang = raw.get("lang") if raw.get("lang") in ("vi", "en", "zh") else "vi"
+    values, notices = parse_params(raw, spec, {code: translate(lang, f"common.url_{code}") for code in REASONS})
     st.session_state["lang"] = values["lang"]
     st.title(t(f"{namespace}.title"))
     mix = query(imports.data_mix)  # the label says what is on this site: simulated, imported, or both
@@ -51,12 +53,24 @@ def sync_url(values: Mapping[str, Any], spec: Mapping[str, Param]) -> None:
         st.query_params.from_dict(wanted)
 
 
+def headed(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its column codes as headers in the page's language (columns.json), for the CSV people open
+    in a spreadsheet; a code without words, or whose words another column already took, keeps its code."""
+    names: dict[str, str] = {}
+    for column in map(str, frame.columns):
+        key = f"columns.{column}"
+        words = t(key)
+        names[column] = column if words == key or words in names.values() else words
+    return frame.rename(columns=names)
+
+
 def downloads(frame: pd.DataFrame, name: str, *, capped: bool = False) -> None:
-    """CSV and Parquet buttons for `frame` (already limited to EXPORT_ROW_CAP rows by the query)."""
+    """CSV and Parquet buttons for `frame` (already limited to EXPORT_ROW_CAP rows by the query). The CSV's
+    headers are in the page's language; the Parquet file keeps the column codes, for programs."""
     left, right, note = st.columns([1, 1, 3])
-    left.download_button(t("common.download_csv"), to_csv_bytes(frame), f"{name}.csv", "text/csv",
+    left.download_button(t("common.download_csv"), to_csv_bytes(headed(frame)), f"{name}.csv", "text/csv",
                          key=f"dl_csv_{name}")
     right.download_button(t("common.download_parquet"), to_parquet_bytes(frame), f"{name}.parquet",
                           "application/octet-stream", key=f"dl_pq_{name}")
-    note.caption(t("common.export_cap", cap=f"{EXPORT_ROW_CAP:,}") if capped else
-                 t("common.export_rows", rows=f"{len(frame):,}"))
+    note.caption(t("common.export_cap", cap=num(EXPORT_ROW_CAP)) if capped else
+                 t("common.export_rows", rows=num(len(frame))))

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from explorer import fmt
 from explorer.i18n import DEFAULT_LANGUAGE
 from explorer.params import Param, to_query
 from explorer.ui.i18n import lang, t
@@ -17,10 +18,43 @@ STATEMENTS_PATH = "statements"  # url_path of the Statements page (explorer/app.
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 
-def money_column(label: str) -> Any:
-    """A money column: numbers stay numbers (a header click sorts by value), digits grouped in the reader's
-    locale, and wide enough that no amount further down the table is clipped."""
-    return st.column_config.NumberColumn(label, format="localized", width=MONEY_WIDTH)
+def money_column(label: str, digits: int = 0) -> Any:
+    """A money column: numbers stay numbers (a header click sorts by value), digits grouped as the *page's*
+    language groups them (not the browser's: 'localized' did that), and wide enough that no amount further
+    down the table is clipped. `digits`: decimals to show (0 for VND, 2 when a column holds USD or CNY)."""
+    return st.column_config.NumberColumn(label, format=fmt.grid_money_format(lang(), digits), width=MONEY_WIDTH)
+
+
+def date_format() -> str:
+    """The page language's date pattern for date pickers and date columns (one per language, everywhere)."""
+    return fmt.date_widget_format(lang())
+
+
+def date_column(label: str) -> Any:
+    return st.column_config.DateColumn(label, format=date_format())
+
+
+def datetime_column(label: str) -> Any:
+    return st.column_config.DatetimeColumn(label, format=fmt.datetime_widget_format(lang()))
+
+
+def table(frame, container: Any = None, **kwargs: Any) -> Any:
+    """st.dataframe, or the page's words for "nothing matches" when there is no row (the grid's own empty
+    label is English, whatever the page's language)."""
+    box = container or st
+    if frame.empty:
+        box.info(t("common.no_rows"))
+        return None
+    return box.dataframe(frame, **kwargs)
+
+
+def last_updated() -> None:
+    """A caption saying how far the statements reach (the newest line's time), in the page's language."""
+    from explorer.queries import overview
+    from explorer.ui.data import query
+    newest = query(overview.last_line_at)
+    if newest is not None:
+        st.caption("🕒 " + t("common.last_updated", when=fmt.moment(newest.to_pydatetime(), lang())))
 
 
 def page_file(name: str) -> str:
@@ -89,12 +123,12 @@ def date_box(container: Any, label: str, current: dt.date | None, first: dt.date
              name: str, state: UrlState | None = None) -> dt.date | None:
     """A date picker limited to the data's days; a URL date outside them is dropped with a notice."""
     if current is not None and first and last and not first <= current <= last:
-        outside = t("common.outside_range", first=first.isoformat(), last=last.isoformat())
+        outside = t("common.outside_range", first=fmt.day(first, lang()), last=fmt.day(last, lang()))
         st.info(t("common.ignored_params", params=f"{name}: {outside}"))
         current = None
     if state is None:
-        return container.date_input(label, value=current, format="YYYY-MM-DD", min_value=first, max_value=last)
-    return container.date_input(label, format="YYYY-MM-DD", min_value=first, max_value=last,
+        return container.date_input(label, value=current, format=date_format(), min_value=first, max_value=last)
+    return container.date_input(label, format=date_format(), min_value=first, max_value=last,
                                 **state.seed(name, current, from_url=False))
 
 

@@ -17,9 +17,13 @@ from explorer.ui.i18n import compact_money, money, moment, num, pct, t
 
 TICK_SECONDS = 4
 TICKER_LINES = 6
-QR_TARGET_PX = 420   # about a third of a 1280-px projector's height
+QR_TARGET_PX = 420   # on a 1080-line screen
+QR_SMALL_PX = 270    # on a 720-line projector (CSS shows one of the two)
 
 _CSS = """<style>
+/* Kiosk: the projector shows the screen only (no sidebar, no header bar; the language comes from ?lang=). */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 .st-key-pz_head [data-testid="stMetricValue"] { font-size: clamp(1.8rem, 3vw, 3.4rem); font-weight: 800;
                                                 line-height: 1.15; }
@@ -41,6 +45,29 @@ _CSS = """<style>
 .pz-tick .when { flex: none; color: #444; font-size: 1rem; }
 .pz-acc { font-size: 2.4rem; font-weight: 800; letter-spacing: .08em; }
 .pz-row { font-size: 1.3rem; line-height: 1.5; }
+/* Two QR images, each at a whole number of pixels per module (never resampled): the big one on a 1080-line
+   screen, the small one when the screen is shorter (a 1280x720 projector), so everything fits on one screen. */
+.st-key-pz_qr_small { display: none; }
+@media (max-height: 860px) {
+  .st-key-pz_qr_big { display: none; }
+  .st-key-pz_qr_small { display: block; }
+  [data-testid="stMainBlockContainer"] { padding-top: .6rem; padding-bottom: 0; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.7rem; padding: 0 0 .1rem; }
+  [data-testid="stMainBlockContainer"] h3 { font-size: 1.25rem; padding: .1rem 0; }
+  [data-testid="stCaptionContainer"] { margin-bottom: -.6rem; }
+  .st-key-pz_head [data-testid="stMetricValue"] { font-size: 2.1rem; }
+  .st-key-pz_head [data-testid="stMetricLabel"] p { font-size: 1.1rem; }
+  .st-key-pz_camp [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  .st-key-pz_camp [data-testid="stMetricLabel"] p { font-size: 1rem; }
+  .st-key-pz_camp .stProgress p, .pz-sub { font-size: 1rem; }
+  .pz-title { font-size: 1.45rem; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .pz-sim { font-size: .85rem; padding: .15rem .5rem; margin-bottom: .2rem; }
+  .pz-tick { font-size: 1.15rem; line-height: 1.3; padding: .15rem .4rem; }
+  .pz-tick:nth-child(n+5) { display: none; }
+  .pz-acc { font-size: 1.8rem; }
+  .pz-row { font-size: 1.05rem; line-height: 1.35; }
+  [data-testid="stImageCaption"] { display: none; }
+}
 </style>"""
 
 
@@ -109,8 +136,10 @@ def qr_panel(acc: dict, payload: str, amount: int | None, memo: str) -> None:
     # A whole number of pixels per module and no `width`: Streamlit would resample the PNG (bilinear) to fit a
     # width, and blurred module edges make phones struggle to scan the code from across a room.
     modules = vietqr.qr(payload).symbol_size(scale=1, border=4)[0]
-    st.image(vietqr.qr_png(payload, scale=max(4, QR_TARGET_PX // modules)), caption=t("presenter.qr_caption"),
-             output_format="PNG")
+    st.container(key="pz_qr_big").image(vietqr.qr_png(payload, scale=max(4, QR_TARGET_PX // modules)),
+                                        caption=t("presenter.qr_caption"), output_format="PNG")
+    st.container(key="pz_qr_small").image(vietqr.qr_png(payload, scale=max(4, QR_SMALL_PX // modules)),
+                                          output_format="PNG")
     found = vietqr.bank(acc["bank"])
     _html(f'<div class="pz-row">{html.escape(t("presenter.qr_account"))}</div>'
           f'<div class="pz-acc">{html.escape(acc["number"])}</div>'

@@ -7,6 +7,8 @@ from explorer.fmt import major_units
 from explorer.ui.i18n import day, moment, t
 from explorer.ui.listing import money_column
 
+CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
+
 
 def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
     """A money column in major units, still numbers (so a header click sorts by value, not by text)."""
@@ -14,9 +16,14 @@ def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
                      index=frame.index, dtype="Float64")
 
 
-def column_config(*keys: str) -> dict:
-    """column_config for the money columns of lines_table / candidates_table (their translated headers)."""
-    return {t(key): money_column(t(key)) for key in keys}
+def column_config(table: pd.DataFrame, *keys: str) -> dict:
+    """column_config for the money columns of lines_table / candidates_table (their translated headers).
+    Whole amounts show no decimals; cents only when an amount on screen has them (a USD gift of $12.50)."""
+    config = {}
+    for key in keys:
+        values = table[t(key)].dropna()
+        config[t(key)] = money_column(t(key), 0 if (values % 1 == 0).all() else CENTS)
+    return config
 
 
 def when(posted_at, has_time: bool = True) -> str:
