@@ -67,3 +67,15 @@ def test_a_site_with_both_says_so(mixed):
     at = open_page(mixed, "overview", lang="en")
     assert translate("en", "common.mixed_label") in " ".join(captions(at))
     assert translate("en", "common.simulated_label") not in " ".join(captions(at))
+
+
+def test_an_imported_line_says_which_file_and_row_it_was_read_from(real_only):
+    at = open_page(real_only, "statements", account="1234567", lang="en")
+    table = at.dataframe[0].value
+    source = translate("en", "statements.col_source")
+    assert sorted(table[source]) == ["relief.csv · row 2", "relief.csv · row 3"]
+
+
+def test_seeded_lines_have_no_source_column(mixed):
+    at = open_page(mixed, "statements", account="2905", lang="en")  # a seeded account of the mixed site
+    assert translate("en", "statements.col_source") not in at.dataframe[0].value.columns

@@ -5,11 +5,12 @@ attributed to it; unknown = all, with a notice), q (search text, folded),
 from, to (YYYY-MM-DD, inclusive), min, max (amounts in any usual form: 500k, 0,5tr), dir (in|out),
 sort (newest|oldest|largest|smallest), page (1–10000), lang.
 """
+import pandas as pd
 import streamlit as st
 
 from explorer.export import EXPORT_ROW_CAP
 from explorer.params import Param
-from explorer.queries import statements
+from explorer.queries import imports, statements
 from explorer.text import parse_amount
 from explorer.ui import statements_view as view
 from explorer.ui.data import query, query_section
@@ -95,6 +96,13 @@ else:
     first = (state.stm_page - 1) * PAGE_SIZE + 1
     st.caption(t("statements.rows_on_page", first=num(first), last=num(first + len(lines) - 1)))
     table = view.lines_table(lines)
+    sources = query(imports.line_sources, ids=tuple(int(i) for i in lines["id"]))
+    if not sources.empty:  # imported lines say where they were read: file, page and row
+        where = {int(r.id): (t("statements.source_at", file=r.file_name, page=int(r.source_page), row=r.source_row)
+                             if pd.notna(r.source_page) else t("statements.source_row", file=r.file_name,
+                                                                 row=r.source_row))
+                 for r in sources.itertuples()}
+        table[t("statements.col_source")] = [where.get(int(i), "") for i in lines["id"]]
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config=view.column_config(table, "statements.col_amount", "statements.col_balance"))
 

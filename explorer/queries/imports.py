@@ -42,3 +42,15 @@ def data_mix(engine: Engine) -> dict[str, int]:
             "SELECT COALESCE(SUM(CASE WHEN simulated THEN 1 ELSE 0 END), 0), "
             "COALESCE(SUM(CASE WHEN simulated THEN 0 ELSE 1 END), 0) FROM accounts")).one()
     return {"simulated": int(simulated), "imported": int(real)}
+
+
+def line_sources(engine: Engine, ids: tuple[int, ...]) -> pd.DataFrame:
+    """Where each of these lines was read: file, page (PDFs) and row, for the imported ones among them."""
+    if not ids:
+        return pd.DataFrame(columns=["id", "file_name", "source_page", "source_row"])
+    marks = ", ".join(f":i{k}" for k in range(len(ids)))
+    with engine.connect() as conn:
+        return pd.read_sql(text(f"""
+            SELECT s.id, i.file_name, s.source_page, s.source_row FROM statement_lines s
+            JOIN imports i ON i.id = s.import_id WHERE s.id IN ({marks})"""), conn,
+            params={f"i{k}": int(v) for k, v in enumerate(ids)})
