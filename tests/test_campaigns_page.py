@@ -80,6 +80,21 @@ def test_search_box_folds_and_writes_the_url(app, tiny_engine):
     assert at.dataframe[0].value.id.tolist() == expected and expected
 
 
+def test_campaigns_are_found_by_their_account_number(app, tiny_engine):
+    """People know the number they transferred to: '1500 2011 13838' or part of it finds its campaigns."""
+    with tiny_engine.connect() as conn:
+        number, count = conn.execute(text("""SELECT a.number, count(*) FROM campaigns c JOIN accounts a
+            ON a.id = c.account_id GROUP BY a.number ORDER BY count(*) DESC, a.number LIMIT 1""")).one()
+        expected = conn.execute(text("""SELECT c.id FROM campaigns c JOIN accounts a ON a.id = c.account_id
+            JOIN organizations o ON o.id = c.org_id WHERE instr(a.number, :n) > 0 OR instr(c.title_folded, :n) > 0
+            OR instr(o.name_folded, :n) > 0 ORDER BY RAISED""".replace("RAISED", MOST_RAISED)),
+            {"n": number}).scalars().all()
+    spaced = " ".join(number[i:i + 4] for i in range(0, len(number), 4))  # as printed on a donation card
+    at = open_page(app, "campaigns", q=spaced, lang="en")
+    shown = at.dataframe[0].value.id.tolist()
+    assert shown == expected[:len(shown)] and len(expected) >= count >= 1 and shown
+
+
 def test_campaign_detail(app, tiny_engine, planted):
     cid = planted["missing_report"]
     at = open_page(app, "campaigns", campaign=str(cid))

@@ -33,9 +33,14 @@ def _facets(conn: Connection, *, q: str = "", status: str | None = None, categor
     """WHERE clause and params for the facet filters (each optional)."""
     where, params = ["1 = 1"], {}
     folded = fold(q)
+    digits = "".join(ch for ch in folded if ch not in " .-")
     if folded:
-        where.append(f"({search.contains(conn, 'c.title_folded', 'q')} OR {search.contains(conn, 'o.name_folded', 'q')})")
+        by_number = f" OR {search.contains(conn, 'a.number', 'qnum')}" if digits.isdigit() and len(digits) >= 3 else ""
+        where.append(f"({search.contains(conn, 'c.title_folded', 'q')} OR "
+                     f"{search.contains(conn, 'o.name_folded', 'q')}{by_number})")
         params["q"] = folded
+        if by_number:  # an account number, as people write it ('1500 2011 13838', '2905'): its campaigns too
+            params["qnum"] = digits
     for column, name, value in (("c.status", "status", status), ("c.category", "category", category),
                                 ("c.province_code", "province", province), ("c.org_id", "org", org),
                                 ("c.account_id", "account_id", account_id)):
