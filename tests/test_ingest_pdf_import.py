@@ -118,3 +118,12 @@ def test_a_set_aside_scanned_row_keeps_the_image_of_its_lines():
     top, bottom = record.box
     assert image.height == pytest.approx((bottom - top + 2 * pdf_source.CROP_MARGIN) * pdf_source.CROP_DPI / 72, abs=2)
     assert all(a.image is None for a in parsed.set_aside[1:])
+
+
+def test_a_charitys_list_names_its_bank_in_the_title(empty_engine):
+    """'… tại Kho bạc Nhà nước tỉnh Ninh Thuận': the account is created at the State Treasury, no --bank needed."""
+    data, _ = F.mttq_list_kho_bac()
+    result = import_statement(empty_engine, data, "kb.pdf")
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT number, bank FROM accounts")).one() == ("37610102040191999", "KBNN")
+    assert result.account_created and result.added == 4

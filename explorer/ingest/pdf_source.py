@@ -12,6 +12,7 @@ from explorer.ingest.layouts.table import RowConverter
 from explorer.ingest.normalise import CellError
 from explorer.ingest.policy import SetAside, code_for
 from explorer.ingest.reconcile import printed_figures
+from explorer.ingest.store import bank_named_in
 from explorer.ingest.source import Grid
 
 ROLES = ("seq", "date", "time", "value_date", "debit", "credit", "amount", "balance", "reference", "counterparty",
@@ -45,7 +46,8 @@ def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
         index = {role: i for role, i in index.items() if role != "amount"}
         convert = RowConverter(index, exponent=ctx.exponent)
     printed = statement.printed
-    parsed = Parsed([], len(statement.skipped), ProblemList(), {role: role for role in ROLES}, bank=statement.bank,
+    bank = statement.bank or bank_named_in("\n".join(what for _, what in statement.skipped))  # a charity's list
+    parsed = Parsed([], len(statement.skipped), ProblemList(), {role: role for role in ROLES}, bank=bank,
                     holder=printed.holder, currency=printed.currency,
                     why=f"score {statement.score:.2f}: {statement.why}")
     parsed.printed = printed_figures(printed, ctx.exponent, parsed.notes)

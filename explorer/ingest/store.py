@@ -25,8 +25,12 @@ from explorer.text import fold
 COLUMNS = ("account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance", "reference",
            "counterparty", "description", "search_text", "donor_key", "source_sha256", "source_row", "source_layout",
            "source_page", "import_id", "line_key", "flags")
-BANK_ALIASES = {"vietcombank": "VCB", "vcb": "VCB", "vietinbank": "VietinBank", "ctg": "VietinBank",
-                "agribank": "Agribank", "vbsp": "VBSP", "ngan hang chinh sach xa hoi": "VBSP", "bidv": "BIDV",
+BANK_ALIASES = {"vietcombank": "VCB", "vcb": "VCB", "ngan hang tmcp ngoai thuong": "VCB",
+                "vietinbank": "VietinBank", "ctg": "VietinBank", "ngan hang tmcp cong thuong": "VietinBank",
+                "agribank": "Agribank", "ngan hang nong nghiep": "Agribank",
+                "vbsp": "VBSP", "ngan hang chinh sach xa hoi": "VBSP",
+                "bidv": "BIDV", "ngan hang tmcp dau tu va phat trien": "BIDV",
+                "kho bac nha nuoc": "KBNN", "kbnn": "KBNN",
                 "mb": "MB", "mbbank": "MB", "techcombank": "Techcombank", "tcb": "Techcombank", "acb": "ACB"}
 Progress = Callable[[int, int], None]
 
@@ -40,6 +44,14 @@ def canonical_bank(name: str | None) -> str | None:
         return None
     folded = fold(name)
     return BANK_ALIASES.get(folded, name.strip()[:32])
+
+
+def bank_named_in(text: str) -> str | None:
+    """The bank a statement's title or notice names ('Tại Ngân hàng Nông nghiệp chi nhánh Ninh Thuận' → Agribank),
+    by the longer aliases only: a three-letter code inside a sentence is not evidence."""
+    folded = fold(text)
+    found = [(folded.find(alias), bank) for alias, bank in BANK_ALIASES.items() if len(alias) >= 6 and alias in folded]
+    return min(found)[1] if found else None
 
 
 def account_currency(engine, number: str, bank: str | None) -> str | None:
