@@ -289,3 +289,11 @@ def test_a_title_block_names_account_currency_period_and_balances():
     assert checks["opening + credits − debits = closing"] == (115_125, 115_125)
     assert statement.parsed.lines[2].flags[-1].startswith("outside_period: dated 13/09/2024")
     assert statement.flagged == 1 and statement.parsed.lines[2].flags[0].startswith("zero_amount")
+
+
+def test_a_total_that_disagrees_is_an_unreconciled_import(engine):
+    rows = [("10/09/2024", "100.000", "", "", "a"), ("Tổng cộng", "150.000", "", "", "")]
+    result = import_statement(engine, table(rows), "t.csv", account="1234", bank="MB", column_map=MAPPING)
+    found = ledger_checks.unreconciled_imports(engine)
+    assert result.reconciled is False and found.file_name.tolist() == ["t.csv"]
+    assert json.loads(found.checks[0]) == [{"name": "totals row (credit)", "printed": 150_000, "parsed": 100_000}]

@@ -62,8 +62,7 @@ def unreconciled_imports(engine: Engine, account_id: int | None = None) -> pd.Da
     """Imports whose printed figures (balances, turnover, totals, counts) disagree with the lines read."""
     return _run(engine, """
         SELECT i.account_id, i.file_name, i.sha256, i.checks FROM imports i
-        WHERE i.reconciled = :false_ {account} ORDER BY i.id LIMIT {cap}""".replace(":false_", "false"
-        if engine.dialect.name == "postgresql" else "0"), account_id, alias="i")
+        WHERE NOT i.reconciled {account} ORDER BY i.id LIMIT {cap}""", account_id, alias="i")  # NULL: nothing printed
 
 
 def disbursements_without_debit(engine: Engine, account_id: int | None = None) -> pd.DataFrame:

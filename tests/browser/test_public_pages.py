@@ -5,9 +5,12 @@ counts from the page's text; every expected value comes from SQL on the same see
 """
 from __future__ import annotations
 
+import contextlib
+
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import text
 
 from explorer.i18n import catalog
@@ -42,10 +45,8 @@ def column(page, header: str, index: int = 0) -> list[str]:
 def after_url_change(page, before: str) -> None:
     """Wait for the rerun an action started: its change callback writes the URL first (on a busy machine the
     run can start later than `settle` looks), then for that run to finish."""
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # an action that leaves the URL as it was: settle is all there is
         page.wait_for_function("before => location.href !== before", arg=before, timeout=15_000)
-    except Exception:  # noqa: BLE001 — an action that leaves the URL as it was: settle is all there is to wait for
-        pass
     settle(page)
 
 
