@@ -3,6 +3,7 @@
 It lives at the top of the repository, away from `explorer/pages/`, so Streamlit never mistakes that folder
 for a legacy pages directory; the shell itself is `explorer.app.main`.
 """
+
 from explorer.app import main
 
 main()

@@ -9,6 +9,7 @@ amount that differs from the truth without a flag; must be 0), mean OCR confiden
 Per real file: pages, OCR words, records, set aside, mean confidence, seconds per page. Not a test (one page of
 Tesseract takes 1–3 s on this machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,7 @@ def compare(st, exp, first_pages: int | None) -> dict:
     """Each OCR record's amount against the set of true amounts: right, set aside (amount empty, flagged low
     confidence, or no date — the importer sets dateless rows aside), or WRONG (accepted and not a true amount)."""
     from explorer.ingest.pdf import PdfRecord  # noqa: F401
+
     recs = [r for r in st.records if any(f.startswith("ocr") for f in r.flags)]
     truth = {amount_value(a) for _, _, a in exp.records}
     right = aside = wrong = 0
@@ -89,22 +91,35 @@ def main() -> None:
     if why:
         sys.exit(why)
     ocr.DPI, ocr.PSM = args.dpi, args.psm
-    import pdf_fixtures as F
     import ocr_scans
+    import pdf_fixtures as F
+
     per_page: list[float] = []
     per_cpu: list[float] = []
     names = list(F.FAMILY_FIXTURES) if args.fixtures == "all" else args.fixtures.split(",")
-    print(f"OCR at {args.dpi} dpi, psm {args.psm}; scans: {args.scan_dpi} dpi, skew ±{args.angle}°, noise {args.noise}, "
-          f"JPEG q{args.jpeg}")
-    print(f"{'fixture':28} {'pages':>5} {'expect':>6} {'read':>5} {'right':>5} {'aside':>5} {'WRONG':>5} "
-          f"{'conf':>5} {'s/page':>7} {'cpu/p':>6}")
+    print(
+        f"OCR at {args.dpi} dpi, psm {args.psm}; scans: {args.scan_dpi} dpi, skew ±{args.angle}°, noise {args.noise}, "
+        f"JPEG q{args.jpeg}"
+    )
+    print(
+        f"{'fixture':28} {'pages':>5} {'expect':>6} {'read':>5} {'right':>5} {'aside':>5} {'WRONG':>5} "
+        f"{'conf':>5} {'s/page':>7} {'cpu/p':>6}"
+    )
     for name in names:
         data, exp = F.FAMILY_FIXTURES[name]()
         import pypdfium2 as pdfium
+
         n = len(pdfium.PdfDocument(data))
         pages = list(range(min(n, args.pages)))
-        scan = ocr_scans.scan(data, pages=pages, angle=args.angle if len(name) % 2 else -args.angle,
-                                seed=len(name), dpi=args.scan_dpi, noise=args.noise, jpeg=args.jpeg)
+        scan = ocr_scans.scan(
+            data,
+            pages=pages,
+            angle=args.angle if len(name) % 2 else -args.angle,
+            seed=len(name),
+            dpi=args.scan_dpi,
+            noise=args.noise,
+            jpeg=args.jpeg,
+        )
         ocr.last_timings.clear()
         t, c0 = time.perf_counter(), cpu()
         try:
@@ -117,8 +132,11 @@ def main() -> None:
         per_cpu += [dc / len(pages)] * len(pages)
         c = compare(st, exp, len(pages))
         mc = mean_conf(st)
-        print(f"{name:28} {len(pages):5} {len(exp.records):6} {c['records']:5} {c['right']:5} {c['aside']:5} "
-              f"{c['wrong']:5} {mc or 0:5.0f} {dt / len(pages):7.2f} {dc / len(pages):6.2f}" + (f"  wrong: {c['wrong_list']}" if c['wrong'] else ""))
+        print(
+            f"{name:28} {len(pages):5} {len(exp.records):6} {c['records']:5} {c['right']:5} {c['aside']:5} "
+            f"{c['wrong']:5} {mc or 0:5.0f} {dt / len(pages):7.2f} {dc / len(pages):6.2f}"
+            + (f"  wrong: {c['wrong_list']}" if c["wrong"] else "")
+        )
     if args.real:
         for path in sorted(Path(args.real).glob(args.glob)):
             data = path.read_bytes()
@@ -126,11 +144,16 @@ def main() -> None:
             t, c0 = time.perf_counter(), cpu()
             try:
                 st = read_pdf(data, path.name)
-                aside = sum(1 for r in st.records if any(f.startswith("ocr: low") for f in r.flags)
-                            or not _amount(r) or not r.cells["date"])
+                aside = sum(
+                    1
+                    for r in st.records
+                    if any(f.startswith("ocr: low") for f in r.flags) or not _amount(r) or not r.cells["date"]
+                )
                 low = sum(1 for r in st.records if any(f.startswith("ocr: low") for f in r.flags))
-                res = f"{st.family}: {len(st.records)} records, {len(st.records) - aside} with date and amount, " \
-                      f"{aside} set aside ({low} for low OCR confidence), mean conf {mean_conf(st) or 0:.0f}"
+                res = (
+                    f"{st.family}: {len(st.records)} records, {len(st.records) - aside} with date and amount, "
+                    f"{aside} set aside ({low} for low OCR confidence), mean conf {mean_conf(st) or 0:.0f}"
+                )
             except StatementImportError as e:
                 res = f"refused: {str(e)[:160]}"
             dt, dc = time.perf_counter() - t, cpu() - c0
@@ -142,13 +165,17 @@ def main() -> None:
             per_cpu += [dc / n] * n
             skews = ",".join(f"{x['skew']:g}" for x in ocr.last_timings)
             skews += f", {sum(x['retried'] for x in ocr.last_timings)} retried"
-            print(f"{path.name}: {n} OCR pages, {words} words, skew {skews}, {dt / n:.2f} s/page ({dc / n:.2f} s CPU); {res}")
+            print(
+                f"{path.name}: {n} OCR pages, {words} words, skew {skews}, {dt / n:.2f} s/page ({dc / n:.2f} s CPU); {res}"
+            )
     for label, vals in (("wall", per_page), ("CPU", per_cpu)):
         if vals:
             q = sorted(vals)
             p95 = q[min(len(q) - 1, int(round(0.95 * (len(q) - 1))))]
-            print(f"{label}: pages {len(q)}: p50 {statistics.median(q):.2f} s, p95 {p95:.2f} s, max {q[-1]:.2f} s "
-                  f"per page (target ≤ 3 s)")
+            print(
+                f"{label}: pages {len(q)}: p50 {statistics.median(q):.2f} s, p95 {p95:.2f} s, max {q[-1]:.2f} s "
+                f"per page (target ≤ 3 s)"
+            )
     print(f"load average while measuring: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 

@@ -7,6 +7,7 @@ Per-page time = the page's word/line extraction (timed through read_pdf's progre
 of the whole-file family scoring and record assembly. --compare-pdfplumber also times pdfplumber's
 extract_words(x_tolerance=1.5) on the same pages, the measurement behind reading words through pypdfium2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,12 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from explorer.ingest.errors import StatementImportError  # noqa: E402
-from explorer.ingest.pdf import read_pdf  # noqa: E402
 import pdf_fixtures as F  # noqa: E402
 
+from explorer.ingest.errors import StatementImportError  # noqa: E402
+from explorer.ingest.pdf import read_pdf  # noqa: E402
 
-CPU = [0.0]   # process CPU seconds of the best runs: pages/s that do not depend on other load on the machine
+CPU = [0.0]  # process CPU seconds of the best runs: pages/s that do not depend on other load on the machine
 
 
 def time_file(data: bytes, name: str) -> tuple[int, float, list[float], str]:
@@ -42,7 +43,7 @@ def time_file(data: bytes, name: str) -> tuple[int, float, list[float], str]:
     pages = len(marks)
     if not pages:
         return 0, total, [], label
-    extract = [b - a for a, b in zip([t0] + marks[:-1], marks)]
+    extract = [b - a for a, b in zip([t0] + marks[:-1], marks, strict=False)]
     rest = (total - (marks[-1] - t0)) / pages
     return pages, total, [e + rest for e in extract], label
 
@@ -54,7 +55,9 @@ def pct(xs: list[float], q: float) -> float:
 
 def plumber_time(data: bytes) -> tuple[int, float]:
     import io
+
     import pdfplumber
+
     t0 = time.perf_counter()
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for p in pdf.pages:
@@ -75,8 +78,11 @@ def main() -> None:
         ("generated agribank_so_phu", F.agribank_so_phu(a.rows)[0]),
         ("generated bidv_thong_ke", F.bidv_thong_ke(a.rows)[0]),
     ]
-    files += [(f"generated {n}", F.FAMILY_FIXTURES[n]()[0]) for n in F.FAMILY_FIXTURES
-              if n not in ("agribank_so_phu", "bidv_thong_ke")]
+    files += [
+        (f"generated {n}", F.FAMILY_FIXTURES[n]()[0])
+        for n in F.FAMILY_FIXTURES
+        if n not in ("agribank_so_phu", "bidv_thong_ke")
+    ]
     if a.dir:
         files += [(p.name, p.read_bytes()) for p in sorted(Path(a.dir).glob("*.pdf"))]
 
@@ -95,8 +101,10 @@ def main() -> None:
             tot_pages += pages
             tot_time += total
             tot_cpu += best_cpu
-            print(f"{name[:58]:58} {pages:5d} {total:7.3f} {pages / total:8.1f} {pct(per, .5) * 1e3:7.1f} "
-                  f"{pct(per, .95) * 1e3:7.1f}  {label}")
+            print(
+                f"{name[:58]:58} {pages:5d} {total:7.3f} {pages / total:8.1f} {pct(per, 0.5) * 1e3:7.1f} "
+                f"{pct(per, 0.95) * 1e3:7.1f}  {label}"
+            )
         elif pages:
             print(f"{name[:58]:58} {pages:5d} {total:7.3f} {'-':>8} {'-':>7} {'-':>7}  {label}")
         else:
@@ -105,10 +113,12 @@ def main() -> None:
             n, t = plumber_time(data)
             print(f"{'   pdfplumber extract_words only':58} {n:5d} {t:7.3f} {n / t:8.1f}")
     if tot_pages:
-        print(f"\nall: {tot_pages} pages in {tot_time:.2f} s = {tot_pages / tot_time:.1f} pages/s; per page "
-              f"p50 {statistics.median(all_pages) * 1e3:.1f} ms, p95 {pct(all_pages, .95) * 1e3:.1f} ms; "
-              f"CPU time {tot_cpu:.2f} s = {tot_pages / tot_cpu:.1f} pages per CPU-second "
-              f"(load average now {os.getloadavg()[0]:.1f})")
+        print(
+            f"\nall: {tot_pages} pages in {tot_time:.2f} s = {tot_pages / tot_time:.1f} pages/s; per page "
+            f"p50 {statistics.median(all_pages) * 1e3:.1f} ms, p95 {pct(all_pages, 0.95) * 1e3:.1f} ms; "
+            f"CPU time {tot_cpu:.2f} s = {tot_pages / tot_cpu:.1f} pages per CPU-second "
+            f"(load average now {os.getloadavg()[0]:.1f})"
+        )
 
 
 if __name__ == "__main__":

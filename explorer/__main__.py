@@ -1,4 +1,5 @@
 """python -m explorer {import,bench,check} … — the command-line entry points (each lives with its subject)."""
+
 from __future__ import annotations
 
 import importlib

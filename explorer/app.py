@@ -5,6 +5,7 @@ sits next to a `pages/` folder makes Streamlit serve deep links in its legacy pa
 main script has run once, so the entry script lives one level up. `streamlit run explorer/app.py` also works.
 On an empty embedded database it seeds the demo data first (with a progress bar), then opens the pages.
 """
+
 from __future__ import annotations
 
 import sys
@@ -14,17 +15,18 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not install the package
 
+from explorer.i18n import LANGUAGES  # noqa: E402
 from explorer.settings import load_settings  # noqa: E402
 from explorer.ui import first_run  # noqa: E402
 from explorer.ui.i18n import lang, t  # noqa: E402
-from explorer.i18n import LANGUAGES  # noqa: E402
 
 PAGES = Path(__file__).parent / "pages"
 
 
 def _page(file: str, url_path: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(str(PAGES / file), title=t(f"nav.{url_path or 'overview'}"), icon=icon, url_path=url_path,
-                   default=default)
+    return st.Page(
+        str(PAGES / file), title=t(f"nav.{url_path or 'overview'}"), icon=icon, url_path=url_path, default=default
+    )
 
 
 def main() -> None:
@@ -50,8 +52,13 @@ def main() -> None:
 
     with st.sidebar:
         current = lang()
-        chosen = st.selectbox("🌐", LANGUAGES, index=LANGUAGES.index(current), key="lang_picker",
-                              format_func=lambda code: {"vi": "Tiếng Việt", "en": "English", "zh": "中文"}[code])
+        chosen = st.selectbox(
+            "🌐",
+            LANGUAGES,
+            index=LANGUAGES.index(current),
+            key="lang_picker",
+            format_func=lambda code: {"vi": "Tiếng Việt", "en": "English", "zh": "中文"}[code],
+        )
         if chosen != current:
             st.session_state["lang"] = chosen
             st.query_params["lang"] = chosen

@@ -6,6 +6,7 @@ longer equal the lines (stale rollups), and campaigns that reported late or not 
 purpose (meta 'planted_breaches') are marked as such; the exit code is 0 when every finding is planted, 1 when
 anything else is found, 2 when the check cannot run.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """Exports of what a page shows: CSV safe to open in a spreadsheet, and Parquet (pure, no Streamlit)."""
+
 from __future__ import annotations
 
 import io

@@ -3,14 +3,21 @@
 Amounts are stored in minor units (see explorer.db.schema); `money` converts with the currency's
 ISO 4217 precision so VND prints without decimals ('1.000.000 ₫') and CNY as '¥200.00'.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import (format_compact_decimal, format_currency, format_decimal, format_percent,
-                           get_currency_precision, get_currency_symbol)
+from babel.numbers import (
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_precision,
+    get_currency_symbol,
+)
 
 from explorer.i18n import LOCALES
 
@@ -43,8 +50,9 @@ def compact_money(amount: int | float | None, currency: str = "VND", lang: str =
     if amount is None:
         return "—"
     style = "long" if lang == "vi" else "short"
-    short = format_compact_decimal(major_units(amount, currency), format_type=style, locale=_locale(lang),
-                                   fraction_digits=1)
+    short = format_compact_decimal(
+        major_units(amount, currency), format_type=style, locale=_locale(lang), fraction_digits=1
+    )
     return f"{short} {get_currency_symbol(currency, locale=_locale(lang))}"
 
 
@@ -124,11 +132,20 @@ def vega_locale(lang: str = "vi", currency: str = "VND") -> dict:
     week = lambda names: [names[6], *(names[i] for i in range(6))]
     date, _, d3_day = _dates(lang)
     return {
-        "number": {"decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
-                   "currency": ["", "\u00a0" + symbol] if suffix else [symbol, ""]},
-        "time": {"dateTime": f"{d3_day} %H:%M:%S", "date": d3_day, "time": "%H:%M:%S",
-                 "periods": [loc.day_periods["format"]["abbreviated"].get(p, p.upper()) for p in ("am", "pm")],
-                 "days": week(days["wide"]), "shortDays": week(days["abbreviated"]),
-                 "months": [months["wide"][i] for i in range(1, 13)],
-                 "shortMonths": [months["abbreviated"][i] for i in range(1, 13)]},
+        "number": {
+            "decimal": symbols["decimal"],
+            "thousands": symbols["group"],
+            "grouping": [3],
+            "currency": ["", "\u00a0" + symbol] if suffix else [symbol, ""],
+        },
+        "time": {
+            "dateTime": f"{d3_day} %H:%M:%S",
+            "date": d3_day,
+            "time": "%H:%M:%S",
+            "periods": [loc.day_periods["format"]["abbreviated"].get(p, p.upper()) for p in ("am", "pm")],
+            "days": week(days["wide"]),
+            "shortDays": week(days["abbreviated"]),
+            "months": [months["wide"][i] for i in range(1, 13)],
+            "shortMonths": [months["abbreviated"][i] for i in range(1, 13)],
+        },
     }

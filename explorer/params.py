@@ -3,11 +3,13 @@
 Every page declares the parameters it understands; anything else in the URL, or a value of the wrong
 type, is dropped and reported as a notice. Values are only ever parsed, never evaluated.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from explorer.text import parse_amount
 
@@ -16,7 +18,7 @@ MAX_TEXT = 200  # longer search text is cut, not refused: nobody types a 10 k-ch
 
 @dataclass(frozen=True)
 class Param:
-    kind: str                      # text | int | date | choice | amount | flag
+    kind: str  # text | int | date | choice | amount | flag
     default: Any = None
     choices: tuple = ()
     min: int | None = None
@@ -68,21 +70,33 @@ def _flag(p: Param, raw: str) -> bool:
 
 
 _PARSERS: dict[str, Callable[[Param, str], Any]] = {
-    "text": _text, "int": _int, "date": _date, "choice": _choice, "amount": _amount, "flag": _flag,
+    "text": _text,
+    "int": _int,
+    "date": _date,
+    "choice": _choice,
+    "amount": _amount,
+    "flag": _flag,
 }
 
 # Why a URL value was ignored: a code per reason (ValueError's message), in words through `reasons`
 # (pages pass the visitor's language; these English words are the default for code outside the pages).
-REASONS = {"unknown": "unknown parameter", "not_int": "not a whole number", "out_of_range": "out of range",
-           "not_date": "not a date (YYYY-MM-DD)", "not_allowed": "not one of the allowed values",
-           "not_amount": "not an amount", "not_flag": "not 0 or 1"}
+REASONS = {
+    "unknown": "unknown parameter",
+    "not_int": "not a whole number",
+    "out_of_range": "out of range",
+    "not_date": "not a date (YYYY-MM-DD)",
+    "not_allowed": "not one of the allowed values",
+    "not_amount": "not an amount",
+    "not_flag": "not 0 or 1",
+}
 
 # Parameters every page accepts (set by the shared layout, not by the page).
 COMMON = {"lang": Param("choice", "vi", choices=("vi", "en", "zh"))}
 
 
-def parse_params(raw: Mapping[str, str | list[str]], spec: Mapping[str, Param],
-                 reasons: Mapping[str, str] = REASONS) -> tuple[dict[str, Any], list[str]]:
+def parse_params(
+    raw: Mapping[str, str | list[str]], spec: Mapping[str, Param], reasons: Mapping[str, str] = REASONS
+) -> tuple[dict[str, Any], list[str]]:
     """(values for every name in spec — defaults where absent or bad, notices about what was ignored, each
     reason in the words of `reasons`)."""
     allowed = {**COMMON, **spec}

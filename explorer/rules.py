@@ -3,6 +3,7 @@
 Red Cross workflow: once a campaign has received 30 % of its target (the low end of the 30–50 % band),
 it must disburse and publish a first report within 30 days.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,9 @@ REPORT_GRACE_DAYS = 30
 RULE_STATUSES = ("met", "not_due", "late_report", "missing_report", "over_disbursed")
 
 
-def report_status(threshold_on: dt.date | None, first_report_on: dt.date | None, received: int, disbursed: int,
-                  today: dt.date) -> str:
+def report_status(
+    threshold_on: dt.date | None, first_report_on: dt.date | None, received: int, disbursed: int, today: dt.date
+) -> str:
     """The campaign's standing under the reporting rule; over-disbursement outranks reporting."""
     if disbursed > received:
         return "over_disbursed"

@@ -3,6 +3,7 @@
 Order: environment variable, then `.streamlit/secrets.toml`, then the default (an SQLite file in `data/`).
 Plain TOML reading keeps this module free of Streamlit so the CLI and seed share it.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,10 +19,10 @@ SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 @dataclass(frozen=True)
 class Settings:
     database_url: str
-    allow_writes: bool      # the operator Import page; off for a public deployment
-    public_mode: bool       # hide error details from the public
-    query_timeout_ms: int   # every public query is cut off after this long
-    default_scale: str      # what the first run seeds on an empty embedded database
+    allow_writes: bool  # the operator Import page; off for a public deployment
+    public_mode: bool  # hide error details from the public
+    query_timeout_ms: int  # every public query is cut off after this long
+    default_scale: str  # what the first run seeds on an empty embedded database
 
     @property
     def is_default_sqlite(self) -> bool:

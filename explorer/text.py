@@ -3,6 +3,7 @@
 Bank memos are ASCII upper case without diacritics while users type Vietnamese with diacritics,
 so both sides are *folded* the same way before they meet. Pure functions, no I/O.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,17 +28,20 @@ def fold(text: object) -> str:
         return " ".join(s.lower().split())
     s = s.translate(_EXTRA)
     s = unicodedata.normalize("NFKD", s)
-    s = "".join(
-        ch if unicodedata.category(ch) not in _CONTROL else " "
-        for ch in s
-        if not unicodedata.combining(ch)
-    )
+    s = "".join(ch if unicodedata.category(ch) not in _CONTROL else " " for ch in s if not unicodedata.combining(ch))
     return _SPACE.sub(" ", s.lower().translate(_EXTRA)).strip()
 
 
 _AMOUNT_SUFFIX = {
-    "k": 1_000, "nghin": 1_000, "ngan": 1_000, "tr": 1_000_000, "trieu": 1_000_000, "m": 1_000_000,
-    "ty": 1_000_000_000, "ti": 1_000_000_000, "b": 1_000_000_000,
+    "k": 1_000,
+    "nghin": 1_000,
+    "ngan": 1_000,
+    "tr": 1_000_000,
+    "trieu": 1_000_000,
+    "m": 1_000_000,
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
+    "b": 1_000_000_000,
 }
 _AMOUNT_RE = re.compile(r"^([0-9][0-9.,\s]*)\s*([a-z]*)$")
 MAX_AMOUNT = 10**15  # one quadrillion đồng: far beyond any real transfer, well inside BIGINT

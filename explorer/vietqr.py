@@ -16,6 +16,7 @@ CRC-16/CCITT-FALSE checksum:
 
 `payload(bank, account, amount=None, memo="")` builds it; `qr(...)` renders it with segno.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,9 +29,9 @@ SERVICE_TO_ACCOUNT = "QRIBFTTA"
 CURRENCY_VND = "704"
 COUNTRY = "VN"
 
-MAX_ACCOUNT_DIGITS = 19   # NAPAS: beneficiary account / consumer id, up to 19 characters
-MAX_AMOUNT_DIGITS = 13    # EMVCo ID 54: up to 13 characters
-MAX_MEMO = 25             # EMVCo ID 62-08 purpose of transaction: up to 25 characters
+MAX_ACCOUNT_DIGITS = 19  # NAPAS: beneficiary account / consumer id, up to 19 characters
+MAX_AMOUNT_DIGITS = 13  # EMVCo ID 54: up to 13 characters
+MAX_MEMO = 25  # EMVCo ID 62-08 purpose of transaction: up to 25 characters
 
 
 class VietQRError(ValueError):
@@ -45,7 +46,7 @@ class VietQRError(ValueError):
 
 @dataclass(frozen=True)
 class Bank:
-    code: str        # as the statements and the seed name the bank
+    code: str  # as the statements and the seed name the bank
     name: str
     bin: str | None  # NAPAS bank identification number; None: no VietQR transfer to this bank
     why_not: str = ""
@@ -53,20 +54,29 @@ class Bank:
 
 # NAPAS BINs (the 6-digit bank ids printed in the VietQR bank list). Keys are the bank names used by
 # the seed and the sample statements.
-BANKS: dict[str, Bank] = {b.code: b for b in (
-    Bank("MB", "MB Bank (Ngân hàng TMCP Quân đội)", "970422"),
-    Bank("VCB", "Vietcombank (Ngân hàng TMCP Ngoại thương Việt Nam)", "970436"),
-    Bank("VietinBank", "VietinBank (Ngân hàng TMCP Công thương Việt Nam)", "970415"),
-    Bank("BIDV", "BIDV (Ngân hàng TMCP Đầu tư và Phát triển Việt Nam)", "970418"),
-    Bank("Agribank", "Agribank (Ngân hàng Nông nghiệp và Phát triển Nông thôn)", "970405"),
-    Bank("Techcombank", "Techcombank (Ngân hàng TMCP Kỹ thương Việt Nam)", "970407"),
-    Bank("ACB", "ACB (Ngân hàng TMCP Á Châu)", "970416"),
-    # The public VietQR bank list carries VBSP only with a placeholder id (999888) and marks it as not
-    # supporting transfers: a QR for it would not work in a banking app, so none is made.
-    Bank("VBSP", "VBSP (Ngân hàng Chính sách Xã hội)", None, "no_napas_bin"),
-)}
-_ALIASES = {"vietcombank": "VCB", "mbbank": "MB", "mb bank": "MB", "icb": "VietinBank", "vba": "Agribank",
-            "tcb": "Techcombank"}
+BANKS: dict[str, Bank] = {
+    b.code: b
+    for b in (
+        Bank("MB", "MB Bank (Ngân hàng TMCP Quân đội)", "970422"),
+        Bank("VCB", "Vietcombank (Ngân hàng TMCP Ngoại thương Việt Nam)", "970436"),
+        Bank("VietinBank", "VietinBank (Ngân hàng TMCP Công thương Việt Nam)", "970415"),
+        Bank("BIDV", "BIDV (Ngân hàng TMCP Đầu tư và Phát triển Việt Nam)", "970418"),
+        Bank("Agribank", "Agribank (Ngân hàng Nông nghiệp và Phát triển Nông thôn)", "970405"),
+        Bank("Techcombank", "Techcombank (Ngân hàng TMCP Kỹ thương Việt Nam)", "970407"),
+        Bank("ACB", "ACB (Ngân hàng TMCP Á Châu)", "970416"),
+        # The public VietQR bank list carries VBSP only with a placeholder id (999888) and marks it as not
+        # supporting transfers: a QR for it would not work in a banking app, so none is made.
+        Bank("VBSP", "VBSP (Ngân hàng Chính sách Xã hội)", None, "no_napas_bin"),
+    )
+}
+_ALIASES = {
+    "vietcombank": "VCB",
+    "mbbank": "MB",
+    "mb bank": "MB",
+    "icb": "VietinBank",
+    "vba": "Agribank",
+    "tcb": "Techcombank",
+}
 
 
 def bank(code: str) -> Bank | None:
@@ -150,7 +160,9 @@ def payload(bank_code: str, account: str, amount: int | None = None, memo: str =
             raise VietQRError("amount", f"the amount is longer than {MAX_AMOUNT_DIGITS} digits")
     text = clean_memo(memo) if memo and memo.strip() else ""
     if memo and memo.strip() and not text:
-        raise VietQRError("memo_empty", "the memo has no characters a bank transfer can carry (letters, digits, spaces)")
+        raise VietQRError(
+            "memo_empty", "the memo has no characters a bank transfer can carry (letters, digits, spaces)"
+        )
 
     beneficiary = tlv("00", bin_) + tlv("01", account)
     merchant = tlv("00", NAPAS_GUID) + tlv("01", beneficiary) + tlv("02", SERVICE_TO_ACCOUNT)
@@ -170,10 +182,10 @@ def parse(data: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     i = 0
     while i < len(data):
-        tag, size = data[i:i + 2], data[i + 2:i + 4]
+        tag, size = data[i : i + 2], data[i + 2 : i + 4]
         if len(tag) < 2 or not size.isdigit() or i + 4 + int(size) > len(data):
             raise ValueError(f"malformed field at position {i}")
-        fields[tag] = data[i + 4:i + 4 + int(size)]
+        fields[tag] = data[i + 4 : i + 4 + int(size)]
         i += 4 + int(size)
     return fields
 

@@ -1,4 +1,5 @@
 """python -m seed --scale {tiny,demo,national} --seed N --db URL"""
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,13 @@ from seed.scales import SCALES
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m seed", description="Generate the simulated charity ledger.")
-    parser.add_argument("--scale", choices=[*sorted(s for s in SCALES if s != "stress_year"), "stress"], default="demo",
-                        help="tiny: tests (seconds); demo: the default; national: the Thiện nguyện figures; "
-                             "stress: ten million lines over six years (replaces the whole database)")
+    parser.add_argument(
+        "--scale",
+        choices=[*sorted(s for s in SCALES if s != "stress_year"), "stress"],
+        default="demo",
+        help="tiny: tests (seconds); demo: the default; national: the Thiện nguyện figures; "
+        "stress: ten million lines over six years (replaces the whole database)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db", default=None, help="database URL (default: the app's configured database)")
     args = parser.parse_args(argv)

@@ -1,15 +1,17 @@
 """Build the whole seeded world as DataFrames (pure, deterministic for a seed), then write it."""
+
 from __future__ import annotations
 
 import json
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db import ledger as ledger_writer, rollups
+from explorer.db import ledger as ledger_writer
+from explorer.db import rollups
 from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import ledger, orgs, registry
@@ -20,11 +22,43 @@ from seed.scales import SCALES
 
 Progress = Callable[[float, str], None]
 Tick = Callable[[int], None]  # rows just written, for the progress bar
-LINE_COLUMNS = ["id", "account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance",
-                "reference", "counterparty", "description", "search_text", "campaign_id", "donor_key"]
-CAMPAIGN_COLUMNS = ["id", "account_id", "org_id", "title", "title_folded", "category", "province_code", "currency",
-                    "target", "pledged", "status", "start_on", "end_on", "needs_assessed_on", "target_set_on",
-                    "beneficiaries_listed_on", "plan_approved_on", "announced_on", "first_report_on"]
+LINE_COLUMNS = [
+    "id",
+    "account_id",
+    "posted_at",
+    "has_time",
+    "direction",
+    "amount",
+    "currency",
+    "balance",
+    "reference",
+    "counterparty",
+    "description",
+    "search_text",
+    "campaign_id",
+    "donor_key",
+]
+CAMPAIGN_COLUMNS = [
+    "id",
+    "account_id",
+    "org_id",
+    "title",
+    "title_folded",
+    "category",
+    "province_code",
+    "currency",
+    "target",
+    "pledged",
+    "status",
+    "start_on",
+    "end_on",
+    "needs_assessed_on",
+    "target_set_on",
+    "beneficiaries_listed_on",
+    "plan_approved_on",
+    "announced_on",
+    "first_report_on",
+]
 
 
 def _workflow_dates(rng: np.random.Generator, camp: pd.DataFrame) -> None:
@@ -36,8 +70,13 @@ def _workflow_dates(rng: np.random.Generator, camp: pd.DataFrame) -> None:
     listed = plan_on - pd.to_timedelta(gaps[:, 2], "D")
     target_on = listed - pd.to_timedelta(gaps[:, 1], "D")
     needs = target_on - pd.to_timedelta(gaps[:, 0] + 5, "D")
-    for name, series in (("needs_assessed_on", needs), ("target_set_on", target_on), ("beneficiaries_listed_on", listed),
-                         ("plan_approved_on", plan_on), ("announced_on", announced)):
+    for name, series in (
+        ("needs_assessed_on", needs),
+        ("target_set_on", target_on),
+        ("beneficiaries_listed_on", listed),
+        ("plan_approved_on", plan_on),
+        ("announced_on", announced),
+    ):
         camp[name] = series.dt.date
 
 
@@ -63,21 +102,32 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
     usd = ledger.foreign_currency(rng, acc, names, scale)
     everything = pd.concat([lines.drop(columns=["donor", "category"]), debits, usd], ignore_index=True)
     everything = ledger.with_balances(everything, acc)
-    disb["statement_line_id"] = disb.id.map(everything.dropna(subset=["disbursement_id"])
-                                            .set_index("disbursement_id").id)
+    disb["statement_line_id"] = disb.id.map(
+        everything.dropna(subset=["disbursement_id"]).set_index("disbursement_id").id
+    )
     progress(0.45, "balances")
     return {
-        "provinces": prov, "organizations": org, "accounts": acc, "campaigns": camp[CAMPAIGN_COLUMNS],
-        "statement_lines": everything[LINE_COLUMNS], "disbursements": disb,
+        "provinces": prov,
+        "organizations": org,
+        "accounts": acc,
+        "campaigns": camp[CAMPAIGN_COLUMNS],
+        "statement_lines": everything[LINE_COLUMNS],
+        "disbursements": disb,
         "beneficiaries": registry.beneficiaries(rng, names, prov, org, scale.beneficiaries_per_province),
         "merchants": registry.merchants(rng, names, prov, scale.merchants_per_province),
         "planted": planted,
     }
 
 
-def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
-          progress: Progress = lambda f, s: None, more_lines: Callable[[Connection, Tick], None] | None = None,
-          more_line_count: int = 0, more_lines_follow_time: bool = False) -> None:
+def write(
+    engine: Engine,
+    frames: dict[str, pd.DataFrame],
+    meta: dict[str, str],
+    progress: Progress = lambda f, s: None,
+    more_lines: Callable[[Connection, Tick], None] | None = None,
+    more_line_count: int = 0,
+    more_lines_follow_time: bool = False,
+) -> None:
     """Write every table in one transaction, the line indexes and the full-text index built once at the end.
 
     `more_lines(conn, tick)` may add `more_line_count` statement lines in SQL right after the given ones
@@ -86,8 +136,16 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
     lines keep ids in time order (the fact is taken from the frames, not re-read: 36 s at 11.7 M lines).
     """
     reset_schema(engine)
-    order = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
-             "beneficiaries", "merchants"]
+    order = [
+        "provinces",
+        "organizations",
+        "accounts",
+        "campaigns",
+        "statement_lines",
+        "disbursements",
+        "beneficiaries",
+        "merchants",
+    ]
     total = max(sum(len(frames[t]) for t in order) + more_line_count, 1)
     done = 0
     with engine.connect() as conn, rollback_journal(conn), conn.begin():
@@ -95,10 +153,12 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
         with bulk_load(conn, "statement_lines"):
             for table in order:
+
                 def tick(n: int, table=table) -> None:
                     nonlocal done
                     done += n
                     progress(0.45 + 0.4 * done / total, table)
+
                 insert_frame(conn, table, frames[table], tick)
                 if table == "statement_lines" and more_lines:
                     more_lines(conn, tick)
@@ -106,9 +166,12 @@ def write(engine: Engine, frames: dict[str, pd.DataFrame], meta: dict[str, str],
         progress(0.93, "totals")
         given = {table: frames[table] for table in rollups.TABLES if table in frames}
         lines = frames["statement_lines"]
-        ledger_writer.finish_seed(conn, given or rollups.from_lines(lines),
-                           bool(lines.id.is_monotonic_increasing and lines.posted_at.is_monotonic_increasing)
-                           and (more_lines is None or more_lines_follow_time))
+        ledger_writer.finish_seed(
+            conn,
+            given or rollups.from_lines(lines),
+            bool(lines.id.is_monotonic_increasing and lines.posted_at.is_monotonic_increasing)
+            and (more_lines is None or more_lines_follow_time),
+        )
         sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
     if engine.dialect.name == "postgresql":  # planner statistics now, not when autovacuum next looks
@@ -129,5 +192,10 @@ def seed_database(engine: Engine, scale: str = "demo", seed: int = 1, progress: 
     planted = frames.pop("planted")
     meta = {"scale": scale, "seed": str(seed), "planted_breaches": json.dumps(planted.to_dict("records"))}
     write(engine, frames, meta, progress)
-    return {"scale": scale, "seed": seed, "rows": {k: len(v) for k, v in frames.items()},
-            "build_s": round(built - started, 1), "write_s": round(time.perf_counter() - built, 1)}
+    return {
+        "scale": scale,
+        "seed": seed,
+        "rows": {k: len(v) for k, v in frames.items()},
+        "build_s": round(built - started, 1),
+        "write_s": round(time.perf_counter() - built, 1),
+    }

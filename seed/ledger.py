@@ -1,5 +1,6 @@
 """All statement lines: donations with donors and memos, debits for disbursements, foreign-currency
 sweeps, carry-over openings, running balances; ids in time order."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,9 +31,11 @@ def donor_pool_size(donations_n: int, distinct: int) -> int:
 def plant_shapes(camp: pd.DataFrame) -> dict[int, dict]:
     """National only: the app's well-known campaign shapes on three early campaigns."""
     ids = camp.loc[camp.status != "planned", "id"].head(3).tolist()
-    shapes = {ids[0]: {"to_raise": 1_610_000_000, "donors": 1_341, "profile": "relief"},
-              ids[1]: {"to_raise": 1_300_000_000, "donors": 3_054, "profile": "relief", "days": 1},
-              ids[2]: {"to_raise": 0, "donors": MEGA_DONORS, "profile": "micro", "lines": 1_050_000}}
+    shapes = {
+        ids[0]: {"to_raise": 1_610_000_000, "donors": 1_341, "profile": "relief"},
+        ids[1]: {"to_raise": 1_300_000_000, "donors": 3_054, "profile": "relief", "days": 1},
+        ids[2]: {"to_raise": 0, "donors": MEGA_DONORS, "profile": "micro", "lines": 1_050_000},
+    }
     for cid, s in shapes.items():
         camp.loc[camp.id == cid, ["to_raise", "profile"]] = [s["to_raise"], s["profile"]]
     return shapes
@@ -45,15 +48,26 @@ def campaign_donations(rng: np.random.Generator, scale: Scale, camp: pd.DataFram
         shape = shapes.get(c.id)
         if shape and shape.get("lines"):
             from seed.patterns import micro_amounts, timestamps
+
             n = shape["lines"]
-            frame = pd.DataFrame({"amount": micro_amounts(rng, n),
-                                  "posted_at": timestamps(rng, np.datetime64(c.start_on),
-                                                          max(min(120, (scale.end - c.start_on).days), 5), 3, n)})
+            frame = pd.DataFrame(
+                {
+                    "amount": micro_amounts(rng, n),
+                    "posted_at": timestamps(
+                        rng, np.datetime64(c.start_on), max(min(120, (scale.end - c.start_on).days), 5), 3, n
+                    ),
+                }
+            )
         else:
             # A shape's many small donors: no single large gift may stand in for hundreds of them.
-            frame = donations(rng, pd.Series(c._asdict()), scale.end, days=(shape or {}).get("days"),
-                              peak_day=0 if shape and shape.get("days") else None,
-                              max_gift=2_000_000 if shape else None)
+            frame = donations(
+                rng,
+                pd.Series(c._asdict()),
+                scale.end,
+                days=(shape or {}).get("days"),
+                peak_day=0 if shape and shape.get("days") else None,
+                max_gift=2_000_000 if shape else None,
+            )
         frame["campaign_id"] = c.id
         frame["account_id"] = c.account_id
         frame["category"] = c.category
@@ -98,9 +112,15 @@ def write_memos(rng: np.random.Generator, lines: pd.DataFrame, accounts: pd.Data
         phrases[idx] = options[(pick[idx] * len(options)).astype(int)]
     anonymous = rng.random(len(lines)) < 0.38  # 61.6 % of real memos carry the sender's name
     lines["description"], lines["reference"] = people.memos(
-        rng, lines.counterparty.astype(object), pd.Series(phrases, index=lines.index),
-        pd.to_datetime(lines.posted_at), lines.account_id.map(acc.holder_name), lines.account_id.map(acc.number),
-        anonymous, np.arange(len(lines)))
+        rng,
+        lines.counterparty.astype(object),
+        pd.Series(phrases, index=lines.index),
+        pd.to_datetime(lines.posted_at),
+        lines.account_id.map(acc.holder_name),
+        lines.account_id.map(acc.number),
+        anonymous,
+        np.arange(len(lines)),
+    )
     lines["direction"], lines["currency"] = "in", "VND"
     return lines
 
@@ -113,12 +133,22 @@ def foreign_currency(rng: np.random.Generator, accounts: pd.DataFrame, names: Na
         n = 40
         who = people.bank_upper(names.names(rng, n))
         days = rng.integers(0, (scale.end - scale.start).days, n)
-        for w, d, cents in zip(who, days, rng.choice([2_000, 5_000, 10_000, 50_000, 100_000], n)):
+        for w, d, cents in zip(who, days, rng.choice([2_000, 5_000, 10_000, 50_000, 100_000], n), strict=False):
             posted = dt.datetime.combine(scale.start + dt.timedelta(days=int(d)), dt.time(int(rng.integers(8, 22)), 0))
-            rows.append({"account_id": a.id, "posted_at": posted, "direction": "in", "amount": int(cents),
-                         "currency": "USD", "reference": f"SWIFT{rng.integers(10**8, 10**9)}", "counterparty": w,
-                         "description": f"DONATION FROM {w} FOR VIETNAM RELIEF", "campaign_id": None,
-                         "donor_key": fold(w) + ":usd"})
+            rows.append(
+                {
+                    "account_id": a.id,
+                    "posted_at": posted,
+                    "direction": "in",
+                    "amount": int(cents),
+                    "currency": "USD",
+                    "reference": f"SWIFT{rng.integers(10**8, 10**9)}",
+                    "counterparty": w,
+                    "description": f"DONATION FROM {w} FOR VIETNAM RELIEF",
+                    "campaign_id": None,
+                    "donor_key": fold(w) + ":usd",
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -3,6 +3,7 @@
 Every province has a Red Cross chapter whose 4-digit charity account is its first licence-plate code
 followed by 05 (Hà Nội 2905, Đà Nẵng 4305, TP Hồ Chí Minh 5005).
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,36 +18,69 @@ from seed.people import NameBook, companies
 
 PROVINCES_CSV = Path(__file__).with_name("provinces.csv")
 
-KIND_WEIGHTS = {"foundation": 22, "individual": 30, "hospital": 10, "school": 10, "media": 8, "religious": 8,
-                "company": 12}
+KIND_WEIGHTS = {
+    "foundation": 22,
+    "individual": 30,
+    "hospital": 10,
+    "school": 10,
+    "media": 8,
+    "religious": 8,
+    "company": 12,
+}
 LONG_BANKS = ["VCB", "VietinBank", "BIDV", "Agribank", "VBSP", "Techcombank", "ACB"]
-FOUNDATION_WORDS = ["Vì Trẻ Em", "Ánh Sáng", "Nâng Bước", "Trái Tim Nhân Ái", "Hy Vọng", "Sẻ Chia",
-                    "Thiện Tâm", "Bông Sen", "Mái Ấm", "Cơm Có Thịt"]
+FOUNDATION_WORDS = [
+    "Vì Trẻ Em",
+    "Ánh Sáng",
+    "Nâng Bước",
+    "Trái Tim Nhân Ái",
+    "Hy Vọng",
+    "Sẻ Chia",
+    "Thiện Tâm",
+    "Bông Sen",
+    "Mái Ấm",
+    "Cơm Có Thịt",
+]
 
 
 def provinces() -> pd.DataFrame:
     with open(PROVINCES_CSV, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return pd.DataFrame({
-        "code": [int(r["plate_codes"].split()[0]) for r in rows],
-        "plate_codes": [r["plate_codes"] for r in rows],
-        "name_vi": [r["province_vi"] for r in rows],
-        "name_ascii": [r["province_ascii"] for r in rows],
-        "region": [r["region"] for r in rows],
-        "lat": [float(r["lat"]) for r in rows],
-        "lon": [float(r["lon"]) for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            "code": [int(r["plate_codes"].split()[0]) for r in rows],
+            "plate_codes": [r["plate_codes"] for r in rows],
+            "name_vi": [r["province_vi"] for r in rows],
+            "name_ascii": [r["province_ascii"] for r in rows],
+            "region": [r["region"] for r in rows],
+            "lat": [float(r["lat"]) for r in rows],
+            "lon": [float(r["lon"]) for r in rows],
+        }
+    )
 
 
 def organizations(rng: np.random.Generator, names: NameBook, prov: pd.DataFrame, extra: int) -> pd.DataFrame:
-    rows = [{"name": f"Hội Chữ thập đỏ {p.name_vi}", "kind": "red_cross_chapter", "province_code": p.code,
-             "verified": True} for p in prov.itertuples()]
-    rows.append({"name": "Ủy ban Trung ương MTTQ Việt Nam - Ban Cứu trợ", "kind": "fatherland_front",
-                 "province_code": 29, "verified": True})
+    rows = [
+        {"name": f"Hội Chữ thập đỏ {p.name_vi}", "kind": "red_cross_chapter", "province_code": p.code, "verified": True}
+        for p in prov.itertuples()
+    ]
+    rows.append(
+        {
+            "name": "Ủy ban Trung ương MTTQ Việt Nam - Ban Cứu trợ",
+            "kind": "fatherland_front",
+            "province_code": 29,
+            "verified": True,
+        }
+    )
     for code in rng.choice(prov.code.to_numpy(), 3, replace=False):
         name_vi = prov.set_index("code").name_vi[int(code)]
-        rows.append({"name": f"Ủy ban MTTQ {name_vi} - Ban Vận động Cứu trợ", "kind": "fatherland_front",
-                     "province_code": int(code), "verified": True})
+        rows.append(
+            {
+                "name": f"Ủy ban MTTQ {name_vi} - Ban Vận động Cứu trợ",
+                "kind": "fatherland_front",
+                "province_code": int(code),
+                "verified": True,
+            }
+        )
     kinds = list(KIND_WEIGHTS)
     weights = np.array(list(KIND_WEIGHTS.values()), dtype=float)
     picks = rng.choice(len(kinds), extra, p=weights / weights.sum())
@@ -86,13 +120,29 @@ def accounts(rng: np.random.Generator, orgs: pd.DataFrame, start: dt.date) -> pd
         else:
             number, bank = next(short_pick), "MB"  # 4-digit charity accounts of the Thiện nguyện kind
         opened = start - dt.timedelta(days=int(rng.integers(30, 900)))
-        rows.append({"number": number, "bank": bank, "holder_name": fold(org.name).upper(), "org_id": org.id,
-                     "province_code": org.province_code, "opened_on": opened, "currency": "VND"})
+        rows.append(
+            {
+                "number": number,
+                "bank": bank,
+                "holder_name": fold(org.name).upper(),
+                "org_id": org.id,
+                "province_code": org.province_code,
+                "opened_on": opened,
+                "currency": "VND",
+            }
+        )
     for org in orgs[orgs.kind.isin(["fatherland_front", "foundation"])].head(3).itertuples():
-        rows.append({"number": str(rng.integers(10**12, 10**13 - 1)), "bank": "VCB",
-                     "holder_name": fold(org.name).upper() + " (USD)", "org_id": org.id,
-                     "province_code": org.province_code, "opened_on": start - dt.timedelta(days=400),
-                     "currency": "USD"})
+        rows.append(
+            {
+                "number": str(rng.integers(10**12, 10**13 - 1)),
+                "bank": "VCB",
+                "holder_name": fold(org.name).upper() + " (USD)",
+                "org_id": org.id,
+                "province_code": org.province_code,
+                "opened_on": start - dt.timedelta(days=400),
+                "currency": "USD",
+            }
+        )
     acc = pd.DataFrame(rows)
     acc.insert(0, "id", np.arange(1, len(acc) + 1))
     acc["holder_folded"] = acc.holder_name.map(fold)

@@ -3,6 +3,7 @@
 Faker's vi_VN `name()` puts the family name last, so names are composed here family-name first
 (DESIGN §8) from Faker's own word lists, sampled with numpy so a million donors take a second.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,28 @@ from faker import Faker
 from explorer.text import fold
 
 # Family names by rough real frequency (Nguyễn ≈ 38 %); Faker's list lacks several common ones.
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-          "Ngô", "Dương", "Lý", "Mai", "Đinh", "Trương", "Lâm"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Mai",
+    "Đinh",
+    "Trương",
+    "Lâm",
+]
 FAMILY_WEIGHTS = np.array([38, 11, 9.5, 7, 5.1, 4, 4.5, 3.9, 3.5, 2.1, 2, 1.4, 1.3, 1.3, 1, 0.5, 0.6, 0.6, 0.6, 0.5])
 
 
@@ -50,8 +71,14 @@ def bank_upper(names: np.ndarray) -> np.ndarray:
 
 # Memo phrases per campaign category (ASCII, as typed into banking apps).
 PHRASES = {
-    "disaster_relief": ["ung ho dong bao bao lu", "ung ho mien bac khac phuc bao yagi", "chung tay cung mien Bac",
-                        "Dong bao minh oi co gang len", "ung ho cuu tro dong bao vung lu", "ho tro ba con vung lu"],
+    "disaster_relief": [
+        "ung ho dong bao bao lu",
+        "ung ho mien bac khac phuc bao yagi",
+        "chung tay cung mien Bac",
+        "Dong bao minh oi co gang len",
+        "ung ho cuu tro dong bao vung lu",
+        "ho tro ba con vung lu",
+    ],
     "medical": ["ung ho chua benh", "giup be chua benh tim", "ung ho quy benh nhan ngheo", "chuc chau mau khoe"],
     "education": ["ung ho quy hoc bong", "tiep suc den truong", "ung ho xay truong vung cao"],
     "housing": ["ung ho xay nha tinh nghia", "ho tro sua nha"],
@@ -60,8 +87,22 @@ PHRASES = {
     "community": ["ung ho", "chuyen tien ung ho", "gop gao tiep suc", "ung ho chuong trinh"],
 }
 COMPANY_KINDS = ["CONG TY TNHH", "CONG TY CO PHAN", "TONG CONG TY", "NGAN HANG TMCP"]
-COMPANY_WORDS = ["AN PHAT", "HOA BINH", "THANH CONG", "VIET HUNG", "MINH LONG", "DAI NAM", "SAO MAI",
-                 "PHU THAI", "TAN HIEP", "HUNG THINH", "KIM LONG", "NAM VIET", "TRUONG HAI", "BAO MINH"]
+COMPANY_WORDS = [
+    "AN PHAT",
+    "HOA BINH",
+    "THANH CONG",
+    "VIET HUNG",
+    "MINH LONG",
+    "DAI NAM",
+    "SAO MAI",
+    "PHU THAI",
+    "TAN HIEP",
+    "HUNG THINH",
+    "KIM LONG",
+    "NAM VIET",
+    "TRUONG HAI",
+    "BAO MINH",
+]
 
 
 def scramble(serial: np.ndarray, modulus: int) -> np.ndarray:
@@ -77,12 +118,25 @@ def _stamp_parts(when: pd.Series) -> tuple[pd.Series, ...]:
     """ddmmyy, hhmmss, mmdd, yy, day-of-year as zero-padded text (integer arithmetic: strftime is slow)."""
     day, month, year = when.dt.day, when.dt.month, when.dt.year % 100
     hms = when.dt.hour * 10_000 + when.dt.minute * 100 + when.dt.second
-    return (_digits(day * 10_000 + month * 100 + year, 6), _digits(hms, 6), _digits(month * 100 + day, 4),
-            _digits(year, 2), _digits(when.dt.dayofyear, 3))
+    return (
+        _digits(day * 10_000 + month * 100 + year, 6),
+        _digits(hms, 6),
+        _digits(month * 100 + day, 4),
+        _digits(year, 2),
+        _digits(when.dt.dayofyear, 3),
+    )
 
 
-def memos(rng: np.random.Generator, senders: pd.Series, phrases: pd.Series, when: pd.Series, holder: pd.Series,
-          account: pd.Series, anonymous: np.ndarray, serial: np.ndarray) -> tuple[pd.Series, pd.Series]:
+def memos(
+    rng: np.random.Generator,
+    senders: pd.Series,
+    phrases: pd.Series,
+    when: pd.Series,
+    holder: pd.Series,
+    account: pd.Series,
+    anonymous: np.ndarray,
+    serial: np.ndarray,
+) -> tuple[pd.Series, pd.Series]:
     """(memo, bank reference) per line in the real shares of styles (MBVCB 24 %, ddmmyy 36 %, interbank 24 %, FT 12 %).
 
     Vectorised string building (a million lines in seconds). `serial` (unique per line) makes every bank
@@ -103,8 +157,19 @@ def memos(rng: np.random.Generator, senders: pd.Series, phrases: pd.Series, when
             continue
         if s == 0:
             r = "MBVCB." + digits[m]
-            t = (r + "." + text[m] + ".CT tu " + sender_acct[m] + " " + senders[m] + " toi " + account[m] + " "
-                 + holder[m])
+            t = (
+                r
+                + "."
+                + text[m]
+                + ".CT tu "
+                + sender_acct[m]
+                + " "
+                + senders[m]
+                + " toi "
+                + account[m]
+                + " "
+                + holder[m]
+            )
         elif s == 1:
             r = six[m] + "." + ddmmyy[m] + "." + hhmmss[m]
             t = r + "." + text[m]
@@ -123,4 +188,4 @@ def memos(rng: np.random.Generator, senders: pd.Series, phrases: pd.Series, when
 def companies(rng: np.random.Generator, n: int) -> list[str]:
     kinds = np.array(COMPANY_KINDS)[rng.integers(0, len(COMPANY_KINDS), n)]
     words = np.array(COMPANY_WORDS)[rng.integers(0, len(COMPANY_WORDS), n)]
-    return [f"{k} {w}" for k, w in zip(kinds.tolist(), words.tolist())]
+    return [f"{k} {w}" for k, w in zip(kinds.tolist(), words.tolist(), strict=False)]

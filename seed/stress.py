@@ -7,6 +7,7 @@ own campaign, line and disbursement ids, year-tagged bank references, and runnin
 year to year; memo texts keep the dates of the year they were built for, which is the one visible seam. Donor
 keys repeat across years: returning donors, as in life.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,8 +24,16 @@ from seed.generate import LINE_COLUMNS, Progress, Tick, build, write
 from seed.scales import STRESS_YEARS
 
 SHIFT = dt.timedelta(weeks=52)
-CAMPAIGN_DATES = ["start_on", "end_on", "needs_assessed_on", "target_set_on", "beneficiaries_listed_on",
-                  "plan_approved_on", "announced_on", "first_report_on"]
+CAMPAIGN_DATES = [
+    "start_on",
+    "end_on",
+    "needs_assessed_on",
+    "target_set_on",
+    "beneficiaries_listed_on",
+    "plan_approved_on",
+    "announced_on",
+    "first_report_on",
+]
 
 
 def _shift_dates(column: pd.Series, k: int) -> pd.Series:
@@ -87,24 +96,36 @@ def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str
 
     def shifted(frame: pd.DataFrame, k: int) -> pd.DataFrame:
         days = (pd.to_datetime(frame.day) + k * SHIFT).dt.strftime("%Y-%m-%d")
-        return frame.assign(day=days, **({"campaign_id": frame.campaign_id + k * n_campaigns}
-                                         if "campaign_id" in frame else {}))
+        return frame.assign(
+            day=days, **({"campaign_id": frame.campaign_id + k * n_campaigns} if "campaign_id" in frame else {})
+        )
 
     hourly = pd.concat([shifted(base["hourly_donations"], k) for k in range(years)])
-    return {"daily_totals": pd.concat([shifted(base["daily_totals"], k) for k in range(years)], ignore_index=True),
-            # Years 52 weeks apart can share a day at their seam: one row per (day, hour).
-            "hourly_donations": hourly.groupby(["day", "hour"], as_index=False)[["lines", "amount"]].sum(),
-            "donors": base["donors"]}
+    return {
+        "daily_totals": pd.concat([shifted(base["daily_totals"], k) for k in range(years)], ignore_index=True),
+        # Years 52 weeks apart can share a day at their seam: one row per (day, hour).
+        "hourly_donations": hourly.groupby(["day", "hour"], as_index=False)[["lines", "amount"]].sum(),
+        "donors": base["donors"],
+    }
 
 
-def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: None, year: str = "stress_year",
-                years: int = STRESS_YEARS) -> dict:
+def seed_stress(
+    engine: Engine,
+    seed: int,
+    progress: Progress = lambda f, s: None,
+    year: str = "stress_year",
+    years: int = STRESS_YEARS,
+) -> dict:
     """Build one `year` scale and write it `years` times (year 0 from Python, the others replayed in SQL)."""
     started = time.perf_counter()
     frames = build(year, seed, lambda f, s: progress(f * 0.5, s))
     planted = frames.pop("planted")
-    lines, camp, disb, acc = (frames["statement_lines"], frames["campaigns"], frames["disbursements"],
-                              frames["accounts"])
+    lines, camp, disb, acc = (
+        frames["statement_lines"],
+        frames["campaigns"],
+        frames["disbursements"],
+        frames["accounts"],
+    )
     assert lines.id.min() == 1 and lines.id.max() == len(lines)  # replay_sql selects year 0 by id
     net, opening = yearly_openings(lines, acc, years)
     lift = opening - acc.set_index("id").opening_balance
@@ -126,13 +147,28 @@ def seed_stress(engine: Engine, seed: int, progress: Progress = lambda f, s: Non
             conn.exec_driver_sql(replay_sql(conn, k, len(lines), len(camp), net))
             tick(len(lines))
 
-    planted_all = [{"campaign_id": int(p.campaign_id) + k * len(camp), "rule": p.rule}
-                   for k in range(years) for p in planted.itertuples()]
+    planted_all = [
+        {"campaign_id": int(p.campaign_id) + k * len(camp), "rule": p.rule}
+        for k in range(years)
+        for p in planted.itertuples()
+    ]
     built = time.perf_counter()
     meta = {"scale": "stress", "seed": str(seed), "planted_breaches": json.dumps(planted_all)}
     # Year k is year 0 moved by k × 52 weeks and given higher ids: ids keep following time if a year is shorter.
-    write(engine, frames, meta, progress, more_lines=replay, more_line_count=len(lines) * (years - 1),
-          more_lines_follow_time=lines.posted_at.max() - lines.posted_at.min() < SHIFT)
+    write(
+        engine,
+        frames,
+        meta,
+        progress,
+        more_lines=replay,
+        more_line_count=len(lines) * (years - 1),
+        more_lines_follow_time=lines.posted_at.max() - lines.posted_at.min() < SHIFT,
+    )
     rows = {name: len(f) for name, f in frames.items()} | {"statement_lines": len(lines) * years}
-    return {"scale": "stress", "seed": seed, "rows": rows, "build_s": round(built - started, 1),
-            "write_s": round(time.perf_counter() - built, 1)}
+    return {
+        "scale": "stress",
+        "seed": seed,
+        "rows": rows,
+        "build_s": round(built - started, 1),
+        "write_s": round(time.perf_counter() - built, 1),
+    }

@@ -1,4 +1,5 @@
 """Shared fixtures: a tiny seeded SQLite database per test session (per xdist worker), built once."""
+
 from __future__ import annotations
 
 import os

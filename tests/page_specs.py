@@ -1,5 +1,6 @@
 """Pages as the tests see them: each page's URL-parameter SPEC, read from its source without running it, and
 opening a page in an AppTest of the app with given URL parameters."""
+
 from __future__ import annotations
 
 import ast

@@ -1,4 +1,5 @@
 """What the rollups (explorer.db.rollups) must hold, computed line by line in plain Python, and what they hold."""
+
 from __future__ import annotations
 
 import bisect
@@ -14,8 +15,12 @@ _BOUNDS = [bound for _, bound in AMOUNT_BUCKETS if bound]
 
 def expected(engine) -> dict:
     with engine.connect() as conn:
-        lines = conn.execute(text("SELECT posted_at, has_time, account_id, campaign_id, direction, currency, amount, "
-                                  "donor_key FROM statement_lines")).all()
+        lines = conn.execute(
+            text(
+                "SELECT posted_at, has_time, account_id, campaign_id, direction, currency, amount, "
+                "donor_key FROM statement_lines"
+            )
+        ).all()
     daily, hourly, donors = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), set()
     for posted, has_time, account, campaign, direction, currency, amount, donor in lines:
         when = pd.Timestamp(posted)
@@ -28,14 +33,18 @@ def expected(engine) -> dict:
             hourly[(day, when.hour)][1] += amount
         if direction == "in" and donor is not None:
             donors.add(donor)
-    return {"daily": {k: tuple(v) for k, v in daily.items()}, "hourly": {k: tuple(v) for k, v in hourly.items()},
-            "donors": donors}
+    return {
+        "daily": {k: tuple(v) for k, v in daily.items()},
+        "hourly": {k: tuple(v) for k, v in hourly.items()},
+        "donors": donors,
+    }
 
 
 def stored(engine) -> dict:
     with engine.connect() as conn:
-        daily_rows = conn.execute(text("SELECT day, account_id, campaign_id, direction, currency, bucket, lines, "
-                                       "amount FROM daily_totals")).all()
+        daily_rows = conn.execute(
+            text("SELECT day, account_id, campaign_id, direction, currency, bucket, lines, amount FROM daily_totals")
+        ).all()
         hourly_rows = conn.execute(text("SELECT day, hour, lines, amount FROM hourly_donations")).all()
         donors = [k for (k,) in conn.execute(text("SELECT donor_key FROM donors"))]
     daily = defaultdict(lambda: [0, 0])
@@ -44,9 +53,11 @@ def stored(engine) -> dict:
         daily[tuple(key)][0] += lines
         daily[tuple(key)][1] += amount
     assert len(donors) == len(set(donors)), "a donor key is stored twice"
-    return {"daily": {k: tuple(v) for k, v in daily.items()},
-            "hourly": {(str(day), hour): (lines, amount) for day, hour, lines, amount in hourly_rows},
-            "donors": set(donors)}
+    return {
+        "daily": {k: tuple(v) for k, v in daily.items()},
+        "hourly": {(str(day), hour): (lines, amount) for day, hour, lines, amount in hourly_rows},
+        "donors": set(donors),
+    }
 
 
 def assert_rollups_match(engine) -> None:

@@ -1,4 +1,5 @@
 """The Accounts page shows what SQL says about the tiny seed, and its URL reproduces the view."""
+
 from __future__ import annotations
 
 import io
@@ -6,11 +7,11 @@ import json
 
 import pandas as pd
 import pytest
+from page_specs import exports, open_page
 from sqlalchemy import text
 
 from explorer import fmt
 from explorer.i18n import translate
-from page_specs import exports, open_page
 
 
 def rows(at, index=0):
@@ -23,9 +24,15 @@ def breach(tiny_engine):
     with tiny_engine.connect() as conn:
         planted = json.loads(conn.execute(text("SELECT value FROM meta WHERE key = 'planted_breaches'")).scalar_one())
         first = planted[0]
-        found = conn.execute(text("""SELECT c.id, c.title, a.id AS account_id, a.number FROM campaigns c
+        found = (
+            conn.execute(
+                text("""SELECT c.id, c.title, a.id AS account_id, a.number FROM campaigns c
                                      JOIN accounts a ON a.id = c.account_id WHERE c.id = :id"""),
-                             {"id": first["campaign_id"]}).mappings().one()
+                {"id": first["campaign_id"]},
+            )
+            .mappings()
+            .one()
+        )
     return {**found, "rule": first["rule"], "planted": planted}
 
 
@@ -33,8 +40,16 @@ def test_exact_number_comes_first(app, tiny_engine):
     at = open_page(app, "accounts", q="2905")
     assert not at.exception
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("SELECT number FROM accounts WHERE instr(number, '2905') > 0 "
-                                     "ORDER BY number <> '2905', length(number), number")).scalars().all()
+        expected = (
+            conn.execute(
+                text(
+                    "SELECT number FROM accounts WHERE instr(number, '2905') > 0 "
+                    "ORDER BY number <> '2905', length(number), number"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert rows(at).number.tolist() == expected and expected[0] == "2905"
     assert rows(at).holder_name.iloc[0] == "HOI CHU THAP DO HA NOI"
     assert at.query_params["q"] == "2905"
@@ -49,8 +64,14 @@ def test_filters_round_trip_and_match_sql(app, tiny_engine):
     params = {"province": "29", "kind": "red_cross_chapter"}
     at = open_page(app, "accounts", **params)
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("""SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id
-                                        WHERE a.province_code = 29 AND o.kind = 'red_cross_chapter'""")).scalars().all()
+        expected = (
+            conn.execute(
+                text("""SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id
+                                        WHERE a.province_code = 29 AND o.kind = 'red_cross_chapter'""")
+            )
+            .scalars()
+            .all()
+        )
     assert rows(at).number.tolist() == expected == ["2905"]
     assert dict(at.query_params) == params
     assert at.selectbox[0].value == 29 and at.selectbox[1].value == "red_cross_chapter"
@@ -61,8 +82,16 @@ def test_typing_a_search_writes_the_url_and_pages(app, tiny_engine):
     at.text_input[0].input("05").run()
     assert dict(at.query_params) == {"q": "05"}
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("SELECT number FROM accounts WHERE instr(number, '05') > 0 "
-                                     "ORDER BY number <> '05', length(number), number")).scalars().all()
+        expected = (
+            conn.execute(
+                text(
+                    "SELECT number FROM accounts WHERE instr(number, '05') > 0 "
+                    "ORDER BY number <> '05', length(number), number"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert rows(at).number.tolist() == expected[:20] and len(expected) > 20
     at.button(key="accounts_next").click().run()
     assert at.query_params["page"] == "2"
@@ -73,13 +102,18 @@ def test_account_detail_shows_money_flags_and_link(app, tiny_engine, breach):
     at = open_page(app, "accounts", account=breach["number"])
     assert not at.exception
     with tiny_engine.connect() as conn:
-        money_in, money_out = conn.execute(text("""
+        money_in, money_out = conn.execute(
+            text("""
             SELECT SUM(CASE WHEN direction = 'in' THEN amount END), SUM(CASE WHEN direction = 'out' THEN amount END)
-            FROM statement_lines WHERE account_id = :a AND currency = 'VND'"""), {"a": breach["account_id"]}).one()
-        top = conn.execute(text("""SELECT counterparty, SUM(amount) AS total FROM statement_lines
+            FROM statement_lines WHERE account_id = :a AND currency = 'VND'"""),
+            {"a": breach["account_id"]},
+        ).one()
+        top = conn.execute(
+            text("""SELECT counterparty, SUM(amount) AS total FROM statement_lines
                                    WHERE account_id = :a AND direction = 'in' AND counterparty IS NOT NULL
                                    GROUP BY counterparty ORDER BY total DESC LIMIT 10"""),
-                           {"a": breach["account_id"]}).all()
+            {"a": breach["account_id"]},
+        ).all()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tiền vào"] == fmt.compact_money(money_in, "VND", "vi")
     assert metrics["Tiền ra"] == fmt.compact_money(money_out, "VND", "vi")
@@ -98,11 +132,14 @@ def test_account_detail_exports_its_monthly_in_and_out(app, media, tiny_engine, 
     """The in-vs-out chart's figures download as CSV and Parquet, equal to SQL over the lines."""
     at = open_page(app, "accounts", account=breach["number"])
     with tiny_engine.connect() as conn:
-        expected = pd.read_sql(text("""
+        expected = pd.read_sql(
+            text("""
             SELECT substr(posted_at, 1, 7) AS month, direction, SUM(amount) AS amount, COUNT(*) AS lines
             FROM statement_lines WHERE account_id = :a AND currency = 'VND'
             GROUP BY substr(posted_at, 1, 7), direction ORDER BY month, direction"""),
-            conn, params={"a": breach["account_id"]})
+            conn,
+            params={"a": breach["account_id"]},
+        )
     files = exports(at, media)
     name = f"account_{breach['number']}_monthly"
     (csv,) = [v for k, v in files.items() if k.endswith(f"{name}.csv")]
@@ -151,6 +188,7 @@ def test_selecting_a_row_opens_that_account(app, tiny_engine, breach):
 def coded(frame: pd.DataFrame) -> pd.DataFrame:
     """A CSV read back with its Vietnamese headers (the page's language) turned into the column codes."""
     from explorer.i18n import catalog
+
     codes = {texts["vi"]: key.split(".", 1)[1] for key, texts in catalog().items() if key.startswith("columns.")}
     assert set(frame.columns) <= set(codes), frame.columns
     return frame.rename(columns=codes)

@@ -1,4 +1,5 @@
 """Both backends: the same seed gives the same numbers; the public connection cannot write; slow queries stop."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,12 +20,15 @@ def test_daily_series_is_identical_on_both_backends(backend_engine, tiny_engine)
     assert ours.equals(reference) and len(ours) > 30
 
 
-@pytest.mark.parametrize("statement", [
-    "INSERT INTO meta (key, value) VALUES ('x', 'y')",
-    "UPDATE statement_lines SET amount = 1",
-    "DELETE FROM campaigns",
-    "DROP TABLE merchants",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO meta (key, value) VALUES ('x', 'y')",
+        "UPDATE statement_lines SET amount = 1",
+        "DELETE FROM campaigns",
+        "DROP TABLE merchants",
+    ],
+)
 def test_public_connection_cannot_write(backend_url, statement):
     public = make_engine(backend_url, readonly=True, timeout_ms=5000)
     with pytest.raises(SQLAlchemyError) as caught:
@@ -37,8 +41,9 @@ def test_public_connection_cannot_write(backend_url, statement):
 
 def test_slow_query_is_cut_off(backend_url):
     public = make_engine(backend_url, readonly=True, timeout_ms=200)
-    endless = ("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 100000000) "
-               "SELECT COUNT(*) FROM r")
+    endless = (
+        "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 100000000) SELECT COUNT(*) FROM r"
+    )
     with pytest.raises(SQLAlchemyError) as caught:
         with public.connect() as conn:
             conn.execute(text(endless)).scalar_one()

@@ -1,4 +1,5 @@
 """`python -m explorer bench` runs the search and verify operations with their LIKE baselines (not timed)."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,17 @@ import json
 from explorer import bench
 from explorer.__main__ import main
 
-SEARCH_KEYS = {"statement_search", "statement_search_rare", "statement_search_short", "statement_search_mid",
-               "verify_donation", "like_scan_baseline", "like_scan_common", "like_scan_short", "like_scan_mid"}
+SEARCH_KEYS = {
+    "statement_search",
+    "statement_search_rare",
+    "statement_search_short",
+    "statement_search_mid",
+    "verify_donation",
+    "like_scan_baseline",
+    "like_scan_common",
+    "like_scan_short",
+    "like_scan_mid",
+}
 
 
 def test_bench_json_on_the_tiny_seed(tiny_db_url, capsys):
@@ -25,7 +35,7 @@ def test_bench_json_on_the_tiny_seed(tiny_db_url, capsys):
 
 def test_other_modules_can_register_operations(tiny_db_url, capsys, monkeypatch):
     monkeypatch.setattr(bench, "OPERATIONS", dict(bench.OPERATIONS))
-    bench.register("one_row", lambda engine: (lambda: 1), baseline="like_scan_short")
+    bench.register("one_row", lambda engine: lambda: 1, baseline="like_scan_short")
     assert main(["bench", "--db", tiny_db_url, "--repeats", "1", "--only", "one_row"]) == 0
     out = capsys.readouterr().out
     assert "one_row" in out and "like_scan_short" in out and "statement_search_rare" not in out

@@ -1,4 +1,5 @@
 """The Campaigns page: facets, money and rule status equal SQL on the tiny seed; the URL reproduces the view."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,16 +8,17 @@ import json
 
 import pandas as pd
 import pytest
+from page_specs import exports, open_page
 from sqlalchemy import text
 
 from explorer import fmt
 from explorer.i18n import translate
-from page_specs import exports, open_page
-
 
 # The list's default order: money received in the campaign's own currency, most first (ties: newest id first).
-MOST_RAISED = ("(SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s WHERE s.campaign_id = c.id "
-               "AND s.direction = 'in' AND s.currency = c.currency) DESC, c.id DESC")
+MOST_RAISED = (
+    "(SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s WHERE s.campaign_id = c.id "
+    "AND s.direction = 'in' AND s.currency = c.currency) DESC, c.id DESC"
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +42,16 @@ def test_table_money_matches_sql(app, tiny_engine, planted):
     at = open_page(app, "campaigns")
     table = at.dataframe[0].value.set_index("id")
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("""
+        expected = conn.execute(
+            text(
+                """
             SELECT c.id, c.target,
                    (SELECT COALESCE(SUM(amount), 0) FROM statement_lines s
                      WHERE s.campaign_id = c.id AND s.direction = 'in') AS received,
                    (SELECT COALESCE(SUM(amount), 0) FROM disbursements d WHERE d.campaign_id = c.id) AS disbursed
-            FROM campaigns c ORDER BY RAISED LIMIT 20""".replace("RAISED", MOST_RAISED))).all()
+            FROM campaigns c ORDER BY RAISED LIMIT 20""".replace("RAISED", MOST_RAISED)
+            )
+        ).all()
     assert table.index.tolist() == [e.id for e in expected]  # most raised first: the page's default order
     for e in expected:
         row = table.loc[e.id]
@@ -61,9 +67,17 @@ def test_facets_round_trip_and_match_sql(app, tiny_engine):
     params = {"status": "closed", "category": "disaster_relief", "from": "2024-09-01", "to": "2024-09-30"}
     at = open_page(app, "campaigns", **params)
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("""SELECT c.id FROM campaigns c WHERE c.status = 'closed'
+        expected = (
+            conn.execute(
+                text(
+                    """SELECT c.id FROM campaigns c WHERE c.status = 'closed'
             AND c.category = 'disaster_relief' AND c.start_on BETWEEN '2024-09-01' AND '2024-09-30'
-            ORDER BY RAISED""".replace("RAISED", MOST_RAISED))).scalars().all()
+            ORDER BY RAISED""".replace("RAISED", MOST_RAISED)
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert at.dataframe[0].value.id.tolist() == expected and expected
     assert dict(at.query_params) == params
     assert at.date_input[0].value == dt.date(2024, 9, 1)
@@ -74,25 +88,43 @@ def test_search_box_folds_and_writes_the_url(app, tiny_engine):
     at.text_input[0].input("BÃO LŨ").run()
     assert dict(at.query_params) == {"q": "BÃO LŨ"}
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("""SELECT c.id FROM campaigns c JOIN organizations o ON o.id = c.org_id
+        expected = (
+            conn.execute(
+                text(
+                    """SELECT c.id FROM campaigns c JOIN organizations o ON o.id = c.org_id
             WHERE instr(c.title_folded, 'bao lu') > 0 OR instr(o.name_folded, 'bao lu') > 0
-            ORDER BY RAISED""".replace("RAISED", MOST_RAISED))).scalars().all()
+            ORDER BY RAISED""".replace("RAISED", MOST_RAISED)
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert at.dataframe[0].value.id.tolist() == expected and expected
 
 
 def test_campaigns_are_found_by_their_account_number(app, tiny_engine):
     """People know the number they transferred to: '1500 2011 13838' or part of it finds its campaigns."""
     with tiny_engine.connect() as conn:
-        number, count = conn.execute(text("""SELECT a.number, count(*) FROM campaigns c JOIN accounts a
-            ON a.id = c.account_id GROUP BY a.number ORDER BY count(*) DESC, a.number LIMIT 1""")).one()
-        expected = conn.execute(text("""SELECT c.id FROM campaigns c JOIN accounts a ON a.id = c.account_id
+        number, count = conn.execute(
+            text("""SELECT a.number, count(*) FROM campaigns c JOIN accounts a
+            ON a.id = c.account_id GROUP BY a.number ORDER BY count(*) DESC, a.number LIMIT 1""")
+        ).one()
+        expected = (
+            conn.execute(
+                text(
+                    """SELECT c.id FROM campaigns c JOIN accounts a ON a.id = c.account_id
             JOIN organizations o ON o.id = c.org_id WHERE instr(a.number, :n) > 0 OR instr(c.title_folded, :n) > 0
-            OR instr(o.name_folded, :n) > 0 ORDER BY RAISED""".replace("RAISED", MOST_RAISED)),
-            {"n": number}).scalars().all()
-    spaced = " ".join(number[i:i + 4] for i in range(0, len(number), 4))  # as printed on a donation card
+            OR instr(o.name_folded, :n) > 0 ORDER BY RAISED""".replace("RAISED", MOST_RAISED)
+                ),
+                {"n": number},
+            )
+            .scalars()
+            .all()
+        )
+    spaced = " ".join(number[i : i + 4] for i in range(0, len(number), 4))  # as printed on a donation card
     at = open_page(app, "campaigns", q=spaced, lang="en")
     shown = at.dataframe[0].value.id.tolist()
-    assert shown == expected[:len(shown)] and len(expected) >= count >= 1 and shown
+    assert shown == expected[: len(shown)] and len(expected) >= count >= 1 and shown
 
 
 def test_campaign_detail(app, tiny_engine, planted):
@@ -100,13 +132,28 @@ def test_campaign_detail(app, tiny_engine, planted):
     at = open_page(app, "campaigns", campaign=str(cid))
     assert not at.exception
     with tiny_engine.connect() as conn:
-        received, donors, donations = conn.execute(text("""
+        received, donors, donations = conn.execute(
+            text("""
             SELECT SUM(amount), COUNT(DISTINCT donor_key), COUNT(*) FROM statement_lines
-            WHERE campaign_id = :c AND direction = 'in'"""), {"c": cid}).one()
-        disbursement_ids = conn.execute(text("SELECT id FROM disbursements WHERE campaign_id = :c "
-                                             "ORDER BY disbursed_on DESC, id DESC"), {"c": cid}).scalars().all()
-        newest_lines = conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c "
-                                        "ORDER BY posted_at DESC, id DESC LIMIT 20"), {"c": cid}).scalars().all()
+            WHERE campaign_id = :c AND direction = 'in'"""),
+            {"c": cid},
+        ).one()
+        disbursement_ids = (
+            conn.execute(
+                text("SELECT id FROM disbursements WHERE campaign_id = :c ORDER BY disbursed_on DESC, id DESC"),
+                {"c": cid},
+            )
+            .scalars()
+            .all()
+        )
+        newest_lines = (
+            conn.execute(
+                text("SELECT id FROM statement_lines WHERE campaign_id = :c ORDER BY posted_at DESC, id DESC LIMIT 20"),
+                {"c": cid},
+            )
+            .scalars()
+            .all()
+        )
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Đã nhận"] == fmt.compact_money(received, "VND", "vi")
     assert metrics["Nhà hảo tâm"] == fmt.number(donors, "vi")
@@ -125,10 +172,13 @@ def test_campaign_detail_exports_its_daily_donations(app, media, tiny_engine, pl
     cid = planted["late_report"]
     at = open_page(app, "campaigns", campaign=str(cid))
     with tiny_engine.connect() as conn:
-        expected = pd.read_sql(text("""
+        expected = pd.read_sql(
+            text("""
             SELECT substr(posted_at, 1, 10) AS day, SUM(amount) AS amount, COUNT(*) AS lines FROM statement_lines
             WHERE campaign_id = :c AND direction = 'in' GROUP BY substr(posted_at, 1, 10) ORDER BY day"""),
-            conn, params={"c": cid})
+            conn,
+            params={"c": cid},
+        )
     files = exports(at, media)
     (csv,) = [v for k, v in files.items() if k.endswith(f"campaign_{cid}_daily.csv")]
     (parquet,) = [v for k, v in files.items() if k.endswith(f"campaign_{cid}_daily.parquet")]
@@ -164,6 +214,7 @@ def test_selecting_a_row_opens_the_campaign(app, tiny_engine):
 def coded(frame: pd.DataFrame) -> pd.DataFrame:
     """A CSV read back with its Vietnamese headers (the page's language) turned into the column codes."""
     from explorer.i18n import catalog
+
     codes = {texts["vi"]: key.split(".", 1)[1] for key, texts in catalog().items() if key.startswith("columns.")}
     assert set(frame.columns) <= set(codes), frame.columns
     return frame.rename(columns=codes)

@@ -1,4 +1,5 @@
 """The ledger checker: seeded data is clean except for the planted breaches; corruption is reported precisely."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,20 @@ def test_seeded_ledger_is_clean_except_the_planted_breaches(backend_url, capsys)
     report = summarize(findings(engine), planted(engine))
     counts = {name: entry["count"] for name, entry in report["checks"].items()}
     expected_rules = {rule for rule, _ in planted(engine)}
-    for name in ("balance_breaks", "disbursements_without_debit", "debits_without_explanation",
-                 "duplicate_references", "outside_account_life", "stale_rollups"):
+    for name in (
+        "balance_breaks",
+        "disbursements_without_debit",
+        "debits_without_explanation",
+        "duplicate_references",
+        "outside_account_life",
+        "stale_rollups",
+    ):
         assert counts[name] == 0, name
-    found = {(rule, c) for rule in ("late_report", "missing_report", "over_disbursed")
-             for c in report["checks"][rule].get("planted", [])}
+    found = {
+        (rule, c)
+        for rule in ("late_report", "missing_report", "over_disbursed")
+        for c in report["checks"][rule].get("planted", [])
+    }
     assert found == planted(engine) and expected_rules == {"late_report", "missing_report", "over_disbursed"}
     assert report["unexpected"] == 0
     assert main(["--db", backend_url, "--json"]) == 0
@@ -37,22 +47,40 @@ def corrupted_url(tiny_db_url, tmp_path):
     with engine.begin() as conn:
         q = lambda sql, **p: conn.execute(text(sql), p)
         # 1. an incoming amount altered after the fact → its balance no longer follows
-        broken = q("SELECT id FROM statement_lines WHERE direction='in' AND balance IS NOT NULL ORDER BY id LIMIT 1 OFFSET 500").scalar_one()
+        broken = q(
+            "SELECT id FROM statement_lines WHERE direction='in' AND balance IS NOT NULL ORDER BY id LIMIT 1 OFFSET 500"
+        ).scalar_one()
         q("UPDATE statement_lines SET amount = amount + 1000 WHERE id = :i", i=broken)
         # 2. a disbursement unlinked from the line that paid it → both sides reported
         d_id, line_id = q("SELECT id, statement_line_id FROM disbursements ORDER BY id LIMIT 1").one()
         q("UPDATE disbursements SET statement_line_id = NULL WHERE id = :i", i=d_id)
         # 3. two lines of one account sharing a bank reference
-        a, b = q("SELECT id FROM statement_lines WHERE account_id = (SELECT account_id FROM statement_lines "
-                 "WHERE id = :i) AND direction = 'in' ORDER BY id LIMIT 2", i=broken).scalars().all()
-        q("UPDATE statement_lines SET reference = (SELECT reference FROM statement_lines WHERE id = :a) WHERE id = :b",
-          a=a, b=b)
+        a, b = (
+            q(
+                "SELECT id FROM statement_lines WHERE account_id = (SELECT account_id FROM statement_lines "
+                "WHERE id = :i) AND direction = 'in' ORDER BY id LIMIT 2",
+                i=broken,
+            )
+            .scalars()
+            .all()
+        )
+        q(
+            "UPDATE statement_lines SET reference = (SELECT reference FROM statement_lines WHERE id = :a) WHERE id = :b",
+            a=a,
+            b=b,
+        )
         # 4. a line dated before its account was opened
         early = q("SELECT id FROM statement_lines ORDER BY id DESC LIMIT 1").scalar_one()
         days = q("SELECT date(posted_at) FROM statement_lines WHERE id IN (:b, :e)", b=broken, e=early).scalars().all()
         q("UPDATE statement_lines SET posted_at = '1999-01-01 10:00:00' WHERE id = :i", i=early)
-    return url, {"broken": broken, "disbursement": d_id, "debit": line_id, "dup": (a, b), "early": early,
-                 "stale_days": {*days, "1999-01-01"}}
+    return url, {
+        "broken": broken,
+        "disbursement": d_id,
+        "debit": line_id,
+        "dup": (a, b),
+        "early": early,
+        "stale_days": {*days, "1999-01-01"},
+    }
 
 
 def test_corrupted_copy_fails_with_a_precise_report(corrupted_url, capsys):

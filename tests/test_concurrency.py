@@ -1,4 +1,5 @@
 """Twenty concurrent sessions over the demo data: no errors, and every answer equals the one-at-a-time answer."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ import pandas as pd
 import pytest
 
 from explorer.db.engine import make_engine
-from explorer.queries import accounts, campaigns, flags, overview, stats, statements, verify
+from explorer.queries import accounts, campaigns, flags, overview, statements, stats, verify
 from seed.generate import seed_database
 
 SESSIONS = 20
@@ -28,10 +29,13 @@ def _workload(engine) -> dict[str, object]:
     short, _ = statements.search_lines(engine, q="an", page_size=20)
     found = verify.find_donation(engine, name_or_memo="ung ho", amount="200k", around=dt.date(2024, 9, 12))
     return {
-        "search": page.id.tolist(), "chapter": chapter.id.tolist(), "short": short.id.tolist(),
+        "search": page.id.tolist(),
+        "chapter": chapter.id.tolist(),
+        "short": short.id.tolist(),
         "verify": found.id.tolist() if "id" in found else found.index.tolist(),
-        "accounts": accounts.search_accounts(engine, q="ha noi")["rows"].to_dict("list") if isinstance(
-            accounts.search_accounts(engine, q="ha noi"), dict) else None,
+        "accounts": accounts.search_accounts(engine, q="ha noi")["rows"].to_dict("list")
+        if isinstance(accounts.search_accounts(engine, q="ha noi"), dict)
+        else None,
         "campaigns": campaigns.listing(engine, status="active")["rows"].id.tolist(),
         "flags": flags.campaign_flags(engine).status.value_counts().to_dict(),
         "totals": overview.totals(engine),

@@ -1,5 +1,6 @@
 """Issue 14 #5: the whole-dataset Parquet of every account is built within the public per-statement time limit,
 and the Statements page says so when it cannot be built (no silent failure)."""
+
 from __future__ import annotations
 
 import io
@@ -8,19 +9,27 @@ import time
 
 import pandas as pd
 import pyarrow.parquet as pq
+from page_specs import open_page
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from explorer.db.engine import make_engine
 from explorer.i18n import translate
 from explorer.queries import statements
-from page_specs import open_page
 
 
 def all_ids(engine, where: str = "1 = 1") -> list[int]:
     with engine.connect() as conn:
-        return conn.execute(text(f"SELECT s.id FROM statement_lines s JOIN accounts a ON a.id = s.account_id "
-                                 f"WHERE {where} ORDER BY s.id")).scalars().all()
+        return (
+            conn.execute(
+                text(
+                    f"SELECT s.id FROM statement_lines s JOIN accounts a ON a.id = s.account_id "
+                    f"WHERE {where} ORDER BY s.id"
+                )
+            )
+            .scalars()
+            .all()
+        )
 
 
 def test_all_accounts_file_outlasts_the_statement_time_limit(tiny_db_url, tiny_engine, monkeypatch):
@@ -83,10 +92,20 @@ def test_campaign_filter_and_chunked_file_on_both_backends(backend_url, monkeypa
     """The Statements campaign filter and the chunked whole-dataset file, on SQLite and PostgreSQL alike."""
     engine = make_engine(backend_url, readonly=True, timeout_ms=5000)
     with engine.connect() as conn:
-        campaign = conn.execute(text("SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL "
-                                     "GROUP BY campaign_id ORDER BY COUNT(*) DESC, campaign_id LIMIT 1")).scalar_one()
-        expected = conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c "
-                                     "ORDER BY posted_at DESC, id DESC"), {"c": campaign}).scalars().all()
+        campaign = conn.execute(
+            text(
+                "SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL "
+                "GROUP BY campaign_id ORDER BY COUNT(*) DESC, campaign_id LIMIT 1"
+            )
+        ).scalar_one()
+        expected = (
+            conn.execute(
+                text("SELECT id FROM statement_lines WHERE campaign_id = :c ORDER BY posted_at DESC, id DESC"),
+                {"c": campaign},
+            )
+            .scalars()
+            .all()
+        )
     page, has_more = statements.search_lines(engine, campaign=campaign, page_size=50)
     assert page["id"].tolist() == expected[:50] and has_more == (len(expected) > 50)
     assert statements.export_lines(engine, campaign=campaign)["id"].tolist() == expected

@@ -1,19 +1,23 @@
 """The Disbursements page: money stages, rows tied to their debit lines, breakdowns and the flow chart."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+from page_specs import open_page
 from sqlalchemy import text
 
 from explorer import fmt
 from explorer.ui import flow_view
-from page_specs import open_page
 
 
 def chart_frames(at) -> list[pd.DataFrame]:
     """The data behind every Altair chart on the page, as the browser receives it."""
-    return [pa.ipc.open_stream(ds.data.data).read_all().to_pandas()
-            for chart in at.get("vega_lite_chart") for ds in chart.proto.datasets]
+    return [
+        pa.ipc.open_stream(ds.data.data).read_all().to_pandas()
+        for chart in at.get("vega_lite_chart")
+        for ds in chart.proto.datasets
+    ]
 
 
 def test_stages_rows_and_debit_lines_match_sql(app, tiny_engine):
@@ -21,22 +25,27 @@ def test_stages_rows_and_debit_lines_match_sql(app, tiny_engine):
     assert not at.exception
     with tiny_engine.connect() as conn:
         pledged, target = conn.execute(text("SELECT SUM(pledged), SUM(target) FROM campaigns")).one()
-        received = conn.execute(text("SELECT SUM(amount) FROM statement_lines WHERE direction = 'in' "
-                                     "AND campaign_id IS NOT NULL")).scalar_one()
+        received = conn.execute(
+            text("SELECT SUM(amount) FROM statement_lines WHERE direction = 'in' AND campaign_id IS NOT NULL")
+        ).scalar_one()
         disbursed = conn.execute(text("SELECT SUM(amount) FROM disbursements")).scalar_one()
-        expected = conn.execute(text("""
+        expected = conn.execute(
+            text("""
             SELECT d.id, d.amount, s.id AS line_id, s.amount AS line_amount, s.reference, s.direction, a.number
             FROM disbursements d JOIN statement_lines s ON s.id = d.statement_line_id
             JOIN accounts a ON a.id = s.account_id
-            ORDER BY d.disbursed_on DESC, d.id DESC LIMIT 20""")).all()
+            ORDER BY d.disbursed_on DESC, d.id DESC LIMIT 20""")
+        ).all()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Mục tiêu": fmt.compact_money(target, "VND", "vi"),
-                       "Cam kết": fmt.compact_money(pledged, "VND", "vi"),
-                       "Đã nhận": fmt.compact_money(received, "VND", "vi"),
-                       "Đã giải ngân": fmt.compact_money(disbursed, "VND", "vi")}
+    assert metrics == {
+        "Mục tiêu": fmt.compact_money(target, "VND", "vi"),
+        "Cam kết": fmt.compact_money(pledged, "VND", "vi"),
+        "Đã nhận": fmt.compact_money(received, "VND", "vi"),
+        "Đã giải ngân": fmt.compact_money(disbursed, "VND", "vi"),
+    }
     table = at.dataframe[0].value
     assert table.id.tolist() == [e.id for e in expected]
-    for row, e in zip(table.itertuples(), expected):
+    for row, e in zip(table.itertuples(), expected, strict=False):
         assert (row.line_id, row.line_amount, row.line_reference) == (e.line_id, e.line_amount, e.reference)
         assert e.direction == "out" and e.line_amount == e.amount == row.amount
         assert row.line_link.startswith("statements?") and f"account={e.number}" in row.line_link
@@ -46,15 +55,24 @@ def test_filters_and_breakdown_round_trip(app, tiny_engine):
     params = {"category": "construction", "by": "province"}
     at = open_page(app, "disbursements", **params)
     with tiny_engine.connect() as conn:
-        ids = conn.execute(text("SELECT id FROM disbursements WHERE category = 'construction' "
-                                "ORDER BY disbursed_on DESC, id DESC")).scalars().all()
-        by_province = dict(conn.execute(text("""SELECT p.name_vi, SUM(d.amount) FROM disbursements d
+        ids = (
+            conn.execute(
+                text("SELECT id FROM disbursements WHERE category = 'construction' ORDER BY disbursed_on DESC, id DESC")
+            )
+            .scalars()
+            .all()
+        )
+        by_province = dict(
+            conn.execute(
+                text("""SELECT p.name_vi, SUM(d.amount) FROM disbursements d
             JOIN provinces p ON p.code = d.province_code WHERE d.category = 'construction'
-            GROUP BY p.name_vi""")).all())
+            GROUP BY p.name_vi""")
+            ).all()
+        )
     assert at.dataframe[0].value.id.tolist() == ids[:20] and ids
     assert at.radio[0].value == "province"
     breakdown = chart_frames(at)[0]
-    assert dict(zip(breakdown.label, breakdown.amount)) == by_province
+    assert dict(zip(breakdown.label, breakdown.amount, strict=False)) == by_province
     assert dict(at.query_params) == params
 
 
@@ -68,8 +86,9 @@ def test_flow_chart_conserves_money(app, tiny_engine):
     at = open_page(app, "disbursements")
     links = next(frame for frame in chart_frames(at) if "link" in frame)  # the flow's bands
     with tiny_engine.connect() as conn:
-        received = conn.execute(text("SELECT SUM(amount) FROM statement_lines WHERE direction = 'in' "
-                                     "AND campaign_id IS NOT NULL")).scalar_one()
+        received = conn.execute(
+            text("SELECT SUM(amount) FROM statement_lines WHERE direction = 'in' AND campaign_id IS NOT NULL")
+        ).scalar_one()
     first_stage = links[links.source.str.startswith("donors:")].drop_duplicates("link")
     assert first_stage.amount.sum() == received
 
@@ -84,13 +103,22 @@ def test_invalid_params_are_ignored_with_a_notice(app):
 
 
 def test_flow_layout_stacks_bands_inside_their_nodes():
-    links = pd.DataFrame({"source": ["donors:small", "donors:large", "account:2905", "account:2905"],
-                          "target": ["account:2905", "account:2905", "category:cash", "category:held"],
-                          "amount": [30, 70, 60, 40]})
+    links = pd.DataFrame(
+        {
+            "source": ["donors:small", "donors:large", "account:2905", "account:2905"],
+            "target": ["account:2905", "account:2905", "category:cash", "category:held"],
+            "amount": [30, 70, 60, 40],
+        }
+    )
     nodes, bands = flow_view.layout(links)
     node = nodes.set_index("node")
-    assert node.value.to_dict() == {"account:2905": 100, "category:cash": 60, "category:held": 40,
-                                    "donors:large": 70, "donors:small": 30}
+    assert node.value.to_dict() == {
+        "account:2905": 100,
+        "category:cash": 60,
+        "category:held": 40,
+        "donors:large": 70,
+        "donors:small": 30,
+    }
     assert node.loc["category:held", "y0"] > node.loc["category:cash", "y0"]  # catch-alls go last
     ends = bands.groupby("link").agg(first_y0=("y0", "first"), last_y0=("y0", "last"), amount=("amount", "first"))
     into_account = ends[ends.index.str.endswith("account:2905")].sort_values("last_y0")

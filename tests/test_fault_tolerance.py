@@ -11,6 +11,7 @@ it parses, while it writes (the bulk path: triggers dropped, rows half inserted)
 rebuilt index are in but before the commit; every table, index and trigger (SQLite: the FTS shadow tables
 too) hashes exactly as before, the file passes its integrity checks, and a later import works.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -44,16 +45,24 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "explorer" / "pages"
 APP = str(ROOT / "streamlit_app.py")
 FIXTURES = Path(__file__).parent / "fixtures"
-PUBLIC_PAGES = ["overview", "accounts", "campaigns", "statements", "verify", "disbursements", "stats", "vouchers",
-                "presenter"]
+PUBLIC_PAGES = [
+    "overview",
+    "accounts",
+    "campaigns",
+    "statements",
+    "verify",
+    "disbursements",
+    "stats",
+    "vouchers",
+    "presenter",
+]
 UNAVAILABLE = translate("vi", "common.db_unavailable")
 BIG_ROWS = 60_000
 ACCOUNT, BANK = "111602391111", "VietinBank"
 
 
-
-
 # --- the database goes away ---------------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def app_on(monkeypatch):
@@ -222,6 +231,7 @@ def test_unreachable_database_on_the_first_run_is_a_message_not_a_traceback(app_
 
 # --- an import killed half-way -----------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def big_statement(tmp_path_factory) -> Path:
     """A 60,000-line VietinBank statement made by the import benchmark's generator."""
@@ -239,14 +249,28 @@ def fingerprint(url: str) -> str:
     digest = hashlib.sha256()
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
-            digest.update(repr(conn.execute(text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).all()).encode())
-            tables = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).scalars().all()
+            digest.update(
+                repr(conn.execute(text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).all()).encode()
+            )
+            tables = (
+                conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).scalars().all()
+            )
         else:
-            digest.update(repr(conn.execute(text(
-                "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
-                "ORDER BY tablename, indexname")).all()).encode())
-            tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                                       "ORDER BY tablename")).scalars().all()
+            digest.update(
+                repr(
+                    conn.execute(
+                        text(
+                            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+                            "ORDER BY tablename, indexname"
+                        )
+                    ).all()
+                ).encode()
+            )
+            tables = (
+                conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"))
+                .scalars()
+                .all()
+            )
         for name in tables:
             rows = conn.execute(text(f'SELECT * FROM "{name}"')).all()
             digest.update(name.encode() + repr(sorted(repr(r) for r in rows)).encode())
@@ -301,8 +325,9 @@ KILL_POINTS = {
 
 def kill_import_at(url: str, statement: Path, point: str) -> str:
     command, marker = KILL_POINTS[point]
-    proc, seen = run_until([*command, "import", str(statement), "--account", ACCOUNT, "--bank", BANK, "--db", url],
-                           marker)
+    proc, seen = run_until(
+        [*command, "import", str(statement), "--account", ACCOUNT, "--bank", BANK, "--db", url], marker
+    )
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(timeout=30) == -signal.SIGKILL
     return seen
@@ -322,15 +347,39 @@ def test_killed_import_leaves_the_sqlite_database_as_before(big_statement, tiny_
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         conn.execute("INSERT INTO statement_fts(statement_fts) VALUES ('integrity-check')")  # raises if broken
     # The database is not left locked: the next import goes through.
-    done = subprocess.run([sys.executable, "-m", "explorer", "import", str(FIXTURES / "vietinbank.csv"),
-                           "--account", ACCOUNT, "--bank", BANK, "--db", url, "--json"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "explorer",
+            "import",
+            str(FIXTURES / "vietinbank.csv"),
+            "--account",
+            ACCOUNT,
+            "--bank",
+            BANK,
+            "--db",
+            url,
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr
     assert fingerprint(url) != before  # (the fingerprint does see a change)
     engine = make_engine(url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM statement_lines s JOIN accounts a ON a.id = s.account_id "
-                                 "WHERE a.number = :n"), {"n": ACCOUNT}).scalar() == 300
+        assert (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE a.number = :n"
+                ),
+                {"n": ACCOUNT},
+            ).scalar()
+            == 300
+        )
     engine.dispose()
 
 
@@ -352,7 +401,6 @@ def test_an_import_into_a_freshly_seeded_postgresql_database_works(seeded_pg):
         assert import_file(engine, FIXTURES / "vietinbank.csv", account=ACCOUNT, bank=BANK).added == 300
     finally:
         engine.dispose()
-
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ strings for choices, unreadable amounts); and valid but extreme values (first an
 
 Counts are written to artifacts/issue8/hostile_urls.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from page_specs import open_page, page_specs
+
 from explorer.i18n import translate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +54,14 @@ EXTREME = {  # valid values at the edges: accepted, and the page must cope ("min
     "int": ["min", "max"],
     "date": ["0001-01-01", "9999-12-31", "2024-02-29"],
     "amount": ["0", "1.000.000.000.000.000", "1"],
-    "text": ["x" * 10_000, "' OR '1'='1' --", "\x00\x1b[31m<script>alert(1)</script>%_%\\", EVAL_BAIT,
-             "Nguyễn 🙏 捐款 [a](https://evil.example) **bold** :red[x] $x^2$", ""],
+    "text": [
+        "x" * 10_000,
+        "' OR '1'='1' --",
+        "\x00\x1b[31m<script>alert(1)</script>%_%\\",
+        EVAL_BAIT,
+        "Nguyễn 🙏 捐款 [a](https://evil.example) **bold** :red[x] $x^2$",
+        "",
+    ],
 }
 
 
@@ -67,7 +74,7 @@ def url_cases():
                 i = per_kind[p.kind] = per_kind.get(p.kind, -1) + 1
                 bad.append((name, MALFORMED[p.kind][i % len(MALFORMED[p.kind])]))
         for start in range(0, len(bad), 5):
-            yield pytest.param(page, "malformed", dict(bad[start:start + 5]), id=f"{page}-malformed{start // 5 + 1}")
+            yield pytest.param(page, "malformed", dict(bad[start : start + 5]), id=f"{page}-malformed{start // 5 + 1}")
         kinds = [p.kind for p in spec.values() if p.kind in EXTREME]
         for k in range(max((len(EXTREME[kind]) for kind in kinds), default=0)):
             values = {}
@@ -112,8 +119,18 @@ def url_value(at, name: str) -> str | None:
 
 
 def test_every_page_is_covered():
-    assert {"overview", "accounts", "campaigns", "statements", "verify", "disbursements", "stats", "vouchers",
-            "presenter", "import_statements"} <= set(SPECS)
+    assert {
+        "overview",
+        "accounts",
+        "campaigns",
+        "statements",
+        "verify",
+        "disbursements",
+        "stats",
+        "vouchers",
+        "presenter",
+        "import_statements",
+    } <= set(SPECS)
     covered = {c.values[0] for c in CASES}
     assert covered == set(SPECS)
     assert len(CASES) >= 40
@@ -122,8 +139,9 @@ def test_every_page_is_covered():
 @pytest.mark.parametrize(("page", "kind", "params"), CASES)
 def test_hostile_url(app, tmp_path, page, kind, params):
     canary = tmp_path / "evaluated.txt"
-    params = {name.replace("{canary}", str(canary)): value.replace("{canary}", str(canary))
-              for name, value in params.items()}
+    params = {
+        name.replace("{canary}", str(canary)): value.replace("{canary}", str(canary)) for name, value in params.items()
+    }
     at = open_page(app, page, params)
     RUNS.append({"page": page, "kind": kind, "params": len(params), "exception": bool(at.exception)})
     assert not at.exception, at.exception[0].value if at.exception else ""
@@ -173,10 +191,13 @@ def test_zz_record_counts():
     if len(RUNS) < len(CASES):
         pytest.skip("only part of the hostile URL suite ran")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    summary = {"pages": len({r["page"] for r in RUNS}), "urls_rendered": len(RUNS),
-               "hostile_params": sum(r["params"] for r in RUNS),
-               "exceptions": sum(r["exception"] for r in RUNS),
-               "by_kind": {k: sum(r["kind"] == k for r in RUNS) for k in ("unknown", "malformed", "extreme")}}
+    summary = {
+        "pages": len({r["page"] for r in RUNS}),
+        "urls_rendered": len(RUNS),
+        "hostile_params": sum(r["params"] for r in RUNS),
+        "exceptions": sum(r["exception"] for r in RUNS),
+        "by_kind": {k: sum(r["kind"] == k for r in RUNS) for k in ("unknown", "malformed", "extreme")},
+    }
     (ARTIFACTS / "hostile_urls.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     print(f"\nhostile URLs: {summary}")
     assert summary["exceptions"] == 0

@@ -4,6 +4,7 @@ Fails when a catalog key lacks a language or is empty, when the languages of one
 {placeholders}, or when the code uses a key (t("namespace.key"), including the keys the code builds
 with f-strings) that no catalog holds.
 """
+
 from __future__ import annotations
 
 import json
@@ -114,8 +115,11 @@ def test_other_fstring_keys_match_some_catalog_key():
     for path, is_f, text in calls():
         if not is_f or text in DYNAMIC:
             continue
-        shape = re.compile("^" + "".join(".+" if part.startswith("{") else re.escape(part)
-                                         for part in re.split(r"(\{[^}]*\})", text)) + "$")
+        shape = re.compile(
+            "^"
+            + "".join(".+" if part.startswith("{") else re.escape(part) for part in re.split(r"(\{[^}]*\})", text))
+            + "$"
+        )
         if not any(shape.match(k) for k in known):
             problems.append(f"{path.relative_to(ROOT)}: t(f{text!r}) matches no catalog key")
     assert not problems, "\n".join(problems)
@@ -124,4 +128,7 @@ def test_other_fstring_keys_match_some_catalog_key():
 def test_missing_key_falls_back_visibly():
     assert translate("zh", "presenter.no_such_key") == "presenter.no_such_key"
     assert translate("zh", "presenter.qr_title") == "扫码捐款"
-    assert translate("en", "presenter.qr_unavailable", account="1", bank="X", reason="r") == "No VietQR for account 1 (X): r"
+    assert (
+        translate("en", "presenter.qr_unavailable", account="1", bank="X", reason="r")
+        == "No VietQR for account 1 (X): r"
+    )

@@ -1,5 +1,6 @@
 """The operator Import page (AppTest): off unless writes are allowed; imports an upload exactly once;
 shows every problem of a bad file and writes nothing; URL parameters prefill the form."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -66,15 +67,20 @@ def test_page_is_off_without_writes(db_url, monkeypatch):
 def test_upload_imports_once(db_url):
     at = page(lang="en")
     assert not at.exception
-    at.file_uploader(key="imp_file").set_value(("agribank_no_header.csv",
-                                                (FIXTURES / "agribank_no_header.csv").read_bytes(), "text/csv"))
+    at.file_uploader(key="imp_file").set_value(
+        ("agribank_no_header.csv", (FIXTURES / "agribank_no_header.csv").read_bytes(), "text/csv")
+    )
     at.text_input(key="imp_account").set_value(AGRI)
     at = at.run().button(key="imp_check").click().run()
     assert not at.exception and line_count(db_url) == 0  # the dry run writes nothing
     assert at.success[0].value.startswith("Read agribank_no_header.csv: layout agribank. Nothing written yet")
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Transactions"], metrics["Lines read"], metrics["Set aside"], metrics["Balance gaps"]) == (
-        "250", "250", "0", "0")
+        "250",
+        "250",
+        "0",
+        "0",
+    )
     first = at.dataframe[0].value
     assert len(first) == 20 and first.iloc[0]["Amount"] == 300_000 and first.iloc[0]["Row"] == 1
     at = at.button(key="imp_run").click().run()
@@ -111,8 +117,9 @@ def test_url_parameters_prefill_the_form(db_url):
     assert at.number_input(key="imp_expected").value == 200
     assert at.title[0].value == "导入银行明细"
     assert any("junk" in info.value for info in at.info)
-    at.file_uploader(key="imp_file").set_value(("vbsp_sheet.xlsx", (FIXTURES / "vbsp_sheet.xlsx").read_bytes(),
-                                                "application/octet-stream"))
+    at.file_uploader(key="imp_file").set_value(
+        ("vbsp_sheet.xlsx", (FIXTURES / "vbsp_sheet.xlsx").read_bytes(), "application/octet-stream")
+    )
     at = at.run().button(key="imp_check").click().run().button(key="imp_run").click().run()
     assert not at.exception and at.success
     assert line_count(db_url) == 200
@@ -124,9 +131,15 @@ def test_a_person_resolves_a_set_aside_row_on_the_page(db_url):
     from explorer.ingest import import_statement, parse_mapping
     from explorer.ingest.policy import Policy
 
-    import_statement(make_engine(db_url), "Ngay,Co,Noi dung\n10/09/2024,100.000,ung ho\n,250.000,smudged date\n".encode(),
-                     "smudged.csv", account="1234", bank="MB", policy=Policy(max_set_aside=1.0),
-                     column_map=parse_mapping("date=Ngay,credit=Co,description=Noi dung"))
+    import_statement(
+        make_engine(db_url),
+        b"Ngay,Co,Noi dung\n10/09/2024,100.000,ung ho\n,250.000,smudged date\n",
+        "smudged.csv",
+        account="1234",
+        bank="MB",
+        policy=Policy(max_set_aside=1.0),
+        column_map=parse_mapping("date=Ngay,credit=Co,description=Noi dung"),
+    )
     at = page(lang="en")
     assert at.code[0].value == "250.000 | smudged date"
     at.date_input(key="rev_day").set_value(dt.date(2024, 9, 10))

@@ -1,4 +1,5 @@
 """`python -m explorer import …`: one JSON object with --json, exit codes, one-line errors, never a traceback."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -18,8 +19,21 @@ from explorer.ingest.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))
-KEYS = {"layout", "sha256", "rows", "added", "skipped", "credit_total", "debit_total", "already_present", "set_aside",
-        "flagged", "gaps", "reconciled", "currency"}
+KEYS = {
+    "layout",
+    "sha256",
+    "rows",
+    "added",
+    "skipped",
+    "credit_total",
+    "debit_total",
+    "already_present",
+    "set_aside",
+    "flagged",
+    "gaps",
+    "reconciled",
+    "currency",
+}
 
 
 @pytest.fixture()
@@ -34,8 +48,19 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_json_is_one_object_with_the_published_numbers(capsys, db):
-    code, out, err = run(capsys, str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1000009990001234", "--db", db,
-                         "--json", "--expected-rows", "200", "--expected-credit", "128.230.000")
+    code, out, err = run(
+        capsys,
+        str(FIXTURES / "vbsp_sheet.xlsx"),
+        "--account",
+        "1000009990001234",
+        "--db",
+        db,
+        "--json",
+        "--expected-rows",
+        "200",
+        "--expected-credit",
+        "128.230.000",
+    )
     assert code == 0, err
     assert out.count("\n") == 1
     result = json.loads(out)
@@ -48,8 +73,20 @@ def test_json_is_one_object_with_the_published_numbers(capsys, db):
 
 
 def test_human_report_and_options(capsys, db):
-    code, out, err = run(capsys, str(FIXTURES / "vietinbank.csv"), "--account", "111602391111", "--db", db,
-                         "--bank", "VietinBank", "--holder", "Quỹ mẫu", "--layout", "vietinbank")
+    code, out, err = run(
+        capsys,
+        str(FIXTURES / "vietinbank.csv"),
+        "--account",
+        "111602391111",
+        "--db",
+        db,
+        "--bank",
+        "VietinBank",
+        "--holder",
+        "Quỹ mẫu",
+        "--layout",
+        "vietinbank",
+    )
     assert code == 0, err
     assert "300 transaction rows" in out and "300 added, 0 already present, 0 set aside" in out
     assert "credit 255,144,456 đ" in out
@@ -66,26 +103,73 @@ def test_the_account_comes_from_the_file_when_not_given(capsys, db):
 
 
 def test_dry_run_writes_nothing_and_reports(capsys, db, tmp_path):
-    code, out, err = run(capsys, str(FIXTURES / "vietinbank.csv"), "--account", "111602391111", "--db", db,
-                         "--bank", "VietinBank", "--dry-run", "--json")
+    code, out, err = run(
+        capsys,
+        str(FIXTURES / "vietinbank.csv"),
+        "--account",
+        "111602391111",
+        "--db",
+        db,
+        "--bank",
+        "VietinBank",
+        "--dry-run",
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out) | {"sha256": ""} == {
-        "layout": "vietinbank", "sha256": "", "rows": 300, "lines": 300, "set_aside": 0, "flagged": 0, "gaps": 0,
-        "reconciled": None, "credit_total": 255_144_456, "debit_total": 0, "currency": "VND", "dry_run": True}
-    assert not Path(db.removeprefix("sqlite:///")).exists() or "statement_lines" not in inspect(make_engine(db)).get_table_names()
+        "layout": "vietinbank",
+        "sha256": "",
+        "rows": 300,
+        "lines": 300,
+        "set_aside": 0,
+        "flagged": 0,
+        "gaps": 0,
+        "reconciled": None,
+        "credit_total": 255_144_456,
+        "debit_total": 0,
+        "currency": "VND",
+        "dry_run": True,
+    }
+    assert (
+        not Path(db.removeprefix("sqlite:///")).exists()
+        or "statement_lines" not in inspect(make_engine(db)).get_table_names()
+    )
 
 
 def test_generic_mapping_option(capsys, db, tmp_path):
     path = tmp_path / "own.csv"
-    path.write_text("Ngày;Có;Nội dung\n10/09/2024;100.000;NGUYEN VAN AN ung ho\n11/09/2024;50.000;ung ho\n",
-                    encoding="utf-8")
-    code, out, err = run(capsys, str(path), "--account", "1234", "--bank", "MB", "--db", db, "--json",
-                         "--map", "date=Ngay,credit=Co,description=Noi dung")
+    path.write_text(
+        "Ngày;Có;Nội dung\n10/09/2024;100.000;NGUYEN VAN AN ung ho\n11/09/2024;50.000;ung ho\n", encoding="utf-8"
+    )
+    code, out, err = run(
+        capsys,
+        str(path),
+        "--account",
+        "1234",
+        "--bank",
+        "MB",
+        "--db",
+        db,
+        "--json",
+        "--map",
+        "date=Ngay,credit=Co,description=Noi dung",
+    )
     assert code == 0, err
-    assert json.loads(out) | {"sha256": ""} == {"layout": "generic", "sha256": "", "rows": 2, "added": 2,
-                                                "skipped": 0, "credit_total": 150_000, "debit_total": 0,
-                                                "already_present": 0, "set_aside": 0, "flagged": 0, "gaps": 0,
-                                                "reconciled": None, "currency": "VND"}
+    assert json.loads(out) | {"sha256": ""} == {
+        "layout": "generic",
+        "sha256": "",
+        "rows": 2,
+        "added": 2,
+        "skipped": 0,
+        "credit_total": 150_000,
+        "debit_total": 0,
+        "already_present": 0,
+        "set_aside": 0,
+        "flagged": 0,
+        "gaps": 0,
+        "reconciled": None,
+        "currency": "VND",
+    }
 
 
 def test_default_database_comes_from_settings(capsys, db, monkeypatch):
@@ -97,16 +181,23 @@ def test_default_database_comes_from_settings(capsys, db, monkeypatch):
         assert conn.execute(text("SELECT count(*) FROM statement_lines")).scalar_one() == 250
 
 
-@pytest.mark.parametrize("argv, code, phrase", [
-    ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "999"], 1, "statement of account 1000009990001234"),
-    ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1000009990001234", "--expected-rows", "201"], 1, "201 expected"),
-    (["missing.csv", "--account", "1234"], 1, "cannot read the file"),
-    ([str(FIXTURES / "vietinbank.csv")], 1, "does not name its account: give the account number"),
-    ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--map", "colour=red"], 2, "unknown role"),
-    ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--expected-rows", "many"], 2, "not a whole number"),
-    ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--expected-credit", "lots"], 2, "not an amount"),
-    ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--layout", "bidv"], 2, "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv, code, phrase",
+    [
+        ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "999"], 1, "statement of account 1000009990001234"),
+        (
+            [str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1000009990001234", "--expected-rows", "201"],
+            1,
+            "201 expected",
+        ),
+        (["missing.csv", "--account", "1234"], 1, "cannot read the file"),
+        ([str(FIXTURES / "vietinbank.csv")], 1, "does not name its account: give the account number"),
+        ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--map", "colour=red"], 2, "unknown role"),
+        ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--expected-rows", "many"], 2, "not a whole number"),
+        ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--expected-credit", "lots"], 2, "not an amount"),
+        ([str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1", "--layout", "bidv"], 2, "invalid choice"),
+    ],
+)
 def test_errors_are_one_clear_line(capsys, db, argv, code, phrase):
     got, out, err = run(capsys, *argv, "--db", db)
     assert got == code
@@ -116,14 +207,18 @@ def test_errors_are_one_clear_line(capsys, db, argv, code, phrase):
 
 
 def test_bad_database_url_is_a_clear_error(capsys):
-    code, out, err = run(capsys, str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1000009990001234",
-                         "--db", "mysql://nobody@nowhere/x")
+    code, out, err = run(
+        capsys, str(FIXTURES / "vbsp_sheet.xlsx"), "--account", "1000009990001234", "--db", "mysql://nobody@nowhere/x"
+    )
     assert code == 1 and err.startswith("error: ") and "Unsupported database" in err and err.count("\n") == 1
 
 
 def test_mapping_option_is_checked():
     assert parse_mapping("date=Ngay, credit=Co,description=Noi dung") == {
-        "date": "Ngay", "credit": "Co", "description": "Noi dung"}
+        "date": "Ngay",
+        "credit": "Co",
+        "description": "Noi dung",
+    }
     for bad in ("credit=Co", "date=Ngay", "date=Ngay,colour=x,credit=Co", "date", "date=Ngay,amount=A,credit=C"):
         with pytest.raises(ValueError):
             parse_mapping(bad)
@@ -162,14 +257,48 @@ def test_real_entry_point(tmp_path):
     """Through `python -m explorer import` in a fresh interpreter: stdout is only the JSON object."""
     db = f"sqlite:///{tmp_path / 'sub.sqlite'}"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    ok = subprocess.run([sys.executable, "-m", "explorer", "import", str(FIXTURES / "vcb_daily_export.csv"),
-                         "--account", "0019990004321", "--db", db, "--json"],
-                        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "explorer",
+            "import",
+            str(FIXTURES / "vcb_daily_export.csv"),
+            "--account",
+            "0019990004321",
+            "--db",
+            db,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
     assert ok.returncode == 0, ok.stderr
     result = json.loads(ok.stdout)
     assert result["rows"] == 400 and result["debit_total"] == EXPECTED["vcb_daily_export.csv"]["debit_total"]
-    bad = subprocess.run([sys.executable, "-m", "explorer", "import", str(FIXTURES / "vcb_daily_export.csv"),
-                          "--account", "0019990004321", "--db", db, "--layout", "agribank", "--json"],
-                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "explorer",
+            "import",
+            str(FIXTURES / "vcb_daily_export.csv"),
+            "--account",
+            "0019990004321",
+            "--db",
+            db,
+            "--layout",
+            "agribank",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

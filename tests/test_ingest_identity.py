@@ -1,5 +1,6 @@
 """Nothing lost, nothing counted twice: line identity across files, currency, time order, flags, gaps, set-aside
 rows and the invariant lines + set aside = rows, on files the tests generate."""
+
 from __future__ import annotations
 
 import csv
@@ -82,8 +83,11 @@ def test_the_same_statement_as_csv_and_as_xlsx_is_one_set_of_lines(engine):
 
 
 def test_identical_donations_on_one_day_are_kept_and_counted_once(engine):
-    rows = [("10/09/2024", "100.000", "", "", "ung ho"), ("10/09/2024", "100.000", "", "", "ung ho"),
-            ("10/09/2024", "100.000", "", "", "ung ho")]
+    rows = [
+        ("10/09/2024", "100.000", "", "", "ung ho"),
+        ("10/09/2024", "100.000", "", "", "ung ho"),
+        ("10/09/2024", "100.000", "", "", "ung ho"),
+    ]
     first = import_statement(engine, table(rows[:2]), "two.csv", account="1234", bank="MB", column_map=MAPPING)
     again = import_statement(engine, table(rows), "three.csv", account="1234", bank="MB", column_map=MAPPING)
     assert (first.added, again.added, again.already_present) == (2, 1, 2)
@@ -93,25 +97,36 @@ def test_identical_donations_on_one_day_are_kept_and_counted_once(engine):
 def test_time_of_day_and_reference_do_not_split_a_line(engine):
     """A date-only list and the bank's export with times and references describe the same donations."""
     dated = table([("10/09/2024", "500.000", "", "", "NGUYEN VAN AN ung ho")])
-    timed = ("Ngay,Gio,So CT,Co,Noi dung\n10/09/2024,08:15:00,FT123,500.000,NGUYEN VAN AN  ung-ho\n").encode()
+    timed = (b"Ngay,Gio,So CT,Co,Noi dung\n10/09/2024,08:15:00,FT123,500.000,NGUYEN VAN AN  ung-ho\n")
     import_statement(engine, dated, "list.csv", account="1234", bank="MB", column_map=MAPPING)
-    result = import_statement(engine, timed, "bank.csv", account="1234", bank="MB",
-                              column_map=parse_mapping("date=Ngay,time=Gio,reference=So CT,credit=Co,description=Noi dung"))
+    result = import_statement(
+        engine,
+        timed,
+        "bank.csv",
+        account="1234",
+        bank="MB",
+        column_map=parse_mapping("date=Ngay,time=Gio,reference=So CT,credit=Co,description=Noi dung"),
+    )
     assert (result.added, result.already_present) == (0, 1)
 
 
 def test_a_usd_statement_stays_usd(engine):
-    rows = [("11/09/2024", "1,468.48", "", "", "SWIFT /REF:1 gift"), ("11/09/2024", "", "1,468.48", "", "DIEU VON TU DONG")]
-    result = import_statement(engine, table(rows), "usd.csv", account="0011371932538", bank="VCB",
-                              column_map=MAPPING, currency="USD")
+    rows = [
+        ("11/09/2024", "1,468.48", "", "", "SWIFT /REF:1 gift"),
+        ("11/09/2024", "", "1,468.48", "", "DIEU VON TU DONG"),
+    ]
+    result = import_statement(
+        engine, table(rows), "usd.csv", account="0011371932538", bank="VCB", column_map=MAPPING, currency="USD"
+    )
     assert (result.currency, result.credit_total, result.debit_total) == ("USD", 146_848, 146_848)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT currency FROM accounts")).scalar_one() == "USD"
         assert conn.execute(text("SELECT DISTINCT currency FROM statement_lines")).scalar_one() == "USD"
         assert conn.execute(text("SELECT currency FROM imports")).scalar_one() == "USD"
     with pytest.raises(StatementImportError, match="keeps USD; this statement is in VND"):
-        import_statement(engine, table(rows[:1]), "vnd.csv", account="0011371932538", bank="VCB", column_map=MAPPING,
-                         currency="VND")
+        import_statement(
+            engine, table(rows[:1]), "vnd.csv", account="0011371932538", bank="VCB", column_map=MAPPING, currency="VND"
+        )
     # Without a currency, a statement takes its account's: the cents are read as cents.
     more = [("12/09/2024", "10.50", "", "", "gift")]
     later = import_statement(engine, table(more), "usd2.csv", account="0011371932538", bank="VCB", column_map=MAPPING)
@@ -138,14 +153,19 @@ def test_two_values_in_a_balance_cell_take_the_first_and_flag(engine):
 
 def test_a_credits_only_statement_records_its_gaps(engine):
     """Money out left off a published list: the balance falls where no line explains it. Imported, with gaps."""
-    rows = [("10/09/2024", "100.000", "", "1.100.000", "a"), ("10/09/2024", "200.000", "", "1.300.000", "b"),
-            ("11/09/2024", "300.000", "", "600.000", "c"),   # 1.000.000 went out unlisted
-            ("11/09/2024", "50.000", "", "650.000", "d"), ("12/09/2024", "10.000", "", "5.860.000", "e")]  # 5.2 M in
+    rows = [
+        ("10/09/2024", "100.000", "", "1.100.000", "a"),
+        ("10/09/2024", "200.000", "", "1.300.000", "b"),
+        ("11/09/2024", "300.000", "", "600.000", "c"),  # 1.000.000 went out unlisted
+        ("11/09/2024", "50.000", "", "650.000", "d"),
+        ("12/09/2024", "10.000", "", "5.860.000", "e"),
+    ]  # 5.2 M in
     result = import_statement(engine, table(rows), "credits.csv", account="1234", bank="MB", column_map=MAPPING)
     assert (result.added, result.gaps) == (5, 2)
     with engine.connect() as conn:
-        gaps = conn.execute(text("SELECT after_row, before_row, unexplained, message FROM balance_gaps "
-                                 "ORDER BY before_row")).all()
+        gaps = conn.execute(
+            text("SELECT after_row, before_row, unexplained, message FROM balance_gaps ORDER BY before_row")
+        ).all()
     assert [(g.after_row, g.before_row, g.unexplained) for g in gaps] == [(3, 4, -1_000_000), (5, 6, 5_200_000)]
     assert gaps[1].message.startswith("between row 5 and row 6 the balance rises by 5,200,000 đ")
     # `python -m explorer check` reports them as gaps of the import, not as balance breaks of the ledger
@@ -159,22 +179,27 @@ def test_set_aside_rows_are_kept_with_their_reason_and_the_policy_decides(engine
     bad = [("", "10.000", "", "", "no date here"), ("12/09/2024", "abc", "", "", "no amount here")]
     data = table(good + bad)
     with pytest.raises(StatementImportError, match="strict mode accepts none"):
-        import_statement(engine, data, "f.csv", account="1234", bank="MB", column_map=MAPPING,
-                         policy=Policy(strict=True))
+        import_statement(
+            engine, data, "f.csv", account="1234", bank="MB", column_map=MAPPING, policy=Policy(strict=True)
+        )
     result = import_statement(engine, data, "f.csv", account="1234", bank="MB", column_map=MAPPING)
     assert (result.rows, result.added, result.set_aside) == (402, 400, 2)
     with engine.connect() as conn:
         aside = conn.execute(text("SELECT row, code, raw_text FROM set_aside_rows ORDER BY row")).all()
     assert [(a.row, a.code) for a in aside] == [(402, "no_date"), (403, "no_amount")]
     assert "no amount here" in aside[1].raw_text
-    assert ledger_checks.set_aside_rows(engine)[["row", "code"]].values.tolist() == [[402, "no_date"], [403, "no_amount"]]
+    assert ledger_checks.set_aside_rows(engine)[["row", "code"]].values.tolist() == [
+        [402, "no_date"],
+        [403, "no_amount"],
+    ]
     with pytest.raises(StatementImportError, match=r"more than the 0\.5% allowed"):
         read_statement(table(good[:100] + bad), "g.csv", account="1234", column_map=MAPPING)
 
 
 def test_printed_totals_reconcile(engine):
-    result = import_statement(engine, (FIXTURES / "vbsp_sheet.xlsx").read_bytes(), "vbsp.xlsx",
-                              account="1000009990001234")
+    result = import_statement(
+        engine, (FIXTURES / "vbsp_sheet.xlsx").read_bytes(), "vbsp.xlsx", account="1000009990001234"
+    )
     assert result.reconciled is True
     with engine.connect() as conn:
         checks = json.loads(conn.execute(text("SELECT checks FROM imports")).scalar_one())
@@ -182,24 +207,28 @@ def test_printed_totals_reconcile(engine):
 
 
 def test_vcb_english_headers_are_recognised():
-    data = ("TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
-            "01/09/2024,5296.49813,,300.000,1.300.000,MBVCB.1.NGUYEN VAN AN ung ho\n"
-            "01/09/2024,5296.49814,100.000,,1.200.000,chi ho tro\n").encode()
+    data = (
+        b"TNXDate,DocNo,Debit,Credit,Balance,Transactions in Detail\n"
+        b"01/09/2024,5296.49813,,300.000,1.300.000,MBVCB.1.NGUYEN VAN AN ung ho\n"
+        b"01/09/2024,5296.49814,100.000,,1.200.000,chi ho tro\n"
+    )
     statement = read_statement(data, "vcb.csv", account="0019990004321")
     assert statement.layout.name == "vcb_daily" and "Transactions in Detail" in statement.parsed.why
     assert (statement.credit_total, statement.debit_total, len(statement.gaps)) == (300_000, 100_000, 0)
 
 
-MUTATIONS = st.lists(st.tuples(st.integers(0, 59), st.sampled_from(["date", "amount", "blank", "dup", "zero"])),
-                     max_size=25)
+MUTATIONS = st.lists(
+    st.tuples(st.integers(0, 59), st.sampled_from(["date", "amount", "blank", "dup", "zero"])), max_size=25
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(MUTATIONS)
 def test_lines_plus_set_aside_equal_rows_whatever_the_damage(mutations):
     """The invariant on mutated files: every non-blank row is a line or a set-aside row, never dropped."""
-    rows = [[f"{i % 28 + 1:02d}/09/2024", f"{(i + 1) * 1000:,}".replace(",", "."), "", "", f"gift {i}"]
-            for i in range(60)]
+    rows = [
+        [f"{i % 28 + 1:02d}/09/2024", f"{(i + 1) * 1000:,}".replace(",", "."), "", "", f"gift {i}"] for i in range(60)
+    ]
     for index, kind in mutations:
         row = rows[index]
         if kind == "date":
@@ -213,8 +242,9 @@ def test_lines_plus_set_aside_equal_rows_whatever_the_damage(mutations):
         else:
             rows.append(list(row))
     transaction_rows = sum(1 for r in rows if any(r))
-    statement = read_statement(table([tuple(r) for r in rows]), "m.csv", account="1234", column_map=MAPPING,
-                               policy=Policy(max_set_aside=1.0))
+    statement = read_statement(
+        table([tuple(r) for r in rows]), "m.csv", account="1234", column_map=MAPPING, policy=Policy(max_set_aside=1.0)
+    )
     assert len(statement.parsed.lines) + len(statement.parsed.set_aside) == statement.rows == transaction_rows
     unreadable = sum(1 for r in rows if any(r) and (r[0] in ("31/02/2024", "") or r[1] in ("12x", "")))
     assert len(statement.parsed.set_aside) == unreadable
@@ -240,29 +270,39 @@ def test_a_database_from_before_import_identity_is_upgraded_on_open(tmp_path):
     assert not schema_is_current(old)
     create_schema(old)
     assert schema_is_current(old)
-    result = import_statement(old, table([("10/09/2024", "100.000", "", "", "ung ho")]), "a.csv", account="1234",
-                              bank="MB", column_map=MAPPING)
+    result = import_statement(
+        old,
+        table([("10/09/2024", "100.000", "", "", "ung ho")]),
+        "a.csv",
+        account="1234",
+        bank="MB",
+        column_map=MAPPING,
+    )
     assert result.added == 1
 
 
 def test_table_records_are_assembled_before_they_are_read(engine):
     """A table exported from a PDF: memos continued on the next row, a date on one row and its amount on the
     next, the header repeated at each page, a page subtotal and a closing total row."""
-    rows = [("10/09/2024", "100.000", "", "", "NGUYEN VAN AN ung ho"),
-            ("", "", "", "", "dong bao mien Bac"),                       # the memo goes on
-            ("10/09/2024", "", "", "", "TRAN THI BINH"),                  # the date here …
-            ("", "250.000", "", "", "chuyen tien"),                       # … the amount on the next row
-            ("Cộng trang", "350.000", "", "", ""),                        # a page's subtotal
-            ("Ngay", "Co", "No", "So du", "Noi dung"),                    # the header again: page 2
-            ("11/09/2024", "50.000", "", "", "LE VAN CUONG"),
-            ("Tổng cộng", "400.000", "", "", "")]
+    rows = [
+        ("10/09/2024", "100.000", "", "", "NGUYEN VAN AN ung ho"),
+        ("", "", "", "", "dong bao mien Bac"),  # the memo goes on
+        ("10/09/2024", "", "", "", "TRAN THI BINH"),  # the date here …
+        ("", "250.000", "", "", "chuyen tien"),  # … the amount on the next row
+        ("Cộng trang", "350.000", "", "", ""),  # a page's subtotal
+        ("Ngay", "Co", "No", "So du", "Noi dung"),  # the header again: page 2
+        ("11/09/2024", "50.000", "", "", "LE VAN CUONG"),
+        ("Tổng cộng", "400.000", "", "", ""),
+    ]
     result = import_statement(engine, table(rows), "pdf_export.csv", account="1234", bank="MB", column_map=MAPPING)
     assert (result.rows, result.added, result.set_aside, result.skipped, result.reconciled) == (3, 3, 0, 3, True)
     with engine.connect() as conn:
         lines = conn.execute(text("SELECT source_row, amount, description FROM statement_lines ORDER BY id")).all()
-    assert [tuple(line) for line in lines] == [(2, 100_000, "NGUYEN VAN AN ung ho dong bao mien Bac"),
-                                               (4, 250_000, "TRAN THI BINH chuyen tien"),
-                                               (8, 50_000, "LE VAN CUONG")]
+    assert [tuple(line) for line in lines] == [
+        (2, 100_000, "NGUYEN VAN AN ung ho dong bao mien Bac"),
+        (4, 250_000, "TRAN THI BINH chuyen tien"),
+        (8, 50_000, "LE VAN CUONG"),
+    ]
     with engine.connect() as conn:
         checks = json.loads(conn.execute(text("SELECT checks FROM imports")).scalar_one())
     assert checks == [{"name": "totals row (credit)", "printed": 400_000, "parsed": 400_000}]
@@ -278,10 +318,12 @@ def test_a_name_beginning_like_a_total_is_not_a_total(engine):
 
 def test_a_title_block_names_account_currency_period_and_balances():
     """Rows above a table's header, as banks print them: read like a PDF's title block."""
-    data = ('Sao kê tài khoản,,,\nSố tài khoản: 0011371932538,,,\nLoại tiền: USD,,,\n'
-            'Từ ngày 11/09/2024 đến ngày 12/09/2024,,,\n"Số dư đầu kỳ: 1.000,00",,,\n"Số dư cuối kỳ: 1.151,25",,,\n'
-            'Ngay,Co,No,Noi dung\n11/09/2024,"100,50",,gift one\n12/09/2024,"50,75",,gift two\n'
-            '13/09/2024,"0,00",,late entry\n').encode()
+    data = (
+        "Sao kê tài khoản,,,\nSố tài khoản: 0011371932538,,,\nLoại tiền: USD,,,\n"
+        'Từ ngày 11/09/2024 đến ngày 12/09/2024,,,\n"Số dư đầu kỳ: 1.000,00",,,\n"Số dư cuối kỳ: 1.151,25",,,\n'
+        'Ngay,Co,No,Noi dung\n11/09/2024,"100,50",,gift one\n12/09/2024,"50,75",,gift two\n'
+        '13/09/2024,"0,00",,late entry\n'
+    ).encode()
     mapping = parse_mapping("date=Ngay,credit=Co,debit=No,description=Noi dung")
     statement = read_statement(data, "usd.csv", account=None, column_map=mapping)
     assert (statement.account, statement.currency, statement.credit_total) == ("0011371932538", "USD", 15_125)

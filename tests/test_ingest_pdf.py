@@ -1,14 +1,15 @@
 """The PDF reader on generated statements of every layout family: exact records, sums, printed figures and flags."""
+
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+import pdf_fixtures as F
 import pytest
 
 from explorer.ingest.errors import StatementImportError
 from explorer.ingest.pdf import FAMILIES, PdfStatement, amount_value, is_pdf, read_pdf
-import pdf_fixtures as F
 
 _CACHE: dict[str, tuple[bytes, F.Expect, PdfStatement]] = {}
 
@@ -73,11 +74,23 @@ def test_cells_and_provenance(name):
             assert st.records[i].cells[role] == value, (i, role)
     for r in st.records:
         assert r.page >= 1 and r.line >= 1
-        assert set(r.cells) == {"seq", "date", "time", "value_date", "debit", "credit", "amount", "balance",
-                                "reference", "counterparty", "description"}
+        assert set(r.cells) == {
+            "seq",
+            "date",
+            "time",
+            "value_date",
+            "debit",
+            "credit",
+            "amount",
+            "balance",
+            "reference",
+            "counterparty",
+            "description",
+        }
         if amount_text(r.cells):
-            assert amount_text(r.cells) in r.raw.replace("\n", " ").replace("giup", " ").replace("VO", " ") or \
-                r.cells["credit"] in r.raw.replace(" ", "")
+            assert amount_text(r.cells) in r.raw.replace("\n", " ").replace("giup", " ").replace("VO", " ") or r.cells[
+                "credit"
+            ] in r.raw.replace(" ", "")
     for what in exp.skipped_contains:
         assert any(what in s for _, s in st.skipped), what
     assert st.why and "header matched" in st.why
@@ -111,8 +124,8 @@ def test_agribank_two_values_in_balance_cell():
 
 def test_credit_only_split_and_glued_glyph_runs_and_dateless_row():
     _, _, st = built("agribank_credit_only")
-    assert st.records[1].cells["credit"] == "100.000.000"          # '1' + '00.000.000'
-    assert st.records[3].cells["credit"] == "2,000,000"            # 'T H I E N T A I2' + ',000,000'
+    assert st.records[1].cells["credit"] == "100.000.000"  # '1' + '00.000.000'
+    assert st.records[3].cells["credit"] == "2,000,000"  # 'T H I E N T A I2' + ',000,000'
     last = st.records[-1]
     assert last.cells["date"] == "" and last.cells["credit"] == "487.900"
     assert any("no date" in f for f in last.flags)
@@ -124,11 +137,11 @@ def test_vcb_usd_cents_and_sweep():
     assert st.printed.currency == "USD"
     cr = sum(amount_value(r.cells["credit"]) or 0 for r in st.records)
     dr = sum(amount_value(r.cells["debit"]) or 0 for r in st.records)
-    assert cr == dr and cr % 1 != 0          # cents kept (1.468,48 and 10.918,40)
+    assert cr == dr and cr % 1 != 0  # cents kept (1.468,48 and 10.918,40)
     assert [r.cells["seq"] for r in st.records] == [str(i) for i in range(1, len(st.records) + 1)]
     assert st.pages == 2 and any(s.startswith("repeated table header") for _, s in st.skipped)
     assert st.records[0].cells["counterparty"] == "Chuyen tien lien ngan hang"
-    assert not any("Contact" in r.raw or "Page" in r.raw for r in st.records)     # page footers stay out
+    assert not any("Contact" in r.raw or "Page" in r.raw for r in st.records)  # page footers stay out
     assert sum(1 for _, s in st.skipped if s.startswith("page footer: Contact center")) == 2
     assert st.records[0].cells["description"].startswith("/REF:20240910006{//}")
 
@@ -136,10 +149,10 @@ def test_vcb_usd_cents_and_sweep():
 def test_bidv_glued_cells():
     _, _, st = built("bidv_thong_ke")
     assert [r.cells["seq"] for r in st.records] == [str(i) for i in range(1, 41)]
-    assert st.records[3].cells["date"] == "20/9/2024"               # '420/9/2024' = STT 4 + date
-    assert st.records[8].cells["time"] == "10:21:10"                # '10:21:100401001446xxx'
+    assert st.records[3].cells["date"] == "20/9/2024"  # '420/9/2024' = STT 4 + date
+    assert st.records[8].cells["time"] == "10:21:10"  # '10:21:100401001446xxx'
     assert st.records[8].cells["counterparty"] == "0401001446xxx"
-    assert st.records[12].cells["credit"] == "700.000,00"           # "700.000,00giup"
+    assert st.records[12].cells["credit"] == "700.000,00"  # "700.000,00giup"
     assert "NGUYEN giup TRUNG" in st.records[12].cells["description"]
 
 
@@ -203,6 +216,7 @@ def test_every_family_has_a_fixture():
 
 # --- refusals -----------------------------------------------------------------------------------------------
 
+
 def test_not_a_pdf():
     assert not is_pdf(b"Date,Amount\n")
     with pytest.raises(StatementImportError, match="not a PDF"):
@@ -261,4 +275,4 @@ def test_stt_continuity_note():
     data, _ = F.mttq_list_kho_bac()
     assert read_pdf(data, "l.pdf").notes == ["STT check: 4/4 rows carry an STT, 1..4 continuous"]
     _, _, st = built("agribank_so_phu")
-    assert not any(n.startswith("STT check") for n in st.notes)      # no STT column in that family
+    assert not any(n.startswith("STT check") for n in st.notes)  # no STT column in that family

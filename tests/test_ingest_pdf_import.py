@@ -1,15 +1,16 @@
 """Text PDFs through the whole import: every family fixture lands as lines with the right totals, the file's own
 account and currency, the invariant lines + set aside = rows, reconciliation with what the file prints, and one
 identity per line whether the statement came as CSV or as PDF."""
+
 from __future__ import annotations
 
 import csv
 import io
 
+import pdf_fixtures as F
 import pytest
 from sqlalchemy import text
 
-import pdf_fixtures as F
 from explorer.ingest import import_statement, read_statement
 from explorer.ingest.pdf import amount_value, read_pdf
 from explorer.ingest.policy import Policy
@@ -29,14 +30,18 @@ def test_every_family_imports_with_its_totals(name, empty_engine):
     data, exp = F.FAMILY_FIXTURES[name]()
     # Rows the reader cannot date (a dateless row) are set aside: let the policy accept them here, and count them.
     account = None if read_pdf(data, name).printed.account else "1210006868"  # a charity's list may not print one
-    result = import_statement(empty_engine, data, f"{name}.pdf", account=account, bank="VCB",
-                              policy=Policy(max_set_aside=1.0))
+    result = import_statement(
+        empty_engine, data, f"{name}.pdf", account=account, bank="VCB", policy=Policy(max_set_aside=1.0)
+    )
     exponent = 2 if result.currency == "USD" else 0
     credit, debit = expected_totals(exp, exponent)
     with empty_engine.connect() as conn:
-        written = conn.execute(text(
-            "SELECT count(*), COALESCE(SUM(CASE WHEN direction = 'in' THEN amount END), 0), "
-            "COALESCE(SUM(CASE WHEN direction = 'out' THEN amount END), 0) FROM statement_lines")).one()
+        written = conn.execute(
+            text(
+                "SELECT count(*), COALESCE(SUM(CASE WHEN direction = 'in' THEN amount END), 0), "
+                "COALESCE(SUM(CASE WHEN direction = 'out' THEN amount END), 0) FROM statement_lines"
+            )
+        ).one()
     dated = [r for r in exp.records if r[0]]
     assert result.rows == len(exp.records) and result.added + result.set_aside == result.rows
     assert result.set_aside == len(exp.records) - len(dated)
@@ -64,11 +69,18 @@ def test_the_same_statement_as_csv_and_as_pdf_is_one_set_of_lines(empty_engine):
     writer = csv.writer(out)
     writer.writerow(["Ngay", "Co", "No", "Noi dung"])
     for record in records:  # the CSV spells the memo on one line, with its own spacing
-        writer.writerow([record.cells["date"], record.cells["credit"].replace(",00", ""), "",
-                         "  ".join(record.cells["description"].split())])
+        writer.writerow(
+            [
+                record.cells["date"],
+                record.cells["credit"].replace(",00", ""),
+                "",
+                "  ".join(record.cells["description"].split()),
+            ]
+        )
     mapping = {"date": "Ngay", "credit": "Co", "debit": "No", "description": "Noi dung"}
-    first = import_statement(empty_engine, out.getvalue().encode(), "bidv.csv", account="1261122666", bank="BIDV",
-                             column_map=mapping)
+    first = import_statement(
+        empty_engine, out.getvalue().encode(), "bidv.csv", account="1261122666", bank="BIDV", column_map=mapping
+    )
     second = import_statement(empty_engine, data, "bidv.pdf", bank="BIDV")
     assert (first.added, second.added, second.already_present) == (len(records), 0, len(records))
 
@@ -108,7 +120,7 @@ def test_a_set_aside_scanned_row_keeps_the_image_of_its_lines():
     statement = read_pdf(data, "kb.pdf")
     record = statement.records[0]
     record.flags.append("ocr (mean confidence 41)")  # as the OCR source marks a row it read with doubt
-    record.cells["credit"] = ""                       # … and an amount it could not trust
+    record.cells["credit"] = ""  # … and an amount it could not trust
     layout, grid, _ = pdf_source.read(data, "kb.pdf", None, None)
     grid.columns[pdf_source.ROLES.index("credit")][0] = ""
     parsed = pdf_source.parse(grid, statement, Context("kb.pdf", "x"), data)

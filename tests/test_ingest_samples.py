@@ -1,5 +1,6 @@
 """Every sample statement imports with exactly the rows and totals of EXPECTED.json, keeps its provenance,
 and a second import adds nothing. Also: generic mapped files, re-encoded files, the pure helpers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from explorer.db.engine import create_schema, make_engine
@@ -22,8 +24,13 @@ from explorer.text import fold
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "EXPECTED.json").read_text(encoding="utf-8"))
-LAYOUT_OF = {"vcb_daily_export.csv": "vcb_daily", "vcb_thong_ke.csv": "vcb_thong_ke", "vietinbank.csv": "vietinbank",
-             "agribank_no_header.csv": "agribank", "vbsp_sheet.xlsx": "vbsp"}
+LAYOUT_OF = {
+    "vcb_daily_export.csv": "vcb_daily",
+    "vcb_thong_ke.csv": "vcb_thong_ke",
+    "vietinbank.csv": "vietinbank",
+    "agribank_no_header.csv": "agribank",
+    "vbsp_sheet.xlsx": "vbsp",
+}
 
 
 def account_of(name: str) -> str:
@@ -37,8 +44,13 @@ def engine(empty_engine):
 
 def lines_of(engine, account_id: int) -> list:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT * FROM statement_lines WHERE account_id = :a ORDER BY source_row"),
-                            {"a": account_id}).mappings().all()
+        return (
+            conn.execute(
+                text("SELECT * FROM statement_lines WHERE account_id = :a ORDER BY source_row"), {"a": account_id}
+            )
+            .mappings()
+            .all()
+        )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -64,8 +76,12 @@ def test_sample_imports_exactly_as_published(engine, name):
     assert len({r["source_row"] for r in stored}) == len(stored)
     assert all(r["amount"] > 0 and r["currency"] == "VND" for r in stored)
     for r in stored:
-        assert r["search_text"] == fold(f"{r['counterparty']} {r['description']}" if r["counterparty"] else r["description"])
-        assert r["donor_key"] == (fold(r["counterparty"])[:64] if r["counterparty"] and r["direction"] == "in" else None)
+        assert r["search_text"] == fold(
+            f"{r['counterparty']} {r['description']}" if r["counterparty"] else r["description"]
+        )
+        assert r["donor_key"] == (
+            fold(r["counterparty"])[:64] if r["counterparty"] and r["direction"] == "in" else None
+        )
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -79,8 +95,9 @@ def test_second_import_adds_nothing(engine, name):
 def test_accounts_are_created_from_options_or_the_file(engine):
     vbsp = import_file(engine, FIXTURES / "vbsp_sheet.xlsx", account=account_of("vbsp_sheet.xlsx"))
     vcb = import_file(engine, FIXTURES / "vcb_daily_export.csv", account=account_of("vcb_daily_export.csv"))
-    vtb = import_file(engine, FIXTURES / "vietinbank.csv", account="111602391111", bank="Vietinbank",
-                      holder="Quỹ Cứu trợ (mẫu)")
+    vtb = import_file(
+        engine, FIXTURES / "vietinbank.csv", account="111602391111", bank="Vietinbank", holder="Quỹ Cứu trợ (mẫu)"
+    )
     with engine.connect() as conn:
         rows = {r.id: r for r in conn.execute(text("SELECT * FROM accounts"))}
     assert vbsp.account_created and rows[vbsp.account_id].bank == "VBSP"
@@ -125,17 +142,23 @@ def test_layout_details_are_normalised(engine):
 def schema_objects(engine) -> list:
     """The schema and the FTS index's settings (a bulk load tunes them for a moment, then puts them back)."""
     with engine.connect() as conn:
-        return (conn.execute(text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).all()
-                + conn.execute(text("SELECT k, v FROM statement_fts_config ORDER BY k")).all())
+        return (
+            conn.execute(text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).all()
+            + conn.execute(text("SELECT k, v FROM statement_fts_config ORDER BY k")).all()
+        )
 
 
 def fts_hits(engine, phrase: str) -> int:
     """Lines the search index finds holding every trigram of `phrase`, kept when they contain the phrase."""
-    every_trigram = " AND ".join(f'"{phrase[i:i + 3]}"' for i in range(len(phrase) - 2))
+    every_trigram = " AND ".join(f'"{phrase[i : i + 3]}"' for i in range(len(phrase) - 2))
     with engine.connect() as conn:
-        return conn.execute(text("SELECT count(*) FROM statement_fts f JOIN statement_lines s ON s.id = f.rowid "
-                                 "WHERE statement_fts MATCH :m AND instr(s.search_text, :p) > 0"),
-                            {"m": every_trigram, "p": phrase}).scalar_one()
+        return conn.execute(
+            text(
+                "SELECT count(*) FROM statement_fts f JOIN statement_lines s ON s.id = f.rowid "
+                "WHERE statement_fts MATCH :m AND instr(s.search_text, :p) > 0"
+            ),
+            {"m": every_trigram, "p": phrase},
+        ).scalar_one()
 
 
 def test_bulk_and_trigger_paths_both_leave_search_complete(engine, monkeypatch):
@@ -156,8 +179,14 @@ def test_bulk_and_trigger_paths_both_leave_search_complete(engine, monkeypatch):
 def generic_frame() -> pd.DataFrame:
     """The VCB thống kê sample re-labelled as some charity's own spreadsheet."""
     src = pd.read_csv(FIXTURES / "vcb_thong_ke.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return pd.DataFrame({"Ngày": src["Ngày giờ giao dịch"], "Có": src["Số tiền ghi có"],
-                         "Nợ": src["Số tiền ghi nợ"], "Nội dung": src["Nội dung chi tiết"]})
+    return pd.DataFrame(
+        {
+            "Ngày": src["Ngày giờ giao dịch"],
+            "Có": src["Số tiền ghi có"],
+            "Nợ": src["Số tiền ghi nợ"],
+            "Nội dung": src["Nội dung chi tiết"],
+        }
+    )
 
 
 GENERIC_MAP = "date=Ngay,credit=Co,debit=No,description=Noi dung"
@@ -173,18 +202,34 @@ def test_generic_files_import_with_a_column_mapping(engine, kind):
         frame.to_excel(buffer, index=False)
     else:
         frame.to_parquet(buffer, index=False)
-    result = import_statement(engine, buffer.getvalue(), f"own.{kind}", account="0019990004321", bank="VCB",
-                              column_map=parse_mapping(GENERIC_MAP))
+    result = import_statement(
+        engine,
+        buffer.getvalue(),
+        f"own.{kind}",
+        account="0019990004321",
+        bank="VCB",
+        column_map=parse_mapping(GENERIC_MAP),
+    )
     expected = EXPECTED["vcb_thong_ke.csv"]
     assert (result.layout, result.rows, result.credit_total, result.debit_total) == (
-        "generic", expected["rows"], expected["credit_total"], expected["debit_total"])
+        "generic",
+        expected["rows"],
+        expected["credit_total"],
+        expected["debit_total"],
+    )
     assert lines_of(engine, result.account_id)[0]["counterparty"] == "NGUYEN PHU THAO"  # read from the memo
 
 
 def test_generic_signed_amount_and_separate_time(engine):
-    csv = "Date,Time,Amount,Memo\n2024-09-10,08:15,\"500,000\",NGUYEN VAN AN ung ho\n2024-09-11,,-200000,CHI HO TRO\n"
-    result = import_statement(engine, csv.encode(), "own.csv", account="1234", bank="MB",
-                              column_map=parse_mapping("date=Date,time=Time,amount=Amount,description=Memo"))
+    csv = 'Date,Time,Amount,Memo\n2024-09-10,08:15,"500,000",NGUYEN VAN AN ung ho\n2024-09-11,,-200000,CHI HO TRO\n'
+    result = import_statement(
+        engine,
+        csv.encode(),
+        "own.csv",
+        account="1234",
+        bank="MB",
+        column_map=parse_mapping("date=Date,time=Time,amount=Amount,description=Memo"),
+    )
     assert (result.credit_total, result.debit_total) == (500_000, 200_000)
     first, second = lines_of(engine, result.account_id)
     assert first["posted_at"].startswith("2024-09-10 08:15:00") and first["has_time"] in (1, True)
@@ -196,17 +241,41 @@ def test_reading_alone_touches_no_database():
     assert (statement.layout.name, len(statement.parsed.lines), statement.opening_balance) == ("agribank", 250, 0)
 
 
-@pytest.mark.parametrize("text_, value", [
-    ("1.000.000", 1_000_000), ("1,000,000", 1_000_000), ("500000.00", 500_000), ("29,000", 29_000),
-    ("1.000,00", 1_000), ("500000", 500_000), (" 300.000 VND", 300_000), ("20.000đ", 20_000), (29000.0, 29_000),
-    (128230000, 128_230_000), ("", None),
-])
+@pytest.mark.parametrize(
+    "text_, value",
+    [
+        ("1.000.000", 1_000_000),
+        ("1,000,000", 1_000_000),
+        ("500000.00", 500_000),
+        ("29,000", 29_000),
+        ("1.000,00", 1_000),
+        ("500000", 500_000),
+        (" 300.000 VND", 300_000),
+        ("20.000đ", 20_000),
+        (29000.0, 29_000),
+        (128230000, 128_230_000),
+        ("", None),
+    ],
+)
 def test_amounts_in_every_usual_form(text_, value):
     assert amount(text_, "credit") == value
 
 
-@pytest.mark.parametrize("text_", ["12a", "1.000.00", "1,000.000", "500000.50", "-500.000", "(500.000)",
-                                   "99.999.999.999.999.999", float("inf"), True, "1e9"])
+@pytest.mark.parametrize(
+    "text_",
+    [
+        "12a",
+        "1.000.00",
+        "1,000.000",
+        "500000.50",
+        "-500.000",
+        "(500.000)",
+        "99.999.999.999.999.999",
+        float("inf"),
+        True,
+        "1e9",
+    ],
+)
 def test_amounts_that_are_refused(text_):
     with pytest.raises(CellError):
         amount(text_, "credit")
@@ -221,15 +290,21 @@ def test_dates_and_times():
             when(bad, "d")
 
 
-@pytest.mark.parametrize("memo, name", [
-    ("MBVCB.7009034395.DUONG TRI YEN chung tay.CT tu 5902263334 DUONG TRI YEN toi 0019990004321 MTTQ", "DUONG TRI YEN"),
-    ("526744.010924.060057.MAI TAN KHOA Chuyen tien ung ho bao", "MAI TAN KHOA"),
-    ("chuyen tien (CT1111); thoi gian GD:15/09/2024 23:54:14 BUI XUAN DUNG 115460593***", "BUI XUAN DUNG"),
-    ("PAYTRON - CREDIT ( Ref: CT76446646050805 ) DUONG QUANG PHUC ung ho-MOB CHANNEL -000101", "DUONG QUANG PHUC"),
-    ("LE THE NGOC chuyen FTN", "LE THE NGOC"),
-    ("020097042906838628580033.5345. 139770.Chuyen tien ung ho bao", None),
-    ("CHUYEN TIEN THEO QD SO 2796/QD-BVD, NGAY 03/09/2024", None),
-])
+@pytest.mark.parametrize(
+    "memo, name",
+    [
+        (
+            "MBVCB.7009034395.DUONG TRI YEN chung tay.CT tu 5902263334 DUONG TRI YEN toi 0019990004321 MTTQ",
+            "DUONG TRI YEN",
+        ),
+        ("526744.010924.060057.MAI TAN KHOA Chuyen tien ung ho bao", "MAI TAN KHOA"),
+        ("chuyen tien (CT1111); thoi gian GD:15/09/2024 23:54:14 BUI XUAN DUNG 115460593***", "BUI XUAN DUNG"),
+        ("PAYTRON - CREDIT ( Ref: CT76446646050805 ) DUONG QUANG PHUC ung ho-MOB CHANNEL -000101", "DUONG QUANG PHUC"),
+        ("LE THE NGOC chuyen FTN", "LE THE NGOC"),
+        ("020097042906838628580033.5345. 139770.Chuyen tien ung ho bao", None),
+        ("CHUYEN TIEN THEO QD SO 2796/QD-BVD, NGAY 03/09/2024", None),
+    ],
+)
 def test_counterparty_from_memo(memo, name):
     assert counterparty_from_memo(memo) == name
 
@@ -242,7 +317,8 @@ def test_fast_fold_agrees_with_fold(value):
 def test_which_account_a_generic_file_goes_to(engine):
     mapping = parse_mapping("date=Ngay,credit=Co,description=Noi dung")
     generic = lambda day, **kw: import_statement(  # noqa: E731
-        engine, f"Ngay,Co,Noi dung\n{day}/09/2024,100.000,ung ho\n".encode(), f"{day}.csv", column_map=mapping, **kw)
+        engine, f"Ngay,Co,Noi dung\n{day}/09/2024,100.000,ung ho\n".encode(), f"{day}.csv", column_map=mapping, **kw
+    )
     with pytest.raises(StatementImportError, match="does not exist yet.*--bank"):
         generic(10, account="5555")  # no bank in the file or the options: which bank would it be at?
     first = generic(10, account="5555", bank="MB")
@@ -288,13 +364,24 @@ def test_import_into_postgresql_with_copy(pg_engine, monkeypatch):
     with pytest.raises(StatementImportError):
         import_file(pg_engine, FIXTURES / "vbsp_sheet.xlsx", account="1000009990001234", expected_rows=1)
     with pg_engine.connect() as conn:
-        totals = dict(conn.execute(text(
-            "SELECT source_layout, sum(amount) FROM statement_lines GROUP BY source_layout")).all())
-        first = conn.execute(text("SELECT posted_at, has_time, search_text FROM statement_lines "
-                                  "WHERE source_layout = 'vbsp' ORDER BY source_row LIMIT 1")).one()
-        index = conn.execute(text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_lines_search_trgm' "
-                                  "AND schemaname = current_schema()")).scalar_one()
-        hits = conn.execute(text("SELECT count(*) FROM statement_lines WHERE search_text LIKE '%dang xuan phuc%'")).scalar_one()
+        totals = dict(
+            conn.execute(text("SELECT source_layout, sum(amount) FROM statement_lines GROUP BY source_layout")).all()
+        )
+        first = conn.execute(
+            text(
+                "SELECT posted_at, has_time, search_text FROM statement_lines "
+                "WHERE source_layout = 'vbsp' ORDER BY source_row LIMIT 1"
+            )
+        ).one()
+        index = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_lines_search_trgm' "
+                "AND schemaname = current_schema()"
+            )
+        ).scalar_one()
+        hits = conn.execute(
+            text("SELECT count(*) FROM statement_lines WHERE search_text LIKE '%dang xuan phuc%'")
+        ).scalar_one()
     assert totals == {"agribank": 216_278_000, "vbsp": 128_230_000}
     assert first.posted_at == dt.datetime(2024, 9, 10) and first.has_time is False
     assert index == 1 and hits >= 1

@@ -1,13 +1,14 @@
 """The recorded fact "line ids follow time" (explorer.db.line_order) is true exactly when it is, after a seed and
 after each import, and statement search gives the same pages whether the index walks in id order or not."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
 
 from explorer.db import line_order
-from explorer.db.search import index_walk
 from explorer.db.engine import make_engine
+from explorer.db.search import index_walk
 from explorer.ingest import import_statement, parse_mapping
 from explorer.queries import statements
 
@@ -23,7 +24,7 @@ def truly_follows(engine) -> bool:
     """The oracle: every line is no older than the line with the next lower id."""
     with engine.connect() as conn:
         stamps = [row[0] for row in conn.execute(text("SELECT posted_at FROM statement_lines ORDER BY id"))]
-    return all(a <= b for a, b in zip(stamps, stamps[1:]))
+    return all(a <= b for a, b in zip(stamps, stamps[1:], strict=False))
 
 
 def statement(*days: int, memo: str = "NGUYEN VAN AN ung ho") -> bytes:
@@ -39,14 +40,21 @@ def test_a_seed_records_that_ids_follow_time(tiny_db_url):
 def test_imports_keep_the_fact_only_while_it_holds(empty_db_url):
     engine = make_engine(empty_db_url)
     assert follows(engine) is False  # nothing recorded yet means "no"
-    load = lambda name, *days: import_statement(engine, statement(*days), name, account="7777",  # noqa: E731
-                                                bank="MB", column_map=MAPPING)
+    load = lambda name, *days: import_statement(
+        engine,
+        statement(*days),
+        name,
+        account="7777",  # noqa: E731
+        bank="MB",
+        column_map=MAPPING,
+    )
     load("first.csv", 1, 2, 3)
     assert follows(engine) is True and truly_follows(engine)
     load("later.csv", 3, 4, 5)  # appends a later statement (3 September again: ties are in order)
     assert follows(engine) is True and truly_follows(engine)
-    import_statement(engine, statement(2, memo="older gift"), "older.csv", account="7777", bank="MB",
-                     column_map=MAPPING)  # an older day imported after newer ones
+    import_statement(
+        engine, statement(2, memo="older gift"), "older.csv", account="7777", bank="MB", column_map=MAPPING
+    )  # an older day imported after newer ones
     assert follows(engine) is False and not truly_follows(engine)
     load("latest.csv", 20, 21)  # once false, an in-order append cannot make it true again
     assert follows(engine) is False
@@ -71,8 +79,14 @@ def test_search_pages_are_the_same_either_way(empty_db_url, days, monkeypatch):
     monkeypatch.setattr(statements, "index_walk", lambda *a: walks.append(a) or index_walk(*a))
     engine = make_engine(empty_db_url)
     for day in days:  # one file a day, each with lines for two names
-        import_statement(engine, statement(day, day, memo="TRAN THI HOA ung ho") + statement(day)[17:],
-                         f"{day}.csv", account="7777", bank="MB", column_map=MAPPING)
+        import_statement(
+            engine,
+            statement(day, day, memo="TRAN THI HOA ung ho") + statement(day)[17:],
+            f"{day}.csv",
+            account="7777",
+            bank="MB",
+            column_map=MAPPING,
+        )
     assert follows(engine) == (days[0] == 1)
     page, more = statements.search_lines(engine, q="tran thi hoa", page_size=5)
     assert page["description"].tolist() == [f"TRAN THI HOA ung ho {d}" for d in (6, 6, 5, 5, 4)] and more

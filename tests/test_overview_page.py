@@ -1,4 +1,5 @@
 """The Overview page shows the totals SQL computes on the tiny seed."""
+
 from __future__ import annotations
 
 from sqlalchemy import text

@@ -1,4 +1,5 @@
 """The Presenter page on the tiny seed: headline numbers, campaign progress, the simulated ticker, the VietQR."""
+
 from __future__ import annotations
 
 import binascii
@@ -7,21 +8,20 @@ import re
 
 import pandas as pd
 import pytest
+from page_specs import open_page
 from sqlalchemy import text
 
 from explorer import fmt
 from explorer.queries import overview
 from explorer.queries.presenter import TICKER_POOL, ticker_window
 from explorer.text import mask_name
-from page_specs import open_page
-
 
 
 def tlv(data: str) -> dict[str, str]:
     out, i = {}, 0
     while i < len(data):
-        n = int(data[i + 2:i + 4])
-        out[data[i:i + 2]] = data[i + 4:i + 4 + n]
+        n = int(data[i + 2 : i + 4])
+        out[data[i : i + 2]] = data[i + 4 : i + 4 + n]
         i += 4 + n
     return out
 
@@ -45,12 +45,16 @@ def _campaign_sql(engine, campaign_id):
         return {
             "title": one("SELECT title FROM campaigns WHERE id = :c"),
             "target": one("SELECT target FROM campaigns WHERE id = :c"),
-            "raised": one("SELECT COALESCE(SUM(amount), 0) FROM statement_lines "
-                          "WHERE campaign_id = :c AND direction = 'in' AND currency = 'VND'"),
-            "donations": one("SELECT COUNT(*) FROM statement_lines "
-                             "WHERE campaign_id = :c AND direction = 'in' AND currency = 'VND'"),
-            "donors": one("SELECT COUNT(DISTINCT donor_key) FROM statement_lines "
-                          "WHERE campaign_id = :c AND direction = 'in'"),
+            "raised": one(
+                "SELECT COALESCE(SUM(amount), 0) FROM statement_lines "
+                "WHERE campaign_id = :c AND direction = 'in' AND currency = 'VND'"
+            ),
+            "donations": one(
+                "SELECT COUNT(*) FROM statement_lines WHERE campaign_id = :c AND direction = 'in' AND currency = 'VND'"
+            ),
+            "donors": one(
+                "SELECT COUNT(DISTINCT donor_key) FROM statement_lines WHERE campaign_id = :c AND direction = 'in'"
+            ),
             "disbursed": one("SELECT COALESCE(SUM(amount), 0) FROM disbursements WHERE campaign_id = :c"),
         }
 
@@ -118,8 +122,9 @@ def test_url_params_round_trip(app, tiny_engine):
     at.text_input(key="pz_amount_vi").set_value("").run()
     at.text_input(key="pz_memo_vi").set_value("").run()
     with tiny_engine.connect() as conn:
-        own = conn.execute(text("SELECT a.number FROM campaigns c JOIN accounts a ON a.id = c.account_id "
-                                "WHERE c.id = 3")).scalar_one()
+        own = conn.execute(
+            text("SELECT a.number FROM campaigns c JOIN accounts a ON a.id = c.account_id WHERE c.id = 3")
+        ).scalar_one()
     at.selectbox(key="pz3_account_vi").set_value(own).run()
     # the campaign's own account is the default, so the link does not need to carry it
     assert dict(at.query_params) == {"campaign": "3"}
@@ -130,32 +135,41 @@ def test_ticker_is_labelled_simulated_and_masks_names(app, tiny_engine):
     at = open_page(app, "presenter")
     page_html = " ".join(m.value for m in at.markdown)
     assert "MÔ PHỎNG" in page_html
-    ticks = re.findall(r'<div class="pz-tick"><span class="amt">\+([^<]+)</span><span class="who">([^<]+)</span>',
-                       page_html)
+    ticks = re.findall(
+        r'<div class="pz-tick"><span class="amt">\+([^<]+)</span><span class="who">([^<]+)</span>', page_html
+    )
     assert len(ticks) == 6
     with tiny_engine.connect() as conn:
-        shown = conn.execute(text("SELECT title FROM campaigns WHERE id = :c"),
-                             {"c": int(at.query_params["campaign"])}).scalar_one()
-        pool = conn.execute(text("SELECT l.counterparty, l.amount FROM statement_lines l JOIN campaigns c "
-                                 "ON c.id = l.campaign_id WHERE l.direction = 'in' AND c.title = :t "
-                                 "ORDER BY l.posted_at DESC, l.id DESC LIMIT :n"), {"n": TICKER_POOL, "t": shown}).all()
+        shown = conn.execute(
+            text("SELECT title FROM campaigns WHERE id = :c"), {"c": int(at.query_params["campaign"])}
+        ).scalar_one()
+        pool = conn.execute(
+            text(
+                "SELECT l.counterparty, l.amount FROM statement_lines l JOIN campaigns c "
+                "ON c.id = l.campaign_id WHERE l.direction = 'in' AND c.title = :t "
+                "ORDER BY l.posted_at DESC, l.id DESC LIMIT :n"
+            ),
+            {"n": TICKER_POOL, "t": shown},
+        ).all()
     # only the chosen campaign's donations pass on its screen
     assert set(re.findall(r'<span class="where">([^<]*)</span>', page_html)) == {html.escape(shown)}
     masked = {mask_name(name) for name, _ in pool}
-    amounts = {fmt.money(amount, "VND", "vi") for _, amount in pool} | {fmt.money(amount, "USD", "vi") for _, amount in pool}
+    amounts = {fmt.money(amount, "VND", "vi") for _, amount in pool} | {
+        fmt.money(amount, "USD", "vi") for _, amount in pool
+    }
     for amount, who in ticks:
         assert who.strip() in masked
         assert amount in amounts
-    for name, _ in pool:              # nobody's full name reaches the projector
+    for name, _ in pool:  # nobody's full name reaches the projector
         assert name not in page_html
 
 
 def test_ticker_window_moves_one_line_per_tick():
-    pool = pd.DataFrame({"n": range(10)})      # 0 = newest
+    pool = pd.DataFrame({"n": range(10)})  # 0 = newest
     first = ticker_window(pool, 0, 3)["n"].tolist()
     second = ticker_window(pool, 1, 3)["n"].tolist()
     assert first == [9, 0, 1] and second == [8, 9, 0]
-    assert ticker_window(pool, 10, 3)["n"].tolist() == first      # wraps around the pool
+    assert ticker_window(pool, 10, 3)["n"].tolist() == first  # wraps around the pool
     assert len(ticker_window(pool, 0, 50)) == 10
     assert ticker_window(pool.head(0), 3, 5).empty
 
@@ -169,11 +183,16 @@ def test_presenter_queries(public_engine, tiny_engine):
     assert set(accounts["bank"]) <= set(vietqr.supported_banks())
     assert accounts["raised"].is_monotonic_decreasing
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("SELECT COUNT(*) FROM accounts WHERE bank != 'VBSP' AND closed_on IS NULL")).scalar_one()
+        expected = conn.execute(
+            text("SELECT COUNT(*) FROM accounts WHERE bank != 'VBSP' AND closed_on IS NULL")
+        ).scalar_one()
     assert len(accounts) == expected
     assert q.qr_accounts(public_engine, banks=()).empty
-    assert q.account(public_engine, number="2905") == {"number": "2905", "bank": "MB",
-                                                      "holder_name": "HOI CHU THAP DO HA NOI"}
+    assert q.account(public_engine, number="2905") == {
+        "number": "2905",
+        "bank": "MB",
+        "holder_name": "HOI CHU THAP DO HA NOI",
+    }
     assert q.account(public_engine, number="nope") is None
     assert q.campaign_progress(public_engine, campaign_id=10**6) is None
     recent = q.recent_donations(public_engine, limit=10)

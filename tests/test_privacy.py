@@ -17,6 +17,7 @@ Also: the voucher page suppresses groups under 10 people (metrics.MIN_GROUP), bo
 exports, and shows nothing for a scheme reaching fewer than 10 people.
 Figures are written to artifacts/issue8/privacy_scan.json.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from page_specs import exports, open_page
 from sqlalchemy import text
 
 from explorer.db.engine import make_engine
@@ -42,7 +44,6 @@ from explorer.vouchers import codec
 from explorer.vouchers.metrics import MIN_GROUP
 from explorer.vouchers.presets import NEW_YEAR, STORM_RELIEF
 from explorer.vouchers.scheme import Eligibility, Target
-from page_specs import exports, open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "explorer" / "pages"
@@ -59,10 +60,14 @@ HITS: list[dict] = []
 
 # --- the database and its secrets -----------------------------------------------------------------------
 
+
 def canary(i: int) -> dict:
-    return {"full_name": f"Tôn Nữ Quýnh Xcanary{i:02d}", "phone": f"0999{i:06d}",
-            "address": f"Số {700 + i} ngõ Hẻm Xcanary, xã Bí Mật {i}",
-            "national_id_hash": hashlib.sha256(f"canary-{i}".encode()).hexdigest()}
+    return {
+        "full_name": f"Tôn Nữ Quýnh Xcanary{i:02d}",
+        "phone": f"0999{i:06d}",
+        "address": f"Số {700 + i} ngõ Hẻm Xcanary, xã Bí Mật {i}",
+        "national_id_hash": hashlib.sha256(f"canary-{i}".encode()).hexdigest(),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -74,11 +79,14 @@ def private_url(tiny_db_url, copy_sqlite, tmp_path_factory) -> str:
     with writer.begin() as conn:
         org, province = conn.execute(text("SELECT org_id, province_code FROM beneficiaries ORDER BY id LIMIT 1")).one()
         for i in range(CANARIES):
-            conn.execute(text(
-                "INSERT INTO beneficiaries (org_id, \"group\", province_code, district, household_size, lat, lon,"
-                " national_id_hash, full_name, phone, address) VALUES (:org, 'child', :province, 'Huyện 1', 3,"
-                " 21.0, 105.8, :national_id_hash, :full_name, :phone, :address)"),
-                {"org": org, "province": province, **canary(i)})
+            conn.execute(
+                text(
+                    'INSERT INTO beneficiaries (org_id, "group", province_code, district, household_size, lat, lon,'
+                    " national_id_hash, full_name, phone, address) VALUES (:org, 'child', :province, 'Huyện 1', 3,"
+                    " 21.0, 105.8, :national_id_hash, :full_name, :phone, :address)"
+                ),
+                {"org": org, "province": province, **canary(i)},
+            )
     writer.dispose()
     return f"sqlite:///{path}"
 
@@ -112,14 +120,16 @@ class Secrets:
         words = WORDS.findall(chunk)
         for size in (2, 3, 4, 5):
             for i in range(len(words) - size + 1):
-                candidate = " ".join(words[i:i + size])
+                candidate = " ".join(words[i : i + size])
                 if candidate in self.names:
                     hits.add(("full_name", candidate))
         hits |= {("phone", p) for p in PHONE.findall(chunk) if p in self.phones}
         hits |= {("address", a) for a in ADDRESS.findall(chunk) if a in self.addresses}
         for run in HEX.findall(chunk):
             run = run.lower()
-            hits |= {("national_id_hash", run[i:i + 16]) for i in range(len(run) - 15) if run[i:i + 16] in self.hashes}
+            hits |= {
+                ("national_id_hash", run[i : i + 16]) for i in range(len(run) - 15) if run[i : i + 16] in self.hashes
+            }
         lowered = chunk.casefold()
         if CANARY_TOKEN in lowered or CANARY_TOKEN in fold(chunk):
             hits.add(("canary", CANARY_TOKEN))
@@ -130,12 +140,21 @@ class Secrets:
 def public_texts(engine) -> list[str]:
     """Every public text column: a beneficiary value found here is public by another route."""
     with engine.connect() as conn:
-        return [str(v) for sql in (
-            "SELECT counterparty FROM statement_lines WHERE counterparty IS NOT NULL",
-            "SELECT description FROM statement_lines", "SELECT reference FROM statement_lines WHERE reference IS NOT NULL",
-            "SELECT holder_name FROM accounts", "SELECT name FROM organizations", "SELECT title FROM campaigns",
-            "SELECT name FROM merchants", "SELECT report_text FROM disbursements", "SELECT name_vi FROM provinces",
-        ) for (v,) in conn.execute(text(sql))]
+        return [
+            str(v)
+            for sql in (
+                "SELECT counterparty FROM statement_lines WHERE counterparty IS NOT NULL",
+                "SELECT description FROM statement_lines",
+                "SELECT reference FROM statement_lines WHERE reference IS NOT NULL",
+                "SELECT holder_name FROM accounts",
+                "SELECT name FROM organizations",
+                "SELECT title FROM campaigns",
+                "SELECT name FROM merchants",
+                "SELECT report_text FROM disbursements",
+                "SELECT name_vi FROM provinces",
+            )
+            for (v,) in conn.execute(text(sql))
+        ]
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +169,9 @@ def secrets(private_url) -> Secrets:
     engine.dispose()
     assert not {hit for hit in public if hit[0] == "canary"}, "the canaries must exist nowhere in public data"
     for kind, value in public:
-        getattr(found, {"full_name": "names", "phone": "phones", "address": "addresses",
-                        "national_id_hash": "hashes"}[kind]).discard(value)
+        getattr(
+            found, {"full_name": "names", "phone": "phones", "address": "addresses", "national_id_hash": "hashes"}[kind]
+        ).discard(value)
     found.public_elsewhere = sorted(public)
     FIGURES["needles"] = len(found) + len(found.canaries)
     FIGURES["needles_public_elsewhere"] = len(public)
@@ -162,8 +182,12 @@ def test_the_scanner_finds_what_it_looks_for(secrets, private_url):
     """The matchers catch each kind of value inside ordinary page text (else the scan proves nothing)."""
     engine = make_engine(private_url)
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT full_name, phone, address, national_id_hash FROM beneficiaries "
-                                "ORDER BY id DESC LIMIT 1 OFFSET 100")).one()
+        row = conn.execute(
+            text(
+                "SELECT full_name, phone, address, national_id_hash FROM beneficiaries "
+                "ORDER BY id DESC LIMIT 1 OFFSET 100"
+            )
+        ).one()
     engine.dispose()
     sample = f"Người nhận: {row.full_name} (ĐT {row.phone}), {row.address}. id={row.national_id_hash}"
     kinds = {kind for kind, _ in secrets.found(sample)}
@@ -175,6 +199,7 @@ def test_the_scanner_finds_what_it_looks_for(secrets, private_url):
 
 
 # --- collecting what a page shows ----------------------------------------------------------------------
+
 
 def payload_strings(data: bytes) -> list[str]:
     """Arrow IPC (dataframes, chart data) or Parquet decoded to strings; anything else as UTF-8."""
@@ -201,12 +226,12 @@ def proto_strings(message, out: list[str]) -> None:
                 out.append(str(key))
                 proto_strings(item, out) if hasattr(item, "ListFields") else out.append(str(item))
         elif field.type == field.TYPE_MESSAGE:
-            for item in (value if repeated else [value]):
+            for item in value if repeated else [value]:
                 proto_strings(item, out)
         elif field.type == field.TYPE_STRING:
             out.extend(value if repeated else [value])
         elif field.type == field.TYPE_BYTES:
-            for item in (value if repeated else [value]):
+            for item in value if repeated else [value]:
                 out.extend(payload_strings(item))
 
 
@@ -221,6 +246,7 @@ def shown_strings(node) -> list[str]:
 
 
 # --- rendering ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture()
 def app(private_url, monkeypatch):
@@ -246,7 +272,9 @@ def scan(label: str, at, stores, secrets: Secrets, typed: list[str]) -> None:
     FIGURES["exports"] += len(files)
     EXPORTED.update(hashlib.sha256(data).hexdigest() for data in files.values())
     FIGURES["strings_scanned"] += len(strings)
-    for where, chunks in [("page", strings)] + [(f"export {name}", payload_strings(data)) for name, data in files.items()]:
+    for where, chunks in [("page", strings)] + [
+        (f"export {name}", payload_strings(data)) for name, data in files.items()
+    ]:
         FIGURES["export_bytes" if where != "page" else "page_strings"] += sum(len(c) for c in chunks)
         for chunk in chunks:
             for kind, value in secrets.found(chunk):
@@ -257,8 +285,13 @@ def scan(label: str, at, stores, secrets: Secrets, typed: list[str]) -> None:
 def beneficiary_names(private_url, n: int) -> list[str]:
     engine = make_engine(private_url)
     with engine.connect() as conn:
-        names = [r[0] for r in conn.execute(text(
-            "SELECT full_name FROM beneficiaries WHERE full_name NOT LIKE '%Xcanary%' ORDER BY id LIMIT :n"), {"n": n})]
+        names = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT full_name FROM beneficiaries WHERE full_name NOT LIKE '%Xcanary%' ORDER BY id LIMIT :n"),
+                {"n": n},
+            )
+        ]
     engine.dispose()
     return names
 
@@ -268,12 +301,16 @@ def visits(private_url) -> list[tuple[str, dict, list]]:
     names = beneficiary_names(private_url, 6)
     engine = make_engine(private_url)
     with engine.connect() as conn:
-        chapter, individual, usd = (conn.execute(text(sql)).scalar() for sql in (
-            "SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id "
-            "WHERE o.kind = 'red_cross_chapter' ORDER BY a.id LIMIT 1",
-            "SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id "
-            "WHERE o.kind = 'individual' ORDER BY a.id LIMIT 1",
-            "SELECT number FROM accounts WHERE currency = 'USD' ORDER BY id LIMIT 1"))
+        chapter, individual, usd = (
+            conn.execute(text(sql)).scalar()
+            for sql in (
+                "SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id "
+                "WHERE o.kind = 'red_cross_chapter' ORDER BY a.id LIMIT 1",
+                "SELECT a.number FROM accounts a JOIN organizations o ON o.id = a.org_id "
+                "WHERE o.kind = 'individual' ORDER BY a.id LIMIT 1",
+                "SELECT number FROM accounts WHERE currency = 'USD' ORDER BY id LIMIT 1",
+            )
+        )
         campaign_ids = [r[0] for r in conn.execute(text("SELECT id FROM campaigns ORDER BY id"))]
         phone = conn.execute(text("SELECT phone FROM beneficiaries ORDER BY id LIMIT 1")).scalar()
     vnd_campaign = int(vq.funding_campaigns(engine, currency="VND")["id"].iloc[0])
@@ -284,30 +321,48 @@ def visits(private_url) -> list[tuple[str, dict, list]]:
     compare = lambda at: at.button(key="vc_add").click().run()  # noqa: E731
     fund = lambda at: at.selectbox(key="vf_campaign").set_value(vnd_campaign).run()  # noqa: E731
     return [
-        ("overview", {}, []), ("overview", {"lang": "en"}, []),
-        ("accounts", {}, []), ("accounts", {"q": "Xcanary"}, []), ("accounts", {"q": names[0]}, []),
-        ("accounts", {"q": fold(names[1]).upper()}, []), ("accounts", {"q": names[2].split()[-1]}, []),
-        ("accounts", {"account": chapter}, []), ("accounts", {"account": individual}, []),
+        ("overview", {}, []),
+        ("overview", {"lang": "en"}, []),
+        ("accounts", {}, []),
+        ("accounts", {"q": "Xcanary"}, []),
+        ("accounts", {"q": names[0]}, []),
+        ("accounts", {"q": fold(names[1]).upper()}, []),
+        ("accounts", {"q": names[2].split()[-1]}, []),
+        ("accounts", {"account": chapter}, []),
+        ("accounts", {"account": individual}, []),
         ("accounts", {"account": usd, "lang": "zh"}, []),
-        ("campaigns", {}, []), ("campaigns", {"q": "Xcanary"}, []), ("campaigns", {"q": names[3]}, []),
+        ("campaigns", {}, []),
+        ("campaigns", {"q": "Xcanary"}, []),
+        ("campaigns", {"q": names[3]}, []),
         ("campaigns", {"status": "active", "lang": "en"}, []),
         *[("campaigns", {"campaign": str(c)}, []) for c in campaign_ids[:: max(len(campaign_ids) // 4, 1)]],
-        ("statements", {}, export_on), ("statements", {"q": "XCANARY"}, export_on),
-        ("statements", {"q": fold(names[0]).upper()}, export_on), ("statements", {"q": names[4]}, []),
-        ("statements", {"q": phone[:6]}, []), ("statements", {"account": chapter}, export_on),
+        ("statements", {}, export_on),
+        ("statements", {"q": "XCANARY"}, export_on),
+        ("statements", {"q": fold(names[0]).upper()}, export_on),
+        ("statements", {"q": names[4]}, []),
+        ("statements", {"q": phone[:6]}, []),
+        ("statements", {"account": chapter}, export_on),
         ("statements", {"account": usd, "sort": "largest"}, []),
-        ("verify", {"name": names[0], "amount": "500k"}, []), ("verify", {"name": "xcanary"}, []),
-        ("verify", {"name": fold(names[5]), "date": "2024-09-12", "days": "31"}, []), ("verify", {"amount": "100k"}, []),
-        ("disbursements", {}, []), ("disbursements", {"campaign": str(campaign_ids[0])}, []),
-        ("disbursements", {"by": "recipient_group"}, []), ("disbursements", {"by": "province", "group": "child"}, []),
+        ("verify", {"name": names[0], "amount": "500k"}, []),
+        ("verify", {"name": "xcanary"}, []),
+        ("verify", {"name": fold(names[5]), "date": "2024-09-12", "days": "31"}, []),
+        ("verify", {"amount": "100k"}, []),
+        ("disbursements", {}, []),
+        ("disbursements", {"campaign": str(campaign_ids[0])}, []),
+        ("disbursements", {"by": "recipient_group"}, []),
+        ("disbursements", {"by": "province", "group": "child"}, []),
         ("disbursements", {"by": "campaign", "lang": "en"}, []),
-        ("stats", {}, []), ("stats", {"basis": "campaign"}, []), ("stats", {"from": "2024-09-01", "to": "2024-09-30"}, []),
-        ("vouchers", {"runs": "3"}, [compare]), ("vouchers", {"preset": "baby_vouchers", "runs": "3"}, []),
+        ("stats", {}, []),
+        ("stats", {"basis": "campaign"}, []),
+        ("stats", {"from": "2024-09-01", "to": "2024-09-30"}, []),
+        ("vouchers", {"runs": "3"}, [compare]),
+        ("vouchers", {"preset": "baby_vouchers", "runs": "3"}, []),
         ("vouchers", {"preset": "storm_relief_vn", "scheme": storm_everywhere, "runs": "3"}, [compare, fund]),
         ("vouchers", {"preset": "storm_relief_vn", "runs": "3"}, []),
         ("vouchers", {"scheme": child_only, "runs": "3"}, [compare]),
         ("vouchers", {"population": "synthetic", "runs": "2"}, []),
-        ("presenter", {}, []), ("presenter", {"campaign": str(campaign_ids[2]), "memo": names[1]}, []),
+        ("presenter", {}, []),
+        ("presenter", {"campaign": str(campaign_ids[2]), "memo": names[1]}, []),
         ("import_statements", {}, []),
     ]
 
@@ -339,15 +394,26 @@ def test_no_beneficiary_data_on_any_page_or_export(app, media, secrets, private_
         FIGURES["exports"] += 1
         EXPORTED.add(hashlib.sha256(data).hexdigest())
         for chunk in payload_strings(data):
-            HITS.extend({"visit": f"dataset {scope}", "where": "parquet", "kind": k, "value": v}
-                        for k, v in secrets.found(chunk))
+            HITS.extend(
+                {"visit": f"dataset {scope}", "where": "parquet", "kind": k, "value": v}
+                for k, v in secrets.found(chunk)
+            )
     engine.dispose()
     FIGURES["distinct_exports"] = len(EXPORTED)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "privacy_scan.json").write_text(json.dumps(
-        {**FIGURES, "privacy_hits": len(HITS), "hits": HITS[:50],
-         "public_elsewhere": [list(v) for v in secrets.public_elsewhere]}, indent=1, ensure_ascii=False),
-        encoding="utf-8")
+    (ARTIFACTS / "privacy_scan.json").write_text(
+        json.dumps(
+            {
+                **FIGURES,
+                "privacy_hits": len(HITS),
+                "hits": HITS[:50],
+                "public_elsewhere": [list(v) for v in secrets.public_elsewhere],
+            },
+            indent=1,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nprivacy scan: {dict(FIGURES)}, hits: {len(HITS)}")
     assert FIGURES["visits"] == len(planned) and FIGURES["distinct_exports"] >= 20
     assert HITS == []
@@ -359,8 +425,12 @@ def test_the_collector_sees_tables_charts_and_exports(app, media, private_url):
     newest = statements.search_lines(engine, page_size=1)[0].iloc[0]
     with engine.connect() as conn:
         # A province's disbursed total: shown only as a bar of the breakdown chart (its rows list single amounts).
-        total = conn.execute(text("SELECT SUM(amount) FROM disbursements WHERE province_code IS NOT NULL "
-                                  "GROUP BY province_code HAVING COUNT(*) > 1 ORDER BY SUM(amount) DESC LIMIT 1")).scalar()
+        total = conn.execute(
+            text(
+                "SELECT SUM(amount) FROM disbursements WHERE province_code IS NOT NULL "
+                "GROUP BY province_code HAVING COUNT(*) > 1 ORDER BY SUM(amount) DESC LIMIT 1"
+            )
+        ).scalar()
     engine.dispose()
     app.run()
     app.switch_page(str(PAGES / "statements.py"))
@@ -379,6 +449,7 @@ def test_the_collector_sees_tables_charts_and_exports(app, media, private_url):
 
 # --- small groups -----------------------------------------------------------------------------------------
 
+
 def _csv(at, stores, name: str) -> pd.DataFrame:
     (data,) = [v for k, v in exports(at, stores).items() if k.endswith(f"{name}.csv")]
     return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
@@ -387,8 +458,11 @@ def _csv(at, stores, name: str) -> pd.DataFrame:
 def _persons(private_url, group: str, province: int | None = None) -> pd.Series:
     engine = make_engine(private_url)
     with engine.connect() as conn:
-        frame = pd.read_sql(text('SELECT province_code, national_id_hash FROM beneficiaries WHERE "group" = :g'),
-                            conn, params={"g": group})
+        frame = pd.read_sql(
+            text('SELECT province_code, national_id_hash FROM beneficiaries WHERE "group" = :g'),
+            conn,
+            params={"g": group},
+        )
     engine.dispose()
     if province is not None:
         frame = frame[frame.province_code == province]

@@ -1,29 +1,40 @@
 """Provenance per view: the simulated label only where simulated data is, and an imported account says which
 file its lines came from, whether it reconciled, what was set aside and where its balance has gaps."""
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
+from page_specs import open_page
 from streamlit.testing.v1 import AppTest
 
 from explorer.db.engine import make_engine
 from explorer.i18n import translate
 from explorer.ingest import import_statement, parse_mapping
 from explorer.ingest.policy import Policy
-from page_specs import open_page
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 MAPPING = parse_mapping("date=Ngay,credit=Co,debit=No,balance=So du,description=Noi dung")
-CREDITS_ONLY = ("Ngay,Co,No,So du,Noi dung\n10/09/2024,100.000,,1.100.000,a\n11/09/2024,300.000,,600.000,b\n"
-                ",50.000,,650.000,smudged\nTổng cộng,400.000,,,\n").encode()
+CREDITS_ONLY = (
+    "Ngay,Co,No,So du,Noi dung\n10/09/2024,100.000,,1.100.000,a\n11/09/2024,300.000,,600.000,b\n"
+    ",50.000,,650.000,smudged\nTổng cộng,400.000,,,\n"
+).encode()
 
 
 def imported_into(url: str) -> None:
-    import_statement(make_engine(url), CREDITS_ONLY, "relief.csv", account="1234567", bank="MB", holder="QUY MAU",
-                     column_map=MAPPING, policy=Policy(max_set_aside=1.0))
+    import_statement(
+        make_engine(url),
+        CREDITS_ONLY,
+        "relief.csv",
+        account="1234567",
+        bank="MB",
+        holder="QUY MAU",
+        column_map=MAPPING,
+        policy=Policy(max_set_aside=1.0),
+    )
 
 
 @pytest.fixture()
@@ -60,7 +71,8 @@ def test_an_imported_account_says_where_its_lines_came_from(real_only):
     gap = translate("en", "accounts.gap")
     assert [m.value for m in at.markdown if m.value.startswith(f"- {gap}")] == [
         f"- {gap}: between row 2 and row 3 the balance falls by 800,000 đ more than the published lines explain — "
-        "lines left out of the statement?"]
+        "lines left out of the statement?"
+    ]
 
 
 def test_a_site_with_both_says_so(mixed):

@@ -1,24 +1,31 @@
 """Issue 14, "defaults people expect": the campaign list's orders and the Verify page's capped count (AppTest on
 the tiny seed, values from SQL)."""
+
 from __future__ import annotations
 
 import pytest
+from page_specs import open_page
 from sqlalchemy import text
 
 from explorer import fmt
 from explorer.i18n import translate
-from page_specs import open_page
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "streamlit_app.py")
-RAISED = ("(SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s WHERE s.campaign_id = c.id "
-          "AND s.direction = 'in' AND s.currency = c.currency)")
+RAISED = (
+    "(SELECT COALESCE(SUM(s.amount), 0) FROM statement_lines s WHERE s.campaign_id = c.id "
+    "AND s.direction = 'in' AND s.currency = c.currency)"
+)
 
 
 def test_campaigns_open_most_raised_first(app, tiny_engine):
     at = open_page(app, "campaigns")
     shown = at.dataframe[0].value
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text(f"SELECT c.id FROM campaigns c ORDER BY {RAISED} DESC, c.id DESC LIMIT 20")).scalars().all()
+        expected = (
+            conn.execute(text(f"SELECT c.id FROM campaigns c ORDER BY {RAISED} DESC, c.id DESC LIMIT 20"))
+            .scalars()
+            .all()
+        )
     assert shown.id.tolist() == expected
     assert shown.received.tolist() == sorted(shown.received.tolist(), reverse=True)
     assert at.radio(key="cmp_sort_vi").value == "raised" and "sort" not in at.query_params
@@ -29,8 +36,14 @@ def test_campaigns_sort_ending_soon_and_newest(app, tiny_engine):
     at.radio(key="cmp_sort_vi").set_value("ending").run()
     assert at.query_params["sort"] == "ending"
     with tiny_engine.connect() as conn:
-        ending = conn.execute(text("""SELECT id FROM campaigns ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END,
-            CASE WHEN end_on IS NULL THEN 1 ELSE 0 END, end_on, id LIMIT 20""")).scalars().all()
+        ending = (
+            conn.execute(
+                text("""SELECT id FROM campaigns ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END,
+            CASE WHEN end_on IS NULL THEN 1 ELSE 0 END, end_on, id LIMIT 20""")
+            )
+            .scalars()
+            .all()
+        )
         newest = conn.execute(text("SELECT id FROM campaigns ORDER BY start_on DESC, id DESC LIMIT 20")).scalars().all()
         active = conn.execute(text("SELECT COUNT(*) FROM campaigns WHERE status = 'active'")).scalar_one()
     assert at.dataframe[0].value.id.tolist() == ending
@@ -53,9 +66,13 @@ def test_verify_counts_a_short_list(app_env, tiny_engine):
     from streamlit.testing.v1 import AppTest
 
     with tiny_engine.connect() as conn:
-        name, amount, day = conn.execute(text("""SELECT counterparty, amount, date(posted_at) FROM statement_lines
-            WHERE direction = 'in' AND counterparty IS NOT NULL AND currency = 'VND' ORDER BY amount DESC LIMIT 1""")).one()
-    at = open_page(AppTest.from_file(APP, default_timeout=60), "verify", name=name, amount=str(amount), date=day, days="0")
+        name, amount, day = conn.execute(
+            text("""SELECT counterparty, amount, date(posted_at) FROM statement_lines
+            WHERE direction = 'in' AND counterparty IS NOT NULL AND currency = 'VND' ORDER BY amount DESC LIMIT 1""")
+        ).one()
+    at = open_page(
+        AppTest.from_file(APP, default_timeout=60), "verify", name=name, amount=str(amount), date=day, days="0"
+    )
     n = len(at.dataframe[0].value)
     assert 0 < n < 20
     assert [s.value for s in at.success] == [translate("vi", "verify.found", n=fmt.number(n, "vi"))]

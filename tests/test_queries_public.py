@@ -3,6 +3,7 @@
 The oracles read the raw tables into pandas (the tiny seed is small) and recompute every answer in plain
 Python; every query test runs on SQLite and on PostgreSQL (`backend_engine`, tests/conftest.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +20,7 @@ from explorer.db.engine import make_engine
 from explorer.queries import accounts, campaigns, disbursements, flags, stats
 from explorer.text import fold
 
+
 @pytest.fixture()
 def engine(backend_engine):
     """The public engine on the tiny seed, once per backend (SQLite; PostgreSQL via the conftest fixtures).
@@ -32,11 +34,13 @@ def engine(backend_engine):
 def raw(tiny_engine) -> dict[str, pd.DataFrame]:
     """Every table the public queries read, whole (fine for the tiny seed; the oracles' input)."""
     with tiny_engine.connect() as conn:
-        tables = {name: pd.read_sql(text(f"SELECT * FROM {name}"), conn)
-                  for name in ("provinces", "organizations", "accounts", "campaigns", "statement_lines",
-                               "disbursements")}
-        tables["planted"] = pd.DataFrame(json.loads(conn.execute(
-            text("SELECT value FROM meta WHERE key = 'planted_breaches'")).scalar_one()))
+        tables = {
+            name: pd.read_sql(text(f"SELECT * FROM {name}"), conn)
+            for name in ("provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements")
+        }
+        tables["planted"] = pd.DataFrame(
+            json.loads(conn.execute(text("SELECT value FROM meta WHERE key = 'planted_breaches'")).scalar_one())
+        )
     lines = tables["statement_lines"]
     lines["posted_at"] = pd.to_datetime(lines.posted_at)
     lines["day"] = lines.posted_at.dt.date
@@ -63,17 +67,25 @@ def _oracle_flags(raw) -> pd.DataFrame:
         disbursed = int(raw["disbursements"].loc[raw["disbursements"].campaign_id == c.id, "amount"].sum())
         received = int(mine.amount.sum())
         report = None if pd.isna(c.first_report_on) else c.first_report_on
-        rows.append({"campaign_id": c.id, "threshold_on": threshold, "received": received, "disbursed": disbursed,
-                     "status": rules.report_status(threshold, report, received, disbursed, today)})
+        rows.append(
+            {
+                "campaign_id": c.id,
+                "threshold_on": threshold,
+                "received": received,
+                "disbursed": disbursed,
+                "status": rules.report_status(threshold, report, received, disbursed, today),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --- flags -------------------------------------------------------------------------------------------------
 
+
 def test_flags_are_exactly_the_planted_breaches(engine, raw):
     found = flags.campaign_flags(engine)
     breaches = found[found.status.isin(flags.BREACHES)]
-    assert set(zip(breaches.campaign_id, breaches.status)) == set(zip(raw["planted"].campaign_id, raw["planted"].rule))
+    assert set(zip(breaches.campaign_id, breaches.status, strict=False)) == set(zip(raw["planted"].campaign_id, raw["planted"].rule, strict=False))
     assert len(raw["planted"]) == 3 and set(raw["planted"].rule) == set(flags.BREACHES)
 
 
@@ -97,7 +109,7 @@ def test_flagged_accounts_are_the_breaching_campaigns_accounts(engine, raw):
     owners = raw["campaigns"].set_index("id").account_id
     expected = {(int(owners[p.campaign_id]), p.rule) for p in raw["planted"].itertuples()}
     found = flags.flagged_accounts(engine)
-    assert set(zip(found.account_id, found.status)) == expected
+    assert set(zip(found.account_id, found.status, strict=False)) == expected
     assert (found.campaigns == 1).all()
 
 
@@ -106,8 +118,10 @@ def test_account_flags_explain_each_breach(engine, raw):
     for p in raw["planted"].itertuples():
         found = flags.account_flags(engine, int(owners[p.campaign_id]))
         assert found[found.campaign_id == p.campaign_id].flag.tolist() == [p.rule]
-    clean = raw["campaigns"][~raw["campaigns"].id.isin(raw["planted"].campaign_id)
-                             & ~raw["campaigns"].account_id.isin(owners[raw["planted"].campaign_id])]
+    clean = raw["campaigns"][
+        ~raw["campaigns"].id.isin(raw["planted"].campaign_id)
+        & ~raw["campaigns"].account_id.isin(owners[raw["planted"].campaign_id])
+    ]
     assert flags.account_flags(engine, int(clean.account_id.iloc[0])).empty
 
 
@@ -119,9 +133,12 @@ def test_unexplained_payout_is_flagged(tiny_db_url, tmp_path):
     writer = make_engine(f"sqlite:///{copy}")
     with writer.begin() as conn:
         account_id = conn.execute(text("SELECT id FROM accounts WHERE number = '2905'")).scalar_one()
-        conn.execute(text("""INSERT INTO statement_lines (account_id, posted_at, has_time, direction, amount, currency,
+        conn.execute(
+            text("""INSERT INTO statement_lines (account_id, posted_at, has_time, direction, amount, currency,
                              description, search_text) VALUES (:a, '2024-12-30 10:00:00', 1, 'out', 7000000, 'VND',
-                             'CHUYEN TIEN', 'chuyen tien')"""), {"a": account_id})
+                             'CHUYEN TIEN', 'chuyen tien')"""),
+            {"a": account_id},
+        )
     last = flags.account_flags(writer, account_id).to_dict("records")[-1]
     assert (last["flag"], last["lines"], last["amount"]) == ("unexplained_payouts", 1, 7_000_000)
     assert not (flags.account_flags(make_engine(tiny_db_url), account_id).flag == "unexplained_payouts").any()
@@ -129,9 +146,15 @@ def test_unexplained_payout_is_flagged(tiny_db_url, tmp_path):
 
 # --- accounts ----------------------------------------------------------------------------------------------
 
+
 def _account_oracle(raw, q="", province=None, kind=None) -> list[str]:
-    a = raw["accounts"].merge(raw["organizations"][["id", "kind", "name_folded"]], left_on="org_id",
-                              right_on="id", how="left", suffixes=("", "_org"))
+    a = raw["accounts"].merge(
+        raw["organizations"][["id", "kind", "name_folded"]],
+        left_on="org_id",
+        right_on="id",
+        how="left",
+        suffixes=("", "_org"),
+    )
     digits = q.replace(" ", "").replace(".", "")
     if digits.isdigit():
         a = a[a.number.str.contains(digits, regex=False)]
@@ -148,11 +171,23 @@ def _account_oracle(raw, q="", province=None, kind=None) -> list[str]:
     return a.assign(length=a.number.str.len()).sort_values(["rank", "length", "number", "id"]).number.tolist()
 
 
-@pytest.mark.parametrize("q, province, kind", [
-    ("2905", None, None), ("29", None, None), ("05", None, None), ("Hà Nội", None, None), ("HÀ NỘI", None, None),
-    ("đà nẵng", None, None), ("nguyễn", None, None), ("hoi chu thap do", 29, None), ("", None, "individual"),
-    ("", 43, "red_cross_chapter"), ("no such holder", None, None), ("29 05", None, None),
-])
+@pytest.mark.parametrize(
+    "q, province, kind",
+    [
+        ("2905", None, None),
+        ("29", None, None),
+        ("05", None, None),
+        ("Hà Nội", None, None),
+        ("HÀ NỘI", None, None),
+        ("đà nẵng", None, None),
+        ("nguyễn", None, None),
+        ("hoi chu thap do", 29, None),
+        ("", None, "individual"),
+        ("", 43, "red_cross_chapter"),
+        ("no such holder", None, None),
+        ("29 05", None, None),
+    ],
+)
 def test_account_search_matches_oracle(engine, raw, q, province, kind):
     found = accounts.search_accounts(engine, q=q, province=province, kind=kind, page_size=500)
     assert found["rows"].number.tolist() == _account_oracle(raw, q, province, kind)
@@ -186,7 +221,7 @@ def test_account_money_balance_and_counterparties(engine, raw):
     top = accounts.top_counterparties(engine, acc["id"], "in", limit=5)
     sums = mine[mine.direction == "in"].groupby("counterparty").amount.sum()
     assert top.amount.tolist() == sorted(sums, reverse=True)[:5]
-    assert all(sums[name] == amount for name, amount in zip(top.counterparty, top.amount))
+    assert all(sums[name] == amount for name, amount in zip(top.counterparty, top.amount, strict=False))
     origin = accounts.provenance(engine, acc["id"])
     assert origin.lines.tolist() == [len(lines[lines.account_id == acc["id"]])]
     assert origin.source_sha256.isna().all()
@@ -198,13 +233,19 @@ def test_unknown_account_number(engine):
 
 # --- campaigns ---------------------------------------------------------------------------------------------
 
+
 def _campaign_oracle(raw, **f) -> list[int]:
-    c = raw["campaigns"].merge(raw["organizations"][["id", "name_folded"]], left_on="org_id", right_on="id",
-                               suffixes=("", "_org"))
+    c = raw["campaigns"].merge(
+        raw["organizations"][["id", "name_folded"]], left_on="org_id", right_on="id", suffixes=("", "_org")
+    )
     if f.get("q"):
         c = c[c.title_folded.str.contains(fold(f["q"]), regex=False) | c.name_folded.str.contains(fold(f["q"]))]
-    for column, key in (("status", "status"), ("category", "category"), ("province_code", "province"),
-                        ("org_id", "org")):
+    for column, key in (
+        ("status", "status"),
+        ("category", "category"),
+        ("province_code", "province"),
+        ("org_id", "org"),
+    ):
         if f.get(key) is not None:
             c = c[c[column] == f[key]]
     if f.get("start_from"):
@@ -217,12 +258,24 @@ def _campaign_oracle(raw, **f) -> list[int]:
     return c.sort_values(["start_on", "id"], ascending=False).id.tolist()
 
 
-@pytest.mark.parametrize("filters", [
-    {}, {"status": "closed"}, {"category": "disaster_relief"}, {"q": "BÃO LŨ"}, {"q": "chữ thập đỏ"},
-    {"start_from": dt.date(2024, 9, 1), "start_to": dt.date(2024, 9, 30)}, {"rule": "met"}, {"rule": "not_due"},
-    {"rule": "late_report"}, {"rule": "missing_report"}, {"rule": "over_disbursed"}, {"province": 29},
-    {"status": "active", "rule": "met"},
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"status": "closed"},
+        {"category": "disaster_relief"},
+        {"q": "BÃO LŨ"},
+        {"q": "chữ thập đỏ"},
+        {"start_from": dt.date(2024, 9, 1), "start_to": dt.date(2024, 9, 30)},
+        {"rule": "met"},
+        {"rule": "not_due"},
+        {"rule": "late_report"},
+        {"rule": "missing_report"},
+        {"rule": "over_disbursed"},
+        {"province": 29},
+        {"status": "active", "rule": "met"},
+    ],
+)
 def test_campaign_listing_matches_oracle(engine, raw, filters):
     rule = filters.pop("rule", None)
     ids = flags.ids_with_status(flags.campaign_flags(engine), rule) if rule else None
@@ -247,9 +300,11 @@ def test_campaign_listing_money_status_and_paging(engine, raw):
 def test_campaign_by_org_and_account(engine, raw):
     c = raw["campaigns"].iloc[0]
     assert set(campaigns.listing(engine, org=int(c.org_id))["rows"].id) == set(
-        raw["campaigns"][raw["campaigns"].org_id == c.org_id].id)
+        raw["campaigns"][raw["campaigns"].org_id == c.org_id].id
+    )
     assert set(campaigns.listing(engine, account_id=int(c.account_id))["rows"].id) == set(
-        raw["campaigns"][raw["campaigns"].account_id == c.account_id].id)
+        raw["campaigns"][raw["campaigns"].account_id == c.account_id].id
+    )
 
 
 def test_campaign_detail_daily_and_lines(engine, raw):
@@ -263,8 +318,9 @@ def test_campaign_detail_daily_and_lines(engine, raw):
     expected = mine.groupby("day").amount.sum()
     assert daily.amount.tolist() == expected.tolist() and [d.date() for d in daily.day] == expected.index.tolist()
     first = campaigns.lines(engine, cid, page_size=20)
-    every = raw["statement_lines"][raw["statement_lines"].campaign_id == cid].sort_values(["posted_at", "id"],
-                                                                                          ascending=False)
+    every = raw["statement_lines"][raw["statement_lines"].campaign_id == cid].sort_values(
+        ["posted_at", "id"], ascending=False
+    )
     assert first["rows"].id.tolist() == every.id.head(20).tolist() and first["has_more"] == (len(every) > 20)
     assert campaigns.detail(engine, 10**6) is None
 
@@ -277,11 +333,18 @@ def test_campaign_facet_choices(engine, raw):
 
 # --- disbursements -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("filters", [{}, {"category": "cash"}, {"group": "child"}, {"province": 29}, {"campaign_id": 1}])
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"category": "cash"}, {"group": "child"}, {"province": 29}, {"campaign_id": 1}]
+)
 def test_disbursement_listing_links_each_row_to_its_debit_line(engine, raw, filters):
     d = raw["disbursements"]
-    for column, key in (("category", "category"), ("recipient_group", "group"), ("province_code", "province"),
-                        ("campaign_id", "campaign_id")):
+    for column, key in (
+        ("category", "category"),
+        ("recipient_group", "group"),
+        ("province_code", "province"),
+        ("campaign_id", "campaign_id"),
+    ):
         if key in filters:
             d = d[d[column] == filters[key]]
     found = disbursements.listing(engine, **filters, page_size=1000)["rows"]
@@ -299,20 +362,31 @@ def test_disbursement_paging(engine, raw):
     assert page1["has_more"] and not set(page1["rows"].id) & set(page2["rows"].id)
 
 
-@pytest.mark.parametrize("by, column", [("campaign", "campaign_id"), ("category", "category"),
-                                        ("recipient_group", "recipient_group"), ("province", "province_code")])
+@pytest.mark.parametrize(
+    "by, column",
+    [
+        ("campaign", "campaign_id"),
+        ("category", "category"),
+        ("recipient_group", "recipient_group"),
+        ("province", "province_code"),
+    ],
+)
 def test_disbursement_breakdown(engine, raw, by, column):
     found = disbursements.breakdown(engine, by)
     expected = raw["disbursements"].groupby(column).amount.sum()
-    assert dict(zip(found.key, found.amount)) == expected.to_dict()
+    assert dict(zip(found.key, found.amount, strict=False)) == expected.to_dict()
     assert found.amount.is_monotonic_decreasing
 
 
 def test_money_stages_keep_pledged_received_disbursed_apart(engine, raw):
     c = raw["campaigns"]
     found = disbursements.money_stages(engine)
-    assert found == {"target": c.target.sum(), "pledged": c.pledged.sum(), "received": _donations(raw).amount.sum(),
-                     "disbursed": raw["disbursements"].amount.sum()}
+    assert found == {
+        "target": c.target.sum(),
+        "pledged": c.pledged.sum(),
+        "received": _donations(raw).amount.sum(),
+        "disbursed": raw["disbursements"].amount.sum(),
+    }
     cid = int(c.id.iloc[0])
     one = disbursements.money_stages(engine, cid)
     assert one["pledged"] == c.set_index("id").pledged[cid] and one["received"] == _donations(raw, cid).amount.sum()
@@ -333,6 +407,7 @@ def test_flows_conserve_money(engine, raw):
 
 
 # --- stats -------------------------------------------------------------------------------------------------
+
 
 def _vnd_in(raw, date_from=None, date_to=None):
     s = raw["statement_lines"]
@@ -368,13 +443,13 @@ def test_stats_donors_provinces_hours(engine, raw, date_from, date_to):
     top = stats.top_donors(engine, date_from, date_to, limit=10)
     sums = s.dropna(subset=["counterparty"]).groupby("counterparty").amount.sum()
     assert top.amount.tolist() == sorted(sums, reverse=True)[:10]
-    assert all(sums[n] == a for n, a in zip(top.counterparty, top.amount))
+    assert all(sums[n] == a for n, a in zip(top.counterparty, top.amount, strict=False))
     by_account = s.merge(raw["accounts"][["id", "province_code"]], left_on="account_id", right_on="id")
     found = stats.by_province(engine, "account", date_from, date_to)
-    assert dict(zip(found.code, found.amount)) == by_account.groupby("province_code").amount.sum().to_dict()
+    assert dict(zip(found.code, found.amount, strict=False)) == by_account.groupby("province_code").amount.sum().to_dict()
     by_campaign = s.merge(raw["campaigns"][["id", "province_code"]], left_on="campaign_id", right_on="id")
     found = stats.by_province(engine, "campaign", date_from, date_to)
-    assert dict(zip(found.code, found.amount)) == by_campaign.groupby("province_code").amount.sum().to_dict()
+    assert dict(zip(found.code, found.amount, strict=False)) == by_campaign.groupby("province_code").amount.sum().to_dict()
     hours = stats.by_hour(engine, date_from, date_to)
     timed = s[s.has_time.astype(bool)]
     assert hours.hour.tolist() == list(range(24))

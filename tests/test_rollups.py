@@ -1,11 +1,13 @@
 """The rollups always equal the lines they sum: after a seed (grouped in pandas), after imports (the days they
 touch regrouped in SQL), on a database written before rollups existed, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from rollup_oracle import assert_rollups_match
 from sqlalchemy import text
 
 from explorer import fmt
@@ -13,7 +15,6 @@ from explorer.db import rollups
 from explorer.db.engine import make_engine
 from explorer.ingest import import_file
 from explorer.queries import overview
-from rollup_oracle import assert_rollups_match
 from seed.generate import seed_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -54,8 +55,11 @@ def test_imports_keep_the_rollups_equal_to_the_lines(writable_tiny):
     assert_rollups_match(writable_tiny)
     after = overview.totals(writable_tiny)
     with writable_tiny.connect() as conn:
-        imported_in = conn.execute(text("SELECT COUNT(*), SUM(amount) FROM statement_lines "
-                                        "WHERE source_sha256 IS NOT NULL AND direction = 'in'")).one()
+        imported_in = conn.execute(
+            text(
+                "SELECT COUNT(*), SUM(amount) FROM statement_lines WHERE source_sha256 IS NOT NULL AND direction = 'in'"
+            )
+        ).one()
     assert after["donations"] - before["donations"] == imported_in[0]
     assert after["raised"] - before["raised"] == imported_in[1]
 
@@ -76,30 +80,43 @@ def test_a_database_without_rollups_gets_them_on_first_write_or_start(writable_t
 def test_the_oracle_sees_a_wrong_rollup(writable_tiny):
     """The comparison above can fail: one line's amount changed behind the rollups' back is noticed."""
     with writable_tiny.begin() as conn:
-        conn.execute(text("UPDATE statement_lines SET amount = amount + 1 WHERE id = (SELECT MIN(id) FROM statement_lines)"))
+        conn.execute(
+            text("UPDATE statement_lines SET amount = amount + 1 WHERE id = (SELECT MIN(id) FROM statement_lines)")
+        )
     with pytest.raises(AssertionError, match="daily"):
         assert_rollups_match(writable_tiny)
 
 
 def test_an_amount_on_a_bucket_bound_belongs_to_that_bucket():
-    lines = pd.DataFrame({"posted_at": pd.to_datetime(["2024-09-10 08:00"] * 4), "account_id": 1, "campaign_id": None,
-                          "direction": "in", "currency": "VND", "has_time": True, "donor_key": None,
-                          "amount": [10_000, 10_001, 100_000_000, 100_000_001]})
+    lines = pd.DataFrame(
+        {
+            "posted_at": pd.to_datetime(["2024-09-10 08:00"] * 4),
+            "account_id": 1,
+            "campaign_id": None,
+            "direction": "in",
+            "currency": "VND",
+            "has_time": True,
+            "donor_key": None,
+            "amount": [10_000, 10_001, 100_000_000, 100_000_001],
+        }
+    )
     daily = rollups.from_lines(lines)["daily_totals"].sort_values("amount")
     assert daily.bucket.tolist() == [0, 1, 8, 9]
     assert daily.day.tolist() == ["2024-09-10"] * 4
 
 
-def test_the_app_adds_and_fills_rollup_tables_a_database_never_had(tiny_db_url, copy_sqlite, tmp_path, app,
-                                                                    monkeypatch):
+def test_the_app_adds_and_fills_rollup_tables_a_database_never_had(
+    tiny_db_url, copy_sqlite, tmp_path, app, monkeypatch
+):
     url = copy_sqlite(tiny_db_url, tmp_path / "before_rollups.sqlite")
     engine = make_engine(url)
     with engine.begin() as conn:
         for table in rollups.TABLES:
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": rollups.META_KEY})
-        raised = conn.execute(text("SELECT SUM(amount) FROM statement_lines "
-                                   "WHERE direction = 'in' AND currency = 'VND'")).scalar_one()
+        raised = conn.execute(
+            text("SELECT SUM(amount) FROM statement_lines WHERE direction = 'in' AND currency = 'VND'")
+        ).scalar_one()
     monkeypatch.setenv("EXPLORER_DATABASE_URL", url)
     at = app.run()
     assert not at.exception

@@ -8,6 +8,7 @@ the index in id order) and once dated in the middle (ids no longer follow time).
 strategies: as shipped, without the bounded page-order scan (so the search index answers), and with every
 indexed term treated as common (so `instr` scanning answers where the index does not walk).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,10 +17,10 @@ import sqlite3
 import pandas as pd
 import pytest
 from babel.numbers import get_currency_precision
+from extra_lines import append_lines, daily
 from sqlalchemy import text
 
 from explorer.db import line_order, search
-from extra_lines import append_lines, daily
 from explorer.db.engine import make_engine
 from explorer.queries import statements
 from explorer.text import fold
@@ -29,7 +30,7 @@ EXTRA_LINES = [  # (counterparty, description)
     (None, "爱心捐赠 灾区 200元"),
     ("LE THI ANH", "Trần Thị Ánh ủng hộ 🙏❤️ bà con miền Trung"),
     ("NGUYEN VAN DUC", "Đức ủng hộ đồng bào lũ lụt"),
-    ("OBRIEN", 'ung ho "mien trung" 50% it\'s O\'Brien'),
+    ("OBRIEN", "ung ho \"mien trung\" 50% it's O'Brien"),
     (None, "100% tam long_ban a*b star NEAR the river AND OR NOT"),
     ("BACKSLASH", "back\\slash ^caret (paren) col:umn {brace} -minus +plus"),
     ("FORMULA", "=cmd|' /C calc'!A0"),
@@ -37,22 +38,101 @@ EXTRA_LINES = [  # (counterparty, description)
 
 QUERIES = [
     # diacritics on/off, case, đ/Đ
-    "Nguyễn Văn", "nguyen van", "NGUYEN VAN", "nGuYeN vAn", "Nguyen  Van", " nguyễn văn ",
-    "Đức", "đức", "DUC", "duc", "Đ", "đ", "d", "ủng hộ", "ung ho", "ỦNG HỘ", "Trần Thị Ánh", "ánh", "ÁNH",
-    "đồng bào", "dong bao", "lũ lụt",
+    "Nguyễn Văn",
+    "nguyen van",
+    "NGUYEN VAN",
+    "nGuYeN vAn",
+    "Nguyen  Van",
+    " nguyễn văn ",
+    "Đức",
+    "đức",
+    "DUC",
+    "duc",
+    "Đ",
+    "đ",
+    "d",
+    "ủng hộ",
+    "ung ho",
+    "ỦNG HỘ",
+    "Trần Thị Ánh",
+    "ánh",
+    "ÁNH",
+    "đồng bào",
+    "dong bao",
+    "lũ lụt",
     # Chinese, emoji
-    "捐款", "捐款给灾区", "灾", "灾区", "王小明", "爱心捐赠", "支援越南", "🙏", "❤️", "🙏❤️", "bà con 🙏",
+    "捐款",
+    "捐款给灾区",
+    "灾",
+    "灾区",
+    "王小明",
+    "爱心捐赠",
+    "支援越南",
+    "🙏",
+    "❤️",
+    "🙏❤️",
+    "bà con 🙏",
     # 1–2 characters
-    "a", "an", "ho", "x", "zz", "1", "20", ".", "..", " ",
+    "a",
+    "an",
+    "ho",
+    "x",
+    "zz",
+    "1",
+    "20",
+    ".",
+    "..",
+    " ",
     # quotes and FTS syntax
-    '"', '""', "'", "O'Brien", '"mien trung"', '"ung ho', "*", "a*b", "ung*", "NEAR", "NEAR(ung ho)", "near(",
-    "AND", "ung AND ho", "OR", "NOT", "ung OR ho", "-minus", "+plus", "^caret", "(paren)", "col:umn",
-    "search_text:ung", "{brace}", "ung ho NOT mien",
+    '"',
+    '""',
+    "'",
+    "O'Brien",
+    '"mien trung"',
+    '"ung ho',
+    "*",
+    "a*b",
+    "ung*",
+    "NEAR",
+    "NEAR(ung ho)",
+    "near(",
+    "AND",
+    "ung AND ho",
+    "OR",
+    "NOT",
+    "ung OR ho",
+    "-minus",
+    "+plus",
+    "^caret",
+    "(paren)",
+    "col:umn",
+    "search_text:ung",
+    "{brace}",
+    "ung ho NOT mien",
     # LIKE pattern characters, backslash
-    "%", "50%", "_", "long_ban", "tam long_ban", "\\", "back\\slash", "%_%",
+    "%",
+    "50%",
+    "_",
+    "long_ban",
+    "tam long_ban",
+    "\\",
+    "back\\slash",
+    "%_%",
     # control characters, NUL, very long input, odd Unicode
-    "\x00", "ung\x00ho", "\x01\x02", "\t\n", "ung\tho", "ung\u200bho", "ﬁ", "ＵＮＧ ＨＯ", "İ", "ß",
-    "=cmd", "a" * 10_000, "ung ho " * 2_000, "",
+    "\x00",
+    "ung\x00ho",
+    "\x01\x02",
+    "\t\n",
+    "ung\tho",
+    "ung\u200bho",
+    "ﬁ",
+    "ＵＮＧ ＨＯ",
+    "İ",
+    "ß",
+    "=cmd",
+    "a" * 10_000,
+    "ung ho " * 2_000,
+    "",
 ]
 
 STRATEGIES = ["shipped", "index_only", "instr_only"]
@@ -66,16 +146,25 @@ def insert_extra_lines(writer, first_day: dt.datetime) -> None:
 def all_lines(engine) -> pd.DataFrame:
     """Every line, for the oracle only."""
     with engine.connect() as conn:
-        frame = pd.read_sql(text(
-            "SELECT s.id, s.posted_at, a.number AS account, s.direction, s.amount, s.currency, s.counterparty,"
-            " s.description FROM statement_lines s JOIN accounts a ON a.id = s.account_id"), conn)
+        frame = pd.read_sql(
+            text(
+                "SELECT s.id, s.posted_at, a.number AS account, s.direction, s.amount, s.currency, s.counterparty,"
+                " s.description FROM statement_lines s JOIN accounts a ON a.id = s.account_id"
+            ),
+            conn,
+        )
     frame["posted_at"] = pd.to_datetime(frame["posted_at"])
-    frame["folded"] = [fold(f"{c if isinstance(c, str) else ''} {d}")  # a missing counterparty is NaN here
-                       for c, d in zip(frame["counterparty"], frame["description"])]
+    frame["folded"] = [
+        fold(f"{c if isinstance(c, str) else ''} {d}")  # a missing counterparty is NaN here
+        for c, d in zip(frame["counterparty"], frame["description"], strict=False)
+    ]
     return frame
 
 
-EXTRA_LINES_FROM = {"ids_follow_time": dt.datetime(2025, 6, 1, 10), "ids_out_of_time_order": dt.datetime(2024, 7, 1, 10)}
+EXTRA_LINES_FROM = {
+    "ids_follow_time": dt.datetime(2025, 6, 1, 10),
+    "ids_out_of_time_order": dt.datetime(2024, 7, 1, 10),
+}
 
 
 @pytest.fixture(scope="module", params=list(EXTRA_LINES_FROM))
@@ -105,8 +194,17 @@ def strategy(request, monkeypatch):
     return request.param
 
 
-def oracle(lines: pd.DataFrame, q: str = "", account=None, date_from=None, date_to=None, amount_min=None,
-           amount_max=None, direction=None, sort="newest") -> list[int]:
+def oracle(
+    lines: pd.DataFrame,
+    q: str = "",
+    account=None,
+    date_from=None,
+    date_to=None,
+    amount_min=None,
+    amount_max=None,
+    direction=None,
+    sort="newest",
+) -> list[int]:
     term = fold(q)[:200].strip()  # the documented cap: statements.MAX_QUERY_CHARS folded characters
     keep = lines["folded"].map(lambda s: term in s) if term else pd.Series(True, index=lines.index)
     if account is not None:
@@ -122,8 +220,12 @@ def oracle(lines: pd.DataFrame, q: str = "", account=None, date_from=None, date_
         keep &= major <= amount_max
     if direction is not None:
         keep &= lines["direction"] == direction
-    key, descending = {"newest": ("posted_at", True), "oldest": ("posted_at", False),
-                       "largest": ("amount", True), "smallest": ("amount", False)}[sort]
+    key, descending = {
+        "newest": ("posted_at", True),
+        "oldest": ("posted_at", False),
+        "largest": ("amount", True),
+        "smallest": ("amount", False),
+    }[sort]
     ordered = lines[keep].sort_values([key, "id"], ascending=[not descending, not descending])
     return ordered["id"].tolist()
 
@@ -135,8 +237,10 @@ def test_cap_is_the_documented_one():
 def test_extra_lines_are_indexed(search_engine):
     with search_engine.connect() as conn:
         hits = conn.execute(text("SELECT count(*) FROM statement_fts WHERE statement_fts MATCH '\"捐款给\"'")).scalar()
-        last_seeded = conn.execute(text("SELECT max(posted_at) FROM statement_lines WHERE id < "
-                                        "(SELECT max(id) - :n FROM statement_lines)"), {"n": len(EXTRA_LINES) - 1}).scalar()
+        last_seeded = conn.execute(
+            text("SELECT max(posted_at) FROM statement_lines WHERE id < (SELECT max(id) - :n FROM statement_lines)"),
+            {"n": len(EXTRA_LINES) - 1},
+        ).scalar()
         follows = line_order.ids_follow_time(conn)
     assert hits == 1
     assert last_seeded < "2025-06-01"  # the first variant really is dated after every seeded line
@@ -179,7 +283,7 @@ FILTER_CASES = [
 def test_filters_sort_and_paging_equal_oracle(search_engine, lines, strategy, case, page):
     expected = oracle(lines, **case)
     got, has_more = statements.search_lines(search_engine, **case, page=page, page_size=20)
-    assert got["id"].tolist() == expected[(page - 1) * 20: page * 20]
+    assert got["id"].tolist() == expected[(page - 1) * 20 : page * 20]
     assert has_more == (len(expected) > page * 20)
 
 

@@ -1,4 +1,5 @@
 """The seed is deterministic, follows the account-numbering rule, reconciles, and looks like real statements."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,17 @@ from seed.generate import seed_database
 from seed.orgs import provinces
 from seed.people import FAMILY
 
-TABLES = ["provinces", "organizations", "accounts", "campaigns", "statement_lines", "disbursements",
-          "beneficiaries", "merchants", "meta"]
+TABLES = [
+    "provinces",
+    "organizations",
+    "accounts",
+    "campaigns",
+    "statement_lines",
+    "disbursements",
+    "beneficiaries",
+    "merchants",
+    "meta",
+]
 
 
 def table_hashes(engine) -> dict[str, str]:
@@ -42,10 +52,12 @@ def test_same_seed_gives_identical_tables_and_another_seed_does_not(tiny_engine,
 
 def test_every_province_has_a_red_cross_chapter_account_numbered_plate_code_05(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = conn.execute(text("""
+        rows = conn.execute(
+            text("""
             SELECT p.plate_codes, a.number, a.bank, p.name_vi FROM accounts a
             JOIN organizations o ON o.id = a.org_id JOIN provinces p ON p.code = o.province_code
-            WHERE o.kind = 'red_cross_chapter'""")).all()
+            WHERE o.kind = 'red_cross_chapter'""")
+        ).all()
     assert len(rows) == 63 == len(provinces())
     assert all(number == plates.split()[0] + "05" for plates, number, _, _ in rows)
     by_name = {name: number for _, number, _, name in rows}
@@ -53,8 +65,9 @@ def test_every_province_has_a_red_cross_chapter_account_numbered_plate_code_05(t
 
 
 def test_running_balances_reconcile_on_every_account(tiny_engine):
-    lines = pd.read_sql(text("SELECT account_id, id, direction, amount, balance FROM statement_lines ORDER BY id"),
-                        tiny_engine)
+    lines = pd.read_sql(
+        text("SELECT account_id, id, direction, amount, balance FROM statement_lines ORDER BY id"), tiny_engine
+    )
     opening = pd.read_sql(text("SELECT id, opening_balance FROM accounts"), tiny_engine).set_index("id").opening_balance
     signed = lines.amount.where(lines.direction == "in", -lines.amount)
     expected = signed.groupby(lines.account_id).cumsum() + lines.account_id.map(opening)
@@ -62,18 +75,23 @@ def test_running_balances_reconcile_on_every_account(tiny_engine):
     closing = lines.groupby("account_id").balance.last()
     credits = lines[lines.direction == "in"].groupby("account_id").amount.sum()
     debits = lines[lines.direction == "out"].groupby("account_id").amount.sum()
-    recomputed = opening.reindex(closing.index) + credits.reindex(closing.index, fill_value=0) - debits.reindex(
-        closing.index, fill_value=0)
+    recomputed = (
+        opening.reindex(closing.index)
+        + credits.reindex(closing.index, fill_value=0)
+        - debits.reindex(closing.index, fill_value=0)
+    )
     assert (recomputed == closing).all()
     assert (lines.balance >= 0).all()
 
 
 def test_each_disbursement_is_paid_by_a_debit_line_of_the_same_amount_on_the_campaign_account(tiny_engine):
     with tiny_engine.connect() as conn:
-        rows = conn.execute(text("""
+        rows = conn.execute(
+            text("""
             SELECT d.amount, s.amount, s.direction, s.account_id, c.account_id, s.campaign_id, d.campaign_id
             FROM disbursements d JOIN campaigns c ON c.id = d.campaign_id
-            LEFT JOIN statement_lines s ON s.id = d.statement_line_id""")).all()
+            LEFT JOIN statement_lines s ON s.id = d.statement_line_id""")
+        ).all()
         debits = conn.execute(text("SELECT COUNT(*) FROM statement_lines WHERE direction = 'out'")).scalar_one()
     assert len(rows) > 10
     for d_amount, s_amount, direction, s_account, c_account, s_campaign, d_campaign in rows:
@@ -90,10 +108,16 @@ def test_seed_plants_each_kind_of_rule_breach_and_lists_it(tiny_engine):
 def test_vietnamese_names_are_family_name_first(tiny_engine):
     families = {fold(f).upper() for f in FAMILY}
     with tiny_engine.connect() as conn:
-        printed = [r[0] for r in conn.execute(text(
-            "SELECT counterparty FROM statement_lines WHERE direction = 'in' AND currency = 'VND' "
-            "AND counterparty NOT LIKE 'CONG TY%' AND counterparty NOT LIKE 'TONG CONG TY%' "
-            "AND counterparty NOT LIKE 'NGAN HANG%'"))]
+        printed = [
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT counterparty FROM statement_lines WHERE direction = 'in' AND currency = 'VND' "
+                    "AND counterparty NOT LIKE 'CONG TY%' AND counterparty NOT LIKE 'TONG CONG TY%' "
+                    "AND counterparty NOT LIKE 'NGAN HANG%'"
+                )
+            )
+        ]
     assert len(printed) > 1000
     first_words = pd.Series([p.split()[0] for p in printed])
     assert first_words.isin(families).all()
@@ -102,8 +126,11 @@ def test_vietnamese_names_are_family_name_first(tiny_engine):
 
 def test_amounts_look_like_real_relief_statements(tiny_engine):
     """Outside micro-donation (community) campaigns, amounts follow the 2024 relief statements' mix."""
-    amounts = pd.read_sql(text("""SELECT s.amount FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
-                                  WHERE s.direction = 'in' AND c.category <> 'community'"""), tiny_engine).amount
+    amounts = pd.read_sql(
+        text("""SELECT s.amount FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id
+                                  WHERE s.direction = 'in' AND c.category <> 'community'"""),
+        tiny_engine,
+    ).amount
     favourites = amounts.isin([10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000])
     assert favourites.mean() > 0.6
     assert (amounts % 10_000 == 0).mean() > 0.85
@@ -111,26 +138,33 @@ def test_amounts_look_like_real_relief_statements(tiny_engine):
 
 
 def test_memos_are_ascii_in_real_bank_styles(tiny_engine):
-    memos = pd.read_sql(text("SELECT description FROM statement_lines WHERE direction = 'in' AND currency = 'VND'"),
-                        tiny_engine).description
+    memos = pd.read_sql(
+        text("SELECT description FROM statement_lines WHERE direction = 'in' AND currency = 'VND'"), tiny_engine
+    ).description
     assert memos.map(str.isascii).all()
     assert 0.15 < memos.str.startswith("MBVCB.").mean() < 0.35
     assert 0.15 < memos.str.match(r"^02009704").mean() < 0.35
 
 
 def test_evenings_dominate_the_daily_cycle(tiny_engine):
-    hours = pd.read_sql(text("SELECT CAST(strftime('%H', posted_at) AS INTEGER) AS h FROM statement_lines "
-                             "WHERE direction = 'in'"), tiny_engine).h
+    hours = pd.read_sql(
+        text("SELECT CAST(strftime('%H', posted_at) AS INTEGER) AS h FROM statement_lines WHERE direction = 'in'"),
+        tiny_engine,
+    ).h
     share = hours.value_counts(normalize=True)
     assert share[21] > share[10] > share[3]
 
 
 def test_beneficiaries_include_duplicates_across_organizations(tiny_engine):
     with tiny_engine.connect() as conn:
-        dup = conn.execute(text("""SELECT COUNT(*) FROM (SELECT national_id_hash FROM beneficiaries
-                                   GROUP BY national_id_hash HAVING COUNT(DISTINCT org_id) > 1) d""")).scalar_one()
+        dup = conn.execute(
+            text("""SELECT COUNT(*) FROM (SELECT national_id_hash FROM beneficiaries
+                                   GROUP BY national_id_hash HAVING COUNT(DISTINCT org_id) > 1) d""")
+        ).scalar_one()
         total = conn.execute(text("SELECT COUNT(*) FROM beneficiaries")).scalar_one()
-        provinces_with_merchants = conn.execute(text("SELECT COUNT(DISTINCT province_code) FROM merchants")).scalar_one()
+        provinces_with_merchants = conn.execute(
+            text("SELECT COUNT(DISTINCT province_code) FROM merchants")
+        ).scalar_one()
     assert 0.01 * total < dup < 0.05 * total
     assert provinces_with_merchants == 63
 
@@ -138,22 +172,32 @@ def test_beneficiaries_include_duplicates_across_organizations(tiny_engine):
 def test_bursts_peak_within_days_of_an_appeal(tiny_engine):
     """The biggest disaster-relief campaign receives most of its lines in its first week."""
     with tiny_engine.connect() as conn:
-        cid, start = conn.execute(text("""
+        cid, start = conn.execute(
+            text("""
             SELECT c.id, c.start_on FROM campaigns c JOIN statement_lines s ON s.campaign_id = c.id
-            WHERE c.category = 'disaster_relief' GROUP BY c.id, c.start_on ORDER BY COUNT(*) DESC LIMIT 1""")).one()
-        days = pd.read_sql(text("SELECT julianday(date(posted_at)) - julianday(:start) AS d FROM statement_lines "
-                                "WHERE campaign_id = :cid AND direction = 'in'"), conn,
-                           params={"start": start, "cid": cid}).d
+            WHERE c.category = 'disaster_relief' GROUP BY c.id, c.start_on ORDER BY COUNT(*) DESC LIMIT 1""")
+        ).one()
+        days = pd.read_sql(
+            text(
+                "SELECT julianday(date(posted_at)) - julianday(:start) AS d FROM statement_lines "
+                "WHERE campaign_id = :cid AND direction = 'in'"
+            ),
+            conn,
+            params={"start": start, "cid": cid},
+        ).d
     per_day = days.value_counts().sort_index()
     assert per_day.idxmax() <= 5
     assert (days <= 7).mean() > 0.6
 
 
-@pytest.mark.parametrize("url, phrase", [
-    ("not a url", "not a valid URL"),
-    ("mysql://x@y/z", "Unsupported database"),
-    ("postgresql+psycopg://nobody@127.0.0.1:1/none", "Cannot reach the database"),
-])
+@pytest.mark.parametrize(
+    "url, phrase",
+    [
+        ("not a url", "not a valid URL"),
+        ("mysql://x@y/z", "Unsupported database"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "Cannot reach the database"),
+    ],
+)
 def test_bad_database_url_gives_one_clear_message(url, phrase, capsys):
     from seed.__main__ import main
 

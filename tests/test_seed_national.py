@@ -1,4 +1,5 @@
 """The national scale reproduces the Thiện nguyện app's public figures (built in memory, not written)."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,11 @@ def national():
 def test_national_totals_within_5_percent(national):
     lines, campaigns = national["statement_lines"], national["campaigns"]
     received = lines[(lines.direction == "in") & (lines.currency == "VND")]
-    measured = {"campaigns": len(campaigns), "raised_vnd": int(received.amount.sum()),
-                "distinct_donors": received.donor_key.nunique()}
+    measured = {
+        "campaigns": len(campaigns),
+        "raised_vnd": int(received.amount.sum()),
+        "distinct_donors": received.donor_key.nunique(),
+    }
     for key, figure in NATIONAL_FIGURES.items():
         assert abs(measured[key] - figure) <= 0.05 * figure, (key, measured[key], figure)
 
@@ -25,9 +29,17 @@ def test_national_totals_within_5_percent(national):
 @pytest.mark.slow
 def test_national_campaign_shapes(national):
     lines = national["statement_lines"]
-    incoming = lines[lines.direction == "in"].groupby("campaign_id").agg(
-        total=("amount", "sum"), donors=("donor_key", "nunique"), donations=("amount", "size"),
-        first=("posted_at", "min"), last=("posted_at", "max"))
+    incoming = (
+        lines[lines.direction == "in"]
+        .groupby("campaign_id")
+        .agg(
+            total=("amount", "sum"),
+            donors=("donor_key", "nunique"),
+            donations=("amount", "size"),
+            first=("posted_at", "min"),
+            last=("posted_at", "max"),
+        )
+    )
     big = incoming[incoming.donations > 1_000_000]
     assert len(big) == 1 and 95_000 <= big.donors.iloc[0] <= 100_000
     near = lambda total, figure: (total - figure).abs() < 0.02 * figure

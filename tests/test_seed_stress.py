@@ -1,15 +1,16 @@
 """The stress scale's year replay keeps ids unique, references unique and balances reconciled (checked on tiny)."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from rollup_oracle import assert_rollups_match
 from sqlalchemy import text
 
 from explorer.db import line_order
 from explorer.db.engine import make_engine
 from explorer.queries.ledger_checks import CHECKS
 from seed.generate import LINE_COLUMNS, build
-from rollup_oracle import assert_rollups_match
 from seed.stress import SHIFT, campaign_copy, line_copy, seed_stress, yearly_openings
 
 YEARS = 3
@@ -44,8 +45,11 @@ def test_replayed_campaigns_get_new_ids_titles_and_dates():
 def test_replay_in_sql_writes_exactly_the_replayed_frames(backend, tmp_path, request):
     """seed_stress writes year 0 from Python and copies the other years in SQL: the table must hold exactly
     line_copy's frames for every year (here a tiny year, three times), in time order, and reconcile."""
-    url = (f"sqlite:///{tmp_path / 'stress.sqlite'}" if backend == "sqlite"
-           else request.getfixturevalue("pg_database")("stress"))
+    url = (
+        f"sqlite:///{tmp_path / 'stress.sqlite'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("pg_database")("stress")
+    )
     engine = make_engine(url)
     report = seed_stress(engine, 1, year="tiny", years=YEARS)
     frames = build("tiny", 1)
@@ -60,8 +64,12 @@ def test_replay_in_sql_writes_exactly_the_replayed_frames(backend, tmp_path, req
     stored["posted_at"] = pd.to_datetime(stored["posted_at"])
     for column in LINE_COLUMNS:
         want, got = expected[column].astype(object), stored[column].astype(object)
-        same = [(a == b) or (pd.isna(a) and pd.isna(b)) for a, b in zip(want, got)]
-        assert all(same), (column, want[[not x for x in same]].head(3).tolist(), got[[not x for x in same]].head(3).tolist())
+        same = [(a == b) or (pd.isna(a) and pd.isna(b)) for a, b in zip(want, got, strict=False)]
+        assert all(same), (
+            column,
+            want[[not x for x in same]].head(3).tolist(),
+            got[[not x for x in same]].head(3).tolist(),
+        )
     assert follows and stored.posted_at.is_monotonic_increasing  # the fact the seed stated, against the table
     for name in ("balance_breaks", "duplicate_references", "disbursements_without_debit"):
         assert CHECKS[name](engine).empty, name

@@ -1,17 +1,18 @@
 """A query cut off by the public time limit shows the friendly "narrow your search" notice on every page,
 never a traceback, whichever way the query reads (SQLAlchemy rows or pandas.read_sql, which wraps errors)."""
+
 from __future__ import annotations
 
 import pytest
 import streamlit as st
+from page_specs import open_page
 from sqlalchemy import event
 
 from explorer.db.engine import is_timeout, make_engine
+from explorer.i18n import translate
 from explorer.queries import presenter
 from explorer.ui import data
 from explorer.ui.headless import PAGES
-from page_specs import open_page
-from explorer.i18n import translate
 
 NOTICE = translate("en", "common.query_timeout")
 
@@ -39,8 +40,11 @@ def test_a_pandas_read_cut_off_counts_as_a_timeout(hasty_engine):
 
 
 # The default Statements and Verify views read a handful of rows; a search for a missing word reads them all.
-SEARCHES = {"statements": {"q": "no such donor"}, "verify": {"name": "zz"},  # (two letters: no index helps)
-            "vouchers": {"population": "db"}}  # a preset's own population needs no query: the seeded one does
+SEARCHES = {
+    "statements": {"q": "no such donor"},
+    "verify": {"name": "zz"},  # (two letters: no index helps)
+    "vouchers": {"population": "db"},
+}  # a preset's own population needs no query: the seeded one does
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,15 +1,15 @@
 """The Statements page shows what SQL says, keeps its whole state in the URL and exports safely."""
+
 from __future__ import annotations
 
-
 import pytest
+from page_specs import open_page
 from sqlalchemy import text
 
 from explorer import fmt
 from explorer.db.engine import make_engine
 from explorer.export import to_csv_bytes
 from explorer.queries import statements
-from page_specs import open_page
 
 ID, AMOUNT, TIME = "Mã dòng", "Số tiền", "Thời gian"
 
@@ -17,9 +17,15 @@ ID, AMOUNT, TIME = "Mã dòng", "Số tiền", "Thời gian"
 def sql_ids(engine, where: str = "1 = 1", order: str = "s.posted_at DESC, s.id DESC", **params) -> list[int]:
     """The oracle: plain SQL over the tiny seed (LIKE on the folded text)."""
     with engine.connect() as conn:
-        return [r[0] for r in conn.execute(text(
-            f"SELECT s.id FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE {where} ORDER BY {order}"),
-            params)]
+        return [
+            r[0]
+            for r in conn.execute(
+                text(
+                    f"SELECT s.id FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE {where} ORDER BY {order}"
+                ),
+                params,
+            )
+        ]
 
 
 def shown(at) -> list[int]:
@@ -29,13 +35,20 @@ def shown(at) -> list[int]:
 def test_deep_link_reproduces_the_view(app, tiny_engine):
     at = open_page(app, "statements", account="3879", q="Nguyễn Văn", dir="in", sort="largest")
     assert not at.exception
-    expected = sql_ids(tiny_engine, "a.number = '3879' AND s.direction = 'in' AND s.search_text LIKE '%nguyen van%'",
-                       "s.amount DESC, s.id DESC")
+    expected = sql_ids(
+        tiny_engine,
+        "a.number = '3879' AND s.direction = 'in' AND s.search_text LIKE '%nguyen van%'",
+        "s.amount DESC, s.id DESC",
+    )
     assert shown(at) == expected[:50] and len(expected) > 10
     table = at.dataframe[0].value
     with tiny_engine.connect() as conn:
-        amounts = dict(conn.execute(text("SELECT id, amount FROM statement_lines WHERE id IN "
-                                         "(SELECT value FROM json_each(:ids))"), {"ids": str(expected[:50])}).all())
+        amounts = dict(
+            conn.execute(
+                text("SELECT id, amount FROM statement_lines WHERE id IN (SELECT value FROM json_each(:ids))"),
+                {"ids": str(expected[:50])},
+            ).all()
+        )
     assert table[AMOUNT].tolist() == [amounts[i] for i in table[ID]]  # numbers, so the column sorts by value
     assert at.selectbox(key="stm_account_vi").value == "3879"
     assert at.text_input(key="stm_q_vi").value == "Nguyễn Văn"
@@ -67,7 +80,9 @@ def test_deep_link_to_a_later_page(app, tiny_engine):
 
 
 def test_bad_params_are_ignored_with_a_notice(app, tiny_engine):
-    at = open_page(app, "statements", page="abc", sort="evil()", min="lots", to="2024-13-45", dir="sideways", account="0000")
+    at = open_page(
+        app, "statements", page="abc", sort="evil()", min="lots", to="2024-13-45", dir="sideways", account="0000"
+    )
     assert not at.exception
     notices = " ".join(i.value for i in at.info)
     for name in ("page", "sort", "min", "to", "dir"):
@@ -96,7 +111,9 @@ def test_export_of_the_view(app, tiny_engine):
     at.toggle(key="stm_export").set_value(True).run()
     assert len(at.download_button) == 2
     count = len(sql_ids(tiny_engine, "a.number = '3879' AND s.direction = 'in'"))
-    assert any(c.value == f"{fmt.number(count, 'vi')} dòng khớp với bộ lọc." for c in at.caption)  # layout.downloads' wording
+    assert any(
+        c.value == f"{fmt.number(count, 'vi')} dòng khớp với bộ lọc." for c in at.caption
+    )  # layout.downloads' wording
 
 
 @pytest.fixture()
@@ -106,10 +123,13 @@ def formula_db(tiny_db_url, copy_sqlite, tmp_path) -> str:
     copy_sqlite(tiny_db_url, path)
     writer = make_engine(f"sqlite:///{path}")
     with writer.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency, reference,"
-            " counterparty, description, search_text) SELECT max(id) + 1, 68, '2024-12-30 10:00:00', 1, 'in', 50000,"
-            " 'VND', '-1+1', '@SUM(A1)', '=cmd|'' /C calc''!A0', '@sum(a1) =cmd|'' /c calc''!a0' FROM statement_lines"))
+        conn.execute(
+            text(
+                "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency, reference,"
+                " counterparty, description, search_text) SELECT max(id) + 1, 68, '2024-12-30 10:00:00', 1, 'in', 50000,"
+                " 'VND', '-1+1', '@SUM(A1)', '=cmd|'' /C calc''!A0', '@sum(a1) =cmd|'' /c calc''!a0' FROM statement_lines"
+            )
+        )
     writer.dispose()
     return f"sqlite:///{path}"
 

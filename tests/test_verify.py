@@ -1,18 +1,17 @@
 """Verify my donation: ranked candidates equal a Python oracle on the tiny seed; the page shows them with reasons."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
 import pytest
+from page_specs import open_page
 from sqlalchemy import text
 
-from explorer import fmt
 from explorer.db import line_order
 from explorer.queries import verify
 from explorer.text import fold
-from page_specs import open_page
-
 
 
 @pytest.fixture(scope="module")
@@ -21,15 +20,26 @@ def incoming(tiny_db_url) -> pd.DataFrame:
     from explorer.db.engine import make_engine
 
     with make_engine(tiny_db_url, readonly=True).connect() as conn:
-        frame = pd.read_sql(text(
-            "SELECT s.id, s.posted_at, a.number AS account, s.amount, s.currency, s.search_text "
-            "FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE s.direction = 'in'"), conn)
+        frame = pd.read_sql(
+            text(
+                "SELECT s.id, s.posted_at, a.number AS account, s.amount, s.currency, s.search_text "
+                "FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE s.direction = 'in'"
+            ),
+            conn,
+        )
     frame["posted_at"] = pd.to_datetime(frame["posted_at"])
     return frame
 
 
-def oracle(incoming: pd.DataFrame, name: str, amount: int | None, around: dt.date | None, account=None,
-           days: int = 3, limit: int = 20) -> list[tuple[int, float]]:
+def oracle(
+    incoming: pd.DataFrame,
+    name: str,
+    amount: int | None,
+    around: dt.date | None,
+    account=None,
+    days: int = 3,
+    limit: int = 20,
+) -> list[tuple[int, float]]:
     """(id, score) best first: name 40 + exact amount 40 + closeness 20·(1 − days_off/(days+1))."""
     term = fold(name)
     rows = incoming if account is None else incoming[incoming["account"] == account]
@@ -46,15 +56,20 @@ def oracle(incoming: pd.DataFrame, name: str, amount: int | None, around: dt.dat
         close = (1 - (rows["posted_at"].dt.normalize() - pd.Timestamp(around)).dt.days.abs() / (days + 1)).clip(lower=0)
     rows = rows.assign(score=(40 * rows["name_hit"] + 40 * rows["amount_hit"] + 20 * close).round(1))
     rows = rows.sort_values(["score", "posted_at", "id"], ascending=False).head(limit)
-    return list(zip(rows["id"].tolist(), rows["score"].tolist()))
+    return list(zip(rows["id"].tolist(), rows["score"].tolist(), strict=False))
 
 
 @pytest.fixture(scope="module")
 def donation(incoming) -> dict:
     """A real incoming VND line with a named sender (the donor we look for)."""
     row = incoming[(incoming["currency"] == "VND") & incoming["search_text"].str.startswith("nguyen")].iloc[100]
-    return {"id": int(row["id"]), "name": row["search_text"].split(" ")[:3], "amount": int(row["amount"]),
-            "day": row["posted_at"].date(), "account": row["account"]}
+    return {
+        "id": int(row["id"]),
+        "name": row["search_text"].split(" ")[:3],
+        "amount": int(row["amount"]),
+        "day": row["posted_at"].date(),
+        "account": row["account"],
+    }
 
 
 def written(amount: int) -> list[str]:
@@ -69,8 +84,9 @@ def written(amount: int) -> list[str]:
 
 def test_the_donor_finds_their_line_first_with_reasons(public_engine, incoming, donation):
     name = " ".join(donation["name"]).title()  # as typed: 'Nguyen Van An'
-    found = verify.find_donation(public_engine, name_or_memo=name, amount=donation["amount"],
-                                 around=donation["day"] + dt.timedelta(days=1))
+    found = verify.find_donation(
+        public_engine, name_or_memo=name, amount=donation["amount"], around=donation["day"] + dt.timedelta(days=1)
+    )
     best = found.iloc[0]
     assert best["id"] == donation["id"] or (best["match_name"] and best["exact_amount"])
     mine = found[found["id"] == donation["id"]].iloc[0]
@@ -96,10 +112,11 @@ def test_ranking_equals_oracle(public_engine, incoming, donation, days, limit, p
     its newest lines (they rank first), and lines with name and amount come from the third query."""
     name = donation["name"][0]  # a family name only: many candidates
     around = donation["day"] + dt.timedelta(days=min(days, 2))
-    found = verify.find_donation(public_engine, name_or_memo=name, amount=donation["amount"], around=around,
-                                 days=days, limit=limit)
+    found = verify.find_donation(
+        public_engine, name_or_memo=name, amount=donation["amount"], around=around, days=days, limit=limit
+    )
     expected = oracle(incoming, name, donation["amount"], around, days=days, limit=limit)
-    assert list(zip(found["id"].tolist(), found["score"].tolist())) == expected
+    assert list(zip(found["id"].tolist(), found["score"].tolist(), strict=False)) == expected
     assert len(expected) > (1 if days == 0 else min(limit - 1, 5))
 
 
@@ -116,16 +133,21 @@ def test_postgres_ranking_equals_oracle(pg_tiny_url, donation, hit_list_cap, mon
         monkeypatch.setattr(search, "COMMON_CAP", hit_list_cap)
     engine = make_engine(pg_tiny_url, readonly=True, timeout_ms=5000)
     with engine.connect() as conn:
-        lines = pd.read_sql(text(
-            "SELECT s.id, s.posted_at, a.number AS account, s.amount, s.currency, s.search_text "
-            "FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE s.direction = 'in'"), conn)
+        lines = pd.read_sql(
+            text(
+                "SELECT s.id, s.posted_at, a.number AS account, s.amount, s.currency, s.search_text "
+                "FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE s.direction = 'in'"
+            ),
+            conn,
+        )
     lines["posted_at"] = pd.to_datetime(lines["posted_at"])
     name, around = donation["name"][0], donation["day"] + dt.timedelta(days=2)
     for limit in (3, 50):
-        found = verify.find_donation(engine, name_or_memo=name, amount=donation["amount"], around=around,
-                                     days=10, limit=limit)
+        found = verify.find_donation(
+            engine, name_or_memo=name, amount=donation["amount"], around=around, days=10, limit=limit
+        )
         expected = oracle(lines, name, donation["amount"], around, days=10, limit=limit)
-        assert list(zip(found["id"].tolist(), found["score"].tolist())) == expected
+        assert list(zip(found["id"].tolist(), found["score"].tolist(), strict=False)) == expected
         assert len(expected) == limit
     with engine.connect() as conn:  # the hand-off itself: exactly the incoming lines holding the name
         condition, params = search.scoped_text_condition(conn, fold(name), ["s.direction = 'in'"], {})
@@ -135,24 +157,34 @@ def test_postgres_ranking_equals_oracle(pg_tiny_url, donation, hit_list_cap, mon
         assert "LIKE" in condition
 
 
-@pytest.mark.parametrize("case", [
-    dict(name="", amount=500_000, around=dt.date(2024, 9, 15)),
-    dict(name="ung ho", amount=None, around=dt.date(2024, 10, 2)),
-    dict(name="Đức", amount=200_000, around=None),
-    dict(name="", amount=20, around=None),                     # 20 USD gifts (2000 cents)
-    dict(name="nguyen", amount=100_000, around=dt.date(2024, 10, 3), account="6905"),
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        dict(name="", amount=500_000, around=dt.date(2024, 9, 15)),
+        dict(name="ung ho", amount=None, around=dt.date(2024, 10, 2)),
+        dict(name="Đức", amount=200_000, around=None),
+        dict(name="", amount=20, around=None),  # 20 USD gifts (2000 cents)
+        dict(name="nguyen", amount=100_000, around=dt.date(2024, 10, 3), account="6905"),
+    ],
+)
 def test_other_inputs_equal_oracle(public_engine, incoming, case, plan):
-    found = verify.find_donation(public_engine, name_or_memo=case["name"], amount=case["amount"],
-                                 around=case["around"], account=case.get("account"))
+    found = verify.find_donation(
+        public_engine,
+        name_or_memo=case["name"],
+        amount=case["amount"],
+        around=case["around"],
+        account=case.get("account"),
+    )
     expected = oracle(incoming, case["name"], case["amount"], case["around"], account=case.get("account"))
-    assert list(zip(found["id"].tolist(), found["score"].tolist())) == expected
+    assert list(zip(found["id"].tolist(), found["score"].tolist(), strict=False)) == expected
     assert expected
 
 
 def test_amount_in_any_usual_form(public_engine, donation):
-    results = [verify.find_donation(public_engine, name_or_memo="", amount=form, around=donation["day"])["id"].tolist()
-               for form in written(donation["amount"])]
+    results = [
+        verify.find_donation(public_engine, name_or_memo="", amount=form, around=donation["day"])["id"].tolist()
+        for form in written(donation["amount"])
+    ]
     assert results[0] and all(r == results[0] for r in results)
     half = verify.find_donation(public_engine, name_or_memo="", amount="0,5tr", around=dt.date(2024, 9, 15))
     assert not half.empty and (half["amount"] == 500_000).all()
@@ -160,14 +192,20 @@ def test_amount_in_any_usual_form(public_engine, donation):
 
 def test_only_incoming_lines(public_engine, tiny_engine):
     with tiny_engine.connect() as conn:
-        out_amount, day = conn.execute(text(
-            "SELECT amount, date(posted_at) FROM statement_lines WHERE direction = 'out' LIMIT 1")).one()
-    found = verify.find_donation(public_engine, name_or_memo="", amount=out_amount,
-                                 around=dt.date.fromisoformat(day), days=0)
+        out_amount, day = conn.execute(
+            text("SELECT amount, date(posted_at) FROM statement_lines WHERE direction = 'out' LIMIT 1")
+        ).one()
+    found = verify.find_donation(
+        public_engine, name_or_memo="", amount=out_amount, around=dt.date.fromisoformat(day), days=0
+    )
     with tiny_engine.connect() as conn:
-        directions = {r[0] for r in conn.execute(text(
-            "SELECT DISTINCT direction FROM statement_lines WHERE id IN (SELECT value FROM json_each(:ids))"),
-            {"ids": str(found["id"].tolist())})}
+        directions = {
+            r[0]
+            for r in conn.execute(
+                text("SELECT DISTINCT direction FROM statement_lines WHERE id IN (SELECT value FROM json_each(:ids))"),
+                {"ids": str(found["id"].tolist())},
+            )
+        }
     assert directions <= {"in"}
 
 
@@ -175,8 +213,7 @@ def test_nothing_to_look_for_or_nothing_found(public_engine):
     assert verify.find_donation(public_engine, name_or_memo="   ", amount=None, around=None).empty
     assert verify.find_donation(public_engine, name_or_memo="", amount="not money", around=None).empty
     assert verify.find_donation(public_engine, name_or_memo="zzqxq", amount=None, around=None).empty
-    assert verify.find_donation(public_engine, name_or_memo="nguyen", amount=None, around=None,
-                                account="no-such").empty
+    assert verify.find_donation(public_engine, name_or_memo="nguyen", amount=None, around=None, account="no-such").empty
     odd = verify.find_donation(public_engine, name_or_memo='"NEAR(*) AND %_\x00' * 50, amount="1e9", around=None)
     assert odd.empty
 
@@ -187,8 +224,13 @@ def test_nothing_to_look_for_or_nothing_found(public_engine):
 def test_page_shows_ranked_candidates_from_a_deep_link(app, public_engine, incoming, donation):
     name = " ".join(donation["name"]).title()
     around = donation["day"] + dt.timedelta(days=1)
-    at = open_page(app, "verify", name=name, amount=f"{donation['amount'] // 1000}k" if donation["amount"] % 1000 == 0
-               else str(donation["amount"]), date=around.isoformat())
+    at = open_page(
+        app,
+        "verify",
+        name=name,
+        amount=f"{donation['amount'] // 1000}k" if donation["amount"] % 1000 == 0 else str(donation["amount"]),
+        date=around.isoformat(),
+    )
     assert not at.exception
     shown = at.dataframe[0].value
     expected = oracle(incoming, name, donation["amount"], around)

@@ -4,6 +4,7 @@ Everything the test checks with is written here independently of explorer.vietqr
 bit-by-bit CRC-16/CCITT-FALSE, and a small QR decoder (format info, unmasking, zig-zag reading,
 de-interleaving, byte-mode segment) for the matrix segno builds and for the PNG the page shows.
 """
+
 from __future__ import annotations
 
 import binascii
@@ -33,8 +34,8 @@ def tlv_fields(data: str) -> list[tuple[str, int, str]]:
     """[(id, declared length, value)] of one TLV level; fails the test on a malformed chain."""
     out, i = [], 0
     while i < len(data):
-        tag, length = data[i:i + 2], int(data[i + 2:i + 4])
-        value = data[i + 4:i + 4 + length]
+        tag, length = data[i : i + 2], int(data[i + 2 : i + 4])
+        value = data[i + 4 : i + 4 + length]
         assert len(value) == length, f"field {tag} declares {length} chars, has {len(value)}"
         out.append((tag, length, value))
         i += 4 + length
@@ -97,7 +98,7 @@ def test_dynamic_payload_fields_follow_the_spec():
     assert [t for t, _, _ in fields] == ["00", "01", "38", "53", "54", "58", "62", "63"]
     top = as_dict(payload)
     assert top["00"] == "01"
-    assert top["01"] == "12"               # dynamic: carries an amount
+    assert top["01"] == "12"  # dynamic: carries an amount
     assert top["53"] == "704"
     assert top["54"] == "500000"
     assert top["58"] == "VN"
@@ -106,8 +107,20 @@ def test_dynamic_payload_fields_follow_the_spec():
     assert as_dict(merchant["01"]) == {"00": "970422", "01": "2905"}
     assert as_dict(top["62"]) == {"08": "ung ho dong bao bao yagi"}
     assert payload == (
-        "000201010212" "3848" "0010A000000727" "0118" "0006970422" "01042905" "0208QRIBFTTA"
-        "5303704" "5406500000" "5802VN" "6228" "0824ung ho dong bao bao yagi" "6304" + payload[-4:])
+        "000201010212"
+        "3848"
+        "0010A000000727"
+        "0118"
+        "0006970422"
+        "01042905"
+        "0208QRIBFTTA"
+        "5303704"
+        "5406500000"
+        "5802VN"
+        "6228"
+        "0824ung ho dong bao bao yagi"
+        "6304" + payload[-4:]
+    )
 
 
 def test_static_payload_has_no_amount_and_no_memo():
@@ -119,9 +132,20 @@ def test_static_payload_has_no_amount_and_no_memo():
     assert as_dict(as_dict(top["38"])["01"]) == {"00": "970436", "01": "0011001234567"}
 
 
-@pytest.mark.parametrize("bank,bin_", [("MB", "970422"), ("VCB", "970436"), ("VietinBank", "970415"),
-                                       ("BIDV", "970418"), ("Agribank", "970405"), ("Techcombank", "970407"),
-                                       ("ACB", "970416"), ("vietcombank", "970436"), ("mb", "970422")])
+@pytest.mark.parametrize(
+    "bank,bin_",
+    [
+        ("MB", "970422"),
+        ("VCB", "970436"),
+        ("VietinBank", "970415"),
+        ("BIDV", "970418"),
+        ("Agribank", "970405"),
+        ("Techcombank", "970407"),
+        ("ACB", "970416"),
+        ("vietcombank", "970436"),
+        ("mb", "970422"),
+    ],
+)
 def test_bank_bins(bank, bin_):
     assert vietqr.bank_bin(bank) == bin_
     assert as_dict(as_dict(as_dict(vietqr.payload(bank, "123456"))["38"])["01"])["00"] == bin_
@@ -144,22 +168,25 @@ def test_vbsp_and_unknown_banks_are_refused_with_a_reason():
     assert exc.value.code == "bank_unknown"
 
 
-@pytest.mark.parametrize("account,amount,memo,code", [
-    ("29O5", None, "", "account_digits"),
-    ("2905 ", None, "", None),                 # surrounding blanks are trimmed, not refused
-    ("", None, "", "account_digits"),
-    ("２９０５", None, "", "account_digits"),   # full-width digits are not ASCII digits
-    ("1" * 19, None, "", None),
-    ("1" * 20, None, "", "account_length"),
-    ("2905", 0, "", "amount"),
-    ("2905", -5, "", "amount"),
-    ("2905", 10.5, "", "amount"),
-    ("2905", True, "", "amount"),
-    ("2905", 10**13 - 1, "", None),
-    ("2905", 10**13, "", "amount"),
-    ("2905", None, "捐款", "memo_empty"),
-    ("2905", None, "   ", None),               # blank memo: no field 62
-])
+@pytest.mark.parametrize(
+    "account,amount,memo,code",
+    [
+        ("29O5", None, "", "account_digits"),
+        ("2905 ", None, "", None),  # surrounding blanks are trimmed, not refused
+        ("", None, "", "account_digits"),
+        ("２９０５", None, "", "account_digits"),  # full-width digits are not ASCII digits
+        ("1" * 19, None, "", None),
+        ("1" * 20, None, "", "account_length"),
+        ("2905", 0, "", "amount"),
+        ("2905", -5, "", "amount"),
+        ("2905", 10.5, "", "amount"),
+        ("2905", True, "", "amount"),
+        ("2905", 10**13 - 1, "", None),
+        ("2905", 10**13, "", "amount"),
+        ("2905", None, "捐款", "memo_empty"),
+        ("2905", None, "   ", None),  # blank memo: no field 62
+    ],
+)
 def test_input_validation(account, amount, memo, code):
     if code is None:
         check_crc(vietqr.payload("MB", account, amount, memo))
@@ -191,14 +218,38 @@ def test_parse_round_trip_and_tamper_detection():
 # ---------------------------------------------------------------- the QR symbol itself
 
 # ISO/IEC 18004 error-correction level M: version → [(blocks, data codewords per block), …]
-EC_M_BLOCKS = {1: [(1, 16)], 2: [(1, 28)], 3: [(1, 44)], 4: [(2, 32)], 5: [(2, 43)], 6: [(4, 27)],
-               7: [(4, 31)], 8: [(2, 38), (2, 39)], 9: [(3, 36), (2, 37)], 10: [(4, 43), (1, 44)]}
-ALIGNMENT = {1: [], 2: [6, 18], 3: [6, 22], 4: [6, 26], 5: [6, 30], 6: [6, 34], 7: [6, 22, 38],
-             8: [6, 24, 42], 9: [6, 26, 46], 10: [6, 28, 50]}
+EC_M_BLOCKS = {
+    1: [(1, 16)],
+    2: [(1, 28)],
+    3: [(1, 44)],
+    4: [(2, 32)],
+    5: [(2, 43)],
+    6: [(4, 27)],
+    7: [(4, 31)],
+    8: [(2, 38), (2, 39)],
+    9: [(3, 36), (2, 37)],
+    10: [(4, 43), (1, 44)],
+}
+ALIGNMENT = {
+    1: [],
+    2: [6, 18],
+    3: [6, 22],
+    4: [6, 26],
+    5: [6, 30],
+    6: [6, 34],
+    7: [6, 22, 38],
+    8: [6, 24, 42],
+    9: [6, 26, 46],
+    10: [6, 28, 50],
+}
 MASKS = [
-    lambda r, c: (r + c) % 2 == 0, lambda r, c: r % 2 == 0, lambda r, c: c % 3 == 0,
-    lambda r, c: (r + c) % 3 == 0, lambda r, c: (r // 2 + c // 3) % 2 == 0,
-    lambda r, c: (r * c) % 2 + (r * c) % 3 == 0, lambda r, c: ((r * c) % 2 + (r * c) % 3) % 2 == 0,
+    lambda r, c: (r + c) % 2 == 0,
+    lambda r, c: r % 2 == 0,
+    lambda r, c: c % 3 == 0,
+    lambda r, c: (r + c) % 3 == 0,
+    lambda r, c: (r // 2 + c // 3) % 2 == 0,
+    lambda r, c: (r * c) % 2 + (r * c) % 3 == 0,
+    lambda r, c: ((r * c) % 2 + (r * c) % 3) % 2 == 0,
     lambda r, c: ((r + c) % 2 + (r * c) % 3) % 2 == 0,
 ]
 
@@ -221,15 +272,15 @@ def decode_matrix(m: list[list[int]]) -> bytes:
             for c in range(max(c0, 0), min(c0 + w, n)):
                 reserved[r][c] = True
 
-    block(0, 0, 9, 9), block(0, n - 8, 9, 8), block(n - 8, 0, 8, 9)   # finders, separators, format info
-    block(6, 0, 1, n), block(0, 6, n, 1)                               # timing patterns
+    block(0, 0, 9, 9), block(0, n - 8, 9, 8), block(n - 8, 0, 8, 9)  # finders, separators, format info
+    block(6, 0, 1, n), block(0, 6, n, 1)  # timing patterns
     pos = ALIGNMENT[version]
     for r in pos:
         for c in pos:
             if not ((r == 6 and c == 6) or (r == 6 and c == pos[-1]) or (r == pos[-1] and c == 6)):
                 block(r - 2, c - 2, 5, 5)
     if version >= 7:
-        block(0, n - 11, 6, 3), block(n - 11, 0, 3, 6)                 # version information
+        block(0, n - 11, 6, 3), block(n - 11, 0, 3, 6)  # version information
 
     bits = []
     right = n - 1
@@ -243,7 +294,7 @@ def decode_matrix(m: list[list[int]]) -> bytes:
                 if not reserved[r][c]:
                     bits.append(m[r][c] ^ (1 if mask(r, c) else 0))
         right -= 2
-    codewords = [int("".join(map(str, bits[i:i + 8])), 2) for i in range(0, len(bits) - 7, 8)]
+    codewords = [int("".join(map(str, bits[i : i + 8])), 2) for i in range(0, len(bits) - 7, 8)]
 
     sizes = [size for count, size in EC_M_BLOCKS[version] for _ in range(count)]
     blocks: list[list[int]] = [[] for _ in sizes]
@@ -255,9 +306,9 @@ def decode_matrix(m: list[list[int]]) -> bytes:
     stream = "".join(f"{cw:08b}" for blk in blocks for cw in blk)
     assert stream[:4] == "0100", "not a byte-mode segment"
     count_bits = 8 if version <= 9 else 16
-    count = int(stream[4:4 + count_bits], 2)
+    count = int(stream[4 : 4 + count_bits], 2)
     start = 4 + count_bits
-    return bytes(int(stream[start + 8 * i:start + 8 * i + 8], 2) for i in range(count))
+    return bytes(int(stream[start + 8 * i : start + 8 * i + 8], 2) for i in range(count))
 
 
 def test_segno_symbol_encodes_the_payload():
@@ -276,8 +327,13 @@ def test_png_image_encodes_the_payload():
     image = Image.open(io.BytesIO(vietqr.qr_png(payload, scale=scale))).convert("L")
     n = image.width // scale - 2 * border
     assert image.width == image.height == (n + 2 * border) * scale
-    matrix = [[1 if image.getpixel(((c + border) * scale + scale // 2, (r + border) * scale + scale // 2)) < 128
-               else 0 for c in range(n)] for r in range(n)]
+    matrix = [
+        [
+            1 if image.getpixel(((c + border) * scale + scale // 2, (r + border) * scale + scale // 2)) < 128 else 0
+            for c in range(n)
+        ]
+        for r in range(n)
+    ]
     assert decode_matrix(matrix).decode("ascii") == payload
     # the quiet zone is white
     assert all(image.getpixel((x, 2)) > 128 for x in range(image.width))

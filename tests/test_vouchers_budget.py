@@ -1,4 +1,5 @@
 """Budget-first planning: exact people served for a budget, with priorities and caps."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,8 +9,13 @@ from hypothesis import strategies as st
 from explorer.vouchers.budget import eligible_counts, person_cost, plan
 from explorer.vouchers.presets import NEW_YEAR, preset_population
 
-COUNTS = pd.DataFrame({"group": ["child", "child", "low_income_household", "low_income_household"],
-                       "province_code": [1, 2, 1, 2], "eligible": [60, 40, 30, 70]})
+COUNTS = pd.DataFrame(
+    {
+        "group": ["child", "child", "low_income_household", "low_income_household"],
+        "province_code": [1, 2, 1, 2],
+        "eligible": [60, 40, 30, 70],
+    }
+)
 SETUP = 400_000_00  # the New-Year gift's set-up, minor units (fen)
 
 
@@ -24,7 +30,11 @@ def test_children_first_serve_every_child_then_the_households_the_rest_pays_for(
     assert p.by_group().set_index("group")["served"].to_dict() == {"child": 100, "low_income_household": 50}
     # 50 households over provinces with 30 and 70 eligible: 15 and 35, in proportion.
     assert p.served.set_index(["group", "province_code"])["served"].to_dict() == {
-        ("child", 1): 60, ("child", 2): 40, ("low_income_household", 1): 15, ("low_income_household", 2): 35}
+        ("child", 1): 60,
+        ("child", 2): 40,
+        ("low_income_household", 1): 15,
+        ("low_income_household", 2): 35,
+    }
     assert p.spent == budget and p.left == 0
     assert p.stop == {"child": "", "low_income_household": "budget"}
 
@@ -42,12 +52,23 @@ def test_households_first_leave_the_children_out_when_the_rest_cannot_pay_one_ch
 
 
 def test_group_and_province_caps_bind_before_a_large_budget():
-    p = plan(10**12, COUNTS, person_cost(NEW_YEAR), setup=SETUP, priority=["child"],
-             group_caps={"child": 50}, province_caps={1: 50})
+    p = plan(
+        10**12,
+        COUNTS,
+        person_cost(NEW_YEAR),
+        setup=SETUP,
+        priority=["child"],
+        group_caps={"child": 50},
+        province_caps={1: 50},
+    )
     cells = p.served.set_index(["group", "province_code"])["served"].to_dict()
     # 50 children in proportion 60:40 → 30 and 20; province 1 then has room for 20 households only.
-    assert cells == {("child", 1): 30, ("child", 2): 20, ("low_income_household", 1): 20,
-                     ("low_income_household", 2): 70}
+    assert cells == {
+        ("child", 1): 30,
+        ("child", 2): 20,
+        ("low_income_household", 1): 20,
+        ("low_income_household", 2): 70,
+    }
     assert p.people == 140
     assert p.spent == SETUP + 50 * 220_00 + 90 * 520_00
     assert p.stop == {"child": "group_cap", "low_income_household": "province_cap"}
@@ -72,11 +93,16 @@ def test_the_new_year_gift_stated_population_and_half_its_need():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["child", "elderly"]), st.integers(1, 5), st.integers(0, 50)),
-                min_size=1, max_size=10),
-       st.integers(0, 200_000), st.integers(1, 5_000), st.integers(1, 5_000),
-       st.dictionaries(st.integers(1, 5), st.integers(0, 60)), st.dictionaries(st.sampled_from(["child", "elderly"]),
-                                                                              st.integers(0, 80)))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["child", "elderly"]), st.integers(1, 5), st.integers(0, 50)), min_size=1, max_size=10
+    ),
+    st.integers(0, 200_000),
+    st.integers(1, 5_000),
+    st.integers(1, 5_000),
+    st.dictionaries(st.integers(1, 5), st.integers(0, 60)),
+    st.dictionaries(st.sampled_from(["child", "elderly"]), st.integers(0, 80)),
+)
 def test_a_plan_never_overspends_or_passes_a_cap_and_stops_only_when_it_must(rows, budget, c1, c2, pcaps, gcaps):
     counts = pd.DataFrame(rows, columns=["group", "province_code", "eligible"])
     per = {"child": c1, "elderly": c2}

@@ -1,4 +1,5 @@
 """The Monte Carlo engine against expectations that cannot drift: exact money, seeds, presets, limits."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,10 +17,27 @@ from explorer.vouchers.funding import preview_totals, statement_preview
 from explorer.vouchers.geo import haversine_km, nearest_k
 from explorer.vouchers.population import synthetic_population
 from explorer.vouchers.prepare import prepare
-from explorer.vouchers.presets import BABY, DOCUMENTED, NEW_YEAR, PRESETS, STORM_RELIEF, documented_issue, preset_population
+from explorer.vouchers.presets import (
+    BABY,
+    DOCUMENTED,
+    NEW_YEAR,
+    PRESETS,
+    STORM_RELIEF,
+    documented_issue,
+    preset_population,
+)
 from explorer.vouchers.report import build_report
 from explorer.vouchers.scheme import (
-    Access, Behaviour, Costs, Eligibility, Expiry, MerchantRules, Scheme, SchemeError, Target, Tranches,
+    Access,
+    Behaviour,
+    Costs,
+    Eligibility,
+    Expiry,
+    MerchantRules,
+    Scheme,
+    SchemeError,
+    Target,
+    Tranches,
     Verification,
 )
 
@@ -43,20 +61,30 @@ def assert_conserved(sim) -> None:
 @pytest.fixture(scope="module")
 def crowded():
     """Few shops with small capacity: queues form, so capacity and ordering matter."""
-    population = synthetic_population({"child": 1500, "low_income_household": 1500, "elderly": 500},
-                                      provinces=(29, 30, 1, 21, 24), recipients_per_merchant=400, seed=3)
+    population = synthetic_population(
+        {"child": 1500, "low_income_household": 1500, "elderly": 500},
+        provinces=(29, 30, 1, 21, 24),
+        recipients_per_merchant=400,
+        seed=3,
+    )
     shops = population.merchants.assign(daily_capacity=lambda f: (f.daily_capacity // 20).clip(lower=2))
     return dataclasses.replace(population, merchants=shops)
 
 
 def test_certain_claim_and_spending_without_expiry_leaves_nothing_unspent():
-    scheme = Scheme(currency="CNY", horizon_days=365, targets=(Target("child", 200_00), Target("elderly", 350_00)),
-                    tranches=Tranches(count=2, denomination=50_00), expiry=Expiry(mode="none"),
-                    merchants=MerchantRules(categories=MERCHANT_CATEGORIES),
-                    verification=Verification(face_success=1.0),
-                    behaviour=Behaviour(claim_probability=1.0, never_spend_share=0.0, claim_delay_days=2,
-                                        first_spend_days=2, days_between_spends=3),
-                    access=Access(max_travel_km=0))
+    scheme = Scheme(
+        currency="CNY",
+        horizon_days=365,
+        targets=(Target("child", 200_00), Target("elderly", 350_00)),
+        tranches=Tranches(count=2, denomination=50_00),
+        expiry=Expiry(mode="none"),
+        merchants=MerchantRules(categories=MERCHANT_CATEGORIES),
+        verification=Verification(face_success=1.0),
+        behaviour=Behaviour(
+            claim_probability=1.0, never_spend_share=0.0, claim_delay_days=2, first_spend_days=2, days_between_spends=3
+        ),
+        access=Access(max_travel_km=0),
+    )
     population = synthetic_population({"child": 2000, "elderly": 1000}, recipients_per_merchant=50, seed=2)
     sim = simulate(scheme, population, runs=5, seed=11)
     table = per_run(sim)
@@ -84,13 +112,21 @@ def test_documented_figures_are_the_published_ones():
 
 
 SCHEMES = {
-    "fixed_expiry_cap": dataclasses.replace(NEW_YEAR, merchants=MerchantRules(
-        categories=("groceries", "school_supplies"), cap_per_merchant=2_000_00)),
-    "lapse": dataclasses.replace(BABY, targets=(Target("child", 200_00),), merchants=MerchantRules(("mother_baby",)),
-                                 expiry=Expiry(mode="days_after_claim", days=20, unspent="lapse")),
-    "interval": dataclasses.replace(STORM_RELIEF, eligibility=Eligibility(), targets=(
-        Target("disaster_affected", 300_000, per_member=True, max_members=5), Target("child", 150_000)),
-        tranches=Tranches(count=3, denomination=70_000, schedule="interval", interval_days=10)),
+    "fixed_expiry_cap": dataclasses.replace(
+        NEW_YEAR, merchants=MerchantRules(categories=("groceries", "school_supplies"), cap_per_merchant=2_000_00)
+    ),
+    "lapse": dataclasses.replace(
+        BABY,
+        targets=(Target("child", 200_00),),
+        merchants=MerchantRules(("mother_baby",)),
+        expiry=Expiry(mode="days_after_claim", days=20, unspent="lapse"),
+    ),
+    "interval": dataclasses.replace(
+        STORM_RELIEF,
+        eligibility=Eligibility(),
+        targets=(Target("disaster_affected", 300_000, per_member=True, max_members=5), Target("child", 150_000)),
+        tranches=Tranches(count=3, denomination=70_000, schedule="interval", interval_days=10),
+    ),
     "no_expiry": dataclasses.replace(NEW_YEAR, expiry=Expiry(mode="none"), horizon_days=30),
 }
 
@@ -134,8 +170,9 @@ def test_merchant_capacity_limits_redemptions_per_day_and_the_cap_limits_takings
     scheme = SCHEMES["fixed_expiry_cap"]
     prepared = prepare(scheme, crowded, seed=1)
     outcome = run_once(prepared, np.random.default_rng(1))
-    per_shop_day = np.bincount(outcome.tx_shop * prepared.horizon + outcome.tx_day,
-                               minlength=len(prepared.capacity) * prepared.horizon).reshape(-1, prepared.horizon)
+    per_shop_day = np.bincount(
+        outcome.tx_shop * prepared.horizon + outcome.tx_day, minlength=len(prepared.capacity) * prepared.horizon
+    ).reshape(-1, prepared.horizon)
     assert (per_shop_day <= prepared.capacity[:, None]).all()
     assert (per_shop_day == prepared.capacity[:, None]).any(), "the fixture should make some shops full"
     takings = np.bincount(outcome.tx_shop, weights=outcome.tx_value, minlength=len(prepared.capacity))
@@ -144,20 +181,27 @@ def test_merchant_capacity_limits_redemptions_per_day_and_the_cap_limits_takings
 
 
 def test_interval_tranches_open_on_schedule():
-    scheme = Scheme(currency="VND", horizon_days=60, targets=(Target("child", 300_000),),
-                    tranches=Tranches(count=3, denomination=0, schedule="interval", interval_days=20),
-                    expiry=Expiry(mode="none"), merchants=MerchantRules(categories=MERCHANT_CATEGORIES),
-                    verification=Verification(face_success=1.0),
-                    behaviour=Behaviour(claim_probability=1.0, never_spend_share=0.0, claim_delay_days=0,
-                                        first_spend_days=0, days_between_spends=0))
+    scheme = Scheme(
+        currency="VND",
+        horizon_days=60,
+        targets=(Target("child", 300_000),),
+        tranches=Tranches(count=3, denomination=0, schedule="interval", interval_days=20),
+        expiry=Expiry(mode="none"),
+        merchants=MerchantRules(categories=MERCHANT_CATEGORIES),
+        verification=Verification(face_success=1.0),
+        behaviour=Behaviour(
+            claim_probability=1.0, never_spend_share=0.0, claim_delay_days=0, first_spend_days=0, days_between_spends=0
+        ),
+    )
     sim = simulate(scheme, synthetic_population({"child": 500}, recipients_per_merchant=10, seed=1), runs=1, seed=1)
     cumulative = np.cumsum(sim.runs[0].daily_redeemed)
     assert cumulative[19] == 500 * 100_000 and cumulative[39] == 500 * 200_000 and cumulative[-1] == 500 * 300_000
 
 
 def test_duplicates_are_found_and_excluding_them_saves_their_entitlement():
-    population = synthetic_population({"newborn_family": 2000}, categories=("mother_baby",), duplicate_share=0.05,
-                                      seed=8)
+    population = synthetic_population(
+        {"newborn_family": 2000}, categories=("mother_baby",), duplicate_share=0.05, seed=8
+    )
     extra = len(population.beneficiaries) - 2000
     kept = simulate(dataclasses.replace(BABY, exclude_duplicates=False), population, runs=1, seed=1)
     dropped = simulate(BABY, population, runs=1, seed=1)
@@ -204,8 +248,12 @@ def test_funding_preview_pays_out_exactly_the_first_runs_redemptions_and_costs()
 
 def test_small_groups_never_reach_the_breakdowns():
     population = synthetic_population({"child": 300, "elderly": 6}, provinces=(29, 11), seed=1)
-    sim = simulate(dataclasses.replace(NEW_YEAR, targets=(Target("child", 100), Target("elderly", 100))),
-                   population, runs=2, seed=1)
+    sim = simulate(
+        dataclasses.replace(NEW_YEAR, targets=(Target("child", 100), Target("elderly", 100))),
+        population,
+        runs=2,
+        seed=1,
+    )
     report = build_report(sim)
     assert "elderly" not in set(report.by_group["group"])
     assert (report.by_group["beneficiaries"] >= 10).all() and (report.by_province["beneficiaries"] >= 10).all()
@@ -213,39 +261,72 @@ def test_small_groups_never_reach_the_breakdowns():
 
 @st.composite
 def random_schemes(draw):
-    groups = draw(st.lists(st.sampled_from(["child", "elderly", "low_income_household"]), min_size=1, max_size=3,
-                           unique=True))
+    groups = draw(
+        st.lists(st.sampled_from(["child", "elderly", "low_income_household"]), min_size=1, max_size=3, unique=True)
+    )
     mode = draw(st.sampled_from(["none", "fixed_date", "days_after_claim"]))
     start = NEW_YEAR.start_date
     share = st.floats(0, 1)
     return Scheme(
-        currency="VND", start_date=start, horizon_days=draw(st.integers(1, 120)),
+        currency="VND",
+        start_date=start,
+        horizon_days=draw(st.integers(1, 120)),
         targets=tuple(Target(g, draw(st.integers(1, 3_000_000)), per_member=draw(st.booleans())) for g in groups),
         eligibility=Eligibility(household_min=draw(st.integers(1, 3)), household_max=draw(st.integers(3, 9))),
-        tranches=Tranches(count=draw(st.integers(1, 5)), denomination=draw(st.sampled_from([0, 100_000, 250_000])),
-                          schedule=draw(st.sampled_from(["after_previous", "interval"])),
-                          interval_days=draw(st.integers(1, 40))),
-        expiry=Expiry(mode=mode, date=start + pd.Timedelta(days=draw(st.integers(1, 150))).to_pytimedelta(),
-                      days=draw(st.integers(1, 100)), unspent=draw(st.sampled_from(["return_to_fund", "lapse"]))),
-        merchants=MerchantRules(categories=tuple(draw(st.lists(st.sampled_from(MERCHANT_CATEGORIES), min_size=1,
-                                                                 max_size=5, unique=True))),
-                                cap_per_merchant=draw(st.sampled_from([0, 5_000_000, 50_000_000]))),
+        tranches=Tranches(
+            count=draw(st.integers(1, 5)),
+            denomination=draw(st.sampled_from([0, 100_000, 250_000])),
+            schedule=draw(st.sampled_from(["after_previous", "interval"])),
+            interval_days=draw(st.integers(1, 40)),
+        ),
+        expiry=Expiry(
+            mode=mode,
+            date=start + pd.Timedelta(days=draw(st.integers(1, 150))).to_pytimedelta(),
+            days=draw(st.integers(1, 100)),
+            unspent=draw(st.sampled_from(["return_to_fund", "lapse"])),
+        ),
+        merchants=MerchantRules(
+            categories=tuple(draw(st.lists(st.sampled_from(MERCHANT_CATEGORIES), min_size=1, max_size=5, unique=True))),
+            cap_per_merchant=draw(st.sampled_from([0, 5_000_000, 50_000_000])),
+        ),
         verification=Verification(face_success=draw(share), assisted_share=draw(share), assisted_success=draw(share)),
-        behaviour=Behaviour(claim_probability=draw(share), never_spend_share=draw(share),
-                            claim_delay_days=draw(st.floats(0, 30)), first_spend_days=draw(st.floats(0, 30)),
-                            days_between_spends=draw(st.floats(0, 30)),
-                            merchant_popularity_spread=draw(st.floats(0, 3))),
+        behaviour=Behaviour(
+            claim_probability=draw(share),
+            never_spend_share=draw(share),
+            claim_delay_days=draw(st.floats(0, 30)),
+            first_spend_days=draw(st.floats(0, 30)),
+            days_between_spends=draw(st.floats(0, 30)),
+            merchant_popularity_spread=draw(st.floats(0, 3)),
+        ),
         access=Access(max_travel_km=draw(st.sampled_from([0, 5, 20, 80]))),
-        costs=Costs(setup=draw(st.integers(0, 10**8)), fee_per_transaction=draw(st.integers(0, 5000)),
-                    settlement=draw(st.sampled_from(["daily", "weekly"]))),
+        costs=Costs(
+            setup=draw(st.integers(0, 10**8)),
+            fee_per_transaction=draw(st.integers(0, 5000)),
+            settlement=draw(st.sampled_from(["daily", "weekly"])),
+        ),
         exclude_duplicates=draw(st.booleans()),
     )
 
 
-PROPERTY_POPULATION = synthetic_population({g: 150 for g in BENEFICIARY_GROUPS}, provinces=(29, 1, 21, 79, 50),
-                                           recipients_per_merchant=40, duplicate_share=0.04, seed=12)
-RATES = ("claim_rate", "coverage", "reached_share", "redemption_rate", "unspent_at_expiry_share", "never_spent_share",
-         "beyond_travel_share", "travel_over_50km_share", "gini", "top10_share")
+PROPERTY_POPULATION = synthetic_population(
+    {g: 150 for g in BENEFICIARY_GROUPS},
+    provinces=(29, 1, 21, 79, 50),
+    recipients_per_merchant=40,
+    duplicate_share=0.04,
+    seed=12,
+)
+RATES = (
+    "claim_rate",
+    "coverage",
+    "reached_share",
+    "redemption_rate",
+    "unspent_at_expiry_share",
+    "never_spent_share",
+    "beyond_travel_share",
+    "travel_over_50km_share",
+    "gini",
+    "top10_share",
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -269,8 +350,11 @@ def test_any_scheme_conserves_money_and_keeps_rates_between_0_and_1(scheme, seed
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(1, 2_000_000), min_size=1, max_size=60), st.integers(1, 6),
-       st.sampled_from([0, 7, 50_000, 300_000]))
+@given(
+    st.lists(st.integers(1, 2_000_000), min_size=1, max_size=60),
+    st.integers(1, 6),
+    st.sampled_from([0, 7, 50_000, 300_000]),
+)
 def test_vouchers_sum_to_each_entitlement_and_are_laid_out_in_queue_order(amounts, tranches, denomination):
     from explorer.vouchers.prepare import _vouchers
 
@@ -292,9 +376,10 @@ def test_vouchers_sum_to_each_entitlement_and_are_laid_out_in_queue_order(amount
     assert np.array_equal(v["owner"][v["v_owner"]], v["v_ben"])
     bounds = v["level_bounds"]
     for level in range(len(bounds) - 1):
-        assert (np.diff(v["v_owner"][bounds[level]:bounds[level + 1]]) > 0).all()
-    frame = pd.DataFrame({"ben": v["v_ben"], "j": v["v_index"], "k": v["v_tranche"], "opens": v["v_opens"],
-                          "amount": v["v_amount"]}).sort_values(["ben", "j"])
+        assert (np.diff(v["v_owner"][bounds[level] : bounds[level + 1]]) > 0).all()
+    frame = pd.DataFrame(
+        {"ben": v["v_ben"], "j": v["v_index"], "k": v["v_tranche"], "opens": v["v_opens"], "amount": v["v_amount"]}
+    ).sort_values(["ben", "j"])
     assert (frame.groupby("ben")["k"].diff().fillna(1) >= 0).all()
     assert (frame["opens"] == frame.groupby("ben")["k"].diff().fillna(1).ne(0)).all()
     base = entitled // tranches
@@ -336,10 +421,12 @@ def test_without_queues_or_caps_fewer_people_spend_as_the_travel_limit_tightens(
 
 # --- issue 16: what the page's warnings and currency switch rest on -----------------------------------
 
+
 def test_value_refused_at_the_merchant_cap_is_counted_with_the_shops_refusing():
     import dataclasses as _dc
 
-    from explorer.vouchers.presets import NEW_YEAR as _NY, synthetic_for as _synthetic
+    from explorer.vouchers.presets import NEW_YEAR as _NY
+    from explorer.vouchers.presets import synthetic_for as _synthetic
 
     population = _synthetic(_NY, "new_year_gift", 1)
     free = build_report(simulate(_NY, population, runs=2, seed=1))
@@ -370,11 +457,14 @@ def test_design_findings_name_tranches_after_expiry_and_value_left_at_the_horizo
     import dataclasses as _dc
 
     from explorer.vouchers.advice import design_findings
-    from explorer.vouchers.presets import NEW_YEAR as _NY, STORM_RELIEF as _SR, synthetic_for as _synthetic
+    from explorer.vouchers.presets import NEW_YEAR as _NY
+    from explorer.vouchers.presets import STORM_RELIEF as _SR
+    from explorer.vouchers.presets import synthetic_for as _synthetic
     from explorer.vouchers.scheme import Tranches as _Tranches
 
-    late = _dc.replace(_SR, tranches=_Tranches(count=4, denomination=100_000, schedule="interval", interval_days=30),
-                       horizon_days=200)
+    late = _dc.replace(
+        _SR, tranches=_Tranches(count=4, denomination=100_000, schedule="interval", interval_days=30), horizon_days=200
+    )
     report = build_report(simulate(late, _synthetic(late, "storm_relief_vn", 1), runs=1, seed=1))
     (finding,) = [f for f in design_findings(late, report) if f.code == "tranche_after_expiry"]
     assert finding.values["first"] == 3 and finding.values["share"] == 0.5
@@ -383,6 +473,8 @@ def test_design_findings_name_tranches_after_expiry_and_value_left_at_the_horizo
     report = build_report(simulate(short, _synthetic(short, "new_year_gift", 1), runs=1, seed=1))
     (finding,) = [f for f in design_findings(short, report) if f.code == "horizon_short"]
     assert finding.values["unspent"] == report.value("unspent") > 0
-    assert not [f for f in design_findings(_NY, build_report(simulate(_NY, _synthetic(_NY, "new_year_gift", 1),
-                                                                      runs=1, seed=1)))
-                if f.code in ("tranche_after_expiry", "horizon_short", "cap_hit", "lapsed")]
+    assert not [
+        f
+        for f in design_findings(_NY, build_report(simulate(_NY, _synthetic(_NY, "new_year_gift", 1), runs=1, seed=1)))
+        if f.code in ("tranche_after_expiry", "horizon_short", "cap_hit", "lapsed")
+    ]

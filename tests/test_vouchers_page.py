@@ -1,11 +1,14 @@
 """The Voucher simulation page on the tiny seed: its numbers are the engine's, its URL reproduces it."""
+
 from __future__ import annotations
 
 import dataclasses
 import math
 
 import pytest
+from page_specs import open_page
 from sqlalchemy import text
+from test_vouchers_designer import open_designer
 
 from explorer import fmt
 from explorer.i18n import catalog, translate
@@ -17,15 +20,13 @@ from explorer.vouchers.population import Population
 from explorer.vouchers.presets import BABY, NEW_YEAR, PRESETS, STORM_RELIEF, synthetic_for
 from explorer.vouchers.report import HEADLINE, build_report
 from explorer.vouchers.scheme import Target
-from page_specs import open_page
-from test_vouchers_designer import open_designer
-
 
 
 def engine_report(engine, scheme, runs=10, seed=1):
     """The report of the seeded database's population (the page's `population=db`)."""
-    people = vq.beneficiaries(engine, groups=tuple(t.group for t in scheme.targets),
-                              provinces=tuple(scheme.eligibility.provinces))
+    people = vq.beneficiaries(
+        engine, groups=tuple(t.group for t in scheme.targets), provinces=tuple(scheme.eligibility.provinces)
+    )
     shops = vq.merchants(engine, categories=tuple(scheme.merchants.categories))
     return build_report(simulate(scheme, Population(people, shops), runs=runs, seed=seed))
 
@@ -112,8 +113,12 @@ def test_negative_value_in_the_designer_names_the_field_in_words_and_major_units
     next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).set_value(-5.0)
     at = apply_designer(at)
     assert not at.exception
-    expected = translate("vi", "vouchers.invalid", field=translate("vi", "vouchers.group_child"),
-                         message=translate("vi", "vouchers.err_min", min=fmt.money(1, "CNY", "vi")))
+    expected = translate(
+        "vi",
+        "vouchers.invalid",
+        field=translate("vi", "vouchers.group_child"),
+        message=translate("vi", "vouchers.err_min", min=fmt.money(1, "CNY", "vi")),
+    )
     assert [e.value for e in at.error] == [expected]
 
 
@@ -159,9 +164,11 @@ def test_breakdowns_hold_no_small_group_and_no_personal_data(app, public_engine)
 
 def richest_campaign(engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(text("""
+        return conn.execute(
+            text("""
             SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL GROUP BY campaign_id
-            ORDER BY SUM(CASE WHEN direction = 'in' THEN amount ELSE -amount END) DESC LIMIT 1""")).scalar_one()
+            ORDER BY SUM(CASE WHEN direction = 'in' THEN amount ELSE -amount END) DESC LIMIT 1""")
+        ).scalar_one()
 
 
 def ledger(engine):
@@ -173,14 +180,22 @@ def ledger(engine):
 def test_fund_from_a_campaign_previews_without_writing(app, public_engine, tiny_engine, per_household, fits):
     campaign = richest_campaign(tiny_engine)
     balance = vq.campaign_balance(public_engine, campaign)
-    scheme = dataclasses.replace(STORM_RELIEF, targets=(Target("disaster_affected", per_household),),
-                                 costs=dataclasses.replace(STORM_RELIEF.costs, setup=1_000_000,
-                                                           onboarding_per_beneficiary=0))
+    scheme = dataclasses.replace(
+        STORM_RELIEF,
+        targets=(Target("disaster_affected", per_household),),
+        costs=dataclasses.replace(STORM_RELIEF.costs, setup=1_000_000, onboarding_per_beneficiary=0),
+    )
     needed = 4_000 * per_household + 1_000_000  # the synthetic population: 4,000 documented households
     assert (needed <= balance["available"]) == fits
     before = ledger(tiny_engine)
-    at = open_page(app, "vouchers", preset="storm_relief_vn", scheme=codec.encode_token(scheme, STORM_RELIEF),
-                   population="synthetic", runs=1)
+    at = open_page(
+        app,
+        "vouchers",
+        preset="storm_relief_vn",
+        scheme=codec.encode_token(scheme, STORM_RELIEF),
+        population="synthetic",
+        runs=1,
+    )
     at.selectbox(key="vf_campaign").set_value(campaign)
     at = at.run()
     assert not at.exception
@@ -208,8 +223,10 @@ def test_loaders_bring_only_what_the_engine_needs(public_engine):
     people = vq.beneficiaries(public_engine, groups=("child", "elderly"))
     assert list(people.columns) == ["person_id", "org_id", "group", "province_code", "household_size", "lat", "lon"]
     with public_engine.connect() as conn:
-        expected = conn.execute(text("""SELECT COUNT(*), COUNT(DISTINCT national_id_hash) FROM beneficiaries
-                                        WHERE "group" IN ('child', 'elderly')""")).one()
+        expected = conn.execute(
+            text("""SELECT COUNT(*), COUNT(DISTINCT national_id_hash) FROM beneficiaries
+                                        WHERE "group" IN ('child', 'elderly')""")
+        ).one()
     assert (len(people), people.person_id.nunique()) == tuple(expected)
     assert not people.attrs["capped"] and vq.beneficiaries(public_engine, groups=("child",), limit=5).attrs["capped"]
     in_one = vq.beneficiaries(public_engine, groups=("child",), provinces=(29,))

@@ -1,5 +1,6 @@
 """The Voucher page's results as a designer reads them (issue 16): charts, tables and exports in the page's
 language and major units, warnings for design traps, and a comparison of named scenarios with bands."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,6 +10,8 @@ import json
 import pandas as pd
 import pyarrow as pa
 import pytest
+from page_specs import exports, open_page
+from test_vouchers_designer import open_en, shown_table, tr
 
 from explorer import fmt
 from explorer.i18n import translate
@@ -16,9 +19,7 @@ from explorer.vouchers import codec
 from explorer.vouchers.engine import simulate
 from explorer.vouchers.presets import NEW_YEAR, STORM_RELIEF, synthetic_for
 from explorer.vouchers.report import COST_PARTS, build_report
-from explorer.vouchers.scheme import Expiry, MerchantRules, Tranches
-from page_specs import exports, open_page
-from test_vouchers_designer import open_en, shown_table, tr
+from explorer.vouchers.scheme import Tranches
 
 
 def stated_report(scheme, preset, runs, seed=1):
@@ -44,14 +45,19 @@ def warnings(at) -> list[str]:
 
 # --- 7. charts ------------------------------------------------------------------------------------
 
+
 def test_cost_chart_labels_every_bar_and_its_total_includes_every_bar(app):
     at = open_en(app, runs=2)
     report = stated_report(NEW_YEAR, "new_year_gift", runs=2)
     costs = {p: round(report.value(p)) for p in COST_PARTS}
     total, travel = sum(costs.values()), costs["travel_cost"]
     assert travel > 0  # the beneficiaries' travel is a real bar, and a big one
-    title = tr("chart_costs_total", total=fmt.money(total, "CNY", "en"), programme=fmt.money(total - travel, "CNY", "en"),
-               travel=fmt.money(travel, "CNY", "en"))
+    title = tr(
+        "chart_costs_total",
+        total=fmt.money(total, "CNY", "en"),
+        programme=fmt.money(total - travel, "CNY", "en"),
+        travel=fmt.money(travel, "CNY", "en"),
+    )
     assert title in [c.value for c in at.caption]
     ((spec, frames),) = [(s, f) for s, f in charts(at) if title_of(s) == tr("chart_costs")]
     (data,) = [f for f in frames if "text" in f.columns]
@@ -64,8 +70,12 @@ def test_cost_chart_labels_every_bar_and_its_total_includes_every_bar(app):
 def test_lorenz_chart_reads_in_percent_on_both_axes(app):
     at = open_en(app, runs=1)
     ((spec, _),) = [(s, f) for s, f in charts(at) if tr("chart_lorenz") in json.dumps(s)]
-    axes = [layer["encoding"][xy].get("axis", {}).get("format") for layer in spec["layer"]
-            for xy in ("x", "y") if xy in layer["encoding"] and "axis" in layer["encoding"][xy]]
+    axes = [
+        layer["encoding"][xy].get("axis", {}).get("format")
+        for layer in spec["layer"]
+        for xy in ("x", "y")
+        if xy in layer["encoding"] and "axis" in layer["encoding"][xy]
+    ]
     assert axes and set(axes) == {"%"}
 
 
@@ -77,6 +87,7 @@ def test_province_chart_shows_the_lowest_provinces_with_every_name(app):
 
 
 # --- 8. tables and exports ------------------------------------------------------------------------
+
 
 def test_tables_read_in_vietnamese_with_whole_people_and_the_languages_decimal_mark(app):
     at = open_page(app, "vouchers", runs=3)
@@ -97,8 +108,10 @@ def test_exports_are_in_major_units_with_a_currency_column_and_buttons_say_what_
     for what in ("by group", "by province", "summary", "the 2 runs"):
         assert f"Download {what} (CSV)" in labels and f"Download {what} (Parquet)" in labels
     files = exports(at, media)
-    read = lambda name: pd.read_csv(io.BytesIO(next(v for k, v in files.items() if k.endswith(name))),  # noqa: E731
-                                    encoding="utf-8-sig")
+    read = lambda name: pd.read_csv(
+        io.BytesIO(next(v for k, v in files.items() if k.endswith(name))),  # noqa: E731
+        encoding="utf-8-sig",
+    )
     summary, runs = read("vouchers_summary.csv").set_index("metric"), read("vouchers_runs.csv")
     assert summary.loc["issued", "mean"] == 5_275_000 and summary.loc["issued", "unit"] == "CNY"
     assert (summary["currency"] == "CNY").all() and summary.loc["coverage", "unit"] == "share"
@@ -110,6 +123,7 @@ def test_exports_are_in_major_units_with_a_currency_column_and_buttons_say_what_
 
 
 # --- 9. errors in words ---------------------------------------------------------------------------
+
 
 def test_an_out_of_range_field_is_named_by_its_label(app):
     at = open_en(app, designer=True, runs=1)
@@ -124,24 +138,34 @@ def test_a_cap_below_zero_reads_in_major_units(app):
     next(n for n in at.number_input if n.label == tr("f_cap_per_merchant")).set_value(-1.0)
     next(b for b in at.button if b.label == tr("apply")).click()
     at = at.run()
-    assert [e.value for e in at.error] == [tr("invalid", field=tr("f_cap_per_merchant"),
-                                              message=tr("err_min", min="CN¥0.00"))]
+    assert [e.value for e in at.error] == [
+        tr("invalid", field=tr("f_cap_per_merchant"), message=tr("err_min", min="CN¥0.00"))
+    ]
 
 
 # --- 10. design traps -----------------------------------------------------------------------------
 
+
 def test_tranches_opening_after_expiry_are_named(app):
-    scheme = dataclasses.replace(STORM_RELIEF, tranches=Tranches(count=4, denomination=100_000, schedule="interval",
-                                                                 interval_days=30), horizon_days=200)
+    scheme = dataclasses.replace(
+        STORM_RELIEF,
+        tranches=Tranches(count=4, denomination=100_000, schedule="interval", interval_days=30),
+        horizon_days=200,
+    )
     at = open_en(app, preset="storm_relief_vn", scheme=codec.encode_token(scheme, STORM_RELIEF), runs=1)
     assert tr("warn_tranche_after_expiry", first=3, count=4, opens="60", expires="45", share="50.0%") in warnings(at)
 
 
 def test_only_the_last_tranche_after_expiry_is_named_as_one(app):
-    scheme = dataclasses.replace(STORM_RELIEF, tranches=Tranches(count=4, denomination=100_000, schedule="interval",
-                                                                 interval_days=15), horizon_days=200)
+    scheme = dataclasses.replace(
+        STORM_RELIEF,
+        tranches=Tranches(count=4, denomination=100_000, schedule="interval", interval_days=15),
+        horizon_days=200,
+    )
     at = open_en(app, preset="storm_relief_vn", scheme=codec.encode_token(scheme, STORM_RELIEF), runs=1)
-    assert tr("warn_tranche_after_expiry_last", first=4, count=4, opens="45", expires="45", share="25.0%") in warnings(at)
+    assert tr("warn_tranche_after_expiry_last", first=4, count=4, opens="45", expires="45", share="25.0%") in warnings(
+        at
+    )
 
 
 def test_a_horizon_shorter_than_the_expiry_shows_what_is_still_on_vouchers(app):
@@ -150,8 +174,12 @@ def test_a_horizon_shorter_than_the_expiry_shows_what_is_still_on_vouchers(app):
     report = stated_report(scheme, "new_year_gift", runs=2)
     unspent = report.value("unspent")
     assert unspent / report.value("issued") > 0.05
-    assert tr("warn_horizon_short", unspent=fmt.money(round(unspent), "CNY", "en"),
-              share=fmt.percent(unspent / report.value("issued"), "en"), horizon="30") in warnings(at)
+    assert tr(
+        "warn_horizon_short",
+        unspent=fmt.money(round(unspent), "CNY", "en"),
+        share=fmt.percent(unspent / report.value("issued"), "en"),
+        horizon="30",
+    ) in warnings(at)
 
 
 def test_a_merchant_cap_that_bites_says_how_many_merchants_and_how_much_was_refused(app):
@@ -159,11 +187,14 @@ def test_a_merchant_cap_that_bites_says_how_many_merchants_and_how_much_was_refu
     at = open_en(app, scheme=codec.encode_token(scheme, NEW_YEAR), runs=2)
     report = stated_report(scheme, "new_year_gift", runs=2)
     assert report.value("cap_merchants") > 0 and report.value("cap_refused") > 0
-    expected = tr("warn_cap_hit", merchants=fmt.number(round(report.value("cap_merchants")), "en"),
-                  shops=fmt.number(round(report.value("merchants")), "en"),
-                  refused=fmt.money(round(report.value("cap_refused")), "CNY", "en"),
-                  share=fmt.percent(report.value("cap_refused") / report.value("issued"), "en"),
-                  cap="CN¥1,000.00")
+    expected = tr(
+        "warn_cap_hit",
+        merchants=fmt.number(round(report.value("cap_merchants")), "en"),
+        shops=fmt.number(round(report.value("merchants")), "en"),
+        refused=fmt.money(round(report.value("cap_refused")), "CNY", "en"),
+        share=fmt.percent(report.value("cap_refused") / report.value("issued"), "en"),
+        cap="CN¥1,000.00",
+    )
     assert expected in warnings(at)
 
 
@@ -183,6 +214,7 @@ def test_returned_and_lapsed_value_are_different_money(app):
 
 
 # --- 5. scenarios ---------------------------------------------------------------------------------
+
 
 def test_scenarios_keep_runs_and_seed_apart_are_never_replaced_and_can_be_removed(app):
     at = open_en(app, runs=2)
@@ -204,6 +236,7 @@ def test_scenarios_keep_runs_and_seed_apart_are_never_replaced_and_can_be_remove
 
 
 # --- 12. funding ----------------------------------------------------------------------------------
+
 
 def test_campaigns_to_fund_from_come_best_funded_first_with_their_balance_and_a_purpose_check(app, tiny_engine):
     from explorer.queries import vouchers as vq
@@ -238,8 +271,10 @@ def test_a_comparison_is_shared_as_one_url(app):
     names = [m.value for m in shared.markdown if m.value.startswith(("**1.**", "**2.**"))]
     assert len(names) == 2 and "2 runs, seed 1" in names[0] and "2 runs, seed 5" in names[1]
     table = next(d.value for d in shared.dataframe if translate("en", "vouchers.mx_redemption_rate") in d.value.index)
-    assert list(table.columns) == ["new_year_gift · stated sizes · 2 runs · seed 1",
-                                   "new_year_gift · stated sizes · 2 runs · seed 5"]
+    assert list(table.columns) == [
+        "new_year_gift · stated sizes · 2 runs · seed 1",
+        "new_year_gift · stated sizes · 2 runs · seed 5",
+    ]
 
 
 def test_a_broken_comparison_link_is_left_out_with_a_notice(app):

@@ -1,4 +1,5 @@
 """Voucher schemes in and out: JSON and URL tokens round-trip, and bad input is refused by field name."""
+
 from __future__ import annotations
 
 import base64
@@ -30,44 +31,62 @@ def test_presets_round_trip_through_json(name):
 
 
 def test_token_round_trips_an_edited_scheme_and_is_empty_for_the_preset():
-    edited = dataclasses.replace(BABY, targets=(Target("newborn_family", 300_00),),
-                                 tranches=Tranches(count=3, denomination=100_00), horizon_days=120)
+    edited = dataclasses.replace(
+        BABY,
+        targets=(Target("newborn_family", 300_00),),
+        tranches=Tranches(count=3, denomination=100_00),
+        horizon_days=120,
+    )
     token = codec.encode_token(edited, BABY)
     assert token and len(token) < 400 and token.isascii()
     assert codec.decode_token(token, BABY) == edited
     assert codec.encode_token(BABY, BABY) == ""
     assert codec.decode_token("", BABY) == BABY
-    assert codec.overrides(edited, BABY).keys() == {"targets", "tranches.count", "tranches.denomination", "horizon_days"}
+    assert codec.overrides(edited, BABY).keys() == {
+        "targets",
+        "tranches.count",
+        "tranches.denomination",
+        "horizon_days",
+    }
 
 
-@pytest.mark.parametrize("change, field, code", [
-    ({"targets": [{"group": "child", "amount": -200}]}, "targets[0].amount", "min"),
-    ({"targets": [{"group": "child", "amount": 0}]}, "targets[0].amount", "min"),
-    ({"targets": []}, "targets", "no_groups"),
-    ({"targets": [{"group": "pirates", "amount": 100}]}, "targets[0].group", "choice"),
-    ({"targets": [{"group": "child", "amount": 1}, {"group": "child", "amount": 2}]}, "targets[1].group",
-     "duplicate_group"),
-    ({"expiry": {"mode": "fixed_date", "date": "2025-01-01"}}, "expiry.date", "after_start"),
-    ({"expiry": {"mode": "fixed_date", "date": "2024-12-31"}}, "expiry.date", "after_start"),
-    ({"expiry": {"mode": "fixed_date", "date": None}}, "expiry.date", "required"),
-    ({"expiry": {"days": -3}}, "expiry.days", "min"),
-    ({"tranches": {"count": 0}}, "tranches.count", "min"),
-    ({"tranches": {"count": "4"}}, "tranches.count", "type"),
-    ({"tranches": {"count": True}}, "tranches.count", "type"),
-    ({"tranches": {"denomination": 1}}, "tranches.denomination", "too_many_vouchers"),
-    ({"behaviour": {"claim_probability": 1.5}}, "behaviour.claim_probability", "max"),
-    ({"behaviour": {"claim_probability": float("nan")}}, "behaviour.claim_probability", "type"),
-    ({"eligibility": {"household_min": 5, "household_max": 2}}, "eligibility.household_min", "household_range"),
-    ({"merchants": {"categories": []}}, "merchants.categories", "no_categories"),
-    ({"merchants": {"categories": ["casino"]}}, "merchants.categories[0]", "choice"),
-    ({"budget": -1}, "budget", "min"),
-    ({"start_date": "yesterday"}, "start_date", "type"),
-    ({"currency": "BTC"}, "currency", "choice"),
-    ({"surprise": 1}, "surprise", "unknown_field"),
-    ({"costs": {"setup": -5}}, "costs.setup", "min"),
-    ({"behaviour": {"by_group": {"child": {"categories": {"groceries": -1}}}}},
-     "behaviour.by_group.child.categories.groceries", "min"),
-])
+@pytest.mark.parametrize(
+    "change, field, code",
+    [
+        ({"targets": [{"group": "child", "amount": -200}]}, "targets[0].amount", "min"),
+        ({"targets": [{"group": "child", "amount": 0}]}, "targets[0].amount", "min"),
+        ({"targets": []}, "targets", "no_groups"),
+        ({"targets": [{"group": "pirates", "amount": 100}]}, "targets[0].group", "choice"),
+        (
+            {"targets": [{"group": "child", "amount": 1}, {"group": "child", "amount": 2}]},
+            "targets[1].group",
+            "duplicate_group",
+        ),
+        ({"expiry": {"mode": "fixed_date", "date": "2025-01-01"}}, "expiry.date", "after_start"),
+        ({"expiry": {"mode": "fixed_date", "date": "2024-12-31"}}, "expiry.date", "after_start"),
+        ({"expiry": {"mode": "fixed_date", "date": None}}, "expiry.date", "required"),
+        ({"expiry": {"days": -3}}, "expiry.days", "min"),
+        ({"tranches": {"count": 0}}, "tranches.count", "min"),
+        ({"tranches": {"count": "4"}}, "tranches.count", "type"),
+        ({"tranches": {"count": True}}, "tranches.count", "type"),
+        ({"tranches": {"denomination": 1}}, "tranches.denomination", "too_many_vouchers"),
+        ({"behaviour": {"claim_probability": 1.5}}, "behaviour.claim_probability", "max"),
+        ({"behaviour": {"claim_probability": float("nan")}}, "behaviour.claim_probability", "type"),
+        ({"eligibility": {"household_min": 5, "household_max": 2}}, "eligibility.household_min", "household_range"),
+        ({"merchants": {"categories": []}}, "merchants.categories", "no_categories"),
+        ({"merchants": {"categories": ["casino"]}}, "merchants.categories[0]", "choice"),
+        ({"budget": -1}, "budget", "min"),
+        ({"start_date": "yesterday"}, "start_date", "type"),
+        ({"currency": "BTC"}, "currency", "choice"),
+        ({"surprise": 1}, "surprise", "unknown_field"),
+        ({"costs": {"setup": -5}}, "costs.setup", "min"),
+        (
+            {"behaviour": {"by_group": {"child": {"categories": {"groceries": -1}}}}},
+            "behaviour.by_group.child.categories.groceries",
+            "min",
+        ),
+    ],
+)
 def test_bad_scheme_is_refused_naming_the_field(change, field, code):
     data = preset_dict()
     data["start_date"] = "2025-01-01"
@@ -106,11 +125,27 @@ def test_no_eligible_beneficiary_and_no_merchant_are_clear_errors():
 
 
 MALFORMED = [
-    b"", b"{", b"[]", b"null", b"42", b'"scheme"', b"\xff\xfe\x00garbage", b"{" * 50_000, b"[" * 5_000 + b"]" * 5_000,
-    b'{"targets": [{"group": "child", "amount": 1e999}]}', b'{"targets": "child"}', b'{"targets": [null]}',
-    b'{"eligibility": []}', b'{"behaviour": {"by_group": {"child": 3}}}', b'{"start_date": 20250101}',
-    b'{"name": {"a": 1}}', b"\xef\xbb\xbf{\"targets\": []}", json.dumps({"x" * 100: 1}).encode(),
-    b"NaN", b'{"budget": NaN}', b" " * (codec.MAX_JSON_BYTES + 1),
+    b"",
+    b"{",
+    b"[]",
+    b"null",
+    b"42",
+    b'"scheme"',
+    b"\xff\xfe\x00garbage",
+    b"{" * 50_000,
+    b"[" * 5_000 + b"]" * 5_000,
+    b'{"targets": [{"group": "child", "amount": 1e999}]}',
+    b'{"targets": "child"}',
+    b'{"targets": [null]}',
+    b'{"eligibility": []}',
+    b'{"behaviour": {"by_group": {"child": 3}}}',
+    b'{"start_date": 20250101}',
+    b'{"name": {"a": 1}}',
+    b'\xef\xbb\xbf{"targets": []}',
+    json.dumps({"x" * 100: 1}).encode(),
+    b"NaN",
+    b'{"budget": NaN}',
+    b" " * (codec.MAX_JSON_BYTES + 1),
 ]
 
 
@@ -122,21 +157,36 @@ def test_malformed_upload_never_raises_and_says_what_is_wrong(payload):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(st.binary(max_size=300), st.text(max_size=300),
-                 st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-                              lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                         max_size=4),
-                              max_leaves=20).map(json.dumps)))
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+            max_leaves=20,
+        ).map(json.dumps),
+    )
+)
 def test_fuzzed_uploads_never_raise(payload):
     scheme, problem = codec.try_parse(payload)
     assert (scheme is None) != (problem is None)
 
 
-@pytest.mark.parametrize("token", ["x", "1", "1!!!!", "2abc", "1" + "A" * 5000,
-                                   "1" + base64.urlsafe_b64encode(zlib.compress(b"[1,2]")).decode(),
-                                   "1" + base64.urlsafe_b64encode(zlib.compress(b'{"tranches.count": -1}')).decode(),
-                                   "1" + base64.urlsafe_b64encode(zlib.compress(b'{"nope.x": 1}')).decode(),
-                                   "1" + base64.urlsafe_b64encode(zlib.compress(b"0" * 10_000_000)).decode()])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "x",
+        "1",
+        "1!!!!",
+        "2abc",
+        "1" + "A" * 5000,
+        "1" + base64.urlsafe_b64encode(zlib.compress(b"[1,2]")).decode(),
+        "1" + base64.urlsafe_b64encode(zlib.compress(b'{"tranches.count": -1}')).decode(),
+        "1" + base64.urlsafe_b64encode(zlib.compress(b'{"nope.x": 1}')).decode(),
+        "1" + base64.urlsafe_b64encode(zlib.compress(b"0" * 10_000_000)).decode(),
+    ],
+)
 def test_bad_url_tokens_fall_back_to_the_preset_with_a_reason(token):
     scheme, problem = codec.decode_or_base(token, NEW_YEAR)
     assert scheme == NEW_YEAR
@@ -162,7 +212,11 @@ def test_expiry_before_start_and_money_units():
 
 def test_every_error_code_and_metric_has_a_text_in_every_language():
     texts = catalog()
-    keys = ([f"vouchers.err_{code}" for code in MESSAGES] + [f"vouchers.m_{m}" for m in (*HEADLINE, *COST_PARTS)]
-            + [f"vouchers.preset_{name}" for name in PRESETS] + [f"vouchers.preset_{name}_about" for name in PRESETS])
+    keys = (
+        [f"vouchers.err_{code}" for code in MESSAGES]
+        + [f"vouchers.m_{m}" for m in (*HEADLINE, *COST_PARTS)]
+        + [f"vouchers.preset_{name}" for name in PRESETS]
+        + [f"vouchers.preset_{name}_about" for name in PRESETS]
+    )
     for key in keys:
         assert key in texts and all(texts[key].get(lang) for lang in LANGUAGES), key

@@ -1,13 +1,13 @@
 """Sensitivity sweep: one parameter over a range, K runs a point, means with 5–95 % bands, exact where it can be."""
+
 from __future__ import annotations
 
 import dataclasses
 
-import pytest
+from test_vouchers_merchants import SURE, two_towns
 
 from explorer.vouchers.presets import NEW_YEAR, STORM_RELIEF, preset_population
 from explorer.vouchers.sweep import PARAMETERS, apply, default_values, sweep, thin_merchants
-from test_vouchers_merchants import SURE, two_towns
 
 
 def test_a_cap_sweep_redeems_exactly_what_the_capped_shops_take():
@@ -21,8 +21,9 @@ def test_a_cap_sweep_redeems_exactly_what_the_capped_shops_take():
 
 def test_claim_rate_sweep_moves_coverage_with_bands_around_each_point():
     population = preset_population("storm_relief_vn", 1)
-    result = sweep(STORM_RELIEF, population, "claim_rate", [0.0, 0.5, 1.0], runs=5, seed=1,
-                   outcomes=("coverage", "claim_rate"))
+    result = sweep(
+        STORM_RELIEF, population, "claim_rate", [0.0, 0.5, 1.0], runs=5, seed=1, outcomes=("coverage", "claim_rate")
+    )
     claim = result.table[result.table["metric"] == "claim_rate"].set_index("value")
     assert claim.loc[0.0, "mean"] == 0.0
     assert 0.40 < claim.loc[0.5, "mean"] < 0.50 < claim.loc[1.0, "mean"]
@@ -42,7 +43,8 @@ def test_each_parameter_sets_its_field_and_invalid_points_are_named_not_run():
     population = two_towns()
     assert apply(SURE, population, "tranches", 3)[0].tranches.count == 3
     assert apply(SURE, population, "expiry_days", 20)[0].expiry == dataclasses.replace(
-        SURE.expiry, mode="days_after_claim", days=20)
+        SURE.expiry, mode="days_after_claim", days=20
+    )
     assert apply(NEW_YEAR, population, "expiry_days", 30)[0].expiry.date.isoformat() == "2025-02-19"
     assert apply(SURE, population, "travel_km", 12)[0].access.max_travel_km == 12
     assert set(PARAMETERS) == {"tranches", "expiry_days", "claim_rate", "merchant_density", "travel_km", "cap"}

@@ -1,17 +1,18 @@
 """The voucher page's Merchants, Map, Budget-first, Sensitivity tabs and uploaded inputs, as a designer sees them."""
+
 from __future__ import annotations
 
 import json
 
 import pyarrow as pa
+from test_vouchers_designer import open_en, tr
+from test_vouchers_page import stated_report
 
 from explorer import fmt
 from explorer.vouchers.budget import eligible_counts, person_cost, plan
 from explorer.vouchers.inputs import COUNTS_EXAMPLE
 from explorer.vouchers.presets import NEW_YEAR, preset_population
 from explorer.vouchers.sweep import sweep
-from test_vouchers_designer import open_en, tr
-from test_vouchers_page import stated_report
 
 TAB = {name: i for i, name in enumerate(("results", "merchants", "map", "budget", "sweep", "compare", "fund"))}
 
@@ -39,8 +40,13 @@ def test_budget_first_shows_exactly_who_half_the_need_serves_and_a_new_budget_re
     at = at.run()
     tab = at.tabs[TAB["budget"]]
     counts = eligible_counts(NEW_YEAR, preset_population("new_year_gift", 1).beneficiaries, seed=1)
-    expected = plan(1_000_000_00, counts, person_cost(NEW_YEAR), setup=NEW_YEAR.costs.setup,
-                    priority=["child", "low_income_household"])
+    expected = plan(
+        1_000_000_00,
+        counts,
+        person_cost(NEW_YEAR),
+        setup=NEW_YEAR.costs.setup,
+        priority=["child", "low_income_household"],
+    )
     # 1,000,000 − 400,000 set-up = 600,000 CNY: 2,727 children at 220 CNY (599,940), 60 CNY left.
     assert expected.people == 2_727 and expected.left == 60_00
     assert metrics(tab)[tr("bf_served")] == "2,727 of 13,550"
@@ -75,12 +81,17 @@ def test_map_draws_provinces_at_their_coordinates_with_mercator_and_no_tiles(app
     layers = [layer for s in specs for layer in s["layer"]]
     assert all(layer["encoding"]["longitude"]["field"] == "lon" for layer in layers)
     assert len(report.by_province) == 63  # every province has 10 or more of the stated 13,550
-    frames = [pa.ipc.open_stream(d.data.data).read_pandas()
-              for c in at.tabs[TAB["map"]].get("vega_lite_chart") for d in c.proto.datasets]
+    frames = [
+        pa.ipc.open_stream(d.data.data).read_pandas()
+        for c in at.tabs[TAB["map"]].get("vega_lite_chart")
+        for d in c.proto.datasets
+    ]
     covered = next(f for f in frames if "coverage" in f.columns)
     assert len(covered) == 63
-    assert covered.set_index("province_code")["coverage"].round(6).to_dict() == \
-        report.by_province.set_index("province_code")["coverage"].round(6).to_dict()
+    assert (
+        covered.set_index("province_code")["coverage"].round(6).to_dict()
+        == report.by_province.set_index("province_code")["coverage"].round(6).to_dict()
+    )
 
 
 def test_a_sweep_run_on_the_page_shows_the_engines_bands_and_its_time(app):
@@ -95,20 +106,32 @@ def test_a_sweep_run_on_the_page_shows_the_engines_bands_and_its_time(app):
     table = tab.dataframe[0].value
     assert table.iloc[:, 1].tolist() == [
         tr("cell_band", mean=fmt.percent(m, "en"), low=fmt.percent(a, "en"), high=fmt.percent(b, "en"))
-        for m, a, b in zip(coverage["mean"], coverage["p05"], coverage["p95"])]
+        for m, a, b in zip(coverage["mean"], coverage["p05"], coverage["p95"], strict=False)
+    ]
     assert any(c.value.startswith("6 points × 2 runs in ") for c in tab.caption)
 
 
 def test_uploaded_counts_run_the_scheme_on_exactly_those_people_and_bad_rows_are_named(app):
     at = open_en(app, runs=1, population="upload")
     assert tr("in_needed") in [i.value for i in at.info] and not at.tabs
-    at.file_uploader(key="vi_counts").set_value(("counts.csv", b"group,province_code,count\nkids,21,5\nchild,99x,3\n",
-                                                  "text/csv"))
+    at.file_uploader(key="vi_counts").set_value(
+        ("counts.csv", b"group,province_code,count\nkids,21,5\nchild,99x,3\n", "text/csv")
+    )
     at = at.run()
     (error,) = [e.value for e in at.error]
-    assert tr("in_at_row", row="2", column="group",
-              reason=tr("in_unknown_value", value="kids", choices="child, elderly, low_income_household, newborn_family, "
-                                                                   "disabled, disaster_affected")) in error
+    assert (
+        tr(
+            "in_at_row",
+            row="2",
+            column="group",
+            reason=tr(
+                "in_unknown_value",
+                value="kids",
+                choices="child, elderly, low_income_household, newborn_family, disabled, disaster_affected",
+            ),
+        )
+        in error
+    )
     assert tr("in_at_row", row="3", column="province_code", reason=tr("in_not_integer", value="99x")) in error
     at.file_uploader(key="vi_counts").set_value(("counts.csv", COUNTS_EXAMPLE.encode(), "text/csv"))
     at = at.run()
@@ -116,8 +139,10 @@ def test_uploaded_counts_run_the_scheme_on_exactly_those_people_and_bad_rows_are
     at = opened(at, "budget")
     # The New-Year gift targets children and low-income households: the example's 4,200 children are eligible.
     assert metrics(at.tabs[TAB["budget"]])[tr("bf_served")].endswith("of 4,200")
-    assert any(c.value.startswith(tr("pop_upload", groups="4,200 children", people="4,200", issued="")[:40])
-               for c in at.caption)
+    assert any(
+        c.value.startswith(tr("pop_upload", groups="4,200 children", people="4,200", issued="")[:40])
+        for c in at.caption
+    )
 
 
 def test_the_new_tabs_cost_nothing_until_opened(app):

@@ -9,6 +9,7 @@ An operation may name a `baseline` operation measured in the same run; the table
 To add operations, write a module that calls `register(...)` at import and append its name to MODULES
 (e.g. "explorer.bench.accounts"); `python -m explorer bench` imports every module listed there.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy.engine import Engine
 
@@ -42,8 +43,14 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {}
 
 
-def register(key: str, factory: Callable[[Engine], Run], *, baseline: str | None = None, note: str = "",
-             repeats: int | None = None) -> None:
+def register(
+    key: str,
+    factory: Callable[[Engine], Run],
+    *,
+    baseline: str | None = None,
+    note: str = "",
+    repeats: int | None = None,
+) -> None:
     """Add (or replace) the operation `key`; `baseline` is the key of the operation it is compared with."""
     OPERATIONS[key] = Operation(key, factory, baseline, note, repeats)
 
@@ -64,8 +71,12 @@ def measure(run: Run, repeats: int) -> dict:
     ordered = sorted(wall)
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
     figures = last if isinstance(last, dict) else {"rows": last}
-    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2),
-            "cpu_p50_ms": round(statistics.median(cpu), 2), **{k: int(v) for k, v in figures.items()}}
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(p95, 2),
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
+        **{k: int(v) for k, v in figures.items()},
+    }
 
 
 def run_all(engine: Engine, repeats: int, only: list[str] | None = None) -> dict[str, dict]:
@@ -73,9 +84,13 @@ def run_all(engine: Engine, repeats: int, only: list[str] | None = None) -> dict
     for name in MODULES:
         importlib.import_module(name)
     wanted = list(OPERATIONS) if not only else [k for k in OPERATIONS if k in only]
-    wanted += [OPERATIONS[k].baseline for k in wanted if OPERATIONS[k].baseline and OPERATIONS[k].baseline not in wanted]
-    results = {key: measure(OPERATIONS[key].factory(engine), min(repeats, OPERATIONS[key].repeats or repeats))
-               for key in wanted}
+    wanted += [
+        OPERATIONS[k].baseline for k in wanted if OPERATIONS[k].baseline and OPERATIONS[k].baseline not in wanted
+    ]
+    results = {
+        key: measure(OPERATIONS[key].factory(engine), min(repeats, OPERATIONS[key].repeats or repeats))
+        for key in wanted
+    }
     for key, result in results.items():
         base = OPERATIONS[key].baseline
         if base and result["p50_ms"] > 0:
@@ -85,8 +100,11 @@ def run_all(engine: Engine, repeats: int, only: list[str] | None = None) -> dict
     renders = {k: r for k, r in results.items() if k.startswith("page_first_render_")}
     if renders:  # the slowest page stands for "every page's first render"
         slowest = max(renders, key=lambda k: renders[k]["p95_ms"])
-        results["page_first_render"] = {**renders[slowest], "slowest": slowest.removeprefix("page_first_render_"),
-                                        "pages": len(renders)}
+        results["page_first_render"] = {
+            **renders[slowest],
+            "slowest": slowest.removeprefix("page_first_render_"),
+            "pages": len(renders),
+        }
     return results
 
 
@@ -99,7 +117,9 @@ def table(results: dict[str, dict]) -> str:
             continue
         ratio = f"{r['speedup_p50']:>6}× {r['speedup_p95']:>6}×  vs {r['baseline']}" if "baseline" in r else ""
         ratio += f"CUT OFF: {r['cut_off']} section(s) show the time-limit notice" if r.get("cut_off") else ""
-        lines.append(f"{key:26} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['cpu_p50_ms']:>8.2f} {r['rows']:>5}  {ratio}")
+        lines.append(
+            f"{key:26} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['cpu_p50_ms']:>8.2f} {r['rows']:>5}  {ratio}"
+        )
     return "\n".join(lines)
 
 
@@ -109,8 +129,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object keyed by operation")
     parser.add_argument("--repeats", type=int, default=30, help="timed runs per operation (default 30)")
     parser.add_argument("--only", nargs="*", help="measure only these operation keys (plus their baselines)")
-    parser.add_argument("--rss", action=argparse.BooleanOptionalAction, default=True,
-                        help="also measure the peak RSS of a process rendering every page (default on)")
+    parser.add_argument(
+        "--rss",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the peak RSS of a process rendering every page (default on)",
+    )
     args = parser.parse_args(argv)
     url = args.db or load_settings().database_url
     os.environ["EXPLORER_DATABASE_URL"] = url  # page renders open the app on the same database

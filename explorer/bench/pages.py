@@ -1,11 +1,12 @@
 """Benchmark operations for whole pages: the first render of every page (AppTest, caches cleared each time),
 and the peak resident memory of a separate process that renders every page once."""
+
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.engine import Engine
 
@@ -37,12 +38,16 @@ except OSError:  # no /proc: the rusage figure (may include what fork shared)
 def peak_rss_mb(url: str) -> float:
     """Peak RSS (MB) of a fresh process that renders every page once against `url`."""
     env = {**os.environ, "EXPLORER_DATABASE_URL": url}
-    done = subprocess.run([sys.executable, "-c", _RENDER_ALL], check=True, env=env, capture_output=True, text=True,
-                          timeout=1800)
+    done = subprocess.run(
+        [sys.executable, "-c", _RENDER_ALL], check=True, env=env, capture_output=True, text=True, timeout=1800
+    )
     return int(done.stdout.split()[-1]) / 1024
 
 
 for _page in PAGES:
-    register(f"page_first_render_{_page}", lambda e, p=_page: _first_render(e, p), note=f"AppTest, cold cache: {_page}",
-             repeats=5)
-
+    register(
+        f"page_first_render_{_page}",
+        lambda e, p=_page: _first_render(e, p),
+        note=f"AppTest, cold cache: {_page}",
+        repeats=5,
+    )

@@ -6,12 +6,13 @@ terms as `LIKE '%term%' … ORDER BY posted_at DESC LIMIT 21` over statement_lin
 that scan stops early, for rare ones it reads the whole table — the ratio column shows both.
 Names and verify inputs are taken from the data itself (lines spread evenly over the id range).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import itertools
 import re
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -38,12 +39,12 @@ def _page(engine: Engine, terms: Iterable[str]) -> Callable[[], int]:
 
 
 def _like(engine: Engine, terms: Iterable[str]) -> Callable[[], int]:
-    sql = text("SELECT id FROM statement_lines WHERE search_text LIKE :p ESCAPE '\\' "
-               "ORDER BY posted_at DESC LIMIT 21")
+    sql = text("SELECT id FROM statement_lines WHERE search_text LIKE :p ESCAPE '\\' ORDER BY posted_at DESC LIMIT 21")
 
     def run(q: str) -> int:
         with engine.connect() as conn:
             return len(conn.execute(sql, {"p": like_pattern(search_term(q))}).all())
+
     return _cycle(terms, run)
 
 
@@ -53,10 +54,17 @@ def sample_lines(engine: Engine, n: int = SAMPLES) -> list[dict]:
         low, high = conn.execute(text("SELECT min(id), max(id) FROM statement_lines")).one()
         picked = []
         for k in range(n):
-            row = conn.execute(text(
-                "SELECT id, counterparty, amount, posted_at FROM statement_lines WHERE id >= :start "
-                "AND direction = 'in' AND currency = 'VND' AND counterparty IS NOT NULL ORDER BY id LIMIT 1"),
-                {"start": low + (high - low) * (2 * k + 1) // (2 * n)}).mappings().first()
+            row = (
+                conn.execute(
+                    text(
+                        "SELECT id, counterparty, amount, posted_at FROM statement_lines WHERE id >= :start "
+                        "AND direction = 'in' AND currency = 'VND' AND counterparty IS NOT NULL ORDER BY id LIMIT 1"
+                    ),
+                    {"start": low + (high - low) * (2 * k + 1) // (2 * n)},
+                )
+                .mappings()
+                .first()
+            )
             if row:
                 picked.append(dict(row))
     return picked
@@ -71,8 +79,10 @@ def unique_codes(engine: Engine) -> list[str]:
     """What a donor pastes from their banking app to find one transfer: the longest run of digits in a memo
     (a transaction code, usually on that line alone), or the whole line text when it has none."""
     with engine.connect() as conn:
-        texts = [conn.execute(text("SELECT search_text FROM statement_lines WHERE id = :id"), {"id": row["id"]}).scalar()
-                 for row in sample_lines(engine)]
+        texts = [
+            conn.execute(text("SELECT search_text FROM statement_lines WHERE id = :id"), {"id": row["id"]}).scalar()
+            for row in sample_lines(engine)
+        ]
     return [max(re.findall(r"\d{6,}", t), key=len, default=t) for t in texts]
 
 
@@ -84,24 +94,45 @@ def _written_amount(amount: int) -> str:
 
 
 def _verify(engine: Engine) -> Callable[[], int]:
-    cases = [dict(name_or_memo=row["counterparty"].title(), amount=_written_amount(int(row["amount"])),
-                  around=dt.date.fromisoformat(str(row["posted_at"])[:10]) + dt.timedelta(days=1))
-             for row in sample_lines(engine)]
+    cases = [
+        dict(
+            name_or_memo=row["counterparty"].title(),
+            amount=_written_amount(int(row["amount"])),
+            around=dt.date.fromisoformat(str(row["posted_at"])[:10]) + dt.timedelta(days=1),
+        )
+        for row in sample_lines(engine)
+    ]
     return _cycle(cases, lambda case: len(find_donation(engine, **case)))
 
 
-register("statement_search", lambda e: _page(e, COMMON_TERMS), baseline="like_scan_common",
-         note="common terms, one page newest first")
-register("statement_search_rare", lambda e: _page(e, rare_names(e)), baseline="like_scan_baseline",
-         note="specific donor names")
-register("statement_search_unique", lambda e: _page(e, unique_codes(e)), baseline="like_scan_unique",
-         note="a transaction code from one memo")
-register("statement_search_short", lambda e: _page(e, SHORT_TERMS), baseline="like_scan_short",
-         note="1–2 character queries")
-register("statement_search_mid", lambda e: _page(e, MID_TERMS), baseline="like_scan_mid",
-         note="mid-frequency terms, some bunched in time")
-register("verify_donation", _verify, baseline="like_scan_baseline",
-         note="name + written amount + date a day off")
+register(
+    "statement_search",
+    lambda e: _page(e, COMMON_TERMS),
+    baseline="like_scan_common",
+    note="common terms, one page newest first",
+)
+register(
+    "statement_search_rare",
+    lambda e: _page(e, rare_names(e)),
+    baseline="like_scan_baseline",
+    note="specific donor names",
+)
+register(
+    "statement_search_unique",
+    lambda e: _page(e, unique_codes(e)),
+    baseline="like_scan_unique",
+    note="a transaction code from one memo",
+)
+register(
+    "statement_search_short", lambda e: _page(e, SHORT_TERMS), baseline="like_scan_short", note="1–2 character queries"
+)
+register(
+    "statement_search_mid",
+    lambda e: _page(e, MID_TERMS),
+    baseline="like_scan_mid",
+    note="mid-frequency terms, some bunched in time",
+)
+register("verify_donation", _verify, baseline="like_scan_baseline", note="name + written amount + date a day off")
 register("like_scan_baseline", lambda e: _like(e, rare_names(e)), note="LIKE scan, specific names")
 register("like_scan_unique", lambda e: _like(e, unique_codes(e)), note="LIKE scan, transaction codes")
 register("like_scan_common", lambda e: _like(e, COMMON_TERMS), note="LIKE scan, common terms")

@@ -3,6 +3,7 @@
 The population is built untimed in the factory; each timed run is one whole `simulate` call (preparation
 included), with one run or K = 20 runs. Run them alone: `python -m explorer bench --only voucher_sim_100k voucher_sim_1m voucher_sim_1m_k20`.
 """
+
 from __future__ import annotations
 
 from explorer.bench import register
@@ -17,9 +18,11 @@ CHILD_SHARE = 5_000 / 13_550  # the preset's documented mix of children and hous
 def _simulation(n: int, runs: int):
     def factory(_engine):
         children = round(n * CHILD_SHARE)
-        population = synthetic_population({"child": children, "low_income_household": n - children},
-                                          categories=NEW_YEAR.merchants.categories, seed=1)
+        population = synthetic_population(
+            {"child": children, "low_income_household": n - children}, categories=NEW_YEAR.merchants.categories, seed=1
+        )
         return lambda: len(simulate(NEW_YEAR, population, runs=runs, seed=1).prepared.v_amount)
+
     return factory
 
 

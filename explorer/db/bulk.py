@@ -3,11 +3,12 @@
 Values are written in the text forms SQLAlchemy itself reads back (ISO dates, 'YYYY-MM-DD HH:MM:SS').
 Columns are converted to Python lists once (not row by row), which is what makes ten million rows feasible.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -45,8 +46,9 @@ def column_values(series: pd.Series) -> list:
     return [_as_text_time(v) for v in values] if any(isinstance(v, dt.date) for v in values[:50]) else values
 
 
-def insert_frame(conn: Connection, table: str, frame: pd.DataFrame,
-                 progress: Callable[[int], None] | None = None) -> int:
+def insert_frame(
+    conn: Connection, table: str, frame: pd.DataFrame, progress: Callable[[int], None] | None = None
+) -> int:
     """Append every row of `frame` (columns named as the table's) inside the caller's transaction."""
     if frame.empty:
         return 0
@@ -56,7 +58,7 @@ def insert_frame(conn: Connection, table: str, frame: pd.DataFrame,
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         for start in range(0, len(frame), CHUNK):
-            rows = list(zip(*(v[start:start + CHUNK] for v in values)))
+            rows = list(zip(*(v[start : start + CHUNK] for v in values), strict=False))
             if conn.dialect.name == "postgresql":
                 with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                     for row in rows:
@@ -78,7 +80,8 @@ def sync_sequences(conn: Connection, tables: list[str]) -> None:
         return
     for table in tables:
         conn.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
 
 
 @contextmanager
@@ -107,12 +110,17 @@ def bulk_load(conn: Connection, table: str) -> Iterator[None]:
 def _drop_plain_indexes(conn: Connection, table: str) -> list[str]:
     """Drop the table's non-unique indexes and return the DDL that recreates them."""
     if conn.dialect.name == "sqlite":
-        rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                    "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'", (table,)).all()
+        rows = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'",
+            (table,),
+        ).all()
     else:
-        rows = conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-                                    "AND schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%%'",
-                                    (table,)).all()
+        rows = conn.exec_driver_sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%%'",
+            (table,),
+        ).all()
     for name, _ in rows:
         conn.exec_driver_sql(f'DROP INDEX "{name}"')
     return [ddl for _, ddl in rows]

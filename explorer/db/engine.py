@@ -2,6 +2,7 @@
 
 Every dialect difference of connecting lives here and in `search.py`; queries stay portable.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -113,7 +114,11 @@ def check_connection(engine: Engine) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__
+        reason = (
+            str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            if str(getattr(exc, "orig", exc)).strip()
+            else type(exc).__name__
+        )
         raise DatabaseError(f"Cannot reach the database at {engine.url.render_as_string()}: {reason}") from None
 
 
@@ -126,7 +131,9 @@ def create_schema(engine: Engine) -> None:
             _add_missing_columns(conn)
             search.create_index(conn)
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"Cannot create the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}") from None
+        raise DatabaseError(
+            f"Cannot create the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}"
+        ) from None
 
 
 def schema_is_current(engine: Engine) -> bool:
@@ -160,7 +167,9 @@ def reset_schema(engine: Engine) -> None:
             search.drop_index(conn)
         Base.metadata.drop_all(engine)
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"Cannot reset the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}") from None
+        raise DatabaseError(
+            f"Cannot reset the schema at {engine.url.render_as_string()}: {getattr(exc, 'orig', exc)}"
+        ) from None
     create_schema(engine)
 
 

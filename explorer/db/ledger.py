@@ -10,11 +10,12 @@ and the seed's whole ledger (`finish_seed`, after the seed's bulk load) — and 
 
 Everything happens inside the caller's transaction, so a failure leaves none of it behind.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 from sqlalchemy import text
@@ -33,8 +34,15 @@ BULK_INDEX_SHARE = 0.25
 Progress = Callable[[int, int], None]
 
 
-def append(conn: Connection, columns: Sequence[str], rows: Iterator[tuple], count: int, first: dt.datetime,
-           last: dt.datetime, progress: Progress | None = None) -> int:
+def append(
+    conn: Connection,
+    columns: Sequence[str],
+    rows: Iterator[tuple],
+    count: int,
+    first: dt.datetime,
+    last: dt.datetime,
+    progress: Progress | None = None,
+) -> int:
     """Append `count` lines (tuples in `columns` order, oldest first) and keep rules 2–4. Returns the count."""
     if not count:
         return 0
@@ -68,8 +76,9 @@ def _line_count(conn: Connection) -> int:
     return conn.execute(text("SELECT count(*) FROM statement_lines")).scalar_one()
 
 
-def _executemany(conn: Connection, columns: Sequence[str], rows: Iterator[tuple], total: int,
-                 progress: Progress | None) -> None:
+def _executemany(
+    conn: Connection, columns: Sequence[str], rows: Iterator[tuple], total: int, progress: Progress | None
+) -> None:
     sql = f"INSERT INTO statement_lines ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     cursor = conn.connection.dbapi_connection.cursor()
     done = 0
@@ -83,8 +92,9 @@ def _executemany(conn: Connection, columns: Sequence[str], rows: Iterator[tuple]
         cursor.close()
 
 
-def _copy(conn: Connection, columns: Sequence[str], rows: Iterator[tuple], total: int,
-          progress: Progress | None) -> None:
+def _copy(
+    conn: Connection, columns: Sequence[str], rows: Iterator[tuple], total: int, progress: Progress | None
+) -> None:
     sql = f"COPY statement_lines ({', '.join(columns)}) FROM STDIN"
     with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
         for done, row in enumerate(rows, start=1):

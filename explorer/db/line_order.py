@@ -6,6 +6,7 @@ of newest matches after reading only as many hits as the page needs (explorer.db
 of collecting and sorting all of them. Ids follow time when no line has a later posted_at than a line with a
 higher id. Only writers (seed, import) record the fact; readers trust it, and a missing fact means "no".
 """
+
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -29,9 +30,13 @@ def record(conn: Connection, after_id: int | None = None) -> bool:
     if after_id is not None and known == "0":
         return False
     scope = "WHERE id >= :after" if after_id is not None and known == "1" else ""
-    out_of_order = conn.execute(text(
-        "SELECT 1 FROM (SELECT posted_at, lag(posted_at) OVER (ORDER BY id) AS before "
-        f"FROM statement_lines {scope}) ordered WHERE posted_at < before LIMIT 1"), {"after": after_id}).first()
+    out_of_order = conn.execute(
+        text(
+            "SELECT 1 FROM (SELECT posted_at, lag(posted_at) OVER (ORDER BY id) AS before "
+            f"FROM statement_lines {scope}) ordered WHERE posted_at < before LIMIT 1"
+        ),
+        {"after": after_id},
+    ).first()
     return store(conn, out_of_order is None)
 
 

@@ -6,6 +6,7 @@ and are written only by the writers that add lines, inside the same transaction,
 without their totals. Lines are never deleted or changed by the app, so a rollup only has to follow additions:
 `refresh` recomputes the days an append touched, `rebuild` everything (seed, or a database made before rollups).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,9 +20,16 @@ from explorer.db import sql
 
 # (key, upper bound inclusive, in minor units) — the buckets of the public relief statements (seed/REFERENCE.md).
 AMOUNT_BUCKETS = (
-    ("le_10k", 10_000), ("10k_50k", 50_000), ("50k_100k", 100_000), ("100k_200k", 200_000),
-    ("200k_500k", 500_000), ("500k_1m", 1_000_000), ("1m_5m", 5_000_000), ("5m_10m", 10_000_000),
-    ("10m_100m", 100_000_000), ("gt_100m", None),
+    ("le_10k", 10_000),
+    ("10k_50k", 50_000),
+    ("50k_100k", 100_000),
+    ("100k_200k", 200_000),
+    ("200k_500k", 500_000),
+    ("500k_1m", 1_000_000),
+    ("1m_5m", 5_000_000),
+    ("5m_10m", 10_000_000),
+    ("10m_100m", 100_000_000),
+    ("gt_100m", None),
 )
 VERSION = "1"
 META_KEY = "rollups"
@@ -42,8 +50,8 @@ def stale_sql(conn: Connection, only: str = "") -> str:
     """SELECT the daily-rollup keys whose lines or amount differ from the lines' (empty when in step), with the
     ledger's and the rollup's figures; `only` is an extra condition on alias s in both (e.g. one account)."""
     key = "day, account_id, campaign_id, direction, currency, bucket"
-    ledger = f"""SELECT {sql.date(conn, 's.posted_at')} AS day, s.account_id, s.campaign_id, s.direction, s.currency,
-                        {_bucket_sql('s.amount')} AS bucket, COUNT(*) AS lines, SUM(s.amount) AS amount
+    ledger = f"""SELECT {sql.date(conn, "s.posted_at")} AS day, s.account_id, s.campaign_id, s.direction, s.currency,
+                        {_bucket_sql("s.amount")} AS bucket, COUNT(*) AS lines, SUM(s.amount) AS amount
                  FROM statement_lines s WHERE 1 = 1 {only} GROUP BY 1, 2, 3, 4, 5, 6"""
     rolled = f"""SELECT s.day, s.account_id, s.campaign_id, s.direction, s.currency, s.bucket,
                         SUM(s.lines) AS lines, SUM(s.amount) AS amount
@@ -55,8 +63,8 @@ def stale_sql(conn: Connection, only: str = "") -> str:
         SELECT d.day, d.account_id, d.campaign_id, d.direction, d.currency, d.bucket,
                l.lines AS ledger_lines, l.amount AS ledger_amount, r.lines AS rollup_lines, r.amount AS rollup_amount
         FROM differ d
-        LEFT JOIN ledger l ON {_same_key('l', 'd')}
-        LEFT JOIN rolled r ON {_same_key('r', 'd')}"""
+        LEFT JOIN ledger l ON {_same_key("l", "d")}
+        LEFT JOIN rolled r ON {_same_key("r", "d")}"""
 
 
 def _same_key(a: str, b: str) -> str:
@@ -99,7 +107,9 @@ def refresh(conn: Connection, first: dt.datetime, last: dt.datetime) -> None:
         return
     since, until = first.date(), last.date() + dt.timedelta(days=1)
     for table in ("daily_totals", "hourly_donations"):
-        conn.execute(_dated(f"DELETE FROM {table} WHERE day >= :since AND day < :until"), {"since": since, "until": until})
+        conn.execute(
+            _dated(f"DELETE FROM {table} WHERE day >= :since AND day < :until"), {"since": since, "until": until}
+        )
     _insert(conn, since, until)
 
 
@@ -122,25 +132,34 @@ def _insert(conn: Connection, since: dt.date | None, until: dt.date | None) -> N
     span = "s.posted_at >= :since AND s.posted_at < :until" if since else "1 = 1"
     params = {"since": since, "until": until} if since else {}
     day = sql.date(conn, "s.posted_at")
-    conn.execute(_dated(f"""
+    conn.execute(
+        _dated(f"""
         INSERT INTO daily_totals (day, account_id, campaign_id, direction, currency, bucket, lines, amount)
-        SELECT {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql('s.amount')},
+        SELECT {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql("s.amount")},
                COUNT(*), SUM(s.amount)
         FROM statement_lines s WHERE {span}
-        GROUP BY {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql('s.amount')}"""), params)
+        GROUP BY {day}, s.account_id, s.campaign_id, s.direction, s.currency, {_bucket_sql("s.amount")}"""),
+        params,
+    )
     hour = sql.hour(conn, "s.posted_at")
-    conn.execute(_dated(f"""
+    conn.execute(
+        _dated(f"""
         INSERT INTO hourly_donations (day, hour, lines, amount)
         SELECT {day}, {hour}, COUNT(*), SUM(s.amount)
         FROM statement_lines s
         WHERE {span} AND s.direction = 'in' AND s.currency = 'VND' AND s.has_time = :has_time
-        GROUP BY {day}, {hour}"""), {**params, "has_time": True})
+        GROUP BY {day}, {hour}"""),
+        {**params, "has_time": True},
+    )
     # Donor keys only ever arrive: add the new ones (NOT EXISTS works alike on both backends).
-    conn.execute(_dated(f"""
+    conn.execute(
+        _dated(f"""
         INSERT INTO donors (donor_key)
         SELECT DISTINCT s.donor_key FROM statement_lines s
         WHERE {span} AND s.direction = 'in' AND s.donor_key IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM donors d WHERE d.donor_key = s.donor_key)"""), params)
+          AND NOT EXISTS (SELECT 1 FROM donors d WHERE d.donor_key = s.donor_key)"""),
+        params,
+    )
 
 
 def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -148,20 +167,35 @@ def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
     and grouping them here is several times faster than grouping them again in SQL). Days are ISO strings."""
     day = pd.to_datetime(lines.posted_at).dt.floor("D")
     bounds = np.array([b for _, b in AMOUNT_BUCKETS if b])
-    keyed = pd.DataFrame({
-        "day": day, "account_id": lines.account_id, "campaign_id": lines.campaign_id.astype("Int64"),
-        "direction": lines.direction, "currency": lines.currency,
-        "bucket": np.searchsorted(bounds, lines.amount.to_numpy(), side="left"), "amount": lines.amount})
-    daily = (keyed.groupby(["day", "account_id", "campaign_id", "direction", "currency", "bucket"], dropna=False,
-                           sort=False)
-             .amount.agg(lines="size", amount="sum").reset_index())
+    keyed = pd.DataFrame(
+        {
+            "day": day,
+            "account_id": lines.account_id,
+            "campaign_id": lines.campaign_id.astype("Int64"),
+            "direction": lines.direction,
+            "currency": lines.currency,
+            "bucket": np.searchsorted(bounds, lines.amount.to_numpy(), side="left"),
+            "amount": lines.amount,
+        }
+    )
+    daily = (
+        keyed.groupby(["day", "account_id", "campaign_id", "direction", "currency", "bucket"], dropna=False, sort=False)
+        .amount.agg(lines="size", amount="sum")
+        .reset_index()
+    )
     donations = (lines.direction == "in") & (lines.currency == "VND")
     timed = keyed[donations & lines.has_time.astype(bool)]
-    hourly = (timed.groupby([timed.day, pd.to_datetime(lines.posted_at[timed.index]).dt.hour.rename("hour")])
-              .amount.agg(lines="size", amount="sum").reset_index())
+    hourly = (
+        timed.groupby([timed.day, pd.to_datetime(lines.posted_at[timed.index]).dt.hour.rename("hour")])
+        .amount.agg(lines="size", amount="sum")
+        .reset_index()
+    )
     donors = lines.donor_key[(lines.direction == "in") & lines.donor_key.notna()].drop_duplicates()
-    return {"daily_totals": _iso_days(daily), "hourly_donations": _iso_days(hourly),
-            "donors": pd.DataFrame({"donor_key": donors.to_numpy()})}
+    return {
+        "daily_totals": _iso_days(daily),
+        "hourly_donations": _iso_days(hourly),
+        "donors": pd.DataFrame({"donor_key": donors.to_numpy()}),
+    }
 
 
 def _iso_days(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,13 +4,26 @@ Amounts are integers in the minor unit of their explicit `currency` as ISO 4217 
 decimals, so 1 = 1 đồng; USD and CNY have two, so 1 = one cent / one fen). Text people search carries a
 folded twin (see explorer.text.fold).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import (
-    BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger, String, Text,
-    UniqueConstraint, text,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -19,8 +32,17 @@ class Base(DeclarativeBase):
     pass
 
 
-ORG_KINDS = ("red_cross_chapter", "fatherland_front", "foundation", "individual", "hospital", "school",
-             "media", "religious", "company")
+ORG_KINDS = (
+    "red_cross_chapter",
+    "fatherland_front",
+    "foundation",
+    "individual",
+    "hospital",
+    "school",
+    "media",
+    "religious",
+    "company",
+)
 CAMPAIGN_CATEGORIES = ("disaster_relief", "medical", "education", "housing", "children", "elderly", "community")
 CAMPAIGN_STATUSES = ("planned", "active", "closed")
 DISBURSEMENT_CATEGORIES = ("cash", "goods", "vouchers", "services", "construction")
@@ -68,6 +90,7 @@ class Account(Base):
 
 class Campaign(Base):
     """A fundraising campaign and its Red Cross workflow dates (needs → … → report)."""
+
     __tablename__ = "campaigns"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -101,15 +124,21 @@ class StatementLine(Base):
         UniqueConstraint("account_id", "source_sha256", "source_row", name="uq_line_source"),
         # The same line in another file (re-export, overlap, CSV and PDF) is one line (explorer.ingest.identity).
         # Partial: seeded lines have no key, and millions of NULL entries would only slow the seed down.
-        Index("uq_line_identity", "account_id", "line_key", unique=True,
-              sqlite_where=text("line_key IS NOT NULL"), postgresql_where=text("line_key IS NOT NULL")),
+        Index(
+            "uq_line_identity",
+            "account_id",
+            "line_key",
+            unique=True,
+            sqlite_where=text("line_key IS NOT NULL"),
+            postgresql_where=text("line_key IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     posted_at: Mapped[dt.datetime] = mapped_column(DateTime)
     has_time: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the bank gave a date only
     direction: Mapped[str] = mapped_column(String(3))  # 'in' | 'out'
-    amount: Mapped[int] = mapped_column(BigInteger)     # > 0, minor units of currency
+    amount: Mapped[int] = mapped_column(BigInteger)  # > 0, minor units of currency
     currency: Mapped[str] = mapped_column(String(3), default="VND")
     balance: Mapped[int | None] = mapped_column(BigInteger)
     reference: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -121,35 +150,37 @@ class StatementLine(Base):
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     source_row: Mapped[int | None] = mapped_column(Integer)
     source_layout: Mapped[str | None] = mapped_column(String(32))
-    source_page: Mapped[int | None] = mapped_column(Integer)    # PDF page of the record
-    import_id: Mapped[int | None] = mapped_column(Integer)      # the import that wrote it (imports.id)
-    line_key: Mapped[int | None] = mapped_column(BigInteger)    # content identity of an imported line
-    flags: Mapped[str | None] = mapped_column(Text)             # doubtful but readable: 'zero_amount: …' lines
+    source_page: Mapped[int | None] = mapped_column(Integer)  # PDF page of the record
+    import_id: Mapped[int | None] = mapped_column(Integer)  # the import that wrote it (imports.id)
+    line_key: Mapped[int | None] = mapped_column(BigInteger)  # content identity of an imported line
+    flags: Mapped[str | None] = mapped_column(Text)  # doubtful but readable: 'zero_amount: …' lines
 
 
 class Import(Base):
     """One statement file imported into one account: what was read, written, set aside, and whether it reconciles."""
+
     __tablename__ = "imports"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     file_name: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     layout: Mapped[str] = mapped_column(String(32))
-    why: Mapped[str] = mapped_column(Text, default="")          # why the layout was chosen
+    why: Mapped[str] = mapped_column(Text, default="")  # why the layout was chosen
     currency: Mapped[str] = mapped_column(String(3), default="VND")
-    rows: Mapped[int] = mapped_column(Integer)                  # transaction rows in the file
+    rows: Mapped[int] = mapped_column(Integer)  # transaction rows in the file
     added: Mapped[int] = mapped_column(Integer)
     already_present: Mapped[int] = mapped_column(Integer)
     set_aside: Mapped[int] = mapped_column(Integer)
     flagged: Mapped[int] = mapped_column(Integer)
     gaps: Mapped[int] = mapped_column(Integer)
-    reconciled: Mapped[bool | None] = mapped_column(Boolean)   # None: the file prints nothing to check against
-    checks: Mapped[str] = mapped_column(Text, default="[]")    # JSON [{name, printed, parsed}]
+    reconciled: Mapped[bool | None] = mapped_column(Boolean)  # None: the file prints nothing to check against
+    checks: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{name, printed, parsed}]
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class SetAsideRow(Base):
     """A row of an imported file that could not be read: kept for review, never a statement line."""
+
     __tablename__ = "set_aside_rows"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
@@ -159,7 +190,7 @@ class SetAsideRow(Base):
     code: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     raw_text: Mapped[str] = mapped_column(Text)
-    image: Mapped[bytes | None] = mapped_column(LargeBinary)   # PNG crop of a scanned row, for the reviewer
+    image: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG crop of a scanned row, for the reviewer
     resolved_line_id: Mapped[int | None] = mapped_column(Integer)  # the line a person wrote from it
     resolved_by: Mapped[str | None] = mapped_column(String(100))
     resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -167,13 +198,14 @@ class SetAsideRow(Base):
 
 class BalanceGap(Base):
     """Where an imported statement's running balance moves by money no published line explains."""
+
     __tablename__ = "balance_gaps"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"), index=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     after_row: Mapped[int | None] = mapped_column(Integer)
     before_row: Mapped[int] = mapped_column(Integer)
-    unexplained: Mapped[int] = mapped_column(BigInteger)      # minor units; > 0 money in not listed
+    unexplained: Mapped[int] = mapped_column(BigInteger)  # minor units; > 0 money in not listed
     currency: Mapped[str] = mapped_column(String(3), default="VND")
     message: Mapped[str] = mapped_column(Text)
 
@@ -194,6 +226,7 @@ class Disbursement(Base):
 
 class Beneficiary(Base):
     """Private: never shown unmasked on a public page or export."""
+
     __tablename__ = "beneficiaries"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)  # who registered them
@@ -226,12 +259,12 @@ class DailyTotal(Base):
     A rollup of statement_lines, written only with them (explorer.db.rollups, inside the writer's transaction)
     so whole-ledger totals read thousands of rows instead of millions of lines.
     """
+
     __tablename__ = "daily_totals"
     # Covering indexes, one per way in (by day, by account, by campaign): every rollup query reads one index
     # only, in the order it groups by, never the table (7× faster per campaign at 11.7 M lines).
     __table_args__ = (
-        Index("ix_daily_day", "day", "direction", "currency", "account_id", "campaign_id", "bucket", "lines",
-              "amount"),
+        Index("ix_daily_day", "day", "direction", "currency", "account_id", "campaign_id", "bucket", "lines", "amount"),
         Index("ix_daily_account_day", "account_id", "currency", "day", "direction", "lines", "amount"),
         Index("ix_daily_campaign_day", "campaign_id", "direction", "currency", "day", "bucket", "lines", "amount"),
     )
@@ -248,6 +281,7 @@ class DailyTotal(Base):
 
 class HourlyDonation(Base):
     """Incoming VND lines that carry a time, counted and summed per day and hour of day (a rollup)."""
+
     __tablename__ = "hourly_donations"
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
@@ -257,12 +291,14 @@ class HourlyDonation(Base):
 
 class Donor(Base):
     """Every sender key seen on an incoming line (a rollup: its row count is the number of distinct donors)."""
+
     __tablename__ = "donors"
     donor_key: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class Meta(Base):
     """Key/value facts about the database: seed scale and seed number, schema version."""
+
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)

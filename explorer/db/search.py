@@ -22,6 +22,7 @@ so the brute-force oracle is one line of Python and every backend must agree wit
   (~60 ms at 2 M lines, the worst seen).
 - PostgreSQL: a `pg_trgm` GIN index on `search_text`; `LIKE '%q%'` uses it for 3+ characters.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -55,21 +56,27 @@ _SQLITE_TRIGGERS = {
 def create_index(conn: Connection) -> None:
     """Create the dialect's full-text index and whatever keeps it in sync (idempotent)."""
     if conn.dialect.name == "sqlite":
-        conn.execute(text(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5("
-            "search_text, content='statement_lines', content_rowid='id', tokenize='trigram', columnsize=0, detail=none)"
-        ))
+        conn.execute(
+            text(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5("
+                "search_text, content='statement_lines', content_rowid='id', tokenize='trigram', columnsize=0, detail=none)"
+            )
+        )
         for ddl in _SQLITE_TRIGGERS.values():
             conn.execute(text(ddl))
     elif conn.dialect.name == "postgresql":
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-        conn.execute(text(
-            "CREATE INDEX IF NOT EXISTS ix_lines_search_trgm ON statement_lines USING gin (search_text gin_trgm_ops)"
-        ))
+        conn.execute(
+            text(
+                "CREATE INDEX IF NOT EXISTS ix_lines_search_trgm ON statement_lines USING gin (search_text gin_trgm_ops)"
+            )
+        )
         for table, column in (("accounts", "holder_folded"), ("campaigns", "title_folded")):
-            conn.execute(text(
-                f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)"
-            ))
+            conn.execute(
+                text(
+                    f"CREATE INDEX IF NOT EXISTS ix_{table}_{column}_trgm ON {table} USING gin ({column} gin_trgm_ops)"
+                )
+            )
 
 
 def drop_index(conn: Connection) -> None:
@@ -143,14 +150,18 @@ def text_condition(conn: Connection, folded: str, alias: str = "s", prefix: str 
     if len(folded) < MIN_INDEXED_CHARS or "\x00" in folded:
         return contains(conn, col, prefix), {prefix: folded}
     hits, rowids = conn.execute(
-        text("SELECT count(*), json_group_array(rowid) FROM "
-             "(SELECT rowid FROM statement_fts WHERE statement_fts MATCH :m LIMIT :cap)"),
+        text(
+            "SELECT count(*), json_group_array(rowid) FROM "
+            "(SELECT rowid FROM statement_fts WHERE statement_fts MATCH :m LIMIT :cap)"
+        ),
         {"m": _rarest_match(conn, folded), "cap": COMMON_CAP},
     ).one()
     if hits >= COMMON_CAP:
         return contains(conn, col, prefix), {prefix: folded}
-    return (f"{alias}.id IN (SELECT value FROM json_each(:{prefix}_ids)) AND {contains(conn, col, prefix)}",
-            {f"{prefix}_ids": rowids, prefix: folded})
+    return (
+        f"{alias}.id IN (SELECT value FROM json_each(:{prefix}_ids)) AND {contains(conn, col, prefix)}",
+        {f"{prefix}_ids": rowids, prefix: folded},
+    )
 
 
 @contextmanager
@@ -167,8 +178,9 @@ def search_index_first(conn: Connection, condition: str | None = None, params: d
     'mien bac' at 11.7 M lines) than the walk, which meets that many hits soon (0.5 s).
     SQLite decides this itself (text_condition, index_walk): nothing to do there.
     """
-    if conn.dialect.name != "postgresql" or (condition is not None
-                                              and _estimated_rows(conn, condition, params or {}) > BITMAP_MAX_HITS):
+    if conn.dialect.name != "postgresql" or (
+        condition is not None and _estimated_rows(conn, condition, params or {}) > BITMAP_MAX_HITS
+    ):
         yield
         return
     conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
@@ -180,12 +192,15 @@ def search_index_first(conn: Connection, condition: str | None = None, params: d
 
 def _estimated_rows(conn: Connection, condition: str, params: dict) -> float:
     """The PostgreSQL planner's estimate of the lines `s` matching `condition` (planning only, ~1 ms)."""
-    plan = conn.execute(text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statement_lines s WHERE {condition}"), params).scalar()
+    plan = conn.execute(
+        text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statement_lines s WHERE {condition}"), params
+    ).scalar()
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def scoped_text_condition(conn: Connection, folded: str, scope: list[str], params: dict, alias: str = "s",
-                          prefix: str = "q") -> tuple[str, dict]:
+def scoped_text_condition(
+    conn: Connection, folded: str, scope: list[str], params: dict, alias: str = "s", prefix: str = "q"
+) -> tuple[str, dict]:
     """Like text_condition, for a caller about to ask several queries within `scope` (conditions on `alias`
     with their `params`): on PostgreSQL the hits within the scope are read from the trigram index once and
     handed on as a list of ids (when there are at most COMMON_CAP), since each trigram query re-reads the
@@ -194,9 +209,17 @@ def scoped_text_condition(conn: Connection, folded: str, scope: list[str], param
         return text_condition(conn, folded, alias, prefix)
     condition, text_params = text_condition(conn, folded, alias, prefix)
     with search_index_first(conn):
-        ids = conn.execute(text(f"SELECT {alias}.id FROM statement_lines {alias} WHERE "
-                                f"{' AND '.join(scope + [condition])} LIMIT :hit_cap"),
-                           {**params, **text_params, "hit_cap": COMMON_CAP + 1}).scalars().all()
+        ids = (
+            conn.execute(
+                text(
+                    f"SELECT {alias}.id FROM statement_lines {alias} WHERE "
+                    f"{' AND '.join(scope + [condition])} LIMIT :hit_cap"
+                ),
+                {**params, **text_params, "hit_cap": COMMON_CAP + 1},
+            )
+            .scalars()
+            .all()
+        )
     if len(ids) > COMMON_CAP:
         return condition, text_params
     return f"{alias}.id = ANY(:{prefix}_ids)", {f"{prefix}_ids": list(ids)}
@@ -224,7 +247,7 @@ def _rarest_match(conn: Connection, folded: str) -> str:
 
 
 def trigrams(folded: str) -> list[str]:
-    return [folded[i:i + 3] for i in range(len(folded) - 2)]
+    return [folded[i : i + 3] for i in range(len(folded) - 2)]
 
 
 def _trigram_counts(conn: Connection) -> Counter:
@@ -235,9 +258,10 @@ def _trigram_counts(conn: Connection) -> Counter:
         low, high = conn.execute(text("SELECT min(id), max(id) FROM statement_lines")).one()
         runs = 20
         for k in range(runs if low is not None else 0):
-            for (line,) in conn.execute(text("SELECT search_text FROM statement_lines WHERE id >= :start "
-                                             "ORDER BY id LIMIT :n"),
-                                        {"start": low + (high - low) * k // runs, "n": SAMPLE_LINES // runs}):
+            for (line,) in conn.execute(
+                text("SELECT search_text FROM statement_lines WHERE id >= :start ORDER BY id LIMIT :n"),
+                {"start": low + (high - low) * k // runs, "n": SAMPLE_LINES // runs},
+            ):
                 counts.update(set(trigrams(line)))
         if low is None:  # nothing to learn from yet: ask again once lines exist
             return counts

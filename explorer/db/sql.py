@@ -1,7 +1,8 @@
 """Small SQL expressions that differ between SQLite and PostgreSQL (the only place queries ask)."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import Date, bindparam, text
 from sqlalchemy.engine import Connection

@@ -4,10 +4,11 @@
 Missing keys fall back to English, then to the key itself, so a gap shows up as text instead of a crash;
 tests/test_i18n.py fails the build if any key used in the code lacks a language.
 """
+
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 LANGUAGES = ("vi", "en", "zh")
@@ -16,7 +17,7 @@ LOCALES = {"vi": "vi_VN", "en": "en_US", "zh": "zh_Hans_CN"}
 CATALOG_DIR = Path(__file__).parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog() -> dict[str, dict[str, str]]:
     """Every key 'namespace.name' → {lang: text}, read once per process."""
     merged: dict[str, dict[str, str]] = {}

@@ -10,9 +10,27 @@ flagged (policy.py); gaps in the running balance and printed figures are finding
 identified by its content (identity.py), so a re-export or overlapping file adds only new lines; every
 stored line keeps the file's SHA-256, page, row, layout and import. See docs/ARCHITECTURE.md ("How an import flows").
 """
+
 from explorer.ingest.errors import Problem, StatementImportError
-from explorer.ingest.importer import ImportResult, Statement, import_file, import_statement, read_statement, write_statement
+from explorer.ingest.importer import (
+    ImportResult,
+    Statement,
+    import_file,
+    import_statement,
+    read_statement,
+    write_statement,
+)
 from explorer.ingest.layouts import LAYOUTS, parse_mapping
 
-__all__ = ["LAYOUTS", "ImportResult", "Problem", "Statement", "StatementImportError", "import_file",
-           "import_statement", "parse_mapping", "read_statement", "write_statement"]
+__all__ = [
+    "LAYOUTS",
+    "ImportResult",
+    "Problem",
+    "Statement",
+    "StatementImportError",
+    "import_file",
+    "import_statement",
+    "parse_mapping",
+    "read_statement",
+    "write_statement",
+]

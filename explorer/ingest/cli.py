@@ -5,6 +5,7 @@ imported (the reason on stderr, one line), 2 bad command line. `--json` prints e
 stdout; progress bars go to stderr. The report says which layout matched and why, lines added and already
 present, rows set aside and flagged, gaps in the running balance, and printed vs parsed figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,11 +15,11 @@ from pathlib import Path
 
 from explorer.db.engine import DatabaseError, create_schema, make_engine
 from explorer.ingest.errors import StatementImportError
-from explorer.ingest.importer import ImportResult, Statement, read_statement, write_statement
-from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
-from explorer.ingest.report import report_text
+from explorer.ingest.importer import Statement, read_statement, write_statement
 from explorer.ingest.layouts import LAYOUTS, parse_mapping
 from explorer.ingest.normalise import CellError, amount
+from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
+from explorer.ingest.report import report_text
 
 
 class UsageError(Exception):
@@ -70,13 +71,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bank", help="bank of the account (default: from the layout or the file)")
     p.add_argument("--holder", help="account holder, used when the account is created")
     p.add_argument("--layout", choices=["auto", *LAYOUTS], default="auto", help="default: detected from the file")
-    p.add_argument("--map", dest="column_map", type=_mapping,
-                   help="generic layout columns, e.g. 'date=Ngay,credit=Co,debit=No,description=Noi dung'")
+    p.add_argument(
+        "--map",
+        dest="column_map",
+        type=_mapping,
+        help="generic layout columns, e.g. 'date=Ngay,credit=Co,debit=No,description=Noi dung'",
+    )
     p.add_argument("--expected-rows", type=_count, help="number of transactions the charity published")
     p.add_argument("--expected-credit", type=_money, help="incoming total the charity published (đồng)")
     p.add_argument("--currency", help="ISO code of the statement's currency (default: what the file says, else VND)")
-    p.add_argument("--max-set-aside", type=_share, default=DEFAULT_MAX_SET_ASIDE,
-                   help=f"share of unreadable rows set aside before the file is refused (default {DEFAULT_MAX_SET_ASIDE * 100:g}%%)")
+    p.add_argument(
+        "--max-set-aside",
+        type=_share,
+        default=DEFAULT_MAX_SET_ASIDE,
+        help=f"share of unreadable rows set aside before the file is refused (default {DEFAULT_MAX_SET_ASIDE * 100:g}%%)",
+    )
     p.add_argument("--strict", action="store_true", help="refuse the file if any row cannot be read")
     p.add_argument("--dry-run", action="store_true", help="read and check the file, report, write nothing")
     p.add_argument("--db", help="database URL (default: the deployment's settings)")
@@ -95,8 +104,9 @@ def _progress_bars():
         if bar is None:
             for other in bars.values():
                 other.close()
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit=" rows", file=sys.stderr, disable=None,
-                                     mininterval=0.5, unit_scale=True)
+            bar = bars[stage] = tqdm(
+                total=total, desc=stage, unit=" rows", file=sys.stderr, disable=None, mininterval=0.5, unit_scale=True
+            )
         bar.update(done - bar.n)
 
     def close() -> None:
@@ -107,11 +117,20 @@ def _progress_bars():
 
 
 def _dry_summary(statement: Statement) -> dict:
-    return {"layout": statement.layout.name, "sha256": statement.sha256, "rows": statement.rows,
-            "lines": len(statement.parsed.lines), "set_aside": len(statement.parsed.set_aside),
-            "flagged": statement.flagged, "gaps": len(statement.gaps), "reconciled": statement.reconciled,
-            "credit_total": statement.credit_total, "debit_total": statement.debit_total,
-            "currency": statement.currency, "dry_run": True}
+    return {
+        "layout": statement.layout.name,
+        "sha256": statement.sha256,
+        "rows": statement.rows,
+        "lines": len(statement.parsed.lines),
+        "set_aside": len(statement.parsed.set_aside),
+        "flagged": statement.flagged,
+        "gaps": len(statement.gaps),
+        "reconciled": statement.reconciled,
+        "credit_total": statement.credit_total,
+        "debit_total": statement.debit_total,
+        "currency": statement.currency,
+        "dry_run": True,
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -127,22 +146,31 @@ def main(argv: list[str]) -> int:
         url = args.db
         if not url:
             from explorer.settings import load_settings
+
             url = load_settings().database_url
         try:
             data = args.file.read_bytes()
         except OSError as exc:
             raise StatementImportError.single(args.file.name, f"cannot read the file: {exc.strerror or exc}") from None
-        statement = read_statement(data, args.file.name, account=args.account,
-                                   layout=None if args.layout == "auto" else args.layout, column_map=args.column_map,
-                                   expected_rows=args.expected_rows, expected_credit=args.expected_credit,
-                                   currency=args.currency, policy=Policy(args.max_set_aside, args.strict),
-                                   progress=progress)
+        statement = read_statement(
+            data,
+            args.file.name,
+            account=args.account,
+            layout=None if args.layout == "auto" else args.layout,
+            column_map=args.column_map,
+            expected_rows=args.expected_rows,
+            expected_credit=args.expected_credit,
+            currency=args.currency,
+            policy=Policy(args.max_set_aside, args.strict),
+            progress=progress,
+        )
         result = None
         if not args.dry_run:
             engine = make_engine(url)
             create_schema(engine)  # an empty database gets its tables: a newcomer can import straight away
-            result = write_statement(engine, statement, account=args.account, bank=args.bank, holder=args.holder,
-                                     progress=progress)
+            result = write_statement(
+                engine, statement, account=args.account, bank=args.bank, holder=args.holder, progress=progress
+            )
     except StatementImportError as exc:
         close()
         print(f"error: nothing imported — {exc.summary()}", file=sys.stderr)

@@ -1,4 +1,5 @@
 """The one exception an import raises: every problem found, each with its row and column."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,8 @@ MAX_PROBLEMS = 1000  # keep the first thousand; a file broken on every row does 
 
 @dataclass(frozen=True)
 class Problem:
-    row: int | None        # the row as a spreadsheet shows it (see explorer.ingest docstring); None = whole file
-    column: str | None     # the column's header as written in the file, or its position for headerless files
+    row: int | None  # the row as a spreadsheet shows it (see explorer.ingest docstring); None = whole file
+    column: str | None  # the column's header as written in the file, or its position for headerless files
     message: str
 
     def __str__(self) -> str:

@@ -11,11 +11,12 @@ list does not), the running balance (credits-only lists drop it), the sender col
 name in the memo instead), and spaces and punctuation in the memo (PDF text wraps where CSV cells do not).
 Two different donations that agree on everything kept are told apart by their occurrence number.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from explorer.ingest.normalise import Line, fold_fast
 
@@ -39,7 +40,9 @@ def line_keys(lines: Iterable[Line], currency: str) -> list[int]:
     keys = []
     blake2b, from_bytes = hashlib.blake2b, int.from_bytes
     for line in lines:
-        content = f"{line.posted_at.toordinal()}|{line.direction}|{line.amount}|{currency}|{compact_memo(line.description)}"
+        content = (
+            f"{line.posted_at.toordinal()}|{line.direction}|{line.amount}|{currency}|{compact_memo(line.description)}"
+        )
         occurrence = seen[content] = seen.get(content, 0) + 1
         digest = blake2b(f"{content}|{occurrence}".encode(), digest_size=8).digest()
         keys.append(from_bytes(digest, "big", signed=True))

@@ -1,19 +1,19 @@
 """Import one statement file: read (CSV/XLSX/Parquet/PDF) → choose the layout by score → parse (unreadable rows
 set aside) → check (refusals; gaps and printed figures as findings) → write the new lines in one transaction."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.db.engine import DatabaseError
-from explorer.ingest import store
-from explorer.ingest import pdf_source
+from explorer.ingest import pdf_source, store
 from explorer.ingest.errors import Problem, StatementImportError
 from explorer.ingest.layouts import LAYOUTS, Context, Layout, Parsed, detect_layout
 from explorer.ingest.policy import Policy
@@ -31,12 +31,13 @@ MAX_FILE_BYTES = 2 * 1024**3
 @dataclass
 class Statement:
     """A parsed file: everything needed to write it (and to report on it), nothing written yet."""
+
     file: str
     sha256: str
     layout: Layout
     parsed: Parsed
     currency: str
-    account: str            # as given, or as the file names it
+    account: str  # as given, or as the file names it
     credit_total: int
     debit_total: int
     opening_balance: int | None
@@ -65,9 +66,9 @@ class ImportResult:
     file: str
     layout: str
     sha256: str
-    rows: int               # transaction rows in the file (= lines read + set aside)
-    added: int              # lines written by this import
-    skipped: int            # recognised non-transaction rows (opening balance, totals)
+    rows: int  # transaction rows in the file (= lines read + set aside)
+    added: int  # lines written by this import
+    skipped: int  # recognised non-transaction rows (opening balance, totals)
     credit_total: int
     debit_total: int
     closing_balance: int | None
@@ -84,8 +85,21 @@ class ImportResult:
 
     def summary(self) -> dict:
         """The CLI's --json object."""
-        keys = ("layout", "sha256", "rows", "added", "skipped", "credit_total", "debit_total", "already_present",
-                "set_aside", "flagged", "gaps", "reconciled", "currency")
+        keys = (
+            "layout",
+            "sha256",
+            "rows",
+            "added",
+            "skipped",
+            "credit_total",
+            "debit_total",
+            "already_present",
+            "set_aside",
+            "flagged",
+            "gaps",
+            "reconciled",
+            "currency",
+        )
         return {k: v for k, v in asdict(self).items() if k in keys}
 
 
@@ -96,10 +110,19 @@ def clean_account_number(number: str, file: str) -> str:
     return cleaned
 
 
-def read_statement(data: bytes, file: str, *, account: str | None, layout: str | None = None,
-                   column_map: Mapping[str, str] | None = None, expected_rows: int | None = None,
-                   expected_credit: int | None = None, currency: str | None = None, policy: Policy = Policy(),
-                   progress: Progress | None = None) -> Statement:
+def read_statement(
+    data: bytes,
+    file: str,
+    *,
+    account: str | None,
+    layout: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    expected_rows: int | None = None,
+    expected_credit: int | None = None,
+    currency: str | None = None,
+    policy: Policy = Policy(),
+    progress: Progress | None = None,
+) -> Statement:
     """Parse and check without touching a database; StatementImportError lists every reason to refuse.
 
     Unreadable rows are set aside (refused only beyond the policy's share); gaps and printed figures that
@@ -136,18 +159,32 @@ def read_statement(data: bytes, file: str, *, account: str | None, layout: str |
     rows = len(parsed.lines) + len(parsed.set_aside)
     refused = policy.refuses(len(parsed.set_aside), rows)
     if refused:
-        raise StatementImportError(file, [Problem(a.row, a.column, f"set aside ({a.code}): {a.reason}")
-                                          for a in parsed.set_aside[:20]] + [Problem(None, None, refused)])
+        raise StatementImportError(
+            file,
+            [Problem(a.row, a.column, f"set aside ({a.code}): {a.reason}") for a in parsed.set_aside[:20]]
+            + [Problem(None, None, refused)],
+        )
     credit, debit = totals(parsed.lines)
     ordered = in_time_order(parsed.lines, parsed.newest_first)
     opening = opening_balance(parsed)
     printed = dict(parsed.printed)
     for _row, _role, direction, stated in parsed.stated_totals:
         printed["total_credit" if direction == "in" else "total_debit"] = stated
-    return Statement(file, sha256(data), chosen, parsed, currency, account, credit, debit, opening,
-                     closing_balance(parsed),
-                     gaps=balance_gaps(ordered, parsed.opening_balance),
-                     checks=checks(parsed.lines, printed, parsed.newest_first, rows), notes=parsed.notes)
+    return Statement(
+        file,
+        sha256(data),
+        chosen,
+        parsed,
+        currency,
+        account,
+        credit,
+        debit,
+        opening,
+        closing_balance(parsed),
+        gaps=balance_gaps(ordered, parsed.opening_balance),
+        checks=checks(parsed.lines, printed, parsed.newest_first, rows),
+        notes=parsed.notes,
+    )
 
 
 def _flag_outside_period(parsed: Parsed) -> None:
@@ -156,14 +193,24 @@ def _flag_outside_period(parsed: Parsed) -> None:
     if not period:
         return
     first, last = period  # type: ignore[misc]
-    parsed.lines = [line if first <= line.posted_at.date() <= last else line._replace(
-        flags=line.flags + (f"outside_period: dated {line.posted_at:%d/%m/%Y}, the statement covers "
-                            f"{first:%d/%m/%Y}–{last:%d/%m/%Y}",)) for line in parsed.lines]
+    parsed.lines = [
+        line
+        if first <= line.posted_at.date() <= last
+        else line._replace(
+            flags=line.flags
+            + (
+                f"outside_period: dated {line.posted_at:%d/%m/%Y}, the statement covers "
+                f"{first:%d/%m/%Y}–{last:%d/%m/%Y}",
+            )
+        )
+        for line in parsed.lines
+    ]
 
 
 def exponent_of(currency: str) -> int:
     """Decimals of the currency's minor unit (ISO 4217, via Babel)."""
     from babel.numbers import get_currency_precision
+
     return get_currency_precision(currency)
 
 
@@ -178,22 +225,27 @@ def _currency(file: str, given: str | None, printed: str | None) -> str:
     return chosen
 
 
-def _choose_layout(grid: Grid, file: str, name: str | None,
-                   column_map: Mapping[str, str] | None) -> tuple[Layout, str]:
+def _choose_layout(grid: Grid, file: str, name: str | None, column_map: Mapping[str, str] | None) -> tuple[Layout, str]:
     """(layout, why it was chosen): the best-scoring recogniser, or the one named."""
     if name in (None, "", "auto"):
         if column_map:
             return LAYOUTS["generic"], "a column mapping was given"
         found = detect_layout(grid)
         if found is None:
-            near = max(((layout, miss) for layout in LAYOUTS.values() if (miss := layout.near_miss(grid))),
-                       key=lambda pair: pair[1][1], default=None)
+            near = max(
+                ((layout, miss) for layout in LAYOUTS.values() if (miss := layout.near_miss(grid))),
+                key=lambda pair: pair[1][1],
+                default=None,
+            )
             if near and near[1][1] >= 0.5:  # most of a known layout's headings: say what is missing
                 layout, (row, _score, missing) = near
                 raise StatementImportError.single(file, f"{missing} (closest layout: {layout.name})", row=row)
-            raise StatementImportError.single(file, "not a statement layout this importer knows "
-                                                    f"({', '.join(n for n in LAYOUTS if n != 'generic')}); "
-                                                    "name the columns with a column mapping (--map) to import it")
+            raise StatementImportError.single(
+                file,
+                "not a statement layout this importer knows "
+                f"({', '.join(n for n in LAYOUTS if n != 'generic')}); "
+                "name the columns with a column mapping (--map) to import it",
+            )
         layout, score, why = found
         return layout, f"score {score:.2f}: {why}"
     if column_map and name != "generic":
@@ -208,8 +260,15 @@ def _choose_layout(grid: Grid, file: str, name: str | None,
     return layout, "chosen by name"
 
 
-def write_statement(engine: Engine, statement: Statement, *, account: str | None = None, bank: str | None = None,
-                    holder: str | None = None, progress: Progress | None = None) -> ImportResult:
+def write_statement(
+    engine: Engine,
+    statement: Statement,
+    *,
+    account: str | None = None,
+    bank: str | None = None,
+    holder: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Write a statement in one transaction (nothing is written if anything fails): the lines not yet
     present, in time order, and the import's record with its set-aside rows and gaps."""
     parsed = statement.parsed
@@ -221,37 +280,87 @@ def write_statement(engine: Engine, statement: Statement, *, account: str | None
     try:
         with engine.begin() as conn:
             store.begin(conn)
-            account_id, created = store.find_or_create_account(conn, account, bank, holder or parsed.holder, opened_on,
-                                                               statement.opening_balance or 0, statement.currency)
+            account_id, created = store.find_or_create_account(
+                conn,
+                account,
+                bank,
+                holder or parsed.holder,
+                opened_on,
+                statement.opening_balance or 0,
+                statement.currency,
+            )
             store.lock_account(conn, account_id)
             written = store.write_import(conn, account_id, statement, lines, on_write)
     except store.AccountChoiceError as exc:
         raise StatementImportError.single(statement.file, str(exc)) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatabaseError(f"Nothing was imported from {statement.file}: the database refused the write ({reason}).") from None
-    return ImportResult(statement.file, statement.layout.name, statement.sha256, statement.rows, written.added,
-                        parsed.skipped, statement.credit_total, statement.debit_total, statement.closing_balance,
-                        account_id, created, already_present=written.already_present,
-                        set_aside=len(parsed.set_aside), flagged=statement.flagged, gaps=len(statement.gaps),
-                        reconciled=statement.reconciled, currency=statement.currency, import_id=written.import_id,
-                        notes=statement.notes)
+        raise DatabaseError(
+            f"Nothing was imported from {statement.file}: the database refused the write ({reason})."
+        ) from None
+    return ImportResult(
+        statement.file,
+        statement.layout.name,
+        statement.sha256,
+        statement.rows,
+        written.added,
+        parsed.skipped,
+        statement.credit_total,
+        statement.debit_total,
+        statement.closing_balance,
+        account_id,
+        created,
+        already_present=written.already_present,
+        set_aside=len(parsed.set_aside),
+        flagged=statement.flagged,
+        gaps=len(statement.gaps),
+        reconciled=statement.reconciled,
+        currency=statement.currency,
+        import_id=written.import_id,
+        notes=statement.notes,
+    )
 
 
-def import_statement(engine: Engine, data: bytes, file: str, *, account: str | None = None, bank: str | None = None,
-                     holder: str | None = None, layout: str | None = None,
-                     column_map: Mapping[str, str] | None = None, expected_rows: int | None = None,
-                     expected_credit: int | None = None, currency: str | None = None, policy: Policy = Policy(),
-                     progress: Progress | None = None) -> ImportResult:
+def import_statement(
+    engine: Engine,
+    data: bytes,
+    file: str,
+    *,
+    account: str | None = None,
+    bank: str | None = None,
+    holder: str | None = None,
+    layout: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    expected_rows: int | None = None,
+    expected_credit: int | None = None,
+    currency: str | None = None,
+    policy: Policy = Policy(),
+    progress: Progress | None = None,
+) -> ImportResult:
     """Read, check and write one statement file. Raises StatementImportError or DatabaseError; never half-writes.
     Without a currency given, the file's, else the account's (a USD account's statement is read in cents)."""
-    kept = store.account_currency(engine, clean_account_number(account, file), store.canonical_bank(bank)) if account else None
+    kept = (
+        store.account_currency(engine, clean_account_number(account, file), store.canonical_bank(bank))
+        if account
+        else None
+    )
     if currency and kept and currency.upper() != kept:
-        raise StatementImportError.single(file, f"account {account} keeps {kept}; this statement is in {currency.upper()}")
+        raise StatementImportError.single(
+            file, f"account {account} keeps {kept}; this statement is in {currency.upper()}"
+        )
     currency = currency or kept
-    statement = read_statement(data, file, account=account, layout=layout, column_map=column_map,
-                               expected_rows=expected_rows, expected_credit=expected_credit, currency=currency,
-                               policy=policy, progress=progress)
+    statement = read_statement(
+        data,
+        file,
+        account=account,
+        layout=layout,
+        column_map=column_map,
+        expected_rows=expected_rows,
+        expected_credit=expected_credit,
+        currency=currency,
+        policy=policy,
+        progress=progress,
+    )
     return write_statement(engine, statement, account=account, bank=bank, holder=holder, progress=progress)
 
 

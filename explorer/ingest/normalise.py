@@ -3,6 +3,7 @@
 Written for speed as much as clarity: a 2-million-line import calls each of these millions of times,
 so dates are cached per day and ASCII text (almost every bank memo) takes a fast path through folding.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,10 +12,10 @@ from typing import NamedTuple
 
 from explorer.text import MAX_AMOUNT, fold
 
-EARLIEST_YEAR = 1990          # before Vietnamese online banking; an earlier year is a typo or a wrong column
-MAX_TEXT_CELL = 10_000        # real memos are < 300 characters; a huge cell means an unclosed quote swallowed rows
-MAX_REFERENCE = 64            # statement_lines.reference is VARCHAR(64)
-MAX_COUNTERPARTY = 200        # statement_lines.counterparty is VARCHAR(200)
+EARLIEST_YEAR = 1990  # before Vietnamese online banking; an earlier year is a typo or a wrong column
+MAX_TEXT_CELL = 10_000  # real memos are < 300 characters; a huge cell means an unclosed quote swallowed rows
+MAX_REFERENCE = 64  # statement_lines.reference is VARCHAR(64)
+MAX_COUNTERPARTY = 200  # statement_lines.counterparty is VARCHAR(200)
 
 
 class CellError(ValueError):
@@ -30,25 +31,28 @@ class UnsavedFormula(str):
     """A spreadsheet formula whose result was never saved in the file (so there is no value to import)."""
 
     def explain(self) -> str:
-        return (f"the formula {str(self)[:60]!r} has no saved result: open and save the file in a spreadsheet "
-                "program, or paste the values")
+        return (
+            f"the formula {str(self)[:60]!r} has no saved result: open and save the file in a spreadsheet "
+            "program, or paste the values"
+        )
 
 
 class Line(NamedTuple):
     """One transaction, ready to store (account, currency and file provenance are added by the store)."""
+
     row: int
     posted_at: dt.datetime
     has_time: bool
-    direction: str            # 'in' | 'out'
-    amount: int               # > 0, đồng
+    direction: str  # 'in' | 'out'
+    amount: int  # > 0, đồng
     balance: int | None
     reference: str | None
     counterparty: str | None
     description: str
     search_text: str
     donor_key: str | None
-    flags: tuple[str, ...] = ()   # doubtful but readable: imported, and marked so (explorer.ingest.policy)
-    page: int | None = None       # the PDF page the record starts on (None for tables)
+    flags: tuple[str, ...] = ()  # doubtful but readable: imported, and marked so (explorer.ingest.policy)
+    page: int | None = None  # the PDF page the record starts on (None for tables)
 
 
 def fold_fast(text: str) -> str:
@@ -59,8 +63,12 @@ def fold_fast(text: str) -> str:
 
 
 def is_blank(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, float) and value != value) or (
-        isinstance(value, str) and not value.strip())
+    return (
+        value is None
+        or value == ""
+        or (isinstance(value, float) and value != value)
+        or (isinstance(value, str) and not value.strip())
+    )
 
 
 # --- amounts ---------------------------------------------------------------------------------------------
@@ -226,6 +234,7 @@ def _in_range(moment: dt.datetime, column: str, shown: str) -> dt.datetime:
 
 # --- text ------------------------------------------------------------------------------------------------
 
+
 def text_cell(value: object, column: str, limit: int = MAX_TEXT_CELL) -> str:
     """A text cell as written (numbers from spreadsheets as their digits), refusing absurd lengths."""
     if type(value) is str and len(value) <= limit:
@@ -238,8 +247,11 @@ def text_cell(value: object, column: str, limit: int = MAX_TEXT_CELL) -> str:
         value = int(value)  # a reference typed as a number: 123456.0 → '123456'
     text = str(value).strip()
     if len(text) > limit:
-        raise CellError(column, f"the cell holds {len(text):,} characters (at most {limit:,} expected): "
-                                "an unclosed quote or a broken file?")
+        raise CellError(
+            column,
+            f"the cell holds {len(text):,} characters (at most {limit:,} expected): "
+            "an unclosed quote or a broken file?",
+        )
     return text
 
 
@@ -247,9 +259,19 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def make_line(row: int, posted_at: dt.datetime, has_time: bool, direction: str, amount_: int, balance: int | None,
-              reference: str | None, counterparty: str | None, description: str,
-              flags: tuple[str, ...] = (), page: int | None = None) -> Line:
+def make_line(
+    row: int,
+    posted_at: dt.datetime,
+    has_time: bool,
+    direction: str,
+    amount_: int,
+    balance: int | None,
+    reference: str | None,
+    counterparty: str | None,
+    description: str,
+    flags: tuple[str, ...] = (),
+    page: int | None = None,
+) -> Line:
     """A Line with its derived search text and donor key (only senders of incoming money are donors)."""
     if counterparty and len(counterparty) > MAX_COUNTERPARTY:
         raise CellError("counterparty", f"the name holds {len(counterparty):,} characters (at most {MAX_COUNTERPARTY})")
@@ -257,8 +279,21 @@ def make_line(row: int, posted_at: dt.datetime, has_time: bool, direction: str, 
         raise CellError("reference", f"{_short(reference)!r} is longer than {MAX_REFERENCE} characters")
     search_text = fold_fast(f"{counterparty} {description}" if counterparty else description)
     donor_key = (fold_fast(counterparty)[:64] or None) if counterparty and direction == "in" else None
-    return Line(row, posted_at, has_time, direction, amount_, balance, reference or None, counterparty or None,
-                description, search_text, donor_key, flags, page)
+    return Line(
+        row,
+        posted_at,
+        has_time,
+        direction,
+        amount_,
+        balance,
+        reference or None,
+        counterparty or None,
+        description,
+        search_text,
+        donor_key,
+        flags,
+        page,
+    )
 
 
 def direction_and_amount(debit: object, credit: object, exponent: int = 0) -> tuple[str, int]:

@@ -1,10 +1,11 @@
 """Text PDFs into the importer: the PDF reader (explorer.ingest.pdf) assembles records and reads what the file
 prints; here its records go through the same row converter as every table, so a PDF line and a CSV line
 are read by the same rules (amounts, dates, flags, set-aside reasons)."""
+
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.layouts.base import Context, Layout, Parsed
@@ -12,11 +13,22 @@ from explorer.ingest.layouts.table import RowConverter
 from explorer.ingest.normalise import CellError
 from explorer.ingest.policy import SetAside, code_for
 from explorer.ingest.reconcile import printed_figures
-from explorer.ingest.store import bank_named_in
 from explorer.ingest.source import Grid
+from explorer.ingest.store import bank_named_in
 
-ROLES = ("seq", "date", "time", "value_date", "debit", "credit", "amount", "balance", "reference", "counterparty",
-         "description")
+ROLES = (
+    "seq",
+    "date",
+    "time",
+    "value_date",
+    "debit",
+    "credit",
+    "amount",
+    "balance",
+    "reference",
+    "counterparty",
+    "description",
+)
 
 
 def is_pdf(data: bytes) -> bool:
@@ -30,15 +42,20 @@ def read(data: bytes, file: str, family: str | None, progress: Callable[[int, in
     statement = read_pdf(data, file, family=None if family in (None, "", "auto") else family, progress=progress)
     records = statement.records
     grid = Grid([[record.cells.get(role, "") for record in records] for role in ROLES], "pdf")
-    layout = Layout(statement.family[:32], statement.bank, f"PDF: {statement.family}",
-                    lambda _grid: (statement.score, statement.why), lambda _grid, _ctx: Parsed([], 0, ProblemList(), {}))
+    layout = Layout(
+        statement.family[:32],
+        statement.bank,
+        f"PDF: {statement.family}",
+        lambda _grid: (statement.score, statement.why),
+        lambda _grid, _ctx: Parsed([], 0, ProblemList(), {}),
+    )
     return layout, grid, statement
 
 
 def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
     """Convert every record; one that cannot be read is set aside with its page and raw text."""
     index = {role: i for i, role in enumerate(ROLES)}
-    present = {role for role, column in zip(ROLES, grid.columns) if any(column)}
+    present = {role for role, column in zip(ROLES, grid.columns, strict=False) if any(column)}
     if "amount" in present and not {"debit", "credit"} & present:
         index = {role: i for role, i in index.items() if role not in ("debit", "credit")}
         convert = RowConverter(index, direction_from_balance=True, exponent=ctx.exponent)
@@ -47,23 +64,31 @@ def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
         convert = RowConverter(index, exponent=ctx.exponent)
     printed = statement.printed
     bank = statement.bank or bank_named_in("\n".join(what for _, what in statement.skipped))  # a charity's list
-    parsed = Parsed([], len(statement.skipped), ProblemList(), {role: role for role in ROLES}, bank=bank,
-                    holder=printed.holder, currency=printed.currency,
-                    why=f"score {statement.score:.2f}: {statement.why}")
+    parsed = Parsed(
+        [],
+        len(statement.skipped),
+        ProblemList(),
+        {role: role for role in ROLES},
+        bank=bank,
+        holder=printed.holder,
+        currency=printed.currency,
+        why=f"score {statement.score:.2f}: {statement.why}",
+    )
     parsed.printed = printed_figures(printed, ctx.exponent, parsed.notes)
     if parsed.printed.get("opening_balance") is not None:
         parsed.opening_balance = parsed.printed["opening_balance"]  # type: ignore[assignment]
         convert.previous_balance = parsed.opening_balance
     if printed.account:
         parsed.declared_account = (None, "".join(ch for ch in printed.account if ch.isdigit()))
-    for number, (record, cells) in enumerate(zip(statement.records, zip(*grid.columns)), start=1):
+    for number, (record, cells) in enumerate(zip(statement.records, zip(*grid.columns, strict=False), strict=False), start=1):
         if ctx.progress and number % 1000 == 0:
             ctx.progress(number, len(statement.records))
         try:
             line = convert(cells, number)
         except CellError as exc:
-            parsed.set_aside.append(SetAside(number, record.page, code_for(exc.message),
-                                             f"{exc.column}: {exc.message}", record.raw))
+            parsed.set_aside.append(
+                SetAside(number, record.page, code_for(exc.message), f"{exc.column}: {exc.message}", record.raw)
+            )
             continue
         flags = line.flags + tuple(flag if flag.startswith("ocr") else f"pdf: {flag}" for flag in record.flags)
         parsed.lines.append(line._replace(flags=flags, page=record.page))
@@ -79,14 +104,17 @@ def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
     return parsed
 
 
-CROP_DPI = 110      # legible digits in a crop a reviewer reads (grey PNG, tens of kB for a noisy scan)
-CROP_MARGIN = 6     # points above and below the record's lines
+CROP_DPI = 110  # legible digits in a crop a reviewer reads (grey PNG, tens of kB for a noisy scan)
+CROP_MARGIN = 6  # points above and below the record's lines
 
 
 def _crop_scanned(parsed: Parsed, records: list, data: bytes) -> None:
     """A set-aside row read by OCR gets the image of its lines, so a person can read what the scan shows."""
-    wanted = [i for i, aside in enumerate(parsed.set_aside)
-              if (record := records[aside.row - 1]).box and any(f.startswith("ocr") for f in record.flags)]
+    wanted = [
+        i
+        for i, aside in enumerate(parsed.set_aside)
+        if (record := records[aside.row - 1]).box and any(f.startswith("ocr") for f in record.flags)
+    ]
     if not wanted or not data:
         return
     import io
@@ -102,8 +130,14 @@ def _crop_scanned(parsed: Parsed, records: list, data: bytes) -> None:
             scale = CROP_DPI / 72
             image = page.render(scale=scale, grayscale=True).to_pil()
             top, bottom = record.box
-            crop = image.crop((0, max(0, int((top - CROP_MARGIN) * scale)), image.width,
-                               min(image.height, int((bottom + CROP_MARGIN) * scale))))
+            crop = image.crop(
+                (
+                    0,
+                    max(0, int((top - CROP_MARGIN) * scale)),
+                    image.width,
+                    min(image.height, int((bottom + CROP_MARGIN) * scale)),
+                )
+            )
             out = io.BytesIO()
             crop.save(out, format="PNG", optimize=True)
             parsed.set_aside[i] = dataclasses.replace(aside, image=out.getvalue())
@@ -122,10 +156,16 @@ def _confirm_ocr(parsed: Parsed, records: dict) -> None:
         if line.balance is not None and previous is not None and ocr:
             expected = previous + (line.amount if line.direction == "in" else -line.amount)
             if expected != line.balance:
-                parsed.set_aside.append(SetAside(
-                    line.row, line.page, "ocr_unconfirmed",
-                    f"OCR read {line.amount:,} with balance {line.balance:,}, but {previous:,} ± {line.amount:,} "
-                    f"≠ {line.balance:,}: a misread amount or balance", records[line.row].raw))
+                parsed.set_aside.append(
+                    SetAside(
+                        line.row,
+                        line.page,
+                        "ocr_unconfirmed",
+                        f"OCR read {line.amount:,} with balance {line.balance:,}, but {previous:,} ± {line.amount:,} "
+                        f"≠ {line.balance:,}: a misread amount or balance",
+                        records[line.row].raw,
+                    )
+                )
                 previous = line.balance
                 continue
         kept.append(line)

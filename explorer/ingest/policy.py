@@ -8,6 +8,7 @@
 
 Invariant, checked on every import: lines + set-aside rows = the transaction rows of the file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,13 +33,14 @@ CODES: dict[str, tuple[str, str]] = {
 @dataclass(frozen=True)
 class SetAside:
     """A row that was not written: where it is and why."""
+
     row: int
     page: int | None
     code: str
     reason: str
     raw: str
     column: str | None = None
-    image: bytes | None = None   # PNG crop of the row on a scanned page, for the person who reviews it
+    image: bytes | None = None  # PNG crop of the row on a scanned page, for the person who reviews it
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,10 @@ class Policy:
             return f"{set_aside:,} row(s) cannot be read and strict mode accepts none"
         allowed = self.max_set_aside * max(rows, 1)
         if set_aside > allowed:
-            return (f"{set_aside:,} of {rows:,} rows cannot be read ({set_aside / max(rows, 1):.1%}), more than the "
-                    f"{self.max_set_aside:.1%} allowed: the wrong layout, or a damaged file? (--max-set-aside to accept)")
+            return (
+                f"{set_aside:,} of {rows:,} rows cannot be read ({set_aside / max(rows, 1):.1%}), more than the "
+                f"{self.max_set_aside:.1%} allowed: the wrong layout, or a damaged file? (--max-set-aside to accept)"
+            )
         return None
 
 

@@ -5,6 +5,7 @@ Neither refuses an import. A gap is a finding (lines left out of a published sta
 public should see); a printed figure that disagrees marks the import as not reconciled, on the report and
 on the account page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,22 +16,29 @@ from explorer.ingest.normalise import CellError, Line, amount
 @dataclass(frozen=True)
 class Gap:
     """The balance moves between two consecutive lines by more (or less) than the lines explain."""
-    after_row: int | None      # None: before the first line (against the printed opening balance)
+
+    after_row: int | None  # None: before the first line (against the printed opening balance)
     before_row: int
-    unexplained: int           # stated balance − expected balance, minor units (> 0: money in not listed)
+    unexplained: int  # stated balance − expected balance, minor units (> 0: money in not listed)
 
     def message(self, unit: str = "đ") -> str:
-        where = (f"between row {self.after_row} and row {self.before_row}" if self.after_row is not None
-                 else f"before row {self.before_row}")
+        where = (
+            f"between row {self.after_row} and row {self.before_row}"
+            if self.after_row is not None
+            else f"before row {self.before_row}"
+        )
         moves = "rises" if self.unexplained > 0 else "falls"
-        return (f"{where} the balance {moves} by {abs(self.unexplained):,} {unit} more than the published lines "
-                "explain — lines left out of the statement?")
+        return (
+            f"{where} the balance {moves} by {abs(self.unexplained):,} {unit} more than the published lines "
+            "explain — lines left out of the statement?"
+        )
 
 
 @dataclass(frozen=True)
 class Check:
     """One printed figure against the parsed one."""
-    name: str                  # 'closing balance', 'credit turnover', 'credit count', 'totals row (credit)', …
+
+    name: str  # 'closing balance', 'credit turnover', 'credit count', 'totals row (credit)', …
     printed: int
     parsed: int
 
@@ -63,27 +71,47 @@ def balance_gaps(lines: list[Line], opening: int | None) -> list[Gap]:
     return gaps
 
 
-def checks(lines: list[Line], printed: dict[str, object], newest_first: bool = False,
-           rows: int | None = None) -> list[Check]:
+def checks(
+    lines: list[Line], printed: dict[str, object], newest_first: bool = False, rows: int | None = None
+) -> list[Check]:
     """Printed figures (keys as in explorer.ingest.pdf.Printed, amounts already in minor units) vs parsed.
     `rows`: transaction rows read (lines + set aside), against the last sequence number (STT) printed."""
     ordered = in_time_order(lines, newest_first)
     credit = [line.amount for line in lines if line.direction == "in"]
     debit = [line.amount for line in lines if line.direction == "out"]
     parsed = {
-        "credit turnover": sum(credit), "debit turnover": sum(debit),
-        "credit count": len(credit), "debit count": len(debit),
-        "totals row (credit)": sum(credit), "totals row (debit)": sum(debit),
-        "published count": len(lines), "published total": sum(credit),
+        "credit turnover": sum(credit),
+        "debit turnover": sum(debit),
+        "credit count": len(credit),
+        "debit count": len(debit),
+        "totals row (credit)": sum(credit),
+        "totals row (debit)": sum(debit),
+        "published count": len(lines),
+        "published total": sum(credit),
     }
-    keys = {"credit_turnover": "credit turnover", "debit_turnover": "debit turnover", "credit_count": "credit count",
-            "debit_count": "debit count", "total_credit": "totals row (credit)", "total_debit": "totals row (debit)",
-            "notice_count": "published count", "notice_total": "published total"}
-    found = [Check(name, int(printed[key]), parsed[name]) for key, name in keys.items()  # type: ignore[arg-type]
-             if printed.get(key) is not None]
+    keys = {
+        "credit_turnover": "credit turnover",
+        "debit_turnover": "debit turnover",
+        "credit_count": "credit count",
+        "debit_count": "debit count",
+        "total_credit": "totals row (credit)",
+        "total_debit": "totals row (debit)",
+        "notice_count": "published count",
+        "notice_total": "published total",
+    }
+    found = [
+        Check(name, int(printed[key]), parsed[name])
+        for key, name in keys.items()  # type: ignore[arg-type]
+        if printed.get(key) is not None
+    ]
     if printed.get("numbered_rows") is not None:
-        found.append(Check("rows numbered 1..N (STT)", int(printed["numbered_rows"]),  # type: ignore[arg-type]
-                           len(lines) if rows is None else rows))
+        found.append(
+            Check(
+                "rows numbered 1..N (STT)",
+                int(printed["numbered_rows"]),  # type: ignore[arg-type]
+                len(lines) if rows is None else rows,
+            )
+        )
     closing = printed.get("closing_balance")
     if closing is not None and ordered and ordered[-1].balance is not None:
         found.append(Check("closing balance", int(closing), ordered[-1].balance))  # type: ignore[arg-type]
@@ -94,8 +122,16 @@ def checks(lines: list[Line], printed: dict[str, object], newest_first: bool = F
     return found
 
 
-_AMOUNT_FIGURES = ("opening_balance", "closing_balance", "credit_turnover", "debit_turnover", "total_credit",
-                   "total_debit", "notice_total", "cumulative_total")
+_AMOUNT_FIGURES = (
+    "opening_balance",
+    "closing_balance",
+    "credit_turnover",
+    "debit_turnover",
+    "total_credit",
+    "total_debit",
+    "notice_total",
+    "cumulative_total",
+)
 _COUNT_FIGURES = ("credit_count", "debit_count", "notice_count")
 
 

@@ -2,6 +2,7 @@
 
 A dry run reports a Statement (read and checked, nothing written); an import adds what was written.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,25 +28,43 @@ def report(statement: Statement, result: ImportResult | None = None) -> dict:
     """Everything the import found, as plain JSON-ready data."""
     parsed = statement.parsed
     out = {
-        "file": statement.file, "sha256": statement.sha256, "layout": statement.layout.name, "why": parsed.why,
-        "currency": statement.currency, "rows": statement.rows, "lines": len(parsed.lines),
-        "set_aside": len(parsed.set_aside), "flagged": statement.flagged, "gaps": len(statement.gaps),
-        "skipped": parsed.skipped, "credit_total": statement.credit_total, "debit_total": statement.debit_total,
-        "opening_balance": statement.opening_balance, "closing_balance": statement.closing_balance,
-        "reconciled": statement.reconciled, "dry_run": result is None,
+        "file": statement.file,
+        "sha256": statement.sha256,
+        "layout": statement.layout.name,
+        "why": parsed.why,
+        "currency": statement.currency,
+        "rows": statement.rows,
+        "lines": len(parsed.lines),
+        "set_aside": len(parsed.set_aside),
+        "flagged": statement.flagged,
+        "gaps": len(statement.gaps),
+        "skipped": parsed.skipped,
+        "credit_total": statement.credit_total,
+        "debit_total": statement.debit_total,
+        "opening_balance": statement.opening_balance,
+        "closing_balance": statement.closing_balance,
+        "reconciled": statement.reconciled,
+        "dry_run": result is None,
         "checks": [{"name": c.name, "printed": c.printed, "parsed": c.parsed, "ok": c.ok} for c in statement.checks],
         "flags_by_code": flag_codes(statement),
-        "set_aside_rows": [{"row": a.row, "page": a.page, "code": a.code, "reason": a.reason, "raw": a.raw}
-                           for a in parsed.set_aside],
-        "gap_list": [{"after_row": g.after_row, "before_row": g.before_row, "unexplained": g.unexplained}
-                     for g in statement.gaps],
-        "flagged_lines": [{"row": line.row, "page": line.page, "flags": list(line.flags)}
-                          for line in parsed.lines if line.flags],
+        "set_aside_rows": [
+            {"row": a.row, "page": a.page, "code": a.code, "reason": a.reason, "raw": a.raw} for a in parsed.set_aside
+        ],
+        "gap_list": [
+            {"after_row": g.after_row, "before_row": g.before_row, "unexplained": g.unexplained} for g in statement.gaps
+        ],
+        "flagged_lines": [
+            {"row": line.row, "page": line.page, "flags": list(line.flags)} for line in parsed.lines if line.flags
+        ],
         "notes": list(statement.notes),
     }
     if result is not None:
-        out |= {"added": result.added, "already_present": result.already_present,
-                "account_created": result.account_created, "import_id": result.import_id}
+        out |= {
+            "added": result.added,
+            "already_present": result.already_present,
+            "account_created": result.account_created,
+            "import_id": result.import_id,
+        }
     return out
 
 
@@ -60,15 +79,21 @@ def report_text(statement: Statement, result: ImportResult | None = None) -> str
     else:
         written = f"{data['added']:,} added, {data['already_present']:,} already present"
     created = " (new account created)" if result is not None and result.account_created else ""
-    out = [head, f"{written}, {data['set_aside']:,} set aside, {data['flagged']:,} flagged, {data['gaps']:,} gaps, "
-                 f"{data['skipped']:,} non-transaction rows skipped{created}",
-           f"credit {data['credit_total']:,} {unit}, debit {data['debit_total']:,} {unit}"
-           + (f", closing balance {data['closing_balance']:,} {unit}" if data["closing_balance"] is not None else ""),
-           f"sha256 {data['sha256']}"]
-    out += [f"{'✓' if c['ok'] else '✗'} {c['name']}: printed {c['printed']:,}, parsed {c['parsed']:,}"
-            for c in data["checks"]]
-    out += [f"flags: {count:,} × {code} ({CODES.get(code, ('', code))[1]})"
-            for code, count in data["flags_by_code"].items()]
+    out = [
+        head,
+        f"{written}, {data['set_aside']:,} set aside, {data['flagged']:,} flagged, {data['gaps']:,} gaps, "
+        f"{data['skipped']:,} non-transaction rows skipped{created}",
+        f"credit {data['credit_total']:,} {unit}, debit {data['debit_total']:,} {unit}"
+        + (f", closing balance {data['closing_balance']:,} {unit}" if data["closing_balance"] is not None else ""),
+        f"sha256 {data['sha256']}",
+    ]
+    out += [
+        f"{'✓' if c['ok'] else '✗'} {c['name']}: printed {c['printed']:,}, parsed {c['parsed']:,}"
+        for c in data["checks"]
+    ]
+    out += [
+        f"flags: {count:,} × {code} ({CODES.get(code, ('', code))[1]})" for code, count in data["flags_by_code"].items()
+    ]
     out += [f"flag: row {flagged['row']}: {'; '.join(flagged['flags'])}" for flagged in data["flagged_lines"][:5]]
     for aside in data["set_aside_rows"][:SHOWN]:
         page = f" (page {aside['page']})" if aside["page"] else ""

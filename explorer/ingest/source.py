@@ -5,6 +5,7 @@ record of the file is row 1 (a header, a title line or — in headerless files �
 CSV memo wrapped over several text lines is still one row. For Parquet the column names count as row 1.
 An XLSX workbook is read from its first sheet; formulas count with the result the file saved for them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,9 @@ SNIFF_LINES = 40
 @dataclass
 class Grid:
     """Cells by column (fast to walk two million rows with zip); '' for an empty cell."""
+
     columns: list[list[object]]
-    kind: str                       # csv | xlsx | parquet
+    kind: str  # csv | xlsx | parquet
     delimiter: str | None = None
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)  # what the reader had to do ('decoded as Windows-1258')
@@ -89,7 +91,8 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise StatementImportError.single(
-            name, f"the text is not valid {encoding} at byte {exc.start:,}: a damaged or binary file?") from None
+            name, f"the text is not valid {encoding} at byte {exc.start:,}: a damaged or binary file?"
+        ) from None
 
 
 def sniff_delimiter(text: str) -> tuple[str, int]:
@@ -115,8 +118,17 @@ def _read_csv(text: str, name: str, encoding: str) -> Grid:
     delim, width = sniff_delimiter(text)
     try:
         # dtype=object: plain Python strings straight from the C parser (no Arrow round trip), '' when empty.
-        frame = pd.read_csv(io.StringIO(text), sep=delim, header=None, names=range(width), dtype=object,
-                            keep_default_na=False, skip_blank_lines=False, quotechar='"', engine="c")
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delim,
+            header=None,
+            names=range(width),
+            dtype=object,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quotechar='"',
+            engine="c",
+        )
     except (pd.errors.ParserError, ValueError) as exc:
         raise StatementImportError.single(name, _csv_reason(str(exc), width)) from None
     grid = Grid([col.tolist() for _, col in frame.items()], "csv", delimiter=delim, encoding=encoding)
@@ -130,8 +142,10 @@ def _csv_reason(message: str, width: int) -> str:
         return "a quoted cell is never closed: the file is truncated or a memo contains a stray quote"
     if "Expected" in message and "fields" in message:
         detail = message.split("C error:")[-1].strip()
-        return (f"{detail} (rows have {width} fields): a row with extra separators — the wrong delimiter or an "
-                "unquoted separator inside a memo")
+        return (
+            f"{detail} (rows have {width} fields): a row with extra separators — the wrong delimiter or an "
+            "unquoted separator inside a memo"
+        )
     return f"cannot read the file as CSV: {message.strip().splitlines()[0]}"
 
 
@@ -141,7 +155,8 @@ def _read_xlsx(data: bytes, name: str) -> Grid:
         formulas = _formula_cells(data)
     except Exception as exc:  # noqa: BLE001 — zip, XML and openpyxl raise many types on a damaged workbook
         raise StatementImportError.single(
-            name, f"cannot read the Excel workbook (damaged or truncated?): {type(exc).__name__}: {exc}"[:300]) from None
+            name, f"cannot read the Excel workbook (damaged or truncated?): {type(exc).__name__}: {exc}"[:300]
+        ) from None
     columns = [[_cell(v) for v in col.tolist()] for _, col in frame.items()]
     for (r, c), formula in formulas.items():
         while c >= len(columns):
@@ -158,9 +173,12 @@ def _formula_cells(data: bytes) -> dict[tuple[int, int], str]:
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = book.worksheets[0]
-        return {(cell.row - 1, cell.column - 1): str(cell.value)
-                for row in sheet.iter_rows() for cell in row
-                if getattr(cell, "data_type", None) == "f"}
+        return {
+            (cell.row - 1, cell.column - 1): str(cell.value)
+            for row in sheet.iter_rows()
+            for cell in row
+            if getattr(cell, "data_type", None) == "f"
+        }
     finally:
         book.close()
 

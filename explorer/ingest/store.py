@@ -6,12 +6,13 @@ Everything happens in one transaction, so an import is all-or-nothing. Values go
 bind processors so stored datetimes look exactly like those the ORM writes (queries compare them as text on
 SQLite).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Connection
@@ -22,16 +23,48 @@ from explorer.ingest.identity import line_keys
 from explorer.ingest.normalise import Line
 from explorer.text import fold
 
-COLUMNS = ("account_id", "posted_at", "has_time", "direction", "amount", "currency", "balance", "reference",
-           "counterparty", "description", "search_text", "donor_key", "source_sha256", "source_row", "source_layout",
-           "source_page", "import_id", "line_key", "flags")
-BANK_ALIASES = {"vietcombank": "VCB", "vcb": "VCB", "ngan hang tmcp ngoai thuong": "VCB",
-                "vietinbank": "VietinBank", "ctg": "VietinBank", "ngan hang tmcp cong thuong": "VietinBank",
-                "agribank": "Agribank", "ngan hang nong nghiep": "Agribank",
-                "vbsp": "VBSP", "ngan hang chinh sach xa hoi": "VBSP",
-                "bidv": "BIDV", "ngan hang tmcp dau tu va phat trien": "BIDV",
-                "kho bac nha nuoc": "KBNN", "kbnn": "KBNN",
-                "mb": "MB", "mbbank": "MB", "techcombank": "Techcombank", "tcb": "Techcombank", "acb": "ACB"}
+COLUMNS = (
+    "account_id",
+    "posted_at",
+    "has_time",
+    "direction",
+    "amount",
+    "currency",
+    "balance",
+    "reference",
+    "counterparty",
+    "description",
+    "search_text",
+    "donor_key",
+    "source_sha256",
+    "source_row",
+    "source_layout",
+    "source_page",
+    "import_id",
+    "line_key",
+    "flags",
+)
+BANK_ALIASES = {
+    "vietcombank": "VCB",
+    "vcb": "VCB",
+    "ngan hang tmcp ngoai thuong": "VCB",
+    "vietinbank": "VietinBank",
+    "ctg": "VietinBank",
+    "ngan hang tmcp cong thuong": "VietinBank",
+    "agribank": "Agribank",
+    "ngan hang nong nghiep": "Agribank",
+    "vbsp": "VBSP",
+    "ngan hang chinh sach xa hoi": "VBSP",
+    "bidv": "BIDV",
+    "ngan hang tmcp dau tu va phat trien": "BIDV",
+    "kho bac nha nuoc": "KBNN",
+    "kbnn": "KBNN",
+    "mb": "MB",
+    "mbbank": "MB",
+    "techcombank": "Techcombank",
+    "tcb": "Techcombank",
+    "acb": "ACB",
+}
 Progress = Callable[[int, int], None]
 
 
@@ -75,8 +108,15 @@ def begin(conn: Connection) -> None:
             raw.execute("BEGIN IMMEDIATE")
 
 
-def find_or_create_account(conn: Connection, number: str, bank: str | None, holder: str | None,
-                           opened_on: dt.date, opening_balance: int = 0, currency: str = "VND") -> tuple[int, bool]:
+def find_or_create_account(
+    conn: Connection,
+    number: str,
+    bank: str | None,
+    holder: str | None,
+    opened_on: dt.date,
+    opening_balance: int = 0,
+    currency: str = "VND",
+) -> tuple[int, bool]:
     """(account id, created). A known bank picks (bank, number); without one, the number must be unambiguous.
     An account keeps one currency: a statement in another one is refused, never converted."""
     rows = conn.execute(select(Account.id, Account.bank, Account.currency).where(Account.number == number)).all()
@@ -94,9 +134,18 @@ def find_or_create_account(conn: Connection, number: str, bank: str | None, hold
     if match:
         return match[0], False
     holder = (holder or number).strip()[:200]  # no holder known: the number itself, rather than a blank
-    new_id = conn.execute(Account.__table__.insert().values(
-        number=number, bank=bank, holder_name=holder, holder_folded=fold(holder), opened_on=opened_on,
-        opening_balance=opening_balance, currency=currency, simulated=False)).inserted_primary_key[0]
+    new_id = conn.execute(
+        Account.__table__.insert().values(
+            number=number,
+            bank=bank,
+            holder_name=holder,
+            holder_folded=fold(holder),
+            opened_on=opened_on,
+            opening_balance=opening_balance,
+            currency=currency,
+            simulated=False,
+        )
+    ).inserted_primary_key[0]
     return new_id, True
 
 
@@ -113,33 +162,72 @@ class Written:
     already_present: int
 
 
-def write_import(conn: Connection, account_id: int, statement, lines: list[Line],
-                 progress: Progress | None = None) -> Written:
+def write_import(
+    conn: Connection, account_id: int, statement, lines: list[Line], progress: Progress | None = None
+) -> Written:
     """Record the import, then write its lines not yet present (by identity), its set-aside rows and gaps."""
     keys = line_keys(lines, statement.currency)
     present = present_keys(conn, account_id, lines)
-    new = list(zip(lines, keys)) if not present else [(line, key) for line, key in zip(lines, keys)
-                                                       if key not in present]
+    new = (
+        list(zip(lines, keys, strict=False)) if not present else [(line, key) for line, key in zip(lines, keys, strict=False) if key not in present]
+    )
     parsed = statement.parsed
-    import_id = conn.execute(Import.__table__.insert().values(
-        account_id=account_id, file_name=statement.file[:300], sha256=statement.sha256,
-        layout=statement.layout.name, why=parsed.why, currency=statement.currency, rows=statement.rows,
-        added=len(new), already_present=len(lines) - len(new), set_aside=len(parsed.set_aside),
-        flagged=statement.flagged, gaps=len(statement.gaps), reconciled=statement.reconciled,
-        checks=json.dumps([{"name": c.name, "printed": c.printed, "parsed": c.parsed} for c in statement.checks]),
-        imported_at=dt.datetime.now().replace(microsecond=0))).inserted_primary_key[0]
+    import_id = conn.execute(
+        Import.__table__.insert().values(
+            account_id=account_id,
+            file_name=statement.file[:300],
+            sha256=statement.sha256,
+            layout=statement.layout.name,
+            why=parsed.why,
+            currency=statement.currency,
+            rows=statement.rows,
+            added=len(new),
+            already_present=len(lines) - len(new),
+            set_aside=len(parsed.set_aside),
+            flagged=statement.flagged,
+            gaps=len(statement.gaps),
+            reconciled=statement.reconciled,
+            checks=json.dumps([{"name": c.name, "printed": c.printed, "parsed": c.parsed} for c in statement.checks]),
+            imported_at=dt.datetime.now().replace(microsecond=0),
+        )
+    ).inserted_primary_key[0]
     if parsed.set_aside:
-        conn.execute(SetAsideRow.__table__.insert(), [
-            {"import_id": import_id, "account_id": account_id, "page": a.page, "row": a.row, "code": a.code,
-             "reason": a.reason, "raw_text": a.raw, "image": a.image} for a in parsed.set_aside])
+        conn.execute(
+            SetAsideRow.__table__.insert(),
+            [
+                {
+                    "import_id": import_id,
+                    "account_id": account_id,
+                    "page": a.page,
+                    "row": a.row,
+                    "code": a.code,
+                    "reason": a.reason,
+                    "raw_text": a.raw,
+                    "image": a.image,
+                }
+                for a in parsed.set_aside
+            ],
+        )
     if statement.gaps:
         unit = "đ" if statement.currency == "VND" else statement.currency
-        conn.execute(BalanceGap.__table__.insert(), [
-            {"import_id": import_id, "account_id": account_id, "after_row": g.after_row, "before_row": g.before_row,
-             "unexplained": g.unexplained, "currency": statement.currency, "message": g.message(unit)}
-            for g in statement.gaps])
-    insert_lines(conn, account_id, new, statement.sha256, statement.layout.name, statement.currency, import_id,
-                 progress)
+        conn.execute(
+            BalanceGap.__table__.insert(),
+            [
+                {
+                    "import_id": import_id,
+                    "account_id": account_id,
+                    "after_row": g.after_row,
+                    "before_row": g.before_row,
+                    "unexplained": g.unexplained,
+                    "currency": statement.currency,
+                    "message": g.message(unit),
+                }
+                for g in statement.gaps
+            ],
+        )
+    insert_lines(
+        conn, account_id, new, statement.sha256, statement.layout.name, statement.currency, import_id, progress
+    )
     return Written(import_id, len(new), len(lines) - len(new))
 
 
@@ -149,20 +237,34 @@ def present_keys(conn: Connection, account_id: int, lines: list[Line]) -> set[in
         return set()
     first = min(line.posted_at for line in lines).replace(hour=0, minute=0, second=0, microsecond=0)
     last = max(line.posted_at for line in lines).replace(hour=0, minute=0, second=0, microsecond=0)
-    found = conn.execute(select(StatementLine.line_key).where(
-        StatementLine.account_id == account_id, StatementLine.line_key.is_not(None),
-        StatementLine.posted_at >= first, StatementLine.posted_at < last + dt.timedelta(days=1)))
+    found = conn.execute(
+        select(StatementLine.line_key).where(
+            StatementLine.account_id == account_id,
+            StatementLine.line_key.is_not(None),
+            StatementLine.posted_at >= first,
+            StatementLine.posted_at < last + dt.timedelta(days=1),
+        )
+    )
     return {key for (key,) in found}
 
 
-def insert_lines(conn: Connection, account_id: int, lines: list[tuple[Line, int]], sha256: str, layout: str,
-                 currency: str = "VND", import_id: int | None = None, progress: Progress | None = None) -> int:
+def insert_lines(
+    conn: Connection,
+    account_id: int,
+    lines: list[tuple[Line, int]],
+    sha256: str,
+    layout: str,
+    currency: str = "VND",
+    import_id: int | None = None,
+    progress: Progress | None = None,
+) -> int:
     """Insert `lines` (pairs of line and identity, none present yet, oldest first) through the ledger writer."""
     if not lines:
         return 0
     rows = _rows(conn, lines, account_id, sha256, layout, currency, import_id)
-    return ledger.append(conn, COLUMNS, rows, len(lines), lines[0][0].posted_at,
-                         max(line.posted_at for line, _ in lines), progress)
+    return ledger.append(
+        conn, COLUMNS, rows, len(lines), lines[0][0].posted_at, max(line.posted_at for line, _ in lines), progress
+    )
 
 
 def _bind(conn: Connection, column: str):
@@ -181,11 +283,35 @@ def _datetime_text(conn: Connection):
     return process
 
 
-def _rows(conn: Connection, lines: Iterable[tuple[Line, int]], account_id: int, sha256: str, layout: str,
-          currency: str, import_id: int | None) -> Iterator[tuple]:
+def _rows(
+    conn: Connection,
+    lines: Iterable[tuple[Line, int]],
+    account_id: int,
+    sha256: str,
+    layout: str,
+    currency: str,
+    import_id: int | None,
+) -> Iterator[tuple]:
     when, flag = _datetime_text(conn), _bind(conn, "has_time")
     for line, key in lines:
-        yield (account_id, when(line.posted_at), flag(line.has_time), line.direction, line.amount, currency,
-               line.balance, line.reference, line.counterparty, line.description, line.search_text,
-               line.donor_key, sha256, line.row, layout, line.page, import_id, key,
-               "\n".join(line.flags) if line.flags else None)
+        yield (
+            account_id,
+            when(line.posted_at),
+            flag(line.has_time),
+            line.direction,
+            line.amount,
+            currency,
+            line.balance,
+            line.reference,
+            line.counterparty,
+            line.description,
+            line.search_text,
+            line.donor_key,
+            sha256,
+            line.row,
+            layout,
+            line.page,
+            import_id,
+            key,
+            "\n".join(line.flags) if line.flags else None,
+        )

@@ -1,4 +1,5 @@
 """Checks on a parsed file as a whole: running balance, stated totals, the account it names, published counts."""
+
 from __future__ import annotations
 
 from explorer.ingest.errors import ProblemList
@@ -21,7 +22,11 @@ def totals(lines: list[Line]) -> tuple[int, int]:
 def detect_newest_first(parsed: Parsed) -> None:
     """Some banks list the newest transaction first: when the balances only add up read bottom-up, that is
     the file's order, not a gap."""
-    if parsed.opening_balance is None and balance_gaps(parsed.lines, None) and not balance_gaps(parsed.lines[::-1], None):
+    if (
+        parsed.opening_balance is None
+        and balance_gaps(parsed.lines, None)
+        and not balance_gaps(parsed.lines[::-1], None)
+    ):
         parsed.newest_first = True
         parsed.notes.append("rows are listed newest first (the running balance adds up bottom-up)")
 
@@ -50,8 +55,9 @@ def check_account(parsed: Parsed, account: str, problems: ProblemList) -> None:
         problems.add(row, None, f"the file is the statement of account {number}, not {account}")
 
 
-def check_expected(count: int, credit: int, expected_rows: int | None, expected_credit: int | None,
-                   problems: ProblemList) -> None:
+def check_expected(
+    count: int, credit: int, expected_rows: int | None, expected_credit: int | None, problems: ProblemList
+) -> None:
     """Compare with what the charity published alongside the file (a truncated export fails here)."""
     if count == 0:
         problems.add(None, None, "the file holds no transactions")
@@ -70,5 +76,4 @@ def validate(parsed: Parsed, account: str, expected_rows: int | None, expected_c
     credit, _ = totals(parsed.lines)
     check_account(parsed, account, parsed.problems)
     detect_newest_first(parsed)
-    check_expected(len(parsed.lines) + len(parsed.set_aside), credit, expected_rows, expected_credit,
-                   parsed.problems)
+    check_expected(len(parsed.lines) + len(parsed.set_aside), credit, expected_rows, expected_credit, parsed.problems)

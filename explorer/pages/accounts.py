@@ -3,6 +3,7 @@
 URL params: q (account number — exact hits first — or holder / organization name, diacritics optional),
 province (province code), kind (organization kind), page, account (an account number: opens that account), lang.
 """
+
 import streamlit as st
 
 from explorer.db.schema import ORG_KINDS
@@ -41,17 +42,25 @@ if params["account"]:
     accounts_view.detail(params["account"])
 else:
     provinces = query(accounts.province_choices)
-    names = dict(zip(provinces.code, provinces.name))
+    names = dict(zip(provinces.code, provinces.name, strict=False))
     state = UrlState("acc", SPEC, params)
     left, middle, right = st.columns([2, 1, 1])
     with left:
         current["q"] = st.text_input(t("accounts.search"), placeholder=t("accounts.search_hint"), **state.seed("q"))
     with middle:
-        current["province"] = pick(t("accounts.province"), list(names), params["province"], t("accounts.all"),
-                                   names.get, "province", state)
+        current["province"] = pick(
+            t("accounts.province"), list(names), params["province"], t("accounts.all"), names.get, "province", state
+        )
     with right:
-        current["kind"] = pick(t("accounts.kind"), list(ORG_KINDS), params["kind"], t("accounts.all"),
-                               lambda k: t(f"accounts.kind_{k}"), "kind", state)
+        current["kind"] = pick(
+            t("accounts.kind"),
+            list(ORG_KINDS),
+            params["kind"],
+            t("accounts.all"),
+            lambda k: t(f"accounts.kind_{k}"),
+            "kind",
+            state,
+        )
     filters = {k: current[k] for k in ("q", "province", "kind")}
     result = query(accounts.search_accounts, **filters, page=current["page"])
     rows = result["rows"]
@@ -61,11 +70,21 @@ else:
         shown = rows.assign(org_kind=rows.org_kind.map(lambda k: t(f"accounts.kind_{k}") if k else "—"))
         event = st.dataframe(
             shown[["number", "bank", "holder_name", "organization", "org_kind", "province", "currency", "campaigns"]],
-            hide_index=True, key="accounts_table", on_select="rerun", selection_mode="single-row",
-            column_config={"number": t("accounts.number"), "bank": t("accounts.bank"),
-                           "holder_name": t("accounts.holder"), "organization": t("accounts.organization"),
-                           "org_kind": t("accounts.kind"), "province": t("accounts.province"),
-                           "currency": t("accounts.currency"), "campaigns": t("accounts.campaigns")})
+            hide_index=True,
+            key="accounts_table",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "number": t("accounts.number"),
+                "bank": t("accounts.bank"),
+                "holder_name": t("accounts.holder"),
+                "organization": t("accounts.organization"),
+                "org_kind": t("accounts.kind"),
+                "province": t("accounts.province"),
+                "currency": t("accounts.currency"),
+                "campaigns": t("accounts.campaigns"),
+            },
+        )
         st.caption(t("accounts.select_hint"))
         if event.selection.rows:
             open_account(str(rows.iloc[event.selection.rows[0]].number))
@@ -79,11 +98,20 @@ else:
             st.success(t("flags.none"))
         else:
             picked = st.dataframe(
-                flagged.assign(status=flagged.status.map(lambda s: t(f"flags.status_{s}"))), hide_index=True,
-                key="flagged_table", on_select="rerun", selection_mode="single-row", column_config={
-                    "account_id": None, "number": t("accounts.number"), "bank": t("accounts.bank"),
-                    "holder_name": t("accounts.holder"), "status": t("accounts.flag"),
-                    "campaigns": t("accounts.campaigns")}).selection.rows
+                flagged.assign(status=flagged.status.map(lambda s: t(f"flags.status_{s}"))),
+                hide_index=True,
+                key="flagged_table",
+                on_select="rerun",
+                selection_mode="single-row",
+                column_config={
+                    "account_id": None,
+                    "number": t("accounts.number"),
+                    "bank": t("accounts.bank"),
+                    "holder_name": t("accounts.holder"),
+                    "status": t("accounts.flag"),
+                    "campaigns": t("accounts.campaigns"),
+                },
+            ).selection.rows
             st.caption(t("accounts.flagged_hint"))
             if picked:
                 open_account(str(flagged.iloc[picked[0]].number))

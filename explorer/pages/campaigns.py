@@ -4,6 +4,7 @@ URL params: q (title or organization, diacritics optional), status, category, pr
 from / to (start date range, YYYY-MM-DD), rule (rule status), page, campaign (id: opens that campaign),
 sort (raised: most money received first, the default | ending: running campaigns ending soonest first | newest), lang.
 """
+
 import streamlit as st
 
 from explorer.db.schema import CAMPAIGN_CATEGORIES, CAMPAIGN_STATUSES
@@ -45,36 +46,72 @@ if params["campaign"]:
     campaigns_view.detail(params["campaign"])
 else:
     choices = query(campaigns.facet_choices)
-    provinces = dict(zip(choices["provinces"].code, choices["provinces"].name))
-    orgs = dict(zip(choices["organizations"].id, choices["organizations"].name))
+    provinces = dict(zip(choices["provinces"].code, choices["provinces"].name, strict=False))
+    orgs = dict(zip(choices["organizations"].id, choices["organizations"].name, strict=False))
     everything = t("campaigns.all")
     state = UrlState("cmp", SPEC, params)
     row1 = st.columns([2, 1, 1, 1])
     with row1[0]:
         current["q"] = st.text_input(t("campaigns.search"), placeholder=t("campaigns.search_hint"), **state.seed("q"))
     with row1[1]:
-        current["status"] = pick(t("campaigns.status"), CAMPAIGN_STATUSES, params["status"], everything,
-                                 lambda s: t(f"campaigns.status_{s}"), "status", state)
+        current["status"] = pick(
+            t("campaigns.status"),
+            CAMPAIGN_STATUSES,
+            params["status"],
+            everything,
+            lambda s: t(f"campaigns.status_{s}"),
+            "status",
+            state,
+        )
     with row1[2]:
-        current["category"] = pick(t("campaigns.category"), CAMPAIGN_CATEGORIES, params["category"], everything,
-                                   lambda c: t(f"campaigns.cat_{c}"), "category", state)
+        current["category"] = pick(
+            t("campaigns.category"),
+            CAMPAIGN_CATEGORIES,
+            params["category"],
+            everything,
+            lambda c: t(f"campaigns.cat_{c}"),
+            "category",
+            state,
+        )
     with row1[3]:
-        current["rule"] = pick(t("campaigns.rule_status"), RULE_STATUSES, params["rule"], everything,
-                               flags_view.status_label, "rule", state)
+        current["rule"] = pick(
+            t("campaigns.rule_status"),
+            RULE_STATUSES,
+            params["rule"],
+            everything,
+            flags_view.status_label,
+            "rule",
+            state,
+        )
     row2 = st.columns([1, 2, 1, 1])
     with row2[0]:
-        current["province"] = pick(t("campaigns.province"), list(provinces), params["province"], everything,
-                                   provinces.get, "province", state)
+        current["province"] = pick(
+            t("campaigns.province"), list(provinces), params["province"], everything, provinces.get, "province", state
+        )
     with row2[1]:
-        current["org"] = pick(t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org",
-                              state)
+        current["org"] = pick(
+            t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org", state
+        )
     current["from"] = row2[2].date_input(t("campaigns.start_from"), format=date_format(), **state.seed("from"))
     current["to"] = row2[3].date_input(t("campaigns.start_to"), format=date_format(), **state.seed("to"))
-    current["sort"] = st.radio(t("campaigns.sort"), list(campaigns.SORTS), horizontal=True,
-                               format_func=lambda s: t(f"campaigns.sort_{s}"), **state.seed("sort"))
-    filters = dict(q=current["q"], status=current["status"], category=current["category"], rule=current["rule"],
-                   province=current["province"], org=current["org"], start_from=current["from"],
-                   start_to=current["to"], sort=current["sort"])
+    current["sort"] = st.radio(
+        t("campaigns.sort"),
+        list(campaigns.SORTS),
+        horizontal=True,
+        format_func=lambda s: t(f"campaigns.sort_{s}"),
+        **state.seed("sort"),
+    )
+    filters = dict(
+        q=current["q"],
+        status=current["status"],
+        category=current["category"],
+        rule=current["rule"],
+        province=current["province"],
+        org=current["org"],
+        start_from=current["from"],
+        start_to=current["to"],
+        sort=current["sort"],
+    )
     result = campaigns_view.listing(**filters, page=current["page"])
     picked = campaigns_view.table(result["rows"], key="campaigns_table")
     if picked is not None:

@@ -3,6 +3,7 @@
 URL params: campaign (id), category, group (recipient group), province (code),
 by (breakdown: campaign | category | recipient_group | province), page, lang.
 """
+
 import altair as alt
 import streamlit as st
 
@@ -29,51 +30,86 @@ params = page("disbursements", SPEC)
 current = dict(params)
 
 choices = query(disbursements.choices)
-campaign_names = dict(zip(choices["campaigns"].id, choices["campaigns"].name))
-provinces = dict(zip(choices["provinces"].code, choices["provinces"].name))
+campaign_names = dict(zip(choices["campaigns"].id, choices["campaigns"].name, strict=False))
+provinces = dict(zip(choices["provinces"].code, choices["provinces"].name, strict=False))
 everything = t("disbursements.all")
 state = UrlState("dsb", SPEC, params)
 cols = st.columns([2, 1, 1, 1])
 with cols[0]:
-    current["campaign"] = pick(t("disbursements.campaign"), list(campaign_names), params["campaign"], everything,
-                               lambda c: f"#{c} {campaign_names[c]}", "campaign", state)
+    current["campaign"] = pick(
+        t("disbursements.campaign"),
+        list(campaign_names),
+        params["campaign"],
+        everything,
+        lambda c: f"#{c} {campaign_names[c]}",
+        "campaign",
+        state,
+    )
 with cols[1]:
-    current["category"] = pick(t("disbursements.category"), DISBURSEMENT_CATEGORIES, params["category"], everything,
-                               lambda c: t(f"disbursements.cat_{c}"), "category", state)
+    current["category"] = pick(
+        t("disbursements.category"),
+        DISBURSEMENT_CATEGORIES,
+        params["category"],
+        everything,
+        lambda c: t(f"disbursements.cat_{c}"),
+        "category",
+        state,
+    )
 with cols[2]:
-    current["group"] = pick(t("disbursements.recipient_group"), BENEFICIARY_GROUPS, params["group"], everything,
-                            lambda g: t(f"disbursements.group_{g}"), "group", state)
+    current["group"] = pick(
+        t("disbursements.recipient_group"),
+        BENEFICIARY_GROUPS,
+        params["group"],
+        everything,
+        lambda g: t(f"disbursements.group_{g}"),
+        "group",
+        state,
+    )
 with cols[3]:
-    current["province"] = pick(t("disbursements.province"), list(provinces), params["province"], everything,
-                               provinces.get, "province", state)
+    current["province"] = pick(
+        t("disbursements.province"), list(provinces), params["province"], everything, provinces.get, "province", state
+    )
 if any(current[k] != params[k] for k in FILTERS):
     current["page"] = 1
-filters = dict(campaign_id=current["campaign"], category=current["category"], group=current["group"],
-               province=current["province"])
+filters = dict(
+    campaign_id=current["campaign"], category=current["category"], group=current["group"], province=current["province"]
+)
 
 st.subheader(t("disbursements.stages"))
 stages = query(disbursements.money_stages, campaign_id=current["campaign"])
 metric_cols = st.columns(4)
-for column, key in zip(metric_cols, ("target", "pledged", "received", "disbursed")):
+for column, key in zip(metric_cols, ("target", "pledged", "received", "disbursed"), strict=False):
     column.metric(t(f"disbursements.{key}"), compact_money(stages[key]), help=money(stages[key]))
     column.caption(t(f"disbursements.{key}_explained"))
 st.caption(t("disbursements.stages_scope_one" if current["campaign"] else "disbursements.stages_scope_all"))
 
 st.subheader(t("disbursements.breakdown"))
-current["by"] = st.radio(t("disbursements.by"), list(disbursements.GROUPINGS), horizontal=True,
-                         format_func=lambda b: t(f"disbursements.by_{b}"), **state.seed("by"))
+current["by"] = st.radio(
+    t("disbursements.by"),
+    list(disbursements.GROUPINGS),
+    horizontal=True,
+    format_func=lambda b: t(f"disbursements.by_{b}"),
+    **state.seed("by"),
+)
 grouped = query(disbursements.breakdown, by=current["by"], **filters)
 if grouped.empty:
     st.info(t("common.no_rows"))
 else:
     labels = {"category": "cat_", "recipient_group": "group_"}.get(current["by"])
     shown = grouped.assign(label=grouped.label.map(lambda v: t(f"disbursements.{labels}{v}") if labels else v))
-    charts.show(alt.Chart(shown).mark_bar().encode(
-        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("amount:Q", title=t("disbursements.amount")),
-        tooltip=[alt.Tooltip("label:N", title=t(f"disbursements.by_{current['by']}")),
-                 charts.money_tip("amount", t("disbursements.amount")),
-                 charts.count_tip("disbursements", t("disbursements.count"))]))
+    charts.show(
+        alt.Chart(shown)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("amount:Q", title=t("disbursements.amount")),
+            tooltip=[
+                alt.Tooltip("label:N", title=t(f"disbursements.by_{current['by']}")),
+                charts.money_tip("amount", t("disbursements.amount")),
+                charts.count_tip("disbursements", t("disbursements.count")),
+            ],
+        )
+    )
 
 st.subheader(t("disbursements.list"))
 result = query(disbursements.listing, **filters, page=current["page"])

@@ -2,6 +2,7 @@
 
 URL params: lang.
 """
+
 import streamlit as st
 
 from explorer.queries import overview
@@ -18,9 +19,13 @@ totals = query(overview.totals)
 last_updated()
 cols = [*st.columns(3), *st.columns(3)[:2]]  # two rows: five headline numbers do not fit in one at 1280 px
 cols[0].metric(t("overview.raised"), compact_money(totals["raised"]), help=money(totals["raised"]))
-cols[1].metric(t("overview.disbursed"), compact_money(totals["disbursed"]),
-               pct(totals["disbursed"] / totals["raised"]) if totals["raised"] else None, delta_color="off",
-               help=money(totals["disbursed"]))
+cols[1].metric(
+    t("overview.disbursed"),
+    compact_money(totals["disbursed"]),
+    pct(totals["disbursed"] / totals["raised"]) if totals["raised"] else None,
+    delta_color="off",
+    help=money(totals["disbursed"]),
+)
 cols[2].metric(t("overview.donors"), num(totals["donors"]), help=t("overview.donors_help"))
 cols[3].metric(t("overview.campaigns"), num(totals["campaigns"]))
 cols[4].metric(t("overview.accounts"), num(totals["accounts"]))

@@ -3,6 +3,7 @@
 URL params: lang; campaign (campaign id); account (account number for the VietQR; default: the campaign's
 account); amount (suggested amount, e.g. 100000 or 100k); memo (transfer memo, folded to ASCII).
 """
+
 import streamlit as st
 
 from explorer import vietqr
@@ -29,7 +30,7 @@ settings = st.expander(t("presenter.settings"))
 
 # Choices first (they sit in the expander at the bottom), then the screen above them.
 choices = query(q.campaign_choices)
-titles = dict(zip(choices["id"].tolist(), choices["title"].tolist()))
+titles = dict(zip(choices["id"].tolist(), choices["title"].tolist(), strict=False))
 campaign_ids = list(titles)
 if params["campaign"] is not None and params["campaign"] not in titles:
     st.info(t("common.ignored_params", params=f"campaign={params['campaign']}"))
@@ -37,10 +38,16 @@ start = campaign_ids.index(params["campaign"]) if params["campaign"] in titles e
 # The settings follow the list pages' convention (explorer.ui.listing.UrlState): the URL is the state, each
 # widget seeded from it once and writing its change back, so a change is never lost and the link reproduces it.
 state = UrlState("pz", SPEC, params)
-campaign_id = settings.selectbox(t("presenter.campaign_label"), campaign_ids,
-                                 format_func=lambda i: titles.get(i, str(i)),
-                                 **state.seed("campaign", campaign_ids[start] if campaign_ids else None,
-                                              from_url=False)) if campaign_ids else None
+campaign_id = (
+    settings.selectbox(
+        t("presenter.campaign_label"),
+        campaign_ids,
+        format_func=lambda i: titles.get(i, str(i)),
+        **state.seed("campaign", campaign_ids[start] if campaign_ids else None, from_url=False),
+    )
+    if campaign_ids
+    else None
+)
 progress = query(q.campaign_progress, campaign_id=campaign_id) if campaign_id is not None else None
 
 accounts = query(q.qr_accounts, banks=vietqr.supported_banks())
@@ -50,19 +57,27 @@ default_account = default_account or (next(iter(labels)) if labels else None)
 wanted = params["account"] or default_account
 options = list(labels) if wanted in labels or wanted is None else [wanted, *labels]
 account_state = UrlState(f"pz{campaign_id}", SPEC, params)  # each campaign opens on its own account
-account_number = settings.selectbox(
-    t("presenter.account_label"), options, format_func=lambda n: labels.get(n, n),
-    **account_state.seed("account", wanted if wanted in options else options[0], from_url=False)) if options else None
+account_number = (
+    settings.selectbox(
+        t("presenter.account_label"),
+        options,
+        format_func=lambda n: labels.get(n, n),
+        **account_state.seed("account", wanted if wanted in options else options[0], from_url=False),
+    )
+    if options
+    else None
+)
 
-amount_text = settings.text_input(t("presenter.amount_label"), help=t("presenter.amount_help"),
-                                  **state.seed("amount", "" if params["amount"] is None else str(params["amount"]),
-                                               from_url=False))
+amount_text = settings.text_input(
+    t("presenter.amount_label"),
+    help=t("presenter.amount_help"),
+    **state.seed("amount", "" if params["amount"] is None else str(params["amount"]), from_url=False),
+)
 amount = parse_amount(amount_text) if amount_text.strip() else None
 if amount_text.strip() and not amount:
     settings.warning(t("presenter.amount_bad", value=amount_text[:40]))
     amount = None
-memo = settings.text_input(t("presenter.memo_label"), max_chars=80, help=t("presenter.memo_help"),
-                           **state.seed("memo"))
+memo = settings.text_input(t("presenter.memo_label"), max_chars=80, help=t("presenter.memo_help"), **state.seed("memo"))
 if memo.strip():
     settings.caption(t("presenter.memo_converted", memo=vietqr.clean_memo(memo)))
 
@@ -82,11 +97,24 @@ with main:
             try:
                 payload = vietqr.payload(acc["bank"], acc["number"], amount, memo)
             except vietqr.VietQRError as exc:
-                st.warning(t("presenter.qr_unavailable", account=acc["number"], bank=acc["bank"],
-                             reason=t(f"presenter.err_{exc.code}")))
+                st.warning(
+                    t(
+                        "presenter.qr_unavailable",
+                        account=acc["number"],
+                        bank=acc["bank"],
+                        reason=t(f"presenter.err_{exc.code}"),
+                    )
+                )
             else:
                 view.qr_panel(acc, payload, amount, vietqr.clean_memo(memo) if memo.strip() else "")
 
-sync_url({**params, "campaign": campaign_id,
-          "account": account_number if account_number != default_account else None,
-          "amount": amount, "memo": memo.strip()}, SPEC)
+sync_url(
+    {
+        **params,
+        "campaign": campaign_id,
+        "account": account_number if account_number != default_account else None,
+        "amount": amount,
+        "memo": memo.strip(),
+    },
+    SPEC,
+)

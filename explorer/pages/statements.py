@@ -5,6 +5,7 @@ attributed to it; unknown = all, with a notice), q (search text, folded),
 from, to (YYYY-MM-DD, inclusive), min, max (amounts in any usual form: 500k, 0,5tr), dir (in|out),
 sort (newest|oldest|largest|smallest), page (1–10000), lang.
 """
+
 import pandas as pd
 import streamlit as st
 
@@ -21,9 +22,13 @@ from explorer.ui.listing import date_format, last_updated
 PAGE_SIZE = 50
 DIRECTIONS = ("all", "in", "out")
 SPEC = {
-    "account": Param("text"), "campaign": Param("int", min=1, max=10**9), "q": Param("text"),
-    "from": Param("date"), "to": Param("date"),
-    "min": Param("amount"), "max": Param("amount"),
+    "account": Param("text"),
+    "campaign": Param("int", min=1, max=10**9),
+    "q": Param("text"),
+    "from": Param("date"),
+    "to": Param("date"),
+    "min": Param("amount"),
+    "max": Param("amount"),
     "dir": Param("choice", "all", choices=DIRECTIONS),
     "sort": Param("choice", "newest", choices=tuple(statements.SORTS)),
     "page": Param("int", 1, min=1, max=10_000),
@@ -33,13 +38,15 @@ st.caption(t("statements.intro"))
 last_updated()
 state = st.session_state
 accounts = query(statements.account_choices)
-holders = dict(zip(accounts["number"], accounts["holder_name"]))
+holders = dict(zip(accounts["number"], accounts["holder_name"], strict=False))
 campaigns = query(statements.campaign_choices)
-titles = dict(zip(campaigns["id"].astype(int), campaigns["title"]))
+titles = dict(zip(campaigns["id"].astype(int), campaigns["title"], strict=False))
 # Widgets are keyed per language: their labels change with it, so after a switch they start again from the URL
 # (which every run rewrites) and keep their codes, instead of holding the other language's label as a value.
-key = {name: f"stm_{name}_{params['lang']}" for name in
-       ("account", "campaign", "q", "from", "to", "min", "max", "dir", "sort")}
+key = {
+    name: f"stm_{name}_{params['lang']}"
+    for name in ("account", "campaign", "q", "from", "to", "min", "max", "dir", "sort")
+}
 if key["account"] not in state:  # first run of this view (or language): the URL sets the page and every widget
     if params["account"] and params["account"] not in holders:
         st.info(t("statements.account_unknown", number=literal(params["account"])))
@@ -47,29 +54,53 @@ if key["account"] not in state:  # first run of this view (or language): the URL
         st.info(t("common.ignored_params", params=literal(f"campaign: {t('common.not_allowed')}")))
     state.stm_page = params["page"]
     state.pop("stm_signature", None)
-for name, seed in {"account": params["account"] if params["account"] in holders else "",
-                    "campaign": params["campaign"] if params["campaign"] in titles else "",
-                    "q": params["q"] or "", "from": params["from"], "to": params["to"], "dir": params["dir"],
-                    "sort": params["sort"], "min": "" if params["min"] is None else str(params["min"]),
-                    "max": "" if params["max"] is None else str(params["max"])}.items():
+for name, seed in {
+    "account": params["account"] if params["account"] in holders else "",
+    "campaign": params["campaign"] if params["campaign"] in titles else "",
+    "q": params["q"] or "",
+    "from": params["from"],
+    "to": params["to"],
+    "dir": params["dir"],
+    "sort": params["sort"],
+    "min": "" if params["min"] is None else str(params["min"]),
+    "max": "" if params["max"] is None else str(params["max"]),
+}.items():
     state.setdefault(key[name], seed)
 
 top = st.columns([2, 2, 3])
-top[0].selectbox(t("statements.account"), [""] + list(holders), key=key["account"],
-                 format_func=lambda n: f"{n} — {holders[n]}" if n else t("statements.account_all"))
-top[1].selectbox(t("statements.campaign"), ["", *titles], key=key["campaign"],  # "": all (None shows no label)
-                 format_func=lambda c: f"#{c} {titles[c]}" if c else t("statements.campaign_all"))
-top[2].text_input(t("statements.search"), key=key["q"], max_chars=statements.MAX_QUERY_CHARS,
-                  help=t("statements.search_help", chars=statements.MAX_QUERY_CHARS))
+top[0].selectbox(
+    t("statements.account"),
+    [""] + list(holders),
+    key=key["account"],
+    format_func=lambda n: f"{n} — {holders[n]}" if n else t("statements.account_all"),
+)
+top[1].selectbox(
+    t("statements.campaign"),
+    ["", *titles],
+    key=key["campaign"],  # "": all (None shows no label)
+    format_func=lambda c: f"#{c} {titles[c]}" if c else t("statements.campaign_all"),
+)
+top[2].text_input(
+    t("statements.search"),
+    key=key["q"],
+    max_chars=statements.MAX_QUERY_CHARS,
+    help=t("statements.search_help", chars=statements.MAX_QUERY_CHARS),
+)
 row = st.columns(5)
 row[0].date_input(t("statements.date_from"), key=key["from"], format=date_format())
 row[1].date_input(t("statements.date_to"), key=key["to"], format=date_format())
 row[2].text_input(t("statements.amount_min"), key=key["min"], help=t("statements.amount_help"))
 row[3].text_input(t("statements.amount_max"), key=key["max"], help=t("statements.amount_help"))
-row[4].selectbox(t("statements.sort"), tuple(statements.SORTS), key=key["sort"],
-                 format_func=lambda s: t(f"statements.sort_{s}"))
-st.radio(t("statements.direction"), DIRECTIONS, key=key["dir"], horizontal=True,
-         format_func=lambda d: t(f"statements.direction_{d}"))
+row[4].selectbox(
+    t("statements.sort"), tuple(statements.SORTS), key=key["sort"], format_func=lambda s: t(f"statements.sort_{s}")
+)
+st.radio(
+    t("statements.direction"),
+    DIRECTIONS,
+    key=key["dir"],
+    horizontal=True,
+    format_func=lambda d: t(f"statements.direction_{d}"),
+)
 value = {name: state[k] for name, k in key.items()}
 
 
@@ -80,16 +111,24 @@ def _amount(typed: str) -> int | None:
     return value
 
 
-filters = dict(account=value["account"] or None, campaign=value["campaign"] or None, q=value["q"],
-               date_from=value["from"], date_to=value["to"], amount_min=_amount(value["min"]),
-               amount_max=_amount(value["max"]), direction=None if value["dir"] == "all" else value["dir"])
+filters = dict(
+    account=value["account"] or None,
+    campaign=value["campaign"] or None,
+    q=value["q"],
+    date_from=value["from"],
+    date_to=value["to"],
+    amount_min=_amount(value["min"]),
+    amount_max=_amount(value["max"]),
+    direction=None if value["dir"] == "all" else value["dir"],
+)
 signature = (tuple(filters.items()), value["sort"])
 if state.get("stm_signature", signature) != signature:  # new filters start again at page 1
     state.stm_page = 1
 state.stm_signature = signature
 
-lines, has_more = query(statements.search_lines, **filters, sort=value["sort"], page=state.stm_page,
-                        page_size=PAGE_SIZE)
+lines, has_more = query(
+    statements.search_lines, **filters, sort=value["sort"], page=state.stm_page, page_size=PAGE_SIZE
+)
 if lines.empty:
     st.info(t("common.no_rows"))
 else:
@@ -98,13 +137,21 @@ else:
     table = view.lines_table(lines)
     sources = query(imports.line_sources, ids=tuple(int(i) for i in lines["id"]))
     if not sources.empty:  # imported lines say where they were read: file, page and row
-        where = {int(r.id): (t("statements.source_at", file=r.file_name, page=int(r.source_page), row=r.source_row)
-                             if pd.notna(r.source_page) else t("statements.source_row", file=r.file_name,
-                                                                 row=r.source_row))
-                 for r in sources.itertuples()}
+        where = {
+            int(r.id): (
+                t("statements.source_at", file=r.file_name, page=int(r.source_page), row=r.source_row)
+                if pd.notna(r.source_page)
+                else t("statements.source_row", file=r.file_name, row=r.source_row)
+            )
+            for r in sources.itertuples()
+        }
         table[t("statements.col_source")] = [where.get(int(i), "") for i in lines["id"]]
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config=view.column_config(table, "statements.col_amount", "statements.col_balance"))
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config=view.column_config(table, "statements.col_amount", "statements.col_balance"),
+    )
 
 
 def _turn(step: int) -> None:
@@ -122,8 +169,11 @@ if st.toggle(t("statements.export_toggle"), key="stm_export", help=t("common.exp
 
 st.subheader(t("statements.dataset_heading"))
 scope = filters["account"]
-st.caption(t("statements.dataset_account", number=scope, cap=num(statements.DATASET_ROW_CAP)) if scope else
-           t("statements.dataset_all", cap=num(statements.DATASET_ROW_CAP)))
+st.caption(
+    t("statements.dataset_account", number=scope, cap=num(statements.DATASET_ROW_CAP))
+    if scope
+    else t("statements.dataset_all", cap=num(statements.DATASET_ROW_CAP))
+)
 # Prepared on request in this run (cached for everyone for a few minutes), so a failure is said on the page;
 # a deferred download that failed left the visitor with no file and no word.
 ready = f"stm_dataset_ready_{scope or 'all'}"
@@ -136,11 +186,30 @@ if state.get(ready):
         state[ready] = False
     else:
         data, capped = prepared
-        st.download_button(t("statements.dataset_button"), data=data, file_name=f"statements_{scope or 'all'}.parquet",
-                           mime="application/octet-stream", key="stm_dataset", on_click="ignore")
+        st.download_button(
+            t("statements.dataset_button"),
+            data=data,
+            file_name=f"statements_{scope or 'all'}.parquet",
+            mime="application/octet-stream",
+            key="stm_dataset",
+            on_click="ignore",
+        )
         if capped:
             st.caption(t("statements.dataset_capped", cap=num(statements.DATASET_ROW_CAP)))
 
-sync_url({"account": filters["account"], "campaign": filters["campaign"], "q": value["q"], "from": value["from"],
-          "to": value["to"], "min": filters["amount_min"], "max": filters["amount_max"], "dir": value["dir"],
-          "sort": value["sort"], "page": state.stm_page, "lang": params["lang"]}, SPEC)
+sync_url(
+    {
+        "account": filters["account"],
+        "campaign": filters["campaign"],
+        "q": value["q"],
+        "from": value["from"],
+        "to": value["to"],
+        "min": filters["amount_min"],
+        "max": filters["amount_max"],
+        "dir": value["dir"],
+        "sort": value["sort"],
+        "page": state.stm_page,
+        "lang": params["lang"],
+    },
+    SPEC,
+)

@@ -3,6 +3,7 @@
 URL params: from / to (posting days, both included, YYYY-MM-DD), basis (province of the receiving
 account or of the campaign: account | campaign), lang.
 """
+
 import streamlit as st
 
 from explorer.params import Param
@@ -46,39 +47,56 @@ else:
 st.subheader(t("stats.buckets"))
 buckets = query(stats.amount_buckets, **span)
 buckets = buckets.assign(label=buckets.bucket.map(lambda b: t(f"stats.bucket_{b}")))
-charts.show(stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"),
-                                    list(buckets.label)))
+charts.show(
+    stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"), list(buckets.label))
+)
 
 donors_col, hours_col = st.columns(2)
 with donors_col:
     st.subheader(t("stats.top_donors"))
     donors = query_section(stats.top_donors, **span)  # the one section that reads lines, not rollups
     if donors is not None:
-        table(donors, hide_index=True, column_config={
-            "counterparty": t("stats.counterparty"),
-            "amount": money_column(t("stats.amount")), "lines": t("stats.lines")})
+        table(
+            donors,
+            hide_index=True,
+            column_config={
+                "counterparty": t("stats.counterparty"),
+                "amount": money_column(t("stats.amount")),
+                "lines": t("stats.lines"),
+            },
+        )
     st.caption(t("stats.donors_as_printed"))
 with hours_col:
     st.subheader(t("stats.hours"))
     hours = query(stats.by_hour, **span)
-    charts.show(stats_view.ordered_bars(hours, "hour", "lines", t("stats.hour"), t("stats.lines"),
-                                        list(hours.hour)))
+    charts.show(stats_view.ordered_bars(hours, "hour", "lines", t("stats.hour"), t("stats.lines"), list(hours.hour)))
     st.caption(t("stats.hours_explained"))
 
 st.subheader(t("stats.provinces"))
-current["basis"] = st.radio(t("stats.basis"), list(stats.PROVINCE_BASES), horizontal=True,
-                            format_func=lambda b: t(f"stats.basis_{b}"), **state.seed("basis"))
+current["basis"] = st.radio(
+    t("stats.basis"),
+    list(stats.PROVINCE_BASES),
+    horizontal=True,
+    format_func=lambda b: t(f"stats.basis_{b}"),
+    **state.seed("basis"),
+)
 provinces = query(stats.by_province, basis=current["basis"], **span)
 if provinces.empty:
     st.info(t("common.no_rows"))
 else:
-    charts.show(stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"),
-                                       t("stats.lines")))
+    charts.show(
+        stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"), t("stats.lines"))
+    )
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
 
 with st.expander(t("stats.downloads")):
-    for frame, name in ((daily, "daily"), (buckets, "amount_buckets"), (donors, "top_donors"), (hours, "hours"),
-                        (provinces, "provinces")):
+    for frame, name in (
+        (daily, "daily"),
+        (buckets, "amount_buckets"),
+        (donors, "top_donors"),
+        (hours, "hours"),
+        (provinces, "provinces"),
+    ):
         if frame is not None:
             st.caption(t(f"stats.export_{name}"))
             downloads(frame, f"stats_{name}")

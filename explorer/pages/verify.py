@@ -4,6 +4,7 @@ URL params: name (part of the sender name or memo), amount (any usual form: 500k
 date (YYYY-MM-DD, roughly when it was sent), days (0–31 either side of the date, default 3),
 account (receiving account number, optional), lang.
 """
+
 import streamlit as st
 
 from explorer.params import Param
@@ -17,16 +18,23 @@ from explorer.ui.listing import date_format
 
 SHOWN = 20  # candidates shown at most, best first
 SPEC = {
-    "name": Param("text"), "amount": Param("amount"), "date": Param("date"),
-    "days": Param("int", 3, min=0, max=31), "account": Param("text"),
+    "name": Param("text"),
+    "amount": Param("amount"),
+    "date": Param("date"),
+    "days": Param("int", 3, min=0, max=31),
+    "account": Param("text"),
 }
 params = page("verify", SPEC)
 st.caption(t("verify.intro"))
 state = st.session_state
 if "vfy_name" not in state:  # first run of this view: the URL sets every widget
-    state.update(vfy_name=params["name"] or "", vfy_date=params["date"], vfy_days=params["days"],
-                 vfy_amount="" if params["amount"] is None else str(params["amount"]),
-                 vfy_account=params["account"] or "")
+    state.update(
+        vfy_name=params["name"] or "",
+        vfy_date=params["date"],
+        vfy_days=params["days"],
+        vfy_amount="" if params["amount"] is None else str(params["amount"]),
+        vfy_account=params["account"] or "",
+    )
 
 top = st.columns([3, 2])
 top[0].text_input(t("verify.name"), key="vfy_name", max_chars=statements.MAX_QUERY_CHARS, help=t("verify.name_help"))
@@ -48,16 +56,36 @@ if not statements.search_term(state.vfy_name) and amount is None:
 elif account and account not in known_accounts:
     st.warning(t("verify.unknown_account", number=literal(account)))
 else:
-    found = query(verify.find_donation, name_or_memo=state.vfy_name, amount=amount, around=state.vfy_date,
-                  account=account, days=int(state.vfy_days), limit=SHOWN)
+    found = query(
+        verify.find_donation,
+        name_or_memo=state.vfy_name,
+        amount=amount,
+        around=state.vfy_date,
+        account=account,
+        days=int(state.vfy_days),
+        limit=SHOWN,
+    )
     if found.empty:
         st.warning(t("verify.nothing_found"))
     else:
         # at the cap, the count is the cap, not how many lines match: say it is the best SHOWN of possibly more
-        st.success(t("verify.found_capped", n=num(SHOWN)) if len(found) >= SHOWN else t("verify.found", n=num(len(found))))
+        st.success(
+            t("verify.found_capped", n=num(SHOWN)) if len(found) >= SHOWN else t("verify.found", n=num(len(found)))
+        )
         table = view.candidates_table(found)
-        st.dataframe(table, hide_index=True, width="stretch", column_config=view.column_config(table, "verify.col_amount"))
+        st.dataframe(
+            table, hide_index=True, width="stretch", column_config=view.column_config(table, "verify.col_amount")
+        )
         st.caption(t("verify.scoring", name=verify.NAME_POINTS, amount=verify.AMOUNT_POINTS, date=verify.DATE_POINTS))
 
-sync_url({"name": state.vfy_name, "amount": amount, "date": state.vfy_date, "days": int(state.vfy_days),
-          "account": account, "lang": params["lang"]}, SPEC)
+sync_url(
+    {
+        "name": state.vfy_name,
+        "amount": amount,
+        "date": state.vfy_date,
+        "days": int(state.vfy_days),
+        "account": account,
+        "lang": params["lang"],
+    },
+    SPEC,
+)

@@ -7,6 +7,7 @@ changes to the preset, parsed by the scheme's JSON validator — never evaluated
 exactly the preset's stated sizes, the default | db: the seeded database | upload: counts uploaded in
 this session — a link cannot carry them), runs (1–50), seed, lang.
 """
+
 import streamlit as st
 
 from explorer.params import Param
@@ -30,27 +31,37 @@ MAX_TOKEN = codec.MAX_TOKEN_CHARS
 TABS = ("results", "merchants", "map", "budget", "sweep", "compare", "fund")
 
 params = page("vouchers", SPEC)
-raw_token = str(st.query_params.get("scheme", ""))[:MAX_TOKEN + 1]
+raw_token = str(st.query_params.get("scheme", ""))[: MAX_TOKEN + 1]
 scheme, problem = codec.decode_or_base(raw_token, PRESETS[params["preset"]])
 params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
-params["compare"] = str(st.query_params.get("compare", ""))[:MAX_TOKEN + 1]
+params["compare"] = str(st.query_params.get("compare", ""))[: MAX_TOKEN + 1]
 if problem:
     vv.show_error(problem)
     st.info(t("vouchers.url_ignored"))
 
 provinces = query(vq.provinces)
-province_names = dict(zip(provinces["code"], provinces["name_vi"]))
+province_names = dict(zip(provinces["code"], provinces["name_vi"], strict=False))
 
-preset = st.selectbox(t("vouchers.preset"), list(PRESETS), list(PRESETS).index(params["preset"]),
-                          format_func=vv.labels("vouchers.preset_"), key="vp_preset")
+preset = st.selectbox(
+    t("vouchers.preset"),
+    list(PRESETS),
+    list(PRESETS).index(params["preset"]),
+    format_func=vv.labels("vouchers.preset_"),
+    key="vp_preset",
+)
 if preset != params["preset"]:
     params.update(preset=preset, scheme="")
     scheme = PRESETS[preset]
 top = st.columns([3, 1, 1])
 sources = ["synthetic", "db", "upload"]
-params["population"] = top[0].radio(t("vouchers.population"), sources, sources.index(params["population"]),
-                                    format_func=vv.labels("vouchers.population_choice_"), horizontal=True,
-                                    key="vp_population")
+params["population"] = top[0].radio(
+    t("vouchers.population"),
+    sources,
+    sources.index(params["population"]),
+    format_func=vv.labels("vouchers.population_choice_"),
+    horizontal=True,
+    key="vp_population",
+)
 params["runs"] = int(top[1].number_input(t("vouchers.runs"), 1, 50, params["runs"], key="vp_runs"))
 params["seed"] = int(top[2].number_input(t("vouchers.seed"), 0, 2**31 - 1, params["seed"], key="vp_seed"))
 about = st.empty()
@@ -98,7 +109,8 @@ if report is not None:
     labels = [t(f"vouchers.tab_{name}") for name in TABS]
     # Keyed, state-tracking tabs: "Add to comparison" or picking a campaign reruns the page on the same tab.
     results_tab, merchants_tab, map_tab, budget_tab, sweep_tab, compare_tab, fund_tab = st.tabs(
-        labels, key="vouchers_tab", on_change="rerun")
+        labels, key="vouchers_tab", on_change="rerun"
+    )
     with results_tab:
         vv.results(report, province_names, scheme)
     # The new tabs are drawn only while open (the tabs rerun the page on a switch): the first load stays
@@ -111,8 +123,11 @@ if report is not None:
             vv.coverage_map(report, provinces, province_names)
     # Under 10 eligible people nothing about them is shown, not even in a plan or a sweep.
     if budget_tab.open or sweep_tab.open:
-        population = None if report.suppressed else vv.load_population(scheme, params["population"],
-                                                                          params["preset"], params["seed"])
+        population = (
+            None
+            if report.suppressed
+            else vv.load_population(scheme, params["population"], params["preset"], params["seed"])
+        )
     with budget_tab:
         if budget_tab.open:
             if population is None:
@@ -124,11 +139,17 @@ if report is not None:
             if population is None:
                 st.info(t("vouchers.too_few"))
             else:
-                vv.sensitivity(scheme, population, (codec.to_json(scheme), vv.population_key(params["population"]),
-                                                    params["preset"]), params["runs"], params["seed"])
+                vv.sensitivity(
+                    scheme,
+                    population,
+                    (codec.to_json(scheme), vv.population_key(params["population"]), params["preset"]),
+                    params["runs"],
+                    params["seed"],
+                )
     with compare_tab:
-        vv.compare(scheme, report, params["population"], params["preset"], params["runs"], params["seed"],
-                   params["scheme"])
+        vv.compare(
+            scheme, report, params["population"], params["preset"], params["runs"], params["seed"], params["scheme"]
+        )
     with fund_tab:
         st.caption(t("vouchers.fund_explain"))
         vv.fund(scheme, report, params["population"])

@@ -2,6 +2,7 @@
 
 The money picture reads the daily rollup (explorer.db.rollups): a national account holds millions of lines.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,15 @@ def _flags_as_bool(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def search_accounts(engine: Engine, *, q: str = "", province: int | None = None, kind: str | None = None,
-                    page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
+def search_accounts(
+    engine: Engine,
+    *,
+    q: str = "",
+    province: int | None = None,
+    kind: str | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
     """Accounts matching a number (digits) or a holder / organization name (folded substring).
 
     Order: the exact number first, then other numbers containing the digits with the short (4-digit
@@ -50,8 +58,9 @@ def search_accounts(engine: Engine, *, q: str = "", province: int | None = None,
             rank = "CASE WHEN a.number = :number THEN 0 ELSE 1 END, "
             params["number"] = digits
         elif folded:
-            where.append(f"({search.contains(conn, 'a.holder_folded', 'q')} OR "
-                         f"{search.contains(conn, 'o.name_folded', 'q')})")
+            where.append(
+                f"({search.contains(conn, 'a.holder_folded', 'q')} OR {search.contains(conn, 'o.name_folded', 'q')})"
+            )
             params["q"] = folded
         if province is not None:
             where.append("a.province_code = :province")
@@ -59,11 +68,14 @@ def search_accounts(engine: Engine, *, q: str = "", province: int | None = None,
         if kind:
             where.append("o.kind = :kind")
             params["kind"] = kind
-        frame = read(conn, f"""
+        frame = read(
+            conn,
+            f"""
             SELECT {_ACCOUNT_COLUMNS}, (SELECT COUNT(*) FROM campaigns c WHERE c.account_id = a.id) AS campaigns
-            {_ACCOUNT_FROM} WHERE {' AND '.join(where)}
+            {_ACCOUNT_FROM} WHERE {" AND ".join(where)}
             ORDER BY {rank}LENGTH(a.number), a.number, a.id LIMIT :limit OFFSET :offset""",
-                     {**params, "limit": page_size + 1, "offset": offset(page, page_size)})
+            {**params, "limit": page_size + 1, "offset": offset(page, page_size)},
+        )
     dates(ints(frame, "opening_balance", "campaigns"), "opened_on", "closed_on")
     return paged(_flags_as_bool(frame), page_size)
 
@@ -71,8 +83,9 @@ def search_accounts(engine: Engine, *, q: str = "", province: int | None = None,
 def by_number(engine: Engine, number: str) -> dict[str, Any] | None:
     """The account with this number (the lowest id if two banks share it), plus how many share it."""
     with engine.connect() as conn:
-        frame = read(conn, f"SELECT {_ACCOUNT_COLUMNS} {_ACCOUNT_FROM} WHERE a.number = :n ORDER BY a.id",
-                     {"n": number.strip()})
+        frame = read(
+            conn, f"SELECT {_ACCOUNT_COLUMNS} {_ACCOUNT_FROM} WHERE a.number = :n ORDER BY a.id", {"n": number.strip()}
+        )
     if frame.empty:
         return None
     dates(ints(frame, "opening_balance"), "opened_on", "closed_on")
@@ -84,7 +97,9 @@ def by_number(engine: Engine, number: str) -> dict[str, Any] | None:
 def money_in_out(engine: Engine, account_id: int) -> dict[str, int]:
     """Totals in the account's own currency: received, paid out, their line counts, opening and closing balance."""
     with engine.connect() as conn:
-        row = conn.execute(text(f"""
+        row = (
+            conn.execute(
+                text(f"""
             SELECT
               COALESCE(SUM(CASE WHEN t.direction = 'in' THEN t.amount END), 0) AS received,
               COALESCE(SUM(CASE WHEN t.direction = 'out' THEN t.amount END), 0) AS paid_out,
@@ -92,7 +107,12 @@ def money_in_out(engine: Engine, account_id: int) -> dict[str, int]:
               COALESCE(SUM(CASE WHEN t.direction = 'out' THEN t.lines END), 0) AS lines_out,
               MAX(a.opening_balance) AS opening
             FROM accounts a LEFT JOIN daily_totals t ON t.account_id = a.id AND t.currency = {_OWN_CURRENCY}
-            WHERE a.id = :a"""), {"a": account_id}).mappings().one()
+            WHERE a.id = :a"""),
+                {"a": account_id},
+            )
+            .mappings()
+            .one()
+        )
     out = {k: int(v or 0) for k, v in row.items()}
     out["closing"] = out["opening"] + out["received"] - out["paid_out"]
     return out
@@ -102,23 +122,31 @@ def monthly_in_out(engine: Engine, account_id: int) -> pd.DataFrame:
     """Money in and out per calendar month: month ('YYYY-MM'), direction, amount, lines."""
     with engine.connect() as conn:
         month = f"SUBSTR({sql.day(conn, 't.day')}, 1, 7)"
-        frame = read(conn, f"""
+        frame = read(
+            conn,
+            f"""
             SELECT {month} AS month, t.direction, SUM(t.amount) AS amount, SUM(t.lines) AS lines
             FROM daily_totals t WHERE t.account_id = :a AND t.currency = {_OWN_CURRENCY}
-            GROUP BY {month}, t.direction ORDER BY month, t.direction""", {"a": account_id})
+            GROUP BY {month}, t.direction ORDER BY month, t.direction""",
+            {"a": account_id},
+        )
     return ints(frame, "amount", "lines")
 
 
 def balance_series(engine: Engine, account_id: int) -> pd.DataFrame:
     """End-of-day balance: opening balance plus the running sum of each day's net flow (day, balance)."""
     with engine.connect() as conn:
-        frame = read(conn, f"""
+        frame = read(
+            conn,
+            f"""
             WITH daily AS (
                 SELECT t.day, SUM(CASE WHEN t.direction = 'in' THEN t.amount ELSE -t.amount END) AS net
                 FROM daily_totals t WHERE t.account_id = :a AND t.currency = {_OWN_CURRENCY}
                 GROUP BY t.day)
-            SELECT {sql.day(conn, 'day')} AS day, (SELECT opening_balance FROM accounts WHERE id = :a) + SUM(net) OVER (ORDER BY day) AS balance
-            FROM daily ORDER BY day""", {"a": account_id})
+            SELECT {sql.day(conn, "day")} AS day, (SELECT opening_balance FROM accounts WHERE id = :a) + SUM(net) OVER (ORDER BY day) AS balance
+            FROM daily ORDER BY day""",
+            {"a": account_id},
+        )
     ints(frame, "balance")
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
@@ -127,24 +155,31 @@ def balance_series(engine: Engine, account_id: int) -> pd.DataFrame:
 def top_counterparties(engine: Engine, account_id: int, direction: str = "in", limit: int = 10) -> pd.DataFrame:
     """The biggest senders (direction 'in') or payees ('out') by name as the bank printed it."""
     with engine.connect() as conn:
-        frame = read(conn, f"""
+        frame = read(
+            conn,
+            f"""
             SELECT s.counterparty, SUM(s.amount) AS amount, COUNT(*) AS lines
             FROM statement_lines s
             WHERE s.account_id = :a AND s.currency = {_OWN_CURRENCY} AND s.direction = :direction
               AND s.counterparty IS NOT NULL
             GROUP BY s.counterparty ORDER BY amount DESC, MIN(s.id) LIMIT :limit""",
-                     {"a": account_id, "direction": "out" if direction == "out" else "in", "limit": limit})
+            {"a": account_id, "direction": "out" if direction == "out" else "in", "limit": limit},
+        )
     return ints(frame, "amount", "lines")
 
 
 def provenance(engine: Engine, account_id: int) -> pd.DataFrame:
     """Where the account's lines came from: per source file (layout, SHA-256) or none (seeded/entered)."""
     with engine.connect() as conn:
-        frame = read(conn, """
+        frame = read(
+            conn,
+            """
             SELECT s.source_layout, s.source_sha256, COUNT(*) AS lines,
                    MIN(s.posted_at) AS first_at, MAX(s.posted_at) AS last_at
             FROM statement_lines s WHERE s.account_id = :a
-            GROUP BY s.source_layout, s.source_sha256 ORDER BY first_at""", {"a": account_id})
+            GROUP BY s.source_layout, s.source_sha256 ORDER BY first_at""",
+            {"a": account_id},
+        )
     ints(frame, "lines")
     for column in ("first_at", "last_at"):
         frame[column] = pd.to_datetime(frame[column])

@@ -3,6 +3,7 @@
 Facets are SQL conditions on the small campaigns table. Money and the rule status need a pass over the
 ledger, so they come from `flags.campaign_flags` (computed once and cached by the UI) via `with_money`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,34 +17,55 @@ from explorer.db import search, sql
 from explorer.queries.frames import DEFAULT_PAGE_SIZE, dates, ints, offset, paged, read
 from explorer.text import fold
 
-WORKFLOW = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
-            "first_report_on")
+WORKFLOW = (
+    "needs_assessed_on",
+    "target_set_on",
+    "beneficiaries_listed_on",
+    "plan_approved_on",
+    "announced_on",
+    "first_report_on",
+)
 _COLUMNS = f"""c.id, c.title, c.category, c.status, c.currency, c.target, c.pledged, c.start_on, c.end_on,
     c.province_code, p.name_vi AS province, c.org_id, o.name AS organization, o.kind AS org_kind,
-    a.number AS account_number, a.bank AS account_bank, {', '.join('c.' + w for w in WORKFLOW)}"""
+    a.number AS account_number, a.bank AS account_bank, {", ".join("c." + w for w in WORKFLOW)}"""
 _FROM = """FROM campaigns c
     JOIN organizations o ON o.id = c.org_id
     JOIN accounts a ON a.id = c.account_id
     LEFT JOIN provinces p ON p.code = c.province_code"""
 
 
-def _facets(conn: Connection, *, q: str = "", status: str | None = None, category: str | None = None,
-            province: int | None = None, org: int | None = None, account_id: int | None = None,
-            start_from: dt.date | None = None, start_to: dt.date | None = None) -> tuple[str, dict]:
+def _facets(
+    conn: Connection,
+    *,
+    q: str = "",
+    status: str | None = None,
+    category: str | None = None,
+    province: int | None = None,
+    org: int | None = None,
+    account_id: int | None = None,
+    start_from: dt.date | None = None,
+    start_to: dt.date | None = None,
+) -> tuple[str, dict]:
     """WHERE clause and params for the facet filters (each optional)."""
     where, params = ["1 = 1"], {}
     folded = fold(q)
     digits = "".join(ch for ch in folded if ch not in " .-")
     if folded:
         by_number = f" OR {search.contains(conn, 'a.number', 'qnum')}" if digits.isdigit() and len(digits) >= 3 else ""
-        where.append(f"({search.contains(conn, 'c.title_folded', 'q')} OR "
-                     f"{search.contains(conn, 'o.name_folded', 'q')}{by_number})")
+        where.append(
+            f"({search.contains(conn, 'c.title_folded', 'q')} OR "
+            f"{search.contains(conn, 'o.name_folded', 'q')}{by_number})"
+        )
         params["q"] = folded
         if by_number:  # an account number, as people write it ('1500 2011 13838', '2905'): its campaigns too
             params["qnum"] = digits
-    for column, name, value in (("c.status", "status", status), ("c.category", "category", category),
-                                ("c.province_code", "province", province), ("c.org_id", "org", org),
-                                ("c.account_id", "account_id", account_id)):
+    for column, name, value in (
+        ("c.status", "status", status),
+        ("c.category", "category", category),
+        ("c.province_code", "province", province),
+        ("c.org_id", "org", org),
+        ("c.account_id", "account_id", account_id),
+    ):
         if value is not None:
             where.append(f"{column} = :{name}")
             params[name] = value
@@ -74,8 +96,9 @@ def with_money(rows: pd.DataFrame, standing: pd.DataFrame) -> pd.DataFrame:
 # campaign's currency first (what people look for), the running campaigns ending soonest first, or the newest.
 SORTS = {
     "raised": "COALESCE(r.raised, 0) DESC, c.id DESC",
-    "ending": ("CASE WHEN c.status = 'active' THEN 0 ELSE 1 END, CASE WHEN c.end_on IS NULL THEN 1 ELSE 0 END, "
-               "c.end_on, c.id"),
+    "ending": (
+        "CASE WHEN c.status = 'active' THEN 0 ELSE 1 END, CASE WHEN c.end_on IS NULL THEN 1 ELSE 0 END, c.end_on, c.id"
+    ),
     "newest": "c.start_on DESC, c.id DESC",
 }
 _RAISED = """LEFT JOIN (SELECT t.campaign_id, SUM(t.amount) AS raised
@@ -83,10 +106,22 @@ _RAISED = """LEFT JOIN (SELECT t.campaign_id, SUM(t.amount) AS raised
                        WHERE t.direction = 'in' GROUP BY t.campaign_id) r ON r.campaign_id = c.id"""
 
 
-def listing(engine: Engine, *, q: str = "", status: str | None = None, category: str | None = None,
-            province: int | None = None, org: int | None = None, account_id: int | None = None,
-            start_from: dt.date | None = None, start_to: dt.date | None = None, ids: tuple[int, ...] | None = None,
-            sort: str = "newest", page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
+def listing(
+    engine: Engine,
+    *,
+    q: str = "",
+    status: str | None = None,
+    category: str | None = None,
+    province: int | None = None,
+    org: int | None = None,
+    account_id: int | None = None,
+    start_from: dt.date | None = None,
+    start_to: dt.date | None = None,
+    ids: tuple[int, ...] | None = None,
+    sort: str = "newest",
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
     """One page of campaigns in the `sort` order (SORTS; the page asks for "raised"), without money:
     {'rows': DataFrame, 'has_more': bool}.
 
@@ -96,15 +131,28 @@ def listing(engine: Engine, *, q: str = "", status: str | None = None, category:
     sort = sort if sort in SORTS else "newest"
     order = SORTS[sort]
     with engine.connect() as conn:
-        where, params = _facets(conn, q=q, status=status, category=category, province=province, org=org,
-                                account_id=account_id, start_from=start_from, start_to=start_to)
+        where, params = _facets(
+            conn,
+            q=q,
+            status=status,
+            category=category,
+            province=province,
+            org=org,
+            account_id=account_id,
+            start_from=start_from,
+            start_to=start_to,
+        )
         if ids is not None:
             where += " AND c.id IN :ids"
             params["ids"] = list(ids)
-        frame = read(conn, f"""SELECT {_COLUMNS} {_FROM} {_RAISED if sort == "raised" else ""} WHERE {where}
+        frame = read(
+            conn,
+            f"""SELECT {_COLUMNS} {_FROM} {_RAISED if sort == "raised" else ""} WHERE {where}
                                ORDER BY {order} LIMIT :limit OFFSET :offset""",
-                     {**params, "limit": page_size + 1, "offset": offset(page, page_size)},
-                     date_params=("start_from", "start_to"), list_params=("ids",))
+            {**params, "limit": page_size + 1, "offset": offset(page, page_size)},
+            date_params=("start_from", "start_to"),
+            list_params=("ids",),
+        )
     dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
     return paged(frame, page_size)
 
@@ -116,12 +164,18 @@ def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
         if frame.empty:
             return None
         dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
-        counts = conn.execute(text("""
+        counts = (
+            conn.execute(
+                text("""
             SELECT COUNT(DISTINCT s.donor_key) AS donors, COUNT(*) AS donations
             FROM statement_lines s
             WHERE s.campaign_id = :id AND s.direction = 'in'
               AND s.currency = (SELECT currency FROM campaigns WHERE id = :id)"""),
-                              {"id": campaign_id}).mappings().one()
+                {"id": campaign_id},
+            )
+            .mappings()
+            .one()
+        )
     row = frame.iloc[0].to_dict()
     row.update(id=int(row["id"]), donors=int(counts["donors"]), donations=int(counts["donations"]))
     return row
@@ -130,12 +184,16 @@ def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
 def daily_donations(engine: Engine, campaign_id: int) -> pd.DataFrame:
     """Money received per day by one campaign: day (Timestamp), amount, lines."""
     with engine.connect() as conn:
-        frame = read(conn, f"""
-            SELECT {sql.day(conn, 't.day')} AS day, SUM(t.amount) AS amount, SUM(t.lines) AS lines
+        frame = read(
+            conn,
+            f"""
+            SELECT {sql.day(conn, "t.day")} AS day, SUM(t.amount) AS amount, SUM(t.lines) AS lines
             FROM daily_totals t
             WHERE t.campaign_id = :id AND t.direction = 'in'
               AND t.currency = (SELECT currency FROM campaigns WHERE id = :id)
-            GROUP BY t.day ORDER BY t.day""", {"id": campaign_id})
+            GROUP BY t.day ORDER BY t.day""",
+            {"id": campaign_id},
+        )
     ints(frame, "amount", "lines")
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
@@ -144,10 +202,14 @@ def daily_donations(engine: Engine, campaign_id: int) -> pd.DataFrame:
 def lines(engine: Engine, campaign_id: int, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
     """The first page of statement lines attributed to the campaign, newest first (as Statements shows them)."""
     with engine.connect() as conn:
-        frame = read(conn, """
+        frame = read(
+            conn,
+            """
             SELECT s.id, s.posted_at, s.direction, s.amount, s.currency, s.counterparty, s.description, s.reference
             FROM statement_lines s WHERE s.campaign_id = :id
-            ORDER BY s.posted_at DESC, s.id DESC LIMIT :limit""", {"id": campaign_id, "limit": page_size + 1})
+            ORDER BY s.posted_at DESC, s.id DESC LIMIT :limit""",
+            {"id": campaign_id, "limit": page_size + 1},
+        )
     frame["posted_at"] = pd.to_datetime(frame["posted_at"])
     return paged(frame, page_size)
 
@@ -155,9 +217,15 @@ def lines(engine: Engine, campaign_id: int, page_size: int = DEFAULT_PAGE_SIZE) 
 def facet_choices(engine: Engine) -> dict[str, pd.DataFrame]:
     """Provinces and organizations that have campaigns (for the facet pickers): code/id and name."""
     with engine.connect() as conn:
-        provinces = read(conn, """SELECT p.code, p.name_vi AS name FROM provinces p
+        provinces = read(
+            conn,
+            """SELECT p.code, p.name_vi AS name FROM provinces p
                                   WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.province_code = p.code)
-                                  ORDER BY p.name_ascii""")
-        orgs = read(conn, """SELECT o.id, o.name FROM organizations o
-                             WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.org_id = o.id) ORDER BY o.name_folded""")
+                                  ORDER BY p.name_ascii""",
+        )
+        orgs = read(
+            conn,
+            """SELECT o.id, o.name FROM organizations o
+                             WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.org_id = o.id) ORDER BY o.name_folded""",
+        )
     return {"provinces": provinces, "organizations": orgs}

@@ -3,6 +3,7 @@
 Pledged, received and disbursed are different things and stay in separate columns: a pledge is a
 promise (campaigns.pledged), received is money on the statement, disbursed is money reported paid out.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,31 +32,46 @@ FLOW_TOP_ACCOUNTS = 8
 FLOW_TOP_PROVINCES = 10
 
 
-def _filters(campaign_id: int | None, category: str | None, group: str | None,
-             province: int | None) -> tuple[str, dict]:
+def _filters(
+    campaign_id: int | None, category: str | None, group: str | None, province: int | None
+) -> tuple[str, dict]:
     where, params = ["1 = 1"], {}
-    for column, name, value in (("d.campaign_id", "campaign_id", campaign_id), ("d.category", "category", category),
-                                ("d.recipient_group", "group", group), ("d.province_code", "province", province)):
+    for column, name, value in (
+        ("d.campaign_id", "campaign_id", campaign_id),
+        ("d.category", "category", category),
+        ("d.recipient_group", "group", group),
+        ("d.province_code", "province", province),
+    ):
         if value is not None:
             where.append(f"{column} = :{name}")
             params[name] = value
     return " AND ".join(where), params
 
 
-def listing(engine: Engine, *, campaign_id: int | None = None, category: str | None = None,
-            group: str | None = None, province: int | None = None, page: int = 1,
-            page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, Any]:
+def listing(
+    engine: Engine,
+    *,
+    campaign_id: int | None = None,
+    category: str | None = None,
+    group: str | None = None,
+    province: int | None = None,
+    page: int = 1,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
     """One page of disbursements, newest first, each with its debit line (id, time, amount, reference)."""
     where, params = _filters(campaign_id, category, group, province)
     with engine.connect() as conn:
-        frame = read(conn, f"""
+        frame = read(
+            conn,
+            f"""
             SELECT d.id, d.disbursed_on, d.campaign_id, c.title AS campaign, a.number AS account_number,
                    d.category, d.recipient_group, d.province_code, p.name_vi AS province, d.amount, d.currency,
                    d.statement_line_id AS line_id, s.posted_at AS line_posted_at, s.amount AS line_amount,
                    s.reference AS line_reference, d.report_text
             {_FROM} WHERE {where}
             ORDER BY d.disbursed_on DESC, d.id DESC LIMIT :limit OFFSET :offset""",
-                     {**params, "limit": page_size + 1, "offset": offset(page, page_size)})
+            {**params, "limit": page_size + 1, "offset": offset(page, page_size)},
+        )
     dates(ints(frame, "amount"), "disbursed_on")
     frame["line_posted_at"] = pd.to_datetime(frame["line_posted_at"])
     frame["line_amount"] = frame["line_amount"].astype("Int64")
@@ -63,15 +79,26 @@ def listing(engine: Engine, *, campaign_id: int | None = None, category: str | N
     return paged(frame, page_size)
 
 
-def breakdown(engine: Engine, by: str, *, campaign_id: int | None = None, category: str | None = None,
-              group: str | None = None, province: int | None = None) -> pd.DataFrame:
+def breakdown(
+    engine: Engine,
+    by: str,
+    *,
+    campaign_id: int | None = None,
+    category: str | None = None,
+    group: str | None = None,
+    province: int | None = None,
+) -> pd.DataFrame:
     """Disbursed amount and count grouped by `by` (a GROUPINGS key): key, label, amount, disbursements."""
     key, label = GROUPINGS[by]
     where, params = _filters(campaign_id, category, group, province)
     with engine.connect() as conn:
-        frame = read(conn, f"""
+        frame = read(
+            conn,
+            f"""
             SELECT {key} AS key, {label} AS label, SUM(d.amount) AS amount, COUNT(*) AS disbursements
-            {_FROM} WHERE {where} GROUP BY {key}, {label} ORDER BY amount DESC, key""", params)
+            {_FROM} WHERE {where} GROUP BY {key}, {label} ORDER BY amount DESC, key""",
+            params,
+        )
     return ints(frame, "amount", "disbursements")
 
 
@@ -80,7 +107,9 @@ def money_stages(engine: Engine, campaign_id: int | None = None) -> dict[str, in
     only = "AND c.id = :campaign_id" if campaign_id is not None else ""
     only_days = "AND t.campaign_id = :campaign_id" if campaign_id is not None else ""
     with engine.connect() as conn:
-        row = read(conn, f"""
+        row = read(
+            conn,
+            f"""
             SELECT
               (SELECT COALESCE(SUM(c.target), 0) FROM campaigns c WHERE c.currency = 'VND' {only}) AS target,
               (SELECT COALESCE(SUM(c.pledged), 0) FROM campaigns c WHERE c.currency = 'VND' {only}) AS pledged,
@@ -89,7 +118,8 @@ def money_stages(engine: Engine, campaign_id: int | None = None) -> dict[str, in
                   AND t.campaign_id IN (SELECT c.id FROM campaigns c WHERE c.currency = 'VND')) AS received,
               (SELECT COALESCE(SUM(d.amount), 0) FROM disbursements d JOIN campaigns c ON c.id = d.campaign_id
                 WHERE d.currency = 'VND' AND c.currency = 'VND' {only}) AS disbursed""",
-                   {"campaign_id": campaign_id} if campaign_id is not None else {})
+            {"campaign_id": campaign_id} if campaign_id is not None else {},
+        )
     return {k: int(v) for k, v in row.iloc[0].items()}
 
 
@@ -110,7 +140,9 @@ def flows(engine: Engine, campaign_id: int | None = None) -> pd.DataFrame:
     params = {"campaign_id": campaign_id} if campaign_id is not None else {}
     with engine.connect() as conn:
         # Sum per campaign and gift class first; only those sums meet the campaigns and accounts tables.
-        gifts = read(conn, f"""
+        gifts = read(
+            conn,
+            f"""
             WITH sums AS (
                 SELECT t.campaign_id, {_gift_class_sql()} AS gift, SUM(t.amount) AS amount
                 FROM daily_totals t
@@ -119,13 +151,19 @@ def flows(engine: Engine, campaign_id: int | None = None) -> pd.DataFrame:
                 GROUP BY t.campaign_id, {_gift_class_sql()})
             SELECT sums.gift, a.number AS account, SUM(sums.amount) AS amount
             FROM sums JOIN campaigns c ON c.id = sums.campaign_id JOIN accounts a ON a.id = c.account_id
-            WHERE c.currency = 'VND' GROUP BY sums.gift, a.number""", params)
-        paid = read(conn, f"""
+            WHERE c.currency = 'VND' GROUP BY sums.gift, a.number""",
+            params,
+        )
+        paid = read(
+            conn,
+            f"""
             SELECT a.number AS account, d.category, COALESCE(p.name_vi, '?') AS province, SUM(d.amount) AS amount
             FROM disbursements d JOIN campaigns c ON c.id = d.campaign_id JOIN accounts a ON a.id = c.account_id
             LEFT JOIN provinces p ON p.code = d.province_code
             WHERE d.currency = 'VND' AND c.currency = 'VND' {only}
-            GROUP BY a.number, d.category, p.name_vi""", params)
+            GROUP BY a.number, d.category, p.name_vi""",
+            params,
+        )
     ints(gifts, "amount")
     ints(paid, "amount")
     top_accounts = gifts.groupby("account").amount.sum().nlargest(FLOW_TOP_ACCOUNTS).index
@@ -136,13 +174,21 @@ def flows(engine: Engine, campaign_id: int | None = None) -> pd.DataFrame:
     received = gifts.groupby("account").amount.sum()
     spent = paid.groupby("account").amount.sum().reindex(received.index, fill_value=0)
     held = (received - spent).clip(lower=0)
-    links = pd.concat([
-        pd.DataFrame({"source": "donors:" + gifts.gift, "target": "account:" + gifts.account, "amount": gifts.amount}),
-        pd.DataFrame({"source": "account:" + paid.account, "target": "category:" + paid.category, "amount": paid.amount}),
-        pd.DataFrame({"source": "account:" + held.index, "target": "category:held", "amount": held.to_numpy()}),
-        pd.DataFrame({"source": "category:" + paid.category, "target": "province:" + paid.province,
-                      "amount": paid.amount}),
-    ], ignore_index=True)
+    links = pd.concat(
+        [
+            pd.DataFrame(
+                {"source": "donors:" + gifts.gift, "target": "account:" + gifts.account, "amount": gifts.amount}
+            ),
+            pd.DataFrame(
+                {"source": "account:" + paid.account, "target": "category:" + paid.category, "amount": paid.amount}
+            ),
+            pd.DataFrame({"source": "account:" + held.index, "target": "category:held", "amount": held.to_numpy()}),
+            pd.DataFrame(
+                {"source": "category:" + paid.category, "target": "province:" + paid.province, "amount": paid.amount}
+            ),
+        ],
+        ignore_index=True,
+    )
     links = links.groupby(["source", "target"], as_index=False).amount.sum()
     return links[links.amount > 0].sort_values(["source", "target"]).reset_index(drop=True)
 
@@ -150,10 +196,16 @@ def flows(engine: Engine, campaign_id: int | None = None) -> pd.DataFrame:
 def choices(engine: Engine) -> dict[str, pd.DataFrame]:
     """Campaigns and provinces that have disbursements (for the filter pickers)."""
     with engine.connect() as conn:
-        campaigns = read(conn, """SELECT c.id, c.title AS name FROM campaigns c
+        campaigns = read(
+            conn,
+            """SELECT c.id, c.title AS name FROM campaigns c
                                   WHERE EXISTS (SELECT 1 FROM disbursements d WHERE d.campaign_id = c.id)
-                                  ORDER BY c.id""")
-        provinces = read(conn, """SELECT p.code, p.name_vi AS name FROM provinces p
+                                  ORDER BY c.id""",
+        )
+        provinces = read(
+            conn,
+            """SELECT p.code, p.name_vi AS name FROM provinces p
                                   WHERE EXISTS (SELECT 1 FROM disbursements d WHERE d.province_code = p.code)
-                                  ORDER BY p.name_ascii""")
+                                  ORDER BY p.name_ascii""",
+        )
     return {"campaigns": campaigns, "provinces": provinces}

@@ -10,6 +10,7 @@ ledger (`frames.ledger_as_of`), not the wall clock, so a snapshot gives the same
   running SUM() OVER (PARTITION BY campaign ORDER BY day) over the daily rollup (explorer.db.rollups);
 - due_on: threshold_on + REPORT_GRACE_DAYS.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,11 +80,12 @@ def standing(conn: Connection, campaign_ids: list[int] | None = None, today: dt.
     dates(ints(frame, "received", "disbursed"), "threshold_on", "first_report_on")
     today = today or ledger_as_of(conn) or dt.date.today()
     grace = dt.timedelta(days=rules.REPORT_GRACE_DAYS)
-    frame["due_on"] = pd.Series([t + grace if t else None for t in frame["threshold_on"]], index=frame.index,
-                                dtype=object)
+    frame["due_on"] = pd.Series(
+        [t + grace if t else None for t in frame["threshold_on"]], index=frame.index, dtype=object
+    )
     frame["status"] = [
         rules.report_status(t, f, int(r), int(d), today)
-        for t, f, r, d in zip(frame.threshold_on, frame.first_report_on, frame.received, frame.disbursed)
+        for t, f, r, d in zip(frame.threshold_on, frame.first_report_on, frame.received, frame.disbursed, strict=False)
     ]
     return frame[FLAG_COLUMNS]
 
@@ -111,18 +113,33 @@ def flagged_accounts(engine: Engine) -> pd.DataFrame:
     if breaches.empty:
         return pd.DataFrame(columns=["account_id", "number", "bank", "holder_name", "status", "campaigns"])
     with engine.connect() as conn:
-        owners = read(conn, """
+        owners = read(
+            conn,
+            """
             SELECT c.id AS campaign_id, a.id AS account_id, a.number, a.bank, a.holder_name
             FROM campaigns c JOIN accounts a ON a.id = c.account_id WHERE c.id IN :ids""",
-                      {"ids": breaches.campaign_id.astype(int).tolist()}, list_params=("ids",))
+            {"ids": breaches.campaign_id.astype(int).tolist()},
+            list_params=("ids",),
+        )
     merged = owners.merge(breaches[["campaign_id", "status"]], on="campaign_id")
-    counted = (merged.groupby(["account_id", "number", "bank", "holder_name", "status"], as_index=False)
-               .agg(campaigns=("campaign_id", "count")))
+    counted = merged.groupby(["account_id", "number", "bank", "holder_name", "status"], as_index=False).agg(
+        campaigns=("campaign_id", "count")
+    )
     return counted.sort_values(["campaigns", "number"], ascending=[False, True]).reset_index(drop=True)
 
 
-ACCOUNT_FLAG_COLUMNS = ["flag", "campaign_id", "title", "threshold_on", "due_on", "first_report_on", "received",
-                        "disbursed", "lines", "amount"]
+ACCOUNT_FLAG_COLUMNS = [
+    "flag",
+    "campaign_id",
+    "title",
+    "threshold_on",
+    "due_on",
+    "first_report_on",
+    "received",
+    "disbursed",
+    "lines",
+    "amount",
+]
 
 
 def account_flags(engine: Engine, account_id: int) -> pd.DataFrame:
@@ -133,7 +150,8 @@ def account_flags(engine: Engine, account_id: int) -> pd.DataFrame:
     with engine.connect() as conn:
         campaigns = read(conn, "SELECT id, title FROM campaigns WHERE account_id = :a ORDER BY id", {"a": account_id})
         judged = standing(conn, campaigns.id.astype(int).tolist()).merge(
-            campaigns.rename(columns={"id": "campaign_id"}), on="campaign_id")
+            campaigns.rename(columns={"id": "campaign_id"}), on="campaign_id"
+        )
     return flag_rows(judged, unexplained_payouts(engine, account_id))
 
 
@@ -147,9 +165,21 @@ def unexplained_payouts(engine: Engine, account_id: int) -> dict[str, int]:
 def flag_rows(judged: pd.DataFrame, payouts: dict[str, int]) -> pd.DataFrame:
     """ACCOUNT_FLAG_COLUMNS from judged campaigns (FLAG_COLUMNS + title) and the unexplained payouts (pure)."""
     breaches = judged[judged.status.isin(BREACHES)]
-    rows = [{"flag": b.status, "campaign_id": int(b.campaign_id), "title": b.title, "threshold_on": b.threshold_on,
-             "due_on": b.due_on, "first_report_on": b.first_report_on, "received": int(b.received),
-             "disbursed": int(b.disbursed), "lines": None, "amount": None} for b in breaches.itertuples()]
+    rows = [
+        {
+            "flag": b.status,
+            "campaign_id": int(b.campaign_id),
+            "title": b.title,
+            "threshold_on": b.threshold_on,
+            "due_on": b.due_on,
+            "first_report_on": b.first_report_on,
+            "received": int(b.received),
+            "disbursed": int(b.disbursed),
+            "lines": None,
+            "amount": None,
+        }
+        for b in breaches.itertuples()
+    ]
     if payouts["lines"]:
         rows.append({**dict.fromkeys(ACCOUNT_FLAG_COLUMNS), "flag": "unexplained_payouts", **payouts})
     return pd.DataFrame(rows, columns=ACCOUNT_FLAG_COLUMNS)

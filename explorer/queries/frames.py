@@ -3,10 +3,12 @@
 SQLite hands dates back as ISO strings and PostgreSQL as date objects; sums come back as int or Decimal.
 Queries pass their frames through these so pages and tests see one shape everywhere.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import text
@@ -37,8 +39,14 @@ def ints(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
-def read(conn: Connection, sql: str, params: dict | None = None, *, date_params: Iterable[str] = (),
-         list_params: Iterable[str] = ()) -> pd.DataFrame:
+def read(
+    conn: Connection,
+    sql: str,
+    params: dict | None = None,
+    *,
+    date_params: Iterable[str] = (),
+    list_params: Iterable[str] = (),
+) -> pd.DataFrame:
     return pd.read_sql(statement(sql, date_params=date_params, list_params=list_params), conn, params=params or {})
 
 

@@ -1,4 +1,5 @@
 """Facts about the database itself."""
+
 from __future__ import annotations
 
 from sqlalchemy import text

@@ -1,4 +1,5 @@
 """Headline totals and the daily series for the Overview and Presenter pages (read from the rollups)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,11 +9,12 @@ from sqlalchemy.engine import Engine
 from explorer.db import sql
 
 
-
 def totals(engine: Engine) -> dict[str, int]:
     """Raised (VND received), disbursed (VND), distinct donors, campaigns, accounts — all computed in SQL."""
     with engine.connect() as conn:
-        row = conn.execute(text("""
+        row = (
+            conn.execute(
+                text("""
             SELECT
               (SELECT COALESCE(SUM(amount), 0) FROM daily_totals WHERE direction = 'in' AND currency = 'VND') AS raised,
               (SELECT COALESCE(SUM(amount), 0) FROM disbursements WHERE currency = 'VND') AS disbursed,
@@ -21,7 +23,11 @@ def totals(engine: Engine) -> dict[str, int]:
                WHERE direction = 'in' AND currency = 'VND') AS donations,  -- the transfers 'raised' sums
               (SELECT COUNT(*) FROM campaigns) AS campaigns,
               (SELECT COUNT(*) FROM accounts) AS accounts
-        """)).mappings().one()
+        """)
+            )
+            .mappings()
+            .one()
+        )
     return {k: int(v) for k, v in row.items()}
 
 
@@ -29,10 +35,13 @@ def daily_received(engine: Engine) -> pd.DataFrame:
     """VND received per day: columns day (date), amount, lines."""
     with engine.connect() as conn:
         # Days as ISO text on both backends (as the SQLite column holds them), so both give one frame.
-        frame = pd.read_sql(text(f"""
-            SELECT {sql.day(conn, 'day')} AS day, CAST(SUM(amount) AS BIGINT) AS amount, CAST(SUM(lines) AS BIGINT) AS lines
+        frame = pd.read_sql(
+            text(f"""
+            SELECT {sql.day(conn, "day")} AS day, CAST(SUM(amount) AS BIGINT) AS amount, CAST(SUM(lines) AS BIGINT) AS lines
             FROM daily_totals WHERE direction = 'in' AND currency = 'VND'
-            GROUP BY day ORDER BY day"""), conn)
+            GROUP BY day ORDER BY day"""),
+            conn,
+        )
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
 

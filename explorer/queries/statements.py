@@ -9,6 +9,7 @@ Amount filters are in the line currency's major units (500000 = 500.000 ₫, 20 
 are minor units (explorer.db.schema), so the bounds are scaled per currency precision in SQL. Amount sorts
 compare stored amounts, so with several currencies in one view, foreign lines sort by their minor units.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,8 +42,20 @@ SORTS = {  # name → (key column, descending); the line id breaks ties, so ever
     "smallest": ("s.amount", False),
 }
 DIRECTIONS = ("in", "out")
-COLUMNS = ["id", "posted_at", "has_time", "account", "direction", "amount", "currency", "balance",
-           "counterparty", "description", "reference", "campaign"]
+COLUMNS = [
+    "id",
+    "posted_at",
+    "has_time",
+    "account",
+    "direction",
+    "amount",
+    "currency",
+    "balance",
+    "counterparty",
+    "description",
+    "reference",
+    "campaign",
+]
 _SELECT_FROM = """
     SELECT s.id, s.posted_at, s.has_time, a.number AS account, s.direction, s.amount, s.currency, s.balance,
            s.counterparty, s.description, s.reference, c.title AS campaign
@@ -50,12 +63,22 @@ _SELECT_FROM = """
     JOIN accounts a ON a.id = s.account_id
     LEFT JOIN campaigns c ON c.id = s.campaign_id"""
 _SELECT = _SELECT_FROM.format(lines="statement_lines")
-_ARROW_SCHEMA = pa.schema([
-    ("id", pa.int64()), ("posted_at", pa.timestamp("us")), ("has_time", pa.bool_()), ("account", pa.string()),
-    ("direction", pa.string()), ("amount", pa.int64()), ("currency", pa.string()), ("balance", pa.int64()),
-    ("counterparty", pa.string()), ("description", pa.string()), ("reference", pa.string()),
-    ("campaign", pa.string()),
-])
+_ARROW_SCHEMA = pa.schema(
+    [
+        ("id", pa.int64()),
+        ("posted_at", pa.timestamp("us")),
+        ("has_time", pa.bool_()),
+        ("account", pa.string()),
+        ("direction", pa.string()),
+        ("amount", pa.int64()),
+        ("currency", pa.string()),
+        ("balance", pa.int64()),
+        ("counterparty", pa.string()),
+        ("description", pa.string()),
+        ("reference", pa.string()),
+        ("campaign", pa.string()),
+    ]
+)
 
 
 def search_term(q: object) -> str:
@@ -63,11 +86,21 @@ def search_term(q: object) -> str:
     return fold(q)[:MAX_QUERY_CHARS].strip()
 
 
-def search_lines(engine: Engine, *, account: int | str | None = None, campaign: int | None = None, q: str = "",
-                 date_from: dt.date | None = None, date_to: dt.date | None = None,
-                 amount_min: int | str | None = None, amount_max: int | str | None = None,
-                 direction: str | None = None, sort: str = "newest", page: int = 1,
-                 page_size: int = 50) -> tuple[pd.DataFrame, bool]:
+def search_lines(
+    engine: Engine,
+    *,
+    account: int | str | None = None,
+    campaign: int | None = None,
+    q: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    amount_min: int | str | None = None,
+    amount_max: int | str | None = None,
+    direction: str | None = None,
+    sort: str = "newest",
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[pd.DataFrame, bool]:
     """One page of lines matching the filters, in `sort` order, and whether another page follows.
 
     `account` is an account number (str: every bank's account with that number) or an account id (int);
@@ -76,9 +109,22 @@ def search_lines(engine: Engine, *, account: int | str | None = None, campaign: 
     """
     page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
     offset = (max(int(page), 1) - 1) * page_size
-    frame = _select(engine, dict(account=account, campaign=campaign, q=q, date_from=date_from, date_to=date_to,
-                                 amount_min=amount_min, amount_max=amount_max, direction=direction),
-                    sort, limit=page_size + 1, offset=offset)
+    frame = _select(
+        engine,
+        dict(
+            account=account,
+            campaign=campaign,
+            q=q,
+            date_from=date_from,
+            date_to=date_to,
+            amount_min=amount_min,
+            amount_max=amount_max,
+            direction=direction,
+        ),
+        sort,
+        limit=page_size + 1,
+        offset=offset,
+    )
     return frame.head(page_size), len(frame) > page_size
 
 
@@ -105,8 +151,10 @@ def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[b
         with pq.ParquetWriter(buffer, _ARROW_SCHEMA, compression="zstd") as writer:
             while written <= DATASET_ROW_CAP:
                 keyset = "" if after is None else " AND s.id > :after"
-                result = conn.execute(text(f"{_SELECT} WHERE {condition}{keyset} ORDER BY s.id LIMIT :chunk"),
-                                      {**params, "after": after, "chunk": DATASET_CHUNK_ROWS})
+                result = conn.execute(
+                    text(f"{_SELECT} WHERE {condition}{keyset} ORDER BY s.id LIMIT :chunk"),
+                    {**params, "after": after, "chunk": DATASET_CHUNK_ROWS},
+                )
                 keys, rows = list(result.keys()), result.all()
                 if not rows:
                     break
@@ -141,8 +189,10 @@ def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int
             where, params = where + [condition], {**params, **text_params}
             plan = search_index_first(conn, condition, text_params)  # a scan in page order fell short above
         # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
-        page_ids = (f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
-                    f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
+        page_ids = (
+            f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
+            f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset"
+        )
         with plan:
             return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params)
 
@@ -166,15 +216,21 @@ def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, so
         return None
     column, descending = SORTS[sort]
     view = " AND ".join(where) or "1 = 1"
-    bound = conn.execute(text(f"SELECT {column}, s.id FROM statement_lines s WHERE {view} ORDER BY {_order(sort)} "
-                              "LIMIT 1 OFFSET :k"), {**params, "k": scan_rows - 1}).first()
+    bound = conn.execute(
+        text(f"SELECT {column}, s.id FROM statement_lines s WHERE {view} ORDER BY {_order(sort)} LIMIT 1 OFFSET :k"),
+        {**params, "k": scan_rows - 1},
+    ).first()
     scanned = list(where)
     if bound is not None:  # stop at the K-th row of the view (a range on the sort index, then the id for ties)
         op, strict = (">=", ">") if descending else ("<=", "<")
         scanned.append(f"{column} {op} :bound_key AND ({column} {strict} :bound_key OR s.id {op} :bound_id)")
-    sql = (f"{_SELECT} WHERE {' AND '.join(scanned + [contains(conn, 's.search_text', 'scan_q')])} "
-           f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset")
-    frame = _read(conn, sql, {**params, "scan_q": term, "bound_key": bound and bound[0], "bound_id": bound and bound[1]})
+    sql = (
+        f"{_SELECT} WHERE {' AND '.join(scanned + [contains(conn, 's.search_text', 'scan_q')])} "
+        f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset"
+    )
+    frame = _read(
+        conn, sql, {**params, "scan_q": term, "bound_key": bound and bound[0], "bound_id": bound and bound[1]}
+    )
     return frame if len(frame) == params["limit"] or bound is None else None
 
 
@@ -185,8 +241,10 @@ def _index_walk(conn: Connection, where: list[str], params: dict, term: str, sor
     if walk is None:
         return None
     source, condition, walk_params, key = walk
-    page_ids = (f"SELECT s.id FROM {source} WHERE {' AND '.join(where + [condition])} "
-                f"ORDER BY {key} {'DESC' if descending else 'ASC'} LIMIT :limit OFFSET :offset")
+    page_ids = (
+        f"SELECT s.id FROM {source} WHERE {' AND '.join(where + [condition])} "
+        f"ORDER BY {key} {'DESC' if descending else 'ASC'} LIMIT :limit OFFSET :offset"
+    )
     return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", {**params, **walk_params})
 
 
@@ -201,7 +259,7 @@ def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict
             return None, {}
         names = [f"acc{i}" for i in range(len(ids))]
         where.append(f"s.account_id IN ({', '.join(':' + n for n in names)})")
-        params.update(zip(names, ids))
+        params.update(zip(names, ids, strict=False))
     campaign = filters.get("campaign")
     if campaign is not None:
         where.append("s.campaign_id = :campaign")
@@ -226,7 +284,9 @@ def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict
 def account_choices(engine: Engine) -> pd.DataFrame:
     """Account numbers with their holders, for the account picker (the accounts table is small)."""
     with engine.connect() as conn:
-        return pd.read_sql(text("SELECT number, MIN(holder_name) AS holder_name FROM accounts GROUP BY number ORDER BY number"), conn)
+        return pd.read_sql(
+            text("SELECT number, MIN(holder_name) AS holder_name FROM accounts GROUP BY number ORDER BY number"), conn
+        )
 
 
 def campaign_choices(engine: Engine) -> pd.DataFrame:
@@ -256,8 +316,9 @@ def as_amount(value: object) -> int | None:
     return parse_amount(value)
 
 
-def amount_condition(conn: Connection, low: int | None, high: int | None, alias: str = "s", *,
-                     use_index: bool = True) -> tuple[str, dict]:
+def amount_condition(
+    conn: Connection, low: int | None, high: int | None, alias: str = "s", *, use_index: bool = True
+) -> tuple[str, dict]:
     """`low <= amount <= high` in major units, scaled to each currency's minor units (one range per precision).
 
     Each branch is a plain range on the amount column, so the amount index serves it; `use_index=False`
@@ -275,10 +336,10 @@ def amount_condition(conn: Connection, low: int | None, high: int | None, alias:
         for op, name, value in ((">=", "low", low), ("<=", "high", high)):
             if value is not None:
                 bounds.append(f"{column} {op} :{tag}_{name}")
-                params[f"{tag}_{name}"] = value * 10 ** precision
+                params[f"{tag}_{name}"] = value * 10**precision
         if len(by_precision) > 1:  # several precisions: each range applies to its own currencies
             names = [f"{tag}_c{i}" for i in range(len(codes))]
-            params.update(zip(names, codes))
+            params.update(zip(names, codes, strict=False))
             bounds.insert(0, f"{alias}.currency IN ({', '.join(':' + n for n in names)})")
         branches.append("(" + " AND ".join(bounds) + ")")
     return "(" + " OR ".join(branches) + ")", params
@@ -296,7 +357,7 @@ def _frame(rows: list, keys: list[str]) -> pd.DataFrame:
     """
     if not rows:
         return pd.DataFrame({k: pd.Series(dtype="datetime64[us]" if k == "posted_at" else object) for k in COLUMNS})
-    data = dict(zip(keys, map(list, zip(*rows))))
+    data = dict(zip(keys, map(list, zip(*rows, strict=False)), strict=False))
     data["posted_at"] = pd.to_datetime(data["posted_at"], format="ISO8601")
     data["has_time"] = np.array(data["has_time"], dtype=bool)
     data["balance"] = pd.array(data["balance"], dtype="Int64")  # unknown for some banks' lines

@@ -4,6 +4,7 @@ Every function takes the same optional date range (on the posting day, both ends
 aggregates in SQL; only the aggregated rows reach pandas. All but the top donors read the rollups
 (explorer.db.rollups), which already hold the lines summed per day.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,9 +55,13 @@ def daily(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | N
     """day (Timestamp), amount, lines."""
     where, params = _donation_days(date_from, date_to)
     with engine.connect() as conn:
-        frame = _read(conn, f"""
-            SELECT {sql.day(conn, 't.day')} AS day, SUM(t.amount) AS amount, SUM(t.lines) AS lines
-            FROM daily_totals t WHERE {where} GROUP BY t.day ORDER BY t.day""", params)
+        frame = _read(
+            conn,
+            f"""
+            SELECT {sql.day(conn, "t.day")} AS day, SUM(t.amount) AS amount, SUM(t.lines) AS lines
+            FROM daily_totals t WHERE {where} GROUP BY t.day ORDER BY t.day""",
+            params,
+        )
     ints(frame, "amount", "lines")
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
@@ -66,9 +71,13 @@ def amount_buckets(engine: Engine, date_from: dt.date | None = None, date_to: dt
     """Every bucket in order (empty ones too): bucket, lines, amount, share (of lines)."""
     where, params = _donation_days(date_from, date_to)
     with engine.connect() as conn:
-        counted = _read(conn, f"""
+        counted = _read(
+            conn,
+            f"""
             SELECT t.bucket AS position, SUM(t.lines) AS lines, SUM(t.amount) AS amount
-            FROM daily_totals t WHERE {where} GROUP BY t.bucket""", params)
+            FROM daily_totals t WHERE {where} GROUP BY t.bucket""",
+            params,
+        )
     ints(counted, "position", "lines", "amount")
     frame = pd.DataFrame({"position": range(len(AMOUNT_BUCKETS)), "bucket": [k for k, _ in AMOUNT_BUCKETS]})
     frame = frame.merge(counted, on="position", how="left").fillna({"lines": 0, "amount": 0})
@@ -78,21 +87,26 @@ def amount_buckets(engine: Engine, date_from: dt.date | None = None, date_to: dt
     return frame.drop(columns=["position"])
 
 
-def top_donors(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None,
-               limit: int = 20) -> pd.DataFrame:
+def top_donors(
+    engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20
+) -> pd.DataFrame:
     """The biggest givers by the name printed on the statement (counterparty): counterparty, amount, lines."""
     where, params = _donations(date_from, date_to)
     with engine.connect() as conn:
-        frame = _read(conn, f"""
+        frame = _read(
+            conn,
+            f"""
             SELECT s.counterparty, SUM(s.amount) AS amount, COUNT(*) AS lines
             FROM statement_lines s WHERE {where} AND s.counterparty IS NOT NULL
             GROUP BY s.counterparty ORDER BY amount DESC, MIN(s.id) LIMIT :limit""",
-                      {**params, "limit": limit})
+            {**params, "limit": limit},
+        )
     return ints(frame, "amount", "lines")
 
 
-def by_province(engine: Engine, basis: str = "account", date_from: dt.date | None = None,
-                date_to: dt.date | None = None) -> pd.DataFrame:
+def by_province(
+    engine: Engine, basis: str = "account", date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> pd.DataFrame:
     """Donations per province on `basis` ('account' or 'campaign'): code, province, amount, lines.
 
     On the campaign basis, lines not attributed to a campaign are left out (the page says so).
@@ -101,13 +115,17 @@ def by_province(engine: Engine, basis: str = "account", date_from: dt.date | Non
     where, params = _donation_days(date_from, date_to)
     with engine.connect() as conn:
         # Sum per account / campaign first: joining a few hundred sums is cheaper than joining every row.
-        frame = _read(conn, f"""
+        frame = _read(
+            conn,
+            f"""
             WITH sums AS (
                 SELECT t.{key} AS owner, SUM(t.amount) AS amount, SUM(t.lines) AS lines
                 FROM daily_totals t WHERE {where} GROUP BY t.{key})
             SELECT p.code, p.name_vi AS province, SUM(sums.amount) AS amount, SUM(sums.lines) AS lines
             FROM sums JOIN {owners} o ON o.id = sums.owner JOIN provinces p ON p.code = o.province_code
-            GROUP BY p.code, p.name_vi ORDER BY amount DESC, p.code""", params)
+            GROUP BY p.code, p.name_vi ORDER BY amount DESC, p.code""",
+            params,
+        )
     return ints(frame, "code", "amount", "lines")
 
 
@@ -115,9 +133,13 @@ def by_hour(engine: Engine, date_from: dt.date | None = None, date_to: dt.date |
     """Lines and amount per hour of day (0–23, all present) for lines whose bank gave a time."""
     where, params = _in_range("h.day", date_from, date_to)
     with engine.connect() as conn:
-        counted = _read(conn, f"""
+        counted = _read(
+            conn,
+            f"""
             SELECT h.hour, SUM(h.lines) AS lines, SUM(h.amount) AS amount
-            FROM hourly_donations h WHERE {' AND '.join(['1 = 1', *where])} GROUP BY h.hour""", params)
+            FROM hourly_donations h WHERE {" AND ".join(["1 = 1", *where])} GROUP BY h.hour""",
+            params,
+        )
     frame = pd.DataFrame({"hour": range(24)}).merge(ints(counted, "hour"), on="hour", how="left")
     return ints(frame, "lines", "amount")
 
@@ -126,6 +148,10 @@ def date_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
     """First and last posting day of any donation (the date pickers' range)."""
     with engine.connect() as conn:
         # Walk the time index from either end to the first donation instead of scanning every line.
-        first, last = (conn.execute(text(f"SELECT posted_at FROM statement_lines WHERE direction = 'in' "
-                                         f"ORDER BY posted_at {order} LIMIT 1")).scalar() for order in ("ASC", "DESC"))
+        first, last = (
+            conn.execute(
+                text(f"SELECT posted_at FROM statement_lines WHERE direction = 'in' ORDER BY posted_at {order} LIMIT 1")
+            ).scalar()
+            for order in ("ASC", "DESC")
+        )
     return as_date(first), as_date(last)

@@ -1,4 +1,4 @@
-""""Verify my donation": find a donor's own incoming transfer and say why each candidate matched.
+""" "Verify my donation": find a donor's own incoming transfer and say why each candidate matched.
 
 The donor gives part of their name or memo, the amount in any usual form ('500k', '500.000', '0,5tr') and
 roughly when. Candidates come from bounded queries on incoming lines only, limited to the account and date
@@ -11,6 +11,7 @@ or more, nearer or newer), and lines with both reasons missing from two full lis
 They are scored in Python: NAME_POINTS for the text, AMOUNT_POINTS for the exact amount, up to DATE_POINTS
 for being close to the date.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,12 +24,25 @@ from sqlalchemy.engine import Connection, Engine
 from explorer.db.search import contains, index_walk, scoped_text_condition
 from explorer.queries.statements import account_ids, amount_condition, as_amount, search_term
 
-MAX_LIMIT = 200              # results (and candidates per list and side) one search may ask for
-POPULAR_AMOUNT_LINES = 5_000   # more lines than this with one amount: use the time index instead
-WINDOW_SCAN_LINES = 20_000     # a date window with fewer lines is scanned for the text directly
+MAX_LIMIT = 200  # results (and candidates per list and side) one search may ask for
+POPULAR_AMOUNT_LINES = 5_000  # more lines than this with one amount: use the time index instead
+WINDOW_SCAN_LINES = 20_000  # a date window with fewer lines is scanned for the text directly
 NAME_POINTS, AMOUNT_POINTS, DATE_POINTS = 40, 40, 20
-RESULT_COLUMNS = ["id", "posted_at", "account", "amount", "currency", "counterparty", "description", "reference",
-                  "campaign", "match_name", "exact_amount", "days_off", "score"]
+RESULT_COLUMNS = [
+    "id",
+    "posted_at",
+    "account",
+    "amount",
+    "currency",
+    "counterparty",
+    "description",
+    "reference",
+    "campaign",
+    "match_name",
+    "exact_amount",
+    "days_off",
+    "score",
+]
 _SELECT = """
     SELECT s.id, s.posted_at, a.number AS account, s.amount, s.currency, s.counterparty, s.description,
            s.reference, c.title AS campaign, s.search_text
@@ -37,9 +51,16 @@ _SELECT = """
     LEFT JOIN campaigns c ON c.id = s.campaign_id"""
 
 
-def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int | None = None,
-                  around: dt.date | None = None, account: int | str | None = None, days: int = 3,
-                  limit: int = 20) -> pd.DataFrame:
+def find_donation(
+    engine: Engine,
+    *,
+    name_or_memo: str = "",
+    amount: str | int | None = None,
+    around: dt.date | None = None,
+    account: int | str | None = None,
+    days: int = 3,
+    limit: int = 20,
+) -> pd.DataFrame:
     """Ranked candidate incoming lines, best first, with match_name, exact_amount, days_off and score.
 
     Nothing to look for (no text and no readable amount) gives an empty frame. days_off is <NA> without a date.
@@ -57,7 +78,7 @@ def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int |
                 return _empty()
             names = [f"acc{i}" for i in range(len(ids))]
             scope.append(f"s.account_id IN ({', '.join(':' + n for n in names)})")
-            params.update(zip(names, ids))
+            params.update(zip(names, ids, strict=False))
         window: list[str] = []  # each side of the date gets its own bounds in _candidates
         if around is not None:  # a window past the calendar's ends (0001-01-01, 9999-12-31) is open on that side
             params["around_day"] = around.isoformat()
@@ -91,8 +112,9 @@ def find_donation(engine: Engine, *, name_or_memo: str = "", amount: str | int |
     return _ranked(list(found.values()), term, value, around, days, cap)
 
 
-def _text_condition(conn: Connection, term: str, scope: list[str], params: dict,
-                    around: dt.date | None) -> tuple[str, dict, tuple[str, str] | None]:
+def _text_condition(
+    conn: Connection, term: str, scope: list[str], params: dict, around: dt.date | None
+) -> tuple[str, dict, tuple[str, str] | None]:
     """Lines containing the text: a small date window is scanned; where line ids follow time, the search index
     walks in id order (so each side of the date stops at its nearest hits); else the index
     or a scan decides (explorer.db.search.text_condition)."""
@@ -122,8 +144,9 @@ def _at_least(conn: Connection, where: list[str], params: dict, n: int) -> bool:
     return conn.execute(text(sql), {**params, "n": n}).scalar_one() >= n
 
 
-def _candidates(conn: Connection, where: list[str], params: dict, around: dt.date | None,
-                walk: tuple[str, str] | None, cap: int) -> tuple[list[dict], bool]:
+def _candidates(
+    conn: Connection, where: list[str], params: dict, around: dt.date | None, walk: tuple[str, str] | None, cap: int
+) -> tuple[list[dict], bool]:
     """(rows, capped): the newest `cap` lines, or with a date the nearest `cap` on each side of it.
 
     Each side is one range on the time index ([date, window end) ascending, [window start, date) descending),
@@ -132,7 +155,9 @@ def _candidates(conn: Connection, where: list[str], params: dict, around: dt.dat
     the date, found on the time index, and reads the index's hits outward from there.
     """
     source, key = walk or ("statement_lines s", None)
-    newest, oldest = (f"{key} DESC", f"{key} ASC") if key else ("s.posted_at DESC, s.id DESC", "s.posted_at ASC, s.id ASC")
+    newest, oldest = (
+        (f"{key} DESC", f"{key} ASC") if key else ("s.posted_at DESC, s.id DESC", "s.posted_at ASC, s.id ASC")
+    )
     if around is None:
         rows = _fetch(conn, source, where, params, newest, cap)
         return rows, len(rows) >= cap
@@ -144,8 +169,16 @@ def _candidates(conn: Connection, where: list[str], params: dict, around: dt.dat
     return after + before, len(after) >= cap or len(before) >= cap
 
 
-def _newest_of_last_day(conn: Connection, source: str, where: list[str], params: dict, key: str | None,
-                        after: list[dict], cap: int, newest: str) -> list[dict]:
+def _newest_of_last_day(
+    conn: Connection,
+    source: str,
+    where: list[str],
+    params: dict,
+    key: str | None,
+    after: list[dict],
+    cap: int,
+    newest: str,
+) -> list[dict]:
     """A full after-side list read oldest first ends part-way through a day whose later lines rank higher
     (same days off, newer first): keep that day's newest `cap` instead of its oldest."""
     last_day = _moment(after[-1]["posted_at"]).date()
@@ -153,8 +186,9 @@ def _newest_of_last_day(conn: Connection, source: str, where: list[str], params:
         return after
     earlier = [row for row in after if _moment(row["posted_at"]).date() < last_day]
     day = {"day_from": last_day.isoformat(), "day_until": (last_day + dt.timedelta(days=1)).isoformat()}
-    return earlier + _fetch(conn, source, where + _time_range(key, "day_from", "day_until"), {**params, **day},
-                            newest, cap)
+    return earlier + _fetch(
+        conn, source, where + _time_range(key, "day_from", "day_until"), {**params, **day}, newest, cap
+    )
 
 
 def _time_range(key: str | None, since: str | None, until: str | None) -> list[str]:
@@ -162,14 +196,18 @@ def _time_range(key: str | None, since: str | None, until: str | None) -> list[s
     ranges when an index walk reads in id order (ids follow time), so the walk starts and stops there."""
     conditions = ([f"s.posted_at >= :{since}"] if since else []) + ([f"s.posted_at < :{until}"] if until else [])
     if key:
-        conditions += ([f"{key} >= {_first_id(since)}"] if since else []) + ([f"{key} < {_first_id(until)}"] if until else [])
+        conditions += ([f"{key} >= {_first_id(since)}"] if since else []) + (
+            [f"{key} < {_first_id(until)}"] if until else []
+        )
     return conditions
 
 
 def _first_id(param: str) -> str:
     """SQL for the id of the first line at or after the time :param, or one past every id when there is none."""
-    return (f"coalesce((SELECT id FROM statement_lines WHERE posted_at >= :{param} ORDER BY posted_at, id LIMIT 1), "
-            f"{2 ** 63 - 1})")
+    return (
+        f"coalesce((SELECT id FROM statement_lines WHERE posted_at >= :{param} ORDER BY posted_at, id LIMIT 1), "
+        f"{2**63 - 1})"
+    )
 
 
 def _fetch(conn: Connection, source: str, where: list[str], params: dict, order: str, cap: int) -> list[dict]:
@@ -177,17 +215,21 @@ def _fetch(conn: Connection, source: str, where: list[str], params: dict, order:
     return [dict(row) for row in conn.execute(text(sql), {**params, "cap": cap}).mappings()]
 
 
-def _ranked(found: list[dict], term: str, value: int | None, around: dt.date | None, days: int,
-            limit: int) -> pd.DataFrame:
+def _ranked(
+    found: list[dict], term: str, value: int | None, around: dt.date | None, days: int, limit: int
+) -> pd.DataFrame:
     """Score the (few hundred at most) candidates in plain Python, best first; one frame for the best `limit`."""
     for row in found:
         row["posted_at"] = _moment(row["posted_at"])
         row["match_name"] = bool(term) and term in row["search_text"]
-        row["exact_amount"] = value is not None and row["amount"] == value * 10 ** get_currency_precision(row["currency"])
+        row["exact_amount"] = value is not None and row["amount"] == value * 10 ** get_currency_precision(
+            row["currency"]
+        )
         row["days_off"] = abs((row["posted_at"].date() - around).days) if around is not None else None
         closeness = max(0.0, 1 - row["days_off"] / (days + 1)) if around is not None else 0.0
-        row["score"] = round(NAME_POINTS * row["match_name"] + AMOUNT_POINTS * row["exact_amount"]
-                             + DATE_POINTS * closeness, 1)
+        row["score"] = round(
+            NAME_POINTS * row["match_name"] + AMOUNT_POINTS * row["exact_amount"] + DATE_POINTS * closeness, 1
+        )
     best = sorted(found, key=lambda r: (r["score"], r["posted_at"], r["id"]), reverse=True)[:limit]
     frame = pd.DataFrame.from_records(best, columns=RESULT_COLUMNS)
     frame["days_off"] = frame["days_off"].astype("Int64")

@@ -1,4 +1,5 @@
 """One account's page: money in vs out, balance over time, counterparties, campaigns, flags, provenance."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +11,7 @@ import streamlit as st
 from explorer.queries import accounts, flags, imports
 from explorer.ui import campaigns_view, charts, flags_view
 from explorer.ui.data import query
-from explorer.ui.i18n import compact_money, day, money, moment, num, t
+from explorer.ui.i18n import compact_money, day, moment, money, num, t
 from explorer.ui.layout import downloads
 from explorer.ui.listing import money_column, page_file, statements_link, table
 
@@ -22,31 +23,52 @@ def in_out_chart(frame: pd.DataFrame) -> alt.Chart:
     names = {"in": t("accounts.money_in"), "out": t("accounts.money_out")}
     data = frame.assign(flow=frame.direction.map(names))
     colours = alt.Scale(domain=[names["in"], names["out"]], range=["#2e7d32", "#c62828"])
-    return (alt.Chart(data).mark_bar()
-            .encode(x=alt.X("month:N", title=t("accounts.month"), axis=alt.Axis(labelAngle=0)),
-                    xOffset=alt.XOffset("flow:N", sort=[names["in"], names["out"]]),
-                    y=alt.Y("amount:Q", title=t("accounts.amount")),
-                    color=alt.Color("flow:N", title=None, scale=colours),
-                    tooltip=[alt.Tooltip("month:N", title=t("accounts.month")), alt.Tooltip("flow:N", title=" "),
-                             charts.money_tip("amount", t("accounts.amount")),
-                             charts.count_tip("lines", t("accounts.lines"))])
-            .properties(height=260))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("month:N", title=t("accounts.month"), axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("flow:N", sort=[names["in"], names["out"]]),
+            y=alt.Y("amount:Q", title=t("accounts.amount")),
+            color=alt.Color("flow:N", title=None, scale=colours),
+            tooltip=[
+                alt.Tooltip("month:N", title=t("accounts.month")),
+                alt.Tooltip("flow:N", title=" "),
+                charts.money_tip("amount", t("accounts.amount")),
+                charts.count_tip("lines", t("accounts.lines")),
+            ],
+        )
+        .properties(height=260)
+    )
 
 
 def balance_chart(frame: pd.DataFrame) -> alt.Chart:
-    return (alt.Chart(frame).mark_line(interpolate="step-after", point=True)
-            .encode(x=alt.X("day:T", axis=charts.day_axis(t("accounts.day"))),
-                    y=alt.Y("balance:Q", title=t("accounts.balance")),
-                    tooltip=[charts.day_tip("day", t("accounts.day")), charts.money_tip("balance", t("accounts.balance"))])
-            .properties(height=260))
+    return (
+        alt.Chart(frame)
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("day:T", axis=charts.day_axis(t("accounts.day"))),
+            y=alt.Y("balance:Q", title=t("accounts.balance")),
+            tooltip=[charts.day_tip("day", t("accounts.day")), charts.money_tip("balance", t("accounts.balance"))],
+        )
+        .properties(height=260)
+    )
 
 
 def header(acc: dict[str, Any]) -> None:
     st.subheader(f"{acc['number']} · {acc['bank']} · {acc['holder_name']}")
     kind = t(f"accounts.kind_{acc['org_kind']}") if acc.get("org_kind") else "—"
-    st.caption(t("accounts.facts", organization=acc.get("organization") or "—", kind=kind,
-                 province=acc.get("province") or "—", opened=day(acc["opened_on"]), currency=acc["currency"],
-                 verified=t("accounts.verified") if acc["verified"] else t("accounts.unverified")))
+    st.caption(
+        t(
+            "accounts.facts",
+            organization=acc.get("organization") or "—",
+            kind=kind,
+            province=acc.get("province") or "—",
+            opened=day(acc["opened_on"]),
+            currency=acc["currency"],
+            verified=t("accounts.verified") if acc["verified"] else t("accounts.unverified"),
+        )
+    )
     if acc["same_number"] > 1:
         st.caption(t("accounts.same_number", count=acc["same_number"]))
 
@@ -77,13 +99,19 @@ def counterparties(acc: dict[str, Any]) -> None:
     st.markdown(f"**{t('accounts.top_counterparties')}**")
     st.caption(t("accounts.as_printed"))
     columns = st.columns(2)
-    for column, direction in zip(columns, ("in", "out")):
+    for column, direction in zip(columns, ("in", "out"), strict=False):
         frame = query(accounts.top_counterparties, account_id=acc["id"], direction=direction)
         column.caption(t(f"accounts.top_{direction}"))
-        table(frame, column, hide_index=True, column_config={
-            "counterparty": t("accounts.counterparty"),
-            "amount": money_column(t("accounts.amount")),
-            "lines": st.column_config.NumberColumn(t("accounts.lines"))})
+        table(
+            frame,
+            column,
+            hide_index=True,
+            column_config={
+                "counterparty": t("accounts.counterparty"),
+                "amount": money_column(t("accounts.amount")),
+                "lines": st.column_config.NumberColumn(t("accounts.lines")),
+            },
+        )
 
 
 def provenance(acc: dict[str, Any]) -> None:
@@ -97,21 +125,42 @@ def provenance(acc: dict[str, Any]) -> None:
             st.caption(t("accounts.no_file", origin=origin, lines=num(row["lines"]), span=when))
     for row in query(imports.account_imports, account_id=acc["id"]).to_dict("records"):
         mark = {True: "reconciled_yes", False: "reconciled_no", None: "reconciled_none"}[row["reconciled"]]
-        st.caption(t("accounts.imported_from", file=row["file_name"], sha=row["sha256"][:12],
-                     when=moment(row["imported_at"]), lines=num(row["lines"]), layout=row["layout"],
-                     reconciled=t(f"accounts.{mark}"), aside=num(row["set_aside"]), waiting=num(row["waiting"]),
-                     gaps=num(row["gaps"]), ocr=num(row["ocr_lines"])))
+        st.caption(
+            t(
+                "accounts.imported_from",
+                file=row["file_name"],
+                sha=row["sha256"][:12],
+                when=moment(row["imported_at"]),
+                lines=num(row["lines"]),
+                layout=row["layout"],
+                reconciled=t(f"accounts.{mark}"),
+                aside=num(row["set_aside"]),
+                waiting=num(row["waiting"]),
+                gaps=num(row["gaps"]),
+                ocr=num(row["ocr_lines"]),
+            )
+        )
     gaps = query(imports.account_gaps, account_id=acc["id"])
-    checks = [(row["file_name"], c) for row in query(imports.account_imports, account_id=acc["id"]).to_dict("records")
-              for c in row["checks"]]
+    checks = [
+        (row["file_name"], c)
+        for row in query(imports.account_imports, account_id=acc["id"]).to_dict("records")
+        for c in row["checks"]
+    ]
     if checks or not gaps.empty:
         with st.expander(t("accounts.import_details")):
             if checks:
-                st.dataframe(pd.DataFrame({
-                    t("accounts.check_name"): [f"{'✓' if c['printed'] == c['parsed'] else '✗'} {c['name']} · {f}"
-                                               for f, c in checks],
-                    t("accounts.printed"): [c["printed"] for _, c in checks],
-                    t("accounts.parsed"): [c["parsed"] for _, c in checks]}), hide_index=True)
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            t("accounts.check_name"): [
+                                f"{'✓' if c['printed'] == c['parsed'] else '✗'} {c['name']} · {f}" for f, c in checks
+                            ],
+                            t("accounts.printed"): [c["printed"] for _, c in checks],
+                            t("accounts.parsed"): [c["parsed"] for _, c in checks],
+                        }
+                    ),
+                    hide_index=True,
+                )
             for message in gaps.message:
                 st.markdown(f"- {t('accounts.gap')}: {message}")
 
@@ -130,8 +179,11 @@ def detail(number: str) -> None:
     own = campaigns_view.listing(account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)["rows"]
     judged = own.drop(columns=["status"]).rename(columns={"id": "campaign_id", "rule_status": "status"})
     st.markdown(f"**{t('accounts.flags')}**")
-    flags_view.show_account_flags(flags.flag_rows(judged, query(flags.unexplained_payouts, account_id=acc["id"])),
-                                  acc["currency"], query(flags.as_of))
+    flags_view.show_account_flags(
+        flags.flag_rows(judged, query(flags.unexplained_payouts, account_id=acc["id"])),
+        acc["currency"],
+        query(flags.as_of),
+    )
     st.markdown(f"**{t('accounts.its_campaigns')}**")
     picked = campaigns_view.table(own, key="account_campaigns")
     if picked is not None:

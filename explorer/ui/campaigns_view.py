@@ -1,4 +1,5 @@
 """Campaign tables and one campaign's page: money vs target, rule status, workflow timeline, donations, lines."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,17 +8,25 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from explorer.fmt import d3_date
 from explorer.queries import campaigns, disbursements, flags
 from explorer.ui import charts, disbursements_view, flags_view
 from explorer.ui.data import query
-from explorer.fmt import d3_date
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
 from explorer.ui.listing import date_column, datetime_column, money_column, page_file, statements_link
 from explorer.ui.listing import table as show_table
 
-TIMELINE = ("needs_assessed_on", "target_set_on", "beneficiaries_listed_on", "plan_approved_on", "announced_on",
-            "threshold_on", "due_on", "first_report_on")
+TIMELINE = (
+    "needs_assessed_on",
+    "target_set_on",
+    "beneficiaries_listed_on",
+    "plan_approved_on",
+    "announced_on",
+    "threshold_on",
+    "due_on",
+    "first_report_on",
+)
 DISBURSEMENTS_SHOWN = 100
 
 
@@ -45,24 +54,51 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
         st.info(t("common.no_rows"))
         return None
     # What the public came for first (money and the rule), then who / what / where, then the workflow dates.
-    shown = labelled(rows)[["id", "title", "rule_status", "target", "received", "progress", "disbursed",
-                            "disbursed_share", "status", "organization", "category", "province", "start_on", "end_on",
-                            *TIMELINE]]
+    shown = labelled(rows)[
+        [
+            "id",
+            "title",
+            "rule_status",
+            "target",
+            "received",
+            "progress",
+            "disbursed",
+            "disbursed_share",
+            "status",
+            "organization",
+            "category",
+            "province",
+            "start_on",
+            "end_on",
+            *TIMELINE,
+        ]
+    ]
     money_col = lambda key: money_column(t(f"campaigns.{key}"))
     date_col = lambda key: date_column(t(f"campaigns.{key}"))
-    event = st.dataframe(shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row",
-                         column_config={
-                             "id": st.column_config.NumberColumn("#"), "title": t("campaigns.campaign"),
-                             "organization": t("campaigns.organization"), "category": t("campaigns.category"),
-                             "province": t("campaigns.province"), "status": t("campaigns.status"),
-                             "target": money_col("target"), "received": money_col("received"),
-                             "progress": st.column_config.ProgressColumn(t("campaigns.progress"), format="percent",
-                                                                         min_value=0.0, max_value=1.0),
-                             "disbursed": money_col("disbursed"),
-                             "disbursed_share": st.column_config.NumberColumn(t("campaigns.disbursed_share"),
-                                                                              format="percent"),
-                             "rule_status": t("campaigns.rule_status"),
-                             **{k: date_col(k) for k in ("start_on", "end_on", *TIMELINE)}})
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            "id": st.column_config.NumberColumn("#"),
+            "title": t("campaigns.campaign"),
+            "organization": t("campaigns.organization"),
+            "category": t("campaigns.category"),
+            "province": t("campaigns.province"),
+            "status": t("campaigns.status"),
+            "target": money_col("target"),
+            "received": money_col("received"),
+            "progress": st.column_config.ProgressColumn(
+                t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0
+            ),
+            "disbursed": money_col("disbursed"),
+            "disbursed_share": st.column_config.NumberColumn(t("campaigns.disbursed_share"), format="percent"),
+            "rule_status": t("campaigns.rule_status"),
+            **{k: date_col(k) for k in ("start_on", "end_on", *TIMELINE)},
+        },
+    )
     st.caption(t("campaigns.select_hint"))
     picked = event.selection.rows if event is not None else []
     return int(rows.iloc[picked[0]].id) if picked else None
@@ -70,13 +106,21 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
 
 def timeline_chart(row: dict[str, Any]) -> alt.Chart:
     """The workflow steps on a time axis: preparation, the 30 % day, the report deadline and the report."""
-    steps = pd.DataFrame([{"step": t(f"campaigns.{k}"), "day": pd.Timestamp(row[k]), "order": i}
-                          for i, k in enumerate(TIMELINE) if row.get(k)])
-    base = alt.Chart(steps).encode(x=alt.X("day:T", axis=charts.day_axis(None)),
-                                   y=alt.Y("step:N", sort=alt.SortField("order"), title=None,
-                                           axis=alt.Axis(labelLimit=260)))
-    return (base.mark_point(filled=True, size=90) + base.mark_text(align="left", dx=8).encode(text=alt.Text("day:T", format=d3_date(lang())))
-            ).properties(height=30 * max(len(steps), 1) + 20)
+    steps = pd.DataFrame(
+        [
+            {"step": t(f"campaigns.{k}"), "day": pd.Timestamp(row[k]), "order": i}
+            for i, k in enumerate(TIMELINE)
+            if row.get(k)
+        ]
+    )
+    base = alt.Chart(steps).encode(
+        x=alt.X("day:T", axis=charts.day_axis(None)),
+        y=alt.Y("step:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=260)),
+    )
+    return (
+        base.mark_point(filled=True, size=90)
+        + base.mark_text(align="left", dx=8).encode(text=alt.Text("day:T", format=d3_date(lang())))
+    ).properties(height=30 * max(len(steps), 1) + 20)
 
 
 def detail(campaign_id: int) -> None:
@@ -87,19 +131,41 @@ def detail(campaign_id: int) -> None:
     row = campaigns.with_money(pd.DataFrame([found]), query(flags.campaign_flags)).iloc[0].to_dict()
     cur = row["currency"]
     st.subheader(row["title"])
-    st.caption(t("campaigns.facts", organization=row["organization"], account=row["account_number"],
-                 bank=row["account_bank"], province=row["province"] or "—", category=t(f"campaigns.cat_{row['category']}"),
-                 status=t(f"campaigns.status_{row['status']}")))
-    st.page_link(page_file("accounts"), label=t("campaigns.open_account", account=row["account_number"]), icon="🏦",
-                 query_params={"account": row["account_number"]})
+    st.caption(
+        t(
+            "campaigns.facts",
+            organization=row["organization"],
+            account=row["account_number"],
+            bank=row["account_bank"],
+            province=row["province"] or "—",
+            category=t(f"campaigns.cat_{row['category']}"),
+            status=t(f"campaigns.status_{row['status']}"),
+        )
+    )
+    st.page_link(
+        page_file("accounts"),
+        label=t("campaigns.open_account", account=row["account_number"]),
+        icon="🏦",
+        query_params={"account": row["account_number"]},
+    )
     cols = st.columns(5)
     cols[0].metric(t("campaigns.target"), compact_money(row["target"], cur), help=money(row["target"], cur))
-    cols[1].metric(t("campaigns.received"), compact_money(row["received"], cur),
-                   pct(row["progress"]) if row["target"] else None, delta_color="off", delta_arrow="off",
-                   help=money(row["received"], cur))
-    cols[2].metric(t("campaigns.disbursed"), compact_money(row["disbursed"], cur),
-                   pct(row["disbursed_share"]) if row["received"] else None, delta_color="off", delta_arrow="off",
-                   help=money(row["disbursed"], cur))
+    cols[1].metric(
+        t("campaigns.received"),
+        compact_money(row["received"], cur),
+        pct(row["progress"]) if row["target"] else None,
+        delta_color="off",
+        delta_arrow="off",
+        help=money(row["received"], cur),
+    )
+    cols[2].metric(
+        t("campaigns.disbursed"),
+        compact_money(row["disbursed"], cur),
+        pct(row["disbursed_share"]) if row["received"] else None,
+        delta_color="off",
+        delta_arrow="off",
+        help=money(row["disbursed"], cur),
+    )
     cols[3].metric(t("campaigns.donors"), num(row["donors"]), help=t("campaigns.donors_help"))
     cols[4].metric(t("campaigns.donations"), num(row["donations"]))
     st.caption(t("campaigns.pledged_apart", pledged=money(row["pledged"], cur)))
@@ -111,19 +177,28 @@ def detail(campaign_id: int) -> None:
     if daily.empty:
         st.info(t("common.no_rows"))
     else:
-        charts.show(charts.daily_bars(daily, "day", "amount", t("campaigns.day"), t("campaigns.amount")),
-                    currency=cur)
+        charts.show(charts.daily_bars(daily, "day", "amount", t("campaigns.day"), t("campaigns.amount")), currency=cur)
         downloads(daily, f"campaign_{campaign_id}_daily")  # the chart's figures, as data
     st.markdown(f"**{t('campaigns.its_disbursements')}**")
-    disbursements_view.table(query(disbursements.listing, campaign_id=campaign_id,
-                                   page_size=DISBURSEMENTS_SHOWN)["rows"], with_campaign=False)
+    disbursements_view.table(
+        query(disbursements.listing, campaign_id=campaign_id, page_size=DISBURSEMENTS_SHOWN)["rows"],
+        with_campaign=False,
+    )
     st.markdown(f"**{t('campaigns.its_lines')}**")
     lines = query(campaigns.lines, campaign_id=campaign_id)["rows"]
     lines = lines.assign(direction=lines.direction.map(lambda d: t(f"campaigns.direction_{d}")))
-    show_table(lines, hide_index=True, column_config={
-        "id": "#", "posted_at": datetime_column(t("campaigns.posted_at")),
-        "direction": t("campaigns.direction"),
-        "amount": money_column(t("campaigns.amount")),
-        "currency": t("campaigns.currency"), "counterparty": t("campaigns.counterparty"),
-        "description": t("campaigns.description"), "reference": t("campaigns.reference")})
+    show_table(
+        lines,
+        hide_index=True,
+        column_config={
+            "id": "#",
+            "posted_at": datetime_column(t("campaigns.posted_at")),
+            "direction": t("campaigns.direction"),
+            "amount": money_column(t("campaigns.amount")),
+            "currency": t("campaigns.currency"),
+            "counterparty": t("campaigns.counterparty"),
+            "description": t("campaigns.description"),
+            "reference": t("campaigns.reference"),
+        },
+    )
     statements_link(t("campaigns.all_lines"), campaign=campaign_id)

@@ -1,6 +1,7 @@
 """Altair chart builders shared by pages, and `show`, which every public chart goes through so it speaks the
 page's language: Vega-Lite's locale (month and weekday names, decimal and group marks, the currency symbol,
 from Babel's CLDR data via explorer.fmt) and one date format per language on time axes and tooltips."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -46,7 +47,10 @@ def daily_bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str) 
     return (
         alt.Chart(frame)
         .mark_bar()
-        .encode(x=alt.X(f"{x}:T", axis=day_axis(x_title)), y=alt.Y(f"{y}:Q", title=y_title),
-                tooltip=[day_tip(x, x_title), money_tip(y, y_title)])
+        .encode(
+            x=alt.X(f"{x}:T", axis=day_axis(x_title)),
+            y=alt.Y(f"{y}:Q", title=y_title),
+            tooltip=[day_tip(x, x_title), money_tip(y, y_title)],
+        )
         .properties(height=280)
     )

@@ -3,9 +3,11 @@
 Pages call `query(fn, **kwargs)` with a pure function from explorer.queries; the function runs on the
 public engine and its result is cached for `TTL_SECONDS`. Database trouble becomes one friendly message.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st

@@ -1,4 +1,5 @@
 """Disbursement tables (each row with the debit line it explains) and the flow chart's labels."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,8 +8,22 @@ import streamlit as st
 from explorer.ui.i18n import t
 from explorer.ui.listing import date_column, datetime_column, money_column, statements_url
 
-DISPLAY = ["id", "disbursed_on", "campaign", "category", "recipient_group", "province", "amount", "currency",
-           "line_id", "line_posted_at", "line_amount", "line_reference", "line_link", "report_text"]
+DISPLAY = [
+    "id",
+    "disbursed_on",
+    "campaign",
+    "category",
+    "recipient_group",
+    "province",
+    "amount",
+    "currency",
+    "line_id",
+    "line_posted_at",
+    "line_amount",
+    "line_reference",
+    "line_link",
+    "report_text",
+]
 
 
 def labelled(rows: pd.DataFrame) -> pd.DataFrame:
@@ -16,8 +31,10 @@ def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     out = rows.copy()
     out["category"] = out.category.map(lambda c: t(f"disbursements.cat_{c}"))
     out["recipient_group"] = out.recipient_group.map(lambda g: t(f"disbursements.group_{g}"))
-    out["line_link"] = [statements_url(account=a, campaign=c) if pd.notna(i) else None
-                        for a, c, i in zip(out.account_number, out.campaign_id, out.line_id)]
+    out["line_link"] = [
+        statements_url(account=a, campaign=c) if pd.notna(i) else None
+        for a, c, i in zip(out.account_number, out.campaign_id, out.line_id, strict=False)
+    ]
     return out
 
 
@@ -28,16 +45,26 @@ def table(rows: pd.DataFrame, with_campaign: bool = True) -> None:
         return
     money = lambda key: money_column(t(f"disbursements.{key}"))
     columns = [c for c in DISPLAY if with_campaign or c != "campaign"]
-    st.dataframe(labelled(rows)[columns], hide_index=True, column_config={
-        "id": "#", "disbursed_on": date_column(t("disbursements.disbursed_on")),
-        "campaign": t("disbursements.campaign"), "category": t("disbursements.category"),
-        "recipient_group": t("disbursements.recipient_group"), "province": t("disbursements.province"),
-        "amount": money("amount"), "currency": t("disbursements.currency"),
-        "line_id": st.column_config.NumberColumn(t("disbursements.line_id")),
-        "line_posted_at": datetime_column(t("disbursements.line_posted_at")),
-        "line_amount": money("line_amount"), "line_reference": t("disbursements.line_reference"),
-        "line_link": st.column_config.LinkColumn(t("disbursements.line_link"), display_text="📜"),
-        "report_text": t("disbursements.report_text")})
+    st.dataframe(
+        labelled(rows)[columns],
+        hide_index=True,
+        column_config={
+            "id": "#",
+            "disbursed_on": date_column(t("disbursements.disbursed_on")),
+            "campaign": t("disbursements.campaign"),
+            "category": t("disbursements.category"),
+            "recipient_group": t("disbursements.recipient_group"),
+            "province": t("disbursements.province"),
+            "amount": money("amount"),
+            "currency": t("disbursements.currency"),
+            "line_id": st.column_config.NumberColumn(t("disbursements.line_id")),
+            "line_posted_at": datetime_column(t("disbursements.line_posted_at")),
+            "line_amount": money("line_amount"),
+            "line_reference": t("disbursements.line_reference"),
+            "line_link": st.column_config.LinkColumn(t("disbursements.line_link"), display_text="📜"),
+            "report_text": t("disbursements.report_text"),
+        },
+    )
     st.caption(t("disbursements.line_explained"))
 
 

@@ -1,4 +1,5 @@
 """First run: seed an empty embedded database before any page opens, showing progress."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -36,8 +37,14 @@ def ensure_data(settings: Settings) -> None:
         from seed.generate import seed_database  # imported only when needed: keeps page start-up light
 
         bar = st.progress(0.0, text=t("common.seeding", scale=settings.default_scale))
-        seed_database(engine, scale=settings.default_scale, seed=1,
-                      progress=lambda done, label: bar.progress(min(done, 1.0), text=f"{t('common.seeding', scale=settings.default_scale)} — {label}"))
+        seed_database(
+            engine,
+            scale=settings.default_scale,
+            seed=1,
+            progress=lambda done, label: bar.progress(
+                min(done, 1.0), text=f"{t('common.seeding', scale=settings.default_scale)} — {label}"
+            ),
+        )
         bar.empty()
     except DatabaseError as exc:
         st.error(str(exc))

@@ -1,8 +1,10 @@
 """Transparency flags in plain words, each naming the rule it comes from (Accounts and Campaigns pages)."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -11,8 +13,14 @@ from explorer import rules
 from explorer.queries import flags
 from explorer.ui.i18n import day, money, num, pct, t
 
-ICONS = {"met": "✅", "not_due": "⏳", "late_report": "⚠️", "missing_report": "🚩", "over_disbursed": "🚩",
-         "unexplained_payouts": "❔"}
+ICONS = {
+    "met": "✅",
+    "not_due": "⏳",
+    "late_report": "⚠️",
+    "missing_report": "🚩",
+    "over_disbursed": "🚩",
+    "unexplained_payouts": "❔",
+}
 
 
 def status_label(status: str) -> str:
@@ -32,10 +40,16 @@ def explain(row: Mapping[str, Any], currency: str = "VND") -> str:
         key = "not_due_reached"
     elif status == "met" and not row.get("threshold_on"):
         key = "met_early"
-    return t(f"flags.explain_{key}", share=pct(rules.THRESHOLD_SHARE, 0), threshold_on=day(row.get("threshold_on")),
-             due_on=day(row.get("due_on")), first_report_on=day(row.get("first_report_on")),
-             received=money(row.get("received"), currency), disbursed=money(row.get("disbursed"), currency),
-             days=flags.days_late(row.get("first_report_on"), row.get("due_on")))
+    return t(
+        f"flags.explain_{key}",
+        share=pct(rules.THRESHOLD_SHARE, 0),
+        threshold_on=day(row.get("threshold_on")),
+        due_on=day(row.get("due_on")),
+        first_report_on=day(row.get("first_report_on")),
+        received=money(row.get("received"), currency),
+        disbursed=money(row.get("disbursed"), currency),
+        days=flags.days_late(row.get("first_report_on"), row.get("due_on")),
+    )
 
 
 def explain_payouts(row: Mapping[str, Any], currency: str = "VND") -> str:
@@ -52,20 +66,26 @@ def show_account_flags(frame: pd.DataFrame, currency: str, as_of: dt.date | None
         st.success(t("flags.none"))
     for row in frame.to_dict("records"):
         if row["flag"] == "unexplained_payouts":
-            st.warning(f"{status_label(row['flag'])} — {explain_payouts(row, currency)}\n\n"
-                       f"{t('flags.rule_label')}: {t('flags.rule_payouts')}")
+            st.warning(
+                f"{status_label(row['flag'])} — {explain_payouts(row, currency)}\n\n"
+                f"{t('flags.rule_label')}: {t('flags.rule_payouts')}"
+            )
             continue
         row["status"] = row["flag"]
-        st.warning(f"{status_label(row['flag'])} — **{row['title']}** (#{row['campaign_id']}): "
-                   f"{explain(row, currency)}\n\n{t('flags.rule_label')}: {rule_text()}")
+        st.warning(
+            f"{status_label(row['flag'])} — **{row['title']}** (#{row['campaign_id']}): "
+            f"{explain(row, currency)}\n\n{t('flags.rule_label')}: {rule_text()}"
+        )
     as_of_caption(as_of)
 
 
 def show_campaign_status(row: Mapping[str, Any], as_of: dt.date | None) -> None:
     """The campaign's rule status as a coloured box with its explanation and the rule."""
     status = row["rule_status"]
-    body = (f"**{status_label(status)}** — {explain({**row, 'status': status}, row.get('currency', 'VND'))}\n\n"
-            f"{t('flags.rule_label')}: {rule_text()}")
+    body = (
+        f"**{status_label(status)}** — {explain({**row, 'status': status}, row.get('currency', 'VND'))}\n\n"
+        f"{t('flags.rule_label')}: {rule_text()}"
+    )
     box = st.warning if status in flags.BREACHES else (st.success if status == "met" else st.info)
     box(body)
     as_of_caption(as_of)

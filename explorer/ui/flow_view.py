@@ -4,9 +4,10 @@ Altair has no Sankey mark, so the layout is computed here: every stage is a colu
 one money scale (so a taller bar is more money, at every stage), and each link is a band whose width is its
 amount, drawn as an area between the two columns along a smooth S-curve.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import altair as alt
 import numpy as np
@@ -51,15 +52,34 @@ def layout(links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     for r in ranked.itertuples():
         x0, x1 = _stage(r.source) + NODE_WIDTH / 2, _stage(r.target) - NODE_WIDTH / 2
         y0 = r.s_y0 + (r.t_y0 - r.s_y0) * smooth
-        parts.append(pd.DataFrame({"link": r.link, "source": r.source, "target": r.target, "amount": r.amount,
-                                   "x": x0 + (x1 - x0) * t, "y0": y0, "y1": y0 + r.amount}))
-    bands = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["link", "source", "target", "amount", "x", "y0", "y1"])
+        parts.append(
+            pd.DataFrame(
+                {
+                    "link": r.link,
+                    "source": r.source,
+                    "target": r.target,
+                    "amount": r.amount,
+                    "x": x0 + (x1 - x0) * t,
+                    "y0": y0,
+                    "y1": y0 + r.amount,
+                }
+            )
+        )
+    bands = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["link", "source", "target", "amount", "x", "y0", "y1"])
+    )
     return nodes.reset_index().drop(columns=["last", "order"]), bands
 
 
-def flow_chart(links: pd.DataFrame, label_of: Callable[[str], str], stage_titles: dict[str, str],
-               amount_title: str, height: int = 480) -> alt.Chart:
+def flow_chart(
+    links: pd.DataFrame,
+    label_of: Callable[[str], str],
+    stage_titles: dict[str, str],
+    amount_title: str,
+    height: int = 480,
+) -> alt.Chart:
     nodes, bands = layout(links)
     nodes["label"] = nodes.node.map(label_of)
     nodes["x0"], nodes["x1"] = nodes.stage - NODE_WIDTH / 2, nodes.stage + NODE_WIDTH / 2
@@ -72,17 +92,41 @@ def flow_chart(links: pd.DataFrame, label_of: Callable[[str], str], stage_titles
     x_scale = alt.Scale(domain=[-0.1, len(STAGES) - 0.9])
     x = alt.X("x:Q", axis=None, scale=x_scale)
     y_scale = alt.Scale(reverse=True, nice=False)
-    band_layer = alt.Chart(bands).mark_area(opacity=0.35, interpolate="linear").encode(
-        x=x, y=alt.Y("y0:Q", axis=None, scale=y_scale), y2="y1:Q", detail="link:N",
-        color=alt.Color("from:N", legend=None),
-        tooltip=[alt.Tooltip("from:N"), alt.Tooltip("to:N"), alt.Tooltip("amount:Q", title=amount_title, format="$,.0f")])
+    band_layer = (
+        alt.Chart(bands)
+        .mark_area(opacity=0.35, interpolate="linear")
+        .encode(
+            x=x,
+            y=alt.Y("y0:Q", axis=None, scale=y_scale),
+            y2="y1:Q",
+            detail="link:N",
+            color=alt.Color("from:N", legend=None),
+            tooltip=[
+                alt.Tooltip("from:N"),
+                alt.Tooltip("to:N"),
+                alt.Tooltip("amount:Q", title=amount_title, format="$,.0f"),
+            ],
+        )
+    )
     node_base = alt.Chart(nodes)
     node_layer = node_base.mark_rect(color="#37474f").encode(
-        x=alt.X("x0:Q", scale=x_scale, axis=None), x2="x1:Q", y=alt.Y("y0:Q", scale=y_scale, axis=None), y2="y1:Q",
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q", title=amount_title, format="$,.0f")])
-    labels = [node_base.transform_filter(alt.datum.align == side).mark_text(align=side, fontSize=11).encode(
-        x=alt.X("label_x:Q", scale=x_scale, axis=None), y=alt.Y("mid:Q", scale=y_scale, axis=None), text="label:N")
-        for side in ("left", "right")]
-    titles = alt.Chart(pd.DataFrame({"x": range(len(STAGES)), "title": [stage_titles[s] for s in STAGES]})).mark_text(
-        fontWeight="bold", dy=-8).encode(x=alt.X("x:Q", scale=x_scale, axis=None), y=alt.value(0), text="title:N")
+        x=alt.X("x0:Q", scale=x_scale, axis=None),
+        x2="x1:Q",
+        y=alt.Y("y0:Q", scale=y_scale, axis=None),
+        y2="y1:Q",
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("value:Q", title=amount_title, format="$,.0f")],
+    )
+    labels = [
+        node_base.transform_filter(alt.datum.align == side)
+        .mark_text(align=side, fontSize=11)
+        .encode(
+            x=alt.X("label_x:Q", scale=x_scale, axis=None), y=alt.Y("mid:Q", scale=y_scale, axis=None), text="label:N"
+        )
+        for side in ("left", "right")
+    ]
+    titles = (
+        alt.Chart(pd.DataFrame({"x": range(len(STAGES)), "title": [stage_titles[s] for s in STAGES]}))
+        .mark_text(fontWeight="bold", dy=-8)
+        .encode(x=alt.X("x:Q", scale=x_scale, axis=None), y=alt.value(0), text="title:N")
+    )
     return alt.layer(band_layer, node_layer, *labels, titles).properties(height=height)

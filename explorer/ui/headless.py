@@ -1,4 +1,5 @@
 """Render a page of the app without a browser (Streamlit's AppTest): used by the page benchmarks."""
+
 from __future__ import annotations
 
 import logging
@@ -10,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 from explorer.i18n import LANGUAGES, translate
 
 APP = str(Path(__file__).resolve().parent.parent.parent / "streamlit_app.py")
-PAGES = ("overview", "accounts", "campaigns", "statements", "verify", "disbursements", "stats", "vouchers",
-         "presenter")
+PAGES = ("overview", "accounts", "campaigns", "statements", "verify", "disbursements", "stats", "vouchers", "presenter")
 
 
 def render(page: str) -> dict[str, int]:

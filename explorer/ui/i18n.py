@@ -1,4 +1,5 @@
 """The current language (URL `lang`, kept in the session) and shortcuts bound to it."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -1,18 +1,19 @@
 """What every page shares: URL parameters in and out, the simulated-data label, notices, exports."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
+from explorer.i18n import translate
 from explorer.params import REASONS, Param, parse_params, to_query
 from explorer.queries import imports
 from explorer.ui.data import query
-from explorer.i18n import translate
 from explorer.ui.i18n import num, t
-
 
 # Headline numbers (st.metric) scale with the window and wrap at a space rather than end in "…": a cut figure
 # reads as a different number. Pages with bigger type (Presenter) set their own size on top of this.
@@ -68,9 +69,16 @@ def downloads(frame: pd.DataFrame, name: str, *, capped: bool = False) -> None:
     """CSV and Parquet buttons for `frame` (already limited to EXPORT_ROW_CAP rows by the query). The CSV's
     headers are in the page's language; the Parquet file keeps the column codes, for programs."""
     left, right, note = st.columns([1, 1, 3])
-    left.download_button(t("common.download_csv"), to_csv_bytes(headed(frame)), f"{name}.csv", "text/csv",
-                         key=f"dl_csv_{name}")
-    right.download_button(t("common.download_parquet"), to_parquet_bytes(frame), f"{name}.parquet",
-                          "application/octet-stream", key=f"dl_pq_{name}")
-    note.caption(t("common.export_cap", cap=num(EXPORT_ROW_CAP)) if capped else
-                 t("common.export_rows", rows=num(len(frame))))
+    left.download_button(
+        t("common.download_csv"), to_csv_bytes(headed(frame)), f"{name}.csv", "text/csv", key=f"dl_csv_{name}"
+    )
+    right.download_button(
+        t("common.download_parquet"),
+        to_parquet_bytes(frame),
+        f"{name}.parquet",
+        "application/octet-stream",
+        key=f"dl_pq_{name}",
+    )
+    note.caption(
+        t("common.export_cap", cap=num(EXPORT_ROW_CAP)) if capped else t("common.export_rows", rows=num(len(frame)))
+    )

@@ -1,9 +1,11 @@
 """Widgets the list pages share: a picker that tolerates stale URL values, a pager, and table links."""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -52,6 +54,7 @@ def last_updated() -> None:
     """A caption saying how far the statements reach (the newest line's time), in the page's language."""
     from explorer.queries import overview
     from explorer.ui.data import query
+
     newest = query(overview.last_line_at)
     if newest is not None:
         st.caption("🕒 " + t("common.last_updated", when=fmt.moment(newest.to_pydatetime(), lang())))
@@ -96,8 +99,15 @@ class UrlState:
             del st.query_params["page"]  # a new filter starts on its first page
 
 
-def pick(label: str, options: Sequence[Any], current: Any, everything: str,
-         label_of: Callable[[Any], str] = str, name: str = "", state: UrlState | None = None) -> Any:
+def pick(
+    label: str,
+    options: Sequence[Any],
+    current: Any,
+    everything: str,
+    label_of: Callable[[Any], str] = str,
+    name: str = "",
+    state: UrlState | None = None,
+) -> Any:
     """A selectbox with an 'everything' entry first (returned as None); a URL value that is not an option is
     dropped with a notice. Options are stable codes (ids, codes) shown through label_of, so a language switch
     keeps the choice. 'Everything' is the option "" rather than None: a keyed selectbox holding None shows
@@ -108,19 +118,26 @@ def pick(label: str, options: Sequence[Any], current: Any, everything: str,
         current = None
     fmt = lambda v: everything if v == ALL else label_of(v)
     if state is None:
-        chosen = st.selectbox(label, choices, index=choices.index(ALL if current is None else current),
-                              format_func=fmt)
+        chosen = st.selectbox(label, choices, index=choices.index(ALL if current is None else current), format_func=fmt)
     else:
-        chosen = st.selectbox(label, choices, format_func=fmt,
-                              **state.seed(name, ALL if current is None else current, from_url=False))
+        chosen = st.selectbox(
+            label, choices, format_func=fmt, **state.seed(name, ALL if current is None else current, from_url=False)
+        )
     return None if chosen == ALL else chosen
 
 
 ALL = ""  # the 'everything' entry of a pick (to_query leaves "" out of the URL)
 
 
-def date_box(container: Any, label: str, current: dt.date | None, first: dt.date | None, last: dt.date | None,
-             name: str, state: UrlState | None = None) -> dt.date | None:
+def date_box(
+    container: Any,
+    label: str,
+    current: dt.date | None,
+    first: dt.date | None,
+    last: dt.date | None,
+    name: str,
+    state: UrlState | None = None,
+) -> dt.date | None:
     """A date picker limited to the data's days; a URL date outside them is dropped with a notice."""
     if current is not None and first and last and not first <= current <= last:
         outside = t("common.outside_range", first=fmt.day(first, lang()), last=fmt.day(last, lang()))
@@ -128,12 +145,14 @@ def date_box(container: Any, label: str, current: dt.date | None, first: dt.date
         current = None
     if state is None:
         return container.date_input(label, value=current, format=date_format(), min_value=first, max_value=last)
-    return container.date_input(label, format=date_format(), min_value=first, max_value=last,
-                                **state.seed(name, current, from_url=False))
+    return container.date_input(
+        label, format=date_format(), min_value=first, max_value=last, **state.seed(name, current, from_url=False)
+    )
 
 
 def pager(page_no: int, has_more: bool, key: str) -> None:
     """Previous / next buttons that move the URL's `page` (the rerun reads it back)."""
+
     def go(target: int) -> None:
         st.query_params["page"] = str(target)
 

@@ -2,6 +2,7 @@
 
 Every text that comes from the database is HTML-escaped before it goes into the few HTML snippets here.
 """
+
 from __future__ import annotations
 
 import html
@@ -13,12 +14,12 @@ import streamlit as st
 from explorer import vietqr
 from explorer.queries.presenter import ticker_window
 from explorer.text import mask_name
-from explorer.ui.i18n import compact_money, money, moment, num, pct, t
+from explorer.ui.i18n import compact_money, moment, money, num, pct, t
 
 TICK_SECONDS = 4
 TICKER_LINES = 6
-QR_TARGET_PX = 420   # on a 1080-line screen
-QR_SMALL_PX = 270    # on a 720-line projector (CSS shows one of the two)
+QR_TARGET_PX = 420  # on a 1080-line screen
+QR_SMALL_PX = 270  # on a 720-line projector (CSS shows one of the two)
 
 _CSS = """<style>
 /* Kiosk: the projector shows the screen only (no sidebar, no header bar; the language comes from ?lang=). */
@@ -82,12 +83,15 @@ def _html(snippet: str) -> None:
 def headline(totals: dict) -> None:
     """Total raised, donors, campaigns and the share disbursed, as four big numbers."""
     raised, disbursed = totals["raised"], totals["disbursed"]
-    cols = st.container(key="pz_head").columns([2, 1, 1, 1])   # the money figure is the longest
+    cols = st.container(key="pz_head").columns([2, 1, 1, 1])  # the money figure is the longest
     cols[0].metric(t("presenter.raised"), compact_money(raised), help=money(raised))
     cols[1].metric(t("presenter.donors"), num(totals["donors"]))
     cols[2].metric(t("presenter.campaigns"), num(totals["campaigns"]))
-    cols[3].metric(t("presenter.disbursed_pct"), pct(disbursed / raised) if raised else "—",
-                   help=t("presenter.disbursed_help", disbursed=money(disbursed), raised=money(raised)))
+    cols[3].metric(
+        t("presenter.disbursed_pct"),
+        pct(disbursed / raised) if raised else "—",
+        help=t("presenter.disbursed_help", disbursed=money(disbursed), raised=money(raised)),
+    )
 
 
 def campaign(progress: dict | None) -> None:
@@ -102,10 +106,21 @@ def campaign(progress: dict | None) -> None:
     left.metric(t("presenter.campaign_raised"), money(progress["raised"], cur))
     right.metric(t("presenter.campaign_target"), money(progress["target"], cur))
     ratio = progress["ratio"] or 0.0
-    box.progress(min(ratio, 1.0), text=t("presenter.campaign_progress", pct=pct(ratio),
-                                         donations=num(progress["donations"]), donors=num(progress["donors"])))
-    box.markdown('<div class="pz-sub">' + html.escape(t("presenter.campaign_disbursed",
-                 amount=money(progress["disbursed"], cur))) + "</div>", unsafe_allow_html=True)
+    box.progress(
+        min(ratio, 1.0),
+        text=t(
+            "presenter.campaign_progress",
+            pct=pct(ratio),
+            donations=num(progress["donations"]),
+            donors=num(progress["donors"]),
+        ),
+    )
+    box.markdown(
+        '<div class="pz-sub">'
+        + html.escape(t("presenter.campaign_disbursed", amount=money(progress["disbursed"], cur)))
+        + "</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def ticker_lines(window: pd.DataFrame) -> list[str]:
@@ -114,9 +129,11 @@ def ticker_lines(window: pd.DataFrame) -> list[str]:
     for row in window.itertuples(index=False):
         who = mask_name(row.counterparty) or t("presenter.anonymous")
         where = html.escape(row.campaign) if isinstance(row.campaign, str) else ""
-        out.append(f'<div class="pz-tick"><span class="amt">+{html.escape(money(row.amount, row.currency))}</span>'
-                   f'<span class="who">{html.escape(who)}</span><span class="where">{where}</span>'
-                   f'<span class="when">{html.escape(moment(row.posted_at))}</span></div>')
+        out.append(
+            f'<div class="pz-tick"><span class="amt">+{html.escape(money(row.amount, row.currency))}</span>'
+            f'<span class="who">{html.escape(who)}</span><span class="where">{where}</span>'
+            f'<span class="when">{html.escape(moment(row.posted_at))}</span></div>'
+        )
     return out
 
 
@@ -136,15 +153,21 @@ def qr_panel(acc: dict, payload: str, amount: int | None, memo: str) -> None:
     # A whole number of pixels per module and no `width`: Streamlit would resample the PNG (bilinear) to fit a
     # width, and blurred module edges make phones struggle to scan the code from across a room.
     modules = vietqr.qr(payload).symbol_size(scale=1, border=4)[0]
-    st.container(key="pz_qr_big").image(vietqr.qr_png(payload, scale=max(4, QR_TARGET_PX // modules)),
-                                        caption=t("presenter.qr_caption"), output_format="PNG")
-    st.container(key="pz_qr_small").image(vietqr.qr_png(payload, scale=max(4, QR_SMALL_PX // modules)),
-                                          output_format="PNG")
+    st.container(key="pz_qr_big").image(
+        vietqr.qr_png(payload, scale=max(4, QR_TARGET_PX // modules)),
+        caption=t("presenter.qr_caption"),
+        output_format="PNG",
+    )
+    st.container(key="pz_qr_small").image(
+        vietqr.qr_png(payload, scale=max(4, QR_SMALL_PX // modules)), output_format="PNG"
+    )
     found = vietqr.bank(acc["bank"])
-    _html(f'<div class="pz-row">{html.escape(t("presenter.qr_account"))}</div>'
-          f'<div class="pz-acc">{html.escape(acc["number"])}</div>'
-          f'<div class="pz-row">{html.escape(t("presenter.qr_bank"))}: <b>{html.escape(found.name if found else acc["bank"])}</b><br>'
-          f'{html.escape(t("presenter.qr_holder"))}: <b>{html.escape(acc["holder_name"])}</b></div>')
+    _html(
+        f'<div class="pz-row">{html.escape(t("presenter.qr_account"))}</div>'
+        f'<div class="pz-acc">{html.escape(acc["number"])}</div>'
+        f'<div class="pz-row">{html.escape(t("presenter.qr_bank"))}: <b>{html.escape(found.name if found else acc["bank"])}</b><br>'
+        f"{html.escape(t('presenter.qr_holder'))}: <b>{html.escape(acc['holder_name'])}</b></div>"
+    )
     if amount is not None:
         _html(f'<div class="pz-row">{html.escape(t("presenter.qr_amount"))}: <b>{html.escape(money(amount))}</b></div>')
     if memo:

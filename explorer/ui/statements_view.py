@@ -1,4 +1,5 @@
 """What the Statements and Verify pages show: query frames turned into labelled, formatted tables."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,8 +13,11 @@ CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
 
 def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
     """A money column in major units, still numbers (so a header click sorts by value, not by text)."""
-    return pd.Series([None if pd.isna(a) else major_units(int(a), c) for a, c in zip(frame[column], frame["currency"])],
-                     index=frame.index, dtype="Float64")
+    return pd.Series(
+        [None if pd.isna(a) else major_units(int(a), c) for a, c in zip(frame[column], frame["currency"], strict=False)],
+        index=frame.index,
+        dtype="Float64",
+    )
 
 
 def column_config(table: pd.DataFrame, *keys: str) -> dict:
@@ -34,19 +38,21 @@ def when(posted_at, has_time: bool = True) -> str:
 def lines_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Statement lines (explorer.queries.statements) with translated headers and formatted money."""
     arrow = {"in": "↘ " + t("statements.direction_in"), "out": "↗ " + t("statements.direction_out")}
-    return pd.DataFrame({
-        t("statements.col_id"): frame["id"].astype("int64"),
-        t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], frame["has_time"])],
-        t("statements.col_account"): frame["account"],
-        t("statements.col_direction"): frame["direction"].map(arrow),
-        t("statements.col_amount"): amounts(frame, "amount"),
-        t("statements.col_currency"): frame["currency"],
-        t("statements.col_balance"): amounts(frame, "balance"),
-        t("statements.col_counterparty"): frame["counterparty"].fillna(""),
-        t("statements.col_description"): frame["description"],
-        t("statements.col_reference"): frame["reference"].fillna(""),
-        t("statements.col_campaign"): frame["campaign"].fillna(""),
-    })
+    return pd.DataFrame(
+        {
+            t("statements.col_id"): frame["id"].astype("int64"),
+            t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], frame["has_time"], strict=False)],
+            t("statements.col_account"): frame["account"],
+            t("statements.col_direction"): frame["direction"].map(arrow),
+            t("statements.col_amount"): amounts(frame, "amount"),
+            t("statements.col_currency"): frame["currency"],
+            t("statements.col_balance"): amounts(frame, "balance"),
+            t("statements.col_counterparty"): frame["counterparty"].fillna(""),
+            t("statements.col_description"): frame["description"],
+            t("statements.col_reference"): frame["reference"].fillna(""),
+            t("statements.col_campaign"): frame["campaign"].fillna(""),
+        }
+    )
 
 
 def why(row) -> str:
@@ -63,15 +69,17 @@ def why(row) -> str:
 
 def candidates_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Verify-my-donation candidates, best first, each with its score and why it matched."""
-    return pd.DataFrame({
-        t("verify.col_score"): frame["score"].astype(float),
-        t("verify.col_why"): [why(row) for row in frame.itertuples()],
-        t("verify.col_time"): [when(p) for p in frame["posted_at"]],
-        t("verify.col_amount"): amounts(frame, "amount"),
-        t("verify.col_currency"): frame["currency"],
-        t("verify.col_counterparty"): frame["counterparty"].fillna(""),
-        t("verify.col_description"): frame["description"],
-        t("verify.col_account"): frame["account"],
-        t("verify.col_campaign"): frame["campaign"].fillna(""),
-        t("verify.col_id"): frame["id"].astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            t("verify.col_score"): frame["score"].astype(float),
+            t("verify.col_why"): [why(row) for row in frame.itertuples()],
+            t("verify.col_time"): [when(p) for p in frame["posted_at"]],
+            t("verify.col_amount"): amounts(frame, "amount"),
+            t("verify.col_currency"): frame["currency"],
+            t("verify.col_counterparty"): frame["counterparty"].fillna(""),
+            t("verify.col_description"): frame["description"],
+            t("verify.col_account"): frame["account"],
+            t("verify.col_campaign"): frame["campaign"].fillna(""),
+            t("verify.col_id"): frame["id"].astype("int64"),
+        }
+    )

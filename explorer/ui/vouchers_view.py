@@ -3,6 +3,7 @@
 Beneficiaries only ever appear aggregated: reports hold means per province and group, with groups
 under 10 people dropped before anything reaches a table, chart or export.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,23 +26,46 @@ from explorer.ui.i18n import compact_money, day, lang, money, num, pct, t
 from explorer.vouchers import codec, currency, funding
 from explorer.vouchers.advice import design_findings
 from explorer.vouchers.budget import eligible_counts, person_cost, plan
+from explorer.vouchers.engine import simulate
 from explorer.vouchers.inputs import (
-    COUNTS_EXAMPLE, MAX_CSV_BYTES, MERCHANTS_EXAMPLE, parse_counts, parse_merchants, population_from_counts,
+    COUNTS_EXAMPLE,
+    MAX_CSV_BYTES,
+    MERCHANTS_EXAMPLE,
+    parse_counts,
+    parse_merchants,
+    population_from_counts,
 )
 from explorer.vouchers.metrics import MIN_GROUP
-from explorer.vouchers.engine import simulate
 from explorer.vouchers.population import Population
 from explorer.vouchers.presets import DOCUMENTED, SYNTHETIC_GROUP_SIZE, synthetic_for
 from explorer.vouchers.report import (
-    COUNT_COLUMNS, HEADLINE, MONEY_COLUMNS, Report, build_report, comparison_curves, comparison_for_people,
-    comparison_long, for_people, runs_for_people, summary_for_people,
+    COUNT_COLUMNS,
+    HEADLINE,
+    MONEY_COLUMNS,
+    Report,
+    build_report,
+    comparison_curves,
+    comparison_for_people,
+    comparison_long,
+    for_people,
+    runs_for_people,
+    summary_for_people,
 )
 from explorer.vouchers.scheme import CURRENCIES, FORM_FIELDS, Scheme, SchemeError
 from explorer.vouchers.sweep import MAX_POINTS, OUTCOMES, PARAMETERS, default_values, sweep
 
-FRONT = ("coverage", "reached_share", "claim_rate", "redemption_rate", "unspent_at_expiry",
-         "days_to_first_spend_mean", "beyond_travel_share", "top10_share", "cost_per_beneficiary",
-         "cost_per_unit_delivered")
+FRONT = (
+    "coverage",
+    "reached_share",
+    "claim_rate",
+    "redemption_rate",
+    "unspent_at_expiry",
+    "days_to_first_spend_mean",
+    "beyond_travel_share",
+    "top10_share",
+    "cost_per_beneficiary",
+    "cost_per_unit_delivered",
+)
 MAX_COMPARE = 5
 CACHE_REPORTS = 8
 
@@ -60,6 +84,7 @@ def metric_labels():
     def name(metric: str) -> str:
         key = f"vouchers.mx_{metric}"
         return translate(language, key if key in catalog() else f"vouchers.m_{metric}")
+
     return name
 
 
@@ -83,10 +108,29 @@ def fmt_metric(report: Report, metric: str, column: str = "mean") -> str:
 
 # --- errors people can read ------------------------------------------------------------------------
 
-MONEY_FIELDS = frozenset({"amount", "denomination", "cap_per_merchant", "travel_cost_per_km", "setup",
-                          "onboarding_per_beneficiary", "fee_per_transaction", "settlement_cost", "budget"})
-FIELD_LABELS = {"start_date": "f_start", "date": "f_expiry_days", "days": "f_expiry_days", "provinces": "f_provinces", "categories": "f_categories",
-                "currency": "f_currency", "name": "f_name", "exclude_duplicates": "f_exclude_duplicates"}
+MONEY_FIELDS = frozenset(
+    {
+        "amount",
+        "denomination",
+        "cap_per_merchant",
+        "travel_cost_per_km",
+        "setup",
+        "onboarding_per_beneficiary",
+        "fee_per_transaction",
+        "settlement_cost",
+        "budget",
+    }
+)
+FIELD_LABELS = {
+    "start_date": "f_start",
+    "date": "f_expiry_days",
+    "days": "f_expiry_days",
+    "provinces": "f_provinces",
+    "categories": "f_categories",
+    "currency": "f_currency",
+    "name": "f_name",
+    "exclude_duplicates": "f_exclude_duplicates",
+}
 PATH_PART = re.compile(r"^(\w+)(?:\[(\d+)\])?$")
 
 
@@ -110,30 +154,40 @@ def human_field(path: str, groups: list[str] | tuple[str, ...] = ()) -> str:
     return t(key) if key in catalog() else f"“{name}”"
 
 
-def error_text(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (),
-               field: str | None = None) -> str:
+def error_text(
+    exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (), field: str | None = None
+) -> str:
     """The message a designer reads: the field by its label, limits in major units of the currency."""
     values = dict(exc.values)
     name = PATH_PART.match(str(exc.field).split(".")[-1])
     is_money = bool(name and name.group(1) in MONEY_FIELDS) or ".category_limits." in str(exc.field)
     if exc.code == "budget_too_small":
-        values.update(budget=money(values["budget"], currency), needed=money(values["needed"], currency),
-                      count=num(values["count"]))
+        values.update(
+            budget=money(values["budget"], currency),
+            needed=money(values["needed"], currency),
+            count=num(values["count"]),
+        )
     if exc.code in ("min", "max"):
         for bound in ("min", "max"):
             if isinstance(values.get(bound), (int, float)):
                 values[bound] = money(values[bound], currency) if is_money else num(values[bound])
     if exc.code == "too_large":
-        values.update(size=num(values["size"]) if isinstance(values.get("size"), int) else values.get("size"),
-                      limit=upload_limit_text())
+        values.update(
+            size=num(values["size"]) if isinstance(values.get("size"), int) else values.get("size"),
+            limit=upload_limit_text(),
+        )
     if exc.code == "too_many_vouchers":
         values.update(count=num(values["count"]), limit=num(values["limit"]))
-    return t("vouchers.invalid", field=field or human_field(exc.field, groups),
-             message=t(f"vouchers.err_{exc.code}", **values))
+    return t(
+        "vouchers.invalid",
+        field=field or human_field(exc.field, groups),
+        message=t(f"vouchers.err_{exc.code}", **values),
+    )
 
 
-def show_error(exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (),
-               field: str | None = None) -> None:
+def show_error(
+    exc: SchemeError, currency: str = "VND", groups: list[str] | tuple[str, ...] = (), field: str | None = None
+) -> None:
     st.error(error_text(exc, currency, groups, field))
 
 
@@ -143,11 +197,16 @@ def upload_limit_text() -> str:
 
 # --- scheme in and out -----------------------------------------------------------------------------
 
+
 def scheme_upload(scheme: Scheme) -> Scheme | None:
     """An upload returns its scheme once per uploaded file; drawn *before* the form, so the form then shows
     the uploaded scheme and the next edit starts from it."""
-    upload = st.file_uploader(t("vouchers.upload_json_limit", limit=upload_limit_text()), type=["json"],
-                              key="vj_upload", max_upload_size=max(1, codec.MAX_JSON_BYTES // (1024 * 1024)))
+    upload = st.file_uploader(
+        t("vouchers.upload_json_limit", limit=upload_limit_text()),
+        type=["json"],
+        key="vj_upload",
+        max_upload_size=max(1, codec.MAX_JSON_BYTES // (1024 * 1024)),
+    )
     if upload is None or st.session_state.get("vj_seen") == upload.file_id:
         return None
     st.session_state["vj_seen"] = upload.file_id
@@ -160,8 +219,13 @@ def scheme_upload(scheme: Scheme) -> Scheme | None:
 
 
 def scheme_download(scheme: Scheme) -> None:
-    st.download_button(t("vouchers.download_json"), codec.to_json(scheme).encode("utf-8"),
-                       f"{scheme.name}.json", "application/json", key="vj_download")
+    st.download_button(
+        t("vouchers.download_json"),
+        codec.to_json(scheme).encode("utf-8"),
+        f"{scheme.name}.json",
+        "application/json",
+        key="vj_download",
+    )
 
 
 def version_of(scheme: Scheme) -> str:
@@ -195,8 +259,13 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
 
         def choice_input(col, section: str, name: str, options: tuple[str, ...]) -> None:
             part = data[section]
-            part[name] = col.selectbox(t(f"vouchers.f_{name}"), options, options.index(part[name]),
-                                       format_func=labels(f"vouchers.{name}_"), key=key(name))
+            part[name] = col.selectbox(
+                t(f"vouchers.f_{name}"),
+                options,
+                options.index(part[name]),
+                format_func=labels(f"vouchers.{name}_"),
+                key=key(name),
+            )
 
         def fields(section_names: tuple[tuple[str, str], ...]) -> None:
             cols = st.columns(3)
@@ -211,24 +280,40 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
             for i, group in enumerate(BENEFICIARY_GROUPS):
                 old = current.get(group)
                 with cols[i % 3]:
-                    amount = st.number_input(t(f"vouchers.group_{group}"),
-                                             value=codec.major(old.amount if old else 0, cur), step=step,
-                                             key=key(f"amount_{group}"))
-                    per_member = st.checkbox(t("vouchers.per_member"), bool(old and old.per_member),
-                                             key=key(f"pm_{group}"))
-                    max_members = st.number_input(t("vouchers.f_max_members"), 1, 50, old.max_members if old else 10,
-                                                  key=key(f"mm_{group}"), help=t("vouchers.f_max_members_help"))
+                    amount = st.number_input(
+                        t(f"vouchers.group_{group}"),
+                        value=codec.major(old.amount if old else 0, cur),
+                        step=step,
+                        key=key(f"amount_{group}"),
+                    )
+                    per_member = st.checkbox(
+                        t("vouchers.per_member"), bool(old and old.per_member), key=key(f"pm_{group}")
+                    )
+                    max_members = st.number_input(
+                        t("vouchers.f_max_members"),
+                        1,
+                        50,
+                        old.max_members if old else 10,
+                        key=key(f"mm_{group}"),
+                        help=t("vouchers.f_max_members_help"),
+                    )
                 if amount:
-                    targets.append({"group": group, "amount": amount, "per_member": per_member,
-                                    "max_members": int(max_members)})
+                    targets.append(
+                        {"group": group, "amount": amount, "per_member": per_member, "max_members": int(max_members)}
+                    )
             data["targets"] = targets
         # 2. The scheme itself.
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_scheme')}**")
             cols = st.columns(4)
             data["name"] = cols[0].text_input(t("vouchers.f_name"), scheme.name, key=key("name"))
-            data["currency"] = cols[1].selectbox(t("vouchers.f_currency"), CURRENCIES, CURRENCIES.index(cur),
-                                                 key=key("cur"), help=t("vouchers.currency_help", rates=rates_text()))
+            data["currency"] = cols[1].selectbox(
+                t("vouchers.f_currency"),
+                CURRENCIES,
+                CURRENCIES.index(cur),
+                key=key("cur"),
+                help=t("vouchers.currency_help", rates=rates_text()),
+            )
             start = cols[2].date_input(t("vouchers.f_start"), scheme.start_date, key=key("start"))
             data["start_date"] = start.isoformat()
             field_input(cols[3], "", "horizon_days")
@@ -237,20 +322,32 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_eligibility')}**")
             data["eligibility"]["provinces"] = st.multiselect(
-                t("vouchers.f_provinces"), list(province_names), list(scheme.eligibility.provinces),
-                format_func=lambda code: province_names.get(code, str(code)), key=key("prov"),
-                placeholder=t("vouchers.bf_province_placeholder"))
+                t("vouchers.f_provinces"),
+                list(province_names),
+                list(scheme.eligibility.provinces),
+                format_func=lambda code: province_names.get(code, str(code)),
+                key=key("prov"),
+                placeholder=t("vouchers.bf_province_placeholder"),
+            )
             cols = st.columns(3)
             field_input(cols[0], "eligibility", "household_min")
             field_input(cols[1], "eligibility", "household_max")
-            data["exclude_duplicates"] = cols[2].checkbox(t("vouchers.f_exclude_duplicates"), scheme.exclude_duplicates,
-                                                          key=key("dup"))
+            data["exclude_duplicates"] = cols[2].checkbox(
+                t("vouchers.f_exclude_duplicates"), scheme.exclude_duplicates, key=key("dup")
+            )
             cols = st.columns([1, 2])
             data["eligibility"]["referral_required"] = cols[0].checkbox(
-                t("vouchers.f_referral_required"), scheme.eligibility.referral_required, key=key("ref"))
+                t("vouchers.f_referral_required"), scheme.eligibility.referral_required, key=key("ref")
+            )
             data["eligibility"]["referral_rate"] = cols[1].slider(
-                t("vouchers.f_referral_rate"), 0.0, 1.0, float(scheme.eligibility.referral_rate), 0.01, key=key("refr"),
-                help=t("vouchers.f_referral_rate_help"))
+                t("vouchers.f_referral_rate"),
+                0.0,
+                1.0,
+                float(scheme.eligibility.referral_rate),
+                0.01,
+                key=key("refr"),
+                help=t("vouchers.f_referral_rate_help"),
+            )
         # 4. Tranches and one expiry control: when vouchers expire and how many days that is.
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_tranches')}**")
@@ -261,20 +358,34 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
             field_input(cols[3], "tranches", "interval_days")
             ex = scheme.expiry
             cols = st.columns(3)
-            mode = cols[0].selectbox(t("vouchers.f_mode"), ("none", "fixed_date", "days_after_claim"),
-                                     ("none", "fixed_date", "days_after_claim").index(ex.mode),
-                                     format_func=labels("vouchers.mode_"), key=key("mode"))
+            mode = cols[0].selectbox(
+                t("vouchers.f_mode"),
+                ("none", "fixed_date", "days_after_claim"),
+                ("none", "fixed_date", "days_after_claim").index(ex.mode),
+                format_func=labels("vouchers.mode_"),
+                key=key("mode"),
+            )
             days_now = (ex.date - scheme.start_date).days if ex.mode == "fixed_date" and ex.date else ex.days
-            expiry_days = cols[1].number_input(t("vouchers.f_expiry_days"), 1, 3650, int(days_now), key=key("exdays"),
-                                               help=t("vouchers.f_expiry_days_help"))
+            expiry_days = cols[1].number_input(
+                t("vouchers.f_expiry_days"),
+                1,
+                3650,
+                int(days_now),
+                key=key("exdays"),
+                help=t("vouchers.f_expiry_days_help"),
+            )
             choice_input(cols[2], "expiry", "unspent", ("return_to_fund", "lapse"))
             st.caption(expiry_text(scheme))
         # 5. Where vouchers can be spent.
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_merchants')}**")
             data["merchants"]["categories"] = st.multiselect(
-                t("vouchers.f_categories"), list(MERCHANT_CATEGORIES), list(scheme.merchants.categories),
-                format_func=labels("vouchers.cat_"), key=key("cats"))
+                t("vouchers.f_categories"),
+                list(MERCHANT_CATEGORIES),
+                list(scheme.merchants.categories),
+                format_func=labels("vouchers.cat_"),
+                key=key("cats"),
+            )
             field_input(st.columns(3)[0], "merchants", "cap_per_merchant")
             # Forus-style product vouchers: the most one person may spend at a category's shops (0: no limit).
             st.caption(t("vouchers.limits_help", currency=cur))
@@ -283,31 +394,58 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
                 old_limit = scheme.merchants.category_limits.get(category, 0)
                 limits[category] = limit_cols[i % 3].number_input(
                     t("vouchers.limit_label", category=t(f"vouchers.cat_{category}")),
-                    value=codec.major(old_limit, cur), step=step, key=key(f"lim_{category}"))
+                    value=codec.major(old_limit, cur),
+                    step=step,
+                    key=key(f"lim_{category}"),
+                )
             data["merchants"]["category_limits"] = limits
         # 6. How people behave, in general and per group.
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_behaviour')}**")
-            fields(tuple(("behaviour", n) for n in ("claim_probability", "never_spend_share", "claim_delay_days",
-                                                    "first_spend_days", "days_between_spends", "shop_distance_decay_km",
-                                                    "merchant_popularity_spread")))
+            fields(
+                tuple(
+                    ("behaviour", n)
+                    for n in (
+                        "claim_probability",
+                        "never_spend_share",
+                        "claim_delay_days",
+                        "first_spend_days",
+                        "days_between_spends",
+                        "shop_distance_decay_km",
+                        "merchant_popularity_spread",
+                    )
+                )
+            )
             st.caption(t("vouchers.by_group_help"))
-            group_table = st.data_editor(group_behaviour_frame(scheme), key=key("bygroup"), hide_index=True,
-                                         disabled=["group"], width="stretch",
-                                         column_config=group_behaviour_columns())
+            group_table = st.data_editor(
+                group_behaviour_frame(scheme),
+                key=key("bygroup"),
+                hide_index=True,
+                disabled=["group"],
+                width="stretch",
+                column_config=group_behaviour_columns(),
+            )
         # 7. Verification, travel, costs and the budget.
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_verification')}**")
             fields(tuple(("verification", n) for n in ("face_success", "assisted_share", "assisted_success")))
         with st.container(border=True):
             st.markdown(f"**{t('vouchers.sec_costs')}**")
-            fields((("access", "max_travel_km"), ("access", "travel_cost_per_km"), ("costs", "setup"),
-                    ("costs", "onboarding_per_beneficiary"), ("costs", "fee_per_transaction"),
-                    ("costs", "settlement_cost")))
+            fields(
+                (
+                    ("access", "max_travel_km"),
+                    ("access", "travel_cost_per_km"),
+                    ("costs", "setup"),
+                    ("costs", "onboarding_per_beneficiary"),
+                    ("costs", "fee_per_transaction"),
+                    ("costs", "settlement_cost"),
+                )
+            )
             cols = st.columns(3)
             choice_input(cols[0], "costs", "settlement", ("daily", "weekly"))
-            budget = cols[1].number_input(t("vouchers.f_budget"), value=codec.major(scheme.budget or 0, cur), step=step,
-                                          key=key("bud"))
+            budget = cols[1].number_input(
+                t("vouchers.f_budget"), value=codec.major(scheme.budget or 0, cur), step=step, key=key("bud")
+            )
         data["budget"] = budget or None
         data["expiry"]["mode"] = mode
         if mode == "fixed_date":
@@ -330,8 +468,9 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
         if kind == "money":
             data[section][name] = minor(data[section][name])
     data["budget"] = minor(data["budget"]) if data["budget"] else None
-    data["merchants"]["category_limits"] = {c: (minor(v) if v > 0 else v) for c, v in
-                                            data["merchants"]["category_limits"].items() if v}
+    data["merchants"]["category_limits"] = {
+        c: (minor(v) if v > 0 else v) for c, v in data["merchants"]["category_limits"].items() if v
+    }
     groups = [tg["group"] for tg in data["targets"]]
     try:
         edited = currency.convert(codec.from_dict(data), chosen)
@@ -342,7 +481,6 @@ def designer(scheme: Scheme, province_names: dict[int, str]) -> Scheme | None:
     if chosen != cur:
         st.session_state["vouchers_converted"] = (cur, chosen)
     return edited
-
 
 
 def expiry_text(scheme: Scheme) -> str:
@@ -368,13 +506,21 @@ def group_behaviour_frame(scheme: Scheme) -> pd.DataFrame:
 
 
 def group_behaviour_columns() -> dict:
-    config = {"group": st.column_config.SelectboxColumn(t("vouchers.col_group"), options=list(BENEFICIARY_GROUPS),
-                                                        format_func=labels("vouchers.group_"), disabled=True),
-              "pace": st.column_config.NumberColumn(t("vouchers.f_pace"), min_value=0.1, max_value=10.0, step=0.1,
-                                                    help=t("vouchers.f_pace_help"))}
+    config = {
+        "group": st.column_config.SelectboxColumn(
+            t("vouchers.col_group"),
+            options=list(BENEFICIARY_GROUPS),
+            format_func=labels("vouchers.group_"),
+            disabled=True,
+        ),
+        "pace": st.column_config.NumberColumn(
+            t("vouchers.f_pace"), min_value=0.1, max_value=10.0, step=0.1, help=t("vouchers.f_pace_help")
+        ),
+    }
     for category in MERCHANT_CATEGORIES:
-        config[category] = st.column_config.NumberColumn(t(f"vouchers.cat_{category}"), min_value=0.0, max_value=1000.0,
-                                                         step=0.1)
+        config[category] = st.column_config.NumberColumn(
+            t(f"vouchers.cat_{category}"), min_value=0.0, max_value=1000.0, step=0.1
+        )
     return config
 
 
@@ -416,15 +562,18 @@ def stale_banner(rejected: dict) -> None:
 
 # --- population, run, results ----------------------------------------------------------------------
 
+
 def load_population(scheme: Scheme, source: str, preset: str, seed: int) -> Population:
     if source == "synthetic":
         return synthetic_for(scheme, preset, seed)
     if source == "upload":
         kept = st.session_state[UPLOAD]
-        return population_from_counts(kept["counts"], kept["merchants"], categories=scheme.merchants.categories,
-                                      seed=seed)
-    people = query(vq.beneficiaries, groups=tuple(tg.group for tg in scheme.targets),
-                   provinces=tuple(scheme.eligibility.provinces))
+        return population_from_counts(
+            kept["counts"], kept["merchants"], categories=scheme.merchants.categories, seed=seed
+        )
+    people = query(
+        vq.beneficiaries, groups=tuple(tg.group for tg in scheme.targets), provinces=tuple(scheme.eligibility.provinces)
+    )
     if people.attrs.get("capped"):
         st.warning(t("vouchers.capped", limit=num(vq.MAX_BENEFICIARIES)))
     return Population(people, query(vq.merchants, categories=tuple(scheme.merchants.categories)))
@@ -446,8 +595,13 @@ def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -
         population = load_population(scheme, source, preset, seed)
         bar = st.progress(0.0, text=t("vouchers.running", runs=runs))
         try:
-            sim = simulate(scheme, population, runs=runs, seed=seed,
-                           progress=lambda done: bar.progress(done, text=t("vouchers.running", runs=runs)))
+            sim = simulate(
+                scheme,
+                population,
+                runs=runs,
+                seed=seed,
+                progress=lambda done: bar.progress(done, text=t("vouchers.running", runs=runs)),
+            )
         except SchemeError as exc:
             show_error(exc, scheme.currency, [tg.group for tg in scheme.targets])
             return None
@@ -461,7 +615,7 @@ def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -
 
 def _group_counts(report: Report) -> dict[str, int]:
     frame = report.by_group
-    return {g: int(round(n)) for g, n in zip(frame["group"], frame["beneficiaries"])}
+    return {g: int(round(n)) for g, n in zip(frame["group"], frame["beneficiaries"], strict=False)}
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -482,8 +636,16 @@ def population_note(scheme: Scheme, report: Report, source: str, preset: str) ->
         st.caption(t("vouchers.pop_upload", groups=_counts_text(counts), people=num(people), issued=issued))
         return
     stated = stated_counts(scheme, preset)
-    st.info(t("vouchers.pop_db", groups=_counts_text(counts) or "—", people=num(people), issued=issued,
-              stated=_counts_text(stated), stated_people=num(sum(stated.values()))))
+    st.info(
+        t(
+            "vouchers.pop_db",
+            groups=_counts_text(counts) or "—",
+            people=num(people),
+            issued=issued,
+            stated=_counts_text(stated),
+            stated_people=num(sum(stated.values())),
+        )
+    )
 
 
 def stated_counts(scheme: Scheme, preset: str) -> dict[str, int]:
@@ -496,15 +658,28 @@ def headline(report: Report, scheme: Scheme) -> None:
     # ("962,6 ng…", "Coverage (usable vouch…") in Vietnamese and on phones.
     row = st.container(horizontal=True, wrap=True, gap="small")
     for metric in FRONT:
-        band = t("vouchers.band_range", low=fmt_metric(report, metric, "p05"), high=fmt_metric(report, metric, "p95"),
-                 runs=report.runs)
+        band = t(
+            "vouchers.band_range",
+            low=fmt_metric(report, metric, "p05"),
+            high=fmt_metric(report, metric, "p95"),
+            runs=report.runs,
+        )
         name = label(metric)
         if metric == "unspent_at_expiry":
             name = t(f"vouchers.mx_unspent_at_expiry_{scheme.expiry.unspent}")
         row.metric(name, fmt_metric(report, metric), help=band, width="content", border=True)
     m = lambda metric: money(round(report.value(metric)), report.currency)  # noqa: E731
-    st.caption(t("vouchers.money_flow", issued=m("issued"), redeemed=m("redeemed"), unspent=m("unspent"),
-                 returned=m("returned"), lapsed=m("lapsed"), horizon=num(scheme.horizon_days)))
+    st.caption(
+        t(
+            "vouchers.money_flow",
+            issued=m("issued"),
+            redeemed=m("redeemed"),
+            unspent=m("unspent"),
+            returned=m("returned"),
+            lapsed=m("lapsed"),
+            horizon=num(scheme.horizon_days),
+        )
+    )
 
 
 def warnings_for(scheme: Scheme, report: Report) -> None:
@@ -514,34 +689,80 @@ def warnings_for(scheme: Scheme, report: Report) -> None:
         last = "_last" if finding.code.startswith("tranche_") and v["first"] == v["count"] else ""
         if finding.code == "tranche_after_expiry":
             key = "vouchers.warn_tranche_after_expiry" + ("_fixed" if v["fixed"] else "") + last
-            st.warning(t(key, first=v["first"], count=v["count"], opens=num(v["opens"]), expires=num(v["expires"]),
-                         share=pct(v["share"])), icon="⚠️")
+            st.warning(
+                t(
+                    key,
+                    first=v["first"],
+                    count=v["count"],
+                    opens=num(v["opens"]),
+                    expires=num(v["expires"]),
+                    share=pct(v["share"]),
+                ),
+                icon="⚠️",
+            )
         elif finding.code == "tranche_after_horizon":
-            st.warning(t("vouchers.warn_tranche_after_horizon" + last, first=v["first"], count=v["count"],
-                         opens=num(v["opens"]), horizon=num(v["horizon"])), icon="⚠️")
+            st.warning(
+                t(
+                    "vouchers.warn_tranche_after_horizon" + last,
+                    first=v["first"],
+                    count=v["count"],
+                    opens=num(v["opens"]),
+                    horizon=num(v["horizon"]),
+                ),
+                icon="⚠️",
+            )
         elif finding.code == "horizon_short":
-            st.warning(t("vouchers.warn_horizon_short", unspent=money(round(v["unspent"]), cur), share=pct(v["share"]),
-                         horizon=num(v["horizon"])), icon="⚠️")
+            st.warning(
+                t(
+                    "vouchers.warn_horizon_short",
+                    unspent=money(round(v["unspent"]), cur),
+                    share=pct(v["share"]),
+                    horizon=num(v["horizon"]),
+                ),
+                icon="⚠️",
+            )
         elif finding.code == "cap_hit":
-            st.warning(t("vouchers.warn_cap_hit", merchants=num(round(v["merchants"])), shops=num(round(v["shops"])),
-                         refused=money(round(v["refused"]), cur), share=pct(v["share"]),
-                         cap=money(v["cap"], cur)), icon="⚠️")
+            st.warning(
+                t(
+                    "vouchers.warn_cap_hit",
+                    merchants=num(round(v["merchants"])),
+                    shops=num(round(v["shops"])),
+                    refused=money(round(v["refused"]), cur),
+                    share=pct(v["share"]),
+                    cap=money(v["cap"], cur),
+                ),
+                icon="⚠️",
+            )
         elif finding.code == "category_limit":
-            st.warning(t("vouchers.warn_category_limit", refused=money(round(v["refused"]), cur), share=pct(v["share"])),
-                       icon="⚠️")
+            st.warning(
+                t("vouchers.warn_category_limit", refused=money(round(v["refused"]), cur), share=pct(v["share"])),
+                icon="⚠️",
+            )
         elif finding.code == "lapsed":
-            st.warning(t("vouchers.warn_lapsed", lapsed=money(round(v["lapsed"]), cur), share=pct(v["share"])),
-                       icon="⚠️")
+            st.warning(
+                t("vouchers.warn_lapsed", lapsed=money(round(v["lapsed"]), cur), share=pct(v["share"])), icon="⚠️"
+            )
 
 
 def charts(report: Report, by_province: pd.DataFrame) -> None:
     left, right = st.columns(2)
-    left.altair_chart(band_chart(report.curve, "day", t("vouchers.axis_day"), t("vouchers.axis_redeemed"),
-                                 t("vouchers.chart_curve")), width="stretch")
-    lorenz = band_chart(report.lorenz, "merchant_share", t("vouchers.axis_merchants"), t("vouchers.axis_receipts"),
-                        t("vouchers.chart_lorenz"), x_format="%")
-    equality = alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]})).mark_line(strokeDash=[4, 4], color="gray") \
+    left.altair_chart(
+        band_chart(report.curve, "day", t("vouchers.axis_day"), t("vouchers.axis_redeemed"), t("vouchers.chart_curve")),
+        width="stretch",
+    )
+    lorenz = band_chart(
+        report.lorenz,
+        "merchant_share",
+        t("vouchers.axis_merchants"),
+        t("vouchers.axis_receipts"),
+        t("vouchers.chart_lorenz"),
+        x_format="%",
+    )
+    equality = (
+        alt.Chart(pd.DataFrame({"x": [0, 1], "y": [0, 1]}))
+        .mark_line(strokeDash=[4, 4], color="gray")
         .encode(x="x:Q", y="y:Q")
+    )
     right.altair_chart(lorenz + equality, width="stretch")
     # Long sentences go in captions (they wrap); chart titles stay short (Vega-Lite cuts or squeezes long ones).
     chart, note = province_chart(by_province)
@@ -557,12 +778,17 @@ def cost_frame(report: Report) -> pd.DataFrame:
     """Every cost bar with its label and formatted amount; the total is the sum of all of them."""
     scale = 10 ** get_currency_precision(report.currency)
     costs = report.costs()
-    return pd.DataFrame({
-        "part": [t(f"vouchers.m_{p}") for p in costs["part"]],
-        "amount": costs["amount"] / scale,
-        "text": [money(round(v), report.currency) for v in costs["amount"]],
-        "payer": [t("vouchers.payer_beneficiaries" if p == "travel_cost" else "vouchers.payer_programme")
-                  for p in costs["part"]]})
+    return pd.DataFrame(
+        {
+            "part": [t(f"vouchers.m_{p}") for p in costs["part"]],
+            "amount": costs["amount"] / scale,
+            "text": [money(round(v), report.currency) for v in costs["amount"]],
+            "payer": [
+                t("vouchers.payer_beneficiaries" if p == "travel_cost" else "vouchers.payer_programme")
+                for p in costs["part"]
+            ],
+        }
+    )
 
 
 def cost_title(report: Report) -> str:
@@ -570,19 +796,29 @@ def cost_title(report: Report) -> str:
     travel = float(costs.loc[costs["part"] == "travel_cost", "amount"].sum())
     total = float(costs["amount"].sum())
     cur = report.currency
-    return t("vouchers.chart_costs_total", total=money(round(total), cur), programme=money(round(total - travel), cur),
-             travel=money(round(travel), cur))
+    return t(
+        "vouchers.chart_costs_total",
+        total=money(round(total), cur),
+        programme=money(round(total - travel), cur),
+        travel=money(round(travel), cur),
+    )
 
 
 def cost_chart(report: Report) -> alt.LayerChart:
     frame = cost_frame(report)
     base = alt.Chart(frame).encode(
         y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
-        x=alt.X("amount:Q", title=report.currency, axis=alt.Axis(format="~s"),
-                scale=alt.Scale(domain=[0, max(float(frame["amount"].max()), 1.0) * 2.2])))  # room for the labels on a phone
-    bars_ = base.mark_bar().encode(color=alt.Color("payer:N", title=None,
-                                                   legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
-                                   tooltip=[alt.Tooltip("part:N"), alt.Tooltip("text:N")])
+        x=alt.X(
+            "amount:Q",
+            title=report.currency,
+            axis=alt.Axis(format="~s"),
+            scale=alt.Scale(domain=[0, max(float(frame["amount"].max()), 1.0) * 2.2]),
+        ),
+    )  # room for the labels on a phone
+    bars_ = base.mark_bar().encode(
+        color=alt.Color("payer:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
+        tooltip=[alt.Tooltip("part:N"), alt.Tooltip("text:N")],
+    )
     text = base.mark_text(align="left", dx=3).encode(text="text:N")
     return (bars_ + text).properties(title=t("vouchers.chart_costs"), height=34 * len(frame) + 160)
 
@@ -596,25 +832,38 @@ def province_chart(by_province: pd.DataFrame) -> tuple[alt.LayerChart, str | Non
     frame = by_province.sort_values("coverage")
     note = None
     if len(frame) > PROVINCES_SHOWN:
-        note = t("vouchers.chart_province_lowest", shown=PROVINCES_SHOWN, total=len(frame),
-                 low=pct(frame["coverage"].min()), high=pct(frame["coverage"].max()))
+        note = t(
+            "vouchers.chart_province_lowest",
+            shown=PROVINCES_SHOWN,
+            total=len(frame),
+            low=pct(frame["coverage"].min()),
+            high=pct(frame["coverage"].max()),
+        )
         frame = frame.head(PROVINCES_SHOWN)
     frame = frame.assign(text=[pct(v) for v in frame["coverage"]])
     base = alt.Chart(frame).encode(
         y=alt.Y("province:N", sort="x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
-        x=alt.X("coverage:Q", title=label("coverage"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
+        x=alt.X("coverage:Q", title=label("coverage"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    )
     chart = base.mark_bar() + base.mark_text(align="left", dx=3).encode(text="text:N")
     return chart.properties(title=t("vouchers.chart_province"), height=26 * len(frame) + 120), note
 
 
-def band_chart(frame: pd.DataFrame, x: str, x_title: str, y_title: str, title: str,
-               x_format: str | None = None) -> alt.LayerChart:
+def band_chart(
+    frame: pd.DataFrame, x: str, x_title: str, y_title: str, title: str, x_format: str | None = None
+) -> alt.LayerChart:
     axis = alt.Axis(format=x_format) if x_format else alt.Axis()
     base = alt.Chart(frame).encode(x=alt.X(f"{x}:Q", title=x_title, axis=axis))
     band = base.mark_area(opacity=0.25).encode(y=alt.Y("p05:Q", title=y_title, axis=alt.Axis(format="%")), y2="p95:Q")
-    line = base.mark_line().encode(y="mean:Q", tooltip=[alt.Tooltip(f"{x}:Q", format=x_format or ""),
-                                                        alt.Tooltip("mean:Q", format=".1%"),
-                                                        alt.Tooltip("p05:Q", format=".1%"), alt.Tooltip("p95:Q", format=".1%")])
+    line = base.mark_line().encode(
+        y="mean:Q",
+        tooltip=[
+            alt.Tooltip(f"{x}:Q", format=x_format or ""),
+            alt.Tooltip("mean:Q", format=".1%"),
+            alt.Tooltip("p05:Q", format=".1%"),
+            alt.Tooltip("p95:Q", format=".1%"),
+        ],
+    )
     return (band + line).properties(title=title, height=280)
 
 
@@ -628,8 +877,13 @@ RATE_COLUMNS = ("claim_rate", "coverage", "reached_share", "redemption_rate")
 def people_table(frame: pd.DataFrame, currency: str):
     """A breakdown for the screen: numbers stay numbers (columns sort right) but read in the page's language —
     thousands separators, whole people, the language's decimal mark, money with its currency."""
-    shown = frame.drop(columns=[c for c in ("currency", "province_code") if c in frame.columns and
-                                ("province" in frame.columns or c == "currency")])
+    shown = frame.drop(
+        columns=[
+            c
+            for c in ("currency", "province_code")
+            if c in frame.columns and ("province" in frame.columns or c == "currency")
+        ]
+    )
     scale = 10 ** get_currency_precision(currency)
     formats = {}
     for column in shown.columns:
@@ -649,10 +903,16 @@ def people_table(frame: pd.DataFrame, currency: str):
 def labelled_downloads(frame: pd.DataFrame, name: str, what: str) -> None:
     """CSV and Parquet of one table, each button saying what it holds."""
     left, right = st.columns(2)
-    left.download_button(t("vouchers.dl_csv", what=what), to_csv_bytes(frame), f"{name}.csv", "text/csv",
-                         key=f"dl_csv_{name}")
-    right.download_button(t("vouchers.dl_parquet", what=what), to_parquet_bytes(frame), f"{name}.parquet",
-                          "application/octet-stream", key=f"dl_pq_{name}")
+    left.download_button(
+        t("vouchers.dl_csv", what=what), to_csv_bytes(frame), f"{name}.csv", "text/csv", key=f"dl_csv_{name}"
+    )
+    right.download_button(
+        t("vouchers.dl_parquet", what=what),
+        to_parquet_bytes(frame),
+        f"{name}.parquet",
+        "application/octet-stream",
+        key=f"dl_pq_{name}",
+    )
 
 
 def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> None:
@@ -662,8 +922,15 @@ def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> N
     headline(report, scheme)
     warnings_for(scheme, report)
     dup = report.duplicates
-    st.caption(t("vouchers.duplicates_saved" if dup.excluded else "vouchers.duplicates_kept", people=num(dup.persons),
-                 orgs=num(dup.multi_org_persons), records=num(dup.extra_records), value=money(dup.value, report.currency)))
+    st.caption(
+        t(
+            "vouchers.duplicates_saved" if dup.excluded else "vouchers.duplicates_kept",
+            people=num(dup.persons),
+            orgs=num(dup.multi_org_persons),
+            records=num(dup.extra_records),
+            value=money(dup.value, report.currency),
+        )
+    )
     by_province = for_people(report.by_province, report.currency)
     by_province.insert(1, "province", by_province["province_code"].map(province_names))
     by_group = for_people(report.by_group, report.currency)
@@ -689,19 +956,30 @@ SCENARIOS = "vouchers_scenarios"
 @dataclass
 class Scenario:
     name: str
-    identity: tuple            # (scheme JSON, population, preset, runs, seed): what makes two results the same
+    identity: tuple  # (scheme JSON, population, preset, runs, seed): what makes two results the same
     report: Report
     population: str
     preset: str = ""
-    token: str = ""            # the scheme as a URL token against its preset
+    token: str = ""  # the scheme as a URL token against its preset
     runs: int = 0
     seed: int = 0
 
 
 def scenarios_token() -> str:
     """The comparison as one URL parameter (names, presets, schemes, populations, runs and seeds)."""
-    return codec.encode_scenarios([{"name": s.name, "preset": s.preset, "scheme": s.token, "population": s.population,
-                                    "runs": s.runs, "seed": s.seed} for s in st.session_state.get(SCENARIOS, [])])
+    return codec.encode_scenarios(
+        [
+            {
+                "name": s.name,
+                "preset": s.preset,
+                "scheme": s.token,
+                "population": s.population,
+                "runs": s.runs,
+                "seed": s.seed,
+            }
+            for s in st.session_state.get(SCENARIOS, [])
+        ]
+    )
 
 
 def load_scenarios(token: str, presets: dict[str, Scheme]) -> None:
@@ -716,9 +994,19 @@ def load_scenarios(token: str, presets: dict[str, Scheme]) -> None:
         if report is None:
             refused += 1
             continue
-        add_scenario(saved, Scenario(row["name"], scenario_identity(row["parsed"], row["population"], row["preset"],
-                                                                    row["runs"], row["seed"]),
-                                     report, row["population"], row["preset"], row["scheme"], row["runs"], row["seed"]))
+        add_scenario(
+            saved,
+            Scenario(
+                row["name"],
+                scenario_identity(row["parsed"], row["population"], row["preset"], row["runs"], row["seed"]),
+                report,
+                row["population"],
+                row["preset"],
+                row["scheme"],
+                row["runs"],
+                row["seed"],
+            ),
+        )
     if refused:
         st.info(t("vouchers.compare_link_refused", count=refused))
 
@@ -728,8 +1016,13 @@ def scenario_identity(scheme: Scheme, source: str, preset: str, runs: int, seed:
 
 
 def default_name(scheme: Scheme, source: str, runs: int, seed: int) -> str:
-    return t("vouchers.scenario_default", name=scheme.name, population=t(f"vouchers.population_short_{source}"),
-             runs=runs, seed=seed)
+    return t(
+        "vouchers.scenario_default",
+        name=scheme.name,
+        population=t(f"vouchers.population_short_{source}"),
+        runs=runs,
+        seed=seed,
+    )
 
 
 def add_scenario(saved: list[Scenario], new: Scenario) -> tuple[str, dict]:
@@ -762,20 +1055,41 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
     saved: list[Scenario] = st.session_state.setdefault(SCENARIOS, [])
     identity = scenario_identity(scheme, source, preset, runs, seed)
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    name = left.text_input(t("vouchers.scenario_name"), default_name(scheme, source, runs, seed),
-                           key=f"vc_name_{hashlib.sha1(repr(identity).encode()).hexdigest()[:8]}", max_chars=60)
+    name = left.text_input(
+        t("vouchers.scenario_name"),
+        default_name(scheme, source, runs, seed),
+        key=f"vc_name_{hashlib.sha1(repr(identity).encode()).hexdigest()[:8]}",
+        max_chars=60,
+    )
     if right.button(t("vouchers.compare_add"), key="vc_add", disabled=report.suppressed, width="stretch"):
-        message, values = add_scenario(saved, Scenario(name.strip() or default_name(scheme, source, runs, seed),
-                                                       identity, report, source, preset, token, runs, seed))
+        message, values = add_scenario(
+            saved,
+            Scenario(
+                name.strip() or default_name(scheme, source, runs, seed),
+                identity,
+                report,
+                source,
+                preset,
+                token,
+                runs,
+                seed,
+            ),
+        )
         (st.success if message == "vouchers.scenario_added" else st.warning)(t(message, **values))
     if not saved:
         st.caption(t("vouchers.compare_hint", most=MAX_COMPARE))
         return
     for i, scenario in enumerate(list(saved)):
         a, b = st.columns([5, 1], vertical_alignment="center")
-        a.markdown(f"**{i + 1}.** {escape_markdown(scenario.name)} — "
-                   + t("vouchers.scenario_meta", runs=scenario.report.runs, seed=scenario.report.seed,
-                       population=t(f"vouchers.population_short_{scenario.population}")))
+        a.markdown(
+            f"**{i + 1}.** {escape_markdown(scenario.name)} — "
+            + t(
+                "vouchers.scenario_meta",
+                runs=scenario.report.runs,
+                seed=scenario.report.seed,
+                population=t(f"vouchers.population_short_{scenario.population}"),
+            )
+        )
         if b.button(t("vouchers.scenario_remove"), key=f"vc_rm_{i}", width="stretch"):
             saved.remove(scenario)
             st.rerun()
@@ -791,22 +1105,36 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
         rows = table[table["scenario"] == scenario_name].set_index("metric")
         cur = reports[scenario_name].currency
         cells[scenario_name] = [
-            t("vouchers.cell_band", mean=fmt_value(m, r["mean"], cur), low=fmt_value(m, r["p05"], cur),
-              high=fmt_value(m, r["p95"], cur))
-            + ("" if scenario_name == baseline else
-               "  " + t("vouchers.cell_diff", diff=fmt_value(m, r["difference"], cur, signed=True)))
-            for m, r in rows.iterrows()]
+            t(
+                "vouchers.cell_band",
+                mean=fmt_value(m, r["mean"], cur),
+                low=fmt_value(m, r["p05"], cur),
+                high=fmt_value(m, r["p95"], cur),
+            )
+            + (
+                ""
+                if scenario_name == baseline
+                else "  " + t("vouchers.cell_diff", diff=fmt_value(m, r["difference"], cur, signed=True))
+            )
+            for m, r in rows.iterrows()
+        ]
     st.caption(t("vouchers.compare_note", baseline=baseline))
     st.dataframe(pd.DataFrame(cells, index=[label(m) for m in HEADLINE]), width="stretch")
     # Legend entries start with the scenario's number: on a phone a long name is cut, the number still tells
     # the lines apart.
     curves = comparison_curves({f"{i + 1} · {name}": r for i, (name, r) in enumerate(reports.items())})
-    base = alt.Chart(curves).encode(x=alt.X("day:Q", title=t("vouchers.axis_day")),
-                                    color=alt.Color("scheme:N", title=None, scale=alt.Scale(scheme="category10"),
-                                                    legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)))
-    chart = (base.mark_area(opacity=0.15).encode(y=alt.Y("p05:Q", title=t("vouchers.axis_redeemed"),
-                                                         axis=alt.Axis(format="%")), y2="p95:Q")
-             + base.mark_line().encode(y="mean:Q"))
+    base = alt.Chart(curves).encode(
+        x=alt.X("day:Q", title=t("vouchers.axis_day")),
+        color=alt.Color(
+            "scheme:N",
+            title=None,
+            scale=alt.Scale(scheme="category10"),
+            legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
+        ),
+    )
+    chart = base.mark_area(opacity=0.15).encode(
+        y=alt.Y("p05:Q", title=t("vouchers.axis_redeemed"), axis=alt.Axis(format="%")), y2="p95:Q"
+    ) + base.mark_line().encode(y="mean:Q")
     st.altair_chart(chart.properties(title=t("vouchers.chart_curve"), height=300), width="stretch")
     labelled_downloads(comparison_for_people(table), "vouchers_comparison", t("vouchers.comparison_short"))
     st.caption(t("vouchers.compare_share"))
@@ -818,28 +1146,53 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
         st.info(t("vouchers.fund_none", currency=scheme.currency))
         return
     provinces = query(vq.provinces)
-    province_names = dict(zip(provinces["code"], provinces["name_vi"]))
+    province_names = dict(zip(provinces["code"], provinces["name_vi"], strict=False))
     # Titles repeat across years: the label carries the account, the start year and what is left to spend.
-    titles = {row.id: t("vouchers.fund_option", account=row.account_number, title=row.title,
-                        year=str(pd.Timestamp(row.start_on).year), available=money(row.available, scheme.currency))
-              for row in campaigns.itertuples()}
-    chosen = st.selectbox(t("vouchers.fund_pick"), list(titles), index=None, format_func=titles.get, key="vf_campaign",
-                          placeholder=t("vouchers.fund_placeholder"))
+    titles = {
+        row.id: t(
+            "vouchers.fund_option",
+            account=row.account_number,
+            title=row.title,
+            year=str(pd.Timestamp(row.start_on).year),
+            available=money(row.available, scheme.currency),
+        )
+        for row in campaigns.itertuples()
+    }
+    chosen = st.selectbox(
+        t("vouchers.fund_pick"),
+        list(titles),
+        index=None,
+        format_func=titles.get,
+        key="vf_campaign",
+        placeholder=t("vouchers.fund_placeholder"),
+    )
     if chosen is None:
         return
     balance = query(vq.campaign_balance, campaign_id=int(chosen))
     picked = campaigns.set_index("id").loc[chosen]
-    problems = funding.purpose_problems(scheme, picked["category"],
-                                        None if pd.isna(picked["province_code"]) else int(picked["province_code"]))
+    problems = funding.purpose_problems(
+        scheme, picked["category"], None if pd.isna(picked["province_code"]) else int(picked["province_code"])
+    )
     if "groups" in problems:
-        st.warning(t("vouchers.fund_purpose_groups", category=t(f"vouchers.fund_category_{picked['category']}"),
-                     groups=", ".join(t(f"vouchers.group_{g}") for g in problems["groups"])), icon="⚠️")
+        st.warning(
+            t(
+                "vouchers.fund_purpose_groups",
+                category=t(f"vouchers.fund_category_{picked['category']}"),
+                groups=", ".join(t(f"vouchers.group_{g}") for g in problems["groups"]),
+            ),
+            icon="⚠️",
+        )
     if "province" in problems:
-        st.warning(t("vouchers.fund_purpose_province", province=province_names.get(problems["province"], "?"),
-                     provinces=", ".join(province_names.get(p, str(p)) for p in scheme.eligibility.provinces)),
-                   icon="⚠️")
+        st.warning(
+            t(
+                "vouchers.fund_purpose_province",
+                province=province_names.get(problems["province"], "?"),
+                provinces=", ".join(province_names.get(p, str(p)) for p in scheme.eligibility.provinces),
+            ),
+            icon="⚠️",
+        )
     cols = st.columns(3)
-    for col, name in zip(cols, ("received", "disbursed", "available")):
+    for col, name in zip(cols, ("received", "disbursed", "available"), strict=False):
         col.metric(t(f"vouchers.fund_{name}"), money(balance[name], scheme.currency))
     registrations = int(report.value("registrations"))
     try:
@@ -847,13 +1200,22 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
     except SchemeError as exc:
         show_error(exc, scheme.currency, field=t("vouchers.fund_available"))
         return
-    names = (query(vq.merchants, categories=tuple(scheme.merchants.categories)).set_index("merchant_id")["name"]
-             if source == "db" else None)  # synthetic shops have no names
+    names = (
+        query(vq.merchants, categories=tuple(scheme.merchants.categories)).set_index("merchant_id")["name"]
+        if source == "db"
+        else None
+    )  # synthetic shops have no names
     preview = funding.statement_preview(scheme, report.settlements, registrations, balance["available"], names)
     totals = funding.preview_totals(preview, balance["available"])
     st.caption(t("vouchers.fund_one_run", runs=report.runs))
-    st.caption(t("vouchers.fund_preview_note", lines=num(totals["lines"]), paid=money(totals["paid_out"], scheme.currency),
-                 closing=money(totals["closing_balance"], scheme.currency)))
+    st.caption(
+        t(
+            "vouchers.fund_preview_note",
+            lines=num(totals["lines"]),
+            paid=money(totals["paid_out"], scheme.currency),
+            closing=money(totals["closing_balance"], scheme.currency),
+        )
+    )
     st.dataframe(preview.head(500).rename(columns=_column), hide_index=True, width="stretch")
     labelled_downloads(preview.head(EXPORT_ROW_CAP), "vouchers_funding_preview", t("vouchers.preview_short"))
 
@@ -873,7 +1235,7 @@ def merchant_names(source: str, scheme: Scheme) -> dict[int, str]:
     if source != "db":
         return {}
     shops = query(vq.merchants, categories=tuple(scheme.merchants.categories))
-    return dict(zip(shops["merchant_id"], shops["name"]))
+    return dict(zip(shops["merchant_id"], shops["name"], strict=False))
 
 
 def merchant_frame(report: Report, province_names: dict[int, str], names: dict[int, str]) -> pd.DataFrame:
@@ -881,15 +1243,21 @@ def merchant_frame(report: Report, province_names: dict[int, str], names: dict[i
     major units with the currency, whole transactions."""
     scale = 10 ** get_currency_precision(report.currency)
     shops = report.by_merchant
-    out = pd.DataFrame({
-        "merchant_id": shops["merchant_id"],
-        "merchant": [names.get(int(m)) or t("vouchers.shop_label", id=int(m)) for m in shops["merchant_id"]],
-        "category": [t(f"vouchers.cat_{c}") for c in shops["category"]],
-        "province": shops["province_code"].map(lambda c: province_names.get(int(c), str(c))),
-        "receipts": (shops["receipts"] / scale).round(2), "receipts_p05": (shops["receipts_p05"] / scale).round(2),
-        "receipts_p95": (shops["receipts_p95"] / scale).round(2), "share": shops["share"].round(4),
-        "transactions": shops["transactions"].round().astype("int64"), "refused": (shops["refused"] / scale).round(2),
-        "cap_hit_runs": shops["cap_hit_runs"].round(4)})
+    out = pd.DataFrame(
+        {
+            "merchant_id": shops["merchant_id"],
+            "merchant": [names.get(int(m)) or t("vouchers.shop_label", id=int(m)) for m in shops["merchant_id"]],
+            "category": [t(f"vouchers.cat_{c}") for c in shops["category"]],
+            "province": shops["province_code"].map(lambda c: province_names.get(int(c), str(c))),
+            "receipts": (shops["receipts"] / scale).round(2),
+            "receipts_p05": (shops["receipts_p05"] / scale).round(2),
+            "receipts_p95": (shops["receipts_p95"] / scale).round(2),
+            "share": shops["share"].round(4),
+            "transactions": shops["transactions"].round().astype("int64"),
+            "refused": (shops["refused"] / scale).round(2),
+            "cap_hit_runs": shops["cap_hit_runs"].round(4),
+        }
+    )
     out["currency"] = report.currency
     return out
 
@@ -903,60 +1271,107 @@ def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str]
     shops = report.by_merchant
     row = st.container(horizontal=True, wrap=True, gap="small")
     used = int((shops["receipts"] > 0).sum())
-    row.metric(t("vouchers.mv_shops"), t("vouchers.mv_shops_value", used=num(used), total=num(len(shops))),
-               width="content", border=True)
-    row.metric(t("vouchers.m_top10_merchants_share"), fmt_value("top10_share", report.value("top10_merchants_share"), cur),
-               help=t("vouchers.band_range", low=pct(report.summary.loc["top10_merchants_share", "p05"]),
-                      high=pct(report.summary.loc["top10_merchants_share", "p95"]), runs=report.runs),
-               width="content", border=True)
-    row.metric(t("vouchers.m_hhi"), num(round(report.value("hhi"))), help=t("vouchers.hhi_help"),
-               width="content", border=True)
+    row.metric(
+        t("vouchers.mv_shops"),
+        t("vouchers.mv_shops_value", used=num(used), total=num(len(shops))),
+        width="content",
+        border=True,
+    )
+    row.metric(
+        t("vouchers.m_top10_merchants_share"),
+        fmt_value("top10_share", report.value("top10_merchants_share"), cur),
+        help=t(
+            "vouchers.band_range",
+            low=pct(report.summary.loc["top10_merchants_share", "p05"]),
+            high=pct(report.summary.loc["top10_merchants_share", "p95"]),
+            runs=report.runs,
+        ),
+        width="content",
+        border=True,
+    )
+    row.metric(
+        t("vouchers.m_hhi"), num(round(report.value("hhi"))), help=t("vouchers.hhi_help"), width="content", border=True
+    )
     row.metric(t("vouchers.m_top10_share"), pct(report.value("top10_share")), width="content", border=True)
     if scheme.merchants.cap_per_merchant:
         row.metric(t("vouchers.mv_cap_shops"), num(round(report.value("cap_merchants"))), width="content", border=True)
-        row.metric(t("vouchers.mv_cap_refused"), compact_money(round(report.value("cap_refused")), cur),
-                   width="content", border=True)
+        row.metric(
+            t("vouchers.mv_cap_refused"),
+            compact_money(round(report.value("cap_refused")), cur),
+            width="content",
+            border=True,
+        )
         st.caption(t("vouchers.mv_cap_note", cap=money(scheme.merchants.cap_per_merchant, cur)))
     if scheme.merchants.category_limits:
-        st.caption(t("vouchers.mv_limits", limits=" · ".join(f"{t(f'vouchers.cat_{c}')}: {money(v, cur)}" for c, v in
-                                                              scheme.merchants.category_limits.items()),
-                     refused=money(round(report.value("category_limit_refused")), cur)))
+        st.caption(
+            t(
+                "vouchers.mv_limits",
+                limits=" · ".join(
+                    f"{t(f'vouchers.cat_{c}')}: {money(v, cur)}" for c, v in scheme.merchants.category_limits.items()
+                ),
+                refused=money(round(report.value("category_limit_refused")), cur),
+            )
+        )
     level = "high" if report.value("hhi") > 2500 else "moderate" if report.value("hhi") >= 1500 else "low"
     st.caption(t("vouchers.mv_hhi_reading", hhi=num(round(report.value("hhi"))), level=t(f"vouchers.hhi_{level}")))
     scale = 10 ** get_currency_precision(cur)
     cats = report.by_category.assign(
-        label=lambda f: [t(f"vouchers.cat_{c}") for c in f["category"]], amount=lambda f: f["receipts"] / scale,
-        text=lambda f: [f"{money(round(v), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"])])
+        label=lambda f: [t(f"vouchers.cat_{c}") for c in f["category"]],
+        amount=lambda f: f["receipts"] / scale,
+        text=lambda f: [f"{money(round(v), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"], strict=False)],
+    )
     left, right = st.columns(2)
     left.altair_chart(_hbar(cats, "label", "amount", "text", t("vouchers.chart_categories"), cur), width="stretch")
     names = merchant_names(source, scheme)
     table = merchant_frame(report, province_names, names)
     top = table.head(TOP_MERCHANTS).assign(
-        text=lambda f: [f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"])])
-    right.altair_chart(_hbar(top, "merchant", "receipts", "text", t("vouchers.chart_top_merchants", n=TOP_MERCHANTS), cur,
-                             band=("receipts_p05", "receipts_p95")), width="stretch")
+        text=lambda f: [f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"], strict=False)]
+    )
+    right.altair_chart(
+        _hbar(
+            top,
+            "merchant",
+            "receipts",
+            "text",
+            t("vouchers.chart_top_merchants", n=TOP_MERCHANTS),
+            cur,
+            band=("receipts_p05", "receipts_p95"),
+        ),
+        width="stretch",
+    )
     right.caption(t("vouchers.top_merchants_note", runs=report.runs))
     st.subheader(t("vouchers.mv_table"))
     shown = table.drop(columns=["currency"])
-    formats = {c: (lambda v: money(round(v * scale), cur)) for c in ("receipts", "receipts_p05", "receipts_p95", "refused")}
+    formats = {
+        c: (lambda v: money(round(v * scale), cur)) for c in ("receipts", "receipts_p05", "receipts_p95", "refused")
+    }
     formats.update(share=pct, cap_hit_runs=pct, transactions=num, merchant_id=lambda v: str(v))
-    st.dataframe(shown.head(500).rename(columns=_column).style.format({_column(c): f for c, f in formats.items()}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        shown.head(500).rename(columns=_column).style.format({_column(c): f for c, f in formats.items()}),
+        hide_index=True,
+        width="stretch",
+    )
     labelled_downloads(table, "vouchers_merchants", t("vouchers.merchants_short"))
 
 
-def _hbar(frame: pd.DataFrame, y: str, x: str, text: str, title: str, currency_code: str,
-          band: tuple[str, str] | None = None) -> alt.LayerChart:
+def _hbar(
+    frame: pd.DataFrame, y: str, x: str, text: str, title: str, currency_code: str, band: tuple[str, str] | None = None
+) -> alt.LayerChart:
     """Horizontal bars with their amount written beside them (room for it on a phone), every label shown."""
     top = max(float(frame[band[1] if band else x].max()) if len(frame) else 1.0, 1.0)
     base = alt.Chart(frame).encode(
         y=alt.Y(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelLimit=160, labelOverlap=False)),
-        x=alt.X(f"{x}:Q", title=currency_code, axis=alt.Axis(format="~s"), scale=alt.Scale(domain=[0, top * 2.2])))
+        x=alt.X(f"{x}:Q", title=currency_code, axis=alt.Axis(format="~s"), scale=alt.Scale(domain=[0, top * 2.2])),
+    )
     layers = base.mark_bar() + base.mark_text(align="left", dx=3).encode(
-        x=alt.X(f"{band[1] if band else x}:Q"), text=f"{text}:N")
+        x=alt.X(f"{band[1] if band else x}:Q"), text=f"{text}:N"
+    )
     if band:
-        layers = base.mark_bar() + base.mark_rule(color="black").encode(x=f"{band[0]}:Q", x2=f"{band[1]}:Q") \
+        layers = (
+            base.mark_bar()
+            + base.mark_rule(color="black").encode(x=f"{band[0]}:Q", x2=f"{band[1]}:Q")
             + base.mark_text(align="left", dx=3).encode(x=alt.X(f"{band[1]}:Q"), text=f"{text}:N")
+        )
     return layers.properties(title=title, height=34 * len(frame) + 90)
 
 
@@ -971,43 +1386,90 @@ def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[i
     scale = 10 ** get_currency_precision(cur)
     where = provinces[["code", "lat", "lon"]].rename(columns={"code": "province_code"})
     where["province"] = where["province_code"].map(lambda c: province_names.get(int(c), str(c)))
-    people = report.by_province[["province_code", "beneficiaries", "coverage", "redeemed"]].merge(where, on="province_code")
-    people = people.assign(people_text=[num(round(v)) for v in people["beneficiaries"]],
-                           coverage_text=[pct(v) for v in people["coverage"]])
-    shops = report.by_merchant.groupby("province_code").agg(shops=("merchant_id", "size"),
-                                                             receipts=("receipts", "sum")).reset_index()
+    people = report.by_province[["province_code", "beneficiaries", "coverage", "redeemed"]].merge(
+        where, on="province_code"
+    )
+    people = people.assign(
+        people_text=[num(round(v)) for v in people["beneficiaries"]], coverage_text=[pct(v) for v in people["coverage"]]
+    )
+    shops = (
+        report.by_merchant.groupby("province_code")
+        .agg(shops=("merchant_id", "size"), receipts=("receipts", "sum"))
+        .reset_index()
+    )
     shops = shops.merge(where, on="province_code")
-    shops = shops.assign(receipts_major=shops["receipts"] / scale, shops_text=[num(v) for v in shops["shops"]],
-                         receipts_text=[money(round(v), cur) for v in shops["receipts"]])
+    shops = shops.assign(
+        receipts_major=shops["receipts"] / scale,
+        shops_text=[num(v) for v in shops["shops"]],
+        receipts_text=[money(round(v), cur) for v in shops["receipts"]],
+    )
     projection = alt.Projection(type="mercator")
-    outline = alt.Chart(where).mark_circle(size=14, color="#d0d0d0").encode(
-        longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("province:N", title=_column("province"))])
-    coverage_layer = alt.Chart(people).mark_circle(opacity=0.85, stroke="white", strokeWidth=0.5).encode(
-        longitude="lon:Q", latitude="lat:Q",
-        size=alt.Size("beneficiaries:Q", title=_column("beneficiaries"), scale=alt.Scale(range=[30, 900]),
-                      legend=alt.Legend(orient="bottom", format="~s", columns=2, labelLimit=0)),
-        color=alt.Color("coverage:Q", title=_column("coverage"), scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
-                        legend=alt.Legend(orient="bottom", format="%")),
-        tooltip=[alt.Tooltip("province:N", title=_column("province")),
-                 alt.Tooltip("people_text:N", title=_column("beneficiaries")),
-                 alt.Tooltip("coverage_text:N", title=_column("coverage"))])
-    shop_layer = alt.Chart(shops).mark_circle(opacity=0.7, color="#1f77b4", stroke="white", strokeWidth=0.5).encode(
-        longitude="lon:Q", latitude="lat:Q",
-        size=alt.Size("receipts_major:Q", title=t("vouchers.map_receipts", currency=cur),
-                      scale=alt.Scale(range=[30, 900]),
-                      legend=alt.Legend(orient="bottom", format="~s", columns=2, labelLimit=0)),
-        tooltip=[alt.Tooltip("province:N", title=_column("province")), alt.Tooltip("shops_text:N", title=t("vouchers.col_shops")),
-                 alt.Tooltip("receipts_text:N", title=_column("receipts"))])
+    outline = (
+        alt.Chart(where)
+        .mark_circle(size=14, color="#d0d0d0")
+        .encode(longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("province:N", title=_column("province"))])
+    )
+    coverage_layer = (
+        alt.Chart(people)
+        .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.5)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size(
+                "beneficiaries:Q",
+                title=_column("beneficiaries"),
+                scale=alt.Scale(range=[30, 900]),
+                legend=alt.Legend(orient="bottom", format="~s", columns=2, labelLimit=0),
+            ),
+            color=alt.Color(
+                "coverage:Q",
+                title=_column("coverage"),
+                scale=alt.Scale(scheme="redyellowgreen", domain=[0, 1]),
+                legend=alt.Legend(orient="bottom", format="%"),
+            ),
+            tooltip=[
+                alt.Tooltip("province:N", title=_column("province")),
+                alt.Tooltip("people_text:N", title=_column("beneficiaries")),
+                alt.Tooltip("coverage_text:N", title=_column("coverage")),
+            ],
+        )
+    )
+    shop_layer = (
+        alt.Chart(shops)
+        .mark_circle(opacity=0.7, color="#1f77b4", stroke="white", strokeWidth=0.5)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size(
+                "receipts_major:Q",
+                title=t("vouchers.map_receipts", currency=cur),
+                scale=alt.Scale(range=[30, 900]),
+                legend=alt.Legend(orient="bottom", format="~s", columns=2, labelLimit=0),
+            ),
+            tooltip=[
+                alt.Tooltip("province:N", title=_column("province")),
+                alt.Tooltip("shops_text:N", title=t("vouchers.col_shops")),
+                alt.Tooltip("receipts_text:N", title=_column("receipts")),
+            ],
+        )
+    )
     left, right = st.columns(2)
     size = {"height": 520, "projection": projection}
     left.altair_chart((outline + coverage_layer).properties(title=t("vouchers.map_coverage"), **size), width="stretch")
     right.altair_chart((outline + shop_layer).properties(title=t("vouchers.map_shops"), **size), width="stretch")
     lowest = people.sort_values("coverage").head(3)
-    st.caption(t("vouchers.map_note", provinces=num(len(people)), total=num(len(where)),
-                 lowest=", ".join(f"{p} ({pct(c)})" for p, c in zip(lowest["province"], lowest["coverage"]))))
+    st.caption(
+        t(
+            "vouchers.map_note",
+            provinces=num(len(people)),
+            total=num(len(where)),
+            lowest=", ".join(f"{p} ({pct(c)})" for p, c in zip(lowest["province"], lowest["coverage"], strict=False)),
+        )
+    )
 
 
 # --- budget first ----------------------------------------------------------------------------------
+
 
 def budget_first(scheme: Scheme, population: Population, province_names: dict[int, str], seed: int) -> None:
     """Given a budget, who the scheme can serve: groups in the chosen priority order, with caps per group and
@@ -1018,47 +1480,89 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
     if int(counts["eligible"].sum()) < MIN_GROUP:
         st.info(t("vouchers.too_few"))  # under 10 people: not even their number
         return
-    need = scheme.costs.setup + sum(per[g] * n for g, n in counts.groupby("group")["eligible"].sum().items()
-                                    if g in per)
+    need = scheme.costs.setup + sum(
+        per[g] * n for g, n in counts.groupby("group")["eligible"].sum().items() if g in per
+    )
     step = 1.0 if get_currency_precision(cur) else 1000
     groups = [tg.group for tg in scheme.targets]
     by_province = counts.groupby("province_code")["eligible"].sum()
     listed = [int(c) for c, n in by_province.items() if n >= MIN_GROUP]  # smaller provinces are not listed
     version = version_of(scheme)
-    st.caption(t("vouchers.bf_explain", setup=money(scheme.costs.setup, cur),
-                 costs=" · ".join(f"{t(f'vouchers.group_{g}')}: {money(c, cur)}" for g, c in per.items()),
-                 need=money(need, cur)))
+    st.caption(
+        t(
+            "vouchers.bf_explain",
+            setup=money(scheme.costs.setup, cur),
+            costs=" · ".join(f"{t(f'vouchers.group_{g}')}: {money(c, cur)}" for g, c in per.items()),
+            need=money(need, cur),
+        )
+    )
     with st.form(f"bf_form_{version}"):
-        budget_major = st.number_input(t("vouchers.bf_budget", currency=cur),
-                                       value=codec.major(scheme.budget or need // 2, cur), min_value=0.0 if step == 1.0 else 0,
-                                       step=step, key=f"bf_budget_{version}")
-        priority = st.multiselect(t("vouchers.bf_priority"), groups, groups, format_func=labels("vouchers.group_"),
-                                  key=f"bf_priority_{version}", help=t("vouchers.bf_priority_help"))
+        budget_major = st.number_input(
+            t("vouchers.bf_budget", currency=cur),
+            value=codec.major(scheme.budget or need // 2, cur),
+            min_value=0.0 if step == 1.0 else 0,
+            step=step,
+            key=f"bf_budget_{version}",
+        )
+        priority = st.multiselect(
+            t("vouchers.bf_priority"),
+            groups,
+            groups,
+            format_func=labels("vouchers.group_"),
+            key=f"bf_priority_{version}",
+            help=t("vouchers.bf_priority_help"),
+        )
         cols = st.columns(min(3, len(groups)))
         group_caps = {}
         for i, group in enumerate(groups):
-            cap = cols[i % len(cols)].number_input(t("vouchers.bf_group_cap", group=t(f"vouchers.group_{group}")),
-                                                   min_value=0, value=0, step=10, key=f"bf_gcap_{group}_{version}")
+            cap = cols[i % len(cols)].number_input(
+                t("vouchers.bf_group_cap", group=t(f"vouchers.group_{group}")),
+                min_value=0,
+                value=0,
+                step=10,
+                key=f"bf_gcap_{group}_{version}",
+            )
             if cap:
                 group_caps[group] = int(cap)
         c1, c2 = st.columns([2, 1])
-        capped = c1.multiselect(t("vouchers.bf_province_pick"), listed, [],
-                                format_func=lambda code: province_names.get(code, str(code)),
-                                placeholder=t("vouchers.bf_province_placeholder"), key=f"bf_prov_{version}")
-        province_cap = c2.number_input(t("vouchers.bf_province_cap"), min_value=0, value=0, step=10,
-                                       key=f"bf_pcap_{version}")
+        capped = c1.multiselect(
+            t("vouchers.bf_province_pick"),
+            listed,
+            [],
+            format_func=lambda code: province_names.get(code, str(code)),
+            placeholder=t("vouchers.bf_province_placeholder"),
+            key=f"bf_prov_{version}",
+        )
+        province_cap = c2.number_input(
+            t("vouchers.bf_province_cap"), min_value=0, value=0, step=10, key=f"bf_pcap_{version}"
+        )
         st.form_submit_button(t("vouchers.bf_apply"), type="primary")
     budget = codec.minor(budget_major, cur)
     province_caps = {code: int(province_cap) for code in (capped or listed)} if province_cap else {}
     started = dt.datetime.now()
-    result = plan(budget, counts, per, setup=scheme.costs.setup, priority=priority, group_caps=group_caps,
-                  province_caps=province_caps)
+    result = plan(
+        budget,
+        counts,
+        per,
+        setup=scheme.costs.setup,
+        priority=priority,
+        group_caps=group_caps,
+        province_caps=province_caps,
+    )
     seconds = (dt.datetime.now() - started).total_seconds()
     row = st.container(horizontal=True, wrap=True, gap="small")
-    row.metric(t("vouchers.bf_served"), t("vouchers.bf_served_value", served=num(result.people),
-                                          eligible=num(result.eligible)), width="content", border=True)
-    row.metric(t("vouchers.bf_share"), pct(result.people / result.eligible if result.eligible else 0.0),
-               width="content", border=True)
+    row.metric(
+        t("vouchers.bf_served"),
+        t("vouchers.bf_served_value", served=num(result.people), eligible=num(result.eligible)),
+        width="content",
+        border=True,
+    )
+    row.metric(
+        t("vouchers.bf_share"),
+        pct(result.people / result.eligible if result.eligible else 0.0),
+        width="content",
+        border=True,
+    )
     row.metric(t("vouchers.bf_spent"), money(result.spent, cur), width="content", border=True)
     row.metric(t("vouchers.bf_left"), money(result.left, cur), width="content", border=True)
     if budget < scheme.costs.setup:
@@ -1067,37 +1571,62 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
     scale = 10 ** get_currency_precision(cur)
     groups_table = result.by_group()
     groups_table = groups_table[groups_table["eligible"] >= MIN_GROUP]
-    shown = pd.DataFrame({
-        _column("group"): [t(f"vouchers.group_{g}") for g in groups_table["group"]],
-        t("vouchers.bf_col_eligible"): [num(v) for v in groups_table["eligible"]],
-        t("vouchers.bf_col_served"): [num(v) for v in groups_table["served"]],
-        t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(groups_table["served"], groups_table["eligible"])],
-        t("vouchers.bf_col_per_person"): [money(per[g], cur) for g in groups_table["group"]],
-        _column("cost"): [money(v, cur) for v in groups_table["cost"]],
-        t("vouchers.bf_col_stop"): [t(f"vouchers.bf_stop_{result.stop.get(g) or 'none'}") for g in groups_table["group"]]})
+    shown = pd.DataFrame(
+        {
+            _column("group"): [t(f"vouchers.group_{g}") for g in groups_table["group"]],
+            t("vouchers.bf_col_eligible"): [num(v) for v in groups_table["eligible"]],
+            t("vouchers.bf_col_served"): [num(v) for v in groups_table["served"]],
+            t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(groups_table["served"], groups_table["eligible"], strict=False)],
+            t("vouchers.bf_col_per_person"): [money(per[g], cur) for g in groups_table["group"]],
+            _column("cost"): [money(v, cur) for v in groups_table["cost"]],
+            t("vouchers.bf_col_stop"): [
+                t(f"vouchers.bf_stop_{result.stop.get(g) or 'none'}") for g in groups_table["group"]
+            ],
+        }
+    )
     st.dataframe(shown, hide_index=True, width="stretch")
     provinces_table = result.by_province()
     hidden = int((provinces_table["eligible"] < MIN_GROUP).sum())
     provinces_table = provinces_table[provinces_table["eligible"] >= MIN_GROUP]
-    export = provinces_table.assign(province=provinces_table["province_code"].map(lambda c: province_names.get(int(c), str(c))),
-                                    cost=provinces_table["cost"] / scale, currency=cur)
+    export = provinces_table.assign(
+        province=provinces_table["province_code"].map(lambda c: province_names.get(int(c), str(c))),
+        cost=provinces_table["cost"] / scale,
+        currency=cur,
+    )
     st.subheader(t("vouchers.bf_by_province"))
-    st.dataframe(pd.DataFrame({
-        _column("province"): export["province"], t("vouchers.bf_col_eligible"): [num(v) for v in export["eligible"]],
-        t("vouchers.bf_col_served"): [num(v) for v in export["served"]],
-        t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(export["served"], export["eligible"])],
-        _column("cost"): [money(round(v * scale), cur) for v in export["cost"]]}), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                _column("province"): export["province"],
+                t("vouchers.bf_col_eligible"): [num(v) for v in export["eligible"]],
+                t("vouchers.bf_col_served"): [num(v) for v in export["served"]],
+                t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(export["served"], export["eligible"], strict=False)],
+                _column("cost"): [money(round(v * scale), cur) for v in export["cost"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     if hidden:
         st.caption(t("vouchers.bf_hidden", count=num(hidden)))
-    labelled_downloads(export[["province_code", "province", "eligible", "served", "cost", "currency"]],
-                       "vouchers_budget_plan", t("vouchers.bf_short"))
+    labelled_downloads(
+        export[["province_code", "province", "eligible", "served", "cost", "currency"]],
+        "vouchers_budget_plan",
+        t("vouchers.bf_short"),
+    )
 
 
 # --- sensitivity sweep -----------------------------------------------------------------------------
 
 SWEEPS = "vouchers_sweeps"
-SWEEP_OUTCOME = {"tranches": "redemption_rate", "expiry_days": "redemption_rate", "claim_rate": "coverage",
-                 "merchant_density": "top10_merchants_share", "travel_km": "coverage", "cap": "redemption_rate"}
+SWEEP_OUTCOME = {
+    "tranches": "redemption_rate",
+    "expiry_days": "redemption_rate",
+    "claim_rate": "coverage",
+    "merchant_density": "top10_merchants_share",
+    "travel_km": "coverage",
+    "cap": "redemption_rate",
+}
 
 
 def _sweep_input(kind: str, value: float, cur: str):
@@ -1129,8 +1658,9 @@ def sweep_label(parameter: str, value: float, cur: str) -> str:
 def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, seed: int) -> None:
     """Vary one parameter over a range and watch an outcome, with the 5–95 % band of K runs at each point."""
     cur = scheme.currency
-    parameter = st.selectbox(t("vouchers.sw_parameter"), list(PARAMETERS), format_func=labels("vouchers.sw_p_"),
-                             key="sw_parameter")
+    parameter = st.selectbox(
+        t("vouchers.sw_parameter"), list(PARAMETERS), format_func=labels("vouchers.sw_p_"), key="sw_parameter"
+    )
     kind = PARAMETERS[parameter]
     defaults = default_values(scheme, parameter)
     cols = st.columns(4)
@@ -1146,56 +1676,85 @@ def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, s
     high = cols[1].number_input(t("vouchers.sw_to", unit=unit), value=last, step=step, key=f"sw_to_{parameter}")
     points = cols[2].number_input(t("vouchers.sw_points"), 2, MAX_POINTS, 6, key="sw_points")
     k = cols[3].number_input(t("vouchers.sw_runs"), 1, 50, min(runs, 20), key="sw_runs")
-    raw = [_sweep_value(kind, v, cur) for v in
-           (pd.Series(range(int(points))) * (high - low) / max(int(points) - 1, 1) + low)]
+    raw = [
+        _sweep_value(kind, v, cur)
+        for v in (pd.Series(range(int(points))) * (high - low) / max(int(points) - 1, 1) + low)
+    ]
     values = list(dict.fromkeys(raw))  # whole-number parameters can repeat on a short range
     # Each parameter opens on the outcome it moves (tranches do not change who holds a usable voucher).
-    outcome = st.selectbox(t("vouchers.sw_outcome"), list(OUTCOMES), list(OUTCOMES).index(SWEEP_OUTCOME[parameter]),
-                           format_func=metric_labels(), key=f"sw_outcome_{parameter}")
+    outcome = st.selectbox(
+        t("vouchers.sw_outcome"),
+        list(OUTCOMES),
+        list(OUTCOMES).index(SWEEP_OUTCOME[parameter]),
+        format_func=metric_labels(),
+        key=f"sw_outcome_{parameter}",
+    )
     sweep_key = (key, parameter, tuple(values), int(k), seed)
     store = st.session_state.setdefault(SWEEPS, {})
     if st.button(t("vouchers.sw_run", points=len(values), runs=int(k)), type="primary", key="sw_go"):
         bar = st.progress(0.0, text=t("vouchers.sw_running"))
         try:
             store.clear()
-            store[sweep_key] = sweep(scheme, population, parameter, values, runs=int(k), seed=seed,
-                                     progress=lambda done: bar.progress(done, text=t("vouchers.sw_running")))
+            store[sweep_key] = sweep(
+                scheme,
+                population,
+                parameter,
+                values,
+                runs=int(k),
+                seed=seed,
+                progress=lambda done: bar.progress(done, text=t("vouchers.sw_running")),
+            )
         finally:
             bar.empty()
     result = store.get(sweep_key)
     if result is None:
         st.caption(t("vouchers.sw_hint"))
         return
-    st.caption(t("vouchers.sw_timing", points=num(len(values)), runs=num(result.runs),
-                 seconds=num(round(result.seconds, 2))))
+    st.caption(
+        t("vouchers.sw_timing", points=num(len(values)), runs=num(result.runs), seconds=num(round(result.seconds, 2)))
+    )
     for value, exc in result.refused.items():
-        st.warning(t("vouchers.sw_refused", value=sweep_label(parameter, value, cur),
-                     reason=error_text(exc, cur, [tg.group for tg in scheme.targets])), icon="⚠️")
+        st.warning(
+            t(
+                "vouchers.sw_refused",
+                value=sweep_label(parameter, value, cur),
+                reason=error_text(exc, cur, [tg.group for tg in scheme.targets]),
+            ),
+            icon="⚠️",
+        )
     frame = result.table[result.table["metric"] == outcome].copy()
     if frame.empty:
         return
     percent = outcome != "cost_per_unit_delivered"
-    frame["x"] = frame["value"] * (100 if kind == "share" else 1) / (10 ** get_currency_precision(cur) if kind == "money" else 1)
-    frame["text"] = [t("vouchers.cell_band", mean=(pct(m) if percent else num(round(m, 3))),
-                       low=(pct(a) if percent else num(round(a, 3))), high=(pct(b) if percent else num(round(b, 3))))
-                     for m, a, b in zip(frame["mean"], frame["p05"], frame["p95"])]
+    frame["x"] = (
+        frame["value"] * (100 if kind == "share" else 1) / (10 ** get_currency_precision(cur) if kind == "money" else 1)
+    )
+    frame["text"] = [
+        t(
+            "vouchers.cell_band",
+            mean=(pct(m) if percent else num(round(m, 3))),
+            low=(pct(a) if percent else num(round(a, 3))),
+            high=(pct(b) if percent else num(round(b, 3))),
+        )
+        for m, a, b in zip(frame["mean"], frame["p05"], frame["p95"], strict=False)
+    ]
     frame["label"] = [sweep_label(parameter, v, cur) for v in frame["value"]]
     x_title = t(f"vouchers.sw_p_{parameter}") + ("" if kind == "count" else f" ({unit})")
     y_axis = alt.Axis(format="%") if percent else alt.Axis()
     x_axis = alt.Axis(format="d", values=sorted(frame["x"].unique().tolist())) if whole else alt.Axis()
     base = alt.Chart(frame).encode(x=alt.X("x:Q", title=x_title, axis=x_axis))
     # The y axis fits the values (not from 0), so a band a point wide still shows; the table has the numbers.
-    chart = (base.mark_area(opacity=0.25).encode(y=alt.Y("p05:Q", title=label(outcome), axis=y_axis,
-                                                         scale=alt.Scale(zero=False, padding=12)), y2="p95:Q")
-             + base.mark_line(point=True).encode(y="mean:Q", tooltip=[alt.Tooltip("label:N", title=x_title),
-                                                                      alt.Tooltip("text:N", title=label(outcome))]))
+    chart = base.mark_area(opacity=0.25).encode(
+        y=alt.Y("p05:Q", title=label(outcome), axis=y_axis, scale=alt.Scale(zero=False, padding=12)), y2="p95:Q"
+    ) + base.mark_line(point=True).encode(
+        y="mean:Q", tooltip=[alt.Tooltip("label:N", title=x_title), alt.Tooltip("text:N", title=label(outcome))]
+    )
     st.altair_chart(chart.properties(title=t("vouchers.sw_chart"), height=300), width="stretch")
     st.caption(t("vouchers.sw_note", runs=num(result.runs)))
     table = pd.DataFrame({x_title: frame["label"], label(outcome): frame["text"]})
     st.dataframe(table, hide_index=True, width="stretch")
     export = result.table.assign(parameter=parameter, currency=cur)
     labelled_downloads(export, "vouchers_sweep", t("vouchers.sw_short"))
-
 
 
 # --- real inputs -----------------------------------------------------------------------------------
@@ -1227,15 +1786,26 @@ def upload_inputs() -> dict | None:
     st.caption(t("vouchers.in_explain"))
     left, right = st.columns(2)
     limit = f"{num(MAX_CSV_BYTES // (1024 * 1024))} MB"
-    counts_file = left.file_uploader(t("vouchers.in_counts", limit=limit), type=["csv"], key="vi_counts",
-                                     max_upload_size=1)
-    left.download_button(t("vouchers.in_example", what=t("vouchers.in_counts_short")), COUNTS_EXAMPLE.encode("utf-8"),
-                         "voucher_counts_example.csv", "text/csv", key="vi_counts_example")
-    shops_file = right.file_uploader(t("vouchers.in_merchants", limit=limit), type=["csv"], key="vi_merchants",
-                                     max_upload_size=1)
-    right.download_button(t("vouchers.in_example", what=t("vouchers.in_merchants_short")),
-                          MERCHANTS_EXAMPLE.encode("utf-8"), "voucher_merchants_example.csv", "text/csv",
-                          key="vi_merchants_example")
+    counts_file = left.file_uploader(
+        t("vouchers.in_counts", limit=limit), type=["csv"], key="vi_counts", max_upload_size=1
+    )
+    left.download_button(
+        t("vouchers.in_example", what=t("vouchers.in_counts_short")),
+        COUNTS_EXAMPLE.encode("utf-8"),
+        "voucher_counts_example.csv",
+        "text/csv",
+        key="vi_counts_example",
+    )
+    shops_file = right.file_uploader(
+        t("vouchers.in_merchants", limit=limit), type=["csv"], key="vi_merchants", max_upload_size=1
+    )
+    right.download_button(
+        t("vouchers.in_example", what=t("vouchers.in_merchants_short")),
+        MERCHANTS_EXAMPLE.encode("utf-8"),
+        "voucher_merchants_example.csv",
+        "text/csv",
+        key="vi_merchants_example",
+    )
     if counts_file is None:
         st.session_state.pop(UPLOAD, None)
         st.info(t("vouchers.in_needed"))
@@ -1271,6 +1841,15 @@ def uploaded_note(kept: dict) -> None:
     per_group = counts.groupby("group")["count"].sum()
     shown = {g: int(n) for g, n in per_group.items() if n >= MIN_GROUP}
     shops = kept["merchants"]
-    st.caption(t("vouchers.in_summary", groups=_counts_text(shown) or "—", provinces=num(counts["province_code"].nunique()),
-                 shops=(t("vouchers.in_shops_listed", count=num(len(shops))) if shops is not None
-                        else t("vouchers.in_shops_synthetic"))))
+    st.caption(
+        t(
+            "vouchers.in_summary",
+            groups=_counts_text(shown) or "—",
+            provinces=num(counts["province_code"].nunique()),
+            shops=(
+                t("vouchers.in_shops_listed", count=num(len(shops)))
+                if shops is not None
+                else t("vouchers.in_shops_synthetic")
+            ),
+        )
+    )

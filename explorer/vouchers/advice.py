@@ -8,6 +8,7 @@ Each finding is a code and raw values (minor units, shares, days); the page word
   category_limit        value refused because it would take people past a category's per-person limit
   lapsed                unspent value that lapses: it does not come back to the fund
 """
+
 from __future__ import annotations
 
 import math
@@ -40,25 +41,60 @@ def design_findings(scheme: Scheme, report: Report) -> list[Finding]:
         limit = ex.days if ex.mode == "days_after_claim" else expiry_day(scheme) if ex.mode == "fixed_date" else None
         dead = _first_tranche_on_or_after(limit, tr.count, tr.interval_days) if limit else None
         if dead is not None:
-            out.append(Finding("tranche_after_expiry", {
-                "first": dead + 1, "count": tr.count, "opens": dead * tr.interval_days, "expires": limit,
-                "share": (tr.count - dead) / tr.count, "fixed": ex.mode == "fixed_date"}))
+            out.append(
+                Finding(
+                    "tranche_after_expiry",
+                    {
+                        "first": dead + 1,
+                        "count": tr.count,
+                        "opens": dead * tr.interval_days,
+                        "expires": limit,
+                        "share": (tr.count - dead) / tr.count,
+                        "fixed": ex.mode == "fixed_date",
+                    },
+                )
+            )
         late = _first_tranche_on_or_after(scheme.horizon_days, tr.count, tr.interval_days)
         if late is not None and (dead is None or late < dead):
-            out.append(Finding("tranche_after_horizon", {"first": late + 1, "count": tr.count,
-                                                         "opens": late * tr.interval_days,
-                                                         "horizon": scheme.horizon_days}))
+            out.append(
+                Finding(
+                    "tranche_after_horizon",
+                    {
+                        "first": late + 1,
+                        "count": tr.count,
+                        "opens": late * tr.interval_days,
+                        "horizon": scheme.horizon_days,
+                    },
+                )
+            )
     unspent = report.value("unspent")
     if issued and unspent / issued >= NOTICEABLE:
-        out.append(Finding("horizon_short", {"unspent": unspent, "share": unspent / issued,
-                                             "horizon": scheme.horizon_days, "mode": ex.mode,
-                                             "days": ex.days, "date": ex.date}))
+        out.append(
+            Finding(
+                "horizon_short",
+                {
+                    "unspent": unspent,
+                    "share": unspent / issued,
+                    "horizon": scheme.horizon_days,
+                    "mode": ex.mode,
+                    "days": ex.days,
+                    "date": ex.date,
+                },
+            )
+        )
     if "cap_merchants" in report.summary.index and report.value("cap_merchants") > 0:
-        out.append(Finding("cap_hit", {"merchants": report.value("cap_merchants"),
-                                       "shops": report.value("merchants"),
-                                       "refused": report.value("cap_refused"),
-                                       "share": report.value("cap_refused") / issued if issued else 0.0,
-                                       "cap": scheme.merchants.cap_per_merchant}))
+        out.append(
+            Finding(
+                "cap_hit",
+                {
+                    "merchants": report.value("cap_merchants"),
+                    "shops": report.value("merchants"),
+                    "refused": report.value("cap_refused"),
+                    "share": report.value("cap_refused") / issued if issued else 0.0,
+                    "cap": scheme.merchants.cap_per_merchant,
+                },
+            )
+        )
     limited = report.value("category_limit_refused") if "category_limit_refused" in report.summary.index else 0.0
     if issued and limited / issued >= NOTICEABLE:
         out.append(Finding("category_limit", {"refused": limited, "share": limited / issued}))

@@ -8,10 +8,11 @@ can afford in proportion to their eligible people (largest remainder, ties to th
 code), never more than a province's eligible people nor its remaining cap — a province cap counts
 people of every group together. Money is in minor units; every figure is exact.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,11 +24,11 @@ from explorer.vouchers.scheme import Scheme
 class BudgetPlan:
     budget: int
     setup: int
-    per_person: dict[str, int]      # group → value + onboarding of one person
-    served: pd.DataFrame            # group, province_code, eligible, served, cost (one row per cell)
-    spent: int                      # set-up + the served people's cost
-    left: int                       # budget − spent (≥ 0)
-    stop: dict[str, str]            # group → why it is not fully served: "budget", "group_cap", "province_cap", ""
+    per_person: dict[str, int]  # group → value + onboarding of one person
+    served: pd.DataFrame  # group, province_code, eligible, served, cost (one row per cell)
+    spent: int  # set-up + the served people's cost
+    left: int  # budget − spent (≥ 0)
+    stop: dict[str, str]  # group → why it is not fully served: "budget", "group_cap", "province_cap", ""
 
     @property
     def people(self) -> int:
@@ -82,9 +83,16 @@ def _share(n: int, weights: np.ndarray, room: np.ndarray) -> np.ndarray:
     return out
 
 
-def plan(budget: int, counts: pd.DataFrame, per_person: Mapping[str, int], *, setup: int = 0,
-         priority: Sequence[str] = (), group_caps: Mapping[str, int] | None = None,
-         province_caps: Mapping[int, int] | None = None) -> BudgetPlan:
+def plan(
+    budget: int,
+    counts: pd.DataFrame,
+    per_person: Mapping[str, int],
+    *,
+    setup: int = 0,
+    priority: Sequence[str] = (),
+    group_caps: Mapping[str, int] | None = None,
+    province_caps: Mapping[int, int] | None = None,
+) -> BudgetPlan:
     """Serve as many people as `budget` pays for.
 
     counts: group, province_code, eligible (people); groups without a `per_person` cost are ignored.
@@ -92,7 +100,7 @@ def plan(budget: int, counts: pd.DataFrame, per_person: Mapping[str, int], *, se
     group_caps / province_caps: the most people served in a group / a province (absent: no cap).
     """
     group_caps, province_caps = dict(group_caps or {}), dict(province_caps or {})
-    cells = (counts.groupby(["group", "province_code"], sort=True)["eligible"].sum().reset_index())
+    cells = counts.groupby(["group", "province_code"], sort=True)["eligible"].sum().reset_index()
     cells = cells[cells["group"].isin(list(per_person)) & (cells["eligible"] > 0)]
     order = [g for g in priority if g in per_person] + [g for g in per_person if g not in priority]
     available = max(int(budget) - int(setup), 0)
@@ -102,26 +110,36 @@ def plan(budget: int, counts: pd.DataFrame, per_person: Mapping[str, int], *, se
         mine = cells[cells["group"] == group].sort_values("province_code")
         codes = mine["province_code"].to_numpy(np.int64)
         eligible = mine["eligible"].to_numpy(np.int64)
-        room = np.array([min(e, province_room.get(int(c), e)) for c, e in zip(codes, eligible)], dtype=np.int64)
+        room = np.array([min(e, province_room.get(int(c), e)) for c, e in zip(codes, eligible, strict=False)], dtype=np.int64)
         cost = int(per_person[group])
-        limits = {"province_cap": int(room.sum()), "group_cap": int(group_caps.get(group, eligible.sum())),
-                  "budget": available // cost if cost > 0 else int(eligible.sum())}
+        limits = {
+            "province_cap": int(room.sum()),
+            "group_cap": int(group_caps.get(group, eligible.sum())),
+            "budget": available // cost if cost > 0 else int(eligible.sum()),
+        }
         n = min(limits.values())
         served = _share(n, eligible, room) if n > 0 else np.zeros(len(codes), dtype=np.int64)
         available -= n * cost
-        for c, s in zip(codes, served):
+        for c, s in zip(codes, served, strict=False):
             if int(c) in province_room:
                 province_room[int(c)] -= int(s)
         stop[group] = "" if n >= eligible.sum() else min(limits, key=lambda k: (limits[k], k != "budget"))
-        rows.append(pd.DataFrame({"group": group, "province_code": codes, "eligible": eligible, "served": served,
-                                  "cost": served * cost}))
-    served = (pd.concat(rows, ignore_index=True) if rows else
-              pd.DataFrame({"group": [], "province_code": [], "eligible": [], "served": [], "cost": []}))
+        rows.append(
+            pd.DataFrame(
+                {"group": group, "province_code": codes, "eligible": eligible, "served": served, "cost": served * cost}
+            )
+        )
+    served = (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame({"group": [], "province_code": [], "eligible": [], "served": [], "cost": []})
+    )
     for column in ("province_code", "eligible", "served", "cost"):
         served[column] = served[column].astype("int64")
     spent = int(setup) + int(served["cost"].sum()) if int(budget) >= int(setup) else 0
-    return BudgetPlan(int(budget), int(setup), {g: int(per_person[g]) for g in order}, served, spent,
-                      int(budget) - spent, stop)
+    return BudgetPlan(
+        int(budget), int(setup), {g: int(per_person[g]) for g in order}, served, spent, int(budget) - spent, stop
+    )
 
 
 def eligible_counts(scheme: Scheme, beneficiaries: pd.DataFrame, seed: int = 0) -> pd.DataFrame:

@@ -5,6 +5,7 @@ metadata ranges and choices are enforced, unknown keys are refused, and each pro
 SchemeError naming the dotted path (`tranches.count`, `targets[1].amount`). Uploads and URLs are
 untrusted, so sizes are bounded before parsing and every failure becomes a SchemeError.
 """
+
 from __future__ import annotations
 
 import base64
@@ -88,7 +89,7 @@ def decode_or_base(token: str, base: Scheme) -> tuple[Scheme, SchemeError | None
 def major(amount: int, currency: str) -> float | int:
     """Minor units → what people type (200.0 CNY, 2000000 VND)."""
     digits = get_currency_precision(currency)
-    return amount / 10 ** digits if digits else int(amount)
+    return amount / 10**digits if digits else int(amount)
 
 
 def minor(value: float, currency: str) -> int:
@@ -96,6 +97,7 @@ def minor(value: float, currency: str) -> int:
 
 
 # --- URL token: only the fields that differ from a base (the preset), zlib + base64url -------------
+
 
 def _flatten(data: dict) -> dict[str, Any]:
     """One level deep: 'tranches.count'. Lists and free-form dicts (by_group) stay whole values."""
@@ -161,6 +163,7 @@ def decode_token(token: str, base: Scheme) -> Scheme:
 
 
 # --- typed parsing -----------------------------------------------------------------------------
+
 
 def _parse(value: Any, hint: Any, path: str) -> Any:
     origin = typing.get_origin(hint)
@@ -278,15 +281,31 @@ def decode_scenarios(token: str, presets: dict[str, Scheme]) -> tuple[list[dict[
     for row in rows[:MAX_SCENARIOS]:
         try:
             name, preset, scheme_token, population, runs, seed = row
-            ok = (isinstance(name, str) and preset in presets and isinstance(scheme_token, str)
-                  and population in ("synthetic", "db") and type(runs) is int and 1 <= runs <= 50
-                  and type(seed) is int and 0 <= seed < 2**31)
+            ok = (
+                isinstance(name, str)
+                and preset in presets
+                and isinstance(scheme_token, str)
+                and population in ("synthetic", "db")
+                and type(runs) is int
+                and 1 <= runs <= 50
+                and type(seed) is int
+                and 0 <= seed < 2**31
+            )
             if not ok:
                 raise ValueError("field")
             scheme = decode_token(scheme_token, presets[preset])
         except (ValueError, TypeError, SchemeError):
             refused += 1
             continue
-        out.append({"name": name.strip()[:60] or preset, "preset": preset, "scheme": scheme_token,
-                    "population": population, "runs": runs, "seed": seed, "parsed": scheme})
+        out.append(
+            {
+                "name": name.strip()[:60] or preset,
+                "preset": preset,
+                "scheme": scheme_token,
+                "population": population,
+                "runs": runs,
+                "seed": seed,
+                "parsed": scheme,
+            }
+        )
     return out, refused + max(0, len(rows) - MAX_SCENARIOS)

@@ -4,6 +4,7 @@ A designer who switches a 200 CNY gift to VND means 700,000 đ, not 200 đ. The 
 rates (round figures close to 2025 market rates), shown on the page next to the currency choice; they
 are not market quotes. Amounts stay integers in the target currency's minor units (round half up).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,8 +26,11 @@ def convert_amount(amount: int, source: str, target: str) -> int:
     """Minor units of `source` → minor units of `target` at the planning rate."""
     if source == target:
         return int(amount)
-    exact = (Fraction(int(amount), 10 ** get_currency_precision(source)) * rate(source, target)
-             * 10 ** get_currency_precision(target))
+    exact = (
+        Fraction(int(amount), 10 ** get_currency_precision(source))
+        * rate(source, target)
+        * 10 ** get_currency_precision(target)
+    )
     return int(exact + Fraction(1, 2)) if exact >= 0 else -int(-exact + Fraction(1, 2))
 
 
@@ -38,15 +42,25 @@ def convert(scheme: Scheme, target: str) -> Scheme:
         return scheme
     c = lambda amount: convert_amount(amount, source, target)  # noqa: E731
     rep = dataclasses.replace
-    return validate(rep(
-        scheme, currency=target,
-        targets=tuple(rep(t, amount=max(1, c(t.amount))) for t in scheme.targets),
-        tranches=rep(scheme.tranches, denomination=c(scheme.tranches.denomination)),
-        merchants=rep(scheme.merchants, cap_per_merchant=c(scheme.merchants.cap_per_merchant),
-                      category_limits={k: max(1, c(v)) for k, v in scheme.merchants.category_limits.items()}),
-        access=rep(scheme.access, travel_cost_per_km=c(scheme.access.travel_cost_per_km)),
-        costs=rep(scheme.costs, setup=c(scheme.costs.setup),
-                  onboarding_per_beneficiary=c(scheme.costs.onboarding_per_beneficiary),
-                  fee_per_transaction=c(scheme.costs.fee_per_transaction),
-                  settlement_cost=c(scheme.costs.settlement_cost)),
-        budget=None if scheme.budget is None else c(scheme.budget)))
+    return validate(
+        rep(
+            scheme,
+            currency=target,
+            targets=tuple(rep(t, amount=max(1, c(t.amount))) for t in scheme.targets),
+            tranches=rep(scheme.tranches, denomination=c(scheme.tranches.denomination)),
+            merchants=rep(
+                scheme.merchants,
+                cap_per_merchant=c(scheme.merchants.cap_per_merchant),
+                category_limits={k: max(1, c(v)) for k, v in scheme.merchants.category_limits.items()},
+            ),
+            access=rep(scheme.access, travel_cost_per_km=c(scheme.access.travel_cost_per_km)),
+            costs=rep(
+                scheme.costs,
+                setup=c(scheme.costs.setup),
+                onboarding_per_beneficiary=c(scheme.costs.onboarding_per_beneficiary),
+                fee_per_transaction=c(scheme.costs.fee_per_transaction),
+                settlement_cost=c(scheme.costs.settlement_cost),
+            ),
+            budget=None if scheme.budget is None else c(scheme.budget),
+        )
+    )

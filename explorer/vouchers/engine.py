@@ -11,10 +11,11 @@ over beneficiaries. All money stays in int64 minor units, so issued = redeemed +
 Modelling shortcuts, on purpose: a voucher's request day follows the previous voucher's *request*
 day, not its service day; a queued voucher that expires while waiting still took a slot that day.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -29,20 +30,21 @@ NEVER = np.iinfo(np.int32).max  # "no expiry" as a day index
 @dataclass
 class RunOutcome:
     """What happened in one run, at the level the metrics need."""
-    claimed: np.ndarray        # (N,) bool
-    claim_day: np.ndarray      # (N,) int
-    expiry: np.ndarray         # (N,) first day a voucher can no longer be used (NEVER if none)
-    redeemed: np.ndarray       # (N,) int64 value redeemed
-    transactions: np.ndarray   # (N,) redeemed vouchers
-    first_day: np.ndarray      # (N,) day of the first redemption, -1 if none
-    shop_km: np.ndarray        # (N,) distance to the regular shop
-    tx_shop: np.ndarray        # redeemed vouchers: shop index, day, value
+
+    claimed: np.ndarray  # (N,) bool
+    claim_day: np.ndarray  # (N,) int
+    expiry: np.ndarray  # (N,) first day a voucher can no longer be used (NEVER if none)
+    redeemed: np.ndarray  # (N,) int64 value redeemed
+    transactions: np.ndarray  # (N,) redeemed vouchers
+    first_day: np.ndarray  # (N,) day of the first redemption, -1 if none
+    shop_km: np.ndarray  # (N,) distance to the regular shop
+    tx_shop: np.ndarray  # redeemed vouchers: shop index, day, value
     tx_day: np.ndarray
     tx_value: np.ndarray
-    cap_refused: int = 0       # value shops refused because it would pass the per-merchant cap
-    cap_merchants: int = 0     # shops that refused vouchers at the cap
+    cap_refused: int = 0  # value shops refused because it would pass the per-merchant cap
+    cap_merchants: int = 0  # shops that refused vouchers at the cap
     cap_refused_by_shop: np.ndarray | None = None  # (M,) value each shop refused at the cap
-    limit_refused: int = 0     # value refused because it would pass the person's limit at the shop's category
+    limit_refused: int = 0  # value refused because it would pass the person's limit at the shop's category
 
 
 def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
@@ -85,7 +87,8 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
         active = active[~over]
     owners = p.v_owner[active]
     redeemed, tx_day, tx_value, tx_shop, (cap_refused, cap_merchants, refused_by_shop) = _serve(
-        p, shop[owner][owners], day[active], usable_until[owners], active)
+        p, shop[owner][owners], day[active], usable_until[owners], active
+    )
     ben = p.v_ben[redeemed]
     first_day = np.full(n, -1, dtype=np.int64)
     # A person's redeemed vouchers are a prefix of theirs (same shop, queued in order, one expiry, a cap
@@ -93,11 +96,21 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     first = p.v_index[redeemed] == 0
     first_day[ben[first]] = tx_day[first]
     return RunOutcome(
-        claimed=claimed, claim_day=claim_delay, expiry=expiry,
+        claimed=claimed,
+        claim_day=claim_delay,
+        expiry=expiry,
         redeemed=np.rint(np.bincount(ben, weights=tx_value, minlength=n)).astype(np.int64),
-        transactions=np.bincount(ben, minlength=n), first_day=first_day, shop_km=shop_km,
-        tx_shop=tx_shop, tx_day=tx_day, tx_value=tx_value, cap_refused=cap_refused, cap_merchants=cap_merchants,
-        cap_refused_by_shop=refused_by_shop, limit_refused=limit_refused)
+        transactions=np.bincount(ben, minlength=n),
+        first_day=first_day,
+        shop_km=shop_km,
+        tx_shop=tx_shop,
+        tx_day=tx_day,
+        tx_value=tx_value,
+        cap_refused=cap_refused,
+        cap_merchants=cap_merchants,
+        cap_refused_by_shop=refused_by_shop,
+        limit_refused=limit_refused,
+    )
 
 
 def _delays(rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
@@ -136,8 +149,9 @@ def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: n
     return day
 
 
-def _serve(p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray,
-           active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:
+def _serve(
+    p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray, active: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:
     """First come, first served at each shop within its daily capacity, then expiry and the merchant cap.
 
     For each voucher taken to a shop (`active`, ascending): its shop `m`, request day `d` and the day
@@ -165,7 +179,7 @@ def _serve(p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray,
     if len(jam):
         jam_bucket = bucket[jam]
         order = _stable_argsort(jam_bucket)
-        queue, queued_bucket = jam[order], jam_bucket[order]   # positions in `active`, in queue order
+        queue, queued_bucket = jam[order], jam_bucket[order]  # positions in `active`, in queue order
         per_bucket = np.bincount(queued_bucket, minlength=shops * horizon)
         shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
         # Place in the shop's whole queue = arrivals there before this day + rank among this day's jam.
@@ -201,8 +215,7 @@ def _stable_argsort(keys: np.ndarray) -> np.ndarray:
     return order
 
 
-def _within_cap(cap: int, m: np.ndarray, bucket: np.ndarray, value: np.ndarray, shops: int,
-                horizon: int) -> np.ndarray:
+def _within_cap(cap: int, m: np.ndarray, bucket: np.ndarray, value: np.ndarray, shops: int, horizon: int) -> np.ndarray:
     """False for vouchers a shop refuses because its takings would pass the cap (in queue order)."""
     takings = np.bincount(m, weights=value, minlength=shops)  # float64: exact below 2**53
     over = np.flatnonzero((takings > cap)[m])
@@ -224,8 +237,13 @@ class Simulation:
     seed: int
 
 
-def simulate(scheme: Scheme, population: Population, runs: int = 10, seed: int = 0,
-             progress: Callable[[float], None] | None = None) -> Simulation:
+def simulate(
+    scheme: Scheme,
+    population: Population,
+    runs: int = 10,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> Simulation:
     """K seeded runs of `scheme` on `population`; raises SchemeError for a scheme that cannot run."""
     prepared = prepare(scheme, population, seed)
     rngs = [np.random.default_rng([seed, k]) for k in range(runs)]  # run k is the same whatever K is

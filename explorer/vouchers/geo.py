@@ -4,6 +4,7 @@ Nearest neighbours come from a k-d tree (scipy's cKDTree) over points on the uni
 (chord) distance between two such points grows with their great-circle distance, so the k nearest by chord
 are exactly the k nearest on the Earth's surface, and the chord converts back to kilometres exactly.
 """
+
 from __future__ import annotations
 
 import numpy as np

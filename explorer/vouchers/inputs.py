@@ -10,6 +10,7 @@ counts.csv      group, province_code, count
 merchants.csv   category, province_code, and optionally merchant_id, lat, lon, daily_capacity
                 (lat/lon both or neither: without them a shop sits near its province's centre)
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,11 +24,11 @@ from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
 from explorer.vouchers.population import HOUSEHOLD_GROUPS, Population, _merchants, reference_provinces
 
 MAX_CSV_BYTES = 1024 * 1024
-MAX_PEOPLE = 2_000_000          # the same bound as a database selection (memory)
+MAX_PEOPLE = 2_000_000  # the same bound as a database selection (memory)
 MAX_MERCHANTS = 50_000
-MAX_ERRORS = 20                 # more are counted, not listed
+MAX_ERRORS = 20  # more are counted, not listed
 DEFAULT_CAPACITY = 100
-LAT_RANGE, LON_RANGE = (8.0, 24.0), (102.0, 110.0)   # Vietnam with its islands' margin
+LAT_RANGE, LON_RANGE = (8.0, 24.0), (102.0, 110.0)  # Vietnam with its islands' margin
 COUNT_COLUMNS = ("group", "province_code", "count")
 MERCHANT_REQUIRED = ("category", "province_code")
 MERCHANT_OPTIONAL = ("merchant_id", "lat", "lon", "daily_capacity", "name")
@@ -51,7 +52,7 @@ MESSAGES = {
 
 @dataclass(frozen=True)
 class InputError:
-    row: int | None          # spreadsheet row (header = 1); None for the whole file
+    row: int | None  # spreadsheet row (header = 1); None for the whole file
     column: str | None
     code: str
     values: dict = field(default_factory=dict)
@@ -64,10 +65,10 @@ class InputError:
 
 @dataclass(frozen=True)
 class Parsed:
-    frame: pd.DataFrame | None            # None when there are errors
+    frame: pd.DataFrame | None  # None when there are errors
     errors: list[InputError]
-    more_errors: int = 0                  # errors beyond MAX_ERRORS, not listed
-    ignored: tuple[str, ...] = ()         # columns the parser does not use
+    more_errors: int = 0  # errors beyond MAX_ERRORS, not listed
+    ignored: tuple[str, ...] = ()  # columns the parser does not use
 
 
 def _read(data: bytes) -> tuple[list[dict], list[str], list[InputError]]:
@@ -80,8 +81,11 @@ def _read(data: bytes) -> tuple[list[dict], list[str], list[InputError]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
-    rows = [{k: (v or "").strip() for k, v in row.items() if k is not None}
-            for row in reader if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+    rows = [
+        {k: (v or "").strip() for k, v in row.items() if k is not None}
+        for row in reader
+        if any((v or "").strip() for v in row.values() if isinstance(v, str))
+    ]
     if not header or not rows:
         return [], header, [InputError(None, None, "empty")]
     return rows, header, []
@@ -119,11 +123,19 @@ def parse_counts(data: bytes, provinces: pd.DataFrame | None = None) -> Parsed:
         group, code, count = row["group"], _int(row["province_code"]), _int(row["count"])
         bad = False
         if group not in BENEFICIARY_GROUPS:
-            errors.append(InputError(i, "group", "unknown_value", {"value": group, "choices": ", ".join(BENEFICIARY_GROUPS)}))
+            errors.append(
+                InputError(i, "group", "unknown_value", {"value": group, "choices": ", ".join(BENEFICIARY_GROUPS)})
+            )
             bad = True
         if code is None or code not in codes:
-            errors.append(InputError(i, "province_code", "not_integer" if code is None else "unknown_value",
-                                     {"value": row["province_code"], "choices": "the 63 province codes"}))
+            errors.append(
+                InputError(
+                    i,
+                    "province_code",
+                    "not_integer" if code is None else "unknown_value",
+                    {"value": row["province_code"], "choices": "the 63 province codes"},
+                )
+            )
             bad = True
         if count is None:
             errors.append(InputError(i, "count", "not_integer", {"value": row["count"]}))
@@ -137,7 +149,9 @@ def parse_counts(data: bytes, provinces: pd.DataFrame | None = None) -> Parsed:
         if bad:
             continue
         if (group, code) in seen:
-            errors.append(InputError(i, "group", "duplicate", {"what": f"{group} × {code}", "first": seen[(group, code)]}))
+            errors.append(
+                InputError(i, "group", "duplicate", {"what": f"{group} × {code}", "first": seen[(group, code)]})
+            )
             continue
         seen[(group, code)] = i
         total += count
@@ -166,12 +180,21 @@ def parse_merchants(data: bytes, provinces: pd.DataFrame | None = None) -> Parse
         bad = False
         category, code = row["category"], _int(row["province_code"])
         if category not in MERCHANT_CATEGORIES:
-            errors.append(InputError(i, "category", "unknown_value",
-                                     {"value": category, "choices": ", ".join(MERCHANT_CATEGORIES)}))
+            errors.append(
+                InputError(
+                    i, "category", "unknown_value", {"value": category, "choices": ", ".join(MERCHANT_CATEGORIES)}
+                )
+            )
             bad = True
         if code is None or code not in codes:
-            errors.append(InputError(i, "province_code", "not_integer" if code is None else "unknown_value",
-                                     {"value": row["province_code"], "choices": "the 63 province codes"}))
+            errors.append(
+                InputError(
+                    i,
+                    "province_code",
+                    "not_integer" if code is None else "unknown_value",
+                    {"value": row["province_code"], "choices": "the 63 province codes"},
+                )
+            )
             bad = True
         merchant_id = i - 1
         if row.get("merchant_id"):
@@ -180,8 +203,14 @@ def parse_merchants(data: bytes, provinces: pd.DataFrame | None = None) -> Parse
                 errors.append(InputError(i, "merchant_id", "not_integer", {"value": row["merchant_id"]}))
                 bad = True
             elif merchant_id in seen:
-                errors.append(InputError(i, "merchant_id", "duplicate", {"what": f"merchant_id {merchant_id}",
-                                                                         "first": seen[merchant_id]}))
+                errors.append(
+                    InputError(
+                        i,
+                        "merchant_id",
+                        "duplicate",
+                        {"what": f"merchant_id {merchant_id}", "first": seen[merchant_id]},
+                    )
+                )
                 bad = True
             else:
                 seen[merchant_id] = i
@@ -218,9 +247,14 @@ def parse_merchants(data: bytes, provinces: pd.DataFrame | None = None) -> Parse
     return _done(frame, errors, tuple(c for c in header if c not in MERCHANT_REQUIRED + MERCHANT_OPTIONAL))
 
 
-def population_from_counts(counts: pd.DataFrame, merchants: pd.DataFrame | None = None, *,
-                           categories: tuple[str, ...] = MERCHANT_CATEGORIES, seed: int = 0,
-                           province_table: pd.DataFrame | None = None) -> Population:
+def population_from_counts(
+    counts: pd.DataFrame,
+    merchants: pd.DataFrame | None = None,
+    *,
+    categories: tuple[str, ...] = MERCHANT_CATEGORIES,
+    seed: int = 0,
+    province_table: pd.DataFrame | None = None,
+) -> Population:
     """Exactly `count` people per (group, province), placed around the province's centre (no personal data);
     the uploaded shops (near their province's centre when they have no coordinates), or, without a list,
     synthetic shops as for a preset (about one per 2,000 people, every category in every province used)."""
@@ -230,11 +264,17 @@ def population_from_counts(counts: pd.DataFrame, merchants: pd.DataFrame | None 
     codes = np.repeat(counts["province_code"].to_numpy(np.int64), counts["count"].to_numpy(np.int64))
     n = len(groups)
     household = np.where(np.isin(groups, HOUSEHOLD_GROUPS), rng.integers(2, 8, n), rng.integers(1, 4, n))
-    people = pd.DataFrame({
-        "person_id": np.arange(n, dtype=np.int64), "org_id": np.ones(n, dtype=np.int64), "group": groups,
-        "province_code": codes, "household_size": household,
-        "lat": table.loc[codes, "lat"].to_numpy(float) + rng.normal(0, 0.25, n),
-        "lon": table.loc[codes, "lon"].to_numpy(float) + rng.normal(0, 0.25, n)})
+    people = pd.DataFrame(
+        {
+            "person_id": np.arange(n, dtype=np.int64),
+            "org_id": np.ones(n, dtype=np.int64),
+            "group": groups,
+            "province_code": codes,
+            "household_size": household,
+            "lat": table.loc[codes, "lat"].to_numpy(float) + rng.normal(0, 0.25, n),
+            "lon": table.loc[codes, "lon"].to_numpy(float) + rng.normal(0, 0.25, n),
+        }
+    )
     if merchants is None:
         used = table.loc[sorted(set(codes))].reset_index()
         per = np.array([(codes == c).sum() for c in used["code"]])
@@ -249,5 +289,7 @@ def population_from_counts(counts: pd.DataFrame, merchants: pd.DataFrame | None 
 
 
 COUNTS_EXAMPLE = "group,province_code,count\nchild,21,1200\nelderly,21,800\nchild,29,3000\n"
-MERCHANTS_EXAMPLE = ("merchant_id,category,province_code,lat,lon,daily_capacity\n"
-                     "1,groceries,21,21.72,104.91,150\n2,pharmacy_clinic,21,,,60\n3,groceries,29,21.03,105.85,300\n")
+MERCHANTS_EXAMPLE = (
+    "merchant_id,category,province_code,lat,lon,daily_capacity\n"
+    "1,groceries,21,21.72,104.91,150\n2,pharmacy_clinic,21,,,60\n3,groceries,29,21.03,105.85,300\n"
+)

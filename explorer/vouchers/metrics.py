@@ -8,10 +8,12 @@ Coverage is the share of the target group holding a *usable* voucher: claimed, w
 merchant within the travel limit. Whether they then spent it is `reached_share` — which, unlike
 coverage, may rise when others drop out (a shop's freed capacity or cap serves the rest).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,14 +32,14 @@ MIN_GROUP = 10  # smaller groups are never shown: they could point at a person
 @dataclass
 class RunMetrics:
     scalars: dict[str, float]
-    daily_redeemed: np.ndarray      # (horizon,) value redeemed per day
-    lorenz: np.ndarray              # (LORENZ_POINTS,) cumulative share of receipts, poorest merchants first
+    daily_redeemed: np.ndarray  # (horizon,) value redeemed per day
+    lorenz: np.ndarray  # (LORENZ_POINTS,) cumulative share of receipts, poorest merchants first
     by_province: pd.DataFrame
     by_group: pd.DataFrame
     settlements: pd.DataFrame | None  # shop, day, amount, transactions (first run only)
-    receipts: np.ndarray | None = None      # (M,) value each shop took in
+    receipts: np.ndarray | None = None  # (M,) value each shop took in
     shop_transactions: np.ndarray | None = None  # (M,) vouchers each shop redeemed
-    refused: np.ndarray | None = None       # (M,) value each shop refused at the per-merchant cap
+    refused: np.ndarray | None = None  # (M,) value each shop refused at the per-merchant cap
 
 
 def gini(values: np.ndarray) -> float:
@@ -54,7 +56,7 @@ def top_share(values: np.ndarray, fraction: float = 0.1) -> float:
     total = x.sum()
     if len(x) == 0 or total <= 0:
         return 0.0
-    return float(x[:max(1, int(np.ceil(len(x) * fraction)))].sum() / total)
+    return float(x[: max(1, int(np.ceil(len(x) * fraction)))].sum() / total)
 
 
 def hhi(values: np.ndarray) -> float:
@@ -119,42 +121,80 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     travel_km = 2 * o.shop_km * o.transactions
     to_first = (o.first_day - o.claim_day)[spent]
     scalars = {
-        "eligible_people": p.persons, "registrations": p.n, "issued": issued, "redeemed": redeemed,
-        "unspent": unspent, "returned": returned, "lapsed": expired - returned, "unspent_at_expiry": expired,
-        "claimed_people": int(claimed_p.sum()), "covered_people": int(covered_p.sum()),
-        "reached_people": int(reached_p.sum()), "claim_rate": _ratio(claimed_p.sum(), p.persons),
-        "coverage": _ratio(covered_p.sum(), p.persons), "reached_share": _ratio(reached_p.sum(), p.persons),
-        "redemption_rate": _ratio(redeemed, issued), "unspent_at_expiry_share": _ratio(expired, issued),
+        "eligible_people": p.persons,
+        "registrations": p.n,
+        "issued": issued,
+        "redeemed": redeemed,
+        "unspent": unspent,
+        "returned": returned,
+        "lapsed": expired - returned,
+        "unspent_at_expiry": expired,
+        "claimed_people": int(claimed_p.sum()),
+        "covered_people": int(covered_p.sum()),
+        "reached_people": int(reached_p.sum()),
+        "claim_rate": _ratio(claimed_p.sum(), p.persons),
+        "coverage": _ratio(covered_p.sum(), p.persons),
+        "reached_share": _ratio(reached_p.sum(), p.persons),
+        "redemption_rate": _ratio(redeemed, issued),
+        "unspent_at_expiry_share": _ratio(expired, issued),
         "never_spent_share": _ratio((o.claimed & ~spent).sum(), o.claimed.sum()),
         "days_to_first_spend_mean": float(to_first.mean()) if len(to_first) else float("nan"),
         "days_to_first_spend_median": float(np.median(to_first)) if len(to_first) else float("nan"),
-        "beyond_travel_limit": int((~p.reachable).sum()), "beyond_travel_share": _ratio((~p.reachable).sum(), p.n),
+        "beyond_travel_limit": int((~p.reachable).sum()),
+        "beyond_travel_share": _ratio((~p.reachable).sum(), p.n),
         "travel_over_50km_share": _ratio((spent & (o.shop_km > FAR_KM)).sum(), spent.sum()),
-        "transactions": tx, "merchants": len(p.capacity), "merchants_used": int(np.count_nonzero(receipts)),
+        "transactions": tx,
+        "merchants": len(p.capacity),
+        "merchants_used": int(np.count_nonzero(receipts)),
         "recipients_per_shop": _ratio(spent.sum(), np.count_nonzero(receipts)),
-        "gini": gini(receipts), "top10_share": top_share(receipts, 0.1), "hhi": hhi(receipts),
+        "gini": gini(receipts),
+        "top10_share": top_share(receipts, 0.1),
+        "hhi": hhi(receipts),
         "top10_merchants_share": top_n_share(receipts, 10),
-        **costs, "cost_total": program_cost, "travel_cost": int(np.rint(travel_km.sum() * s.access.travel_cost_per_km)),
+        **costs,
+        "cost_total": program_cost,
+        "travel_cost": int(np.rint(travel_km.sum() * s.access.travel_cost_per_km)),
         "cost_per_beneficiary": _ratio(program_cost, reached_p.sum()),
         "cost_per_unit_delivered": _ratio(program_cost, redeemed),
         "duplicates_excluded": p.duplicates.extra_records if p.duplicates.excluded else 0,
         "money_saved_duplicates": p.duplicates.money_saved,
-        "cap_refused": o.cap_refused, "cap_merchants": o.cap_merchants, "category_limit_refused": o.limit_refused,
+        "cap_refused": o.cap_refused,
+        "cap_merchants": o.cap_merchants,
+        "category_limit_refused": o.limit_refused,
     }
     shares = (p.entitlement / issued, np.full(p.n, 1 / p.n), o.transactions / max(tx, 1), o.redeemed / max(redeemed, 1))
-    cost_row = (costs["cost_setup"] * shares[0] + costs["cost_onboarding"] * shares[1]
-                + costs["cost_fees"] * shares[2] + costs["cost_settlement"] * shares[3])
-    rows = {"beneficiaries": np.ones(p.n), "claimed": o.claimed, "covered": o.claimed & p.reachable,
-            "reached": spent, "issued": p.entitlement,
-            "redeemed": o.redeemed, "not_redeemed": left, "beyond_travel_limit": ~p.reachable, "cost": cost_row,
-            "first_spend_days_total": np.where(spent, o.first_day - o.claim_day, 0)}
+    cost_row = (
+        costs["cost_setup"] * shares[0]
+        + costs["cost_onboarding"] * shares[1]
+        + costs["cost_fees"] * shares[2]
+        + costs["cost_settlement"] * shares[3]
+    )
+    rows = {
+        "beneficiaries": np.ones(p.n),
+        "claimed": o.claimed,
+        "covered": o.claimed & p.reachable,
+        "reached": spent,
+        "issued": p.entitlement,
+        "redeemed": o.redeemed,
+        "not_redeemed": left,
+        "beyond_travel_limit": ~p.reachable,
+        "cost": cost_row,
+        "first_spend_days_total": np.where(spent, o.first_day - o.claim_day, 0),
+    }
     settlements = _settlements(o, cell, periods, horizon, s.costs.settlement) if keep_settlements else None
-    return RunMetrics(scalars, by_shop_day.sum(axis=0),
-                      lorenz(receipts), _breakdown(p.province, rows, "province_code"),
-                      _breakdown(np.asarray(BENEFICIARY_GROUPS, dtype=object)[p.group], rows, "group"), settlements,
-                      receipts=receipts, shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
-                      refused=(o.cap_refused_by_shop if o.cap_refused_by_shop is not None
-                               else np.zeros(len(p.capacity), dtype=np.int64)))
+    return RunMetrics(
+        scalars,
+        by_shop_day.sum(axis=0),
+        lorenz(receipts),
+        _breakdown(p.province, rows, "province_code"),
+        _breakdown(np.asarray(BENEFICIARY_GROUPS, dtype=object)[p.group], rows, "group"),
+        settlements,
+        receipts=receipts,
+        shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
+        refused=(
+            o.cap_refused_by_shop if o.cap_refused_by_shop is not None else np.zeros(len(p.capacity), dtype=np.int64)
+        ),
+    )
 
 
 def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
@@ -179,12 +219,19 @@ def _settlements(o: RunOutcome, cell: np.ndarray, periods: np.ndarray, horizon: 
     counts = _settlement_periods(counts, frequency)
     shop, period = np.nonzero(periods)
     day = period if frequency == "daily" else np.minimum(period * 7 + 6, horizon - 1)
-    frame = pd.DataFrame({"day": day, "shop": shop, "amount": np.rint(periods[shop, period]).astype(np.int64),
-                          "transactions": counts[shop, period]})
+    frame = pd.DataFrame(
+        {
+            "day": day,
+            "shop": shop,
+            "amount": np.rint(periods[shop, period]).astype(np.int64),
+            "transactions": counts[shop, period],
+        }
+    )
     return frame.sort_values(["day", "shop"], kind="stable").reset_index(drop=True)
 
 
 # --- K runs → means and 5–95 % bands -------------------------------------------------------------
+
 
 def summarize(runs: Sequence[RunMetrics]) -> pd.DataFrame:
     """One row per metric: mean, p05, p95 over the runs."""
@@ -193,8 +240,13 @@ def summarize(runs: Sequence[RunMetrics]) -> pd.DataFrame:
 
 
 def bands(matrix: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({"mean": matrix.mean(axis=0), "p05": np.quantile(matrix, 0.05, axis=0),
-                         "p95": np.quantile(matrix, 0.95, axis=0)})
+    return pd.DataFrame(
+        {
+            "mean": matrix.mean(axis=0),
+            "p05": np.quantile(matrix, 0.05, axis=0),
+            "p95": np.quantile(matrix, 0.95, axis=0),
+        }
+    )
 
 
 def redemption_curve(runs: Sequence[RunMetrics], issued: int) -> pd.DataFrame:
@@ -217,13 +269,19 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
     any — the largest takings first. Shops are businesses: listing them is not personal data."""
     receipts = np.vstack([r.receipts for r in runs])
     refused = np.vstack([r.refused for r in runs])
-    frame = pd.DataFrame({
-        "merchant_id": merchants["merchant_id"].to_numpy(), "category": merchants["category"].to_numpy(),
-        "province_code": merchants["province_code"].to_numpy(np.int64),
-        "receipts": receipts.mean(axis=0), "receipts_p05": np.quantile(receipts, 0.05, axis=0),
-        "receipts_p95": np.quantile(receipts, 0.95, axis=0),
-        "transactions": np.vstack([r.shop_transactions for r in runs]).mean(axis=0),
-        "refused": refused.mean(axis=0), "cap_hit_runs": (refused > 0).mean(axis=0)})
+    frame = pd.DataFrame(
+        {
+            "merchant_id": merchants["merchant_id"].to_numpy(),
+            "category": merchants["category"].to_numpy(),
+            "province_code": merchants["province_code"].to_numpy(np.int64),
+            "receipts": receipts.mean(axis=0),
+            "receipts_p05": np.quantile(receipts, 0.05, axis=0),
+            "receipts_p95": np.quantile(receipts, 0.95, axis=0),
+            "transactions": np.vstack([r.shop_transactions for r in runs]).mean(axis=0),
+            "refused": refused.mean(axis=0),
+            "cap_hit_runs": (refused > 0).mean(axis=0),
+        }
+    )
     total = receipts.sum(axis=1).mean()
     frame["share"] = frame["receipts"] / total if total > 0 else 0.0
     return frame.sort_values(["receipts", "merchant_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
@@ -231,9 +289,17 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
 
 def by_category(merchant_table: pd.DataFrame) -> pd.DataFrame:
     """category, merchants, merchants_used (receiving anything on average), receipts, share, refused."""
-    frame = merchant_table.assign(used=merchant_table["receipts"] > 0).groupby("category", sort=True).agg(
-        merchants=("merchant_id", "size"), merchants_used=("used", "sum"), receipts=("receipts", "sum"),
-        refused=("refused", "sum"), cap_hit_merchants=("cap_hit_runs", lambda x: int((x > 0).sum())))
+    frame = (
+        merchant_table.assign(used=merchant_table["receipts"] > 0)
+        .groupby("category", sort=True)
+        .agg(
+            merchants=("merchant_id", "size"),
+            merchants_used=("used", "sum"),
+            receipts=("receipts", "sum"),
+            refused=("refused", "sum"),
+            cap_hit_merchants=("cap_hit_runs", lambda x: int((x > 0).sum())),
+        )
+    )
     total = frame["receipts"].sum()
     frame["share"] = frame["receipts"] / total if total > 0 else 0.0
     return frame.sort_values("receipts", ascending=False, kind="stable").reset_index()

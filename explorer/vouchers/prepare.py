@@ -4,6 +4,7 @@ Eligibility, duplicates, each beneficiary's entitlement cut into tranches and vo
 and each beneficiary's k nearest allowed merchants with distances. Runs then only draw random numbers
 against these arrays.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,32 +24,32 @@ CANDIDATE_SHOPS = 4  # a beneficiary picks a regular shop among the 4 nearest al
 @dataclass
 class Prepared:
     scheme: Scheme
-    horizon: int                  # days simulated
-    fixed_expiry: int | None      # day index a fixed expiry falls on
-    person: np.ndarray            # (N,) dense person index of each kept registration
-    persons: int                  # distinct eligible people
-    group: np.ndarray             # (N,) index into BENEFICIARY_GROUPS
-    province: np.ndarray          # (N,) province code
-    entitlement: np.ndarray       # (N,) int64 minor units
-    nearest_km: np.ndarray        # (N,) distance to the nearest allowed merchant
-    reachable: np.ndarray         # (N,) bool: nearest allowed merchant within the travel limit
-    cand: np.ndarray              # (N, k) candidate shop index into `merchants`
-    cand_km: np.ndarray           # (N, k)
-    cand_pref: np.ndarray         # (N, k) distance decay × category preference
-    merchants: pd.DataFrame       # allowed merchants someone could choose, row i = shop index i
-    capacity: np.ndarray          # (M,) transactions a day
+    horizon: int  # days simulated
+    fixed_expiry: int | None  # day index a fixed expiry falls on
+    person: np.ndarray  # (N,) dense person index of each kept registration
+    persons: int  # distinct eligible people
+    group: np.ndarray  # (N,) index into BENEFICIARY_GROUPS
+    province: np.ndarray  # (N,) province code
+    entitlement: np.ndarray  # (N,) int64 minor units
+    nearest_km: np.ndarray  # (N,) distance to the nearest allowed merchant
+    reachable: np.ndarray  # (N,) bool: nearest allowed merchant within the travel limit
+    cand: np.ndarray  # (N, k) candidate shop index into `merchants`
+    cand_km: np.ndarray  # (N, k)
+    cand_pref: np.ndarray  # (N, k) distance decay × category preference
+    merchants: pd.DataFrame  # allowed merchants someone could choose, row i = shop index i
+    capacity: np.ndarray  # (M,) transactions a day
     delay_scale: dict[str, np.ndarray]  # per beneficiary (claim, first) and per voucher (gap): see engine._delays
     # Vouchers in *queue order*: by voucher number (a person's first before their second), then by a
     # seeded arrival priority of their owner — how people reaching a shop the same day line up.
-    owner: np.ndarray             # (N,) beneficiaries in priority order
-    v_owner: np.ndarray           # position in `owner` of each voucher's owner (ascending within a level)
-    v_ben: np.ndarray             # = owner[v_owner]
-    v_index: np.ndarray           # position within the beneficiary's vouchers (0 = first)
-    v_amount: np.ndarray          # int32 or int64 minor units
-    v_cum: np.ndarray             # int64: the owner's value up to and including this voucher
-    v_tranche: np.ndarray         # tranche number of the voucher
-    v_opens: np.ndarray           # bool: first voucher of its tranche
-    level_bounds: np.ndarray      # vouchers numbered j occupy level_bounds[j]:level_bounds[j+1]
+    owner: np.ndarray  # (N,) beneficiaries in priority order
+    v_owner: np.ndarray  # position in `owner` of each voucher's owner (ascending within a level)
+    v_ben: np.ndarray  # = owner[v_owner]
+    v_index: np.ndarray  # position within the beneficiary's vouchers (0 = first)
+    v_amount: np.ndarray  # int32 or int64 minor units
+    v_cum: np.ndarray  # int64: the owner's value up to and including this voucher
+    v_tranche: np.ndarray  # tranche number of the voucher
+    v_opens: np.ndarray  # bool: first voucher of its tranche
+    level_bounds: np.ndarray  # vouchers numbered j occupy level_bounds[j]:level_bounds[j+1]
     max_vouchers: int
     duplicates: DuplicateReport
     shop_limit: np.ndarray | None = None  # (M,) most one person may spend at the shop's category; None: no limits
@@ -71,8 +72,11 @@ def eligible_mask(scheme: Scheme, people: pd.DataFrame, rng: np.random.Generator
     mask = mask & (size >= rules.household_min) & (size <= rules.household_max)
     if rules.referral_required:
         # The data rarely says who holds a referral; without the column a seeded share does.
-        referred = (people["referred"].to_numpy(bool) if "referred" in people.columns
-                    else rng.random(len(people)) < rules.referral_rate)
+        referred = (
+            people["referred"].to_numpy(bool)
+            if "referred" in people.columns
+            else rng.random(len(people)) < rules.referral_rate
+        )
         mask = mask & referred
     return mask
 
@@ -110,8 +114,7 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     if shops.empty:
         raise SchemeError("merchants.categories", "no_merchants")
     lat, lon = people["lat"].to_numpy(float), people["lon"].to_numpy(float)
-    cand, cand_km = nearest_k(lat, lon, shops["lat"].to_numpy(float), shops["lon"].to_numpy(float),
-                              CANDIDATE_SHOPS)
+    cand, cand_km = nearest_k(lat, lon, shops["lat"].to_numpy(float), shops["lon"].to_numpy(float), CANDIDATE_SHOPS)
     # The market is the shops somebody could choose: a province's scheme is not diluted by the rest of
     # the country's shops in the concentration figures, and the per-run queues stay small.
     in_play = np.unique(cand)
@@ -126,19 +129,36 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
         pace[BENEFICIARY_GROUPS.index(name)] = rules.pace
     vouchers = _vouchers(scheme, entitled, rng)
     b = scheme.behaviour
-    scales = {name: _geometric_scale(mean * pace)[group] for name, mean in
-              (("claim", b.claim_delay_days), ("first", b.first_spend_days), ("gap", b.days_between_spends))}
+    scales = {
+        name: _geometric_scale(mean * pace)[group]
+        for name, mean in (("claim", b.claim_delay_days), ("first", b.first_spend_days), ("gap", b.days_between_spends))
+    }
     scales["gap"] = scales["gap"].astype(np.float32)[vouchers["v_ben"]]
     limits = scheme.merchants.category_limits
-    shop_limit = (shops["category"].map(lambda c: limits.get(c, np.iinfo(np.int64).max)).to_numpy(np.int64)
-                  if limits else None)
+    shop_limit = (
+        shops["category"].map(lambda c: limits.get(c, np.iinfo(np.int64).max)).to_numpy(np.int64) if limits else None
+    )
     return Prepared(
-        scheme=scheme, shop_limit=shop_limit, horizon=scheme.horizon_days, fixed_expiry=expiry_day(scheme),
-        person=person, persons=int(person.max()) + 1, group=group,
-        province=people["province_code"].to_numpy(np.int64), entitlement=entitled,
-        nearest_km=cand_km[:, 0], reachable=reachable, cand=cand, cand_km=cand_km, cand_pref=cand_pref,
-        merchants=shops, capacity=shops["daily_capacity"].to_numpy(np.int64), delay_scale=scales,
-        duplicates=report, **vouchers)
+        scheme=scheme,
+        shop_limit=shop_limit,
+        horizon=scheme.horizon_days,
+        fixed_expiry=expiry_day(scheme),
+        person=person,
+        persons=int(person.max()) + 1,
+        group=group,
+        province=people["province_code"].to_numpy(np.int64),
+        entitlement=entitled,
+        nearest_km=cand_km[:, 0],
+        reachable=reachable,
+        cand=cand,
+        cand_km=cand_km,
+        cand_pref=cand_pref,
+        merchants=shops,
+        capacity=shops["daily_capacity"].to_numpy(np.int64),
+        delay_scale=scales,
+        duplicates=report,
+        **vouchers,
+    )
 
 
 def upfront_need(scheme: Scheme, issued: int, registrations: int) -> int:
@@ -190,13 +210,13 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     o_count, o_per_base, o_per_last = (x[owner].astype(np.int32) for x in (ben_count, per_base, per_last))
     o_base, o_last = base[owner], last[owner]
     levels, alive, j = [], np.arange(n), 0
-    running = np.zeros(n, dtype=np.int64)          # each owner's value so far, by priority position
+    running = np.zeros(n, dtype=np.int64)  # each owner's value so far, by priority position
     while True:
-        alive = alive[o_count[alive] > j]          # owners of a (j+1)-th voucher, still in priority order
+        alive = alive[o_count[alive] > j]  # owners of a (j+1)-th voucher, still in priority order
         if not len(alive):
             break
         pb = o_per_base[alive]
-        split = (count - 1) * pb                   # vouchers before the last tranche
+        split = (count - 1) * pb  # vouchers before the last tranche
         in_last = j >= split
         position = np.where(in_last, j - split, j % np.maximum(pb, 1) if count > 1 else 0)
         tranche = np.where(in_last, count - 1, j // np.maximum(pb, 1) if count > 1 else 0)
@@ -209,10 +229,16 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     index_type = np.int32 if int(ben_count.sum()) < 2**31 else np.int64
     joined = [np.concatenate([level[i] for level in levels]) if levels else np.zeros(0, np.int64) for i in range(5)]
     v_owner = joined[0].astype(index_type)
-    return {"owner": owner, "v_owner": v_owner, "v_ben": owner[v_owner].astype(index_type),
-            "v_index": np.repeat(np.arange(len(levels), dtype=np.int32), [len(level[0]) for level in levels]),
-            # int32 when every voucher fits (nearly always): half the memory traffic per run
-            "v_amount": joined[1].astype(np.int32 if not len(joined[1]) or joined[1].max() < 2**31 else np.int64),
-            "v_cum": joined[4].astype(np.int64), "v_tranche": joined[2].astype(np.int16), "v_opens": joined[3].astype(bool),
-            "level_bounds": np.concatenate([[0], np.cumsum([len(level[0]) for level in levels])]).astype(np.int64),
-            "max_vouchers": len(levels)}
+    return {
+        "owner": owner,
+        "v_owner": v_owner,
+        "v_ben": owner[v_owner].astype(index_type),
+        "v_index": np.repeat(np.arange(len(levels), dtype=np.int32), [len(level[0]) for level in levels]),
+        # int32 when every voucher fits (nearly always): half the memory traffic per run
+        "v_amount": joined[1].astype(np.int32 if not len(joined[1]) or joined[1].max() < 2**31 else np.int64),
+        "v_cum": joined[4].astype(np.int64),
+        "v_tranche": joined[2].astype(np.int16),
+        "v_opens": joined[3].astype(bool),
+        "level_bounds": np.concatenate([[0], np.cumsum([len(level[0]) for level in levels])]).astype(np.int64),
+        "max_vouchers": len(levels),
+    }

@@ -4,10 +4,11 @@
 the first run's settlements (merchants are businesses, not private people) and the duplicate check.
 Reports are small, so the UI can cache and compare them; `comparison` lines several up side by side.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 from babel.numbers import get_currency_precision
@@ -19,18 +20,51 @@ from explorer.vouchers.engine import Simulation
 
 # Headline metrics in the order pages show and compare them; kind says how to format each.
 HEADLINE = {
-    "coverage": "pct", "reached_share": "pct", "claim_rate": "pct", "redemption_rate": "pct", "unspent_at_expiry": "money",
-    "unspent": "money", "days_to_first_spend_mean": "days", "never_spent_share": "pct",
-    "beyond_travel_share": "pct", "travel_over_50km_share": "pct", "recipients_per_shop": "num",
-    "gini": "ratio", "top10_share": "pct", "cost_per_beneficiary": "money", "cost_per_unit_delivered": "ratio",
-    "cost_total": "money", "issued": "money", "redeemed": "money", "returned": "money",
-    "eligible_people": "num", "duplicates_excluded": "num", "money_saved_duplicates": "money",
+    "coverage": "pct",
+    "reached_share": "pct",
+    "claim_rate": "pct",
+    "redemption_rate": "pct",
+    "unspent_at_expiry": "money",
+    "unspent": "money",
+    "days_to_first_spend_mean": "days",
+    "never_spent_share": "pct",
+    "beyond_travel_share": "pct",
+    "travel_over_50km_share": "pct",
+    "recipients_per_shop": "num",
+    "gini": "ratio",
+    "top10_share": "pct",
+    "cost_per_beneficiary": "money",
+    "cost_per_unit_delivered": "ratio",
+    "cost_total": "money",
+    "issued": "money",
+    "redeemed": "money",
+    "returned": "money",
+    "eligible_people": "num",
+    "duplicates_excluded": "num",
+    "money_saved_duplicates": "money",
 }
 COST_PARTS = ("cost_setup", "cost_onboarding", "cost_fees", "cost_settlement", "travel_cost")
 # Every per-run figure held in minor units (exports turn them into major units with a currency column).
-MONEY_METRICS = frozenset({"issued", "redeemed", "unspent", "returned", "lapsed", "unspent_at_expiry", "cost_setup",
-                           "cost_onboarding", "cost_fees", "cost_settlement", "cost_total", "travel_cost",
-                           "cost_per_beneficiary", "money_saved_duplicates", "cap_refused", "category_limit_refused"})
+MONEY_METRICS = frozenset(
+    {
+        "issued",
+        "redeemed",
+        "unspent",
+        "returned",
+        "lapsed",
+        "unspent_at_expiry",
+        "cost_setup",
+        "cost_onboarding",
+        "cost_fees",
+        "cost_settlement",
+        "cost_total",
+        "travel_cost",
+        "cost_per_beneficiary",
+        "money_saved_duplicates",
+        "cap_refused",
+        "category_limit_refused",
+    }
+)
 MERCHANT_MONEY = ("receipts", "receipts_p05", "receipts_p95", "refused")
 MONEY_COLUMNS = ("issued", "redeemed", "not_redeemed", "cost", "cost_per_beneficiary", "amount")
 COUNT_COLUMNS = ("beneficiaries", "claimed", "covered", "reached", "beyond_travel_limit")
@@ -42,17 +76,17 @@ class Report:
     currency: str
     runs: int
     seed: int
-    suppressed: bool              # fewer than MIN_GROUP eligible people: nothing is shown
-    summary: pd.DataFrame         # index metric; mean, p05, p95
-    per_run: pd.DataFrame         # one row per run (for the export and the conservation check)
-    curve: pd.DataFrame           # day, mean, p05, p95 (share of issued redeemed by that day)
-    lorenz: pd.DataFrame          # merchant_share, mean, p05, p95
+    suppressed: bool  # fewer than MIN_GROUP eligible people: nothing is shown
+    summary: pd.DataFrame  # index metric; mean, p05, p95
+    per_run: pd.DataFrame  # one row per run (for the export and the conservation check)
+    curve: pd.DataFrame  # day, mean, p05, p95 (share of issued redeemed by that day)
+    lorenz: pd.DataFrame  # merchant_share, mean, p05, p95
     by_province: pd.DataFrame
     by_group: pd.DataFrame
-    settlements: pd.DataFrame     # first run: day, merchant_id, amount, transactions
+    settlements: pd.DataFrame  # first run: day, merchant_id, amount, transactions
     duplicates: DuplicateReport
-    by_merchant: pd.DataFrame | None = None   # metrics.by_merchant: every shop in play, largest takings first
-    by_category: pd.DataFrame | None = None   # metrics.by_category
+    by_merchant: pd.DataFrame | None = None  # metrics.by_merchant: every shop in play, largest takings first
+    by_category: pd.DataFrame | None = None  # metrics.by_category
 
     def value(self, metric: str) -> float:
         return float(self.summary.loc[metric, "mean"])
@@ -69,18 +103,27 @@ def build_report(sim: Simulation) -> Report:
     shops = metrics.by_merchant(sim.runs, p.merchants)
     settlements.insert(1, "merchant_id", p.merchants["merchant_id"].to_numpy()[settlements.pop("shop").to_numpy()])
     return Report(
-        scheme_json=to_json(p.scheme), currency=p.scheme.currency, runs=len(sim.runs), seed=sim.seed,
-        suppressed=p.persons < metrics.MIN_GROUP, summary=metrics.summarize(sim.runs), per_run=per_run,
-        curve=metrics.redemption_curve(sim.runs, p.issued), lorenz=metrics.lorenz_curve(sim.runs),
-        by_province=metrics.breakdown(sim.runs, "by_province"), by_group=metrics.breakdown(sim.runs, "by_group"),
-        settlements=settlements, duplicates=p.duplicates, by_merchant=shops,
-        by_category=metrics.by_category(shops))
+        scheme_json=to_json(p.scheme),
+        currency=p.scheme.currency,
+        runs=len(sim.runs),
+        seed=sim.seed,
+        suppressed=p.persons < metrics.MIN_GROUP,
+        summary=metrics.summarize(sim.runs),
+        per_run=per_run,
+        curve=metrics.redemption_curve(sim.runs, p.issued),
+        lorenz=metrics.lorenz_curve(sim.runs),
+        by_province=metrics.breakdown(sim.runs, "by_province"),
+        by_group=metrics.breakdown(sim.runs, "by_group"),
+        settlements=settlements,
+        duplicates=p.duplicates,
+        by_merchant=shops,
+        by_category=metrics.by_category(shops),
+    )
 
 
 def comparison(reports: Mapping[str, Report]) -> pd.DataFrame:
     """Headline metrics (rows) × schemes (columns), means only."""
-    return pd.DataFrame({label: [r.value(m) for m in HEADLINE] for label, r in reports.items()},
-                        index=list(HEADLINE))
+    return pd.DataFrame({label: [r.value(m) for m in HEADLINE] for label, r in reports.items()}, index=list(HEADLINE))
 
 
 def comparison_long(reports: Mapping[str, Report], baseline: str | None = None) -> pd.DataFrame:
@@ -91,10 +134,17 @@ def comparison_long(reports: Mapping[str, Report], baseline: str | None = None) 
         base = reports[baseline].value(metric) if baseline in reports else float("nan")
         for label, r in reports.items():
             row = r.summary.loc[metric]
-            rows.append({"metric": metric, "scenario": label, "mean": float(row["mean"]), "p05": float(row["p05"]),
-                         "p95": float(row["p95"]),
-                         "difference": float("nan") if label == baseline else float(row["mean"]) - base,
-                         "currency": r.currency})
+            rows.append(
+                {
+                    "metric": metric,
+                    "scenario": label,
+                    "mean": float(row["mean"]),
+                    "p05": float(row["p05"]),
+                    "p95": float(row["p95"]),
+                    "difference": float("nan") if label == baseline else float(row["mean"]) - base,
+                    "currency": r.currency,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -119,9 +169,20 @@ def summary_for_people(report: Report) -> pd.DataFrame:
     scale = 10 ** get_currency_precision(report.currency)
     for column in ("mean", "p05", "p95"):
         out.loc[money, column] = out.loc[money, column] / scale
-    out.insert(1, "unit", [report.currency if m in MONEY_METRICS else
-                           "share" if (HEADLINE.get(m) == "pct" or m.endswith(("_share", "_rate"))) else
-                           "days" if m.startswith("days_") else "count" for m in out["metric"]])
+    out.insert(
+        1,
+        "unit",
+        [
+            report.currency
+            if m in MONEY_METRICS
+            else "share"
+            if (HEADLINE.get(m) == "pct" or m.endswith(("_share", "_rate")))
+            else "days"
+            if m.startswith("days_")
+            else "count"
+            for m in out["metric"]
+        ],
+    )
     out["currency"] = report.currency
     return out
 

@@ -6,6 +6,7 @@ Frozen dataclasses, all money in integer minor units of `Scheme.currency` (VND h
 together live in `validate`. Problems raise SchemeError(field, code, **values): the code selects a
 translated message in the UI, `str()` gives the English one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
 
 MAX_VOUCHERS_PER_BENEFICIARY = 200  # keeps one run's transaction arrays bounded (memory, speed)
-MAX_AMOUNT = 10**15                 # sums stay exact in float64 bincounts (< 2**53)
+MAX_AMOUNT = 10**15  # sums stay exact in float64 bincounts (< 2**53)
 CURRENCIES = ("VND", "CNY", "USD")
 
 MESSAGES = {
@@ -35,7 +36,7 @@ MESSAGES = {
     "no_eligible": "no beneficiary in the data matches the eligibility rules",
     "no_merchants": "no merchant of the allowed categories exists in the data",
     "budget_too_small": "{budget} is less than the {needed} the scheme needs for {count} beneficiaries "
-                        "(vouchers, set-up and onboarding)",
+    "(vouchers, set-up and onboarding)",
 }
 
 
@@ -65,34 +66,35 @@ def _choices(default, *options):
 @dataclass(frozen=True)
 class Target:
     """One beneficiary group and what each member of it receives."""
+
     group: str = _choices("child", *BENEFICIARY_GROUPS)
-    amount: int = _range(0, 1, MAX_AMOUNT)          # per beneficiary, or per household member
+    amount: int = _range(0, 1, MAX_AMOUNT)  # per beneficiary, or per household member
     per_member: bool = False
-    max_members: int = _range(10, 1, 50)            # cap on members paid for when per_member
+    max_members: int = _range(10, 1, 50)  # cap on members paid for when per_member
 
 
 @dataclass(frozen=True)
 class Eligibility:
-    provinces: tuple[int, ...] = ()                 # empty: every province
+    provinces: tuple[int, ...] = ()  # empty: every province
     household_min: int = _range(1, 1, 50)
     household_max: int = _range(50, 1, 50)
     referral_required: bool = False
-    referral_rate: float = _range(1.0, 0.0, 1.0)    # share holding a referral when the data has no flag
+    referral_rate: float = _range(1.0, 0.0, 1.0)  # share holding a referral when the data has no flag
 
 
 @dataclass(frozen=True)
 class Tranches:
     count: int = _range(1, 1, 24)
-    denomination: int = _range(0, 0, MAX_AMOUNT)    # 0: one voucher per tranche
+    denomination: int = _range(0, 0, MAX_AMOUNT)  # 0: one voucher per tranche
     schedule: str = _choices("after_previous", "after_previous", "interval")
-    interval_days: int = _range(30, 1, 365)         # tranche k opens k × interval days after the claim
+    interval_days: int = _range(30, 1, 365)  # tranche k opens k × interval days after the claim
 
 
 @dataclass(frozen=True)
 class Expiry:
     mode: str = _choices("days_after_claim", "none", "fixed_date", "days_after_claim")
-    date: dt.date | None = None                     # for fixed_date
-    days: int = _range(60, 1, 730)                  # for days_after_claim
+    date: dt.date | None = None  # for fixed_date
+    days: int = _range(60, 1, 730)  # for days_after_claim
     unspent: str = _choices("return_to_fund", "return_to_fund", "lapse")
 
 
@@ -107,23 +109,23 @@ class MerchantRules:
 
 @dataclass(frozen=True)
 class Verification:
-    face_success: float = _range(0.95, 0.0, 1.0)    # face / ID check passes at the first try
-    assisted_share: float = _range(0.5, 0.0, 1.0)   # of those failing, share helped by staff
+    face_success: float = _range(0.95, 0.0, 1.0)  # face / ID check passes at the first try
+    assisted_share: float = _range(0.5, 0.0, 1.0)  # of those failing, share helped by staff
     assisted_success: float = _range(0.9, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
 class GroupBehaviour:
-    pace: float = _range(1.0, 0.1, 10.0)            # multiplies every delay: 2 = twice as slow
+    pace: float = _range(1.0, 0.1, 10.0)  # multiplies every delay: 2 = twice as slow
     categories: dict[str, float] = field(default_factory=dict)  # preference weight per merchant category
 
 
 @dataclass(frozen=True)
 class Behaviour:
     claim_probability: float = _range(0.95, 0.0, 1.0)
-    claim_delay_days: float = _range(3.0, 0.0, 365.0)       # mean days from start to claim
-    first_spend_days: float = _range(4.0, 0.0, 365.0)       # mean days from claim to first spend
-    days_between_spends: float = _range(6.0, 0.0, 365.0)   # mean days between two vouchers
+    claim_delay_days: float = _range(3.0, 0.0, 365.0)  # mean days from start to claim
+    first_spend_days: float = _range(4.0, 0.0, 365.0)  # mean days from claim to first spend
+    days_between_spends: float = _range(6.0, 0.0, 365.0)  # mean days between two vouchers
     never_spend_share: float = _range(0.05, 0.0, 1.0)
     shop_distance_decay_km: float = _range(5.0, 0.1, 1000.0)  # preference falls by e every this many km
     merchant_popularity_spread: float = _range(1.0, 0.0, 5.0)  # σ of a lognormal merchant appeal
@@ -150,7 +152,7 @@ class Scheme:
     name: str = "scheme"
     currency: str = _choices("VND", *CURRENCIES)
     start_date: dt.date = dt.date(2025, 1, 1)
-    horizon_days: int = _range(90, 1, 730)          # days simulated from the start
+    horizon_days: int = _range(90, 1, 730)  # days simulated from the start
     targets: tuple[Target, ...] = ()
     eligibility: Eligibility = field(default_factory=Eligibility)
     tranches: Tranches = field(default_factory=Tranches)
@@ -161,25 +163,43 @@ class Scheme:
     access: Access = field(default_factory=Access)
     costs: Costs = field(default_factory=Costs)
     exclude_duplicates: bool = True
-    budget: int | None = None                       # None: exactly what the scheme issues
+    budget: int | None = None  # None: exactly what the scheme issues
 
 
 # What the page's scheme designer edits as plain inputs: (section or "" for the top level, field, kind);
 # the choices list their options. (Targets, dates, provinces and categories have widgets of their own.)
-FORM_FIELDS = (("", "horizon_days", "int"), ("eligibility", "household_min", "int"), ("eligibility", "household_max", "int"),
-          ("tranches", "count", "int"), ("tranches", "denomination", "money"), ("tranches", "interval_days", "int"),
-          ("expiry", "days", "int"), ("merchants", "cap_per_merchant", "money"), ("access", "max_travel_km", "float"),
-          ("access", "travel_cost_per_km", "money"), ("verification", "face_success", "share"),
-          ("verification", "assisted_share", "share"), ("verification", "assisted_success", "share"),
-          ("behaviour", "claim_probability", "share"), ("behaviour", "never_spend_share", "share"),
-          ("behaviour", "claim_delay_days", "float"), ("behaviour", "first_spend_days", "float"),
-          ("behaviour", "days_between_spends", "float"), ("behaviour", "shop_distance_decay_km", "float"),
-          ("behaviour", "merchant_popularity_spread", "float"), ("costs", "setup", "money"),
-          ("costs", "onboarding_per_beneficiary", "money"), ("costs", "fee_per_transaction", "money"),
-          ("costs", "settlement_cost", "money"))
-FORM_CHOICES = (("tranches", "schedule", ("after_previous", "interval")),
-           ("expiry", "mode", ("none", "fixed_date", "days_after_claim")),
-           ("expiry", "unspent", ("return_to_fund", "lapse")), ("costs", "settlement", ("daily", "weekly")))
+FORM_FIELDS = (
+    ("", "horizon_days", "int"),
+    ("eligibility", "household_min", "int"),
+    ("eligibility", "household_max", "int"),
+    ("tranches", "count", "int"),
+    ("tranches", "denomination", "money"),
+    ("tranches", "interval_days", "int"),
+    ("expiry", "days", "int"),
+    ("merchants", "cap_per_merchant", "money"),
+    ("access", "max_travel_km", "float"),
+    ("access", "travel_cost_per_km", "money"),
+    ("verification", "face_success", "share"),
+    ("verification", "assisted_share", "share"),
+    ("verification", "assisted_success", "share"),
+    ("behaviour", "claim_probability", "share"),
+    ("behaviour", "never_spend_share", "share"),
+    ("behaviour", "claim_delay_days", "float"),
+    ("behaviour", "first_spend_days", "float"),
+    ("behaviour", "days_between_spends", "float"),
+    ("behaviour", "shop_distance_decay_km", "float"),
+    ("behaviour", "merchant_popularity_spread", "float"),
+    ("costs", "setup", "money"),
+    ("costs", "onboarding_per_beneficiary", "money"),
+    ("costs", "fee_per_transaction", "money"),
+    ("costs", "settlement_cost", "money"),
+)
+FORM_CHOICES = (
+    ("tranches", "schedule", ("after_previous", "interval")),
+    ("expiry", "mode", ("none", "fixed_date", "days_after_claim")),
+    ("expiry", "unspent", ("return_to_fund", "lapse")),
+    ("costs", "settlement", ("daily", "weekly")),
+)
 
 
 def validate(scheme: Scheme) -> Scheme:
@@ -198,8 +218,9 @@ def validate(scheme: Scheme) -> Scheme:
         denomination = scheme.tranches.denomination
         count = scheme.tranches.count * (-(-per_tranche // denomination) if denomination else 1)
         if count > MAX_VOUCHERS_PER_BENEFICIARY:
-            raise SchemeError("tranches.denomination", "too_many_vouchers", count=count,
-                              limit=MAX_VOUCHERS_PER_BENEFICIARY)
+            raise SchemeError(
+                "tranches.denomination", "too_many_vouchers", count=count, limit=MAX_VOUCHERS_PER_BENEFICIARY
+            )
     elig = scheme.eligibility
     if elig.household_min > elig.household_max:
         raise SchemeError("eligibility.household_min", "household_range")

@@ -12,13 +12,14 @@ Parameters (`PARAMETERS`, with the unit of their values):
   travel_km         access.max_travel_km (0: no limit)
   cap               merchants.cap_per_merchant (minor units; 0: no cap)
 """
+
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,20 +29,32 @@ from explorer.vouchers.metrics import summarize
 from explorer.vouchers.population import Population
 from explorer.vouchers.scheme import Scheme, SchemeError
 
-PARAMETERS = {"tranches": "count", "expiry_days": "days", "claim_rate": "share", "merchant_density": "share",
-              "travel_km": "km", "cap": "money"}
-OUTCOMES = ("coverage", "reached_share", "redemption_rate", "unspent_at_expiry_share", "top10_merchants_share",
-            "cost_per_unit_delivered")
+PARAMETERS = {
+    "tranches": "count",
+    "expiry_days": "days",
+    "claim_rate": "share",
+    "merchant_density": "share",
+    "travel_km": "km",
+    "cap": "money",
+}
+OUTCOMES = (
+    "coverage",
+    "reached_share",
+    "redemption_rate",
+    "unspent_at_expiry_share",
+    "top10_merchants_share",
+    "cost_per_unit_delivered",
+)
 MAX_POINTS = 12
 
 
 @dataclass(frozen=True)
 class SweepResult:
     parameter: str
-    table: pd.DataFrame      # value, metric, mean, p05, p95 (one row per value × metric)
+    table: pd.DataFrame  # value, metric, mean, p05, p95 (one row per value × metric)
     runs: int
     seconds: float
-    refused: dict            # value → the SchemeError of a point that could not run
+    refused: dict  # value → the SchemeError of a point that could not run
 
 
 def default_values(scheme: Scheme, parameter: str, points: int = 6) -> list[float]:
@@ -62,15 +75,18 @@ def default_values(scheme: Scheme, parameter: str, points: int = 6) -> list[floa
     raise ValueError(parameter)
 
 
-def apply(scheme: Scheme, population: Population, parameter: str, value: float,
-          seed: int = 0) -> tuple[Scheme, Population]:
+def apply(
+    scheme: Scheme, population: Population, parameter: str, value: float, seed: int = 0
+) -> tuple[Scheme, Population]:
     """The scheme (and population) with `parameter` set to `value`."""
     r = dataclasses.replace
     if parameter == "tranches":
         return r(scheme, tranches=r(scheme.tranches, count=int(value))), population
     if parameter == "expiry_days":
         if scheme.expiry.mode == "fixed_date":
-            return r(scheme, expiry=r(scheme.expiry, date=scheme.start_date + dt.timedelta(days=int(value)))), population
+            return r(
+                scheme, expiry=r(scheme.expiry, date=scheme.start_date + dt.timedelta(days=int(value)))
+            ), population
         return r(scheme, expiry=r(scheme.expiry, mode="days_after_claim", days=int(value))), population
     if parameter == "claim_rate":
         return r(scheme, behaviour=r(scheme.behaviour, claim_probability=float(value))), population
@@ -94,9 +110,16 @@ def thin_merchants(population: Population, share: float, seed: int = 0) -> Popul
     return Population(population.beneficiaries, shops.loc[keep].reset_index(drop=True))
 
 
-def sweep(scheme: Scheme, population: Population, parameter: str, values: Sequence[float], runs: int = 10,
-          seed: int = 0, outcomes: Sequence[str] = OUTCOMES,
-          progress: Callable[[float], None] | None = None) -> SweepResult:
+def sweep(
+    scheme: Scheme,
+    population: Population,
+    parameter: str,
+    values: Sequence[float],
+    runs: int = 10,
+    seed: int = 0,
+    outcomes: Sequence[str] = OUTCOMES,
+    progress: Callable[[float], None] | None = None,
+) -> SweepResult:
     """K runs of the scheme at each value; values that make the scheme invalid are left out (`refused`)."""
     if parameter not in PARAMETERS:
         raise ValueError(parameter)

@@ -2,6 +2,7 @@
 
 In CI (CI=true) a missing chromium or Playwright fails the browser tests; elsewhere they are skipped.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,8 +18,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 START_TIMEOUT_S = 90
 
@@ -39,12 +47,32 @@ def _free_port() -> int:
 def streamlit_server(db_url: str, workdir: Path):
     """Run `streamlit run explorer/app.py` on a free localhost port; yield its base URL; stop it afterwards."""
     port = _free_port()
-    env = {**os.environ, "EXPLORER_DATABASE_URL": db_url, "EXPLORER_PUBLIC_MODE": "0",
-           "EXPLORER_DATA_DIR": str(workdir), "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-           "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-           "--browser.gatherUsageStats", "false"]
+    env = {
+        **os.environ,
+        "EXPLORER_DATABASE_URL": db_url,
+        "EXPLORER_PUBLIC_MODE": "0",
+        "EXPLORER_DATA_DIR": str(workdir),
+        "PYTHONUNBUFFERED": "1",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "streamlit_app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     log_path = workdir / "server.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -5,6 +5,7 @@ language, checks the Presenter page (numbers, the QR image decoded back to its p
 refreshing), asserts no Streamlit exception box anywhere, and saves a screenshot of each page under
 artifacts/screenshots/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,7 @@ from explorer.ui.presenter_view import TICK_SECONDS
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["overview", "accounts", "campaigns", "statements", "verify", "disbursements", "stats", "vouchers",
-         "presenter"]
+PAGES = ["overview", "accounts", "campaigns", "statements", "verify", "disbursements", "stats", "vouchers", "presenter"]
 EXCEPTION = '[data-testid="stException"]'
 
 
@@ -51,7 +51,8 @@ def title_of(namespace: str, lang: str = "vi") -> str | None:
 
 def metric(page, label: str) -> str:
     box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$")))
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$"))
+    )
     return box.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
 
 
@@ -78,7 +79,7 @@ def test_every_page_opens_without_error(page, server, screenshots, path):
     assert page.get_by_text("Page not found").count() == 0
     expected = title_of(path)
     heading = page.locator("h1").first.inner_text().strip()
-    if expected:                            # pages still under construction have no catalog yet
+    if expected:  # pages still under construction have no catalog yet
         assert heading == expected
     assert page.locator('[data-testid="stSidebarNav"] a').count() >= len(PAGES)  # the navigation is there
     shoot(page, screenshots / f"{path}-vi.png")
@@ -98,10 +99,12 @@ def test_overview_numbers(page, server, screenshots, public_engine):
 
 def test_statement_search(page, server, screenshots, tiny_engine):
     with tiny_engine.connect() as conn:
-        name, hits = conn.execute(text(
-            "SELECT counterparty, COUNT(*) FROM statement_lines WHERE counterparty LIKE 'NGUYEN %' "
-            "GROUP BY counterparty HAVING COUNT(*) BETWEEN 2 AND 40 ORDER BY COUNT(*) DESC, counterparty LIMIT 1"
-        )).one()
+        name, hits = conn.execute(
+            text(
+                "SELECT counterparty, COUNT(*) FROM statement_lines WHERE counterparty LIKE 'NGUYEN %' "
+                "GROUP BY counterparty HAVING COUNT(*) BETWEEN 2 AND 40 ORDER BY COUNT(*) DESC, counterparty LIMIT 1"
+            )
+        ).one()
     open_page(page, server, "statements")
     box = page.get_by_role("textbox", name=re.compile("Tìm")).first
     # typed the way people type it, with diacritics: the search folds both sides
@@ -111,9 +114,10 @@ def test_statement_search(page, server, screenshots, tiny_engine):
     settle(page)
     page.wait_for_selector('[data-testid="stDataFrame"]')
     no_exception(page)
-    with tiny_engine.connect() as conn:   # the search is a substring match on the folded sender + memo
-        matching = conn.execute(text("SELECT COUNT(*) FROM statement_lines WHERE search_text LIKE :q"),
-                                {"q": f"%{name.lower()}%"}).scalar_one()
+    with tiny_engine.connect() as conn:  # the search is a substring match on the folded sender + memo
+        matching = conn.execute(
+            text("SELECT COUNT(*) FROM statement_lines WHERE search_text LIKE :q"), {"q": f"%{name.lower()}%"}
+        ).scalar_one()
     caption = page.get_by_text(re.compile(r"^Dòng 1–\d+")).first.inner_text()
     shown = int(caption.split("–")[1].split()[0].replace(".", ""))
     assert hits <= matching and shown == min(matching, 50)
@@ -171,8 +175,9 @@ def test_presenter(page, server, screenshots, public_engine):
     # the QR image the browser shows decodes to the payload built for this account, amount and memo
     img = page.locator('[data-testid="stImage"] img').first
     img.wait_for()
-    data = page.request.get(img.get_attribute("src") if img.get_attribute("src").startswith("http")
-                            else server + img.get_attribute("src")).body()
+    data = page.request.get(
+        img.get_attribute("src") if img.get_attribute("src").startswith("http") else server + img.get_attribute("src")
+    ).body()
     image = Image.open(io.BytesIO(data)).convert("L")
     expected = vietqr.payload("MB", "2905", 500_000, "ung ho ha noi")
     modules = vietqr.qr(expected).symbol_size(scale=1, border=4)[0]
@@ -180,8 +185,13 @@ def test_presenter(page, server, screenshots, public_engine):
     scale = image.width // modules
     assert scale >= 6, "too small to scan from across a room"
     n = modules - 8
-    matrix = [[1 if image.getpixel(((c + 4) * scale + scale // 2, (r + 4) * scale + scale // 2)) < 128 else 0
-               for c in range(n)] for r in range(n)]
+    matrix = [
+        [
+            1 if image.getpixel(((c + 4) * scale + scale // 2, (r + 4) * scale + scale // 2)) < 128 else 0
+            for c in range(n)
+        ]
+        for r in range(n)
+    ]
     assert decode_matrix(matrix).decode("ascii") == expected
     shoot(page, screenshots / "presenter-vi.png")
 
@@ -195,7 +205,7 @@ def test_presenter(page, server, screenshots, public_engine):
     assert heading.evaluate("el => el.isConnected"), "the whole page was redrawn, not just the ticker"
     assert page.locator(".pz-tick").count() == 6
     no_exception(page)
-    page.set_viewport_size({"width": 1280, "height": 720})      # what a projector shows
+    page.set_viewport_size({"width": 1280, "height": 720})  # what a projector shows
     page.wait_for_timeout(500)
     page.screenshot(path=str(screenshots / "presenter-projector-1280x720.png"))
 

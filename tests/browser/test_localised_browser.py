@@ -3,15 +3,16 @@
 The browser's own locale is Vietnamese throughout, so a value that follows the browser instead of the page's
 language shows up in the English and Chinese pages.
 """
+
 from __future__ import annotations
 
 import re
 
 import pytest
 from sqlalchemy import text
+from test_browser import no_exception, open_page, shoot
 
 from explorer.i18n import catalog
-from test_browser import no_exception, open_page, settle, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -53,8 +54,11 @@ def test_chart_tooltip_speaks_the_page_language(page, server, tiny_engine, scree
     day, amount = re.search(date_re, tip), re.search(money_re, tip)
     assert day and amount, tip
     with tiny_engine.connect() as conn:
-        total = conn.execute(text("""SELECT SUM(amount) FROM statement_lines WHERE direction = 'in'
-            AND currency = 'VND' AND date(posted_at) = :d"""), {"d": iso(day)}).scalar_one()
+        total = conn.execute(
+            text("""SELECT SUM(amount) FROM statement_lines WHERE direction = 'in'
+            AND currency = 'VND' AND date(posted_at) = :d"""),
+            {"d": iso(day)},
+        ).scalar_one()
     assert int(re.sub(r"\D", "", amount[1])) == total
     no_exception(page)
 
@@ -64,10 +68,13 @@ def test_grid_paints_money_as_the_page_language(page, server, lang, painted):
     """The money columns' format run through the grid's own sprintf (the module Streamlit ships) in a
     Vietnamese browser: the page's language decides, not the browser ('localized' gave 53.000.000 in English)."""
     from explorer import fmt
+
     open_page(page, server, "stats", f"lang={lang}")
     module = next(p.name for p in SPRINTF_DIR.glob("sprintfjs.*.js"))
-    out = page.evaluate("""async ([url, format]) => (await import(url)).t(format, 53000000)""",
-                        [f"{server}/static/js/{module}", fmt.grid_money_format(lang)])
+    out = page.evaluate(
+        """async ([url, format]) => (await import(url)).t(format, 53000000)""",
+        [f"{server}/static/js/{module}", fmt.grid_money_format(lang)],
+    )
     assert out == painted
     assert page.evaluate("() => navigator.language") == "vi-VN"
 

@@ -3,18 +3,18 @@
 Grid cells are read from the data grid's accessibility table (raw values of the rows it has drawn), money and
 counts from the page's text; every expected value comes from SQL on the same seed.
 """
+
 from __future__ import annotations
 
 import contextlib
-
 import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import text
+from test_browser import no_exception, open_page, settle, shoot
 
 from explorer.i18n import catalog
-from test_browser import no_exception, open_page, settle, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +26,21 @@ def label(key: str, lang: str = "vi") -> str:
 def grid(page, index: int = 0) -> dict:
     """{'headers': [...], 'rows': [[cell text, ...], ...]} of the index-th data grid, as drawn."""
     page.locator('[data-testid="stDataFrame"]').nth(index).locator("table thead th").first.wait_for(state="attached")
-    return page.locator('[data-testid="stDataFrame"]').nth(index).evaluate("""g => ({
+    return (
+        page.locator('[data-testid="stDataFrame"]')
+        .nth(index)
+        .evaluate("""g => ({
         headers: [...g.querySelectorAll('table thead th')].map(th => th.textContent.replace(/^[↑↓] /, '')),
         rows: [...g.querySelectorAll('table tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent))})""")
+    )
 
 
 def column(page, header: str, index: int = 0) -> list[str]:
     table = grid(page, index)
     if header not in table["headers"]:  # off to the right: the grid draws only the columns in view
         page.locator('[data-testid="stDataFrame"]').nth(index).evaluate(
-            "g => g.querySelector('.dvn-scroller').scrollLeft = 100000")
+            "g => g.querySelector('.dvn-scroller').scrollLeft = 100000"
+        )
         page.wait_for_timeout(500)
         table = grid(page, index)
     at = table["headers"].index(header)
@@ -73,6 +78,7 @@ def select_value(page, select_label: str) -> str:
 
 # --- 1. every filter change applies, the second one too -------------------------------------------------------
 
+
 def test_accounts_search_follows_every_change(page, server, tiny_engine):
     open_page(page, server, "accounts")
     search = label("accounts.search")
@@ -80,8 +86,17 @@ def test_accounts_search_follows_every_change(page, server, tiny_engine):
         type_into(page, search, number)
         assert page.get_by_role("textbox", name=search).first.input_value() == number
         with tiny_engine.connect() as conn:
-            expected = conn.execute(text("SELECT number FROM accounts WHERE instr(number, :n) > 0 "
-                                         "ORDER BY number <> :n, length(number), number"), {"n": number}).scalars().all()
+            expected = (
+                conn.execute(
+                    text(
+                        "SELECT number FROM accounts WHERE instr(number, :n) > 0 "
+                        "ORDER BY number <> :n, length(number), number"
+                    ),
+                    {"n": number},
+                )
+                .scalars()
+                .all()
+            )
         assert column(page, label("accounts.number")) == expected
         assert f"q={number}" in page.url
     no_exception(page)
@@ -94,10 +109,15 @@ def test_campaign_status_select_follows_every_change(page, server, tiny_engine):
         choose(page, status, label(f"campaigns.status_{code}"))
         assert select_value(page, status) == label(f"campaigns.status_{code}")
         with tiny_engine.connect() as conn:
-            expected = conn.execute(text("SELECT id FROM campaigns WHERE status = :s ORDER BY start_on DESC, id DESC"),
-                                    {"s": code}).scalars().all()
+            expected = (
+                conn.execute(
+                    text("SELECT id FROM campaigns WHERE status = :s ORDER BY start_on DESC, id DESC"), {"s": code}
+                )
+                .scalars()
+                .all()
+            )
         shown = [int(v) for v in column(page, "#")]
-        assert shown and shown == expected[:len(shown)] and len(shown) >= min(len(expected), 8)
+        assert shown and shown == expected[: len(shown)] and len(shown) >= min(len(expected), 8)
         assert f"status={code}" in page.url
     no_exception(page)
 
@@ -115,18 +135,28 @@ def test_disbursements_group_by_follows_every_change(page, server):
 
 # --- 2. a campaign's links land on exactly its lines -----------------------------------------------------------
 
+
 def campaign_line_ids(engine, campaign_id: int) -> list[int]:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT id FROM statement_lines WHERE campaign_id = :c ORDER BY posted_at DESC, id DESC"),
-                            {"c": campaign_id}).scalars().all()
+        return (
+            conn.execute(
+                text("SELECT id FROM statement_lines WHERE campaign_id = :c ORDER BY posted_at DESC, id DESC"),
+                {"c": campaign_id},
+            )
+            .scalars()
+            .all()
+        )
 
 
 def small_campaign(engine) -> int:
     """The campaign with the fewest lines (at least 3): all of them fit on the first page and in the grid."""
     with engine.connect() as conn:
-        return conn.execute(text("SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL "
-                                 "GROUP BY campaign_id HAVING COUNT(*) >= 3 ORDER BY COUNT(*), campaign_id LIMIT 1")
-                            ).scalar_one()
+        return conn.execute(
+            text(
+                "SELECT campaign_id FROM statement_lines WHERE campaign_id IS NOT NULL "
+                "GROUP BY campaign_id HAVING COUNT(*) >= 3 ORDER BY COUNT(*), campaign_id LIMIT 1"
+            )
+        ).scalar_one()
 
 
 def assert_lines_of_campaign(page, engine, campaign_id: int) -> None:
@@ -151,9 +181,13 @@ def test_campaign_link_opens_its_lines(page, server, tiny_engine):
 
 def test_disbursement_statement_link_opens_its_campaign_lines(page, server, tiny_engine):
     with tiny_engine.connect() as conn:
-        campaign_id = conn.execute(text("SELECT d.campaign_id FROM disbursements d JOIN statement_lines s "
-                                        "ON s.campaign_id = d.campaign_id GROUP BY d.campaign_id "
-                                        "ORDER BY COUNT(DISTINCT s.id), d.campaign_id LIMIT 1")).scalar_one()
+        campaign_id = conn.execute(
+            text(
+                "SELECT d.campaign_id FROM disbursements d JOIN statement_lines s "
+                "ON s.campaign_id = d.campaign_id GROUP BY d.campaign_id "
+                "ORDER BY COUNT(DISTINCT s.id), d.campaign_id LIMIT 1"
+            )
+        ).scalar_one()
     open_page(page, server, "disbursements", f"campaign={campaign_id}")
     links = [v for v in column(page, label("disbursements.line_link")) if v]
     assert links and all(f"campaign={campaign_id}" in v for v in links)
@@ -166,6 +200,7 @@ def test_disbursement_statement_link_opens_its_campaign_lines(page, server, tiny
 
 
 # --- 7. switching language keeps the Statements filters and page ------------------------------------------------
+
 
 def switch_language(page, name: str) -> None:
     page.locator('[data-testid="stSidebar"]').get_by_role("combobox").first.click()
@@ -187,7 +222,9 @@ def test_language_switch_keeps_statement_filters_and_page(page, server):
         assert select_value(page, label("statements.sort", lang)) == label("statements.sort_largest", lang)
         checked = page.locator('[data-testid="stRadio"] input:checked')
         assert checked.count() == 1
-        assert checked.first.evaluate("e => e.closest('label').innerText").strip() == label("statements.direction_in", lang)
+        assert checked.first.evaluate("e => e.closest('label').innerText").strip() == label(
+            "statements.direction_in", lang
+        )
         assert page.get_by_text(label("common.page_n", lang).format(page="2"), exact=True).count() == 1
         assert "sort=largest" in page.url and "dir=in" in page.url and "page=2" in page.url
         no_exception(page)
@@ -195,12 +232,14 @@ def test_language_switch_keeps_statement_filters_and_page(page, server):
 
 # --- 8. one count of transfers: Overview and Stats agree for the whole ledger -----------------------------------
 
+
 def test_overview_and_stats_count_the_same_transfers(page, server, tiny_engine):
     from test_browser import metric
 
     with tiny_engine.connect() as conn:
-        expected = conn.execute(text("SELECT COUNT(*) FROM statement_lines WHERE direction = 'in' "
-                                     "AND currency = 'VND'")).scalar_one()
+        expected = conn.execute(
+            text("SELECT COUNT(*) FROM statement_lines WHERE direction = 'in' AND currency = 'VND'")
+        ).scalar_one()
     open_page(page, server, "")
     said = page.get_by_text(re.compile(r"Đã nhận = ")).first.inner_text()
     on_overview = int(re.search(r"\(([\d.]+) giao dịch\)", said).group(1).replace(".", ""))
@@ -210,6 +249,7 @@ def test_overview_and_stats_count_the_same_transfers(page, server, tiny_engine):
 
 
 # --- 3 and 6: whole amounts in the cells, and a header click sorts them as numbers ------------------------------
+
 
 def column_spans(page, index: int = 0) -> tuple[object, list[tuple[int, int]]]:
     """(the grid's screenshot, [(left, right) of each drawn column]) from the separators in its header row."""
@@ -221,23 +261,26 @@ def column_spans(page, index: int = 0) -> tuple[object, list[tuple[int, int]]]:
     image = Image.open(io.BytesIO(page.locator('[data-testid="stDataFrame"]').nth(index).screenshot())).convert("RGB")
     y = 5
     background = Counter(image.getpixel((x, y)) for x in range(image.width)).most_common(1)[0][0]
-    lines = [x for x in range(image.width)
-             if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), background)) > 12]
+    lines = [x for x in range(image.width) if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), background, strict=False)) > 12]
     edges = [x for i, x in enumerate(lines) if i == 0 or x - lines[i - 1] > 2]
-    return image, list(zip(edges, edges[1:]))
+    return image, list(zip(edges, edges[1:], strict=False))
 
 
 def span_of(page, header: str, index: int = 0) -> tuple[object, tuple[int, int]]:
     image, spans = column_spans(page, index)
     headers = grid(page, index)["headers"]
-    spans = spans[len(spans) - len(headers):] if len(spans) > len(headers) else spans  # a row-selection column
+    spans = spans[len(spans) - len(headers) :] if len(spans) > len(headers) else spans  # a row-selection column
     return image, spans[headers.index(header)]
 
 
 def leftmost_ink(image, left: int, right: int, top: int = 36) -> int:
     """How far right of the column's left edge the first dark (text) pixel of any row sits."""
-    gaps = [x - left for y in range(top, image.height - 2) for x in range(left + 1, right - 1)
-            if sum(image.getpixel((x, y))) < 3 * 140]
+    gaps = [
+        x - left
+        for y in range(top, image.height - 2)
+        for x in range(left + 1, right - 1)
+        if sum(image.getpixel((x, y))) < 3 * 140
+    ]
     return min(gaps) if gaps else right - left
 
 
@@ -247,7 +290,8 @@ def test_long_amounts_are_whole_in_their_cells(page, server, tiny_engine):
     open_page(page, server, "campaigns", "sort=newest")  # the longest target then sits among the last rows
     header = label("campaigns.target")
     page.locator('[data-testid="stDataFrame"]').first.evaluate(
-        "g => g.querySelector('.dvn-scroller').scrollTop = 100000")  # the rows the width was not measured on
+        "g => g.querySelector('.dvn-scroller').scrollTop = 100000"
+    )  # the rows the width was not measured on
     page.wait_for_timeout(600)
     assert str(longest) in column(page, header)  # the longest target is among the rows drawn
     image, (left, right) = span_of(page, header)
@@ -266,8 +310,10 @@ def test_amount_header_sorts_by_value(page, server):
     for _ in range(2):  # ascending, then descending
         page.mouse.click(box["x"] + (left + right) / 2, box["y"] + 17)
         page.wait_for_timeout(600)
-        values = [float(re.sub(r"[^\d.]", "", v.replace(".", "").replace(",", "."))) if "₫" in v else float(v)
-                  for v in column(page, header)]
+        values = [
+            float(re.sub(r"[^\d.]", "", v.replace(".", "").replace(",", "."))) if "₫" in v else float(v)
+            for v in column(page, header)
+        ]
         assert len(values) >= 8 and len(set(values)) >= 3
         assert values == sorted(values) or values == sorted(values, reverse=True), values
     no_exception(page)
@@ -287,8 +333,14 @@ def test_headline_numbers_are_never_cut(browser, server, screenshots, width, hei
     tab.set_default_timeout(30_000)
     try:
         for lang in ("vi", "en", "zh"):
-            for path, query in (("", ""), ("presenter", ""), ("campaigns", "campaign=6"), ("accounts", "account=2905"),
-                                ("disbursements", ""), ("stats", "")):
+            for path, query in (
+                ("", ""),
+                ("presenter", ""),
+                ("campaigns", "campaign=6"),
+                ("accounts", "account=2905"),
+                ("disbursements", ""),
+                ("stats", ""),
+            ):
                 open_page(tab, server, path, "&".join(q for q in (query, f"lang={lang}") if q))
                 tab.locator('[data-testid="stMetricValue"]').first.wait_for()
                 cut = tab.evaluate(OVERFLOWING)
@@ -300,6 +352,7 @@ def test_headline_numbers_are_never_cut(browser, server, screenshots, width, hei
 
 
 # --- 5. the whole-dataset Parquet of every account arrives, whole ---------------------------------------------------
+
 
 def test_whole_dataset_download_of_all_accounts(page, server, tiny_engine, tmp_path):
     import pandas as pd
@@ -332,8 +385,13 @@ def test_stats_dates_and_basis_follow_every_change(page, server, tiny_engine):
         shown = [s.get_attribute("aria-valuenow") for s in field.get_by_role("spinbutton").all()]
         assert shown == [str(int(v)) for v in (d, m, y)] and f"from={day}" in page.url
         with tiny_engine.connect() as conn:
-            expected = conn.execute(text("SELECT COUNT(*) FROM statement_lines WHERE direction = 'in' "
-                                         "AND currency = 'VND' AND posted_at >= :d"), {"d": day}).scalar_one()
+            expected = conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM statement_lines WHERE direction = 'in' "
+                    "AND currency = 'VND' AND posted_at >= :d"
+                ),
+                {"d": day},
+            ).scalar_one()
         assert int(metric(page, label("stats.donations")).replace(".", "")) == expected
     for code in ("campaign", "account", "campaign"):
         page.locator('[data-testid="stRadio"]').get_by_text(label(f"stats.basis_{code}"), exact=True).click()
@@ -344,16 +402,22 @@ def test_stats_dates_and_basis_follow_every_change(page, server, tiny_engine):
     no_exception(page)
 
 
-@pytest.mark.parametrize("path,select,everything", [
-    ("accounts", "accounts.province", "accounts.all"), ("campaigns", "campaigns.status", "campaigns.all"),
-    ("disbursements", "disbursements.category", "disbursements.all"),
-    ("statements", "statements.campaign", "statements.campaign_all")])
+@pytest.mark.parametrize(
+    "path,select,everything",
+    [
+        ("accounts", "accounts.province", "accounts.all"),
+        ("campaigns", "campaigns.status", "campaigns.all"),
+        ("disbursements", "disbursements.category", "disbursements.all"),
+        ("statements", "statements.campaign", "statements.campaign_all"),
+    ],
+)
 def test_untouched_filters_say_everything_in_the_page_language(page, server, path, select, everything):
     for lang in ("vi", "en"):
         open_page(page, server, path, f"lang={lang}")
         assert select_value(page, label(select, lang)) == label(everything, lang)
         placeholders = page.locator('[data-testid="stSelectbox"] input[role="combobox"]').evaluate_all(
-            "els => els.filter(e => !e.value).map(e => e.getAttribute('aria-label'))")
+            "els => els.filter(e => !e.value).map(e => e.getAttribute('aria-label'))"
+        )
         assert not placeholders, f"selects with no value (Streamlit's English placeholder): {placeholders}"
 
 

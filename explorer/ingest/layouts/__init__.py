@@ -1,4 +1,5 @@
 """Every statement layout the importer reads, and how a file's layout is recognised."""
+
 from __future__ import annotations
 
 from explorer.ingest.layouts.agribank import AGRIBANK
@@ -9,8 +10,9 @@ from explorer.ingest.layouts.vbsp import VBSP
 from explorer.ingest.source import Grid
 
 # Detection order: the most specific signatures first; generic is only ever chosen explicitly.
-LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in
-                              (VCB_DAILY, VCB_THONG_KE, VIETINBANK, VBSP, AGRIBANK, GENERIC)}
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout for layout in (VCB_DAILY, VCB_THONG_KE, VIETINBANK, VBSP, AGRIBANK, GENERIC)
+}
 
 
 def detect_layout(grid: Grid) -> tuple[Layout, float, str] | None:

@@ -2,6 +2,7 @@
 
 Columns: date, details, debit, credit, balance, reference, bank, org.
 """
+
 from __future__ import annotations
 
 from explorer.ingest.errors import ProblemList
@@ -40,13 +41,16 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     convert = RowConverter(index, join_wrapped_memo=True, exponent=ctx.exponent)
     org = str(grid.columns[7][first]).strip() if grid.nrows else ""
     parsed = Parsed([], 0, problems, names, bank="Agribank", holder=org or None, why=WHY)
-    parsed.lines, parsed.skipped = walk(grid, first, convert, names, problems, ctx.progress,
-                                        set_aside=parsed.set_aside)
+    parsed.lines, parsed.skipped = walk(grid, first, convert, names, problems, ctx.progress, set_aside=parsed.set_aside)
     parsed.stated_totals.extend(convert.stated)
     return parsed
 
 
 WHY = "no header row; 8 columns, a date first, a balance in column 5 and 'Agribank' in the bank column"
-AGRIBANK = Layout("agribank", "Agribank",
-                  "Agribank without header: date, details, debit, credit, balance, reference, bank, org",
-                  recognised_by(detect, 0.9, WHY), parse)
+AGRIBANK = Layout(
+    "agribank",
+    "Agribank",
+    "Agribank without header: date, details, debit, credit, balance, reference, bank, org",
+    recognised_by(detect, 0.9, WHY),
+    parse,
+)

@@ -1,10 +1,11 @@
 """What every layout shares: the Layout record, header location and the row walk that collects problems."""
+
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.normalise import CellError, Line
@@ -13,7 +14,7 @@ from explorer.ingest.source import Grid
 from explorer.text import fold
 
 HEADER_SCAN_ROWS = 30  # title blocks are a few rows; a header further down is not a header
-SKIP = object()        # a row a converter recognised as not a transaction (opening balance, totals)
+SKIP = object()  # a row a converter recognised as not a transaction (opening balance, totals)
 Progress = Callable[[int, int], None]
 
 
@@ -21,28 +22,28 @@ Progress = Callable[[int, int], None]
 class Context:
     file: str
     account: str
-    column_map: Mapping[str, str] | None = None   # generic layout only: role → column name in the file
+    column_map: Mapping[str, str] | None = None  # generic layout only: role → column name in the file
     progress: Progress | None = None
-    exponent: int = 0                              # decimals of the statement's currency (minor units)
+    exponent: int = 0  # decimals of the statement's currency (minor units)
 
 
 @dataclass
 class Parsed:
     lines: list[Line]
-    skipped: int                                   # recognised non-transaction rows (blank rows are not counted)
-    problems: ProblemList                          # whole-file problems: the import is refused
-    columns: dict[str, str]                        # role → the column's name in messages
+    skipped: int  # recognised non-transaction rows (blank rows are not counted)
+    problems: ProblemList  # whole-file problems: the import is refused
+    columns: dict[str, str]  # role → the column's name in messages
     set_aside: list[SetAside] = field(default_factory=list)  # transaction rows that cannot be read
-    opening_balance: int | None = None             # from an opening-balance row, when the file has one
+    opening_balance: int | None = None  # from an opening-balance row, when the file has one
     stated_totals: list[tuple[int, str, str, int]] = field(default_factory=list)  # (row, role, direction, amount)
     declared_account: tuple[int | None, str] | None = None  # (row, number) from a title block
     bank: str | None = None
     holder: str | None = None
-    newest_first: bool = False                     # set by validation when balances add up bottom-up
+    newest_first: bool = False  # set by validation when balances add up bottom-up
     notes: list[str] = field(default_factory=list)
-    currency: str | None = None                    # ISO 4217, when the file says
+    currency: str | None = None  # ISO 4217, when the file says
     printed: dict[str, object] = field(default_factory=dict)  # figures the file states (explorer.ingest.reconcile)
-    why: str = ""                                  # why this layout was chosen
+    why: str = ""  # why this layout was chosen
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Layout:
     name: str
     bank: str | None
     summary: str
-    recognise: Callable[[Grid], tuple[float, str] | None]   # (score 0..1, why) when the file looks like this layout
+    recognise: Callable[[Grid], tuple[float, str] | None]  # (score 0..1, why) when the file looks like this layout
     parse: Callable[[Grid, Context], Parsed]
     near_miss: Callable[[Grid], tuple[int, float, str] | None] = lambda grid: None  # (row, score, what is missing)
 
@@ -88,15 +89,16 @@ def heading_names(cell: object) -> set[str]:
 
 @dataclass(frozen=True)
 class HeaderMatch:
-    row: int                      # index of the header row
-    index: dict[str, int]         # role → column
-    names: dict[str, str]         # role → the heading as written
-    score: float                  # share of the layout's roles found
+    row: int  # index of the header row
+    index: dict[str, int]  # role → column
+    names: dict[str, str]  # role → the heading as written
+    score: float  # share of the layout's roles found
     why: str
 
 
-def match_header(grid: Grid, roles: Mapping[str, tuple[str, ...]], required: tuple[str, ...],
-                 partial: bool = False) -> HeaderMatch | None:
+def match_header(
+    grid: Grid, roles: Mapping[str, tuple[str, ...]], required: tuple[str, ...], partial: bool = False
+) -> HeaderMatch | None:
     """The row (within the title block) whose headings cover the most roles, if it has every required one
     (`partial`: the best row even without them, to say what is missing)."""
     best: HeaderMatch | None = None
@@ -116,8 +118,9 @@ def match_header(grid: Grid, roles: Mapping[str, tuple[str, ...]], required: tup
         if best is None or score > best.score:
             raw = grid.row(row)
             names = {role: " ".join(str(raw[i]).split()) for role, i in index.items()}
-            why = (f"row {row + 1} has {len(index)} of {len(roles)} headings: "
-                   + ", ".join(f"{names[r]!r}={r}" for r in index))
+            why = f"row {row + 1} has {len(index)} of {len(roles)} headings: " + ", ".join(
+                f"{names[r]!r}={r}" for r in index
+            )
             best = HeaderMatch(row, index, names, score, why)
     return best
 
@@ -131,8 +134,9 @@ def find_header(grid: Grid, signature: tuple[str, ...]) -> int | None:
     return None
 
 
-def map_columns(grid: Grid, header: int, roles: Mapping[str, tuple[str, ...]], required: tuple[str, ...],
-                problems: ProblemList) -> tuple[dict[str, int], dict[str, str]]:
+def map_columns(
+    grid: Grid, header: int, roles: Mapping[str, tuple[str, ...]], required: tuple[str, ...], problems: ProblemList
+) -> tuple[dict[str, int], dict[str, str]]:
     """(role → column index, role → header text) for the header row; a missing required role is a problem."""
     raw = grid.row(header)
     folded = folded_row(grid, header)
@@ -142,14 +146,23 @@ def map_columns(grid: Grid, header: int, roles: Mapping[str, tuple[str, ...]], r
         if hit is not None:
             index[role], names[role] = hit, str(raw[hit]).strip()
         elif role in required:
-            problems.add(grid.row_number(header), None,
-                         f"the column {aliases[0]!r} ({role}) is missing from the header")
+            problems.add(
+                grid.row_number(header), None, f"the column {aliases[0]!r} ({role}) is missing from the header"
+            )
     return index, names
 
 
-def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object], columns: Mapping[str, str],
-         problems: ProblemList, progress: Progress | None, *, reject_duplicates: bool = True,
-         set_aside: list[SetAside] | None = None) -> tuple[list[Line], int]:
+def walk(
+    grid: Grid,
+    first: int,
+    convert: Callable[[tuple, int], Line | object],
+    columns: Mapping[str, str],
+    problems: ProblemList,
+    progress: Progress | None,
+    *,
+    reject_duplicates: bool = True,
+    set_aside: list[SetAside] | None = None,
+) -> tuple[list[Line], int]:
     """Assemble and convert every non-blank row from index `first`; (lines, skipped). Rows that cannot be read
     are set aside (appended to `set_aside` with their reason), never dropped and never a stop.
 
@@ -168,7 +181,7 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
     header = {fold(str(c)) for c in grid.row(first - 1) if c != ""} if first > 0 else set()
     pending: list | None = None  # [row, cells, has an amount] of the record being assembled
     blank = ("",) * len(grid.columns)
-    seen: dict[int, int] = {}   # hash of the row's cells → its index (hashes, not rows: memory for 2 M rows)
+    seen: dict[int, int] = {}  # hash of the row's cells → its index (hashes, not rows: memory for 2 M rows)
     total = grid.nrows
 
     def emit(row: int, cells: tuple) -> None:
@@ -177,15 +190,16 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
             result = convert(cells, row)
         except CellError as exc:
             column = columns.get(exc.column, exc.column)
-            aside.append(SetAside(row, None, code_for(exc.message), f"column {column!r}: {exc.message}",
-                                  raw_text(cells), column))
+            aside.append(
+                SetAside(row, None, code_for(exc.message), f"column {column!r}: {exc.message}", raw_text(cells), column)
+            )
             return
         if result is SKIP:
             skipped += 1
         else:
             lines.append(result)
 
-    rows = itertools.islice(zip(*grid.columns), first, None)
+    rows = itertools.islice(zip(*grid.columns, strict=False), first, None)
     for index, cells in enumerate(rows, start=first):
         if progress and index % 20_000 == 0:
             progress(index, total)
@@ -196,8 +210,15 @@ def walk(grid: Grid, first: int, convert: Callable[[tuple, int], Line | object],
             key = hash(cells)
             earlier = seen.get(key)
             if earlier is not None and grid.row(earlier) == list(cells):
-                aside.append(SetAside(row, None, "repeated_row", f"this row repeats row {earlier + 1} exactly "
-                                      "(a duplicated or pasted row?)", raw_text(cells)))
+                aside.append(
+                    SetAside(
+                        row,
+                        None,
+                        "repeated_row",
+                        f"this row repeats row {earlier + 1} exactly (a duplicated or pasted row?)",
+                        raw_text(cells),
+                    )
+                )
                 continue
             seen[key] = index
         kind = shape(cells) if shape else "record"

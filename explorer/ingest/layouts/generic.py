@@ -4,13 +4,21 @@ Roles: date (required), time, credit and/or debit, or one signed amount (negativ
 reference, counterparty, description. Column names match exactly or after folding ('Noi dung' = 'Nội dung').
 Identical rows are kept: without a reference or time two equal donations on one day are plausible.
 """
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.layouts.base import (
-    HEADER_SCAN_ROWS, Context, Layout, Parsed, folded_row, read_title_block, recognised_by, walk,
+    HEADER_SCAN_ROWS,
+    Context,
+    Layout,
+    Parsed,
+    folded_row,
+    read_title_block,
+    recognised_by,
+    walk,
 )
 from explorer.ingest.layouts.table import ROLES, RowConverter
 from explorer.ingest.source import Grid
@@ -69,7 +77,9 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     header, missing = _find_header(grid, mapping)
     if header is None:
         shown = ", ".join(repr(n) for n in missing)
-        problems.add(None, None, f"no header row (in the first {HEADER_SCAN_ROWS} rows) has the mapped column(s) {shown}")
+        problems.add(
+            None, None, f"no header row (in the first {HEADER_SCAN_ROWS} rows) has the mapped column(s) {shown}"
+        )
         return Parsed([], 0, problems, {})
     folded = folded_row(grid, header)
     index = {role: folded.index(fold(name)) for role, name in mapping.items()}
@@ -77,11 +87,17 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     parsed = Parsed([], 0, problems, names, why=f"the column mapping given, header on row {header + 1}")
     read_title_block(grid, header, parsed, ctx.exponent)
     convert = RowConverter(index, exponent=ctx.exponent)
-    parsed.lines, parsed.skipped = walk(grid, header + 1, convert, names, problems, ctx.progress,
-                                        reject_duplicates=False, set_aside=parsed.set_aside)
+    parsed.lines, parsed.skipped = walk(
+        grid, header + 1, convert, names, problems, ctx.progress, reject_duplicates=False, set_aside=parsed.set_aside
+    )
     parsed.stated_totals.extend(convert.stated)
     return parsed
 
 
-GENERIC = Layout("generic", None, "Any CSV/XLSX/Parquet table with an explicit column mapping",
-                 recognised_by(detect, 0.0, "never detected"), parse)
+GENERIC = Layout(
+    "generic",
+    None,
+    "Any CSV/XLSX/Parquet table with an explicit column mapping",
+    recognised_by(detect, 0.0, "never detected"),
+    parse,
+)

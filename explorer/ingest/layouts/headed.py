@@ -1,8 +1,9 @@
 """Layouts with one header row and one transaction per row: VCB daily export, VCB 'thống kê', VietinBank."""
+
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.layouts.base import Context, Layout, Parsed, match_header, read_title_block, walk
@@ -13,8 +14,9 @@ from explorer.ingest.source import Grid
 _VCB_RECEIVER = re.compile(r"\btoi (\d{6,20}) (.{3,200})$")
 
 
-def headed_layout(name: str, bank: str, summary: str, roles: Mapping[str, tuple[str, ...]],
-                  required: tuple[str, ...]) -> Layout:
+def headed_layout(
+    name: str, bank: str, summary: str, roles: Mapping[str, tuple[str, ...]], required: tuple[str, ...]
+) -> Layout:
     """A Layout recognised by its headings (folded, partial, bilingual: see base.match_header): the share of
     its roles the best header row names is its score, and every `required` role must be there."""
 
@@ -31,8 +33,9 @@ def headed_layout(name: str, bank: str, summary: str, roles: Mapping[str, tuple[
         parsed = Parsed([], 0, problems, found.names, bank=bank, why=found.why)
         read_title_block(grid, found.row, parsed, ctx.exponent)
         convert = RowConverter(found.index, exponent=ctx.exponent)
-        parsed.lines, parsed.skipped = walk(grid, found.row + 1, convert, found.names, problems, ctx.progress,
-                                            set_aside=parsed.set_aside)
+        parsed.lines, parsed.skipped = walk(
+            grid, found.row + 1, convert, found.names, problems, ctx.progress, set_aside=parsed.set_aside
+        )
         parsed.stated_totals.extend(convert.stated)
         if bank == "VCB":
             parsed.holder = _vcb_holder(grid, found.index.get("description"), ctx.account)
@@ -60,24 +63,45 @@ def _vcb_holder(grid: Grid, memo_column: int | None, account: str) -> str | None
 
 
 VCB_DAILY = headed_layout(
-    "vcb_daily", "VCB", "Vietcombank account export: TNXDate, DocNo, Debit, Credit, Balance, Transactions in Detail",
-    roles={"date": ("tnxdate", "tnx date"), "reference": ("docno", "doc no"), "debit": ("debit", "no"),
-           "credit": ("credit", "co"), "balance": ("balance", "so du"),
-           "description": ("transactiondetails", "transactions in detail", "transaction details")},
+    "vcb_daily",
+    "VCB",
+    "Vietcombank account export: TNXDate, DocNo, Debit, Credit, Balance, Transactions in Detail",
+    roles={
+        "date": ("tnxdate", "tnx date"),
+        "reference": ("docno", "doc no"),
+        "debit": ("debit", "no"),
+        "credit": ("credit", "co"),
+        "balance": ("balance", "so du"),
+        "description": ("transactiondetails", "transactions in detail", "transaction details"),
+    },
     required=("date", "debit", "credit", "description"),
 )
 
 VCB_THONG_KE = headed_layout(
-    "vcb_thong_ke", "VCB", "Vietcombank 'thống kê': Vietnamese headers, date and time, sender name column",
-    roles={"date": ("ngay gio giao dich", "ngay giao dich"), "debit": ("so tien ghi no",),
-           "credit": ("so tien ghi co",), "counterparty": ("ten nguoi chuyen",),
-           "description": ("noi dung chi tiet",), "reference": ("so tham chieu", "so but toan")},
+    "vcb_thong_ke",
+    "VCB",
+    "Vietcombank 'thống kê': Vietnamese headers, date and time, sender name column",
+    roles={
+        "date": ("ngay gio giao dich", "ngay giao dich"),
+        "debit": ("so tien ghi no",),
+        "credit": ("so tien ghi co",),
+        "counterparty": ("ten nguoi chuyen",),
+        "description": ("noi dung chi tiet",),
+        "reference": ("so tham chieu", "so but toan"),
+    },
     required=("date", "credit", "description"),
 )
 
 VIETINBANK = headed_layout(
-    "vietinbank", "VietinBank", "VietinBank: ';' delimiter, ',' thousands, donor name inside the memo",
-    roles={"date": ("ngay gd",), "debit": ("so tien ghi no",), "credit": ("so tien ghi co",),
-           "description": ("noi dung chi tiet",), "balance": ("so du",)},
+    "vietinbank",
+    "VietinBank",
+    "VietinBank: ';' delimiter, ',' thousands, donor name inside the memo",
+    roles={
+        "date": ("ngay gd",),
+        "debit": ("so tien ghi no",),
+        "credit": ("so tien ghi co",),
+        "description": ("noi dung chi tiet",),
+        "balance": ("so du",),
+    },
     required=("date", "credit", "description"),
 )

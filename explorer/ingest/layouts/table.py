@@ -1,15 +1,23 @@
 """The row converter shared by every layout: once columns are located, a statement row is a statement row."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from explorer.ingest.memo import counterparty_from_memo
-from explorer.text import fold
 from explorer.ingest.normalise import (
-    CellError, Line, amount, direction_and_amount, first_of_several, make_line, text_cell, when,
+    CellError,
+    Line,
+    amount,
+    direction_and_amount,
+    first_of_several,
+    make_line,
+    text_cell,
+    when,
 )
+from explorer.text import fold
 
 # The roles a column can play, in the order a headerless or mapped file lists them in messages.
 ROLES = ("date", "time", "debit", "credit", "amount", "balance", "reference", "counterparty", "description")
@@ -27,9 +35,15 @@ class RowConverter:
     flagged (explorer.ingest.policy), not refused.
     """
 
-    def __init__(self, index: Mapping[str, int], *, join_wrapped_memo: bool = False,
-                 direction_from_balance: bool = False, reference_in_memo: re.Pattern | None = None,
-                 exponent: int = 0):
+    def __init__(
+        self,
+        index: Mapping[str, int],
+        *,
+        join_wrapped_memo: bool = False,
+        direction_from_balance: bool = False,
+        reference_in_memo: re.Pattern | None = None,
+        exponent: int = 0,
+    ):
         self.i_date, self.i_time = index["date"], index.get("time")
         self.i_debit, self.i_credit, self.i_amount = index.get("debit"), index.get("credit"), index.get("amount")
         self.i_balance, self.i_ref = index.get("balance"), index.get("reference")
@@ -93,15 +107,23 @@ class RowConverter:
             posted_at, has_time = _with_time(posted_at, cells[self.i_time]), True
         balance = None
         if self.i_balance is not None:
-            balance = amount(self._one(cells[self.i_balance], "balance", flags), "balance", signed=True,
-                             exponent=self.exponent)
+            balance = amount(
+                self._one(cells[self.i_balance], "balance", flags), "balance", signed=True, exponent=self.exponent
+            )
         if self.i_amount is not None:
-            direction, value = _single_amount(self._one(cells[self.i_amount], "amount", flags), balance,
-                                              self.previous_balance, self.direction_from_balance, self.exponent)
+            direction, value = _single_amount(
+                self._one(cells[self.i_amount], "amount", flags),
+                balance,
+                self.previous_balance,
+                self.direction_from_balance,
+                self.exponent,
+            )
         else:
             direction, value = direction_and_amount(
                 self._one(cells[self.i_debit], "debit", flags) if self.i_debit is not None else "",
-                self._one(cells[self.i_credit], "credit", flags) if self.i_credit is not None else "", self.exponent)
+                self._one(cells[self.i_credit], "credit", flags) if self.i_credit is not None else "",
+                self.exponent,
+            )
         if value == 0:
             flags.append("zero_amount: the amount is printed as zero")
         self.previous_balance = balance
@@ -113,8 +135,18 @@ class RowConverter:
             found = self.reference_in_memo.search(memo)
             reference = found.group(1) if found else ""
         counterparty = text_cell(cells[self.i_cp], "counterparty") if self.i_cp is not None else ""
-        return make_line(row, posted_at, has_time, direction, value, balance, reference,
-                         counterparty or counterparty_from_memo(memo), memo, tuple(flags))
+        return make_line(
+            row,
+            posted_at,
+            has_time,
+            direction,
+            value,
+            balance,
+            reference,
+            counterparty or counterparty_from_memo(memo),
+            memo,
+            tuple(flags),
+        )
 
     @staticmethod
     def _one(cell: object, role: str, flags: list[str]) -> object:
@@ -142,8 +174,9 @@ def _blank(value: object) -> bool:
     return value == "" or value is None or (isinstance(value, str) and not value.strip())
 
 
-def _single_amount(cell: object, balance: int | None, previous: int | None, from_balance: bool,
-                   exponent: int = 0) -> tuple[str, int]:
+def _single_amount(
+    cell: object, balance: int | None, previous: int | None, from_balance: bool, exponent: int = 0
+) -> tuple[str, int]:
     if from_balance:
         value = amount(cell, "amount", exponent=exponent)
         if value is None:

@@ -4,6 +4,7 @@ transactions with text amounts and a running balance, and a closing totals row.
 Excel typed the first date ('10/09/2024') as a US date, 9 October: a datetime cell in the date column is
 read back as the day and month the value-date column (or the neighbouring rows) agree with.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,14 @@ from explorer.ingest.normalise import CellError, amount, is_blank, when
 from explorer.ingest.source import Grid
 from explorer.text import fold
 
-ROLES = {"seq": ("stt",), "date": ("ngay giao dich",), "value_date": ("ngay gia tri",),
-         "description": ("noi dung giao dich",), "amount": ("so tien giao dich",),
-         "balance": ("so du tai khoan", "so du")}
+ROLES = {
+    "seq": ("stt",),
+    "date": ("ngay giao dich",),
+    "value_date": ("ngay gia tri",),
+    "description": ("noi dung giao dich",),
+    "amount": ("so tien giao dich",),
+    "balance": ("so du tai khoan", "so du"),
+}
 SIGNATURE = ("ngay giao dich", "so tien giao dich")
 _REFERENCE = re.compile(r"\(\s*Ref:\s*(\w{4,64})\s*\)")  # 'PAYTRON - CREDIT ( Ref: CT65618072035413 ) …'
 _ACCOUNT = re.compile(r"so tai khoan:?\s*([0-9][0-9 .]{5,30}[0-9])")
@@ -32,7 +38,9 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
     header = find_header(grid, SIGNATURE)
     problems = ProblemList()
     index, names = map_columns(grid, header, ROLES, ("seq", "date", "description", "amount", "balance"), problems)
-    parsed = Parsed([], 0, problems, names, bank="VBSP", why=f"row {header + 1} has the headings {', '.join(SIGNATURE)}")
+    parsed = Parsed(
+        [], 0, problems, names, bank="VBSP", why=f"row {header + 1} has the headings {', '.join(SIGNATURE)}"
+    )
     _read_title(grid, header, parsed)
     if problems:
         return parsed
@@ -56,8 +64,9 @@ def parse(grid: Grid, ctx: Context) -> Parsed:
         previous_day[0] = line.posted_at.date()
         return line
 
-    parsed.lines, parsed.skipped = walk(grid, header + 1, convert_row, names, problems, ctx.progress,
-                                        set_aside=parsed.set_aside)
+    parsed.lines, parsed.skipped = walk(
+        grid, header + 1, convert_row, names, problems, ctx.progress, set_aside=parsed.set_aside
+    )
     return parsed
 
 
@@ -100,5 +109,10 @@ def _fix_swapped_date(cells: tuple, index: dict[str, int], previous: dt.date | N
     return tuple(fixed)
 
 
-VBSP = Layout("vbsp", "VBSP", "VBSP Excel sheet: title block, opening and totals rows, text amounts",
-              recognised_by(detect, 1.0, "the headings " + ", ".join(SIGNATURE)), parse)
+VBSP = Layout(
+    "vbsp",
+    "VBSP",
+    "VBSP Excel sheet: title block, opening and totals rows, text amounts",
+    recognised_by(detect, 1.0, "the headings " + ", ".join(SIGNATURE)),
+    parse,
+)

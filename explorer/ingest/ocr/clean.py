@@ -8,19 +8,20 @@ page width or height) and painted white.
 Skew is estimated by the projection profile: the image, shrunk, is sheared by candidate angles and the angle whose
 row sums have the sharpest profile wins (text lines and table rules line up with pixel rows only when level).
 """
+
 from __future__ import annotations
 
 import numpy as np
 from PIL import Image
 from scipy import ndimage as ndi
 
-DARK = 160              # grey level below which a pixel is ink
-INK_LO, PAPER_HI = 90, 200   # normalised grey (pixel / local paper × 255): ≤ 90 ink, ≥ 200 paper (a shaded band is ~245)
-RULE_FRACTION = 25      # a dark run longer than 1/25 of the page (~99 px at 300 dpi, 8 mm) is a rule: shorter ones
-                        # hit glyphs ("TT" in "STT" at 11 pt is a 55 px bar; at 1/60 it was erased and read "Sit")
-SPECK = 6               # px: ink blobs smaller than this are noise (an i-dot at 7 pt and 300 dpi is ~16 px)
-MIN_SKEW = 0.3          # degrees: smaller rotations are left alone (rotating costs time and blurs glyphs)
-MAX_SKEW = 3.0          # degrees searched either way
+DARK = 160  # grey level below which a pixel is ink
+INK_LO, PAPER_HI = 90, 200  # normalised grey (pixel / local paper × 255): ≤ 90 ink, ≥ 200 paper (a shaded band is ~245)
+RULE_FRACTION = 25  # a dark run longer than 1/25 of the page (~99 px at 300 dpi, 8 mm) is a rule: shorter ones
+# hit glyphs ("TT" in "STT" at 11 pt is a 55 px bar; at 1/60 it was erased and read "Sit")
+SPECK = 6  # px: ink blobs smaller than this are noise (an i-dot at 7 pt and 300 dpi is ~16 px)
+MIN_SKEW = 0.3  # degrees: smaller rotations are left alone (rotating costs time and blurs glyphs)
+MAX_SKEW = 3.0  # degrees searched either way
 
 
 def otsu(a: np.ndarray) -> int:
@@ -43,7 +44,7 @@ def normalize(img: Image.Image) -> Image.Image:
     threshold broke the bold header of a VBSP scan into pieces Tesseract could not read). Without this, Tesseract's
     own thresholding left the single-digit STT column of a noisy scan unread ('oA', '&', 'M' for 'STT', '1', '2')."""
     a = np.asarray(img).astype(np.float32)
-    k = max(int(round(a.shape[1] / 80)), 15)          # ~31 px at 300 dpi on A4
+    k = max(int(round(a.shape[1] / 80)), 15)  # ~31 px at 300 dpi on A4
     bg = ndi.maximum_filter1d(ndi.maximum_filter1d(a, k, axis=0), k, axis=1)
     norm = a * 255.0 / np.maximum(bg, 1.0)
     return Image.fromarray(np.clip((norm - INK_LO) * (255.0 / (PAPER_HI - INK_LO)), 0, 255).astype(np.uint8))

@@ -3,6 +3,7 @@
 The page is rendered as displayed (its /Rotate applied), so OCR boxes map to top-down points of the displayed page
 by a single factor: points = pixels × 72 / dpi.
 """
+
 from __future__ import annotations
 
 from PIL import Image
@@ -11,6 +12,7 @@ from PIL import Image
 def open_doc(pdf):
     """A pypdfium2 document from bytes or an already open document (returned as is, with owned=False)."""
     import pypdfium2 as pdfium
+
     if isinstance(pdf, pdfium.PdfDocument):
         return pdf, False
     return pdfium.PdfDocument(pdf), True

@@ -4,6 +4,7 @@ The command is called directly (no pytesseract): one subprocess per page, the im
 compression to spend time on), TSV read from stdout. OMP_THREAD_LIMIT=1: on this 2-core machine shared with other
 work, Tesseract's OpenMP threads made a page 5–7× slower (14 s instead of 2 s at 200 dpi), never faster.
 """
+
 from __future__ import annotations
 
 import io
@@ -54,8 +55,13 @@ def run_tsv(img: Image.Image, *, langs: str = LANGS, psm: int = 3, dpi: int = 30
     img.save(buf, format="PPM")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
-        out = subprocess.run([exe, "stdin", "stdout", "-l", langs, "--psm", str(psm), "--dpi", str(dpi), "tsv"],
-                             input=buf.getvalue(), capture_output=True, timeout=timeout, env=env)
+        out = subprocess.run(
+            [exe, "stdin", "stdout", "-l", langs, "--psm", str(psm), "--dpi", str(dpi), "tsv"],
+            input=buf.getvalue(),
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+        )
     except subprocess.TimeoutExpired:
         raise TesseractError(f"tesseract took more than {timeout:.0f} s on one page") from None
     except OSError as e:

@@ -6,25 +6,29 @@ cell by the word whose text holds it (a glued word cut by the assembler keeps th
 from). A word the line builder joined from two OCR words is no longer an OcrWord: it takes the lowest confidence of
 the OCR words its box covers, or 0 when none.
 """
+
 from __future__ import annotations
 
 import re
 import statistics
 
+from explorer.ingest.ocr.tsv import OcrWord
 from explorer.ingest.pdf import tokens
 from explorer.ingest.pdf.words import TextLine, Word
-from explorer.ingest.ocr.tsv import OcrWord
 
 # '000,00' is the tail of '20.000.000,00' whose head OCR read as a separate word: no bank prints a leading zero group
 _LEADING_ZERO = re.compile(r"^0\d")
-WINDOW = 12      # lines either side of the anchor searched for the record's lines
+WINDOW = 12  # lines either side of the anchor searched for the record's lines
 
 
 def _conf(w: Word, page_words: list[OcrWord]) -> float:
     if isinstance(w, OcrWord):
         return w.conf
-    inside = [o.conf for o in page_words
-              if o.x0 >= w.x0 - 0.5 and o.x1 <= w.x1 + 0.5 and o.top < w.bottom and o.bottom > w.top]
+    inside = [
+        o.conf
+        for o in page_words
+        if o.x0 >= w.x0 - 0.5 and o.x1 <= w.x1 + 0.5 and o.top < w.bottom and o.bottom > w.top
+    ]
     return min(inside) if inside else 0.0
 
 
@@ -49,14 +53,21 @@ def _cell_conf(text: str, words: list[tuple[Word, float]]) -> float | None:
     return min(hits) if hits else None
 
 
-def mark_records(st, pages: list[list[TextLine]], ocr_pages: list[int], min_amount: float | None = None,
-                 min_date: float | None = None) -> None:
+def mark_records(
+    st,
+    pages: list[list[TextLine]],
+    ocr_pages: list[int],
+    min_amount: float | None = None,
+    min_date: float | None = None,
+) -> None:
     from explorer.ingest import ocr
+
     min_amount = ocr.MIN_AMOUNT_CONF if min_amount is None else min_amount
     min_date = ocr.MIN_DATE_CONF if min_date is None else min_date
     on = set(ocr_pages)
     spec_numbers = "any"
     from explorer.ingest.pdf.specs import FAMILIES
+
     if st.family in FAMILIES:
         spec_numbers = FAMILIES[st.family].numbers
     all_words: dict[int, list[OcrWord]] = {}
@@ -78,8 +89,9 @@ def mark_records(st, pages: list[list[TextLine]], ocr_pages: list[int], min_amou
                 continue
             c = _cell_conf(text, words)
             c = 0.0 if c is None else c
-            well_formed = (tokens.is_amount(text, spec_numbers) or (role == "balance" and text.isdigit())) \
-                and not _LEADING_ZERO.match(text)
+            well_formed = (
+                tokens.is_amount(text, spec_numbers) or (role == "balance" and text.isdigit())
+            ) and not _LEADING_ZERO.match(text)
             if c < min_amount or not well_formed:
                 what = "amount" if role != "balance" else "balance"
                 why = "" if well_formed else ", not a well-formed amount"
@@ -98,8 +110,10 @@ def mark_records(st, pages: list[list[TextLine]], ocr_pages: list[int], min_amou
                 low = True
         set_aside += low
     n = sum(1 for r in st.records if r.page in on)
-    st.notes.append(f"pages {', '.join(map(str, sorted(on)))} were read by OCR (Tesseract): {n} record(s) from OCR, "
-                    f"{set_aside} with a low-confidence amount or date left empty for review")
+    st.notes.append(
+        f"pages {', '.join(map(str, sorted(on)))} were read by OCR (Tesseract): {n} record(s) from OCR, "
+        f"{set_aside} with a low-confidence amount or date left empty for review"
+    )
 
 
 AMOUNT_ROLES = ("debit", "credit", "amount", "balance")

@@ -1,4 +1,5 @@
 """Tesseract TSV → OcrWords in top-down PDF points."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ _FIX = str.maketrans({"\u2014": "-", "\u2013": "-", "\u201c": '"', "\u201d": '"'
 
 @dataclass(slots=True)
 class OcrWord(Word):
-    conf: float = 0.0        # Tesseract's word confidence, 0–100
+    conf: float = 0.0  # Tesseract's word confidence, 0–100
 
 
 # What Tesseract makes of leftover table rules and shading: '|', '_', '¬', '~', quotes. Statements print none of these

@@ -19,15 +19,16 @@ For the importer:
   cross-check for VCB/BIDV, balance-chain breaks, image-only pages, a broken font decoded); `skipped` counts every
   recognised non-transaction line (headers, footers, 'Cộng trang'/'Tổng cộng' rows, title lines).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable
 
-from explorer.ingest import ocr   # OCR hook: words for pages without a text layer (explorer.ingest.ocr)
+from explorer.ingest import ocr  # OCR hook: words for pages without a text layer (explorer.ingest.ocr)
 from explorer.ingest.errors import StatementImportError
 from explorer.ingest.pdf import tokens
 from explorer.ingest.pdf.assemble import HEADERLESS_SCORE, Assembler, RawRecord, synthetic_header
@@ -39,8 +40,19 @@ from explorer.text import fold
 
 __all__ = ["PdfRecord", "Printed", "PdfStatement", "read_pdf", "FAMILIES", "FamilySpec", "is_pdf", "ROLES"]
 
-ROLES = ("seq", "date", "time", "value_date", "debit", "credit", "amount", "balance", "reference", "counterparty",
-         "description")
+ROLES = (
+    "seq",
+    "date",
+    "time",
+    "value_date",
+    "debit",
+    "credit",
+    "amount",
+    "balance",
+    "reference",
+    "counterparty",
+    "description",
+)
 MIN_SCORE = 0.6
 
 
@@ -94,6 +106,7 @@ def is_pdf(data: bytes) -> bool:
 
 def _open(data: bytes, name: str):
     import pypdfium2 as pdfium
+
     if not is_pdf(data):
         raise StatementImportError.single(name, "not a PDF file (no '%PDF-' signature at the start)")
     try:
@@ -101,8 +114,9 @@ def _open(data: bytes, name: str):
     except pdfium.PdfiumError as e:
         msg = str(e).lower()
         if "password" in msg:
-            raise StatementImportError.single(name, "the PDF is encrypted (password protected); export it without "
-                                                    "a password") from None
+            raise StatementImportError.single(
+                name, "the PDF is encrypted (password protected); export it without a password"
+            ) from None
         raise StatementImportError.single(name, f"the PDF is damaged and cannot be opened ({e})") from None
 
 
@@ -118,7 +132,7 @@ def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
         finally:
             page.close()
         if not words:
-            words = ocr.words_for_empty_page(doc, i)   # OCR hook: [] when Tesseract is missing or reads nothing
+            words = ocr.words_for_empty_page(doc, i)  # OCR hook: [] when Tesseract is missing or reads nothing
         streams.append(stream)
         if not words:
             empty.append(i + 1)
@@ -151,14 +165,17 @@ def _score(spec: FamilySpec, pages: list[list[TextLine]], title: str) -> tuple[f
     cols = ", ".join(best.roles[r].text for r in best.matched) if best else "none"
     n_req = sum(1 for r in spec.required if best and r in best.roles)
     why = ("no header row: columns inferred from 'STT date … amount' rows; " if best and not best.lines else "") + (
-           f"header matched {len(best.matched) if best else 0}/{len(best.cells) if best else 0} columns "
-           f"({n_req}/{len(spec.required)} required): {cols}; title {len(found)}/{len(spec.title)}"
-           + (f' ("{found[0]}")' if found else "") + (f"; ruled down by {excluded[0]!r}" if excluded else ""))
+        f"header matched {len(best.matched) if best else 0}/{len(best.cells) if best else 0} columns "
+        f"({n_req}/{len(spec.required)} required): {cols}; title {len(found)}/{len(spec.title)}"
+        + (f' ("{found[0]}")' if found else "")
+        + (f"; ruled down by {excluded[0]!r}" if excluded else "")
+    )
     return score, why
 
 
-def read_pdf(data: bytes, name: str, *, family: str | None = None,
-             progress: Callable[[int, int], None] | None = None) -> PdfStatement:
+def read_pdf(
+    data: bytes, name: str, *, family: str | None = None, progress: Callable[[int, int], None] | None = None
+) -> PdfStatement:
     doc = _open(data, name)
     try:
         pages, empty, repaired, streams = _pages(doc, progress)
@@ -169,8 +186,10 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
         raise StatementImportError.single(name, "the PDF has no pages")
     if len(empty) == n:
         raise StatementImportError.single(
-            name, f"a scanned PDF: no text layer on any page (pages {_ranges(empty)} of {n} are images); "
-                  + (ocr.missing() or "OCR found no text on them"))   # OCR hook
+            name,
+            f"a scanned PDF: no text layer on any page (pages {_ranges(empty)} of {n} are images); "
+            + (ocr.missing() or "OCR found no text on them"),
+        )  # OCR hook
     title = fold("\n".join(ln.text for lines in pages[:2] for ln in lines))
     if family is not None:
         if family not in FAMILIES:
@@ -184,12 +203,14 @@ def read_pdf(data: bytes, name: str, *, family: str | None = None,
         if score < MIN_SCORE:
             listing = ", ".join(f"{s.name} {sc:.2f}" for sc, _, s in scored[:5])
             raise StatementImportError.single(
-                name, f"not a statement layout this importer knows: best PDF family match {chosen.name} scored "
-                      f"{score:.2f} (< {MIN_SCORE}); scores: {listing}; families: {', '.join(FAMILIES)}")
+                name,
+                f"not a statement layout this importer knows: best PDF family match {chosen.name} scored "
+                f"{score:.2f} (< {MIN_SCORE}); scores: {listing}; families: {', '.join(FAMILIES)}",
+            )
     st = _assemble(chosen, pages)
     st.family, st.bank, st.score, st.why = chosen.name, chosen.bank, round(score, 3), why
     st.pages, st.pages_without_text = n, empty
-    ocr.mark(st, pages)   # OCR hook: provenance and confidence flags on records read from OCR words
+    ocr.mark(st, pages)  # OCR hook: provenance and confidence flags on records read from OCR words
     if "seq" in chosen.columns and st.records:
         st.notes.append(_seq_check(st.records))
     if chosen.stream_check:
@@ -243,14 +264,26 @@ def _finish(spec: FamilySpec, raw: RawRecord) -> list[PdfRecord]:
         vals = sorted(vals, key=lambda v: v[0])
         cells[role] = vals[0][1]
         for _, text, line in vals[1:]:
-            if role in AMOUNT_ROLES and spec.assign == "nearest" and tokens.is_amount(text, spec.numbers) and \
-                    tokens.is_amount(vals[0][1], spec.numbers) and role != "balance":
+            if (
+                role in AMOUNT_ROLES
+                and spec.assign == "nearest"
+                and tokens.is_amount(text, spec.numbers)
+                and tokens.is_amount(vals[0][1], spec.numbers)
+                and role != "balance"
+            ):
                 ln = raw.lines.get(line)
                 c = {r: "" for r in ROLES}
                 c[role] = text
-                extra.append(PdfRecord(raw.page, line, c, ln.text if ln else text,
-                                       [f"an amount ({text}) with no date or memo of its own: kept as its own row"],
-                                       (ln.top, ln.bottom) if ln else None))
+                extra.append(
+                    PdfRecord(
+                        raw.page,
+                        line,
+                        c,
+                        ln.text if ln else text,
+                        [f"an amount ({text}) with no date or memo of its own: kept as its own row"],
+                        (ln.top, ln.bottom) if ln else None,
+                    )
+                )
                 raw.lines.pop(line, None)
             else:
                 flags.append(f"two values in the {role} cell ({vals[0][1]!r}, {text!r}): the first was taken")
@@ -296,8 +329,10 @@ def _balance_directions(spec, records: list[PdfRecord], printed: Printed, notes:
             breaks += 1
             if c["amount"]:
                 c[spec.broken_direction], c["amount"] = amt_text, ""
-            r.flags.append(f"the balance {c['balance']} does not follow from the previous balance {prev} "
-                           f"± {amt_text}: lines left out of the statement?")
+            r.flags.append(
+                f"the balance {c['balance']} does not follow from the previous balance {prev} "
+                f"± {amt_text}: lines left out of the statement?"
+            )
         prev = bal
     if breaks:
         notes.append(f"the running balance breaks {breaks} time(s)")
@@ -333,8 +368,10 @@ def _stream_check(records: list[PdfRecord], streams: list[str]) -> str:
     read = sum((a for a in amts if a is not None), Decimal(0))
     n_read = sum(1 for a in amts if a is not None)
     verdict = "agrees" if (len(toks), total) == (n_read, read) else "DISAGREES"
-    return (f"text-stream check {verdict}: {len(toks)} amount tokens summing to {total:,} in the text stream; "
-            f"{n_read} amounts summing to {read:,} read by position")
+    return (
+        f"text-stream check {verdict}: {len(toks)} amount tokens summing to {total:,} in the text stream; "
+        f"{n_read} amounts summing to {read:,} read by position"
+    )
 
 
 def _ranges(pages: list[int]) -> str:

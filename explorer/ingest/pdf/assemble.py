@@ -7,6 +7,7 @@ amount, STT and memo line is then given to an anchor: the nearest by vertical ce
 headers and title lines are recognised and counted, never turned into records; a value no anchor can take
 becomes a dateless record, never a silent drop.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -21,8 +22,19 @@ from explorer.ingest.pdf.words import TextLine, Word
 from explorer.text import fold
 
 TOTAL_LABELS = {"tong", "tong cong", "tong so", "total", "grand total", "tong cong phat sinh", "tong phat sinh"}
-SUBTOTAL_LABELS = {"cong trang", "cong", "phat sinh", "cong phat sinh", "sub total", "subtotal", "luy ke",
-                   "cong luy ke", "so du", "cong chuyen trang", "chuyen trang"}
+SUBTOTAL_LABELS = {
+    "cong trang",
+    "cong",
+    "phat sinh",
+    "cong phat sinh",
+    "sub total",
+    "subtotal",
+    "luy ke",
+    "cong luy ke",
+    "so du",
+    "cong chuyen trang",
+    "chuyen trang",
+}
 _FOOTER = re.compile(r"(\bwebsite\b|www\.|\bnguoi in\b|\bthoi gian in\b|\bpage \d+\s*(/|of)|\btrang \d+\s*(/|tren))")
 _PAGE_NO = re.compile(r"^(trang|page)?\s*\d{1,4}\s*((/|of|tren)\s*\d{1,4})?$")
 
@@ -32,8 +44,10 @@ class RawRecord:
     page: int
     anchor_mid: float
     anchor_line: int
-    values: dict[str, list[tuple[float, str, int]]] = field(default_factory=dict)   # role -> [(distance, text)]
-    text: dict[str, list[tuple[float, int, float, str]]] = field(default_factory=dict)  # role -> [(column, line, x, word)]
+    values: dict[str, list[tuple[float, str, int]]] = field(default_factory=dict)  # role -> [(distance, text)]
+    text: dict[str, list[tuple[float, int, float, str]]] = field(
+        default_factory=dict
+    )  # role -> [(column, line, x, word)]
     lines: dict[int, TextLine] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
 
@@ -42,16 +56,16 @@ class RawRecord:
 class PageResult:
     records: list[RawRecord]
     title_lines: list[TextLine]
-    other_lines: list[TextLine]        # skipped lines whose text may hold printed figures
+    other_lines: list[TextLine]  # skipped lines whose text may hold printed figures
     skipped: list[tuple[int, str]]
-    totals: list[tuple[str, str]]      # (role, amount text) from a totals row
+    totals: list[tuple[str, str]]  # (role, amount text) from a totals row
 
 
 def _role(r: str) -> str:
     return r.split("#")[0]
 
 
-HEADERLESS_SCORE = 0.75   # header score given to a list whose columns were inferred from its rows
+HEADERLESS_SCORE = 0.75  # header score given to a list whose columns were inferred from its rows
 
 
 def synthetic_header(spec: FamilySpec, lines: list[TextLine]) -> tuple[Header, int] | None:
@@ -82,7 +96,7 @@ def synthetic_header(spec: FamilySpec, lines: list[TextLine]) -> tuple[Header, i
     roles = {"seq": seq, "date": date, text_role: name, "amount": amount}
     first = rows[0][0]
     start = first
-    while start > 0:   # memo lines of the first (centred) row sit above it; prose reaches into the STT column
+    while start > 0:  # memo lines of the first (centred) row sit above it; prose reaches into the STT column
         prev = lines[start - 1]
         if lines[start].top - prev.bottom > prev.height * 1.5 or any(w.x0 < date.x1 for w in prev.words):
             break
@@ -111,8 +125,9 @@ class Assembler:
                 (res.title_lines if first else res.other_lines).append(lines[i])
                 res.skipped.append((pno, ("title line: " if first else "page header: ") + _short(lines[i].text)))
             for i in head.lines:
-                res.skipped.append((pno, ("table header: " if first else "repeated table header: ")
-                                    + _short(lines[i].text)))
+                res.skipped.append(
+                    (pno, ("table header: " if first else "repeated table header: ") + _short(lines[i].text))
+                )
             self.geometry = head
             self.header_seen = True
             self.in_trailer = False
@@ -158,7 +173,7 @@ class Assembler:
                 clusters[-1].append(x)
             else:
                 clusters.append([x])
-        amount_cols: list[tuple[float, str]] = []   # (x1, role)
+        amount_cols: list[tuple[float, str]] = []  # (x1, role)
         headings = sorted((c.x0, _role(r) in AMOUNT_ROLES) for r, c in geo.roles.items())
         for cl in clusters:
             x1 = statistics.median(cl)
@@ -182,9 +197,14 @@ class Assembler:
             if best[0] < dtext and best[0] < 120:
                 amount_cols.append((x1, best[1]))
         date_cell = geo.roles.get("date")
-        dates = [w for ln in data for w in ln.words
-                 if tokens.DATE.match(tokens.fix_date(w.text)[0]) and date_cell is not None
-                 and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "date"]
+        dates = [
+            w
+            for ln in data
+            for w in ln.words
+            if tokens.DATE.match(tokens.fix_date(w.text)[0])
+            and date_cell is not None
+            and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "date"
+        ]
         date_mid = statistics.median((w.x0 + w.x1) / 2 for w in dates) if dates else None
         # column borders from centred headings: each column's left border is the previous one's right border and
         # its heading sits in the middle, so R = 2·centre − L, starting at the table's left edge
@@ -245,20 +265,28 @@ class Assembler:
             kl = []
             for wi, w in enumerate(ln.words):
                 t = w.text
-                if self._is_date_anchor(cols, w) or self._is_paired_date(geo, ln.words, wi) or (
-                        w.glued and tokens.DATE.match(tokens.fix_date(t)[0])):
+                if (
+                    self._is_date_anchor(cols, w)
+                    or self._is_paired_date(geo, ln.words, wi)
+                    or (w.glued and tokens.DATE.match(tokens.fix_date(t)[0]))
+                ):
                     kl.append(("anchor", w))
                 elif (role := self._amount_role(cols, w)) is not None and (
-                        tokens.is_amount(t, spec.numbers) or tokens.PLAIN.match(t) or tokens.INT.match(t)):
+                    tokens.is_amount(t, spec.numbers) or tokens.PLAIN.match(t) or tokens.INT.match(t)
+                ):
                     kl.append(("amt:" + role, w))
-                elif tokens.DATE.match(tokens.fix_date(t)[0]) and self._nearest_cell(
-                        geo, (w.x0 + w.x1) / 2, ("value_date",)) and "value_date" in geo.roles and \
-                        self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "value_date":
+                elif (
+                    tokens.DATE.match(tokens.fix_date(t)[0])
+                    and self._nearest_cell(geo, (w.x0 + w.x1) / 2, ("value_date",))
+                    and "value_date" in geo.roles
+                    and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "value_date"
+                ):
                     kl.append(("value_date", w))
                 elif tokens.TIME.match(t) and self._nearest_cell(geo, (w.x0 + w.x1) / 2) in ("date", "time", "seq"):
                     kl.append(("time", w))
-                elif seq_cell is not None and tokens.INT.match(t) and \
-                        self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "seq":
+                elif (
+                    seq_cell is not None and tokens.INT.match(t) and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "seq"
+                ):
                     kl.append(("seq", w))
                 else:
                     kl.append(("text", w))
@@ -268,7 +296,7 @@ class Assembler:
 
         # classify lines: total / subtotal / footer / foreign / data
         status: list[str] = []
-        for ln, kl in zip(data, kinds):
+        for ln, kl in zip(data, kinds, strict=False):
             words_text = [w.text for k, w in kl if k == "text" and not tokens.AMOUNT.match(w.text)]
             label = norm(" ".join(words_text)).rstrip(":").strip()
             nums = [w for k, w in kl if k.startswith("amt:") or tokens.AMOUNT.match(w.text)]
@@ -281,16 +309,22 @@ class Assembler:
                 status.append("footer")
             elif not has_anchor and _PAGE_NO.match(norm(ln.text)) and not nums and not any(k == "seq" for k, _ in kl):
                 status.append("footer")
-            elif not has_anchor and ext is not None and any(
-                    k == "text" and w.x0 < ext[1] - 1 and (w.x1 > ext[0] + 1 or w.x1 < ext[0])
-                    for k, w in kl):
+            elif (
+                not has_anchor
+                and ext is not None
+                and any(k == "text" and w.x0 < ext[1] - 1 and (w.x1 > ext[0] + 1 or w.x1 < ext[0]) for k, w in kl)
+            ):
                 status.append("foreign")
             else:
                 status.append("data")
         # a line of numbers only next to a totals label is the totals row's figures
-        for i, (ln, kl) in enumerate(zip(data, kinds)):
-            if status[i] == "data" and kl and any(k.startswith("amt:") for k, _ in kl) and all(
-                    k.startswith("amt:") or tokens.INT.match(w.text) or tokens.AMOUNT.match(w.text) for k, w in kl):
+        for i, (ln, kl) in enumerate(zip(data, kinds, strict=False)):
+            if (
+                status[i] == "data"
+                and kl
+                and any(k.startswith("amt:") for k, _ in kl)
+                and all(k.startswith("amt:") or tokens.INT.match(w.text) or tokens.AMOUNT.match(w.text) for k, w in kl)
+            ):
                 for j in (i - 1, i + 1):
                     if 0 <= j < len(data) and status[j] == "total" and abs(data[j].mid - ln.mid) <= ln.height * 1.6:
                         status[i] = "total"
@@ -303,7 +337,7 @@ class Assembler:
                 seen_total = True
 
         anchors: list[RawRecord] = []
-        for i, (ln, kl) in enumerate(zip(data, kinds)):
+        for i, (ln, kl) in enumerate(zip(data, kinds, strict=False)):
             if status[i] != "data":
                 continue
             for k, w in kl:
@@ -316,7 +350,7 @@ class Assembler:
                     anchors.append(rec)
         # an STT with no date near it is a record of its own (its date could not be read)
         h = statistics.median([ln.height for ln in data]) if data else 10.0
-        for i, (ln, kl) in enumerate(zip(data, kinds)):
+        for i, (ln, kl) in enumerate(zip(data, kinds, strict=False)):
             if status[i] != "data":
                 continue
             for k, w in kl:
@@ -351,15 +385,16 @@ class Assembler:
             if k == 0 or k == len(anchors):
                 return owner(ln.mid)
             a, b = anchors[k - 1], anchors[k]
-            mids = data_mids[bisect.bisect_left(data_mids, a.anchor_mid - 1):
-                             bisect.bisect_right(data_mids, b.anchor_mid + 1)]
+            mids = data_mids[
+                bisect.bisect_left(data_mids, a.anchor_mid - 1) : bisect.bisect_right(data_mids, b.anchor_mid + 1)
+            ]
             gaps = [(mids[k + 1] - mids[k], k) for k in range(len(mids) - 1)]
             if not gaps:
                 return owner(ln.mid)
             g, k = max(gaps, key=lambda t: (round(t[0], 1), -t[1]))
             return a if ln.mid <= mids[k] + 0.01 else b
 
-        for i, (ln, kl) in enumerate(zip(data, kinds)):
+        for i, (ln, kl) in enumerate(zip(data, kinds, strict=False)):
             st = status[i]
             if st == "total":
                 for k, w in kl:
@@ -369,8 +404,12 @@ class Assembler:
                 res.other_lines.append(ln)
                 continue
             if st in ("subtotal", "footer", "foreign", "after"):
-                what = {"subtotal": "sub-total row", "footer": "page footer", "foreign": "not a table row",
-                        "after": "below the totals row"}[st]
+                what = {
+                    "subtotal": "sub-total row",
+                    "footer": "page footer",
+                    "foreign": "not a table row",
+                    "after": "below the totals row",
+                }[st]
                 res.skipped.append((pno, f"{what}: " + _short(ln.text)))
                 res.other_lines.append(ln)
                 if spec.assign == "above" and not any(a.anchor_mid > ln.mid for a in anchors):
@@ -440,10 +479,12 @@ class Assembler:
             x0, x1 = kl[run[0]][1].x0, kl[run[-1]][1].x1
             role = "description"
             if cells:
-                best = max(cells, key=lambda rc: (max(0.0, min(x1, rc[1].x1) - max(x0, rc[1].x0)),
-                                                  -abs((x0 + x1) / 2 - rc[1].mid)))
+                best = max(
+                    cells,
+                    key=lambda rc: (max(0.0, min(x1, rc[1].x1) - max(x0, rc[1].x0)), -abs((x0 + x1) / 2 - rc[1].mid)),
+                )
                 role = best[0]
-                if min(x1, best[1].x1) - max(x0, best[1].x0) <= 0:   # under no heading: the column it starts in
+                if min(x1, best[1].x1) - max(x0, best[1].x0) <= 0:  # under no heading: the column it starts in
                     inside = [r for lo, hi, r in borders if lo - 1 <= x0 < hi]
                     if inside and _role(inside[0]) in ("description", "counterparty", "reference"):
                         role = inside[0]

@@ -1,4 +1,5 @@
 """Find a family's table header on a page: normalised, partial heading matching with a score."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ def norm(text: str) -> str:
 class Cell:
     x0: float
     x1: float
-    text: str          # normalised heading text
+    text: str  # normalised heading text
 
     @property
     def mid(self) -> float:
@@ -30,8 +31,8 @@ class Cell:
 @dataclass
 class Header:
     score: float
-    lines: list[int]                 # positions (0-based) of the header lines in the page's line list
-    roles: dict[str, Cell]           # role (may carry '#n' for a second text column of the same role) -> cell
+    lines: list[int]  # positions (0-based) of the header lines in the page's line list
+    roles: dict[str, Cell]  # role (may carry '#n' for a second text column of the same role) -> cell
     cells: list[Cell]
     matched: list[str]
 

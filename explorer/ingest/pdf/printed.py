@@ -1,4 +1,5 @@
 """The figures a statement prints about itself: account, period, balances, turnover, counts, notice totals."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,28 +10,34 @@ from explorer.text import fold
 _NUM = r"(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 _DATE = r"(\d{1,2}/\d{1,2}/\d{4})"
 
-PATTERNS: list[tuple[str, re.Pattern]] = [(k, re.compile(p)) for k, p in [
-    ("account", r"(?:so tai khoan|a/c no|account no|stk|tai khoan so)\s*(?:/\s*a/c no)?\s*:?\s*(\d[\d.]{5,}\d)"),
-    ("currency", r"(?:loai tien|ccy|currency)[^:\n]{0,20}:\s*(vnd|usd|eur)\b"),
-    ("currency", r"loai tien te/\s*(vnd|usd|eur)\b"),
-    ("holder", r"(?:customer name|ten tai khoan|ten khach hang)\s*:\s*([^\n]{3,80}?)\s*(?:\s{2,}|\n|$|ngay thuc hien|"
-               r"dia chi|so tai khoan|loai tien|ngay in)"),
-    ("period", rf"tu ngay[^\d\n]{{0,20}}{_DATE}[^\d\n]{{0,30}}den(?: ngay)?[^\d\n]{{0,20}}{_DATE}"),
-    ("period", rf"\btu:?\s*{_DATE}\s*den:?\s*{_DATE}"),
-    ("list_day", r"^ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})$"),      # a list's date line 'Ngày 24 tháng 9 năm 2024'
-    ("opening", rf"prior statement\s*:\s*{_DATE}\s+{_NUM}"),
-    ("opening1", rf"so du dau(?: ky)?\s*:?\s*{_NUM}"),
-    ("opening1", rf"so d\S{{0,2}} \S{{0,2}}au ky\s*:?\s*{_NUM}"),          # broken font: 'ư', 'đ' unknown
-    ("closing", rf"ending balance\s*:\s*{_DATE}\s+{_NUM}"),
-    ("closing1", rf"so du cuoi(?: ky)?\s*:?\s*{_NUM}"),
-    ("closing1", rf"so d\S{{0,2}} cuoi ky\s*:?\s*{_NUM}"),
-    ("debit_ct", rf"(?<!monthly )(?<!annual )less debit\s*:\s*(\d+)(?:\s+{_NUM})?"),
-    ("credit_ct", rf"(?<!monthly )(?<!annual )plus credit\s*:\s*(\d+)(?:\s+{_NUM})?"),
-    ("credit_ct2", rf"tong so giao dich ghi co\s*:?\s*(\d+)\s*mon\s*tong so tien phat sinh co\s*:?\s*{_NUM}"),
-    ("debit_ct2", rf"tong so giao dich ghi no\s*:?\s*(\d+)\s*mon\s*tong so tien phat sinh no\s*:?\s*{_NUM}"),
-    ("notice", rf"da co them\s+(\d[\d.]*)\s+(?:luot\s+)?don vi,?\s*ca nhan dong gop\s*:?\s*{_NUM}\s*dong"),
-    ("cumulative", rf"nang tong so den nay la\s+[\d.]+\s+.{{0,60}}?tong so tien la\s*:?\s*{_NUM}\s*dong"),
-]]
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    (k, re.compile(p))
+    for k, p in [
+        ("account", r"(?:so tai khoan|a/c no|account no|stk|tai khoan so)\s*(?:/\s*a/c no)?\s*:?\s*(\d[\d.]{5,}\d)"),
+        ("currency", r"(?:loai tien|ccy|currency)[^:\n]{0,20}:\s*(vnd|usd|eur)\b"),
+        ("currency", r"loai tien te/\s*(vnd|usd|eur)\b"),
+        (
+            "holder",
+            r"(?:customer name|ten tai khoan|ten khach hang)\s*:\s*([^\n]{3,80}?)\s*(?:\s{2,}|\n|$|ngay thuc hien|"
+            r"dia chi|so tai khoan|loai tien|ngay in)",
+        ),
+        ("period", rf"tu ngay[^\d\n]{{0,20}}{_DATE}[^\d\n]{{0,30}}den(?: ngay)?[^\d\n]{{0,20}}{_DATE}"),
+        ("period", rf"\btu:?\s*{_DATE}\s*den:?\s*{_DATE}"),
+        ("list_day", r"^ngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})$"),  # a list's date line 'Ngày 24 tháng 9 năm 2024'
+        ("opening", rf"prior statement\s*:\s*{_DATE}\s+{_NUM}"),
+        ("opening1", rf"so du dau(?: ky)?\s*:?\s*{_NUM}"),
+        ("opening1", rf"so d\S{{0,2}} \S{{0,2}}au ky\s*:?\s*{_NUM}"),  # broken font: 'ư', 'đ' unknown
+        ("closing", rf"ending balance\s*:\s*{_DATE}\s+{_NUM}"),
+        ("closing1", rf"so du cuoi(?: ky)?\s*:?\s*{_NUM}"),
+        ("closing1", rf"so d\S{{0,2}} cuoi ky\s*:?\s*{_NUM}"),
+        ("debit_ct", rf"(?<!monthly )(?<!annual )less debit\s*:\s*(\d+)(?:\s+{_NUM})?"),
+        ("credit_ct", rf"(?<!monthly )(?<!annual )plus credit\s*:\s*(\d+)(?:\s+{_NUM})?"),
+        ("credit_ct2", rf"tong so giao dich ghi co\s*:?\s*(\d+)\s*mon\s*tong so tien phat sinh co\s*:?\s*{_NUM}"),
+        ("debit_ct2", rf"tong so giao dich ghi no\s*:?\s*(\d+)\s*mon\s*tong so tien phat sinh no\s*:?\s*{_NUM}"),
+        ("notice", rf"da co them\s+(\d[\d.]*)\s+(?:luot\s+)?don vi,?\s*ca nhan dong gop\s*:?\s*{_NUM}\s*dong"),
+        ("cumulative", rf"nang tong so den nay la\s+[\d.]+\s+.{{0,60}}?tong so tien la\s*:?\s*{_NUM}\s*dong"),
+    ]
+]
 
 
 def _date(text: str) -> dt.date | None:
@@ -91,5 +98,5 @@ def _original(text: str, folded: str) -> str:
         f = fold(line)
         i = f.find(folded)
         if i >= 0 and len(f) == len(line):
-            return line[i:i + len(folded)].strip()
+            return line[i : i + len(folded)].strip()
     return folded

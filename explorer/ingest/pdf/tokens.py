@@ -1,4 +1,5 @@
 """What a word is (date, time, amount, STT) and how glued words are cut apart."""
+
 from __future__ import annotations
 
 import re
@@ -74,7 +75,7 @@ def split_glued(w: Word) -> list[Word]:
         a, b = w.cut(m.start(1))
         return [a, b]
     m = _GLUED_DATE.match(t)
-    if m and int(m.group(1)) > 31:   # STT glued to the date: '418/9/2024' = 4 + 18/9/2024
+    if m and int(m.group(1)) > 31:  # STT glued to the date: '418/9/2024' = 4 + 18/9/2024
         head = m.group(1)
         k = 2 if 1 <= int(head[-2:]) <= 31 else 1
         a, b = w.cut(len(head) - k)
@@ -91,7 +92,7 @@ def to_decimal(text: str) -> Decimal | None:
     if AMOUNT.match(t):
         m = re.match(r"^(.*?)(?:([.,])(\d{1,2}))?$", t)
         whole, sep, dec = m.group(1), m.group(2), m.group(3)
-        if sep and sep in whole:     # '1.000.00' is not a decimal; treat all as thousands
+        if sep and sep in whole:  # '1.000.00' is not a decimal; treat all as thousands
             whole, dec = t, None
         digits = re.sub(r"[.,]", "", whole)
         try:

@@ -6,13 +6,14 @@ characters in stream order that touch horizontally (gap ≤ X_TOLERANCE, the sam
 x_tolerance) on the same baseline; split glyph runs ("1" + "00.000.000" written as two text objects a hair apart)
 are joined afterwards on each line.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-X_TOLERANCE = 1.5     # pt: characters closer than this belong to one word
-JOIN_GAP = 1.0        # pt: two words on one line closer than this are one split glyph run
+X_TOLERANCE = 1.5  # pt: characters closer than this belong to one word
+JOIN_GAP = 1.0  # pt: two words on one line closer than this are one split glyph run
 
 _BREAK = {" ", "\t", "\r", "\n", "\x00", "\x02", "\u00a0", "\u3000"}
 _FIX = str.maketrans({"\ufffe": "-", "\u00ad": "-", "\u2010": "-", "\u2011": "-"})
@@ -25,9 +26,9 @@ class Word:
     x1: float
     top: float
     bottom: float
-    xs: list[float] = field(default_factory=list)   # x0 of every character, to cut glued words at the right place
-    glued: bool = False                              # cut out of a longer word ('418/9/2024' → '18/9/2024')
-    note: str | None = None                          # a doubt found while cutting, shown as the record's flag
+    xs: list[float] = field(default_factory=list)  # x0 of every character, to cut glued words at the right place
+    glued: bool = False  # cut out of a longer word ('418/9/2024' → '18/9/2024')
+    note: str | None = None  # a doubt found while cutting, shown as the record's flag
 
     @property
     def mid(self) -> float:
@@ -38,7 +39,7 @@ class Word:
     def height(self) -> float:
         return self.bottom - self.top
 
-    def cut(self, i: int) -> tuple["Word", "Word"]:
+    def cut(self, i: int) -> tuple[Word, Word]:
         """Split before character i."""
         xs = self.xs if len(self.xs) == len(self.text) else _spread(self)
         a = Word(self.text[:i], self.x0, xs[i], self.top, self.bottom, xs[:i])
@@ -57,8 +58,8 @@ class TextLine:
     words: list[Word]
     top: float
     bottom: float
-    index: int = 0           # 1-based line number on its page
-    mid: float = 0.0         # vertical position: the median bottom of its words (set on creation)
+    index: int = 0  # 1-based line number on its page
+    mid: float = 0.0  # vertical position: the median bottom of its words (set on creation)
 
     def __post_init__(self) -> None:
         bs = sorted(w.bottom for w in self.words)
@@ -84,7 +85,7 @@ def page_words(page) -> tuple[list[Word], str]:
         text = tp.get_text_range(0, n)
         box = tp.get_charbox
         words: list[Word] = []
-        cur: list = []          # [chars, x0, x1, top, bottom, xs]
+        cur: list = []  # [chars, x0, x1, top, bottom, xs]
         for i, ch in enumerate(text[:n]):
             if ch in _BREAK or ch.isspace() or ch < " ":
                 if cur:
@@ -93,8 +94,11 @@ def page_words(page) -> tuple[list[Word], str]:
                 continue
             left, bottom, right, top = box(i, loose=True)
             t, b = height - top, height - bottom
-            if cur and (left - cur[2] > X_TOLERANCE or cur[1] - left > X_TOLERANCE * 4
-                        or abs((t + b) / 2 - (cur[3] + cur[4]) / 2) > (b - t) * 0.3):
+            if cur and (
+                left - cur[2] > X_TOLERANCE
+                or cur[1] - left > X_TOLERANCE * 4
+                or abs((t + b) / 2 - (cur[3] + cur[4]) / 2) > (b - t) * 0.3
+            ):
                 words.append(_word(cur))
                 cur = []
             if not cur:
@@ -151,9 +155,14 @@ def _join_runs(ws: list[Word]) -> list[Word]:
         p = out[-1]
         gap = w.x0 - p.x1
         if -0.5 <= gap <= JOIN_GAP and (_DIGITISH.match(w.text[0]) or len(p.text) == 1 or len(w.text) == 1):
-            out[-1] = Word(p.text + w.text, p.x0, max(p.x1, w.x1), min(p.top, w.top), max(p.bottom, w.bottom),
-                           (p.xs if len(p.xs) == len(p.text) else _spread(p)) +
-                           (w.xs if len(w.xs) == len(w.text) else _spread(w)))
+            out[-1] = Word(
+                p.text + w.text,
+                p.x0,
+                max(p.x1, w.x1),
+                min(p.top, w.top),
+                max(p.bottom, w.bottom),
+                (p.xs if len(p.xs) == len(p.text) else _spread(p)) + (w.xs if len(w.xs) == len(w.text) else _spread(w)),
+            )
         else:
             out.append(w)
     return out
@@ -163,9 +172,48 @@ def _join_runs(ws: list[Word]) -> list[Word]:
 # Its headings come out of pypdfium2 shifted: ASCII by 29 code points ('6$2' = 'SAO') and the Vietnamese letters of
 # U+1EA0–U+1EF9 down to U+04A4–U+04FD ('7әQJVӕ' = 'Tổng số'). Two Latin-1 letters are known (Ç = Ê, ¬ = À); the
 # other Latin-1 letters of that font are not, so they stay as they are and the family's aliases avoid them.
-_VOCAB = {"sao", "ke", "tai", "khoan", "so", "tien", "ghi", "no", "co", "ngay", "giao", "dich", "mo", "ta", "tham",
-          "chieu", "du", "dau", "cuoi", "ky", "tong", "ngan", "hang", "chi", "nhanh", "loai", "ten", "khach", "dia",
-          "tu", "den", "ma", "noi", "dung", "thoi", "gian", "phat", "sinh", "cong", "trang"}
+_VOCAB = {
+    "sao",
+    "ke",
+    "tai",
+    "khoan",
+    "so",
+    "tien",
+    "ghi",
+    "no",
+    "co",
+    "ngay",
+    "giao",
+    "dich",
+    "mo",
+    "ta",
+    "tham",
+    "chieu",
+    "du",
+    "dau",
+    "cuoi",
+    "ky",
+    "tong",
+    "ngan",
+    "hang",
+    "chi",
+    "nhanh",
+    "loai",
+    "ten",
+    "khach",
+    "dia",
+    "tu",
+    "den",
+    "ma",
+    "noi",
+    "dung",
+    "thoi",
+    "gian",
+    "phat",
+    "sinh",
+    "cong",
+    "trang",
+}
 _LATIN1 = {"\u00c7": "\u00ca", "\u00ac": "\u00c0"}
 _TAIL_NUMBER = re.compile(r"^(.*?)(\d[\d.,]*)$")
 _NUMBERISH = re.compile(r"^[\d.,/:\-]+$")
@@ -176,7 +224,7 @@ def _unshift(text: str) -> str:
     for c in text:
         o = ord(c)
         if c == " ":
-            out.append(c)        # a separator added between words, not a character of the font
+            out.append(c)  # a separator added between words, not a character of the font
         elif 0x01 <= o <= 0x5D:
             out.append(chr(o + 29))
         elif 0x4A0 <= o <= 0x4FF:
@@ -188,6 +236,7 @@ def _unshift(text: str) -> str:
 
 def _vocab(text: str) -> tuple[int, int]:
     from explorer.text import fold
+
     toks = fold(text).replace(":", " ").split()
     return sum(1 for t in toks if t in _VOCAB), len(toks)
 
@@ -199,20 +248,20 @@ def repair_shifted(lines: list[TextLine]) -> int:
     for ln in lines:
         text = ln.text
         if not any(0x4A0 <= ord(c) <= 0x4FF or c in "$+" for c in text):
-            continue          # every real example carries a shifted Vietnamese letter or 'A'/'H'
+            continue  # every real example carries a shifted Vietnamese letter or 'A'/'H'
         hits, _ = _vocab(text)
         new_hits, n = _vocab(_unshift(text))
         if new_hits >= 2 and new_hits > hits and new_hits * 5 >= n * 2:
             todo.append(ln)
-    if todo:   # the font is there: any other line with a shifted Vietnamese letter (Cyrillic range) is in it too
+    if todo:  # the font is there: any other line with a shifted Vietnamese letter (Cyrillic range) is in it too
         todo += [ln for ln in lines if ln not in todo and any(0x4A0 <= ord(c) <= 0x4FF for c in ln.text)]
         for ln in todo:
             for w in ln.words:
                 if _NUMBERISH.match(w.text):
-                    continue        # numbers and dates are printed in a working font
+                    continue  # numbers and dates are printed in a working font
                 m = _TAIL_NUMBER.match(w.text)
                 if m and m.group(1) and m.group(2).count(",") + m.group(2).count(".") >= 1:
-                    w.text = _unshift(m.group(1)) + m.group(2)      # 'label:1,000,000': the digits are fine
+                    w.text = _unshift(m.group(1)) + m.group(2)  # 'label:1,000,000': the digits are fine
                 else:
                     w.text = _unshift(w.text)
             fixed += 1
