@@ -2,7 +2,8 @@
 full-text index, `--runs` times, and print p50/p95 seconds per stage and the ratio to a baseline measured in
 the same run (pandas reading the same file: the floor of any CSV import). Target: 2 M lines ≤ 60 s.
 
-    .venv/bin/python bench/bench_import.py [--rows 2000000] [--runs 3] [--layout agribank] [--index auto|triggers|rebuild]
+    .venv/bin/python bench/bench_import.py [--rows 2000000] [--runs 3] [--layout agribank]
+        [--index auto|triggers|rebuild]
 
 Not a test: it takes a minute and writes ~1 GB under a temporary directory (removed afterwards).
 """
@@ -21,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from explorer.db import ledger  # noqa: E402
-from explorer.db.engine import create_schema, make_engine  # noqa: E402
-from explorer.ingest import read_statement, write_statement  # noqa: E402
+from explorer.db import ledger
+from explorer.db.engine import create_schema, make_engine
+from explorer.ingest import read_statement, write_statement
 
 ACCOUNT = "8300333385555"
 SURNAMES = ["NGUYEN", "TRAN", "LE", "PHAM", "HOANG", "VU", "DANG", "BUI", "DO", "HO", "NGO", "DUONG", "MAI"]

@@ -166,7 +166,8 @@ def main() -> None:
             skews = ",".join(f"{x['skew']:g}" for x in ocr.last_timings)
             skews += f", {sum(x['retried'] for x in ocr.last_timings)} retried"
             print(
-                f"{path.name}: {n} OCR pages, {words} words, skew {skews}, {dt / n:.2f} s/page ({dc / n:.2f} s CPU); {res}"
+                f"{path.name}: {n} OCR pages, {words} words, skew {skews}, "
+                f"{dt / n:.2f} s/page ({dc / n:.2f} s CPU); {res}"
             )
     for label, vals in (("wall", per_page), ("CPU", per_cpu)):
         if vals:

@@ -15,10 +15,10 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `streamlit run` does not install the package
 
-from explorer.i18n import LANGUAGES  # noqa: E402
-from explorer.settings import load_settings  # noqa: E402
-from explorer.ui import first_run  # noqa: E402
-from explorer.ui.i18n import lang, t  # noqa: E402
+from explorer.i18n import LANGUAGES
+from explorer.settings import load_settings
+from explorer.ui import first_run
+from explorer.ui.i18n import lang, t
 
 PAGES = Path(__file__).parent / "pages"
 

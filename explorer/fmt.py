@@ -129,7 +129,10 @@ def vega_locale(lang: str = "vi", currency: str = "VND") -> dict:
     suffix = loc.currency_formats["standard"].pattern.rstrip().endswith("\xa4")
     months, days = loc.months["format"], loc.days["format"]
     # CLDR numbers weekdays from Monday (0); d3 lists them from Sunday.
-    week = lambda names: [names[6], *(names[i] for i in range(6))]
+
+    def week(names):
+        return [names[6], *(names[i] for i in range(6))]
+
     date, _, d3_day = _dates(lang)
     return {
         "number": {

@@ -56,7 +56,7 @@ def plan(
     storm_days = disasters(scale)
     rows = []
     window = (scale.end - scale.start).days
-    for i, oi in enumerate(org_idx):
+    for oi in org_idx:
         org = orgs.iloc[oi]
         category = rng.choice(CATEGORY_BY_KIND[org.kind])
         if category == "disaster_relief":

@@ -139,8 +139,11 @@ def debit_lines(rng: np.random.Generator, disb: pd.DataFrame, camp: pd.DataFrame
     pname = prov.set_index("code").name_ascii.str.upper()
     hour = rng.integers(8, 17, len(disb))
     minute = rng.integers(0, 60, len(disb))
-    posted = [dt.datetime.combine(d, dt.time(int(h), int(m))) for d, h, m in zip(disb.disbursed_on, hour, minute, strict=False)]
-    refs = [f"FT{d:%y%j}9{i:07d}" for d, i in zip(disb.disbursed_on, disb.id, strict=False)]  # 9…: never a donation's FT
+    posted = [
+        dt.datetime.combine(d, dt.time(int(h), int(m))) for d, h, m in zip(disb.disbursed_on, hour, minute, strict=True)
+    ]
+    # 9…: never a donation's FT
+    refs = [f"FT{d:%y%j}9{i:07d}" for d, i in zip(disb.disbursed_on, disb.id, strict=True)]
     recipient = [
         f"UBND TINH {pname[p]}" if g == "disaster_affected" else f"BAN DAI DIEN HOI {pname[p]}"
         for p, g in zip(disb.province_code, disb.recipient_group, strict=False)

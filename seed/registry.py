@@ -55,7 +55,7 @@ def beneficiaries(
             "phone": [f"09{p:08d}" for p in rng.integers(0, 10**8, n)],
             "address": [
                 f"Số {h} đường {s}, xã {x}"
-                for h, s, x in zip(rng.integers(1, 300, n), rng.integers(1, 40, n), rng.integers(1, 25, n), strict=False)
+                for h, s, x in zip(rng.integers(1, 300, n), rng.integers(1, 40, n), rng.integers(1, 25, n), strict=True)
             ],
         }
     )
@@ -75,7 +75,9 @@ def merchants(rng: np.random.Generator, names: NameBook, prov: pd.DataFrame, per
     owners = names.names(rng, n)
     frame = pd.DataFrame(
         {
-            "name": [f"{MERCHANT_PREFIX[c]} {o.split()[-1]}" for c, o in zip(cats.tolist(), owners.tolist(), strict=False)],
+            "name": [
+                f"{MERCHANT_PREFIX[c]} {o.split()[-1]}" for c, o in zip(cats.tolist(), owners.tolist(), strict=True)
+            ],
             "category": cats,
             "province_code": prov.code.to_numpy()[p_idx],
             "lat": prov.lat.to_numpy()[p_idx] + rng.normal(0, 0.3, n),

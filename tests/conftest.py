@@ -84,7 +84,7 @@ def pg_admin():
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+    except Exception as exc:  # any failure means "no server"
         _pg_unavailable(str(exc).splitlines()[0])
     return engine
 

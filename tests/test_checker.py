@@ -45,7 +45,10 @@ def corrupted_url(tiny_db_url, tmp_path):
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     with engine.begin() as conn:
-        q = lambda sql, **p: conn.execute(text(sql), p)
+
+        def q(sql, **p):
+            return conn.execute(text(sql), p)
+
         # 1. an incoming amount altered after the fact → its balance no longer follows
         broken = q(
             "SELECT id FROM statement_lines WHERE direction='in' AND balance IS NOT NULL ORDER BY id LIMIT 1 OFFSET 500"
@@ -65,7 +68,8 @@ def corrupted_url(tiny_db_url, tmp_path):
             .all()
         )
         q(
-            "UPDATE statement_lines SET reference = (SELECT reference FROM statement_lines WHERE id = :a) WHERE id = :b",
+            "UPDATE statement_lines SET reference = (SELECT reference FROM statement_lines WHERE id = :a)"
+            " WHERE id = :b",
             a=a,
             b=b,
         )

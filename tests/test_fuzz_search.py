@@ -365,7 +365,8 @@ def _load(engine) -> FuzzDB:
     lines["day"] = lines["posted_at"].dt.date
     # (pandas 3 stores a missing text as NaN, which is truthy: test with isinstance, never with `or`.)
     lines["folded"] = [
-        fold(f"{c if isinstance(c, str) else ''} {d}") for c, d in zip(lines["counterparty"], lines["description"], strict=False)
+        fold(f"{c if isinstance(c, str) else ''} {d}")
+        for c, d in zip(lines["counterparty"], lines["description"], strict=False)
     ]
     lines["scale"] = lines["currency"].map(lambda c: 10 ** get_currency_precision(c))
     camps["start_on"] = pd.to_datetime(camps["start_on"]).dt.date
@@ -753,7 +754,7 @@ def test_campaign_listing_equals_the_oracle(sqlite_db, data):
         keep &= where(c.title, lambda s: folded in fold(s)) | where(c.org_name, lambda s: folded in fold(s))
     for column, value in (("status", status), ("category", category), ("province_code", province), ("org_id", org)):
         if value is not None:
-            keep &= where(c[column], lambda v: v == value)
+            keep &= where(c[column], lambda v, value=value: v == value)
     if start_from:
         keep &= where(c.start_on, lambda d: d >= start_from)
     if start_to:
@@ -786,7 +787,7 @@ def test_disbursement_listing_equals_the_oracle(sqlite_db, data):
         ("province_code", "province"),
     ):
         if filters[key] is not None:
-            keep &= where(d[column], lambda v: v == filters[key])
+            keep &= where(d[column], lambda v, wanted=filters[key]: v == wanted)
     expected = d[keep].sort_values(["disbursed_on", "id"], ascending=False)["id"].tolist()
     start = (max(page, 1) - 1) * 10
     assert result["rows"]["id"].tolist() == expected[start : start + 10]
@@ -1039,7 +1040,8 @@ def test_zz_at_least_2000_inputs_were_tried():
         encoding="utf-8",
     )
     print(
-        f"\nfuzz: {total} inputs, {exceptions} exceptions, {mismatches} oracle mismatches; {dict(sorted(TRIED.items()))}"
+        f"\nfuzz: {total} inputs, {exceptions} exceptions, {mismatches} oracle mismatches; "
+        f"{dict(sorted(TRIED.items()))}"
     )
     assert total >= MIN_TOTAL
     assert exceptions == 0 and mismatches == 0

@@ -97,7 +97,7 @@ def test_identical_donations_on_one_day_are_kept_and_counted_once(engine):
 def test_time_of_day_and_reference_do_not_split_a_line(engine):
     """A date-only list and the bank's export with times and references describe the same donations."""
     dated = table([("10/09/2024", "500.000", "", "", "NGUYEN VAN AN ung ho")])
-    timed = (b"Ngay,Gio,So CT,Co,Noi dung\n10/09/2024,08:15:00,FT123,500.000,NGUYEN VAN AN  ung-ho\n")
+    timed = b"Ngay,Gio,So CT,Co,Noi dung\n10/09/2024,08:15:00,FT123,500.000,NGUYEN VAN AN  ung-ho\n"
     import_statement(engine, dated, "list.csv", account="1234", bank="MB", column_map=MAPPING)
     result = import_statement(
         engine,

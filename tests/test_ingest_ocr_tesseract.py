@@ -87,7 +87,9 @@ def test_scanned_statement_read_exactly(name, angle):
     assert all(r.flags and r.flags[0].startswith("ocr (mean confidence ") for r in st.records)
     assert_never_wrong(st, truth)
     right = sum(
-        1 for r, t in zip(st.records, truth, strict=False) if amount(r) and amount_value(amount(r)) == amount_value(amount(t))
+        1
+        for r, t in zip(st.records, truth, strict=False)
+        if amount(r) and amount_value(amount(r)) == amount_value(amount(t))
     )
     assert right >= len(truth) - 1, [(amount(r), r.flags) for r in st.records]  # at most one row set aside
     dates = sum(1 for r, t in zip(st.records, truth, strict=False) if r.cells["date"] == t.cells["date"])

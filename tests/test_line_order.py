@@ -40,14 +40,17 @@ def test_a_seed_records_that_ids_follow_time(tiny_db_url):
 def test_imports_keep_the_fact_only_while_it_holds(empty_db_url):
     engine = make_engine(empty_db_url)
     assert follows(engine) is False  # nothing recorded yet means "no"
-    load = lambda name, *days: import_statement(
-        engine,
-        statement(*days),
-        name,
-        account="7777",  # noqa: E731
-        bank="MB",
-        column_map=MAPPING,
-    )
+
+    def load(name, *days):
+        return import_statement(
+            engine,
+            statement(*days),
+            name,
+            account="7777",
+            bank="MB",
+            column_map=MAPPING,
+        )
+
     load("first.csv", 1, 2, 3)
     assert follows(engine) is True and truly_follows(engine)
     load("later.csv", 3, 4, 5)  # appends a later statement (3 September again: ties are in order)

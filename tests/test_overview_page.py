@@ -9,7 +9,10 @@ from explorer import fmt
 
 def _sql_totals(engine):
     with engine.connect() as conn:
-        one = lambda q: conn.execute(text(q)).scalar_one()
+
+        def one(q):
+            return conn.execute(text(q)).scalar_one()
+
         return {
             "raised": one("SELECT SUM(amount) FROM statement_lines WHERE direction='in' AND currency='VND'"),
             "disbursed": one("SELECT SUM(amount) FROM disbursements"),

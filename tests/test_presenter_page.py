@@ -41,7 +41,10 @@ def test_headline_numbers_equal_the_overview_totals(app, public_engine):
 
 def _campaign_sql(engine, campaign_id):
     with engine.connect() as conn:
-        one = lambda q: conn.execute(text(q), {"c": campaign_id}).scalar_one()
+
+        def one(q):
+            return conn.execute(text(q), {"c": campaign_id}).scalar_one()
+
         return {
             "title": one("SELECT title FROM campaigns WHERE id = :c"),
             "target": one("SELECT target FROM campaigns WHERE id = :c"),

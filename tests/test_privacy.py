@@ -206,7 +206,7 @@ def payload_strings(data: bytes) -> list[str]:
     for read in (lambda b: pa.ipc.open_stream(b).read_all(), lambda b: pq.read_table(io.BytesIO(b))):
         try:
             table = read(data)
-        except Exception:  # noqa: BLE001 - not that format
+        except Exception:  # not that format
             continue
         out = [str(name) for name in table.schema.names]
         out += [v.decode("utf-8", "replace") for v in (table.schema.metadata or {}).values()]

@@ -42,7 +42,10 @@ def test_national_campaign_shapes(national):
     )
     big = incoming[incoming.donations > 1_000_000]
     assert len(big) == 1 and 95_000 <= big.donors.iloc[0] <= 100_000
-    near = lambda total, figure: (total - figure).abs() < 0.02 * figure
+
+    def near(total, figure):
+        return (total - figure).abs() < 0.02 * figure
+
     shaped = incoming[(incoming.donors == 1_341) & near(incoming.total, 1_610_000_000)]
     assert len(shaped) == 1
     quick = incoming[(incoming.donors == 3_054) & near(incoming.total, 1_300_000_000)]

@@ -21,7 +21,8 @@ def sql_ids(engine, where: str = "1 = 1", order: str = "s.posted_at DESC, s.id D
             r[0]
             for r in conn.execute(
                 text(
-                    f"SELECT s.id FROM statement_lines s JOIN accounts a ON a.id = s.account_id WHERE {where} ORDER BY {order}"
+                    "SELECT s.id FROM statement_lines s JOIN accounts a ON a.id = s.account_id"
+                    f" WHERE {where} ORDER BY {order}"
                 ),
                 params,
             )
@@ -125,9 +126,10 @@ def formula_db(tiny_db_url, copy_sqlite, tmp_path) -> str:
     with writer.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency, reference,"
-                " counterparty, description, search_text) SELECT max(id) + 1, 68, '2024-12-30 10:00:00', 1, 'in', 50000,"
-                " 'VND', '-1+1', '@SUM(A1)', '=cmd|'' /C calc''!A0', '@sum(a1) =cmd|'' /c calc''!a0' FROM statement_lines"
+                "INSERT INTO statement_lines (id, account_id, posted_at, has_time, direction, amount, currency,"
+                " reference, counterparty, description, search_text)"
+                " SELECT max(id) + 1, 68, '2024-12-30 10:00:00', 1, 'in', 50000, 'VND', '-1+1', '@SUM(A1)',"
+                " '=cmd|'' /C calc''!A0', '@sum(a1) =cmd|'' /c calc''!a0' FROM statement_lines"
             )
         )
     writer.dispose()

@@ -1,7 +1,8 @@
 """Benchmark operations for the voucher Monte Carlo (New-Year gift on synthetic 100 k / 1 M beneficiaries).
 
 The population is built untimed in the factory; each timed run is one whole `simulate` call (preparation
-included), with one run or K = 20 runs. Run them alone: `python -m explorer bench --only voucher_sim_100k voucher_sim_1m voucher_sim_1m_k20`.
+included), with one run or K = 20 runs. Run them alone:
+`python -m explorer bench --only voucher_sim_100k voucher_sim_1m voucher_sim_1m_k20`.
 """
 
 from __future__ import annotations

@@ -80,7 +80,8 @@ def sync_sequences(conn: Connection, tables: list[str]) -> None:
         return
     for table in tables:
         conn.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         )
 
 

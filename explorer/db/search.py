@@ -47,7 +47,8 @@ _SQLITE_TRIGGERS = {
         INSERT INTO statement_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
     "statement_fts_ad": """CREATE TRIGGER IF NOT EXISTS statement_fts_ad AFTER DELETE ON statement_lines BEGIN
         INSERT INTO statement_fts(statement_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END""",
-    "statement_fts_au": """CREATE TRIGGER IF NOT EXISTS statement_fts_au AFTER UPDATE OF search_text ON statement_lines BEGIN
+    "statement_fts_au": """CREATE TRIGGER IF NOT EXISTS statement_fts_au
+        AFTER UPDATE OF search_text ON statement_lines BEGIN
         INSERT INTO statement_fts(statement_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
         INSERT INTO statement_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
 }
@@ -59,7 +60,8 @@ def create_index(conn: Connection) -> None:
         conn.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5("
-                "search_text, content='statement_lines', content_rowid='id', tokenize='trigram', columnsize=0, detail=none)"
+                "search_text, content='statement_lines', content_rowid='id', tokenize='trigram',"
+                " columnsize=0, detail=none)"
             )
         )
         for ddl in _SQLITE_TRIGGERS.values():
@@ -68,7 +70,8 @@ def create_index(conn: Connection) -> None:
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
         conn.execute(
             text(
-                "CREATE INDEX IF NOT EXISTS ix_lines_search_trgm ON statement_lines USING gin (search_text gin_trgm_ops)"
+                "CREATE INDEX IF NOT EXISTS ix_lines_search_trgm"
+                " ON statement_lines USING gin (search_text gin_trgm_ops)"
             )
         )
         for table, column in (("accounts", "holder_folded"), ("campaigns", "title_folded")):

@@ -8,7 +8,7 @@ tests/test_i18n.py fails the build if any key used in the code lacks a language.
 from __future__ import annotations
 
 import json
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("vi", "en", "zh")

@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-set-aside",
         type=_share,
         default=DEFAULT_MAX_SET_ASIDE,
-        help=f"share of unreadable rows set aside before the file is refused (default {DEFAULT_MAX_SET_ASIDE * 100:g}%%)",
+        help="share of unreadable rows set aside before the file is refused "
+        f"(default {DEFAULT_MAX_SET_ASIDE * 100:g}%%)",
     )
     p.add_argument("--strict", action="store_true", help="refuse the file if any row cannot be read")
     p.add_argument("--dry-run", action="store_true", help="read and check the file, report, write nothing")
@@ -183,7 +184,7 @@ def main(argv: list[str]) -> int:
         close()
         print("interrupted: nothing imported", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 — the CLI promises a message, never a traceback
+    except Exception as exc:  # the CLI promises a message, never a traceback
         close()
         print(f"error: nothing imported — unexpected {type(exc).__name__}: {str(exc)[:300]}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from explorer.db.engine import DatabaseError
 from explorer.ingest import pdf_source, store
 from explorer.ingest.errors import Problem, StatementImportError
 from explorer.ingest.layouts import LAYOUTS, Context, Layout, Parsed, detect_layout
-from explorer.ingest.policy import Policy
+from explorer.ingest.policy import DEFAULT_POLICY, Policy
 from explorer.ingest.reconcile import Check, Gap, balance_gaps, checks, in_time_order
 from explorer.ingest.source import Grid, read_grid, sha256
 from explorer.ingest.validate import closing_balance, opening_balance, totals, validate
@@ -120,7 +120,7 @@ def read_statement(
     expected_rows: int | None = None,
     expected_credit: int | None = None,
     currency: str | None = None,
-    policy: Policy = Policy(),
+    policy: Policy = DEFAULT_POLICY,
     progress: Progress | None = None,
 ) -> Statement:
     """Parse and check without touching a database; StatementImportError lists every reason to refuse.
@@ -334,7 +334,7 @@ def import_statement(
     expected_rows: int | None = None,
     expected_credit: int | None = None,
     currency: str | None = None,
-    policy: Policy = Policy(),
+    policy: Policy = DEFAULT_POLICY,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Read, check and write one statement file. Raises StatementImportError or DatabaseError; never half-writes.

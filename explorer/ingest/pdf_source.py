@@ -80,7 +80,8 @@ def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
         convert.previous_balance = parsed.opening_balance
     if printed.account:
         parsed.declared_account = (None, "".join(ch for ch in printed.account if ch.isdigit()))
-    for number, (record, cells) in enumerate(zip(statement.records, zip(*grid.columns, strict=False), strict=False), start=1):
+    rows = zip(*grid.columns, strict=True)
+    for number, (record, cells) in enumerate(zip(statement.records, rows, strict=True), start=1):
         if ctx.progress and number % 1000 == 0:
             ctx.progress(number, len(statement.records))
         try:

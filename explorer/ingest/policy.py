@@ -63,6 +63,9 @@ class Policy:
         return None
 
 
+DEFAULT_POLICY = Policy()
+
+
 def code_for(message: str) -> str:
     """The checklist code of a cell problem's message (CellError messages are plain English)."""
     lowered = message.lower()

@@ -153,7 +153,7 @@ def _read_xlsx(data: bytes, name: str) -> Grid:
     try:
         frame = pd.read_excel(io.BytesIO(data), header=None, dtype=object, sheet_name=0)
         formulas = _formula_cells(data)
-    except Exception as exc:  # noqa: BLE001 — zip, XML and openpyxl raise many types on a damaged workbook
+    except Exception as exc:  # zip, XML and openpyxl raise many types on a damaged workbook
         raise StatementImportError.single(
             name, f"cannot read the Excel workbook (damaged or truncated?): {type(exc).__name__}: {exc}"[:300]
         ) from None
@@ -186,7 +186,7 @@ def _formula_cells(data: bytes) -> dict[tuple[int, int], str]:
 def _read_parquet(data: bytes, name: str) -> Grid:
     try:
         frame = pd.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 — pyarrow raises many types on a damaged file
+    except Exception as exc:  # pyarrow raises many types on a damaged file
         raise StatementImportError.single(name, f"cannot read the Parquet file: {exc}"[:300]) from None
     columns = [[str(label)] + [_cell(v) for v in col.tolist()] for label, col in frame.items()]
     return Grid(columns, "parquet")

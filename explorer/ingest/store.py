@@ -168,9 +168,7 @@ def write_import(
     """Record the import, then write its lines not yet present (by identity), its set-aside rows and gaps."""
     keys = line_keys(lines, statement.currency)
     present = present_keys(conn, account_id, lines)
-    new = (
-        list(zip(lines, keys, strict=False)) if not present else [(line, key) for line, key in zip(lines, keys, strict=False) if key not in present]
-    )
+    new = [(line, key) for line, key in zip(lines, keys, strict=True) if key not in present]
     parsed = statement.parsed
     import_id = conn.execute(
         Import.__table__.insert().values(

@@ -143,7 +143,8 @@ def balance_series(engine: Engine, account_id: int) -> pd.DataFrame:
                 SELECT t.day, SUM(CASE WHEN t.direction = 'in' THEN t.amount ELSE -t.amount END) AS net
                 FROM daily_totals t WHERE t.account_id = :a AND t.currency = {_OWN_CURRENCY}
                 GROUP BY t.day)
-            SELECT {sql.day(conn, "day")} AS day, (SELECT opening_balance FROM accounts WHERE id = :a) + SUM(net) OVER (ORDER BY day) AS balance
+            SELECT {sql.day(conn, "day")} AS day,
+                   (SELECT opening_balance FROM accounts WHERE id = :a) + SUM(net) OVER (ORDER BY day) AS balance
             FROM daily ORDER BY day""",
             {"a": account_id},
         )

@@ -37,7 +37,8 @@ def daily_received(engine: Engine) -> pd.DataFrame:
         # Days as ISO text on both backends (as the SQLite column holds them), so both give one frame.
         frame = pd.read_sql(
             text(f"""
-            SELECT {sql.day(conn, "day")} AS day, CAST(SUM(amount) AS BIGINT) AS amount, CAST(SUM(lines) AS BIGINT) AS lines
+            SELECT {sql.day(conn, "day")} AS day, CAST(SUM(amount) AS BIGINT) AS amount,
+                   CAST(SUM(lines) AS BIGINT) AS lines
             FROM daily_totals WHERE direction = 'in' AND currency = 'VND'
             GROUP BY day ORDER BY day"""),
             conn,

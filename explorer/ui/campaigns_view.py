@@ -73,8 +73,13 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
             *TIMELINE,
         ]
     ]
-    money_col = lambda key: money_column(t(f"campaigns.{key}"))
-    date_col = lambda key: date_column(t(f"campaigns.{key}"))
+
+    def money_col(key):
+        return money_column(t(f"campaigns.{key}"))
+
+    def date_col(key):
+        return date_column(t(f"campaigns.{key}"))
+
     event = st.dataframe(
         shown,
         hide_index=True,

@@ -43,7 +43,10 @@ def table(rows: pd.DataFrame, with_campaign: bool = True) -> None:
     if rows.empty:
         st.info(t("common.no_rows"))
         return
-    money = lambda key: money_column(t(f"disbursements.{key}"))
+
+    def money(key):
+        return money_column(t(f"disbursements.{key}"))
+
     columns = [c for c in DISPLAY if with_campaign or c != "campaign"]
     st.dataframe(
         labelled(rows)[columns],

@@ -116,7 +116,10 @@ def pick(
     if current is not None and current not in options:
         st.info(t("common.ignored_params", params=f"{name}: {t('common.not_allowed')}"))
         current = None
-    fmt = lambda v: everything if v == ALL else label_of(v)
+
+    def fmt(v):
+        return everything if v == ALL else label_of(v)
+
     if state is None:
         chosen = st.selectbox(label, choices, index=choices.index(ALL if current is None else current), format_func=fmt)
     else:

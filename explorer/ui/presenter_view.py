@@ -165,7 +165,8 @@ def qr_panel(acc: dict, payload: str, amount: int | None, memo: str) -> None:
     _html(
         f'<div class="pz-row">{html.escape(t("presenter.qr_account"))}</div>'
         f'<div class="pz-acc">{html.escape(acc["number"])}</div>'
-        f'<div class="pz-row">{html.escape(t("presenter.qr_bank"))}: <b>{html.escape(found.name if found else acc["bank"])}</b><br>'
+        f'<div class="pz-row">{html.escape(t("presenter.qr_bank"))}: '
+        f"<b>{html.escape(found.name if found else acc['bank'])}</b><br>"
         f"{html.escape(t('presenter.qr_holder'))}: <b>{html.escape(acc['holder_name'])}</b></div>"
     )
     if amount is not None:

@@ -14,7 +14,7 @@ CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
 def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
     """A money column in major units, still numbers (so a header click sorts by value, not by text)."""
     return pd.Series(
-        [None if pd.isna(a) else major_units(int(a), c) for a, c in zip(frame[column], frame["currency"], strict=False)],
+        [None if pd.isna(a) else major_units(int(a), c) for a, c in zip(frame[column], frame["currency"], strict=True)],
         index=frame.index,
         dtype="Float64",
     )

@@ -18,7 +18,8 @@ SCREEN = """() => {
             menu: seen(document.querySelector('[data-testid="stMainMenu"]')),
             deploy: document.body.innerText.includes('Deploy'),
             qr: qr.map(i => [i.naturalWidth, i.getBoundingClientRect().width, i.getBoundingClientRect().bottom]),
-            where: [...document.querySelectorAll('.pz-tick')].filter(seen).map(e => e.querySelector('.where').textContent)};
+            where: [...document.querySelectorAll('.pz-tick')].filter(seen)
+                .map(e => e.querySelector('.where').textContent)};
 }"""
 
 

@@ -31,7 +31,8 @@ def grid(page, index: int = 0) -> dict:
         .nth(index)
         .evaluate("""g => ({
         headers: [...g.querySelectorAll('table thead th')].map(th => th.textContent.replace(/^[↑↓] /, '')),
-        rows: [...g.querySelectorAll('table tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent))})""")
+        rows: [...g.querySelectorAll('table tbody tr')]
+            .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent))})""")
     )
 
 
@@ -261,7 +262,11 @@ def column_spans(page, index: int = 0) -> tuple[object, list[tuple[int, int]]]:
     image = Image.open(io.BytesIO(page.locator('[data-testid="stDataFrame"]').nth(index).screenshot())).convert("RGB")
     y = 5
     background = Counter(image.getpixel((x, y)) for x in range(image.width)).most_common(1)[0][0]
-    lines = [x for x in range(image.width) if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), background, strict=False)) > 12]
+    lines = [
+        x
+        for x in range(image.width)
+        if sum(abs(a - b) for a, b in zip(image.getpixel((x, y)), background, strict=False)) > 12
+    ]
     edges = [x for i, x in enumerate(lines) if i == 0 or x - lines[i - 1] > 2]
     return image, list(zip(edges, edges[1:], strict=False))
 

@@ -21,7 +21,6 @@ a date under MIN_DATE_CONF is emptied and flagged the same way.
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 

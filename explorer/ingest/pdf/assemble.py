@@ -257,9 +257,6 @@ class Assembler:
     def _collect(self, pno: int, data: list[TextLine], geo: Header, cols, res: PageResult) -> None:
         spec = self.spec
         seq_cell = geo.roles.get("seq")
-        anchor_cols = [c for r, c in geo.roles.items() if _role(r) in ("seq", "date", "time")]
-        a_x0 = min((c.x0 for c in anchor_cols), default=None)
-        # the x-extent of anchor columns as the data shows it
         kinds: list[list[tuple[str, Word]]] = []
         for ln in data:
             kl = []

@@ -87,7 +87,7 @@ def match(spec: FamilySpec, cells: list[Cell]) -> tuple[float, dict[str, Cell], 
     roles: dict[str, Cell] = {}
     used: set[int] = set()
     explained = 0
-    for strength, role, ci in cand:
+    for _strength, role, ci in cand:
         if role in roles or ci in used:
             continue
         roles[role] = cells[ci]
