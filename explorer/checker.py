@@ -68,7 +68,7 @@ def _print_text(report: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explorer check", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m explorer check", description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--db", default=None, help="database URL (default: the app's configured database)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)

@@ -52,7 +52,7 @@ def load_settings() -> Settings:
         return os.environ.get(f"EXPLORER_{name.upper()}", secrets.get(name, default))
 
     try:
-        timeout = int(get("query_timeout_ms", 5000))
+        timeout = int(str(get("query_timeout_ms", 5000)))
     except ValueError:
         timeout = 5000
     return Settings(

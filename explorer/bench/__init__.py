@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 from explorer.db.engine import DatabaseError, make_engine
 from explorer.settings import load_settings
 
-Run = Callable[[], int]
+Run = Callable[[], int | dict[str, int]]  # rows, or {'rows': n, ...} with more figures (see measure)
 MODULES = ["explorer.bench.search", "explorer.bench.public", "explorer.bench.pages", "explorer.bench.vouchers"]
 
 
@@ -84,9 +84,8 @@ def run_all(engine: Engine, repeats: int, only: list[str] | None = None) -> dict
     for name in MODULES:
         importlib.import_module(name)
     wanted = list(OPERATIONS) if not only else [k for k in OPERATIONS if k in only]
-    wanted += [
-        OPERATIONS[k].baseline for k in wanted if OPERATIONS[k].baseline and OPERATIONS[k].baseline not in wanted
-    ]
+    baselines = {base for k in wanted if (base := OPERATIONS[k].baseline)}
+    wanted += sorted(baselines - set(wanted))
     results = {
         key: measure(OPERATIONS[key].factory(engine), min(repeats, OPERATIONS[key].repeats or repeats))
         for key in wanted
@@ -124,7 +123,7 @@ def table(results: dict[str, dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explorer bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m explorer bench", description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--db", help="database URL (default: the configured one)")
     parser.add_argument("--json", action="store_true", help="print one JSON object keyed by operation")
     parser.add_argument("--repeats", type=int, default=30, help="timed runs per operation (default 30)")

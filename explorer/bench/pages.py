@@ -14,7 +14,7 @@ from explorer.bench import register
 from explorer.ui.headless import PAGES, render
 
 
-def _first_render(engine: Engine, page: str) -> Callable[[], int]:
+def _first_render(engine: Engine, page: str) -> Callable[[], dict[str, int]]:
     """Renders use EXPLORER_DATABASE_URL (set by `python -m explorer bench` to the database measured)."""
     return lambda: render(page)
 

@@ -80,7 +80,7 @@ def unique_codes(engine: Engine) -> list[str]:
     (a transaction code, usually on that line alone), or the whole line text when it has none."""
     with engine.connect() as conn:
         texts = [
-            conn.execute(text("SELECT search_text FROM statement_lines WHERE id = :id"), {"id": row["id"]}).scalar()
+            conn.execute(text("SELECT search_text FROM statement_lines WHERE id = :id"), {"id": row["id"]}).scalar_one()
             for row in sample_lines(engine)
         ]
     return [max(re.findall(r"\d{6,}", t), key=len, default=t) for t in texts]

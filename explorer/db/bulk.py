@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from explorer.db import search
+from explorer.db.engine import driver_connection
 
 CHUNK = 100_000
 PAGE_CACHE_KIB = 512 * 1024  # SQLite page cache during a bulk load: fewer dirty pages spilled mid-transaction
@@ -55,7 +56,7 @@ def insert_frame(
     columns = list(frame.columns)
     values = [column_values(frame[c]) for c in columns]
     quoted = ", ".join(f'"{c}"' for c in columns)
-    cursor = conn.connection.dbapi_connection.cursor()
+    cursor = driver_connection(conn).cursor()
     try:
         for start in range(0, len(frame), CHUNK):
             rows = list(zip(*(v[start : start + CHUNK] for v in values), strict=False))
@@ -133,7 +134,7 @@ def large_page_cache(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
-    raw = conn.connection.dbapi_connection
+    raw = driver_connection(conn)
     before = raw.execute("PRAGMA cache_size").fetchone()[0]
     raw.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
     try:
@@ -150,7 +151,7 @@ def rollback_journal(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
-    raw = conn.connection.dbapi_connection
+    raw = driver_connection(conn)
     raw.execute("PRAGMA journal_mode=DELETE")
     try:
         yield

@@ -8,9 +8,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from explorer.db import search
@@ -46,7 +47,7 @@ def make_engine(url: str, *, readonly: bool = False, timeout_ms: int | None = No
             options.append("-c default_transaction_read_only=on")
         if timeout_ms:
             options.append(f"-c statement_timeout={int(timeout_ms)}")
-        connect_args = {"connect_timeout": 5}
+        connect_args: dict[str, object] = {"connect_timeout": 5}
         if options:
             connect_args["options"] = " ".join(options)
         try:
@@ -95,7 +96,16 @@ def _install_sqlite_deadline(engine: Engine, timeout_ms: int) -> None:
         raw.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 20_000)
 
 
-def is_timeout(exc: BaseException) -> bool:
+def driver_connection(conn: Connection) -> Any:
+    """The driver's own connection under `conn` (sqlite3 or psycopg): PRAGMAs, BEGIN IMMEDIATE, a plain cursor's
+    executemany and COPY are below what SQLAlchemy wraps."""
+    raw = conn.connection.dbapi_connection
+    if raw is None:  # only once the connection was invalidated
+        raise DatabaseError("the database connection was lost; try again")
+    return raw
+
+
+def is_timeout(exc: BaseException | None) -> bool:
     """True when a driver error means 'cut off by our time limit', however wrapped (SQLAlchemy keeps the
     driver's error in .orig; pandas.read_sql raises its own error from SQLAlchemy's)."""
     while exc is not None:

@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection
 
 from explorer.db import line_order, rollups
 from explorer.db.bulk import bulk_load, insert_frame, large_page_cache
-from explorer.db.schema import StatementLine
+from explorer.db.engine import driver_connection
+from explorer.db.schema import Base
 
 CHUNK = 50_000
 # Keeping the SQLite FTS index by trigger costs ~60 µs per new line; rebuilding it costs ~11 µs per line in
@@ -48,7 +49,7 @@ def append(
         return 0
     last_id = conn.execute(text("SELECT max(id) FROM statement_lines")).scalar()
     bulk = count >= BULK_INDEX_THRESHOLD and count >= BULK_INDEX_SHARE * _line_count(conn)
-    identity = next(i for i in StatementLine.__table__.indexes if i.name == "uq_line_identity")
+    identity = next(i for i in Base.metadata.tables["statement_lines"].indexes if i.name == "uq_line_identity")
     with bulk_load(conn, "statement_lines") if bulk else large_page_cache(conn):
         if bulk:  # random keys: one sorted build at the end beats millions of random b-tree inserts
             identity.drop(conn, checkfirst=True)
@@ -80,7 +81,7 @@ def _executemany(
     conn: Connection, columns: Sequence[str], rows: Iterator[tuple], total: int, progress: Progress | None
 ) -> None:
     sql = f"INSERT INTO statement_lines ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    cursor = conn.connection.dbapi_connection.cursor()
+    cursor = driver_connection(conn).cursor()
     done = 0
     try:
         while chunk := list(itertools.islice(rows, CHUNK)):
@@ -96,7 +97,7 @@ def _copy(
     conn: Connection, columns: Sequence[str], rows: Iterator[tuple], total: int, progress: Progress | None
 ) -> None:
     sql = f"COPY statement_lines ({', '.join(columns)}) FROM STDIN"
-    with conn.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
+    with driver_connection(conn).cursor() as cursor, cursor.copy(sql) as copy:
         for done, row in enumerate(rows, start=1):
             copy.write_row(row)
             if progress and done % CHUNK == 0:

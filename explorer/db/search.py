@@ -197,7 +197,7 @@ def _estimated_rows(conn: Connection, condition: str, params: dict) -> float:
     """The PostgreSQL planner's estimate of the lines `s` matching `condition` (planning only, ~1 ms)."""
     plan = conn.execute(
         text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statement_lines s WHERE {condition}"), params
-    ).scalar()
+    ).scalar_one()
     return float(plan[0]["Plan"]["Plan Rows"])
 
 

@@ -308,4 +308,4 @@ def direction_and_amount(debit: object, credit: object, exponent: int = 0) -> tu
         if d == 0 or c == 0:
             return ("in", 0) if c == 0 else ("out", 0)
         raise CellError("credit", "neither debit nor credit holds an amount")
-    return ("in", c) if c else ("out", d)
+    return ("in", c) if c else ("out", d or 0)

@@ -120,16 +120,15 @@ def _crop_scanned(parsed: Parsed, records: list, data: bytes) -> None:
         return
     import io
 
-    import pypdfium2 as pdfium
+    from explorer.ingest.ocr.render import open_doc, render_page
 
-    doc = pdfium.PdfDocument(data)
+    doc, _ = open_doc(data)
+    scale = CROP_DPI / 72
     try:
         for i in wanted:
             aside = parsed.set_aside[i]
             record = records[aside.row - 1]
-            page = doc[record.page - 1]
-            scale = CROP_DPI / 72
-            image = page.render(scale=scale, grayscale=True).to_pil()
+            image = render_page(doc, record.page - 1, CROP_DPI)
             top, bottom = record.box
             crop = image.crop(
                 (
@@ -142,7 +141,6 @@ def _crop_scanned(parsed: Parsed, records: list, data: bytes) -> None:
             out = io.BytesIO()
             crop.save(out, format="PNG", optimize=True)
             parsed.set_aside[i] = dataclasses.replace(aside, image=out.getvalue())
-            page.close()
     finally:
         doc.close()
 

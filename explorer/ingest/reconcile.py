@@ -9,6 +9,7 @@ on the account page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from explorer.ingest.normalise import CellError, Line, amount
 
@@ -100,15 +101,15 @@ def checks(
         "notice_total": "published total",
     }
     found = [
-        Check(name, int(printed[key]), parsed[name])
-        for key, name in keys.items()  # type: ignore[arg-type]
+        Check(name, cast(int, printed[key]), parsed[name])  # figures other than the period are ints
+        for key, name in keys.items()
         if printed.get(key) is not None
     ]
     if printed.get("numbered_rows") is not None:
         found.append(
             Check(
                 "rows numbered 1..N (STT)",
-                int(printed["numbered_rows"]),  # type: ignore[arg-type]
+                cast(int, printed["numbered_rows"]),
                 len(lines) if rows is None else rows,
             )
         )

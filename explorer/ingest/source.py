@@ -177,7 +177,7 @@ def _formula_cells(data: bytes) -> dict[tuple[int, int], str]:
             (cell.row - 1, cell.column - 1): str(cell.value)
             for row in sheet.iter_rows()
             for cell in row
-            if getattr(cell, "data_type", None) == "f"
+            if getattr(cell, "data_type", None) == "f" and cell.row and cell.column  # an empty cell has no place
         }
     finally:
         book.close()

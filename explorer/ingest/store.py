@@ -14,10 +14,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection
 
 from explorer.db import ledger
+from explorer.db.engine import driver_connection
 from explorer.db.schema import Account, BalanceGap, Import, SetAsideRow, StatementLine
 from explorer.ingest.identity import line_keys
 from explorer.ingest.normalise import Line
@@ -103,7 +104,7 @@ def begin(conn: Connection) -> None:
     """Open the transaction now. On SQLite, IMMEDIATE takes the write lock up front and makes the index DDL
     below part of the transaction (the sqlite3 driver would otherwise run it outside any transaction)."""
     if conn.dialect.name == "sqlite":
-        raw = conn.connection.dbapi_connection
+        raw = driver_connection(conn)
         if not raw.in_transaction:
             raw.execute("BEGIN IMMEDIATE")
 
@@ -135,7 +136,8 @@ def find_or_create_account(
         return match[0], False
     holder = (holder or number).strip()[:200]  # no holder known: the number itself, rather than a blank
     new_id = conn.execute(
-        Account.__table__.insert().values(
+        insert(Account)
+        .values(
             number=number,
             bank=bank,
             holder_name=holder,
@@ -145,7 +147,8 @@ def find_or_create_account(
             currency=currency,
             simulated=False,
         )
-    ).inserted_primary_key[0]
+        .returning(Account.id)
+    ).scalar_one()
     return new_id, True
 
 
@@ -171,7 +174,8 @@ def write_import(
     new = [(line, key) for line, key in zip(lines, keys, strict=True) if key not in present]
     parsed = statement.parsed
     import_id = conn.execute(
-        Import.__table__.insert().values(
+        insert(Import)
+        .values(
             account_id=account_id,
             file_name=statement.file[:300],
             sha256=statement.sha256,
@@ -188,10 +192,11 @@ def write_import(
             checks=json.dumps([{"name": c.name, "printed": c.printed, "parsed": c.parsed} for c in statement.checks]),
             imported_at=dt.datetime.now().replace(microsecond=0),
         )
-    ).inserted_primary_key[0]
+        .returning(Import.id)
+    ).scalar_one()
     if parsed.set_aside:
         conn.execute(
-            SetAsideRow.__table__.insert(),
+            insert(SetAsideRow),
             [
                 {
                     "import_id": import_id,
@@ -209,7 +214,7 @@ def write_import(
     if statement.gaps:
         unit = "đ" if statement.currency == "VND" else statement.currency
         conn.execute(
-            BalanceGap.__table__.insert(),
+            insert(BalanceGap),
             [
                 {
                     "import_id": import_id,
@@ -243,7 +248,7 @@ def present_keys(conn: Connection, account_id: int, lines: list[Line]) -> set[in
             StatementLine.posted_at < last + dt.timedelta(days=1),
         )
     )
-    return {key for (key,) in found}
+    return {key for (key,) in found if key is not None}
 
 
 def insert_lines(

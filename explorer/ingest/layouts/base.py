@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.normalise import CellError, Line
@@ -21,7 +22,7 @@ Progress = Callable[[int, int], None]
 @dataclass
 class Context:
     file: str
-    account: str
+    account: str | None  # None: not given; the file's own title block names it
     column_map: Mapping[str, str] | None = None  # generic layout only: role → column name in the file
     progress: Progress | None = None
     exponent: int = 0  # decimals of the statement's currency (minor units)
@@ -197,7 +198,7 @@ def walk(
         if result is SKIP:
             skipped += 1
         else:
-            lines.append(result)
+            lines.append(cast(Line, result))
 
     rows = itertools.islice(zip(*grid.columns, strict=False), first, None)
     for index, cells in enumerate(rows, start=first):

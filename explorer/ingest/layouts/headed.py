@@ -51,7 +51,7 @@ def headed_layout(
     return Layout(name, bank, summary, recognise, parse, near_miss)
 
 
-def _vcb_holder(grid: Grid, memo_column: int | None, account: str) -> str | None:
+def _vcb_holder(grid: Grid, memo_column: int | None, account: str | None) -> str | None:
     """The account holder as VCB prints it in transfer memos to `account`, if any of the first rows says."""
     if memo_column is None:
         return None

@@ -194,7 +194,9 @@ def _with_time(day: dt.datetime, cell: object) -> dt.datetime:
         return dt.datetime.combine(day.date(), cell)
     parts = str(cell).strip().split(":")
     try:
-        hh, mm, ss = (int(p) for p in (parts + ["0"])[:3]) if 2 <= len(parts) <= 3 else (None, None, None)
+        if not 2 <= len(parts) <= 3:
+            raise ValueError
+        hh, mm, ss = (int(p) for p in (parts + ["0"])[:3])
         return day.replace(hour=hh, minute=mm, second=ss)
-    except (TypeError, ValueError):
+    except ValueError:
         raise CellError("time", f"{str(cell)[:20]!r} is not a time of day (hh:mm or hh:mm:ss)") from None

@@ -37,6 +37,9 @@ def detect(grid: Grid) -> bool:
 def parse(grid: Grid, ctx: Context) -> Parsed:
     header = find_header(grid, SIGNATURE)
     problems = ProblemList()
+    if header is None:  # the layout was forced (--layout vbsp) on a file without its headings
+        problems.add(None, None, f"no row has the VBSP headings {', '.join(SIGNATURE)}")
+        return Parsed([], 0, problems, {})
     index, names = map_columns(grid, header, ROLES, ("seq", "date", "description", "amount", "balance"), problems)
     parsed = Parsed(
         [], 0, problems, names, bank="VBSP", why=f"row {header + 1} has the headings {', '.join(SIGNATURE)}"

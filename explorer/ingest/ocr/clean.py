@@ -11,6 +11,8 @@ row sums have the sharpest profile wins (text lines and table rules line up with
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from PIL import Image
 from scipy import ndimage as ndi
@@ -66,7 +68,8 @@ def remove_rules(img: Image.Image) -> Image.Image:
         mask = ndi.maximum_filter(mask.astype(np.uint8), size=3).astype(bool)
         out[mask] = 255
     # specks left by broken rules, shaded bands and scanner dust
-    lab, n = ndi.label(out < DARK)
+    # without an `output` array, label returns (labels, count); scipy's stubs also allow a bare count
+    lab, n = cast(tuple[np.ndarray, int], ndi.label(out < DARK))
     if n:
         sizes = np.bincount(lab.ravel())
         small = sizes < SPECK
@@ -111,4 +114,4 @@ def deskew(img: Image.Image) -> tuple[Image.Image, float]:
     angle = estimate_skew(img)
     if abs(angle) <= MIN_SKEW:
         return img, 0.0
-    return img.rotate(-angle, resample=Image.BICUBIC, fillcolor=255), angle
+    return img.rotate(-angle, resample=Image.Resampling.BICUBIC, fillcolor=255), angle

@@ -20,8 +20,9 @@ def open_doc(pdf):
 
 def render_page(doc, index: int, dpi: int = 300) -> Image.Image:
     page = doc[index]
+    scale: float = dpi / 72
     try:
-        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        bitmap = page.render(scale=scale, grayscale=True)
         img = bitmap.to_pil()
     finally:
         page.close()

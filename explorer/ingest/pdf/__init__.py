@@ -120,7 +120,7 @@ def _open(data: bytes, name: str):
         raise StatementImportError.single(name, f"the PDF is damaged and cannot be opened ({e})") from None
 
 
-def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int]]:
+def _pages(doc, progress) -> tuple[list[list[TextLine]], list[int], int, list[str]]:
     out, empty = [], []
     repaired = [0]
     n = len(doc)
@@ -363,7 +363,7 @@ _STREAM_AMOUNT = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*,\d{2}(?![\d,])")
 def _stream_check(records: list[PdfRecord], streams: list[str]) -> str:
     """Cross-check with the text stream: every 'd.ddd,dd' token there is an amount (LAYOUTS E, H)."""
     toks = [m.group(0) for s in streams for m in _STREAM_AMOUNT.finditer(s)]
-    total = sum((tokens.to_decimal(t) for t in toks), Decimal(0))
+    total = sum((tokens.to_decimal(t) or Decimal(0) for t in toks), Decimal(0))
     amts = [amount_value(r.cells["credit"] or r.cells["debit"] or r.cells["amount"]) for r in records]
     read = sum((a for a in amts if a is not None), Decimal(0))
     n_read = sum(1 for a in amts if a is not None)

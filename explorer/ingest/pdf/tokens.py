@@ -46,6 +46,7 @@ def valid_date(text: str) -> bool:
 
 _DECIMAL_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+,\d{2}|\d{1,3}(?:,\d{3})+\.\d{2}")
 _DIGITS_ONLY = re.compile(r"^[\d.,]+$")
+_DECIMAL_TAIL = re.compile(r"^(.*?)(?:([.,])(\d{1,2}))?$")
 
 
 def split_glued(w: Word) -> list[Word]:
@@ -90,7 +91,8 @@ def to_decimal(text: str) -> Decimal | None:
     if not t:
         return None
     if AMOUNT.match(t):
-        m = re.match(r"^(.*?)(?:([.,])(\d{1,2}))?$", t)
+        m = _DECIMAL_TAIL.match(t)
+        assert m is not None  # every string matches: the tail is optional
         whole, sep, dec = m.group(1), m.group(2), m.group(3)
         if sep and sep in whole:  # '1.000.00' is not a decimal; treat all as thousands
             whole, dec = t, None

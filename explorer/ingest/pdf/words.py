@@ -10,6 +10,7 @@ are joined afterwards on each line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 X_TOLERANCE = 1.5  # pt: characters closer than this belong to one word
@@ -120,7 +121,7 @@ def _word(cur) -> Word:
     return Word("".join(cur[0]).translate(_FIX), cur[1], cur[2], cur[3], cur[4], cur[5])
 
 
-def group_lines(words: list[Word]) -> list[TextLine]:
+def group_lines(words: Sequence[Word]) -> list[TextLine]:
     """Words → text lines by vertical centre; each line's words left to right, split glyph runs joined."""
     if not words:
         return []
