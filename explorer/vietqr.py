@@ -20,8 +20,9 @@ CRC-16/CCITT-FALSE checksum:
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
+from explorer import banks
+from explorer.banks import Bank
 from explorer.text import fold
 
 NAPAS_GUID = "A000000727"
@@ -44,46 +45,9 @@ class VietQRError(ValueError):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Bank:
-    code: str  # as the statements and the seed name the bank
-    name: str
-    bin: str | None  # NAPAS bank identification number; None: no VietQR transfer to this bank
-    why_not: str = ""
-
-
-# NAPAS BINs (the 6-digit bank ids printed in the VietQR bank list). Keys are the bank names used by
-# the seed and the sample statements.
-BANKS: dict[str, Bank] = {
-    b.code: b
-    for b in (
-        Bank("MB", "MB Bank (Ngân hàng TMCP Quân đội)", "970422"),
-        Bank("VCB", "Vietcombank (Ngân hàng TMCP Ngoại thương Việt Nam)", "970436"),
-        Bank("VietinBank", "VietinBank (Ngân hàng TMCP Công thương Việt Nam)", "970415"),
-        Bank("BIDV", "BIDV (Ngân hàng TMCP Đầu tư và Phát triển Việt Nam)", "970418"),
-        Bank("Agribank", "Agribank (Ngân hàng Nông nghiệp và Phát triển Nông thôn)", "970405"),
-        Bank("Techcombank", "Techcombank (Ngân hàng TMCP Kỹ thương Việt Nam)", "970407"),
-        Bank("ACB", "ACB (Ngân hàng TMCP Á Châu)", "970416"),
-        # The public VietQR bank list carries VBSP only with a placeholder id (999888) and marks it as not
-        # supporting transfers: a QR for it would not work in a banking app, so none is made.
-        Bank("VBSP", "VBSP (Ngân hàng Chính sách Xã hội)", None, "no_napas_bin"),
-    )
-}
-_ALIASES = {
-    "vietcombank": "VCB",
-    "mbbank": "MB",
-    "mb bank": "MB",
-    "icb": "VietinBank",
-    "vba": "Agribank",
-    "tcb": "Techcombank",
-}
-
-
 def bank(code: str) -> Bank | None:
     """The bank for a statement's bank name ('MB', 'vcb', 'Vietcombank' …), or None if unknown."""
-    key = (code or "").strip()
-    found = BANKS.get(key) or next((b for c, b in BANKS.items() if c.lower() == key.lower()), None)
-    return found or BANKS.get(_ALIASES.get(key.lower(), ""))
+    return banks.bank(code)
 
 
 def bank_bin(code: str) -> str:
@@ -98,7 +62,7 @@ def bank_bin(code: str) -> str:
 
 def supported_banks() -> tuple[str, ...]:
     """Bank codes a VietQR can be made for."""
-    return tuple(code for code, b in BANKS.items() if b.bin)
+    return banks.with_vietqr()
 
 
 # CRC-16/CCITT-FALSE: polynomial 0x1021, initial value 0xFFFF, no reflection, no final XOR.

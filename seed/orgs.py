@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from explorer import banks
 from explorer.text import fold
 from seed.people import NameBook, companies
 
@@ -27,7 +28,7 @@ KIND_WEIGHTS = {
     "religious": 8,
     "company": 12,
 }
-LONG_BANKS = ["VCB", "VietinBank", "BIDV", "Agribank", "VBSP", "Techcombank", "ACB"]
+LONG_BANKS = list(banks.for_charity_accounts())  # order matters: the seed draws by index
 FOUNDATION_WORDS = [
     "Vì Trẻ Em",
     "Ánh Sáng",

@@ -1,7 +1,7 @@
 """Vietnamese names and bank memos, vectorised over numpy index arrays.
 
 Faker's vi_VN `name()` puts the family name last, so names are composed here family-name first
-(DESIGN §8) from Faker's own word lists, sampled with numpy so a million donors take a second.
+(as Vietnamese writes them) from Faker's own word lists, sampled with numpy so a million donors take a second.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ledger's tables as SQLAlchemy 2 typed models (DESIGN §3).
+"""The ledger's tables as SQLAlchemy 2 typed models (docs/ARCHITECTURE.md: what every writer keeps true).
 
 Amounts are integers in the minor unit of their explicit `currency` as ISO 4217 defines it (VND has no
 decimals, so 1 = 1 đồng; USD and CNY have two, so 1 = one cent / one fen). Text people search carries a

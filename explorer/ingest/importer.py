@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from explorer import banks
 from explorer.db.engine import DatabaseError
 from explorer.ingest import pdf_source, store
 from explorer.ingest.errors import Problem, StatementImportError
@@ -273,7 +274,7 @@ def write_statement(
     present, in time order, and the import's record with its set-aside rows and gaps."""
     parsed = statement.parsed
     account = clean_account_number(account, statement.file) if account else statement.account
-    bank = store.canonical_bank(bank) or store.canonical_bank(parsed.bank) or statement.layout.bank
+    bank = banks.canonical(bank) or banks.canonical(parsed.bank) or statement.layout.bank
     lines = sorted(in_time_order(parsed.lines, parsed.newest_first), key=lambda line: line.posted_at)
     opened_on = lines[0].posted_at.date() if lines else dt.date.today()
     on_write = (lambda done, total: progress("write", done, total)) if progress else None
@@ -340,9 +341,7 @@ def import_statement(
     """Read, check and write one statement file. Raises StatementImportError or DatabaseError; never half-writes.
     Without a currency given, the file's, else the account's (a USD account's statement is read in cents)."""
     kept = (
-        store.account_currency(engine, clean_account_number(account, file), store.canonical_bank(bank))
-        if account
-        else None
+        store.account_currency(engine, clean_account_number(account, file), banks.canonical(bank)) if account else None
     )
     if currency and kept and currency.upper() != kept:
         raise StatementImportError.single(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from explorer import banks
 from explorer.ingest.errors import ProblemList
 from explorer.ingest.layouts.base import Context, Layout, Parsed
 from explorer.ingest.layouts.table import RowConverter
@@ -14,7 +15,6 @@ from explorer.ingest.normalise import CellError
 from explorer.ingest.policy import SetAside, code_for
 from explorer.ingest.reconcile import printed_figures
 from explorer.ingest.source import Grid
-from explorer.ingest.store import bank_named_in
 
 ROLES = (
     "seq",
@@ -63,7 +63,7 @@ def parse(grid: Grid, statement, ctx: Context, data: bytes = b"") -> Parsed:
         index = {role: i for role, i in index.items() if role != "amount"}
         convert = RowConverter(index, exponent=ctx.exponent)
     printed = statement.printed
-    bank = statement.bank or bank_named_in("\n".join(what for _, what in statement.skipped))  # a charity's list
+    bank = statement.bank or banks.named_in("\n".join(what for _, what in statement.skipped))  # a charity's list
     parsed = Parsed(
         [],
         len(statement.skipped),

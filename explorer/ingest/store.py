@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection
 
+from explorer import banks
 from explorer.db import ledger
 from explorer.db.engine import driver_connection
 from explorer.db.schema import Account, BalanceGap, Import, SetAsideRow, StatementLine
@@ -45,47 +46,11 @@ COLUMNS = (
     "line_key",
     "flags",
 )
-BANK_ALIASES = {
-    "vietcombank": "VCB",
-    "vcb": "VCB",
-    "ngan hang tmcp ngoai thuong": "VCB",
-    "vietinbank": "VietinBank",
-    "ctg": "VietinBank",
-    "ngan hang tmcp cong thuong": "VietinBank",
-    "agribank": "Agribank",
-    "ngan hang nong nghiep": "Agribank",
-    "vbsp": "VBSP",
-    "ngan hang chinh sach xa hoi": "VBSP",
-    "bidv": "BIDV",
-    "ngan hang tmcp dau tu va phat trien": "BIDV",
-    "kho bac nha nuoc": "KBNN",
-    "kbnn": "KBNN",
-    "mb": "MB",
-    "mbbank": "MB",
-    "techcombank": "Techcombank",
-    "tcb": "Techcombank",
-    "acb": "ACB",
-}
 Progress = Callable[[int, int], None]
 
 
 class AccountChoiceError(ValueError):
     """The account number alone does not say which account (or which bank a new one is at)."""
-
-
-def canonical_bank(name: str | None) -> str | None:
-    if not name or not name.strip():
-        return None
-    folded = fold(name)
-    return BANK_ALIASES.get(folded, name.strip()[:32])
-
-
-def bank_named_in(text: str) -> str | None:
-    """The bank a statement's title or notice names ('Tại Ngân hàng Nông nghiệp chi nhánh Ninh Thuận' → Agribank),
-    by the longer aliases only: a three-letter code inside a sentence is not evidence."""
-    folded = fold(text)
-    found = [(folded.find(alias), bank) for alias, bank in BANK_ALIASES.items() if len(alias) >= 6 and alias in folded]
-    return min(found)[1] if found else None
 
 
 def account_currency(engine, number: str, bank: str | None) -> str | None:
@@ -96,7 +61,7 @@ def account_currency(engine, number: str, bank: str | None) -> str | None:
         return None
     with engine.connect() as conn:
         rows = conn.execute(select(Account.bank, Account.currency).where(Account.number == number)).all()
-    found = {r.currency for r in rows if not bank or canonical_bank(r.bank) == bank}
+    found = {r.currency for r in rows if not bank or banks.canonical(r.bank) == bank}
     return found.pop() if len(found) == 1 else None
 
 
@@ -122,16 +87,16 @@ def find_or_create_account(
     An account keeps one currency: a statement in another one is refused, never converted."""
     rows = conn.execute(select(Account.id, Account.bank, Account.currency).where(Account.number == number)).all()
     for row in rows:
-        if row.currency != currency and (not bank or canonical_bank(row.bank) == bank):
+        if row.currency != currency and (not bank or banks.canonical(row.bank) == bank):
             raise AccountChoiceError(f"account {number} keeps {row.currency}; this statement is in {currency}")
     if not bank:
         if len(rows) == 1:
             return rows[0].id, False
         if rows:
-            banks = ", ".join(sorted(r.bank for r in rows))
-            raise AccountChoiceError(f"account {number} exists at several banks ({banks}): say which with --bank")
+            names = ", ".join(sorted(r.bank for r in rows))
+            raise AccountChoiceError(f"account {number} exists at several banks ({names}): say which with --bank")
         raise AccountChoiceError(f"account {number} does not exist yet: give its bank (--bank) to create it")
-    match = [r.id for r in rows if canonical_bank(r.bank) == bank]
+    match = [r.id for r in rows if banks.canonical(r.bank) == bank]
     if match:
         return match[0], False
     holder = (holder or number).strip()[:200]  # no holder known: the number itself, rather than a blank
