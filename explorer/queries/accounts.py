@@ -89,7 +89,7 @@ def by_number(engine: Engine, number: str) -> dict[str, Any] | None:
     if frame.empty:
         return None
     dates(ints(frame, "opening_balance"), "opened_on", "closed_on")
-    row = _flags_as_bool(frame).iloc[0].to_dict()
+    row = {str(k): v for k, v in _flags_as_bool(frame).iloc[0].items()}
     row.update(id=int(row["id"]), same_number=len(frame))
     return row
 

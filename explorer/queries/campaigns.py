@@ -176,7 +176,7 @@ def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
             .mappings()
             .one()
         )
-    row = frame.iloc[0].to_dict()
+    row = {str(k): v for k, v in frame.iloc[0].items()}
     row.update(id=int(row["id"]), donors=int(counts["donors"]), donations=int(counts["donations"]))
     return row
 

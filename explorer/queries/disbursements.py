@@ -120,7 +120,7 @@ def money_stages(engine: Engine, campaign_id: int | None = None) -> dict[str, in
                 WHERE d.currency = 'VND' AND c.currency = 'VND' {only}) AS disbursed""",
             {"campaign_id": campaign_id} if campaign_id is not None else {},
         )
-    return {k: int(v) for k, v in row.iloc[0].items()}
+    return {str(k): int(v) for k, v in row.iloc[0].items()}
 
 
 def _gift_class_sql() -> str:

@@ -167,18 +167,18 @@ def flag_rows(judged: pd.DataFrame, payouts: dict[str, int]) -> pd.DataFrame:
     breaches = judged[judged.status.isin(BREACHES)]
     rows = [
         {
-            "flag": b.status,
-            "campaign_id": int(b.campaign_id),
-            "title": b.title,
-            "threshold_on": b.threshold_on,
-            "due_on": b.due_on,
-            "first_report_on": b.first_report_on,
-            "received": int(b.received),
-            "disbursed": int(b.disbursed),
+            "flag": b["status"],
+            "campaign_id": int(b["campaign_id"]),
+            "title": b["title"],
+            "threshold_on": b["threshold_on"],
+            "due_on": b["due_on"],
+            "first_report_on": b["first_report_on"],
+            "received": int(b["received"]),
+            "disbursed": int(b["disbursed"]),
             "lines": None,
             "amount": None,
         }
-        for b in breaches.itertuples()
+        for b in breaches.to_dict("records")
     ]
     if payouts["lines"]:
         rows.append({**dict.fromkeys(ACCOUNT_FLAG_COLUMNS), "flag": "unexplained_payouts", **payouts})

@@ -225,8 +225,9 @@ def _ranked(
         row["exact_amount"] = value is not None and row["amount"] == value * 10 ** get_currency_precision(
             row["currency"]
         )
-        row["days_off"] = abs((row["posted_at"].date() - around).days) if around is not None else None
-        closeness = max(0.0, 1 - row["days_off"] / (days + 1)) if around is not None else 0.0
+        days_off = abs((row["posted_at"].date() - around).days) if around is not None else None
+        row["days_off"] = days_off
+        closeness = max(0.0, 1 - days_off / (days + 1)) if days_off is not None else 0.0
         row["score"] = round(
             NAME_POINTS * row["match_name"] + AMOUNT_POINTS * row["exact_amount"] + DATE_POINTS * closeness, 1
         )
