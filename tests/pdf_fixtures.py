@@ -90,6 +90,7 @@ class Sheet:
         bottom: float = 780,
         header_every_page: bool = True,
         footer=None,
+        page_shift: float = 0.0,
     ):
         self.pdf = FPDF(orientation="L" if landscape else "P", unit="pt", format="A4")
         self.pdf.set_auto_page_break(False)
@@ -101,6 +102,8 @@ class Sheet:
         self.top, self.bottom = top, (bottom if not landscape else 560)
         self.header_every_page = header_every_page
         self.footer = footer
+        self.page_shift = page_shift  # pages after the first sit this far right (a scan fed off-centre)
+        self.dx = 0.0
         self.y = top
         self.page_no = 0
         self.new_page()
@@ -109,7 +112,7 @@ class Sheet:
     def write(self, x: float, baseline: float, text: str, size: float | None = None) -> None:
         if size:
             self.pdf.set_font_size(size)
-        self.pdf.text(x, baseline, text)
+        self.pdf.text(x + self.dx, baseline, text)
         if size:
             self.pdf.set_font_size(self.size)
 
@@ -121,6 +124,7 @@ class Sheet:
             self.footer(self, self.page_no)
         self.pdf.add_page()
         self.page_no += 1
+        self.dx = self.page_shift if self.page_no > 1 else 0.0
         self.y = self.top
 
     def line(self, text: str, x: float = 30, size: float | None = None, gap: float | None = None) -> None:
@@ -623,7 +627,7 @@ def mttq_list_kho_bac() -> tuple[bytes, Expect]:
 
 # C. VBSP sao kê: two dates, amount + balance on the memo's last line, money-in only so the balance jumps where
 #    debits were left out; printed opening/closing and 'Tổng số giao dịch ghi Có N món ...'.
-def vbsp_sao_ke() -> tuple[bytes, Expect]:
+def vbsp_sao_ke(page_shift: float = 0.0, bottom: float = 780) -> tuple[bytes, Expect]:
     cols = [
         Col("date", ["Ngày giao dịch"], 30, 60),
         Col("vdate", ["Ngày giá trị"], 95, 60),
@@ -631,7 +635,7 @@ def vbsp_sao_ke() -> tuple[bytes, Expect]:
         Col("amt", ["Số tiền giao dịch"], 385, 80, "R"),
         Col("bal", ["Số dư hiện có"], 470, 90, "R"),
     ]
-    s = Sheet(cols, size=7, line_h=10, pad=6)
+    s = Sheet(cols, size=7, line_h=10, pad=6, bottom=bottom, header_every_page=not page_shift, page_shift=page_shift)
     s.line("NGÂN HÀNG CHÍNH SÁCH XÃ HỘI VIỆT NAM")
     s.line("Sao kê tài khoản", x=250, size=12)
     s.line("Số tài khoản: 1000007062920852")

@@ -187,6 +187,16 @@ def test_newest_first_kept_in_file_order():
     assert st.printed.opening_balance == "1,000,000"
 
 
+def test_a_continuation_page_set_off_keeps_its_columns():
+    """Pages 2 on have no header and sit 27 pt right of page 1 (a scanned VBSP statement sat 7 pt off): amounts and
+    balances still land in their own columns, learned from page 1, not both in the balance column."""
+    data, exp = F.vbsp_sao_ke(page_shift=27.0, bottom=300)
+    st = read_pdf(data, "vbsp_shifted.pdf")
+    assert max(r.page for r in st.records) >= 2  # the rows did spill over
+    assert [(r.cells["date"], direction(r.cells), r.cells["credit"]) for r in st.records] == exp.records
+    assert not [f for r in st.records for f in r.flags if "two values" in f]
+
+
 def test_image_page_reported():
     _, _, st = built("with_image_page")
     assert st.pages_without_text == [2]

@@ -66,6 +66,7 @@ def _role(r: str) -> str:
 
 
 HEADERLESS_SCORE = 0.75  # header score given to a list whose columns were inferred from its rows
+MAX_PAGE_SHIFT = 36.0  # points (half an inch) a scanned page may sit off the page whose header it inherits
 
 
 def synthetic_header(spec: FamilySpec, lines: list[TextLine]) -> tuple[Header, int] | None:
@@ -112,6 +113,7 @@ class Assembler:
         self.last: RawRecord | None = None
         self.header_seen = False
         self.in_trailer = False
+        self.known_columns: list[tuple[float, str]] = []  # (right edge, role) of the last page read without doubt
 
     # ---- one page -------------------------------------------------------------------------------------------
     def page(self, pno: int, lines: list[TextLine]) -> PageResult:
@@ -196,6 +198,7 @@ class Assembler:
             dtext = min((abs(x1 - c.mid) for c in text_cells), default=1e9)
             if best[0] < dtext and best[0] < 120:
                 amount_cols.append((x1, best[1]))
+        amount_cols = self._settle(amount_cols)
         date_cell = geo.roles.get("date")
         dates = [
             w
@@ -219,6 +222,24 @@ class Assembler:
             borders.append((left, right, r))
             left = right
         return {"amount": amount_cols, "date_mid": date_mid, "borders": borders}
+
+    def _settle(self, amount_cols: list[tuple[float, str]]) -> list[tuple[float, str]]:
+        """Two number columns given one role means the page sits shifted against the header it inherits (a scanned
+        page fed in a few points off). Then the columns learned on earlier pages decide, under one common shift:
+        the one that puts every column of this page on a known one. Columns that do not collide are learned."""
+        roles = [role for _, role in amount_cols]
+        if len(set(roles)) == len(roles):
+            if amount_cols:
+                self.known_columns = amount_cols
+            return amount_cols
+        known = self.known_columns
+        for dx in sorted({x1 - k for x1, _ in amount_cols for k, _ in known}, key=abs):
+            if abs(dx) > MAX_PAGE_SHIFT:
+                continue
+            placed = [next((role for k, role in known if abs(x1 - dx - k) <= 3.0), None) for x1, _ in amount_cols]
+            if None not in placed and len(set(placed)) == len(placed):
+                return [(x1, role) for (x1, _), role in zip(amount_cols, placed, strict=True) if role is not None]
+        return amount_cols  # no shift explains it: the row keeps its doubled cell, flagged as before
 
     def _nearest_cell(self, geo: Header, x: float, roles=None) -> str | None:
         best = None
