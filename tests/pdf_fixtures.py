@@ -625,6 +625,48 @@ def mttq_list_kho_bac() -> tuple[bytes, Expect]:
     )
 
 
+# L, as the treasury itself prints it (Tuyên Quang): "THỐNG KÊ GIAO DỊCH TỪ NGÀY …", STT | Thời gian | Nội dung |
+#    Số tiền, dot thousands, memos wrapping to two lines with the amount on the last one.
+def kho_bac_thong_ke() -> tuple[bytes, Expect]:
+    cols = [
+        Col("stt", ["STT"], 40, 40, "C"),
+        Col("date", ["Thời gian"], 85, 80, "C"),
+        Col("memo", ["Nội dung"], 170, 260),
+        Col("amt", ["Số tiền"], 435, 110, "R"),
+    ]
+    s = Sheet(cols, size=10, line_h=13, pad=8, top=50)
+    s.line("KHO BẠC NHÀ NƯỚC TỈNH TUYÊN QUANG", x=200, size=11)
+    s.line("THỐNG KÊ GIAO DỊCH TỪ NGÀY 12/9/2024 ĐẾN 16/9/2024", x=150, size=12)
+    s.line("Tên đơn vị tiếp nhận: Uỷ ban Mặt trận Tổ quốc tỉnh Tuyên Quang")
+    s.line("Số Tài khoản: 3761.0.1015545.91999")
+    exp = []
+    gifts = [
+        (
+            "12/09/2024",
+            ["Ban cứu trợ TW- MTTQ Việt Nam hỗ trợ tỉnh Tuyên", "Quang khắc phục khó khăn do thiên tai"],
+            20_000_000_000,
+        ),
+        ("12/09/2024", ["Nguyễn Thị Thanh Loan Hà Đông, Hà Nội ủng hộ"], 500_000),
+        (
+            "13/09/2024",
+            ["Công đoàn Điện Lực VN hỗ trợ nhân dân khắc phục", "hậu quả thiên tai do cơ bão số 3"],
+            500_000_000,
+        ),
+        ("16/09/2024", ["Hoàng Anh tuấn"], 20_000),
+    ]
+    s.header()
+    for i, (day, memo, a) in enumerate(gifts, 1):
+        amt = ([""] * (len(memo) - 1)) + [fmt(a)]
+        s.row(Row({"stt": str(i), "date": day, "memo": memo, "amt": amt}, "top"))
+        exp.append((day, "credit", fmt(a)))
+    return s.done(), Expect(
+        "mttq_list_kho_bac",
+        exp,
+        printed=dict(account="3761.0.1015545.91999"),
+        cells={3: {"description": "Hoàng Anh tuấn"}},
+    )
+
+
 # C. VBSP sao kê: two dates, amount + balance on the memo's last line, money-in only so the balance jumps where
 #    debits were left out; printed opening/closing and 'Tổng số giao dịch ghi Có N món ...'.
 def vbsp_sao_ke(page_shift: float = 0.0, bottom: float = 780) -> tuple[bytes, Expect]:
@@ -931,6 +973,7 @@ FAMILY_FIXTURES = {
     "mttq_notice_without_header": lambda: mttq_notice(header=False),
     "mttq_list_bank": mttq_list_bank,
     "mttq_list_kho_bac": mttq_list_kho_bac,
+    "kho_bac_thong_ke": kho_bac_thong_ke,
     "vbsp_sao_ke": vbsp_sao_ke,
     "vietinbank": vietinbank,
     "bidv_sao_ke": bidv_sao_ke,

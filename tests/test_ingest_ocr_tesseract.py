@@ -29,7 +29,7 @@ def tesseract_here():
 _CACHE: dict = {}
 
 # (fixture, skew in degrees): one page each; families with an STT, glued cells, a balance chain
-CASES = [("kho_bac_can_tho", 1.0), ("vietinbank", -0.8), ("vbsp_sao_ke", 0.6)]
+CASES = [("kho_bac_can_tho", 1.0), ("vietinbank", -0.8), ("vbsp_sao_ke", 0.6), ("kho_bac_thong_ke", -0.7)]
 
 
 def scanned(name: str, angle: float, **kw):

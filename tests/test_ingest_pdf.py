@@ -9,7 +9,8 @@ import pdf_fixtures as F
 import pytest
 
 from explorer.ingest.errors import StatementImportError
-from explorer.ingest.pdf import FAMILIES, PdfStatement, amount_value, is_pdf, read_pdf
+from explorer.ingest.pdf import FAMILIES, PdfStatement, Printed, amount_value, is_pdf, read_pdf
+from explorer.ingest.pdf.printed import read_printed
 
 _CACHE: dict[str, tuple[bytes, F.Expect, PdfStatement]] = {}
 
@@ -195,6 +196,20 @@ def test_a_continuation_page_set_off_keeps_its_columns():
     assert max(r.page for r in st.records) >= 2  # the rows did spill over
     assert [(r.cells["date"], direction(r.cells), r.cells["credit"]) for r in st.records] == exp.records
     assert not [f for r in st.records for f in r.flags if "two values" in f]
+
+
+@pytest.mark.parametrize(
+    ("line", "account"),
+    [
+        ("Số Tài khoản: 376 1.0.1015545.91999", "3761.0.1015545.91999"),  # OCR put a space inside the number
+        ("Số tài khoản 1000007062920852 Tên tài khoản UY BAN MTTQ", "1000007062920852"),
+        ("Số tài khoản: 3761 12/9/2024", None),  # a short number followed by a date is no account
+    ],
+)
+def test_the_account_a_title_prints(line, account):
+    printed = Printed()
+    read_printed(printed, line)
+    assert printed.account == account
 
 
 def test_image_page_reported():

@@ -14,6 +14,8 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     (k, re.compile(p))
     for k, p in [
         ("account", r"(?:so tai khoan|a/c no|account no|stk|tai khoan so)\s*(?:/\s*a/c no)?\s*:?\s*(\d[\d.]{5,}\d)"),
+        # OCR splits a number with one stray space ('376 1.0.1015545.91999'): taken only when it ends the line
+        ("account", r"(?m)(?:so tai khoan|tai khoan so|stk)\s*:?\s*(\d[\d.]{1,}\d \d[\d.]{1,}\d)\s*$"),
         ("currency", r"(?:loai tien|ccy|currency)[^:\n]{0,20}:\s*(vnd|usd|eur)\b"),
         ("currency", r"loai tien te/\s*(vnd|usd|eur)\b"),
         (
@@ -61,7 +63,7 @@ def read_printed(printed, text: str) -> None:
             continue
         g = m.groups()
         if key == "account" and printed.account is None:
-            printed.account = g[0]
+            printed.account = g[0].replace(" ", "")
         elif key == "currency" and printed.currency is None:
             printed.currency = g[0].upper()
         elif key == "holder" and printed.holder is None:

@@ -273,20 +273,25 @@ _add(
     )
 )
 
-# L. MTTQ list at the State Treasury (Kho bạc): STT | Ngày tháng | Diễn giải | Số tiền
+# L. A list of gifts into a State Treasury (Kho bạc) account: STT | Ngày tháng | Diễn giải | Số tiền (Ninh Thuận,
+#    comma thousands), or the treasury's own "THỐNG KÊ GIAO DỊCH": STT | Thời gian | Nội dung | Số tiền (Tuyên Quang,
+#    dot thousands, published as a scan).
 _add(
     FamilySpec(
         "mttq_list_kho_bac",
         None,
-        title=_s("danh sach cac don vi, ca nhan ung ho", "kho bac nha nuoc", "tai khoan so"),
+        title=_s(
+            "danh sach cac don vi, ca nhan ung ho", "kho bac nha nuoc", "tai khoan so", "thong ke giao dich tu ngay"
+        ),
         columns={
             "seq": STT,
-            "date": _s("ngay thang", "ngay"),
-            "description": _s("dien giai"),
+            "date": _s("ngay thang", "thoi gian", "ngay"),
+            "description": _s("dien giai", "noi dung"),
             "amount": _s("tong so thu", "so tien"),
         },
         required=_s("seq", "date", "description", "amount"),
-        numbers="comma",
+        exclude_title=_s("bank for investment"),
+        numbers="any",
         assign="nearest",
     )
 )
