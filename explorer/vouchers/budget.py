@@ -110,7 +110,9 @@ def plan(
         mine = cells[cells["group"] == group].sort_values("province_code")
         codes = mine["province_code"].to_numpy(np.int64)
         eligible = mine["eligible"].to_numpy(np.int64)
-        room = np.array([min(e, province_room.get(int(c), e)) for c, e in zip(codes, eligible, strict=False)], dtype=np.int64)
+        room = np.array(
+            [min(e, province_room.get(int(c), e)) for c, e in zip(codes, eligible, strict=False)], dtype=np.int64
+        )
         cost = int(per_person[group])
         limits = {
             "province_cap": int(room.sum()),

@@ -132,7 +132,8 @@ def _operator_lines(scheme: Scheme, settlements: pd.DataFrame, posted: list[dt.d
             "currency": scheme.currency,
             "counterparty": "VOUCHER OPERATOR",
             "description": [
-                f"PHI GIAO DICH {t} GD, {p} LAN THANH TOAN" for t, p in zip(per_day["transactions"], per_day["payouts"], strict=False)
+                f"PHI GIAO DICH {t} GD, {p} LAN THANH TOAN"
+                for t, p in zip(per_day["transactions"], per_day["payouts"], strict=False)
             ],
             "_order": 2,
         }

@@ -8,6 +8,7 @@ against these arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,23 @@ class Prepared:
     @property
     def issued(self) -> int:
         return int(self.entitlement.sum())
+
+    # Breakdown keys as small integer codes, computed once per simulation rather than once per run.
+    @cached_property
+    def provinces(self) -> np.ndarray:
+        """The distinct province codes, sorted."""
+        return np.unique(self.province)
+
+    @cached_property
+    def province_index(self) -> np.ndarray:
+        """(N,) position of each registration's province in `provinces`."""
+        return np.searchsorted(self.provinces, self.province)
+
+    @cached_property
+    def group_by_name(self) -> np.ndarray:
+        """(N,) position of each registration's group in BENEFICIARY_GROUPS sorted by name."""
+        rank = np.argsort(np.argsort(np.array(BENEFICIARY_GROUPS, dtype=object)))
+        return rank[self.group]
 
 
 def eligible_mask(scheme: Scheme, people: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
