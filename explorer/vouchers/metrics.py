@@ -118,7 +118,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     reached_p = _any_by_person(p, spent)
     # One pass over the redemptions: value per (shop, day); receipts, the daily curve and the payouts
     # (one per shop per settlement period with takings) all come from this small matrix.
-    cell = o.tx_shop.astype(np.int64) * horizon + o.tx_day
+    cell = o.tx_shop * (horizon if len(p.capacity) * horizon < 2**31 else np.int64(horizon)) + o.tx_day
     by_shop_day = np.bincount(cell, weights=o.tx_value, minlength=len(p.capacity) * horizon).reshape(-1, horizon)
     receipts = by_shop_day.sum(axis=1)
     periods = _settlement_periods(by_shop_day, s.costs.settlement)
