@@ -26,6 +26,7 @@ from explorer.ui.i18n import compact_money, day, lang, money, num, pct, t
 from explorer.vouchers import codec, currency, funding
 from explorer.vouchers.advice import design_findings
 from explorer.vouchers.budget import eligible_counts, person_cost, plan
+from explorer.vouchers.disclosure import MIN_GROUP, OTHER_GROUP, OTHER_PROVINCE
 from explorer.vouchers.engine import simulate
 from explorer.vouchers.inputs import (
     COUNTS_EXAMPLE,
@@ -35,7 +36,6 @@ from explorer.vouchers.inputs import (
     parse_merchants,
     population_from_counts,
 )
-from explorer.vouchers.metrics import MIN_GROUP
 from explorer.vouchers.population import Population
 from explorer.vouchers.presets import DOCUMENTED, SYNTHETIC_GROUP_SIZE, synthetic_for
 from explorer.vouchers.report import (
@@ -915,6 +915,11 @@ def labelled_downloads(frame: pd.DataFrame, name: str, what: str) -> None:
     )
 
 
+def province_label(code: int, province_names: dict[int, str]) -> str:
+    """A province's name; the folded row of small provinces says what it holds."""
+    return t("vouchers.province_other") if int(code) == OTHER_PROVINCE else province_names.get(int(code), str(code))
+
+
 def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> None:
     if report.suppressed:
         st.info(t("vouchers.too_few"))
@@ -932,7 +937,7 @@ def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> N
         )
     )
     by_province = for_people(report.by_province, report.currency)
-    by_province.insert(1, "province", by_province["province_code"].map(province_names))
+    by_province.insert(1, "province", by_province["province_code"].map(lambda c: province_label(c, province_names)))
     by_group = for_people(report.by_group, report.currency)
     by_group["group"] = by_group["group"].map(lambda g: t(f"vouchers.group_{g}"))
     charts(report, by_province)
@@ -942,6 +947,8 @@ def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> N
     st.subheader(t("vouchers.by_province"))
     st.dataframe(people_table(by_province, report.currency), hide_index=True, width="stretch")
     labelled_downloads(by_province, "vouchers_by_province", t("vouchers.by_province_short"))
+    if (report.by_group["group"] == OTHER_GROUP).any() or (report.by_province["province_code"] == OTHER_PROVINCE).any():
+        st.caption(t("vouchers.small_folded"))
     st.subheader(t("vouchers.per_run"))
     st.caption(t("vouchers.exports_note", currency=report.currency))
     labelled_downloads(summary_for_people(report), "vouchers_summary", t("vouchers.summary_short"))
@@ -1325,7 +1332,9 @@ def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str]
     names = merchant_names(source, scheme)
     table = merchant_frame(report, province_names, names)
     top = table.head(TOP_MERCHANTS).assign(
-        text=lambda f: [f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"], strict=False)]
+        text=lambda f: [
+            f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"], strict=False)
+        ]
     )
     right.altair_chart(
         _hbar(
@@ -1569,27 +1578,28 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
         st.warning(t("vouchers.bf_below_setup", setup=money(scheme.costs.setup, cur)), icon="⚠️")
     st.caption(t("vouchers.bf_timing", ms=num(round(seconds * 1000, 1))))
     scale = 10 ** get_currency_precision(cur)
-    groups_table = result.by_group()
-    groups_table = groups_table[groups_table["eligible"] >= MIN_GROUP]
+    groups_table = result.shown_by_group()  # small groups folded into "other" (never derivable from the total)
     shown = pd.DataFrame(
         {
             _column("group"): [t(f"vouchers.group_{g}") for g in groups_table["group"]],
             t("vouchers.bf_col_eligible"): [num(v) for v in groups_table["eligible"]],
             t("vouchers.bf_col_served"): [num(v) for v in groups_table["served"]],
-            t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(groups_table["served"], groups_table["eligible"], strict=False)],
-            t("vouchers.bf_col_per_person"): [money(per[g], cur) for g in groups_table["group"]],
+            t("vouchers.bf_col_share"): [
+                pct(s / e) for s, e in zip(groups_table["served"], groups_table["eligible"], strict=False)
+            ],
+            t("vouchers.bf_col_per_person"): [money(per[g], cur) if g in per else "—" for g in groups_table["group"]],
             _column("cost"): [money(v, cur) for v in groups_table["cost"]],
             t("vouchers.bf_col_stop"): [
-                t(f"vouchers.bf_stop_{result.stop.get(g) or 'none'}") for g in groups_table["group"]
+                t(f"vouchers.bf_stop_{result.stop.get(g) or 'none'}") if g in per else "—"
+                for g in groups_table["group"]
             ],
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-    provinces_table = result.by_province()
-    hidden = int((provinces_table["eligible"] < MIN_GROUP).sum())
-    provinces_table = provinces_table[provinces_table["eligible"] >= MIN_GROUP]
+    provinces_table = result.shown_by_province()  # small provinces folded into "other", as above
+    hidden = int((~result.by_province()["province_code"].isin(provinces_table["province_code"])).sum())
     export = provinces_table.assign(
-        province=provinces_table["province_code"].map(lambda c: province_names.get(int(c), str(c))),
+        province=provinces_table["province_code"].map(lambda c: province_label(c, province_names)),
         cost=provinces_table["cost"] / scale,
         currency=cur,
     )
@@ -1600,7 +1610,9 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
                 _column("province"): export["province"],
                 t("vouchers.bf_col_eligible"): [num(v) for v in export["eligible"]],
                 t("vouchers.bf_col_served"): [num(v) for v in export["served"]],
-                t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(export["served"], export["eligible"], strict=False)],
+                t("vouchers.bf_col_share"): [
+                    pct(s / e) for s, e in zip(export["served"], export["eligible"], strict=False)
+                ],
                 _column("cost"): [money(round(v * scale), cur) for v in export["cost"]],
             }
         ),

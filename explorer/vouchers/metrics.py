@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from explorer.db.schema import BENEFICIARY_GROUPS
+from explorer.vouchers.disclosure import MIN_GROUP as MIN_GROUP  # part of this module's interface
+from explorer.vouchers.disclosure import OTHER_GROUP, OTHER_PROVINCE, fold_small
 
 if TYPE_CHECKING:  # imported for type names only: engine imports this module
     from explorer.vouchers.engine import RunOutcome
@@ -26,7 +28,6 @@ if TYPE_CHECKING:  # imported for type names only: engine imports this module
 
 LORENZ_POINTS = 101
 FAR_KM = 50.0  # "travelled more than 50 km" (Lebanon: 20 % did)
-MIN_GROUP = 10  # smaller groups are never shown: they could point at a person
 BREAKDOWN_COLUMNS = (
     "beneficiaries",
     "claimed",
@@ -329,10 +330,12 @@ def by_category(merchant_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def breakdown(runs: Sequence[RunMetrics], which: str) -> pd.DataFrame:
-    """Mean over runs of the by-province or by-group table, with rates; groups under MIN_GROUP dropped."""
+    """Mean over runs of the by-province or by-group table, with rates; rows under MIN_GROUP people folded
+    into one "other" row that hides at least two rows and MIN_GROUP people (disclosure.fold_small)."""
     frames = [getattr(r, which) for r in runs]
     mean = pd.concat(frames).groupby(level=0).sum() / len(frames)
-    mean = mean[mean["beneficiaries"] >= MIN_GROUP].copy()
+    key, other = ("group", OTHER_GROUP) if which == "by_group" else ("province_code", OTHER_PROVINCE)
+    mean = fold_small(mean.reset_index(), key, "beneficiaries", BREAKDOWN_COLUMNS, other).set_index(key)
     mean["claim_rate"] = mean["claimed"] / mean["beneficiaries"]
     mean["coverage"] = mean["covered"] / mean["beneficiaries"]
     mean["reached_share"] = mean["reached"] / mean["beneficiaries"]
