@@ -116,6 +116,13 @@ def add_scenario(saved: list[Scenario], new: Scenario) -> tuple[str, dict]:
     return "vouchers.scenario_added", {"name": new.name}
 
 
+def label_width(texts: list[str]) -> int:
+    """Pixels a column needs for the longest of `texts` at the table's font (wide CJK characters count
+    double), within what a phone can still show beside a value."""
+    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) for text in texts), default=0)
+    return max(120, min(340, 8 * longest + 32))
+
+
 def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int, seed: int, token: str = "") -> None:
     saved: list[Scenario] = st.session_state.setdefault(SCENARIOS, [])
     identity = scenario_identity(scheme, source, preset, runs, seed)
@@ -184,7 +191,14 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
             for m, r in rows.iterrows()
         ]
     st.caption(t("vouchers.compare_note", baseline=baseline))
-    st.dataframe(pd.DataFrame(cells, index=[label(m) for m in HEADLINE]), width="stretch")
+    names_shown = [label(m) for m in HEADLINE]
+    st.dataframe(
+        pd.DataFrame(cells, index=names_shown),
+        width="stretch",
+        # The metric names are the row labels: as wide as the longest one in this language, so none is cut
+        # ("Still on vouchers at the end" was, at Streamlit's default index width).
+        column_config={"_index": st.column_config.TextColumn(width=label_width(names_shown))},
+    )
     # Legend entries start with the scenario's number: on a phone a long name is cut, the number still tells
     # the lines apart.
     curves = comparison_curves({f"{i + 1} · {name}": r for i, (name, r) in enumerate(reports.items())})

@@ -23,6 +23,7 @@ from explorer.vouchers.report import (
 from explorer.vouchers.scheme import Scheme, SchemeError
 
 CACHE_REPORTS = 8
+SHARED_REPORTS = 32  # reports on synthetic populations kept for every session (each a few hundred kB)
 
 
 def load_population(scheme: Scheme, source: str, preset: str, seed: int) -> Population:
@@ -49,30 +50,49 @@ def population_key(source: str) -> str:
     return source
 
 
+@st.cache_data(max_entries=SHARED_REPORTS, show_spinner=False)
+def shared_synthetic_report(scheme_json: str, preset: str, runs: int, seed: int) -> Report:
+    """A report on the preset's synthetic population, shared by every visitor: the population and the runs
+    are seeded, so the same scheme, runs and seed give the same report to anyone. A fresh browser opening a
+    preset then gets its results without a simulation (the largest part of the page's first run)."""
+    scheme = codec.from_json(scheme_json)
+    return build_report(simulate(scheme, synthetic_for(scheme, preset, seed), runs=runs, seed=seed))
+
+
 def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -> Report | None:
-    """The scheme's report (computed with a progress bar, kept per session), or None after an error."""
+    """The scheme's report (kept per session; on a synthetic population shared by every session), or None
+    after an error."""
     key = (codec.to_json(scheme), population_key(source), preset, runs, seed)
     cache = st.session_state.setdefault("vouchers_reports", {})
-    if key not in cache:
-        population = load_population(scheme, source, preset, seed)
-        bar = st.progress(0.0, text=t("vouchers.running", runs=runs))
-        try:
-            sim = simulate(
-                scheme,
-                population,
-                runs=runs,
-                seed=seed,
-                progress=lambda done: bar.progress(done, text=t("vouchers.running", runs=runs)),
-            )
-        except SchemeError as exc:
-            show_error(exc, scheme.currency, [tg.group for tg in scheme.targets])
-            return None
-        finally:
-            bar.empty()
-        while len(cache) >= CACHE_REPORTS:
-            cache.pop(next(iter(cache)))
-        cache[key] = build_report(sim)
-    return cache[key]
+    if key in cache:
+        return cache[key]
+    try:
+        if source == "synthetic":
+            report = shared_synthetic_report(key[0], preset, runs, seed)
+        else:
+            report = _run_with_progress(scheme, load_population(scheme, source, preset, seed), runs, seed)
+    except SchemeError as exc:
+        show_error(exc, scheme.currency, [tg.group for tg in scheme.targets])
+        return None
+    while len(cache) >= CACHE_REPORTS:
+        cache.pop(next(iter(cache)))
+    cache[key] = report
+    return report
+
+
+def _run_with_progress(scheme: Scheme, population: Population, runs: int, seed: int) -> Report:
+    bar = st.progress(0.0, text=t("vouchers.running", runs=runs))
+    try:
+        sim = simulate(
+            scheme,
+            population,
+            runs=runs,
+            seed=seed,
+            progress=lambda done: bar.progress(done, text=t("vouchers.running", runs=runs)),
+        )
+    finally:
+        bar.empty()
+    return build_report(sim)
 
 
 def _group_counts(report: Report) -> dict[str, int]:
