@@ -191,7 +191,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     # Programme costs shared out as they arise: set-up by value issued, onboarding by registration, fees by
     # transaction, settlement by value redeemed — computed from each key's exact integer sums.
     cost_weights = {
-        "issued": costs["cost_setup"] / issued,
+        "issued": costs["cost_setup"] / max(issued, 1),
         "beneficiaries": costs["cost_onboarding"] / p.n,
         "transactions": costs["cost_fees"] / max(tx, 1),
         "redeemed": costs["cost_settlement"] / max(redeemed, 1),
