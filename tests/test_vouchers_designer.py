@@ -226,7 +226,7 @@ def test_the_one_expiry_control_sets_a_fixed_date_as_days_after_the_start(app):
 def test_per_group_behaviour_table_round_trips_to_the_scheme():
     import pandas as pd
 
-    from explorer.ui.vouchers_view import by_group_from, group_behaviour_frame
+    from explorer.ui.vouchers.form_parts import by_group_from, group_behaviour_frame
 
     table = group_behaviour_frame(NEW_YEAR)
     assert table.set_index("group").loc["child", "school_supplies"] == 2.0

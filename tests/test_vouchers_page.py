@@ -13,7 +13,7 @@ from test_vouchers_designer import open_designer
 from explorer import fmt
 from explorer.i18n import catalog, translate
 from explorer.queries import vouchers as vq
-from explorer.ui.vouchers_view import FRONT
+from explorer.ui.vouchers.labels import FRONT
 from explorer.vouchers import codec
 from explorer.vouchers.engine import simulate
 from explorer.vouchers.population import Population

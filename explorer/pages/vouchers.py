@@ -12,10 +12,24 @@ import streamlit as st
 
 from explorer.params import Param
 from explorer.queries import vouchers as vq
-from explorer.ui import vouchers_view as vv
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import page, sync_url
+from explorer.ui.vouchers.budget import budget_first
+from explorer.ui.vouchers.compare import compare, load_scenarios, scenarios_token
+from explorer.ui.vouchers.errors import show_error
+from explorer.ui.vouchers.form import designer
+from explorer.ui.vouchers.form_parts import rates_text
+from explorer.ui.vouchers.fund import fund
+from explorer.ui.vouchers.inputs import UPLOAD, upload_inputs, uploaded_note
+from explorer.ui.vouchers.labels import labels
+from explorer.ui.vouchers.map import coverage_map
+from explorer.ui.vouchers.merchants import merchant_view
+from explorer.ui.vouchers.results import results
+from explorer.ui.vouchers.run import load_population, population_key, population_note, run_report
+from explorer.ui.vouchers.scheme_file import scheme_download, scheme_upload
+from explorer.ui.vouchers.stale import REJECTED, rejected_for, stale_banner
+from explorer.ui.vouchers.sweep import sensitivity
 from explorer.vouchers import codec
 from explorer.vouchers.presets import DEFAULT_PRESET, PRESETS
 
@@ -36,7 +50,7 @@ scheme, problem = codec.decode_or_base(raw_token, PRESETS[params["preset"]])
 params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
 params["compare"] = str(st.query_params.get("compare", ""))[: MAX_TOKEN + 1]
 if problem:
-    vv.show_error(problem)
+    show_error(problem)
     st.info(t("vouchers.url_ignored"))
 
 provinces = query(vq.provinces)
@@ -46,7 +60,7 @@ preset = st.selectbox(
     t("vouchers.preset"),
     list(PRESETS),
     list(PRESETS).index(params["preset"]),
-    format_func=vv.labels("vouchers.preset_"),
+    format_func=labels("vouchers.preset_"),
     key="vp_preset",
 )
 if preset != params["preset"]:
@@ -58,7 +72,7 @@ params["population"] = top[0].radio(
     t("vouchers.population"),
     sources,
     sources.index(params["population"]),
-    format_func=vv.labels("vouchers.population_choice_"),
+    format_func=labels("vouchers.population_choice_"),
     horizontal=True,
     key="vp_population",
 )
@@ -70,20 +84,20 @@ about = st.empty()
 designer_box = st.expander(t("vouchers.designer"), expanded=False, key="vd_open", on_change="rerun")
 if designer_box.open:
     with designer_box:
-        uploaded = vv.scheme_upload(scheme)  # before the form: the form then shows the uploaded scheme
+        uploaded = scheme_upload(scheme)  # before the form: the form then shows the uploaded scheme
         if uploaded is not None:
             scheme = uploaded
-            st.session_state.pop(vv.REJECTED, None)
-        edited = vv.designer(scheme, province_names)
+            st.session_state.pop(REJECTED, None)
+        edited = designer(scheme, province_names)
         if edited is not None and edited != scheme:
             # Run again with the new scheme in the URL, so the form is drawn from it (a converted currency
             # shows its converted amounts) instead of the values as they were typed.
             params["scheme"] = codec.encode_token(edited, PRESETS[params["preset"]])
             sync_url(params, SPEC)
             st.rerun()
-        vv.scheme_download(scheme)
+        scheme_download(scheme)
 else:
-    st.session_state.pop(vv.REJECTED, None)  # closing the designer drops its unrun edits with it
+    st.session_state.pop(REJECTED, None)  # closing the designer drops its unrun edits with it
 params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
 if scheme == PRESETS[params["preset"]]:
     about.caption(t(f"vouchers.preset_{params['preset']}_about"))
@@ -91,67 +105,67 @@ else:
     about.caption(t("vouchers.edited_from", preset=t(f"vouchers.preset_{params['preset']}")))
 converted = st.session_state.pop("vouchers_converted", None)
 if converted:
-    st.info(t("vouchers.converted", source=converted[0], target=converted[1], rates=vv.rates_text()))
+    st.info(t("vouchers.converted", source=converted[0], target=converted[1], rates=rates_text()))
 
 sync_url(params, SPEC)
-if params["population"] == "upload" and vv.upload_inputs() is None:
+if params["population"] == "upload" and upload_inputs() is None:
     st.stop()  # nothing to simulate until a valid counts file is uploaded (the uploader says what is wrong)
 if params["population"] == "upload":
-    vv.uploaded_note(st.session_state[vv.UPLOAD])
-rejected = vv.rejected_for(scheme)
+    uploaded_note(st.session_state[UPLOAD])
+rejected = rejected_for(scheme)
 if rejected is not None:
-    vv.stale_banner(rejected)  # the results of the previous scheme are not shown next to a scheme that did not run
+    stale_banner(rejected)  # the results of the previous scheme are not shown next to a scheme that did not run
     st.stop()
-report = vv.run_report(scheme, params["population"], params["preset"], params["runs"], params["seed"])
+report = run_report(scheme, params["population"], params["preset"], params["runs"], params["seed"])
 if report is not None:
-    vv.load_scenarios(params["compare"], PRESETS)
-    vv.population_note(scheme, report, params["population"], params["preset"])
-    labels = [t(f"vouchers.tab_{name}") for name in TABS]
+    load_scenarios(params["compare"], PRESETS)
+    population_note(scheme, report, params["population"], params["preset"])
+    tab_labels = [t(f"vouchers.tab_{name}") for name in TABS]
     # Keyed, state-tracking tabs: "Add to comparison" or picking a campaign reruns the page on the same tab.
     results_tab, merchants_tab, map_tab, budget_tab, sweep_tab, compare_tab, fund_tab = st.tabs(
-        labels, key="vouchers_tab", on_change="rerun"
+        tab_labels, key="vouchers_tab", on_change="rerun"
     )
     with results_tab:
-        vv.results(report, province_names, scheme)
+        results(report, province_names, scheme)
     # The new tabs are drawn only while open (the tabs rerun the page on a switch): the first load stays
     # what it was — the merchant table, the two maps, the plan and the sweep cost nothing until asked for.
     with merchants_tab:
         if merchants_tab.open:
-            vv.merchant_view(report, scheme, province_names, params["population"])
+            merchant_view(report, scheme, province_names, params["population"])
     with map_tab:
         if map_tab.open:
-            vv.coverage_map(report, provinces, province_names)
+            coverage_map(report, provinces, province_names)
     # Under 10 eligible people nothing about them is shown, not even in a plan or a sweep.
     if budget_tab.open or sweep_tab.open:
         population = (
             None
             if report.suppressed
-            else vv.load_population(scheme, params["population"], params["preset"], params["seed"])
+            else load_population(scheme, params["population"], params["preset"], params["seed"])
         )
     with budget_tab:
         if budget_tab.open:
             if population is None:
                 st.info(t("vouchers.too_few"))
             else:
-                vv.budget_first(scheme, population, province_names, params["seed"])
+                budget_first(scheme, population, province_names, params["seed"])
     with sweep_tab:
         if sweep_tab.open:
             if population is None:
                 st.info(t("vouchers.too_few"))
             else:
-                vv.sensitivity(
+                sensitivity(
                     scheme,
                     population,
-                    (codec.to_json(scheme), vv.population_key(params["population"]), params["preset"]),
+                    (codec.to_json(scheme), population_key(params["population"]), params["preset"]),
                     params["runs"],
                     params["seed"],
                 )
     with compare_tab:
-        vv.compare(
+        compare(
             scheme, report, params["population"], params["preset"], params["runs"], params["seed"], params["scheme"]
         )
     with fund_tab:
         st.caption(t("vouchers.fund_explain"))
-        vv.fund(scheme, report, params["population"])
-    params["compare"] = vv.scenarios_token()
+        fund(scheme, report, params["population"])
+    params["compare"] = scenarios_token()
     sync_url(params, SPEC)  # the comparison (added or removed scenarios) is part of the link

@@ -1,6 +1,6 @@
 """Voucher simulation (DESIGN §6): schemes, presets, a vectorised Monte Carlo engine and its metrics.
 
-No Streamlit here: the page reaches these through explorer.ui.vouchers_view.
+No Streamlit here: the page reaches these through the views in explorer.ui.vouchers.
 
   scheme      the Scheme dataclasses, field ranges, cross-field validation, SchemeError(field, code)
   codec       Scheme ⇄ JSON and ⇄ a compact URL token; untrusted input is parsed, never evaluated

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from explorer.vouchers.disclosure import OTHER_GROUP, OTHER_PROVINCE, fold_small
 from explorer.vouchers.scheme import Scheme
+
+PLAN_COLUMNS = ("eligible", "served", "cost")
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,19 @@ class BudgetPlan:
         return int(self.served["eligible"].sum())
 
     def by_group(self) -> pd.DataFrame:
-        frame = self.served.groupby("group", sort=False)[["eligible", "served", "cost"]].sum()
+        frame = self.served.groupby("group", sort=False)[list(PLAN_COLUMNS)].sum()
         return frame.reset_index()
 
     def by_province(self) -> pd.DataFrame:
-        return self.served.groupby("province_code", sort=True)[["eligible", "served", "cost"]].sum().reset_index()
+        return self.served.groupby("province_code", sort=True)[list(PLAN_COLUMNS)].sum().reset_index()
+
+    # What may be shown: groups and provinces under MIN_GROUP eligible people folded into one "other" row
+    # that cannot be told apart by subtracting the rows shown from the totals (see disclosure).
+    def shown_by_group(self) -> pd.DataFrame:
+        return fold_small(self.by_group(), "group", "eligible", PLAN_COLUMNS, OTHER_GROUP)
+
+    def shown_by_province(self) -> pd.DataFrame:
+        return fold_small(self.by_province(), "province_code", "eligible", PLAN_COLUMNS, OTHER_PROVINCE)
 
 
 def person_cost(scheme: Scheme) -> dict[str, int]:

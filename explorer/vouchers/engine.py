@@ -38,7 +38,7 @@ class RunOutcome:
     transactions: np.ndarray  # (N,) redeemed vouchers
     first_day: np.ndarray  # (N,) day of the first redemption, -1 if none
     shop_km: np.ndarray  # (N,) distance to the regular shop
-    tx_shop: np.ndarray  # redeemed vouchers: shop index, day, value
+    tx_shop: np.ndarray  # redeemed vouchers: shop index, day, value (int32 or int64 minor units)
     tx_day: np.ndarray
     tx_value: np.ndarray
     cap_refused: int = 0  # value shops refused because it would pass the per-merchant cap
@@ -178,13 +178,13 @@ def _serve(
     jam = np.flatnonzero(~(cum_served >= cum_arrived).ravel()[bucket])
     if len(jam):
         jam_bucket = bucket[jam]
-        order = _stable_argsort(jam_bucket)
-        queue, queued_bucket = jam[order], jam_bucket[order]  # positions in `active`, in queue order
-        per_bucket = np.bincount(queued_bucket, minlength=shops * horizon)
+        queue = jam[_stable_argsort(jam_bucket)]  # positions in `active`, in queue order
+        per_bucket = np.bincount(jam_bucket, minlength=shops * horizon)
         shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
         # Place in the shop's whole queue = arrivals there before this day + rank among this day's jam.
+        # The queue is sorted by bucket, so each bucket's start is repeated over its run (no gather).
         before = (shop_offset[:, None] + cum_arrived - arrivals).ravel() - (np.cumsum(per_bucket) - per_bucket)
-        n_th = before[queued_bucket] + np.arange(len(queue))
+        n_th = np.repeat(before, per_bucket) + np.arange(len(queue))
         # Slot n of the whole queue (shop by shop, day by day, then those still waiting at the end)
         # falls on slot_day[n] (`horizon` = never served).
         slots = np.concatenate([served_per_day, backlog[:, None]], axis=1)
@@ -200,7 +200,8 @@ def _serve(
         by_shop = np.rint(np.bincount(m[refused], weights=value[refused], minlength=shops)).astype(np.int64)
         cap_stats = (int(value[refused].sum()), int(np.count_nonzero(by_shop)), by_shop)
         ok &= within
-    return active[ok], service_day[ok], value[ok].astype(np.int64), m[ok], cap_stats
+    kept = np.flatnonzero(ok)  # one pass over the mask, then four gathers
+    return active[kept], service_day[kept], value[kept], m[kept], cap_stats
 
 
 def _stable_argsort(keys: np.ndarray) -> np.ndarray:

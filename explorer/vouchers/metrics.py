@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from explorer.db.schema import BENEFICIARY_GROUPS
+from explorer.vouchers.disclosure import MIN_GROUP as MIN_GROUP  # part of this module's interface
+from explorer.vouchers.disclosure import OTHER_GROUP, OTHER_PROVINCE, fold_small
 
 if TYPE_CHECKING:  # imported for type names only: engine imports this module
     from explorer.vouchers.engine import RunOutcome
@@ -26,7 +28,19 @@ if TYPE_CHECKING:  # imported for type names only: engine imports this module
 
 LORENZ_POINTS = 101
 FAR_KM = 50.0  # "travelled more than 50 km" (Lebanon: 20 % did)
-MIN_GROUP = 10  # smaller groups are never shown: they could point at a person
+BREAKDOWN_COLUMNS = (
+    "beneficiaries",
+    "claimed",
+    "covered",
+    "reached",
+    "issued",
+    "redeemed",
+    "not_redeemed",
+    "beyond_travel_limit",
+    "cost",
+    "first_spend_days_total",
+)
+GROUPS_BY_NAME = np.array(sorted(BENEFICIARY_GROUPS), dtype=object)  # breakdowns list groups by name
 
 
 @dataclass
@@ -105,7 +119,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     reached_p = _any_by_person(p, spent)
     # One pass over the redemptions: value per (shop, day); receipts, the daily curve and the payouts
     # (one per shop per settlement period with takings) all come from this small matrix.
-    cell = o.tx_shop.astype(np.int64) * horizon + o.tx_day
+    cell = o.tx_shop * (horizon if len(p.capacity) * horizon < 2**31 else np.int64(horizon)) + o.tx_day
     by_shop_day = np.bincount(cell, weights=o.tx_value, minlength=len(p.capacity) * horizon).reshape(-1, horizon)
     receipts = by_shop_day.sum(axis=1)
     periods = _settlement_periods(by_shop_day, s.costs.settlement)
@@ -162,13 +176,6 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "cap_merchants": o.cap_merchants,
         "category_limit_refused": o.limit_refused,
     }
-    shares = (p.entitlement / issued, np.full(p.n, 1 / p.n), o.transactions / max(tx, 1), o.redeemed / max(redeemed, 1))
-    cost_row = (
-        costs["cost_setup"] * shares[0]
-        + costs["cost_onboarding"] * shares[1]
-        + costs["cost_fees"] * shares[2]
-        + costs["cost_settlement"] * shares[3]
-    )
     rows = {
         "beneficiaries": np.ones(p.n),
         "claimed": o.claimed,
@@ -178,16 +185,24 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "redeemed": o.redeemed,
         "not_redeemed": left,
         "beyond_travel_limit": ~p.reachable,
-        "cost": cost_row,
         "first_spend_days_total": np.where(spent, o.first_day - o.claim_day, 0),
+        "transactions": o.transactions,  # only to share the fees out; not a column of the breakdowns
+    }
+    # Programme costs shared out as they arise: set-up by value issued, onboarding by registration, fees by
+    # transaction, settlement by value redeemed — computed from each key's exact integer sums.
+    cost_weights = {
+        "issued": costs["cost_setup"] / max(issued, 1),
+        "beneficiaries": costs["cost_onboarding"] / p.n,
+        "transactions": costs["cost_fees"] / max(tx, 1),
+        "redeemed": costs["cost_settlement"] / max(redeemed, 1),
     }
     settlements = _settlements(o, cell, periods, horizon, s.costs.settlement) if keep_settlements else None
     return RunMetrics(
         scalars,
         by_shop_day.sum(axis=0),
         lorenz(receipts),
-        _breakdown(p.province, rows, "province_code"),
-        _breakdown(np.asarray(BENEFICIARY_GROUPS, dtype=object)[p.group], rows, "group"),
+        _breakdown(p.province_index, p.provinces, rows, cost_weights, "province_code"),
+        _breakdown(p.group_by_name, GROUPS_BY_NAME, rows, cost_weights, "group"),
         settlements,
         receipts=receipts,
         shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
@@ -201,9 +216,18 @@ def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
     return np.bincount(p.person, weights=flags.astype(float), minlength=p.persons) > 0
 
 
-def _breakdown(keys: np.ndarray, rows: dict[str, np.ndarray], name: str) -> pd.DataFrame:
-    frame = pd.DataFrame({name: keys, **{k: np.asarray(v, dtype=float) for k, v in rows.items()}})
-    return frame.groupby(name, sort=True).sum()
+def _breakdown(
+    codes: np.ndarray, keys: np.ndarray, rows: dict[str, np.ndarray], cost_weights: dict[str, float], name: str
+) -> pd.DataFrame:
+    """Sums of `rows` per key (keys sorted) and each key's share of the programme cost. `codes` (N,) index
+    into the sorted distinct `keys`: one bincount per column, not a pandas group-by over a million rows."""
+    present = np.bincount(codes, minlength=len(keys)) > 0
+    sums = {
+        k: np.bincount(codes, weights=np.asarray(v, dtype=float), minlength=len(keys))[present] for k, v in rows.items()
+    }
+    sums["cost"] = sum(sums[column] * weight for column, weight in cost_weights.items())
+    del sums["transactions"]
+    return pd.DataFrame({c: sums[c] for c in BREAKDOWN_COLUMNS}, index=pd.Index(keys[present], name=name))
 
 
 def _settlement_periods(by_shop_day: np.ndarray, frequency: str) -> np.ndarray:
@@ -306,10 +330,12 @@ def by_category(merchant_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def breakdown(runs: Sequence[RunMetrics], which: str) -> pd.DataFrame:
-    """Mean over runs of the by-province or by-group table, with rates; groups under MIN_GROUP dropped."""
+    """Mean over runs of the by-province or by-group table, with rates; rows under MIN_GROUP people folded
+    into one "other" row that hides at least two rows and MIN_GROUP people (disclosure.fold_small)."""
     frames = [getattr(r, which) for r in runs]
     mean = pd.concat(frames).groupby(level=0).sum() / len(frames)
-    mean = mean[mean["beneficiaries"] >= MIN_GROUP].copy()
+    key, other = ("group", OTHER_GROUP) if which == "by_group" else ("province_code", OTHER_PROVINCE)
+    mean = fold_small(mean.reset_index(), key, "beneficiaries", BREAKDOWN_COLUMNS, other).set_index(key)
     mean["claim_rate"] = mean["claimed"] / mean["beneficiaries"]
     mean["coverage"] = mean["covered"] / mean["beneficiaries"]
     mean["reached_share"] = mean["reached"] / mean["beneficiaries"]

@@ -8,6 +8,7 @@ against these arrays.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,23 @@ class Prepared:
     def issued(self) -> int:
         return int(self.entitlement.sum())
 
+    # Breakdown keys as small integer codes, computed once per simulation rather than once per run.
+    @cached_property
+    def provinces(self) -> np.ndarray:
+        """The distinct province codes, sorted."""
+        return np.unique(self.province)
+
+    @cached_property
+    def province_index(self) -> np.ndarray:
+        """(N,) position of each registration's province in `provinces`."""
+        return np.searchsorted(self.provinces, self.province)
+
+    @cached_property
+    def group_by_name(self) -> np.ndarray:
+        """(N,) position of each registration's group in BENEFICIARY_GROUPS sorted by name."""
+        rank = np.argsort(np.argsort(np.array(BENEFICIARY_GROUPS, dtype=object)))
+        return rank[self.group]
+
 
 def eligible_mask(scheme: Scheme, people: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     rules = scheme.eligibility
@@ -99,7 +117,7 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     people = people.loc[eligible_mask(scheme, people, rng)]
     if people.empty:
         raise SchemeError("eligibility", "no_eligible")
-    group = pd.Categorical(people["group"], categories=BENEFICIARY_GROUPS).codes.astype(np.int64)
+    group = _codes(people["group"], BENEFICIARY_GROUPS)
     household = people["household_size"].to_numpy(np.int64)
     entitled = entitlements(scheme, group, household)
     person = pd.factorize(people["person_id"].to_numpy())[0]
@@ -117,8 +135,9 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     cand, cand_km = nearest_k(lat, lon, shops["lat"].to_numpy(float), shops["lon"].to_numpy(float), CANDIDATE_SHOPS)
     # The market is the shops somebody could choose: a province's scheme is not diluted by the rest of
     # the country's shops in the concentration figures, and the per-run queues stay small.
-    in_play = np.unique(cand)
-    shops, cand = shops.iloc[in_play].reset_index(drop=True), np.searchsorted(in_play, cand)
+    used = np.bincount(cand.ravel(), minlength=len(shops)) > 0  # a count, not a sort of N × k indices
+    in_play, renumber = np.flatnonzero(used), np.cumsum(used) - 1
+    shops, cand = shops.iloc[in_play].reset_index(drop=True), renumber[cand]
     limit = scheme.access.max_travel_km
     reachable = cand_km[:, 0] <= limit if limit > 0 else np.ones(len(people), dtype=bool)
     shop_cat = pd.Categorical(shops["category"], categories=MERCHANT_CATEGORIES).codes
@@ -159,6 +178,14 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
         duplicates=report,
         **vouchers,
     )
+
+
+def _codes(column: pd.Series, names: tuple[str, ...]) -> np.ndarray:
+    """Position of each value in `names` (-1 if absent): factorize the column, then look up its few
+    distinct values, instead of hashing a million strings against the categories."""
+    codes, distinct = pd.factorize(column)
+    lookup = np.array([names.index(v) if v in names else -1 for v in distinct] + [-1], dtype=np.int64)
+    return lookup[codes]  # a missing value's code -1 reads the final -1
 
 
 def upfront_need(scheme: Scheme, issued: int, registrations: int) -> int:
@@ -209,36 +236,40 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     owner = rng.permutation(n)
     o_count, o_per_base, o_per_last = (x[owner].astype(np.int32) for x in (ben_count, per_base, per_last))
     o_base, o_last = base[owner], last[owner]
-    levels, alive, j = [], np.arange(n), 0
+    # Level j holds the owners of a (j+1)-th voucher; its size is known up front, so every level is
+    # written straight into its slice of the output (no list of levels joined at the end).
+    sizes = np.bincount(ben_count)[::-1].cumsum()[::-1][1:]  # owners with more than j vouchers
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    total = int(bounds[-1])
+    index_type = np.int32 if total < 2**31 else np.int64
+    v_owner, v_amount, v_cum = np.empty(total, index_type), np.empty(total, np.int64), np.empty(total, np.int64)
+    v_tranche, v_opens = np.empty(total, np.int16), np.empty(total, bool)
+    alive = np.arange(n)
     running = np.zeros(n, dtype=np.int64)  # each owner's value so far, by priority position
-    while True:
+    for j in range(len(sizes)):
         alive = alive[o_count[alive] > j]  # owners of a (j+1)-th voucher, still in priority order
-        if not len(alive):
-            break
+        level = slice(bounds[j], bounds[j + 1])
         pb = o_per_base[alive]
         split = (count - 1) * pb  # vouchers before the last tranche
         in_last = j >= split
         position = np.where(in_last, j - split, j % np.maximum(pb, 1) if count > 1 else 0)
         tranche = np.where(in_last, count - 1, j // np.maximum(pb, 1) if count > 1 else 0)
         size = np.where(in_last, o_per_last[alive], pb)
-        value = np.where(in_last, o_last[alive], o_base[alive])
+        value = np.where(in_last, o_last[alive], o_base[alive]) if count > 1 else o_last[alive]
         amount = np.where(position < size - 1, denom, value - position * denom) if denom else value
         running[alive] += amount
-        levels.append((alive, amount, tranche, position == 0, running[alive].copy()))
-        j += 1
-    index_type = np.int32 if int(ben_count.sum()) < 2**31 else np.int64
-    joined = [np.concatenate([level[i] for level in levels]) if levels else np.zeros(0, np.int64) for i in range(5)]
-    v_owner = joined[0].astype(index_type)
+        v_owner[level], v_amount[level], v_cum[level] = alive, amount, running[alive]
+        v_tranche[level], v_opens[level] = tranche, position == 0
     return {
         "owner": owner,
         "v_owner": v_owner,
         "v_ben": owner[v_owner].astype(index_type),
-        "v_index": np.repeat(np.arange(len(levels), dtype=np.int32), [len(level[0]) for level in levels]),
+        "v_index": np.repeat(np.arange(len(sizes), dtype=np.int32), sizes),
         # int32 when every voucher fits (nearly always): half the memory traffic per run
-        "v_amount": joined[1].astype(np.int32 if not len(joined[1]) or joined[1].max() < 2**31 else np.int64),
-        "v_cum": joined[4].astype(np.int64),
-        "v_tranche": joined[2].astype(np.int16),
-        "v_opens": joined[3].astype(bool),
-        "level_bounds": np.concatenate([[0], np.cumsum([len(level[0]) for level in levels])]).astype(np.int64),
-        "max_vouchers": len(levels),
+        "v_amount": v_amount.astype(np.int32) if not total or v_amount.max() < 2**31 else v_amount,
+        "v_cum": v_cum,
+        "v_tranche": v_tranche,
+        "v_opens": v_opens,
+        "level_bounds": bounds,
+        "max_vouchers": len(sizes),
     }

@@ -1,0 +1,77 @@
+"""Words and numbers of the voucher page: choice labels, metric names and values in the page's language."""
+
+from __future__ import annotations
+
+import math
+
+from explorer.i18n import catalog, translate
+from explorer.ui.i18n import compact_money, lang, num, pct, t
+from explorer.vouchers.report import (
+    HEADLINE,
+    Report,
+)
+
+FRONT = (
+    "coverage",
+    "reached_share",
+    "claim_rate",
+    "redemption_rate",
+    "unspent_at_expiry",
+    "days_to_first_spend_mean",
+    "beyond_travel_share",
+    "top10_share",
+    "cost_per_beneficiary",
+    "cost_per_unit_delivered",
+)
+
+
+def labels(prefix: str):
+    """A widget's format_func translating `prefix + value` in the language of *this* run (widgets keep their
+    format_func: one reading the language later could label the options in another language)."""
+    language = lang()
+    return lambda value: translate(language, f"{prefix}{value}")
+
+
+def metric_labels():
+    """A format_func naming metrics in the language of this run (see `labels`)."""
+    language = lang()
+
+    def name(metric: str) -> str:
+        key = f"vouchers.mx_{metric}"
+        return translate(language, key if key in catalog() else f"vouchers.m_{metric}")
+
+    return name
+
+
+def label(metric: str) -> str:
+    """A metric's name on screen: the unambiguous `mx_` wording where one exists (two rows both called
+    "Value redeemed" could not be told apart), else the original `m_` one."""
+    key = f"vouchers.mx_{metric}"
+    return t(key) if key in catalog() else t(f"vouchers.m_{metric}")
+
+
+def fmt_metric(report: Report, metric: str, column: str = "mean") -> str:
+    """A metric as the page shows it (tests compare the page with the engine through this)."""
+    value = float(report.summary.loc[metric, column])
+    kind = HEADLINE.get(metric, "num")
+    if math.isnan(value):
+        return "—"
+    if kind in ("pct", "money"):
+        return pct(value) if kind == "pct" else compact_money(round(value), report.currency)
+    return num(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0))
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    return " + ".join(f"{num(n)} {t(f'vouchers.group_{g}').lower()}" for g, n in counts.items())
+
+
+def fmt_value(metric: str, value: float, currency: str, signed: bool = False) -> str:
+    kind = HEADLINE.get(metric, "num")
+    if math.isnan(value):
+        return "—"
+    sign = "+" if signed and value > 0 else ""
+    if kind == "pct":
+        return sign + pct(value)
+    if kind == "money":
+        return sign + compact_money(round(value), currency)
+    return sign + num(round(value, 1 if kind == "days" else 3 if kind == "ratio" else 0))
