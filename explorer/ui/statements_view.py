@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from explorer.fmt import major_units
-from explorer.ui.i18n import day, moment, t
+from explorer.ui.i18n import day, moment, money, num, t
 from explorer.ui.listing import money_column
 
 CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
@@ -14,7 +15,10 @@ CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
 def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
     """A money column in major units, still numbers (so a header click sorts by value, not by text)."""
     return pd.Series(
-        [None if pd.isna(a) else major_units(int(a), c) for a, c in zip(frame[column], frame["currency"], strict=False)],
+        [
+            None if pd.isna(a) else major_units(int(a), c)
+            for a, c in zip(frame[column], frame["currency"], strict=False)
+        ],
         index=frame.index,
         dtype="Float64",
     )
@@ -53,6 +57,59 @@ def lines_table(frame: pd.DataFrame) -> pd.DataFrame:
             t("statements.col_campaign"): frame["campaign"].fillna(""),
         }
     )
+
+
+COMPACT_WIDTHS = {"amount": 112, "counterparty": 104, "description": 134}  # px, 350 in all (ui.phone)
+
+
+def compact_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    """The phone's table: amount (money out negative), sender / recipient and memo, the time last (scrolled to)."""
+    signed = amounts(frame, "amount").where(frame["direction"].eq("in").to_numpy(), -amounts(frame, "amount"))
+    return pd.DataFrame(
+        {
+            t("public.compact_amount"): signed,
+            t("statements.col_counterparty"): frame["counterparty"].fillna(""),
+            t("statements.col_description"): frame["description"],
+            t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], frame["has_time"], strict=False)],
+        }
+    )
+
+
+def compact_config(table: pd.DataFrame) -> dict:
+    """Fixed widths for compact_lines that sum to ui.phone.COMPACT_WIDTH_PX (a wider phone spreads the rest)."""
+    amount, sender, memo = (
+        t("public.compact_amount"),
+        t("statements.col_counterparty"),
+        t("statements.col_description"),
+    )
+    values = table[amount].dropna()
+    money_config = money_column(amount, 0 if (values % 1 == 0).all() else CENTS)
+    money_config["width"] = COMPACT_WIDTHS["amount"]
+    return {
+        amount: money_config,
+        sender: st.column_config.TextColumn(sender, width=COMPACT_WIDTHS["counterparty"]),
+        memo: st.column_config.TextColumn(memo, width=COMPACT_WIDTHS["description"]),
+    }
+
+
+def totals_caption(totals: pd.DataFrame) -> None:
+    """Count, money in and out, smallest and largest of every matching line, one sentence per currency."""
+    if totals.empty:
+        return
+    st.caption(t("public.totals_heading"))
+    for row in totals.itertuples(index=False):
+        st.caption(
+            t(
+                "public.totals",
+                lines=num(row.lines),
+                sum_in=money(row.sum_in, row.currency),
+                lines_in=num(row.lines_in),
+                sum_out=money(row.sum_out, row.currency),
+                lines_out=num(row.lines_out),
+                smallest=money(row.smallest, row.currency),
+                largest=money(row.largest, row.currency),
+            )
+        )
 
 
 def why(row) -> str:
