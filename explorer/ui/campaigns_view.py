@@ -10,7 +10,7 @@ import streamlit as st
 
 from explorer.fmt import d3_date
 from explorer.queries import campaigns, disbursements, flags
-from explorer.ui import charts, disbursements_view, flags_view
+from explorer.ui import charts, disbursements_view, flags_view, phone
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
@@ -73,34 +73,54 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
             *TIMELINE,
         ]
     ]
-    money_col = lambda key: money_column(t(f"campaigns.{key}"))
-    date_col = lambda key: date_column(t(f"campaigns.{key}"))
-    event = st.dataframe(
-        shown,
+
+    def money_col(key):
+        return money_column(t(f"campaigns.{key}"))
+
+    def date_col(key):
+        return date_column(t(f"campaigns.{key}"))
+
+    config = {
+        "id": st.column_config.NumberColumn("#"),
+        "title": t("campaigns.campaign"),
+        "organization": t("campaigns.organization"),
+        "category": t("campaigns.category"),
+        "province": t("campaigns.province"),
+        "status": t("campaigns.status"),
+        "target": money_col("target"),
+        "received": money_col("received"),
+        "progress": st.column_config.ProgressColumn(
+            t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0
+        ),
+        "disbursed": money_col("disbursed"),
+        "disbursed_share": st.column_config.NumberColumn(t("campaigns.disbursed_share"), format="percent"),
+        "rule_status": t("campaigns.rule_status"),
+        **{k: date_col(k) for k in ("start_on", "end_on", *TIMELINE)},
+    }
+    wide, narrow = phone.by_screen(key)
+    event = wide.dataframe(
+        shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", column_config=config
+    )
+    # The phone's table: money raised and progress next to the title, in widths that fit 390 px (ui.phone).
+    received = money_column(t("campaigns.received"))
+    received["width"] = 112
+    small = narrow.dataframe(
+        shown[["title", "received", "progress", "target", "rule_status", "id"]],
         hide_index=True,
-        key=key,
+        key=f"{key}_phone",
         on_select="rerun",
         selection_mode="single-row",
         column_config={
-            "id": st.column_config.NumberColumn("#"),
-            "title": t("campaigns.campaign"),
-            "organization": t("campaigns.organization"),
-            "category": t("campaigns.category"),
-            "province": t("campaigns.province"),
-            "status": t("campaigns.status"),
-            "target": money_col("target"),
-            "received": money_col("received"),
+            **config,
+            "title": st.column_config.TextColumn(t("campaigns.campaign"), width=138),
+            "received": received,
             "progress": st.column_config.ProgressColumn(
-                t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0
+                t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0, width=100
             ),
-            "disbursed": money_col("disbursed"),
-            "disbursed_share": st.column_config.NumberColumn(t("campaigns.disbursed_share"), format="percent"),
-            "rule_status": t("campaigns.rule_status"),
-            **{k: date_col(k) for k in ("start_on", "end_on", *TIMELINE)},
         },
     )
     st.caption(t("campaigns.select_hint"))
-    picked = event.selection.rows if event is not None else []
+    picked = (event.selection.rows if event is not None else []) or (small.selection.rows if small else [])
     return int(rows.iloc[picked[0]].id) if picked else None
 
 

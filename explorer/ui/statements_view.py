@@ -64,13 +64,14 @@ COMPACT_WIDTHS = {"amount": 112, "counterparty": 104, "description": 134}  # px,
 
 def compact_lines(frame: pd.DataFrame) -> pd.DataFrame:
     """The phone's table: amount (money out negative), sender / recipient and memo, the time last (scrolled to)."""
+    has_time = frame["has_time"] if "has_time" in frame else [True] * len(frame)  # Verify's rows carry a time
     signed = amounts(frame, "amount").where(frame["direction"].eq("in").to_numpy(), -amounts(frame, "amount"))
     return pd.DataFrame(
         {
             t("public.compact_amount"): signed,
             t("statements.col_counterparty"): frame["counterparty"].fillna(""),
             t("statements.col_description"): frame["description"],
-            t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], frame["has_time"], strict=False)],
+            t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], has_time, strict=False)],
         }
     )
 

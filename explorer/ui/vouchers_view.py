@@ -1325,7 +1325,9 @@ def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str]
     names = merchant_names(source, scheme)
     table = merchant_frame(report, province_names, names)
     top = table.head(TOP_MERCHANTS).assign(
-        text=lambda f: [f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"], strict=False)]
+        text=lambda f: [
+            f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"], strict=False)
+        ]
     )
     right.altair_chart(
         _hbar(
@@ -1576,7 +1578,9 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
             _column("group"): [t(f"vouchers.group_{g}") for g in groups_table["group"]],
             t("vouchers.bf_col_eligible"): [num(v) for v in groups_table["eligible"]],
             t("vouchers.bf_col_served"): [num(v) for v in groups_table["served"]],
-            t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(groups_table["served"], groups_table["eligible"], strict=False)],
+            t("vouchers.bf_col_share"): [
+                pct(s / e) for s, e in zip(groups_table["served"], groups_table["eligible"], strict=False)
+            ],
             t("vouchers.bf_col_per_person"): [money(per[g], cur) for g in groups_table["group"]],
             _column("cost"): [money(v, cur) for v in groups_table["cost"]],
             t("vouchers.bf_col_stop"): [
@@ -1600,7 +1604,9 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
                 _column("province"): export["province"],
                 t("vouchers.bf_col_eligible"): [num(v) for v in export["eligible"]],
                 t("vouchers.bf_col_served"): [num(v) for v in export["served"]],
-                t("vouchers.bf_col_share"): [pct(s / e) for s, e in zip(export["served"], export["eligible"], strict=False)],
+                t("vouchers.bf_col_share"): [
+                    pct(s / e) for s, e in zip(export["served"], export["eligible"], strict=False)
+                ],
                 _column("cost"): [money(round(v * scale), cur) for v in export["cost"]],
             }
         ),
