@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from explorer.fmt import d3_date
-from explorer.queries import campaigns, disbursements, flags
-from explorer.ui import charts, disbursements_view, flags_view, phone
+from explorer.queries import accounts, campaigns, disbursements, flags
+from explorer.ui import charts, disbursements_view, donate, flags_view, phone, share
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
@@ -112,7 +112,7 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
         selection_mode="single-row",
         column_config={
             **config,
-            "title": st.column_config.TextColumn(t("campaigns.campaign"), width=138),
+            "title": st.column_config.TextColumn(t("campaigns.campaign"), width=106),  # + 32 px row checkbox
             "received": received,
             "progress": st.column_config.ProgressColumn(
                 t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0, width=100
@@ -162,11 +162,23 @@ def detail(campaign_id: int) -> None:
             status=t(f"campaigns.status_{row['status']}"),
         )
     )
-    st.page_link(
+    left, right = st.columns([3, 1])
+    left.page_link(
         page_file("accounts"),
         label=t("campaigns.open_account", account=row["account_number"]),
         icon="🏦",
         query_params={"account": row["account_number"]},
+    )
+    with right:
+        share.share_row("cmp_detail")
+    holder = query(accounts.by_number, number=row["account_number"])
+    same_bank = holder is not None and holder["bank"] == row["account_bank"]
+    donate.donate(
+        row["account_number"],
+        row["account_bank"],
+        holder["holder_name"] if same_bank else row["organization"],
+        campaign_id=campaign_id,
+        key="cmp_donate",
     )
     cols = st.columns(5)
     cols[0].metric(t("campaigns.target"), compact_money(row["target"], cur), help=money(row["target"], cur))

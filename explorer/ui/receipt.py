@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from explorer.text import mask_name
+from explorer.text import fold, mask_name
 
 _STYLE = """body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; color: #111; }
 h1 { font-size: 1.4rem; } table { border-collapse: collapse; width: 100%; }
@@ -22,7 +22,7 @@ def confirmation_html(
 ) -> str:
     """`fields`: {label: value} in the order shown (line id, date, amount, account, memo, checked at, link);
     the sender's name is masked here, so an unmasked name cannot reach the page by mistake."""
-    rows = [*fields.items()]
+    rows = [(k, masked_in(str(v), sender)) for k, v in fields.items()]  # a memo often repeats the name
     rows.insert(min(3, len(rows)), (sender_label, mask_name(sender) or "—"))
     body = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
     return (
@@ -31,3 +31,9 @@ def confirmation_html(
         f"<body><h1>{html.escape(title)}</h1><table>{body}</table>"
         f'<p class="note">{html.escape(note)}</p></body></html>'
     )
+
+
+def masked_in(text: str, sender: object) -> str:
+    """`text` with every word of the sender's name masked as mask_name does (accents and case ignored)."""
+    names = {fold(w) for w in str(sender or "").split() if len(w) > 1}
+    return " ".join(mask_name(w) if fold(w) in names else w for w in text.split(" "))
