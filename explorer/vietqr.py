@@ -211,8 +211,9 @@ def qr_png(data: str, scale: int = 8) -> bytes:
 
 
 def donation_memo(account: str, campaign_id: int | None = None) -> str:
-    """The memo suggested under a donate QR: says what the gift is for, fits the 25 ASCII characters a
-    transfer carries ('ung ho chien dich 42', 'ung ho tk 2905', as the payload carries it), so the donor can find it again on Verify."""
+    """The memo suggested under a donate QR: says what the gift is for and fits the 25 ASCII characters a
+    transfer carries ('ung ho chien dich 42', 'ung ho tk 2905' as the payload holds it), so the donor can find
+    the gift again on Verify."""
     text = f"UNG HO CHIEN DICH {campaign_id}" if campaign_id is not None else f"UNG HO TK {account}"
     return clean_memo(text)
 
