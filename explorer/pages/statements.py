@@ -185,8 +185,7 @@ else:
         width="stretch",
         column_config=view.column_config(table, "statements.col_amount", "statements.col_balance"),
     )
-    compact = view.compact_lines(lines)
-    narrow.dataframe(compact, hide_index=True, width="stretch", column_config=view.compact_config(compact))
+    view.phone_lines(narrow, lines, "stm_phone_lines")
 view.totals_caption(query(totals.line_totals, **filters))
 share.share_row("stm", to_query(url_state, SPEC))
 

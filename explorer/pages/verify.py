@@ -140,8 +140,7 @@ else:
         wide.dataframe(
             table, hide_index=True, width="stretch", column_config=view.column_config(table, "verify.col_amount")
         )
-        compact = view.compact_lines(found.assign(direction="in"))
-        narrow.dataframe(compact, hide_index=True, width="stretch", column_config=view.compact_config(compact))
+        view.phone_lines(narrow, found.assign(direction="in"), "vfy_phone_lines")
         confirm(found)
         st.caption(t("verify.scoring", name=verify.NAME_POINTS, amount=verify.AMOUNT_POINTS, date=verify.DATE_POINTS))
 

@@ -14,7 +14,7 @@ from explorer.ui import charts, disbursements_view, donate, flags_view, phone, s
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
-from explorer.ui.listing import date_column, datetime_column, money_column, page_file, statements_link
+from explorer.ui.listing import date_column, datetime_column, money_column, page_file, page_url, statements_link
 from explorer.ui.listing import table as show_table
 
 TIMELINE = (
@@ -101,26 +101,17 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
     event = wide.dataframe(
         shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", column_config=config
     )
-    # The phone's table: money raised and progress next to the title, in widths that fit 390 px (ui.phone).
-    received = money_column(t("campaigns.received"))
-    received["width"] = 112
-    small = narrow.dataframe(
-        shown[["title", "received", "progress", "target", "rule_status", "id"]],
-        hide_index=True,
-        key=f"{key}_phone",
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            **config,
-            "title": st.column_config.TextColumn(t("campaigns.campaign"), width=106),  # + 32 px row checkbox
-            "received": received,
-            "progress": st.column_config.ProgressColumn(
-                t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0, width=100
-            ),
-        },
-    )
+    # The phone's copy (ui.phone): the title (a link that opens the campaign), money raised and progress.
+    phone_rows = [
+        phone.cell(r.title, href=page_url("campaigns", campaign=int(r.id)))
+        + phone.cell(money(int(r.received), r.currency), "num")
+        + f'<td class="num">{pct(r.progress) if pd.notna(r.progress) else "—"}{phone.bar(r.progress or 0.0)}</td>'
+        for r in rows.itertuples(index=False)
+    ]
+    headers = [(t("campaigns.campaign"), "46%"), (t("campaigns.received"), "32%"), (t("campaigns.progress"), "22%")]
+    phone.html_table(narrow, headers, phone_rows, f"{key}_phone")
     st.caption(t("campaigns.select_hint"))
-    picked = (event.selection.rows if event is not None else []) or (small.selection.rows if small else [])
+    picked = event.selection.rows if event is not None else []
     return int(rows.iloc[picked[0]].id) if picked else None
 
 

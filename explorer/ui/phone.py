@@ -7,6 +7,10 @@ sent twice, the full one and a compact one holding only its key columns in fixed
 Streamlit's own (columns stack below 640 px), so the compact table appears when the layout goes single-column.
 The cost is one extra small grid (a page of rows) per table; no URL flag, no state, nothing to get out of sync.
 
+Where the key columns are text to read (a statement line's amount, sender and memo; a campaign's money and
+progress) the phone's copy is a plain HTML table instead of a grid: it wraps long memos instead of cutting them,
+never scrolls sideways, and its cells are real page elements (a test measures where they are drawn).
+
 Filters are folded in an expander, closed by default on every screen, whose label says how many are in use:
 on a phone the results are on the first screen; on a desktop one click opens them, and the search box (the
 filter people use most) stays outside it.
@@ -14,6 +18,8 @@ filter people use most) stays outside it.
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -48,3 +54,40 @@ def compact_css() -> None:
         " [data-testid='stMainBlockContainer'] h1 { font-size: 1.6rem; padding-bottom: .2rem; }"
         "}</style>"
     )
+
+
+_TABLE_CSS = f"""<style>
+.ph-table {{ width: 100%; table-layout: fixed; border-collapse: collapse; font-size: .88rem; line-height: 1.3; }}
+.ph-table th {{ text-align: left; font-weight: 600; color: #555; border-bottom: 2px solid #ccc;
+               padding: .3rem .25rem; }}
+.ph-table td {{ border-bottom: 1px solid #e3e3e3; padding: .35rem .25rem; vertical-align: top;
+               overflow-wrap: anywhere; }}
+.ph-table .num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+.ph-table .in {{ color: #1b5e20; }} .ph-table .out {{ color: #b71c1c; }}
+.ph-table small {{ display: block; color: #666; font-size: .75rem; white-space: normal; }}
+.ph-bar {{ height: .35rem; background: #eee; border-radius: .2rem; margin-top: .2rem; }}
+.ph-bar > div {{ height: 100%; background: #c62828; border-radius: .2rem; max-width: 100%; }}
+@media (min-width: {PHONE_MAX_PX + 1}px) {{ .ph-table {{ display: none; }} }}
+</style>"""
+
+
+def cell(text: object, css: str = "", note: object = "", href: str = "") -> str:
+    """One table cell: `text` escaped (a link when `href` is given), with an optional small note below it."""
+    body = html.escape(str(text))
+    if href:
+        body = f'<a href="{html.escape(href, quote=True)}" target="_self">{body}</a>'
+    if note:
+        body += f"<small>{html.escape(str(note))}</small>"
+    return f'<td class="{css}">{body}</td>'
+
+
+def bar(ratio: float) -> str:
+    """A small progress bar (HTML) for a ratio (1.0 = 100 %; drawn full beyond it)."""
+    return f'<div class="ph-bar"><div style="width: {max(0.0, min(float(ratio), 1.0)) * 100:.1f}%"></div></div>'
+
+
+def html_table(container: Any, headers: Sequence[tuple[str, str]], rows: Sequence[str], key: str) -> None:
+    """A phone table: headers as (label, width as a CSS length), rows already made of cell() strings."""
+    head = "".join(f'<th style="width: {width}">{html.escape(label)}</th>' for label, width in headers)
+    body = "".join(f"<tr>{row}</tr>" for row in rows)
+    container.html(f'{_TABLE_CSS}<table class="ph-table" id="{key}"><thead><tr>{head}</tr></thead>{body}</table>')

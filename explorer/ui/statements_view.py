@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.fmt import major_units
+from explorer.ui import phone
 from explorer.ui.i18n import day, moment, money, num, t
 from explorer.ui.listing import money_column
 
@@ -59,38 +60,25 @@ def lines_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-COMPACT_WIDTHS = {"amount": 112, "counterparty": 104, "description": 134}  # px, 350 in all (ui.phone)
-
-
-def compact_lines(frame: pd.DataFrame) -> pd.DataFrame:
-    """The phone's table: amount (money out negative), sender / recipient and memo, the time last (scrolled to)."""
+def phone_lines(container, frame: pd.DataFrame, key: str) -> None:
+    """The phone's copy of a page of lines (ui.phone): amount with its time below, sender, memo (wrapped)."""
     has_time = frame["has_time"] if "has_time" in frame else [True] * len(frame)  # Verify's rows carry a time
-    signed = amounts(frame, "amount").where(frame["direction"].eq("in").to_numpy(), -amounts(frame, "amount"))
-    return pd.DataFrame(
-        {
-            t("public.compact_amount"): signed,
-            t("statements.col_counterparty"): frame["counterparty"].fillna(""),
-            t("statements.col_description"): frame["description"],
-            t("statements.col_time"): [when(p, h) for p, h in zip(frame["posted_at"], has_time, strict=False)],
-        }
-    )
-
-
-def compact_config(table: pd.DataFrame) -> dict:
-    """Fixed widths for compact_lines that sum to ui.phone.COMPACT_WIDTH_PX (a wider phone spreads the rest)."""
-    amount, sender, memo = (
-        t("public.compact_amount"),
-        t("statements.col_counterparty"),
-        t("statements.col_description"),
-    )
-    values = table[amount].dropna()
-    money_config = money_column(amount, 0 if (values % 1 == 0).all() else CENTS)
-    money_config["width"] = COMPACT_WIDTHS["amount"]
-    return {
-        amount: money_config,
-        sender: st.column_config.TextColumn(sender, width=COMPACT_WIDTHS["counterparty"]),
-        memo: st.column_config.TextColumn(memo, width=COMPACT_WIDTHS["description"]),
-    }
+    rows = [
+        phone.cell(
+            ("−" if r.direction == "out" else "+") + money(int(r.amount), r.currency),
+            f"num {'out' if r.direction == 'out' else 'in'}",
+            note=when(r.posted_at, timed),
+        )
+        + phone.cell(r.counterparty if isinstance(r.counterparty, str) else "—")
+        + phone.cell(r.description)
+        for r, timed in zip(frame.itertuples(index=False), has_time, strict=False)
+    ]
+    headers = [
+        (t("statements.col_amount"), "34%"),
+        (t("statements.col_counterparty"), "28%"),
+        (t("statements.col_description"), "38%"),
+    ]
+    phone.html_table(container, headers, rows, key)
 
 
 def totals_caption(totals: pd.DataFrame) -> None:
