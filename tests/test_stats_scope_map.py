@@ -117,4 +117,15 @@ def test_stats_page_scoped_by_account_shows_its_total(app, tiny_engine, busy):
     assert at.metric[1].value == f"{count:,}".replace(",", ".")
     assert at.selectbox(key="sts_account_vi").value == busy["account"]
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert any('"longitude"' in spec and '"mercator"' in spec for spec in specs)  # the province map is drawn
+    assert any('"field": "lon"' in spec and '"field": "lat"' in spec for spec in specs)  # the province map
+
+
+def test_map_chart_has_a_circle_per_province_and_measure(tiny_engine):
+    from explorer.ui import stats_view
+
+    frame = province_map.money_by_province(tiny_engine)
+    chart = stats_view.province_map(frame, {"raised": "R", "disbursed": "D"}, "P")
+    drawn = chart.layer[0].data
+    assert len(drawn) == int((frame.raised > 0).sum() + (frame.disbursed > 0).sum()) and len(drawn) > 10
+    row = drawn[(drawn.measure == "D")].iloc[0]
+    assert row.amount == row.disbursed == frame.set_index("province").loc[row.province, "disbursed"]

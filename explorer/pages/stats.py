@@ -128,7 +128,7 @@ if money_map.empty:
     st.info(t("common.no_rows"))
 else:
     names = {"raised": t("public.map_raised"), "disbursed": t("public.map_disbursed")}
-    charts.show(stats_view.province_map(money_map, names, t("public.map_province")))
+    charts.show(stats_view.province_map(money_map, names, t("public.map_province")), width="content")
     st.caption(t("public.map_explained"))
 
 with st.expander(t("stats.downloads")):
