@@ -96,9 +96,9 @@ else:
             selection_mode="single-row",
             column_config={
                 **labels,
-                "number": st.column_config.TextColumn(labels["number"], width=70),
-                "holder_name": st.column_config.TextColumn(labels["holder_name"], width=200),
-                "campaigns": st.column_config.NumberColumn(labels["campaigns"], width=80),
+                "number": st.column_config.TextColumn(labels["number"], width=64),
+                "holder_name": st.column_config.TextColumn(labels["holder_name"], width=170),
+                "campaigns": st.column_config.NumberColumn(labels["campaigns"], width=80),  # + 32 px checkbox: 346
             },
         )
         st.caption(t("accounts.select_hint"))

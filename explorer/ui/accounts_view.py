@@ -177,8 +177,8 @@ def detail(number: str) -> None:
         statements_link(t("accounts.open_statement"), account=acc["number"])
     with right:
         share.share_row("acc_detail")
+    money_section(acc)  # the money first; the donate block right after it
     donate.donate(acc["number"], acc["bank"], acc["holder_name"], key="acc_donate")
-    money_section(acc)
     counterparties(acc)
     # Its campaigns carry their rule status already (one cached ledger pass); the flags reuse it.
     own = campaigns_view.listing(account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)["rows"]

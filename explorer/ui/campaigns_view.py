@@ -162,15 +162,6 @@ def detail(campaign_id: int) -> None:
     )
     with right:
         share.share_row("cmp_detail")
-    holder = query(accounts.by_number, number=row["account_number"])
-    same_bank = holder is not None and holder["bank"] == row["account_bank"]
-    donate.donate(
-        row["account_number"],
-        row["account_bank"],
-        holder["holder_name"] if same_bank else row["organization"],
-        campaign_id=campaign_id,
-        key="cmp_donate",
-    )
     cols = st.columns(5)
     cols[0].metric(t("campaigns.target"), compact_money(row["target"], cur), help=money(row["target"], cur))
     cols[1].metric(
@@ -192,6 +183,15 @@ def detail(campaign_id: int) -> None:
     cols[3].metric(t("campaigns.donors"), num(row["donors"]), help=t("campaigns.donors_help"))
     cols[4].metric(t("campaigns.donations"), num(row["donations"]))
     st.caption(t("campaigns.pledged_apart", pledged=money(row["pledged"], cur)))
+    holder = query(accounts.by_number, number=row["account_number"])
+    same_bank = holder is not None and holder["bank"] == row["account_bank"]
+    donate.donate(
+        row["account_number"],
+        row["account_bank"],
+        holder["holder_name"] if same_bank else row["organization"],
+        campaign_id=campaign_id,
+        key="cmp_donate",
+    )
     flags_view.show_campaign_status(row, query(flags.as_of))
     st.markdown(f"**{t('campaigns.timeline')}**")
     charts.show(timeline_chart(row))
