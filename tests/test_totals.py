@@ -78,3 +78,20 @@ def test_nothing_matches(tiny_engine, filters):
 def test_currencies_are_never_added(tiny_engine):
     totals = line_totals(tiny_engine)
     assert totals.currency.is_unique
+
+
+@pytest.mark.parametrize(
+    "filters, where",
+    [
+        (dict(account="3879"), "a.number = '3879'"),
+        (dict(direction="out"), "s.direction = 'out'"),
+        (
+            dict(date_from=dt.date(2024, 9, 1), date_to=dt.date(2024, 9, 30), direction="in"),
+            "s.posted_at >= '2024-09-01' AND s.posted_at < '2024-10-01' AND s.direction = 'in'",
+        ),
+    ],
+)
+def test_whole_day_views_read_from_the_rollups_and_still_equal_the_lines(tiny_engine, filters, where):
+    """No text and no amount bounds: counts and sums come from daily_totals, the ends from the amount index."""
+    expected = oracle(tiny_engine, where)
+    assert expected and got(line_totals(tiny_engine, **filters)) == expected
