@@ -161,7 +161,9 @@ def test_campaign_detail(app, tiny_engine, planted):
     box = at.warning[0].value
     assert translate("vi", "flags.status_missing_report") in box and translate("vi", "flags.rule_label") in box
     assert at.dataframe[0].value.id.tolist() == disbursement_ids
-    assert at.dataframe[1].value.id.tolist() == newest_lines  # newest first, as on Statements
+    assert (
+        at.dataframe[2].value.id.tolist() == newest_lines
+    )  # newest first, as on Statements ([1]: the phone copy of the disbursements)
     links = {link.proto.query_string for link in at.get("page_link")}
     assert f"campaign={cid}" in links
     assert dict(at.query_params) == {"campaign": str(cid)}

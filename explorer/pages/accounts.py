@@ -10,7 +10,7 @@ from explorer.db.schema import ORG_KINDS
 from explorer.export import EXPORT_ROW_CAP
 from explorer.params import Param
 from explorer.queries import accounts, flags
-from explorer.ui import accounts_view
+from explorer.ui import accounts_view, phone
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
@@ -44,23 +44,23 @@ else:
     provinces = query(accounts.province_choices)
     names = dict(zip(provinces.code, provinces.name, strict=False))
     state = UrlState("acc", SPEC, params)
-    left, middle, right = st.columns([2, 1, 1])
-    with left:
-        current["q"] = st.text_input(t("accounts.search"), placeholder=t("accounts.search_hint"), **state.seed("q"))
-    with middle:
-        current["province"] = pick(
-            t("accounts.province"), list(names), params["province"], t("accounts.all"), names.get, "province", state
-        )
-    with right:
-        current["kind"] = pick(
-            t("accounts.kind"),
-            list(ORG_KINDS),
-            params["kind"],
-            t("accounts.all"),
-            lambda k: t(f"accounts.kind_{k}"),
-            "kind",
-            state,
-        )
+    current["q"] = st.text_input(t("accounts.search"), placeholder=t("accounts.search_hint"), **state.seed("q"))
+    with phone.filters(sum(params[k] is not None for k in ("province", "kind")), "acc_filters"):
+        middle, right = st.columns(2)
+        with middle:
+            current["province"] = pick(
+                t("accounts.province"), list(names), params["province"], t("accounts.all"), names.get, "province", state
+            )
+        with right:
+            current["kind"] = pick(
+                t("accounts.kind"),
+                list(ORG_KINDS),
+                params["kind"],
+                t("accounts.all"),
+                lambda k: t(f"accounts.kind_{k}"),
+                "kind",
+                state,
+            )
     filters = {k: current[k] for k in ("q", "province", "kind")}
     result = query(accounts.search_accounts, **filters, page=current["page"])
     rows = result["rows"]
@@ -68,26 +68,43 @@ else:
         st.info(t("accounts.nothing_found"))
     else:
         shown = rows.assign(org_kind=rows.org_kind.map(lambda k: t(f"accounts.kind_{k}") if k else "—"))
-        event = st.dataframe(
-            shown[["number", "bank", "holder_name", "organization", "org_kind", "province", "currency", "campaigns"]],
+        labels = {
+            "number": t("accounts.number"),
+            "bank": t("accounts.bank"),
+            "holder_name": t("accounts.holder"),
+            "organization": t("accounts.organization"),
+            "org_kind": t("accounts.kind"),
+            "province": t("accounts.province"),
+            "currency": t("accounts.currency"),
+            "campaigns": t("accounts.campaigns"),
+        }
+        wide, narrow = phone.by_screen("acc_list")
+        event = wide.dataframe(
+            shown[list(labels)],
             hide_index=True,
             key="accounts_table",
             on_select="rerun",
             selection_mode="single-row",
+            column_config=labels,
+        )
+        # The phone's table: the number and who holds it first, in widths that fit 390 px (ui.phone).
+        small = narrow.dataframe(
+            shown[["number", "holder_name", "campaigns", "bank", "province"]],
+            hide_index=True,
+            key="accounts_table_phone",
+            on_select="rerun",
+            selection_mode="single-row",
             column_config={
-                "number": t("accounts.number"),
-                "bank": t("accounts.bank"),
-                "holder_name": t("accounts.holder"),
-                "organization": t("accounts.organization"),
-                "org_kind": t("accounts.kind"),
-                "province": t("accounts.province"),
-                "currency": t("accounts.currency"),
-                "campaigns": t("accounts.campaigns"),
+                **labels,
+                "number": st.column_config.TextColumn(labels["number"], width=64),
+                "holder_name": st.column_config.TextColumn(labels["holder_name"], width=170),
+                "campaigns": st.column_config.NumberColumn(labels["campaigns"], width=80),  # + 32 px checkbox: 346
             },
         )
         st.caption(t("accounts.select_hint"))
-        if event.selection.rows:
-            open_account(str(rows.iloc[event.selection.rows[0]].number))
+        chosen = event.selection.rows or small.selection.rows
+        if chosen:
+            open_account(str(rows.iloc[chosen[0]].number))
         pager(current["page"], result["has_more"], "accounts")
         everything = query(accounts.search_accounts, **filters, page=1, page_size=EXPORT_ROW_CAP)
         downloads(everything["rows"], "accounts", capped=everything["has_more"])

@@ -12,11 +12,11 @@ from explorer.export import EXPORT_ROW_CAP
 from explorer.params import Param
 from explorer.queries import campaigns
 from explorer.rules import RULE_STATUSES
-from explorer.ui import campaigns_view, flags_view
+from explorer.ui import campaigns_view, flags_view, phone
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_format, last_updated, pager, pick
+from explorer.ui.listing import UrlState, date_box, last_updated, pager, pick
 
 SPEC = {
     "q": Param("text"),
@@ -50,57 +50,65 @@ else:
     orgs = dict(zip(choices["organizations"].id, choices["organizations"].name, strict=False))
     everything = t("campaigns.all")
     state = UrlState("cmp", SPEC, params)
-    row1 = st.columns([2, 1, 1, 1])
-    with row1[0]:
-        current["q"] = st.text_input(t("campaigns.search"), placeholder=t("campaigns.search_hint"), **state.seed("q"))
-    with row1[1]:
-        current["status"] = pick(
-            t("campaigns.status"),
-            CAMPAIGN_STATUSES,
-            params["status"],
-            everything,
-            lambda s: t(f"campaigns.status_{s}"),
-            "status",
-            state,
+    current["q"] = st.text_input(t("campaigns.search"), placeholder=t("campaigns.search_hint"), **state.seed("q"))
+    in_use = sum(params[k] is not None for k in FILTERS if k != "q") + (params["sort"] != SPEC["sort"].default)
+    with phone.filters(in_use, "cmp_filters"):
+        row1 = st.columns(3)
+        with row1[0]:
+            current["status"] = pick(
+                t("campaigns.status"),
+                CAMPAIGN_STATUSES,
+                params["status"],
+                everything,
+                lambda s: t(f"campaigns.status_{s}"),
+                "status",
+                state,
+            )
+        with row1[1]:
+            current["category"] = pick(
+                t("campaigns.category"),
+                CAMPAIGN_CATEGORIES,
+                params["category"],
+                everything,
+                lambda c: t(f"campaigns.cat_{c}"),
+                "category",
+                state,
+            )
+        with row1[2]:
+            current["rule"] = pick(
+                t("campaigns.rule_status"),
+                RULE_STATUSES,
+                params["rule"],
+                everything,
+                flags_view.status_label,
+                "rule",
+                state,
+            )
+        row2 = st.columns([1, 2, 1, 1])
+        with row2[0]:
+            current["province"] = pick(
+                t("campaigns.province"),
+                list(provinces),
+                params["province"],
+                everything,
+                provinces.get,
+                "province",
+                state,
+            )
+        with row2[1]:
+            current["org"] = pick(
+                t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org", state
+            )
+        first, last = query(campaigns.start_days)
+        current["from"] = date_box(row2[2], t("campaigns.start_from"), params["from"], first, last, "from", state)
+        current["to"] = date_box(row2[3], t("campaigns.start_to"), params["to"], first, last, "to", state)
+        current["sort"] = st.radio(
+            t("campaigns.sort"),
+            list(campaigns.SORTS),
+            horizontal=True,
+            format_func=lambda s: t(f"campaigns.sort_{s}"),
+            **state.seed("sort"),
         )
-    with row1[2]:
-        current["category"] = pick(
-            t("campaigns.category"),
-            CAMPAIGN_CATEGORIES,
-            params["category"],
-            everything,
-            lambda c: t(f"campaigns.cat_{c}"),
-            "category",
-            state,
-        )
-    with row1[3]:
-        current["rule"] = pick(
-            t("campaigns.rule_status"),
-            RULE_STATUSES,
-            params["rule"],
-            everything,
-            flags_view.status_label,
-            "rule",
-            state,
-        )
-    row2 = st.columns([1, 2, 1, 1])
-    with row2[0]:
-        current["province"] = pick(
-            t("campaigns.province"), list(provinces), params["province"], everything, provinces.get, "province", state
-        )
-    with row2[1]:
-        current["org"] = pick(
-            t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org", state
-        )
-    current["from"] = row2[2].date_input(t("campaigns.start_from"), format=date_format(), **state.seed("from"))
-    current["to"] = row2[3].date_input(t("campaigns.start_to"), format=date_format(), **state.seed("to"))
-    current["sort"] = st.radio(
-        t("campaigns.sort"),
-        list(campaigns.SORTS),
-        horizontal=True,
-        format_func=lambda s: t(f"campaigns.sort_{s}"),
-        **state.seed("sort"),
-    )
     filters = dict(
         q=current["q"],
         status=current["status"],

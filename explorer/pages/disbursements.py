@@ -11,7 +11,7 @@ from explorer.db.schema import BENEFICIARY_GROUPS, DISBURSEMENT_CATEGORIES
 from explorer.export import EXPORT_ROW_CAP
 from explorer.params import Param
 from explorer.queries import disbursements
-from explorer.ui import charts, disbursements_view, flow_view
+from explorer.ui import charts, disbursements_view, flow_view, phone
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, t
 from explorer.ui.layout import downloads, page, sync_url
@@ -34,41 +34,48 @@ campaign_names = dict(zip(choices["campaigns"].id, choices["campaigns"].name, st
 provinces = dict(zip(choices["provinces"].code, choices["provinces"].name, strict=False))
 everything = t("disbursements.all")
 state = UrlState("dsb", SPEC, params)
-cols = st.columns([2, 1, 1, 1])
-with cols[0]:
-    current["campaign"] = pick(
-        t("disbursements.campaign"),
-        list(campaign_names),
-        params["campaign"],
-        everything,
-        lambda c: f"#{c} {campaign_names[c]}",
-        "campaign",
-        state,
-    )
-with cols[1]:
-    current["category"] = pick(
-        t("disbursements.category"),
-        DISBURSEMENT_CATEGORIES,
-        params["category"],
-        everything,
-        lambda c: t(f"disbursements.cat_{c}"),
-        "category",
-        state,
-    )
-with cols[2]:
-    current["group"] = pick(
-        t("disbursements.recipient_group"),
-        BENEFICIARY_GROUPS,
-        params["group"],
-        everything,
-        lambda g: t(f"disbursements.group_{g}"),
-        "group",
-        state,
-    )
-with cols[3]:
-    current["province"] = pick(
-        t("disbursements.province"), list(provinces), params["province"], everything, provinces.get, "province", state
-    )
+with phone.filters(sum(params[k] is not None for k in FILTERS), "dsb_filters"):
+    cols = [*st.columns(2), *st.columns(2)]
+    with cols[0]:
+        current["campaign"] = pick(
+            t("disbursements.campaign"),
+            list(campaign_names),
+            params["campaign"],
+            everything,
+            lambda c: f"#{c} {campaign_names[c]}",
+            "campaign",
+            state,
+        )
+    with cols[1]:
+        current["category"] = pick(
+            t("disbursements.category"),
+            DISBURSEMENT_CATEGORIES,
+            params["category"],
+            everything,
+            lambda c: t(f"disbursements.cat_{c}"),
+            "category",
+            state,
+        )
+    with cols[2]:
+        current["group"] = pick(
+            t("disbursements.recipient_group"),
+            BENEFICIARY_GROUPS,
+            params["group"],
+            everything,
+            lambda g: t(f"disbursements.group_{g}"),
+            "group",
+            state,
+        )
+    with cols[3]:
+        current["province"] = pick(
+            t("disbursements.province"),
+            list(provinces),
+            params["province"],
+            everything,
+            provinces.get,
+            "province",
+            state,
+        )
 if any(current[k] != params[k] for k in FILTERS):
     current["page"] = 1
 filters = dict(

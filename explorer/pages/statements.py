@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from explorer.export import EXPORT_ROW_CAP
-from explorer.params import Param
-from explorer.queries import imports, statements
+from explorer.params import Param, to_query
+from explorer.queries import imports, statements, totals
 from explorer.text import parse_amount
+from explorer.ui import phone, share
 from explorer.ui import statements_view as view
 from explorer.ui.data import query, query_section
-from explorer.ui.i18n import num, t
+from explorer.ui.i18n import day, num, t
 from explorer.ui.layout import downloads, literal, page, sync_url
 from explorer.ui.listing import date_format, last_updated
 
@@ -67,40 +68,58 @@ for name, seed in {
 }.items():
     state.setdefault(key[name], seed)
 
-top = st.columns([2, 2, 3])
+# Dates outside the lines of the chosen account / campaign are dropped before the pickers are drawn: a picker
+# limited to the data's days (so its calendar opens on them, not on today) cannot hold a day outside them.
+first_day, last_day = query(
+    totals.line_days, account=state[key["account"]] or None, campaign=state[key["campaign"]] or None
+)
+for name in ("from", "to"):
+    chosen = state[key[name]]
+    if chosen is not None and first_day and last_day and not first_day <= chosen <= last_day:
+        outside = t("common.outside_range", first=day(first_day), last=day(last_day))
+        st.info(t("common.ignored_params", params=literal(f"{name}: {outside}")))
+        state[key[name]] = None
+
+top = st.columns([2, 3])
 top[0].selectbox(
     t("statements.account"),
     [""] + list(holders),
     key=key["account"],
     format_func=lambda n: f"{n} — {holders[n]}" if n else t("statements.account_all"),
 )
-top[1].selectbox(
-    t("statements.campaign"),
-    ["", *titles],
-    key=key["campaign"],  # "": all (None shows no label)
-    format_func=lambda c: f"#{c} {titles[c]}" if c else t("statements.campaign_all"),
-)
-top[2].text_input(
+top[1].text_input(
     t("statements.search"),
     key=key["q"],
     max_chars=statements.MAX_QUERY_CHARS,
     help=t("statements.search_help", chars=statements.MAX_QUERY_CHARS),
 )
-row = st.columns(5)
-row[0].date_input(t("statements.date_from"), key=key["from"], format=date_format())
-row[1].date_input(t("statements.date_to"), key=key["to"], format=date_format())
-row[2].text_input(t("statements.amount_min"), key=key["min"], help=t("statements.amount_help"))
-row[3].text_input(t("statements.amount_max"), key=key["max"], help=t("statements.amount_help"))
-row[4].selectbox(
-    t("statements.sort"), tuple(statements.SORTS), key=key["sort"], format_func=lambda s: t(f"statements.sort_{s}")
-)
-st.radio(
-    t("statements.direction"),
-    DIRECTIONS,
-    key=key["dir"],
-    horizontal=True,
-    format_func=lambda d: t(f"statements.direction_{d}"),
-)
+# Folded (phone.filters): on a phone the results come before the rarely used filters.
+defaults = {"campaign": "", "from": None, "to": None, "min": "", "max": "", "dir": "all", "sort": "newest"}
+in_use = sum(state[key[name]] not in (default, None) for name, default in defaults.items())
+with phone.filters(in_use, "stm_filters"):
+    row = st.columns([3, 2])
+    row[0].selectbox(
+        t("statements.campaign"),
+        ["", *titles],
+        key=key["campaign"],  # "": all (None shows no label)
+        format_func=lambda c: f"#{c} {titles[c]}" if c else t("statements.campaign_all"),
+    )
+    row[1].selectbox(
+        t("statements.sort"), tuple(statements.SORTS), key=key["sort"], format_func=lambda s: t(f"statements.sort_{s}")
+    )
+    row = st.columns(4)
+    limits = dict(min_value=first_day, max_value=last_day, format=date_format())
+    row[0].date_input(t("statements.date_from"), key=key["from"], **limits)
+    row[1].date_input(t("statements.date_to"), key=key["to"], **limits)
+    row[2].text_input(t("statements.amount_min"), key=key["min"], help=t("statements.amount_help"))
+    row[3].text_input(t("statements.amount_max"), key=key["max"], help=t("statements.amount_help"))
+    st.radio(
+        t("statements.direction"),
+        DIRECTIONS,
+        key=key["dir"],
+        horizontal=True,
+        format_func=lambda d: t(f"statements.direction_{d}"),
+    )
 value = {name: state[k] for name, k in key.items()}
 
 
@@ -129,6 +148,19 @@ state.stm_signature = signature
 lines, has_more = query(
     statements.search_lines, **filters, sort=value["sort"], page=state.stm_page, page_size=PAGE_SIZE
 )
+url_state = {
+    "account": filters["account"],
+    "campaign": filters["campaign"],
+    "q": value["q"],
+    "from": value["from"],
+    "to": value["to"],
+    "min": filters["amount_min"],
+    "max": filters["amount_max"],
+    "dir": value["dir"],
+    "sort": value["sort"],
+    "page": state.stm_page,
+    "lang": params["lang"],
+}
 if lines.empty:
     st.info(t("common.no_rows"))
 else:
@@ -146,12 +178,18 @@ else:
             for r in sources.itertuples()
         }
         table[t("statements.col_source")] = [where.get(int(i), "") for i in lines["id"]]
-    st.dataframe(
+    wide, narrow = phone.by_screen("stm_lines")
+    wide.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config=view.column_config(table, "statements.col_amount", "statements.col_balance"),
     )
+    view.phone_lines(narrow, lines, "stm_phone_lines")
+found_totals = query_section(totals.line_totals, **filters)  # a slow total says so; the lines stay on screen
+if found_totals is not None:
+    view.totals_caption(found_totals)
+share.share_row("stm", to_query(url_state, SPEC))
 
 
 def _turn(step: int) -> None:
@@ -197,19 +235,4 @@ if state.get(ready):
         if capped:
             st.caption(t("statements.dataset_capped", cap=num(statements.DATASET_ROW_CAP)))
 
-sync_url(
-    {
-        "account": filters["account"],
-        "campaign": filters["campaign"],
-        "q": value["q"],
-        "from": value["from"],
-        "to": value["to"],
-        "min": filters["amount_min"],
-        "max": filters["amount_max"],
-        "dir": value["dir"],
-        "sort": value["sort"],
-        "page": state.stm_page,
-        "lang": params["lang"],
-    },
-    SPEC,
-)
+sync_url(url_state, SPEC)

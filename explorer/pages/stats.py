@@ -1,23 +1,26 @@
 """Stats: incoming VND donations per day, by amount bucket, top donors as printed, by province, by hour.
 
 URL params: from / to (posting days, both included, YYYY-MM-DD), basis (province of the receiving
-account or of the campaign: account | campaign), lang.
+account or of the campaign: account | campaign), account (an account number), campaign (id): every figure
+recomputed for that account's / campaign's lines, lang.
 """
 
 import streamlit as st
 
 from explorer.params import Param
-from explorer.queries import stats
-from explorer.ui import charts, stats_view
+from explorer.queries import province_map, statements, stats, totals
+from explorer.ui import charts, phone, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_box, last_updated, money_column, table
+from explorer.ui.listing import UrlState, date_box, last_updated, money_column, pick, table
 
 SPEC = {
     "from": Param("date"),
     "to": Param("date"),
     "basis": Param("choice", "account", choices=tuple(stats.PROVINCE_BASES)),
+    "account": Param("text"),
+    "campaign": Param("int", min=1, max=10**9),
 }
 TOP_PROVINCES = 20
 params = page("stats", SPEC)
@@ -25,11 +28,41 @@ current = dict(params)
 last_updated()
 
 first, last = query(stats.date_bounds)
-left, right, _ = st.columns([1, 1, 2])
 state = UrlState("sts", SPEC, params)
-current["from"] = date_box(left, t("stats.from"), params["from"], first, last, "from", state)
-current["to"] = date_box(right, t("stats.to"), params["to"], first, last, "to", state)
-span = dict(date_from=current["from"], date_to=current["to"])
+accounts = query(statements.account_choices)
+holders = dict(zip(accounts["number"], accounts["holder_name"], strict=False))
+campaign_list = query(statements.campaign_choices)
+titles = dict(zip(campaign_list["id"].astype(int), campaign_list["title"], strict=False))
+in_use = sum(params[k] is not None for k in ("from", "to", "account", "campaign"))
+with phone.filters(in_use, "sts_filters"):
+    left, right = st.columns(2)
+    with left:
+        current["account"] = pick(
+            t("statements.account"),
+            list(holders),
+            params["account"],
+            t("statements.account_all"),
+            lambda n: f"{n} — {holders[n]}",
+            "account",
+            state,
+        )
+    with right:
+        current["campaign"] = pick(
+            t("statements.campaign"),
+            list(titles),
+            params["campaign"],
+            t("statements.campaign_all"),
+            lambda c: f"#{c} {titles[c]}",
+            "campaign",
+            state,
+        )
+    if current["account"] or current["campaign"]:  # the pickers open on the days of the lines in scope
+        first, last = query(totals.line_days, account=current["account"], campaign=current["campaign"])
+    left, right, _ = st.columns([1, 1, 2])
+    current["from"] = date_box(left, t("stats.from"), params["from"], first, last, "from", state)
+    current["to"] = date_box(right, t("stats.to"), params["to"], first, last, "to", state)
+scope = query(stats.scope_of, account=current["account"], campaign=current["campaign"])
+span = dict(date_from=current["from"], date_to=current["to"], scope=scope)
 
 daily = query(stats.daily, **span)
 cols = st.columns(3)
@@ -89,6 +122,15 @@ else:
     )
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
 
+st.subheader(t("public.map_heading"))
+money_map = query(province_map.money_by_province, basis=current["basis"], **span)
+if money_map.empty:
+    st.info(t("common.no_rows"))
+else:
+    names = {"raised": t("public.map_raised"), "disbursed": t("public.map_disbursed")}
+    charts.show(stats_view.province_map(money_map, names, t("public.map_province")), width="content")
+    st.caption(t("public.map_explained"))
+
 with st.expander(t("stats.downloads")):
     for frame, name in (
         (daily, "daily"),
@@ -96,6 +138,7 @@ with st.expander(t("stats.downloads")):
         (donors, "top_donors"),
         (hours, "hours"),
         (provinces, "provinces"),
+        (money_map, "province_map"),
     ):
         if frame is not None:
             st.caption(t(f"stats.export_{name}"))

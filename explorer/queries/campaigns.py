@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import search, sql
-from explorer.queries.frames import DEFAULT_PAGE_SIZE, dates, ints, offset, paged, read
+from explorer.queries.frames import DEFAULT_PAGE_SIZE, as_date, dates, ints, offset, paged, read
 from explorer.text import fold
 
 WORKFLOW = (
@@ -229,3 +229,10 @@ def facet_choices(engine: Engine) -> dict[str, pd.DataFrame]:
                              WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.org_id = o.id) ORDER BY o.name_folded""",
         )
     return {"provinces": provinces, "organizations": orgs}
+
+
+def start_days(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last campaign start day: the range the start-date pickers open on (not today)."""
+    with engine.connect() as conn:
+        first, last = conn.execute(text("SELECT MIN(start_on), MAX(start_on) FROM campaigns")).one()
+    return as_date(first), as_date(last)

@@ -35,25 +35,61 @@ def _in_range(column: str, date_from: dt.date | None, date_to: dt.date | None) -
     return where, params
 
 
-def _donations(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, dict]:
-    """WHERE for incoming VND lines (alias s) posted in the range."""
+def _donations(date_from: dt.date | None, date_to: dt.date | None, scope: Scope = None) -> tuple[str, dict]:
+    """WHERE for incoming VND lines (alias s) posted in the range (and in the scope: account ids, campaign)."""
     where, params = _in_range("s.posted_at", date_from, date_to)
-    return " AND ".join(["s.direction = 'in'", "s.currency = 'VND'", *where]), params
+    return " AND ".join(["s.direction = 'in'", "s.currency = 'VND'", *where, *_scoped("s", scope, params)]), params
 
 
-def _donation_days(date_from: dt.date | None, date_to: dt.date | None) -> tuple[str, dict]:
-    """WHERE for the daily rollup rows (alias t) of incoming VND in the range."""
+def _donation_days(date_from: dt.date | None, date_to: dt.date | None, scope: Scope = None) -> tuple[str, dict]:
+    """WHERE for the daily rollup rows (alias t) of incoming VND in the range (and in the scope)."""
     where, params = _in_range("t.day", date_from, date_to)
-    return " AND ".join(["t.direction = 'in'", "t.currency = 'VND'", *where]), params
+    return " AND ".join(["t.direction = 'in'", "t.currency = 'VND'", *where, *_scoped("t", scope, params)]), params
+
+
+# A Stats view narrowed to one account and/or one campaign: (account ids or None, campaign id or None).
+Scope = tuple[tuple[int, ...] | None, int | None] | None
+
+
+def scope_of(engine: Engine, account: str | None = None, campaign: int | None = None) -> Scope:
+    """The scope for an account number (every bank's account with it) and/or a campaign id; None: everything.
+    An unknown account number gives an empty tuple of ids, which matches nothing."""
+    if not account and campaign is None:
+        return None
+    ids = None
+    if account:
+        with engine.connect() as conn:
+            ids = tuple(
+                int(r[0]) for r in conn.execute(text("SELECT id FROM accounts WHERE number = :n"), {"n": account})
+            )
+    return ids, campaign
+
+
+def _scoped(alias: str, scope: Scope, params: dict) -> list[str]:
+    """Conditions on `alias`.account_id / .campaign_id for `scope`, adding their params."""
+    if scope is None:
+        return []
+    ids, campaign = scope
+    where = []
+    if ids is not None:
+        names = [f"scope_acc{i}" for i in range(len(ids))]
+        params.update(zip(names, ids, strict=True))
+        where.append(f"{alias}.account_id IN ({', '.join(':' + n for n in names)})" if ids else "1 = 0")
+    if campaign is not None:
+        where.append(f"{alias}.campaign_id = :scope_campaign")
+        params["scope_campaign"] = int(campaign)
+    return where
 
 
 def _read(conn: Connection, query: str, params: dict) -> pd.DataFrame:
     return read(conn, query, params, date_params=_DATES)
 
 
-def daily(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
+def daily(
+    engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None, scope: Scope = None
+) -> pd.DataFrame:
     """day (Timestamp), amount, lines."""
-    where, params = _donation_days(date_from, date_to)
+    where, params = _donation_days(date_from, date_to, scope)
     with engine.connect() as conn:
         frame = _read(
             conn,
@@ -67,9 +103,11 @@ def daily(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | N
     return frame
 
 
-def amount_buckets(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
+def amount_buckets(
+    engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None, scope: Scope = None
+) -> pd.DataFrame:
     """Every bucket in order (empty ones too): bucket, lines, amount, share (of lines)."""
-    where, params = _donation_days(date_from, date_to)
+    where, params = _donation_days(date_from, date_to, scope)
     with engine.connect() as conn:
         counted = _read(
             conn,
@@ -88,10 +126,14 @@ def amount_buckets(engine: Engine, date_from: dt.date | None = None, date_to: dt
 
 
 def top_donors(
-    engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 20
+    engine: Engine,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = 20,
+    scope: Scope = None,
 ) -> pd.DataFrame:
     """The biggest givers by the name printed on the statement (counterparty): counterparty, amount, lines."""
-    where, params = _donations(date_from, date_to)
+    where, params = _donations(date_from, date_to, scope)
     with engine.connect() as conn:
         frame = _read(
             conn,
@@ -105,14 +147,18 @@ def top_donors(
 
 
 def by_province(
-    engine: Engine, basis: str = "account", date_from: dt.date | None = None, date_to: dt.date | None = None
+    engine: Engine,
+    basis: str = "account",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    scope: Scope = None,
 ) -> pd.DataFrame:
     """Donations per province on `basis` ('account' or 'campaign'): code, province, amount, lines.
 
     On the campaign basis, lines not attributed to a campaign are left out (the page says so).
     """
     key, owners = PROVINCE_BASES[basis]
-    where, params = _donation_days(date_from, date_to)
+    where, params = _donation_days(date_from, date_to, scope)
     with engine.connect() as conn:
         # Sum per account / campaign first: joining a few hundred sums is cheaper than joining every row.
         frame = _read(
@@ -129,17 +175,28 @@ def by_province(
     return ints(frame, "code", "amount", "lines")
 
 
-def by_hour(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:
-    """Lines and amount per hour of day (0–23, all present) for lines whose bank gave a time."""
-    where, params = _in_range("h.day", date_from, date_to)
+def by_hour(
+    engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None, scope: Scope = None
+) -> pd.DataFrame:
+    """Lines and amount per hour of day (0–23, all present) for lines whose bank gave a time.
+
+    The hourly rollup knows no account or campaign: a scoped view counts its own lines (one account's or
+    campaign's, a bounded number) instead.
+    """
     with engine.connect() as conn:
-        counted = _read(
-            conn,
-            f"""
+        if scope is None:
+            where, params = _in_range("h.day", date_from, date_to)
+            query = f"""
             SELECT h.hour, SUM(h.lines) AS lines, SUM(h.amount) AS amount
-            FROM hourly_donations h WHERE {" AND ".join(["1 = 1", *where])} GROUP BY h.hour""",
-            params,
-        )
+            FROM hourly_donations h WHERE {" AND ".join(["1 = 1", *where])} GROUP BY h.hour"""
+        else:
+            where, params = _donations(date_from, date_to, scope)
+            hour = sql.hour(conn, "s.posted_at")
+            query = f"""
+            SELECT {hour} AS hour, COUNT(*) AS lines, SUM(s.amount) AS amount
+            FROM statement_lines s WHERE {where} AND s.has_time = :has_time GROUP BY {hour}"""
+            params["has_time"] = True
+        counted = _read(conn, query, params)
     frame = pd.DataFrame({"hour": range(24)}).merge(ints(counted, "hour"), on="hour", how="left")
     return ints(frame, "lines", "amount")
 

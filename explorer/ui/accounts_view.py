@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.queries import accounts, flags, imports
-from explorer.ui import campaigns_view, charts, flags_view
+from explorer.ui import campaigns_view, charts, donate, flags_view, share
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, moment, money, num, t
 from explorer.ui.layout import downloads
@@ -172,8 +172,13 @@ def detail(number: str) -> None:
         st.warning(t("accounts.not_found", number=number))
         return
     header(acc)
-    statements_link(t("accounts.open_statement"), account=acc["number"])
-    money_section(acc)
+    left, right = st.columns([3, 1])
+    with left:
+        statements_link(t("accounts.open_statement"), account=acc["number"])
+    with right:
+        share.share_row("acc_detail")
+    money_section(acc)  # the money first; the donate block right after it
+    donate.donate(acc["number"], acc["bank"], acc["holder_name"], key="acc_donate")
     counterparties(acc)
     # Its campaigns carry their rule status already (one cached ledger pass); the flags reuse it.
     own = campaigns_view.listing(account_id=acc["id"], page_size=CAMPAIGNS_SHOWN)["rows"]

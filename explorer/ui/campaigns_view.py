@@ -9,12 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from explorer.fmt import d3_date
-from explorer.queries import campaigns, disbursements, flags
-from explorer.ui import charts, disbursements_view, flags_view
+from explorer.queries import accounts, campaigns, disbursements, flags
+from explorer.ui import charts, disbursements_view, donate, flags_view, phone, share
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
-from explorer.ui.listing import date_column, datetime_column, money_column, page_file, statements_link
+from explorer.ui.listing import date_column, datetime_column, money_column, page_file, page_url, statements_link
 from explorer.ui.listing import table as show_table
 
 TIMELINE = (
@@ -80,30 +80,36 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
     def date_col(key):
         return date_column(t(f"campaigns.{key}"))
 
-    event = st.dataframe(
-        shown,
-        hide_index=True,
-        key=key,
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            "id": st.column_config.NumberColumn("#"),
-            "title": t("campaigns.campaign"),
-            "organization": t("campaigns.organization"),
-            "category": t("campaigns.category"),
-            "province": t("campaigns.province"),
-            "status": t("campaigns.status"),
-            "target": money_col("target"),
-            "received": money_col("received"),
-            "progress": st.column_config.ProgressColumn(
-                t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0
-            ),
-            "disbursed": money_col("disbursed"),
-            "disbursed_share": st.column_config.NumberColumn(t("campaigns.disbursed_share"), format="percent"),
-            "rule_status": t("campaigns.rule_status"),
-            **{k: date_col(k) for k in ("start_on", "end_on", *TIMELINE)},
-        },
+    config = {
+        "id": st.column_config.NumberColumn("#"),
+        "title": t("campaigns.campaign"),
+        "organization": t("campaigns.organization"),
+        "category": t("campaigns.category"),
+        "province": t("campaigns.province"),
+        "status": t("campaigns.status"),
+        "target": money_col("target"),
+        "received": money_col("received"),
+        "progress": st.column_config.ProgressColumn(
+            t("campaigns.progress"), format="percent", min_value=0.0, max_value=1.0
+        ),
+        "disbursed": money_col("disbursed"),
+        "disbursed_share": st.column_config.NumberColumn(t("campaigns.disbursed_share"), format="percent"),
+        "rule_status": t("campaigns.rule_status"),
+        **{k: date_col(k) for k in ("start_on", "end_on", *TIMELINE)},
+    }
+    wide, narrow = phone.by_screen(key)
+    event = wide.dataframe(
+        shown, hide_index=True, key=key, on_select="rerun", selection_mode="single-row", column_config=config
     )
+    # The phone's copy (ui.phone): the title (a link that opens the campaign), money raised and progress.
+    phone_rows = [
+        phone.cell(r.title, href=page_url("campaigns", campaign=int(r.id)))
+        + phone.cell(money(int(r.received), r.currency), "num")
+        + f'<td class="num">{pct(r.progress) if pd.notna(r.progress) else "—"}{phone.bar(r.progress or 0.0)}</td>'
+        for r in rows.itertuples(index=False)
+    ]
+    headers = [(t("campaigns.campaign"), "46%"), (t("campaigns.received"), "32%"), (t("campaigns.progress"), "22%")]
+    phone.html_table(narrow, headers, phone_rows, f"{key}_phone")
     st.caption(t("campaigns.select_hint"))
     picked = event.selection.rows if event is not None else []
     return int(rows.iloc[picked[0]].id) if picked else None
@@ -147,12 +153,15 @@ def detail(campaign_id: int) -> None:
             status=t(f"campaigns.status_{row['status']}"),
         )
     )
-    st.page_link(
+    left, right = st.columns([3, 1])
+    left.page_link(
         page_file("accounts"),
         label=t("campaigns.open_account", account=row["account_number"]),
         icon="🏦",
         query_params={"account": row["account_number"]},
     )
+    with right:
+        share.share_row("cmp_detail")
     cols = st.columns(5)
     cols[0].metric(t("campaigns.target"), compact_money(row["target"], cur), help=money(row["target"], cur))
     cols[1].metric(
@@ -174,6 +183,15 @@ def detail(campaign_id: int) -> None:
     cols[3].metric(t("campaigns.donors"), num(row["donors"]), help=t("campaigns.donors_help"))
     cols[4].metric(t("campaigns.donations"), num(row["donations"]))
     st.caption(t("campaigns.pledged_apart", pledged=money(row["pledged"], cur)))
+    holder = query(accounts.by_number, number=row["account_number"])
+    same_bank = holder is not None and holder["bank"] == row["account_bank"]
+    donate.donate(
+        row["account_number"],
+        row["account_bank"],
+        holder["holder_name"] if same_bank else row["organization"],
+        campaign_id=campaign_id,
+        key="cmp_donate",
+    )
     flags_view.show_campaign_status(row, query(flags.as_of))
     st.markdown(f"**{t('campaigns.timeline')}**")
     charts.show(timeline_chart(row))

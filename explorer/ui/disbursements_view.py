@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from explorer.ui import phone
 from explorer.ui.i18n import t
 from explorer.ui.listing import date_column, datetime_column, money_column, statements_url
 
@@ -38,34 +39,55 @@ def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def table(rows: pd.DataFrame, with_campaign: bool = True) -> None:
+def table(rows: pd.DataFrame, with_campaign: bool = True, key: str = "dsb_list") -> None:
     """Disbursements with their debit lines; `with_campaign=False` on a campaign's own page."""
     if rows.empty:
         st.info(t("common.no_rows"))
         return
 
-    def money(key):
+    def money(key: str):
         return money_column(t(f"disbursements.{key}"))
 
     columns = [c for c in DISPLAY if with_campaign or c != "campaign"]
-    st.dataframe(
-        labelled(rows)[columns],
+    config = {
+        "id": "#",
+        "disbursed_on": date_column(t("disbursements.disbursed_on")),
+        "campaign": t("disbursements.campaign"),
+        "category": t("disbursements.category"),
+        "recipient_group": t("disbursements.recipient_group"),
+        "province": t("disbursements.province"),
+        "amount": money("amount"),
+        "currency": t("disbursements.currency"),
+        "line_id": st.column_config.NumberColumn(t("disbursements.line_id")),
+        "line_posted_at": datetime_column(t("disbursements.line_posted_at")),
+        "line_amount": money("line_amount"),
+        "line_reference": t("disbursements.line_reference"),
+        "line_link": st.column_config.LinkColumn(t("disbursements.line_link"), display_text="📜"),
+        "report_text": t("disbursements.report_text"),
+    }
+    shown = labelled(rows)
+    wide, narrow = phone.by_screen(key)
+    wide.dataframe(shown[columns], hide_index=True, column_config=config)
+    # The phone's table: how much, to whom, where and when first, in widths that fit 390 px (ui.phone).
+    amount = money("amount")
+    amount["width"] = 112
+    narrow.dataframe(
+        shown[
+            [
+                "amount",
+                "recipient_group",
+                "province",
+                "disbursed_on",
+                "line_link",
+                *(["campaign"] if with_campaign else []),
+            ]
+        ],
         hide_index=True,
         column_config={
-            "id": "#",
-            "disbursed_on": date_column(t("disbursements.disbursed_on")),
-            "campaign": t("disbursements.campaign"),
-            "category": t("disbursements.category"),
-            "recipient_group": t("disbursements.recipient_group"),
-            "province": t("disbursements.province"),
-            "amount": money("amount"),
-            "currency": t("disbursements.currency"),
-            "line_id": st.column_config.NumberColumn(t("disbursements.line_id")),
-            "line_posted_at": datetime_column(t("disbursements.line_posted_at")),
-            "line_amount": money("line_amount"),
-            "line_reference": t("disbursements.line_reference"),
-            "line_link": st.column_config.LinkColumn(t("disbursements.line_link"), display_text="📜"),
-            "report_text": t("disbursements.report_text"),
+            **config,
+            "amount": amount,
+            "recipient_group": st.column_config.TextColumn(t("disbursements.recipient_group"), width=120),
+            "province": st.column_config.TextColumn(t("disbursements.province"), width=110),
         },
     )
     st.caption(t("disbursements.line_explained"))

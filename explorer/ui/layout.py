@@ -12,6 +12,7 @@ from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
 from explorer.i18n import translate
 from explorer.params import REASONS, Param, parse_params, to_query
 from explorer.queries import imports
+from explorer.ui import phone
 from explorer.ui.data import query
 from explorer.ui.i18n import num, t
 
@@ -26,6 +27,7 @@ _METRIC_CSS = """<style>
 def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     """Title, the simulated-data label and the page's URL parameters (bad ones dropped with a notice)."""
     st.html(_METRIC_CSS)
+    phone.compact_css()
     raw = st.query_params.to_dict()
     if "lang" not in raw and st.session_state.get("lang"):
         raw["lang"] = st.session_state["lang"]  # sidebar links drop ?lang: keep the visitor's language

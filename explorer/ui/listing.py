@@ -117,14 +117,16 @@ def pick(
         st.info(t("common.ignored_params", params=f"{name}: {t('common.not_allowed')}"))
         current = None
 
-    def fmt(v):
+    def shown(v: Any) -> str:
         return everything if v == ALL else label_of(v)
 
     if state is None:
-        chosen = st.selectbox(label, choices, index=choices.index(ALL if current is None else current), format_func=fmt)
+        chosen = st.selectbox(
+            label, choices, index=choices.index(ALL if current is None else current), format_func=shown
+        )
     else:
         chosen = st.selectbox(
-            label, choices, format_func=fmt, **state.seed(name, ALL if current is None else current, from_url=False)
+            label, choices, format_func=shown, **state.seed(name, ALL if current is None else current, from_url=False)
         )
     return None if chosen == ALL else chosen
 
@@ -171,6 +173,11 @@ def _in_language(params: dict[str, Any]) -> dict[str, str]:
     if lang() != DEFAULT_LANGUAGE:
         wanted["lang"] = lang()
     return wanted
+
+
+def page_url(path: str, **params: Any) -> str:
+    """A relative link to the page at url_path `path` with `params` (and the current language)."""
+    return f"{path}?{urlencode(_in_language(params))}"
 
 
 def statements_url(**params: Any) -> str:

@@ -101,7 +101,8 @@ def campaign(progress: dict | None) -> None:
         return
     cur = progress["currency"]
     box = st.container(key="pz_camp")
-    box.markdown(f'<div class="pz-title">{html.escape(progress["title"])}</div>', unsafe_allow_html=True)
+    title = html.escape(progress["title"], quote=True)  # cut with "…" on a short screen: the whole on hover
+    box.markdown(f'<div class="pz-title" title="{title}">{title}</div>', unsafe_allow_html=True)
     left, right = box.columns(2)
     left.metric(t("presenter.campaign_raised"), money(progress["raised"], cur))
     right.metric(t("presenter.campaign_target"), money(progress["target"], cur))
@@ -131,7 +132,7 @@ def ticker_lines(window: pd.DataFrame) -> list[str]:
         where = html.escape(row.campaign) if isinstance(row.campaign, str) else ""
         out.append(
             f'<div class="pz-tick"><span class="amt">+{html.escape(money(row.amount, row.currency))}</span>'
-            f'<span class="who">{html.escape(who)}</span><span class="where">{where}</span>'
+            f'<span class="who">{html.escape(who)}</span><span class="where" title="{where}">{where}</span>'
             f'<span class="when">{html.escape(moment(row.posted_at))}</span></div>'
         )
     return out
@@ -162,11 +163,11 @@ def qr_panel(acc: dict, payload: str, amount: int | None, memo: str) -> None:
         vietqr.qr_png(payload, scale=max(4, QR_SMALL_PX // modules)), output_format="PNG"
     )
     found = vietqr.bank(acc["bank"])
+    bank_name = html.escape(found.name if found else acc["bank"])
     _html(
         f'<div class="pz-row">{html.escape(t("presenter.qr_account"))}</div>'
         f'<div class="pz-acc">{html.escape(acc["number"])}</div>'
-        f'<div class="pz-row">{html.escape(t("presenter.qr_bank"))}: '
-        f"<b>{html.escape(found.name if found else acc['bank'])}</b><br>"
+        f'<div class="pz-row">{html.escape(t("presenter.qr_bank"))}: <b>{bank_name}</b><br>'
         f"{html.escape(t('presenter.qr_holder'))}: <b>{html.escape(acc['holder_name'])}</b></div>"
     )
     if amount is not None:

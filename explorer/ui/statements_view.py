@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 
 from explorer.fmt import major_units
-from explorer.ui.i18n import day, moment, t
+from explorer.ui import phone
+from explorer.ui.i18n import day, moment, money, num, t
 from explorer.ui.listing import money_column
 
 CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
@@ -14,7 +16,10 @@ CENTS = 2  # decimals of the foreign currencies the accounts hold (USD, CNY)
 def amounts(frame: pd.DataFrame, column: str) -> pd.Series:
     """A money column in major units, still numbers (so a header click sorts by value, not by text)."""
     return pd.Series(
-        [None if pd.isna(a) else major_units(int(a), c) for a, c in zip(frame[column], frame["currency"], strict=True)],
+        [
+            None if pd.isna(a) else major_units(int(a), c)
+            for a, c in zip(frame[column], frame["currency"], strict=False)
+        ],
         index=frame.index,
         dtype="Float64",
     )
@@ -53,6 +58,47 @@ def lines_table(frame: pd.DataFrame) -> pd.DataFrame:
             t("statements.col_campaign"): frame["campaign"].fillna(""),
         }
     )
+
+
+def phone_lines(container, frame: pd.DataFrame, key: str) -> None:
+    """The phone's copy of a page of lines (ui.phone): amount with its time below, sender, memo (wrapped)."""
+    has_time = frame["has_time"] if "has_time" in frame else [True] * len(frame)  # Verify's rows carry a time
+    rows = [
+        phone.cell(
+            ("−" if r.direction == "out" else "+") + money(int(r.amount), r.currency),
+            f"num {'out' if r.direction == 'out' else 'in'}",
+            note=when(r.posted_at, timed),
+        )
+        + phone.cell(r.counterparty if isinstance(r.counterparty, str) else "—")
+        + phone.cell(r.description)
+        for r, timed in zip(frame.itertuples(index=False), has_time, strict=False)
+    ]
+    headers = [
+        (t("statements.col_amount"), "34%"),
+        (t("statements.col_counterparty"), "28%"),
+        (t("statements.col_description"), "38%"),
+    ]
+    phone.html_table(container, headers, rows, key)
+
+
+def totals_caption(totals: pd.DataFrame) -> None:
+    """Count, money in and out, smallest and largest of every matching line, one sentence per currency."""
+    if totals.empty:
+        return
+    st.caption(t("public.totals_heading"))
+    for row in totals.itertuples(index=False):
+        st.caption(
+            t(
+                "public.totals",
+                lines=num(row.lines),
+                sum_in=money(row.sum_in, row.currency),
+                lines_in=num(row.lines_in),
+                sum_out=money(row.sum_out, row.currency),
+                lines_out=num(row.lines_out),
+                smallest=money(row.smallest, row.currency),
+                largest=money(row.largest, row.currency),
+            )
+        )
 
 
 def why(row) -> str:
