@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from explorer import provinces
 from explorer.rules import REPORT_GRACE_DAYS, THRESHOLD_SHARE
 
 CATEGORY_FOR = {
@@ -95,7 +96,7 @@ def plan_disbursements(
                     "currency": "VND",
                     "category": rng.choice(CATEGORY_FOR[c.category]),
                     "recipient_group": GROUP_FOR[c.category],
-                    "province_code": c.province_code,
+                    "province_code": provinces.province_of_day(c.province_code, day),  # the map of its day
                 }
             )
             day += dt.timedelta(days=int(rng.integers(7, 35)))
@@ -139,8 +140,13 @@ def debit_lines(rng: np.random.Generator, disb: pd.DataFrame, camp: pd.DataFrame
     pname = prov.set_index("code").name_ascii.str.upper()
     hour = rng.integers(8, 17, len(disb))
     minute = rng.integers(0, 60, len(disb))
-    posted = [dt.datetime.combine(d, dt.time(int(h), int(m))) for d, h, m in zip(disb.disbursed_on, hour, minute, strict=False)]
-    refs = [f"FT{d:%y%j}9{i:07d}" for d, i in zip(disb.disbursed_on, disb.id, strict=False)]  # 9…: never a donation's FT
+    posted = [
+        dt.datetime.combine(d, dt.time(int(h), int(m)))
+        for d, h, m in zip(disb.disbursed_on, hour, minute, strict=False)
+    ]
+    refs = [
+        f"FT{d:%y%j}9{i:07d}" for d, i in zip(disb.disbursed_on, disb.id, strict=False)
+    ]  # 9…: never a donation's FT
     recipient = [
         f"UBND TINH {pname[p]}" if g == "disaster_affected" else f"BAN DAI DIEN HOI {pname[p]}"
         for p, g in zip(disb.province_code, disb.recipient_group, strict=False)

@@ -41,8 +41,9 @@ SCALES = {
         beneficiaries_per_province=800,
         merchants_per_province=30,
         extra_orgs=120,
-        start=dt.date(2023, 1, 1),
-        end=dt.date(2024, 12, 31),
+        # Two years across the 1 July 2025 merger, so both maps of provinces appear (see explorer/provinces.py).
+        start=dt.date(2024, 4, 1),
+        end=dt.date(2026, 3, 31),
     ),
     "national": Scale(
         "national",

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from explorer import provinces
 from explorer.db import sql
 from explorer.db.rollups import AMOUNT_BUCKETS
 from explorer.queries.frames import as_date, ints, read
@@ -107,7 +108,7 @@ def top_donors(
 def by_province(
     engine: Engine, basis: str = "account", date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> pd.DataFrame:
-    """Donations per province on `basis` ('account' or 'campaign'): code, province, amount, lines.
+    """Donations per province of today on `basis` ('account' or 'campaign'): code, province, amount, lines.
 
     On the campaign basis, lines not attributed to a campaign are left out (the page says so).
     """
@@ -126,7 +127,15 @@ def by_province(
             GROUP BY p.code, p.name_vi ORDER BY amount DESC, p.code""",
             params,
         )
-    return ints(frame, "code", "amount", "lines")
+    return _to_today(ints(frame, "code", "amount", "lines"))
+
+
+def _to_today(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-province sums folded into today's provinces (34 since 1 July 2025): Hà Giang counts to Tuyên Quang."""
+    frame["code"] = frame.code.map(provinces.province_of_today)
+    frame["province"] = frame.code.map(provinces.today_name)
+    summed = frame.groupby(["code", "province"], as_index=False)[["amount", "lines"]].sum()
+    return summed.sort_values(["amount", "code"], ascending=[False, True]).reset_index(drop=True)
 
 
 def by_hour(engine: Engine, date_from: dt.date | None = None, date_to: dt.date | None = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from explorer.fmt import d3_date
 from explorer.queries import campaigns, disbursements, flags
-from explorer.ui import charts, disbursements_view, flags_view
+from explorer.ui import charts, disbursements_view, flags_view, province_labels
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
@@ -45,6 +45,7 @@ def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     out["category"] = out.category.map(lambda c: t(f"campaigns.cat_{c}"))
     out["status"] = out.status.map(lambda s: t(f"campaigns.status_{s}"))
     out["rule_status"] = out.rule_status.map(flags_view.status_label)
+    out["province"] = province_labels.labelled(out)
     return out
 
 
@@ -73,8 +74,13 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
             *TIMELINE,
         ]
     ]
-    money_col = lambda key: money_column(t(f"campaigns.{key}"))
-    date_col = lambda key: date_column(t(f"campaigns.{key}"))
+
+    def money_col(key):
+        return money_column(t(f"campaigns.{key}"))
+
+    def date_col(key):
+        return date_column(t(f"campaigns.{key}"))
+
     event = st.dataframe(
         shown,
         hide_index=True,
@@ -137,7 +143,7 @@ def detail(campaign_id: int) -> None:
             organization=row["organization"],
             account=row["account_number"],
             bank=row["account_bank"],
-            province=row["province"] or "—",
+            province=province_labels.label(row["province"], row.get("province_now")) or "—",
             category=t(f"campaigns.cat_{row['category']}"),
             status=t(f"campaigns.status_{row['status']}"),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from explorer.ui import province_labels
 from explorer.ui.i18n import t
 from explorer.ui.listing import date_column, datetime_column, money_column, statements_url
 
@@ -31,6 +32,7 @@ def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     out = rows.copy()
     out["category"] = out.category.map(lambda c: t(f"disbursements.cat_{c}"))
     out["recipient_group"] = out.recipient_group.map(lambda g: t(f"disbursements.group_{g}"))
+    out["province"] = province_labels.labelled(out)
     out["line_link"] = [
         statements_url(account=a, campaign=c) if pd.notna(i) else None
         for a, c, i in zip(out.account_number, out.campaign_id, out.line_id, strict=False)
@@ -43,7 +45,10 @@ def table(rows: pd.DataFrame, with_campaign: bool = True) -> None:
     if rows.empty:
         st.info(t("common.no_rows"))
         return
-    money = lambda key: money_column(t(f"disbursements.{key}"))
+
+    def money(key):
+        return money_column(t(f"disbursements.{key}"))
+
     columns = [c for c in DISPLAY if with_campaign or c != "campaign"]
     st.dataframe(
         labelled(rows)[columns],
