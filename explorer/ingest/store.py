@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from explorer.db import ledger
 from explorer.db.schema import Account, BalanceGap, Import, SetAsideRow, StatementLine
+from explorer.ingest.channels import infer_channel
 from explorer.ingest.identity import line_keys
 from explorer.ingest.normalise import Line
 from explorer.text import fold
@@ -43,6 +44,7 @@ COLUMNS = (
     "import_id",
     "line_key",
     "flags",
+    "channel",
 )
 BANK_ALIASES = {
     "vietcombank": "VCB",
@@ -169,7 +171,9 @@ def write_import(
     keys = line_keys(lines, statement.currency)
     present = present_keys(conn, account_id, lines)
     new = (
-        list(zip(lines, keys, strict=False)) if not present else [(line, key) for line, key in zip(lines, keys, strict=False) if key not in present]
+        list(zip(lines, keys, strict=False))
+        if not present
+        else [(line, key) for line, key in zip(lines, keys, strict=False) if key not in present]
     )
     parsed = statement.parsed
     import_id = conn.execute(
@@ -314,4 +318,5 @@ def _rows(
             import_id,
             key,
             "\n".join(line.flags) if line.flags else None,
+            infer_channel(line.description),
         )
