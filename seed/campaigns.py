@@ -96,7 +96,7 @@ def plan(
                 "end_on": end,
                 "status": status,
                 "currency": "VND",
-                "profile": "micro" if category == "community" and rng.random() < 0.6 else "relief",
+                "profile": "micro" if category == "community" and rng.random() < scale.micro_share else "relief",
             }
         )
     camp = pd.DataFrame(rows)

@@ -3,12 +3,14 @@
 URL params: account (account number; unknown = all accounts, with a notice), campaign (campaign id: the lines
 attributed to it; unknown = all, with a notice), q (search text, folded),
 from, to (YYYY-MM-DD, inclusive), min, max (amounts in any usual form: 500k, 0,5tr), dir (in|out),
+channel (transfer|vietqr|card|ewallet|giving_day|matching|charity_purchase|monthly|cash_deposit|unknown),
 sort (newest|oldest|largest|smallest), page (1–10000), lang.
 """
 
 import pandas as pd
 import streamlit as st
 
+from explorer.db.schema import CHANNELS
 from explorer.export import EXPORT_ROW_CAP
 from explorer.params import Param
 from explorer.queries import imports, statements
@@ -30,6 +32,7 @@ SPEC = {
     "min": Param("amount"),
     "max": Param("amount"),
     "dir": Param("choice", "all", choices=DIRECTIONS),
+    "channel": Param("choice", "all", choices=("all", *CHANNELS)),
     "sort": Param("choice", "newest", choices=tuple(statements.SORTS)),
     "page": Param("int", 1, min=1, max=10_000),
 }
@@ -45,7 +48,7 @@ titles = dict(zip(campaigns["id"].astype(int), campaigns["title"], strict=False)
 # (which every run rewrites) and keep their codes, instead of holding the other language's label as a value.
 key = {
     name: f"stm_{name}_{params['lang']}"
-    for name in ("account", "campaign", "q", "from", "to", "min", "max", "dir", "sort")
+    for name in ("account", "campaign", "q", "from", "to", "min", "max", "dir", "sort", "channel")
 }
 if key["account"] not in state:  # first run of this view (or language): the URL sets the page and every widget
     if params["account"] and params["account"] not in holders:
@@ -61,6 +64,7 @@ for name, seed in {
     "from": params["from"],
     "to": params["to"],
     "dir": params["dir"],
+    "channel": params["channel"],
     "sort": params["sort"],
     "min": "" if params["min"] is None else str(params["min"]),
     "max": "" if params["max"] is None else str(params["max"]),
@@ -94,12 +98,19 @@ row[3].text_input(t("statements.amount_max"), key=key["max"], help=t("statements
 row[4].selectbox(
     t("statements.sort"), tuple(statements.SORTS), key=key["sort"], format_func=lambda s: t(f"statements.sort_{s}")
 )
-st.radio(
+way = st.columns([3, 2])
+way[0].radio(
     t("statements.direction"),
     DIRECTIONS,
     key=key["dir"],
     horizontal=True,
     format_func=lambda d: t(f"statements.direction_{d}"),
+)
+way[1].selectbox(
+    t("channels.channel"),
+    ("all", *CHANNELS),
+    key=key["channel"],
+    format_func=lambda c: t("channels.all") if c == "all" else t(f"channels.{c}"),
 )
 value = {name: state[k] for name, k in key.items()}
 
@@ -120,6 +131,7 @@ filters = dict(
     amount_min=_amount(value["min"]),
     amount_max=_amount(value["max"]),
     direction=None if value["dir"] == "all" else value["dir"],
+    channel=None if value["channel"] == "all" else value["channel"],
 )
 signature = (tuple(filters.items()), value["sort"])
 if state.get("stm_signature", signature) != signature:  # new filters start again at page 1
@@ -207,6 +219,7 @@ sync_url(
         "min": filters["amount_min"],
         "max": filters["amount_max"],
         "dir": value["dir"],
+        "channel": value["channel"],
         "sort": value["sort"],
         "page": state.stm_page,
         "lang": params["lang"],

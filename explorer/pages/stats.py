@@ -7,8 +7,8 @@ account or of the campaign: account | campaign), lang.
 import streamlit as st
 
 from explorer.params import Param
-from explorer.queries import stats
-from explorer.ui import charts, stats_view
+from explorer.queries import channels, stats
+from explorer.ui import channel_view, charts, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
@@ -88,6 +88,7 @@ else:
         stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"), t("stats.lines"))
     )
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
+channel_view.mix(query(channels.channel_mix, **span))
 
 with st.expander(t("stats.downloads")):
     for frame, name in (

@@ -10,7 +10,7 @@ import streamlit as st
 
 from explorer.fmt import d3_date
 from explorer.queries import campaigns, disbursements, flags
-from explorer.ui import charts, disbursements_view, flags_view, province_labels
+from explorer.ui import channel_view, charts, disbursements_view, flags_view, province_labels
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
@@ -185,6 +185,7 @@ def detail(campaign_id: int) -> None:
     else:
         charts.show(charts.daily_bars(daily, "day", "amount", t("campaigns.day"), t("campaigns.amount")), currency=cur)
         downloads(daily, f"campaign_{campaign_id}_daily")  # the chart's figures, as data
+    channel_view.campaign_panel(campaign_id, cur)
     st.markdown(f"**{t('campaigns.its_disbursements')}**")
     disbursements_view.table(
         query(disbursements.listing, campaign_id=campaign_id, page_size=DISBURSEMENTS_SHOWN)["rows"],
