@@ -256,7 +256,7 @@ def _charity_purchases(rng, scale: Scale, makers, firms, vnd, cid: int, did: int
     months = pd.date_range(start, scale.end, freq="MS") + pd.Timedelta(days=4)
     if len(months) < 2:
         return None
-    per_month = max(scale.raised_vnd // 500, 2_000_000)
+    per_month = max(scale.raised_vnd // 2_000, 2_000_000)  # small beside the calibrated national totals
     items = (per_month // PER_ITEM * rng.uniform(0.6, 1.4, len(months))).astype(np.int64)
     lines = []
     for k, (at, count) in enumerate(zip(months, items, strict=True)):

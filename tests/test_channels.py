@@ -26,6 +26,7 @@ from explorer.queries import channels, statements
             "transfer",
         ),
         ("IBFT NGUYEN VAN AN chuyen tien ung ho dong bao", "transfer"),
+        ("/REF:2024091000601224{//} VAL:240910USD200/33B:USD200.00/MID:O A9B8/Rel ref:null/50:TIEN", "transfer"),
         ("Chuyen khoan ung ho bao lu", "transfer"),
         ("MOMO 0912345678 ung ho quy", "ewallet"),
         ("ZALOPAY-240910-ung ho mien Bac", "ewallet"),

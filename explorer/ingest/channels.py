@@ -24,7 +24,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ewallet", r"^(momo|zalopay|zlp|shopeepay|airpay|viettelpay|viettel money|vnpt money)\b|\b(momo|zalopay)\b"),
         ("vietqr", r"\b(vietqr|qr code|qrcode|qr pay|qrpay|vnpayqr|napas qr)\b|^qr[ .:-]"),
         ("card", r"\b(pos|visa|mastercard|jcb|thanh toan the|the tin dung)\b"),
-        ("transfer", r"^mbvcb\.|\bibft\b|\bchuyen khoan\b|\bck tu\b"),
+        ("transfer", r"^mbvcb\.|\bibft\b|\bchuyen khoan\b|\bck tu\b|/33b:|\bswift\b"),  # SWIFT: a wire
     )
 )
 _PURCHASE = re.compile(r"(\d[\d.,]*)\s*(?:don hang|don|san pham|sp)\s*[x×*]\s*(\d[\d.,]*)\s*(?:d|vnd|dong)?\b")

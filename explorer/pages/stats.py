@@ -88,7 +88,9 @@ else:
         stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"), t("stats.lines"))
     )
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
-channel_view.mix(query(channels.channel_mix, **span))
+mix = query_section(channels.channel_mix, **span)  # reads the lines (no rollup by channel yet): may be cut off
+if mix is not None:
+    channel_view.mix(mix)
 
 with st.expander(t("stats.downloads")):
     for frame, name in (

@@ -104,7 +104,8 @@ def matching_breaches(engine: Engine) -> pd.DataFrame:
             conn,
             """SELECT m.pool_id, s.id, s.campaign_id, s.posted_at, s.amount, s.reference, s.description, s.channel
                FROM statement_lines s JOIN matching_projects m ON m.campaign_id = s.campaign_id
-               WHERE s.direction = 'in' AND s.channel IN ('matching', 'giving_day') ORDER BY s.posted_at, s.id""",
+               WHERE s.campaign_id IN (SELECT campaign_id FROM matching_projects)  -- the campaign index, not a scan
+                 AND s.direction = 'in' AND s.channel IN ('matching', 'giving_day') ORDER BY s.posted_at, s.id""",
         )
     out = []
     for pool in pools.itertuples():

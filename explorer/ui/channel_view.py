@@ -28,26 +28,23 @@ def mix_chart(mix: pd.DataFrame) -> alt.Chart:
     )
     long["label"] = long.channel.map(lambda c: t(f"channels.{c}"))
     long["shown"] = long.share.map(pct)
+    order = list(mix.channel.map(lambda c: t(f"channels.{c}")))
+    measures = [t("channels.lines_share"), t("channels.amount_share")]
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                "label:N",
-                sort=list(mix.channel.map(lambda c: t(f"channels.{c}"))),
-                title=None,
-                axis=alt.Axis(labelLimit=0),
-            ),
-            x=alt.X("share:Q", title=t("channels.share"), axis=alt.Axis(format="%")),
-            yOffset="measure:N",
-            color=alt.Color("measure:N", title=t("channels.measure"), legend=alt.Legend(orient="bottom")),
+            x=alt.X("label:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=140)),
+            xOffset=alt.XOffset("measure:N", sort=measures),
+            y=alt.Y("share:Q", title=t("channels.share"), axis=alt.Axis(format="%")),
+            color=alt.Color("measure:N", title=None, sort=measures),
             tooltip=[
                 alt.Tooltip("label:N", title=t("channels.channel")),
-                alt.Tooltip("measure:N"),
+                alt.Tooltip("measure:N", title=" "),
                 alt.Tooltip("shown:N", title=t("channels.share")),
             ],
         )
-        .properties(height=44 * len(mix) + 40)
+        .properties(height=260)
     )
 
 
