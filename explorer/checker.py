@@ -2,7 +2,8 @@
 
 Reports balance breaks, disbursements without a matching debit, debits without an explanation, campaigns that
 disbursed more than they received, duplicate bank references, lines outside an account's life, day totals that no
-longer equal the lines (stale rollups), and campaigns that reported late or not at all. Findings the seed planted on
+longer equal the lines (stale rollups), campaigns that reported late or not at all, and giving-day matching that
+breaks its pool's rules (ratio, cap per gift and per project, pool size). Findings the seed planted on
 purpose (meta 'planted_breaches') are marked as such; the exit code is 0 when every finding is planted, 1 when
 anything else is found, 2 when the check cannot run.
 """
@@ -18,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from explorer.db.engine import DatabaseError, check_connection, make_engine
-from explorer.queries import flags, ledger_checks
+from explorer.queries import channels, flags, ledger_checks
 from explorer.queries.meta import read_meta
 from explorer.settings import load_settings
 
@@ -31,6 +32,7 @@ def findings(engine: Engine) -> dict[str, pd.DataFrame]:
     status = flags.campaign_flags(engine)
     for rule in RULE_FINDINGS:
         out[rule] = status.loc[status.status == rule].reset_index(drop=True)
+    out["matching_rules"] = channels.matching_breaches(engine)  # a giving day's matching against its own rules
     return out
 
 

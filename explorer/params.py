@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from explorer import provinces
 from explorer.text import parse_amount
 
 MAX_TEXT = 200  # longer search text is cut, not refused: nobody types a 10 k-character name
@@ -18,7 +19,7 @@ MAX_TEXT = 200  # longer search text is cut, not refused: nobody types a 10 k-ch
 
 @dataclass(frozen=True)
 class Param:
-    kind: str  # text | int | date | choice | amount | flag
+    kind: str  # text | int | province | date | choice | amount | flag
     default: Any = None
     choices: tuple = ()
     min: int | None = None
@@ -41,6 +42,15 @@ def _int(p: Param, raw: str) -> int:
     if (p.min is not None and value < p.min) or (p.max is not None and value > p.max):
         raise ValueError("out_of_range")
     return value
+
+
+def _province(p: Param, raw: str) -> int:
+    """Today's province code from a plate code or an old or new name ('23', 'Hà Giang', 'ha-giang' → 22,
+    Tuyên Quang): links made before the 1 July 2025 merger keep working."""
+    code = provinces.lookup(raw[:MAX_TEXT])
+    if code is None:
+        raise ValueError("not_province")
+    return code
 
 
 def _date(p: Param, raw: str) -> dt.date:
@@ -72,6 +82,7 @@ def _flag(p: Param, raw: str) -> bool:
 _PARSERS: dict[str, Callable[[Param, str], Any]] = {
     "text": _text,
     "int": _int,
+    "province": _province,
     "date": _date,
     "choice": _choice,
     "amount": _amount,
@@ -83,6 +94,7 @@ _PARSERS: dict[str, Callable[[Param, str], Any]] = {
 REASONS = {
     "unknown": "unknown parameter",
     "not_int": "not a whole number",
+    "not_province": "not a province",
     "out_of_range": "out of range",
     "not_date": "not a date (YYYY-MM-DD)",
     "not_allowed": "not one of the allowed values",

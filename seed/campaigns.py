@@ -11,6 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from explorer import provinces
 from explorer.text import fold
 from seed import patterns
 from seed.scales import Scale
@@ -38,8 +39,16 @@ TITLES = {
 
 
 def disasters(scale: Scale) -> list[dt.date]:
-    """Storm landfalls inside the seed's window: relief campaigns cluster right after them."""
-    known = [dt.date(2024, 9, 7), dt.date(2022, 10, 14), dt.date(2023, 10, 2), dt.date(2021, 10, 15)]
+    """Storm landfalls and floods inside the seed's window: relief campaigns cluster right after them
+    (Yagi 2024-09-07; Bualoi 2025-09-28 and the November 2025 floods in the south-central provinces)."""
+    known = [
+        dt.date(2024, 9, 7),
+        dt.date(2022, 10, 14),
+        dt.date(2023, 10, 2),
+        dt.date(2021, 10, 15),
+        dt.date(2025, 9, 28),
+        dt.date(2025, 11, 19),
+    ]
     return [d for d in known if scale.start <= d <= scale.end - dt.timedelta(days=30)] or [
         scale.start + (scale.end - scale.start) / 2
     ]
@@ -73,7 +82,8 @@ def plan(
             if org.kind != "fatherland_front" or rng.random() < 0.3
             else int(prov.code.iloc[rng.integers(0, len(prov))])
         )
-        pname = prov.set_index("code").name_vi[pcode]
+        pcode = provinces.province_of_day(pcode, start)  # from 1 July 2025: the province of today
+        pname = provinces.today_name(pcode) if start >= provinces.MERGED_ON else prov.set_index("code").name_vi[pcode]
         status = "planned" if planned else ("active" if end >= scale.end else "closed")
         rows.append(
             {
@@ -86,7 +96,7 @@ def plan(
                 "end_on": end,
                 "status": status,
                 "currency": "VND",
-                "profile": "micro" if category == "community" and rng.random() < 0.6 else "relief",
+                "profile": "micro" if category == "community" and rng.random() < scale.micro_share else "relief",
             }
         )
     camp = pd.DataFrame(rows)

@@ -12,6 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from explorer import provinces
 from explorer.rules import REPORT_GRACE_DAYS, THRESHOLD_SHARE
 
 CATEGORY_FOR = {
@@ -95,7 +96,7 @@ def plan_disbursements(
                     "currency": "VND",
                     "category": rng.choice(CATEGORY_FOR[c.category]),
                     "recipient_group": GROUP_FOR[c.category],
-                    "province_code": c.province_code,
+                    "province_code": provinces.province_of_day(c.province_code, day),  # the map of its day
                 }
             )
             day += dt.timedelta(days=int(rng.integers(7, 35)))

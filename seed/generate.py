@@ -14,7 +14,7 @@ from explorer.db import ledger as ledger_writer
 from explorer.db import rollups
 from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, sync_sequences
 from explorer.db.engine import reset_schema
-from seed import ledger, orgs, registry
+from seed import giving, ledger, orgs, registry
 from seed.campaigns import plan
 from seed.disburse import debit_lines, plan_disbursements
 from seed.people import NameBook
@@ -37,6 +37,7 @@ LINE_COLUMNS = [
     "search_text",
     "campaign_id",
     "donor_key",
+    "channel",
 ]
 CAMPAIGN_COLUMNS = [
     "id",
@@ -95,12 +96,24 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
     progress(0.15, "donations")
     lines = ledger.name_donors(rng, names, lines)
     lines = ledger.write_memos(rng, lines, acc)
+    lines["channel"] = giving.donation_channels(seed, lines, camp, org)
     progress(0.35, "memos")
     received = {cid: (g.posted_at.to_numpy(), g.amount.to_numpy()) for cid, g in lines.groupby("campaign_id")}
     disb, planted = plan_disbursements(rng, camp, received, scale.end)
     debits = debit_lines(rng, disb, camp, prov)
     usd = ledger.foreign_currency(rng, acc, names, scale)
-    everything = pd.concat([lines.drop(columns=["donor", "category"]), debits, usd], ignore_index=True)
+    debits["channel"] = "transfer"
+    usd["channel"] = "transfer"
+    # The giving day and the charity purchases: appended, from their own generators (the rest stays as it was).
+    extra = giving.extras(seed, scale, org, acc, len(camp) + 1, len(disb) + 1, names)
+    if len(extra.disbursements):
+        more = debit_lines(np.random.default_rng([seed, 98]), extra.disbursements, extra.campaigns, prov)
+        extra_lines = pd.concat([extra.lines, more.assign(channel="transfer")], ignore_index=True)
+        camp = pd.concat([camp[CAMPAIGN_COLUMNS], extra.campaigns[CAMPAIGN_COLUMNS]], ignore_index=True)
+        disb = pd.concat([disb, extra.disbursements[disb.columns]], ignore_index=True)
+    else:
+        extra_lines = extra.lines
+    everything = pd.concat([lines.drop(columns=["donor", "category"]), debits, usd, extra_lines], ignore_index=True)
     everything = ledger.with_balances(everything, acc)
     disb["statement_line_id"] = disb.id.map(
         everything.dropna(subset=["disbursement_id"]).set_index("disbursement_id").id
@@ -111,6 +124,8 @@ def build(scale_name: str, seed: int, progress: Progress = lambda f, s: None) ->
         "organizations": org,
         "accounts": acc,
         "campaigns": camp[CAMPAIGN_COLUMNS],
+        "matching_pools": extra.pools,
+        "matching_projects": extra.projects,
         "statement_lines": everything[LINE_COLUMNS],
         "disbursements": disb,
         "beneficiaries": registry.beneficiaries(rng, names, prov, org, scale.beneficiaries_per_province),
@@ -141,6 +156,8 @@ def write(
         "organizations",
         "accounts",
         "campaigns",
+        "matching_pools",
+        "matching_projects",
         "statement_lines",
         "disbursements",
         "beneficiaries",
@@ -172,7 +189,8 @@ def write(
             bool(lines.id.is_monotonic_increasing and lines.posted_at.is_monotonic_increasing)
             and (more_lines is None or more_lines_follow_time),
         )
-        sync_sequences(conn, [t for t in order if t != "provinces"])  # provinces are keyed by plate code
+        # provinces are keyed by plate code, matching projects by (pool, campaign)
+        sync_sequences(conn, [t for t in order if t not in ("provinces", "matching_projects")])
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
     if engine.dialect.name == "postgresql":  # planner statistics now, not when autovacuum next looks
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

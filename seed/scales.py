@@ -19,6 +19,7 @@ class Scale:
     start: dt.date
     end: dt.date  # the seed's "today": statuses and overdue reports are judged on it
     shapes: bool = False  # plant the national campaign shapes (1.61 bn / 1,341 donors …)
+    micro_share: float = 0.6  # of community campaigns, the share that are micro-gift campaigns
 
 
 SCALES = {
@@ -41,8 +42,10 @@ SCALES = {
         beneficiaries_per_province=800,
         merchants_per_province=30,
         extra_orgs=120,
-        start=dt.date(2023, 1, 1),
-        end=dt.date(2024, 12, 31),
+        micro_share=0.25,  # fewer micro-gift campaigns: the demo's amount mix nearer the real statements'
+        # Two years across the 1 July 2025 merger, so both maps of provinces appear (see explorer/provinces.py).
+        start=dt.date(2024, 4, 1),
+        end=dt.date(2026, 3, 31),
     ),
     "national": Scale(
         "national",

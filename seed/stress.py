@@ -85,7 +85,7 @@ def replay_sql(conn: Connection, k: int, n_lines: int, n_campaigns: int, net: pd
         SELECT s.id + {k * n_lines}, s.account_id, {shift_days(conn, "s.posted_at", k * SHIFT.days)}, s.has_time,
                s.direction, s.amount, s.currency, s.balance + {k} * y.net,
                CASE WHEN s.reference IS NULL THEN NULL ELSE s.reference || '/{k}' END, s.counterparty,
-               s.description, s.search_text, s.campaign_id + {k * n_campaigns}, s.donor_key
+               s.description, s.search_text, s.campaign_id + {k * n_campaigns}, s.donor_key, s.channel
         FROM statement_lines s JOIN yearly y ON y.account_id = s.account_id
         WHERE s.id <= {n_lines} ORDER BY s.id"""
 

@@ -49,6 +49,7 @@ MALFORMED = {  # per kind, cycled over the page's parameters of that kind
     "choice": ["'; DROP TABLE statement_lines; --", "NEWEST", "", "all\x00", "%", EVAL_BAIT],
     "amount": ["9" * 400, "-500k", "abc", "1e9", "500kk", "1.2.3,4"],
     "flag": ["maybe", "2", "yes", ""],
+    "province": ["Atlantis", "0", "100", "' OR 1=1 --", "", "ha--giang--x"],
 }
 EXTREME = {  # valid values at the edges: accepted, and the page must cope ("min"/"max": the Param's bounds)
     "int": ["min", "max"],

@@ -48,6 +48,20 @@ CAMPAIGN_STATUSES = ("planned", "active", "closed")
 DISBURSEMENT_CATEGORIES = ("cash", "goods", "vouchers", "services", "construction")
 BENEFICIARY_GROUPS = ("child", "elderly", "low_income_household", "newborn_family", "disabled", "disaster_affected")
 MERCHANT_CATEGORIES = ("groceries", "mother_baby", "school_supplies", "pharmacy_clinic", "services")
+# How a line's money came (DESIGN §3): set by the seed, inferred from the memo on import where the bank text shows
+# it (explorer/ingest/channels.py), 'unknown' otherwise — never guessed.
+CHANNELS = (
+    "transfer",
+    "vietqr",
+    "card",
+    "ewallet",
+    "giving_day",
+    "matching",
+    "charity_purchase",
+    "monthly",
+    "cash_deposit",
+    "unknown",
+)
 
 
 class Province(Base):
@@ -154,6 +168,32 @@ class StatementLine(Base):
     import_id: Mapped[int | None] = mapped_column(Integer)  # the import that wrote it (imports.id)
     line_key: Mapped[int | None] = mapped_column(BigInteger)  # content identity of an imported line
     flags: Mapped[str | None] = mapped_column(Text)  # doubtful but readable: 'zero_amount: …' lines
+    channel: Mapped[str | None] = mapped_column(String(16))  # CHANNELS; NULL (a database from before) = unknown
+
+
+class MatchingPool(Base):
+    """A giving day's matching money: a sponsor adds `ratio_pct` % of each gift on `day` to the projects, up to
+    a cap per gift and per project, until the pool is spent. Its matching lines carry channel 'matching' and
+    the matched gift's reference in their memo (the checker holds them to these rules)."""
+
+    __tablename__ = "matching_pools"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sponsor_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    ratio_pct: Mapped[int] = mapped_column(Integer)  # 100: one đồng matched per đồng given
+    cap_per_gift: Mapped[int] = mapped_column(BigInteger)
+    cap_per_project: Mapped[int] = mapped_column(BigInteger)
+    pool_size: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="VND")
+
+
+class MatchingProject(Base):
+    """A campaign taking part in a matching pool's giving day."""
+
+    __tablename__ = "matching_projects"
+    pool_id: Mapped[int] = mapped_column(ForeignKey("matching_pools.id"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True, index=True)
 
 
 class Import(Base):

@@ -6,7 +6,9 @@ A dry run reports a Statement (read and checked, nothing written); an import add
 from __future__ import annotations
 
 import re
+from collections import Counter
 
+from explorer.ingest.channels import infer_channel
 from explorer.ingest.importer import ImportResult, Statement
 from explorer.ingest.policy import CODES
 
@@ -22,6 +24,12 @@ def flag_codes(statement: Statement) -> dict[str, int]:
 
             counts[code] = counts.get(code, 0) + 1
     return counts
+
+
+def channel_counts(statement: Statement) -> dict[str, int]:
+    """Lines per channel read from their memo ('unknown' where the bank text does not show it), most first."""
+    counts = Counter(infer_channel(line.description) for line in statement.parsed.lines)
+    return dict(counts.most_common())
 
 
 def report(statement: Statement, result: ImportResult | None = None) -> dict:
@@ -47,6 +55,7 @@ def report(statement: Statement, result: ImportResult | None = None) -> dict:
         "dry_run": result is None,
         "checks": [{"name": c.name, "printed": c.printed, "parsed": c.parsed, "ok": c.ok} for c in statement.checks],
         "flags_by_code": flag_codes(statement),
+        "channels": channel_counts(statement),
         "set_aside_rows": [
             {"row": a.row, "page": a.page, "code": a.code, "reason": a.reason, "raw": a.raw} for a in parsed.set_aside
         ],
@@ -95,6 +104,10 @@ def report_text(statement: Statement, result: ImportResult | None = None) -> str
         f"flags: {count:,} × {code} ({CODES.get(code, ('', code))[1]})" for code, count in data["flags_by_code"].items()
     ]
     out += [f"flag: row {flagged['row']}: {'; '.join(flagged['flags'])}" for flagged in data["flagged_lines"][:5]]
+    known = {c: n for c, n in data["channels"].items() if c != "unknown"}
+    if data["lines"]:
+        shown = ", ".join(f"{n:,} {c}" for c, n in known.items())
+        out.append(f"channels from the memo: {sum(known.values()):,} of {data['lines']:,} lines ({shown or 'none'})")
     for aside in data["set_aside_rows"][:SHOWN]:
         page = f" (page {aside['page']})" if aside["page"] else ""
         out.append(f"set aside: row {aside['row']}{page}: {aside['reason']}")

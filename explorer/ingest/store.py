@@ -21,6 +21,7 @@ from explorer import banks
 from explorer.db import ledger
 from explorer.db.engine import driver_connection
 from explorer.db.schema import Account, BalanceGap, Import, SetAsideRow, StatementLine
+from explorer.ingest.channels import infer_channel
 from explorer.ingest.identity import line_keys
 from explorer.ingest.normalise import Line
 from explorer.text import fold
@@ -45,6 +46,7 @@ COLUMNS = (
     "import_id",
     "line_key",
     "flags",
+    "channel",
 )
 Progress = Callable[[int, int], None]
 
@@ -282,4 +284,5 @@ def _rows(
             import_id,
             key,
             "\n".join(line.flags) if line.flags else None,
+            infer_channel(line.description),
         )

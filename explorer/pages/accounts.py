@@ -18,7 +18,7 @@ from explorer.ui.listing import UrlState, pager, pick
 
 SPEC = {
     "q": Param("text"),
-    "province": Param("int", min=1, max=99),
+    "province": Param("province"),
     "kind": Param("choice", choices=ORG_KINDS),
     "page": Param("int", 1, min=1, max=10_000),
     "account": Param("text"),

@@ -22,7 +22,7 @@ SPEC = {
     "q": Param("text"),
     "status": Param("choice", choices=CAMPAIGN_STATUSES),
     "category": Param("choice", choices=CAMPAIGN_CATEGORIES),
-    "province": Param("int", min=1, max=99),
+    "province": Param("province"),
     "org": Param("int", min=1, max=10**9),
     "from": Param("date"),
     "to": Param("date"),

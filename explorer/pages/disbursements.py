@@ -21,7 +21,7 @@ SPEC = {
     "campaign": Param("int", min=1, max=10**9),
     "category": Param("choice", choices=DISBURSEMENT_CATEGORIES),
     "group": Param("choice", choices=BENEFICIARY_GROUPS),
-    "province": Param("int", min=1, max=99),
+    "province": Param("province"),
     "by": Param("choice", "category", choices=tuple(disbursements.GROUPINGS)),
     "page": Param("int", 1, min=1, max=10_000),
 }

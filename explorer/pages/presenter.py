@@ -8,9 +8,10 @@ import streamlit as st
 
 from explorer import vietqr
 from explorer.params import Param
-from explorer.queries import overview
+from explorer.queries import channels, overview
 from explorer.queries import presenter as q
 from explorer.text import parse_amount
+from explorer.ui import channel_view
 from explorer.ui import presenter_view as view
 from explorer.ui.data import query
 from explorer.ui.i18n import t
@@ -88,6 +89,8 @@ with main:
         view.campaign(progress)
         st.subheader(t("presenter.ticker_title"))
         view.ticker(query(q.recent_donations, campaign_id=campaign_id))
+        if campaign_id:  # how the campaign's money came (the whole ledger's mix is on Stats)
+            channel_view.mix(query(channels.channel_mix, campaign_id=campaign_id))
     with right:
         st.subheader(t("presenter.qr_title"))
         acc = query(q.account, number=account_number) if account_number else None

@@ -3,12 +3,14 @@
 URL params: account (account number; unknown = all accounts, with a notice), campaign (campaign id: the lines
 attributed to it; unknown = all, with a notice), q (search text, folded),
 from, to (YYYY-MM-DD, inclusive), min, max (amounts in any usual form: 500k, 0,5tr), dir (in|out),
+channel (transfer|vietqr|card|ewallet|giving_day|matching|charity_purchase|monthly|cash_deposit|unknown),
 sort (newest|oldest|largest|smallest), page (1–10000), lang.
 """
 
 import pandas as pd
 import streamlit as st
 
+from explorer.db.schema import CHANNELS
 from explorer.export import EXPORT_ROW_CAP
 from explorer.params import Param, to_query
 from explorer.queries import imports, statements, totals
@@ -31,6 +33,7 @@ SPEC = {
     "min": Param("amount"),
     "max": Param("amount"),
     "dir": Param("choice", "all", choices=DIRECTIONS),
+    "channel": Param("choice", "all", choices=("all", *CHANNELS)),
     "sort": Param("choice", "newest", choices=tuple(statements.SORTS)),
     "page": Param("int", 1, min=1, max=10_000),
 }
@@ -46,7 +49,7 @@ titles = dict(zip(campaigns["id"].astype(int), campaigns["title"], strict=False)
 # (which every run rewrites) and keep their codes, instead of holding the other language's label as a value.
 key = {
     name: f"stm_{name}_{params['lang']}"
-    for name in ("account", "campaign", "q", "from", "to", "min", "max", "dir", "sort")
+    for name in ("account", "campaign", "q", "from", "to", "min", "max", "dir", "sort", "channel")
 }
 if key["account"] not in state:  # first run of this view (or language): the URL sets the page and every widget
     if params["account"] and params["account"] not in holders:
@@ -62,6 +65,7 @@ for name, seed in {
     "from": params["from"],
     "to": params["to"],
     "dir": params["dir"],
+    "channel": params["channel"],
     "sort": params["sort"],
     "min": "" if params["min"] is None else str(params["min"]),
     "max": "" if params["max"] is None else str(params["max"]),
@@ -94,7 +98,16 @@ top[1].text_input(
     help=t("statements.search_help", chars=statements.MAX_QUERY_CHARS),
 )
 # Folded (phone.filters): on a phone the results come before the rarely used filters.
-defaults = {"campaign": "", "from": None, "to": None, "min": "", "max": "", "dir": "all", "sort": "newest"}
+defaults = {
+    "campaign": "",
+    "from": None,
+    "to": None,
+    "min": "",
+    "max": "",
+    "dir": "all",
+    "sort": "newest",
+    "channel": "all",
+}
 in_use = sum(state[key[name]] not in (default, None) for name, default in defaults.items())
 with phone.filters(in_use, "stm_filters"):
     row = st.columns([3, 2])
@@ -113,12 +126,19 @@ with phone.filters(in_use, "stm_filters"):
     row[1].date_input(t("statements.date_to"), key=key["to"], **limits)
     row[2].text_input(t("statements.amount_min"), key=key["min"], help=t("statements.amount_help"))
     row[3].text_input(t("statements.amount_max"), key=key["max"], help=t("statements.amount_help"))
-    st.radio(
+    way = st.columns([3, 2])
+    way[0].radio(
         t("statements.direction"),
         DIRECTIONS,
         key=key["dir"],
         horizontal=True,
         format_func=lambda d: t(f"statements.direction_{d}"),
+    )
+    way[1].selectbox(
+        t("channels.channel"),
+        ("all", *CHANNELS),
+        key=key["channel"],
+        format_func=lambda c: t("channels.all") if c == "all" else t(f"channels.{c}"),
     )
 value = {name: state[k] for name, k in key.items()}
 
@@ -139,6 +159,7 @@ filters = dict(
     amount_min=_amount(value["min"]),
     amount_max=_amount(value["max"]),
     direction=None if value["dir"] == "all" else value["dir"],
+    channel=None if value["channel"] == "all" else value["channel"],
 )
 signature = (tuple(filters.items()), value["sort"])
 if state.get("stm_signature", signature) != signature:  # new filters start again at page 1
@@ -157,6 +178,7 @@ url_state = {
     "min": filters["amount_min"],
     "max": filters["amount_max"],
     "dir": value["dir"],
+    "channel": value["channel"],
     "sort": value["sort"],
     "page": state.stm_page,
     "lang": params["lang"],

@@ -8,8 +8,8 @@ recomputed for that account's / campaign's lines, lang.
 import streamlit as st
 
 from explorer.params import Param
-from explorer.queries import province_map, statements, stats, totals
-from explorer.ui import charts, phone, stats_view
+from explorer.queries import channels, province_map, statements, stats, totals
+from explorer.ui import channel_view, charts, phone, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
@@ -121,6 +121,9 @@ else:
         stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"), t("stats.lines"))
     )
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
+mix = query_section(channels.channel_mix, **span)  # reads the lines (no rollup by channel yet): may be cut off
+if mix is not None:
+    channel_view.mix(mix)
 
 st.subheader(t("public.map_heading"))
 money_map = query(province_map.money_by_province, basis=current["basis"], **span)

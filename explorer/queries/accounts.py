@@ -13,7 +13,17 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from explorer.db import search, sql
-from explorer.queries.frames import DEFAULT_PAGE_SIZE, dates, ints, offset, paged, read
+from explorer.queries.frames import (
+    DEFAULT_PAGE_SIZE,
+    dates,
+    ints,
+    offset,
+    paged,
+    province_in,
+    read,
+    today_choices,
+    with_today,
+)
 from explorer.text import fold
 
 _NUMBER_SEPARATORS = re.compile(r"[\s.\-]")
@@ -63,8 +73,7 @@ def search_accounts(
             )
             params["q"] = folded
         if province is not None:
-            where.append("a.province_code = :province")
-            params["province"] = province
+            where.append(province_in("a.province_code", province, params))
         if kind:
             where.append("o.kind = :kind")
             params["kind"] = kind
@@ -77,7 +86,7 @@ def search_accounts(
             {**params, "limit": page_size + 1, "offset": offset(page, page_size)},
         )
     dates(ints(frame, "opening_balance", "campaigns"), "opened_on", "closed_on")
-    return paged(_flags_as_bool(frame), page_size)
+    return paged(with_today(_flags_as_bool(frame)), page_size)
 
 
 def by_number(engine: Engine, number: str) -> dict[str, Any] | None:
@@ -188,6 +197,7 @@ def provenance(engine: Engine, account_id: int) -> pd.DataFrame:
 
 
 def province_choices(engine: Engine) -> pd.DataFrame:
-    """Every province (code, name) in alphabetical order of its ASCII name."""
+    """Today's provinces (code, name; 34 since 1 July 2025) in alphabetical order: each also finds the accounts
+    of the old provinces merged into it."""
     with engine.connect() as conn:
-        return read(conn, "SELECT code, name_vi AS name FROM provinces ORDER BY name_ascii")
+        return today_choices(read(conn, "SELECT code FROM provinces").code)

@@ -14,7 +14,18 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import search, sql
-from explorer.queries.frames import DEFAULT_PAGE_SIZE, as_date, dates, ints, offset, paged, read
+from explorer.queries.frames import (
+    DEFAULT_PAGE_SIZE,
+    as_date,
+    dates,
+    ints,
+    offset,
+    paged,
+    province_in,
+    read,
+    today_choices,
+    with_today,
+)
 from explorer.text import fold
 
 WORKFLOW = (
@@ -62,13 +73,14 @@ def _facets(
     for column, name, value in (
         ("c.status", "status", status),
         ("c.category", "category", category),
-        ("c.province_code", "province", province),
         ("c.org_id", "org", org),
         ("c.account_id", "account_id", account_id),
     ):
         if value is not None:
             where.append(f"{column} = :{name}")
             params[name] = value
+    if province is not None:
+        where.append(province_in("c.province_code", province, params))
     if start_from:
         where.append("c.start_on >= :start_from")
         params["start_from"] = start_from
@@ -154,7 +166,7 @@ def listing(
             list_params=("ids",),
         )
     dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
-    return paged(frame, page_size)
+    return paged(with_today(frame), page_size)
 
 
 def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
@@ -164,6 +176,7 @@ def detail(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
         if frame.empty:
             return None
         dates(ints(frame, "target", "pledged"), "start_on", "end_on", *WORKFLOW)
+        with_today(frame)
         counts = (
             conn.execute(
                 text("""
@@ -217,12 +230,7 @@ def lines(engine: Engine, campaign_id: int, page_size: int = DEFAULT_PAGE_SIZE) 
 def facet_choices(engine: Engine) -> dict[str, pd.DataFrame]:
     """Provinces and organizations that have campaigns (for the facet pickers): code/id and name."""
     with engine.connect() as conn:
-        provinces = read(
-            conn,
-            """SELECT p.code, p.name_vi AS name FROM provinces p
-                                  WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.province_code = p.code)
-                                  ORDER BY p.name_ascii""",
-        )
+        provinces = today_choices(read(conn, "SELECT DISTINCT province_code FROM campaigns").province_code.dropna())
         orgs = read(
             conn,
             """SELECT o.id, o.name FROM organizations o

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from explorer import provinces
 from explorer.db.sql import statement
 
 DEFAULT_PAGE_SIZE = 20
@@ -62,3 +63,27 @@ def paged(frame: pd.DataFrame, page_size: int) -> dict[str, Any]:
 def ledger_as_of(conn: Connection) -> dt.date | None:
     """The "as of" date of every rule judgement: the latest posted_at day in the ledger."""
     return as_date(conn.execute(text("SELECT MAX(posted_at) FROM statement_lines")).scalar())
+
+
+def province_in(column: str, code: int, params: dict, name: str = "province") -> str:
+    """`column IN (…)` over every old province merged into today's province of `code` (params filled in):
+    picking Tuyên Quang also finds what Hà Giang had before 1 July 2025."""
+    codes = provinces.members(code)
+    binds = [f"{name}_{i}" for i in range(len(codes))]
+    params.update(zip(binds, codes, strict=True))
+    return f"{column} IN ({', '.join(':' + b for b in binds)})"
+
+
+def today_choices(codes: Iterable[int]) -> pd.DataFrame:
+    """Today's provinces (code, name) that hold any of these old or new codes, in alphabetical order."""
+    wanted = {provinces.province_of_today(int(c)) for c in codes}
+    rows = [(p.code, p.name) for p in provinces.today_provinces() if p.code in wanted]
+    return pd.DataFrame(rows, columns=["code", "name"])
+
+
+def with_today(frame: pd.DataFrame, code: str = "province_code") -> pd.DataFrame:
+    """Adds province_now: today's name where the row's province has since been merged into another, else None."""
+    frame["province_now"] = [
+        provinces.today_name(int(c)) if pd.notna(c) and provinces.was_merged(int(c)) else None for c in frame[code]
+    ]
+    return frame

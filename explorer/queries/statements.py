@@ -26,6 +26,7 @@ from babel.numbers import get_currency_precision
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from explorer.db.schema import CHANNELS
 from explorer.db.search import contains, index_walk, search_index_first, text_condition
 from explorer.export import EXPORT_ROW_CAP
 from explorer.text import fold, parse_amount
@@ -98,6 +99,7 @@ def search_lines(
     amount_min: int | str | None = None,
     amount_max: int | str | None = None,
     direction: str | None = None,
+    channel: str | None = None,
     sort: str = "newest",
     page: int = 1,
     page_size: int = 50,
@@ -121,6 +123,7 @@ def search_lines(
             amount_min=amount_min,
             amount_max=amount_max,
             direction=direction,
+            channel=channel,
         ),
         sort,
         limit=page_size + 1,
@@ -274,6 +277,10 @@ def _conditions(conn: Connection, filters: dict) -> tuple[list[str] | None, dict
     if filters.get("direction") in DIRECTIONS:
         where.append("s.direction = :direction")
         params["direction"] = filters["direction"]
+    channel = filters.get("channel")
+    if channel in CHANNELS:  # 'unknown' also holds the lines of a database written before channels existed
+        where.append("(s.channel = :channel OR s.channel IS NULL)" if channel == "unknown" else "s.channel = :channel")
+        params["channel"] = channel
     low, high = as_amount(filters.get("amount_min")), as_amount(filters.get("amount_max"))
     if low is not None or high is not None:
         condition, amount_params = amount_condition(conn, low, high)

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from explorer import provinces
 from explorer.db import sql
 from explorer.db.rollups import AMOUNT_BUCKETS
 from explorer.queries.frames import as_date, ints, read
@@ -35,7 +36,7 @@ def _in_range(column: str, date_from: dt.date | None, date_to: dt.date | None) -
     return where, params
 
 
-def _donations(date_from: dt.date | None, date_to: dt.date | None, scope: Scope = None) -> tuple[str, dict]:
+def donations_where(date_from: dt.date | None, date_to: dt.date | None, scope: Scope = None) -> tuple[str, dict]:
     """WHERE for incoming VND lines (alias s) posted in the range (and in the scope: account ids, campaign)."""
     where, params = _in_range("s.posted_at", date_from, date_to)
     return " AND ".join(["s.direction = 'in'", "s.currency = 'VND'", *where, *_scoped("s", scope, params)]), params
@@ -133,7 +134,7 @@ def top_donors(
     scope: Scope = None,
 ) -> pd.DataFrame:
     """The biggest givers by the name printed on the statement (counterparty): counterparty, amount, lines."""
-    where, params = _donations(date_from, date_to, scope)
+    where, params = donations_where(date_from, date_to, scope)
     with engine.connect() as conn:
         frame = _read(
             conn,
@@ -153,7 +154,7 @@ def by_province(
     date_to: dt.date | None = None,
     scope: Scope = None,
 ) -> pd.DataFrame:
-    """Donations per province on `basis` ('account' or 'campaign'): code, province, amount, lines.
+    """Donations per province of today on `basis` ('account' or 'campaign'): code, province, amount, lines.
 
     On the campaign basis, lines not attributed to a campaign are left out (the page says so).
     """
@@ -172,7 +173,15 @@ def by_province(
             GROUP BY p.code, p.name_vi ORDER BY amount DESC, p.code""",
             params,
         )
-    return ints(frame, "code", "amount", "lines")
+    return _to_today(ints(frame, "code", "amount", "lines"))
+
+
+def _to_today(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-province sums folded into today's provinces (34 since 1 July 2025): Hà Giang counts to Tuyên Quang."""
+    frame["code"] = frame.code.map(provinces.province_of_today)
+    frame["province"] = frame.code.map(provinces.today_name)
+    summed = frame.groupby(["code", "province"], as_index=False)[["amount", "lines"]].sum()
+    return summed.sort_values(["amount", "code"], ascending=[False, True]).reset_index(drop=True)
 
 
 def by_hour(
@@ -190,7 +199,7 @@ def by_hour(
             SELECT h.hour, SUM(h.lines) AS lines, SUM(h.amount) AS amount
             FROM hourly_donations h WHERE {" AND ".join(["1 = 1", *where])} GROUP BY h.hour"""
         else:
-            where, params = _donations(date_from, date_to, scope)
+            where, params = donations_where(date_from, date_to, scope)
             hour = sql.hour(conn, "s.posted_at")
             query = f"""
             SELECT {hour} AS hour, COUNT(*) AS lines, SUM(s.amount) AS amount

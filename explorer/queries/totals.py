@@ -25,7 +25,7 @@ def line_totals(engine: Engine, **filters: Any) -> pd.DataFrame:
     smallest, largest (amounts in minor units; smallest/largest over both directions). No match: no rows.
 
     Takes the filters of statements.search_lines (account, campaign, q, date_from, date_to, amount_min,
-    amount_max, direction); sort and paging do not change a total.
+    amount_max, direction, channel); sort and paging do not change a total.
     """
     term = search_term(filters.get("q"))
     with engine.connect() as conn:
@@ -33,6 +33,7 @@ def line_totals(engine: Engine, **filters: Any) -> pd.DataFrame:
         if where is None:
             return pd.DataFrame({c: pd.Series(dtype="object" if c == "currency" else "int64") for c in TOTAL_COLUMNS})
         by_day = as_amount(filters.get("amount_min")) is None and as_amount(filters.get("amount_max")) is None
+        by_day = by_day and not filters.get("channel")  # the rollups do not split by channel
         if by_day and not term:  # whole days, no text, no amount bounds: the rollups hold the counts and sums
             return _from_rollups(conn, filters, where, params)
         if term:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from explorer.fmt import d3_date
 from explorer.queries import accounts, campaigns, disbursements, flags
-from explorer.ui import charts, disbursements_view, donate, flags_view, phone, share
+from explorer.ui import channel_view, charts, disbursements_view, donate, flags_view, phone, province_labels, share
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, lang, money, num, pct, t
 from explorer.ui.layout import downloads
@@ -45,6 +45,7 @@ def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     out["category"] = out.category.map(lambda c: t(f"campaigns.cat_{c}"))
     out["status"] = out.status.map(lambda s: t(f"campaigns.status_{s}"))
     out["rule_status"] = out.rule_status.map(flags_view.status_label)
+    out["province"] = province_labels.labelled(out)
     return out
 
 
@@ -148,7 +149,7 @@ def detail(campaign_id: int) -> None:
             organization=row["organization"],
             account=row["account_number"],
             bank=row["account_bank"],
-            province=row["province"] or "—",
+            province=province_labels.label(row["province"], row.get("province_now")) or "—",
             category=t(f"campaigns.cat_{row['category']}"),
             status=t(f"campaigns.status_{row['status']}"),
         )
@@ -202,6 +203,7 @@ def detail(campaign_id: int) -> None:
     else:
         charts.show(charts.daily_bars(daily, "day", "amount", t("campaigns.day"), t("campaigns.amount")), currency=cur)
         downloads(daily, f"campaign_{campaign_id}_daily")  # the chart's figures, as data
+    channel_view.campaign_panel(campaign_id, cur)
     st.markdown(f"**{t('campaigns.its_disbursements')}**")
     disbursements_view.table(
         query(disbursements.listing, campaign_id=campaign_id, page_size=DISBURSEMENTS_SHOWN)["rows"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from explorer.ui import phone
+from explorer.ui import phone, province_labels
 from explorer.ui.i18n import t
 from explorer.ui.listing import date_column, datetime_column, money_column, statements_url
 
@@ -32,6 +32,7 @@ def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     out = rows.copy()
     out["category"] = out.category.map(lambda c: t(f"disbursements.cat_{c}"))
     out["recipient_group"] = out.recipient_group.map(lambda g: t(f"disbursements.group_{g}"))
+    out["province"] = province_labels.labelled(out)
     out["line_link"] = [
         statements_url(account=a, campaign=c) if pd.notna(i) else None
         for a, c, i in zip(out.account_number, out.campaign_id, out.line_id, strict=False)
