@@ -47,7 +47,8 @@ _SQLITE_TRIGGERS = {
         INSERT INTO statement_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
     "statement_fts_ad": """CREATE TRIGGER IF NOT EXISTS statement_fts_ad AFTER DELETE ON statement_lines BEGIN
         INSERT INTO statement_fts(statement_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); END""",
-    "statement_fts_au": """CREATE TRIGGER IF NOT EXISTS statement_fts_au AFTER UPDATE OF search_text ON statement_lines BEGIN
+    "statement_fts_au": """CREATE TRIGGER IF NOT EXISTS statement_fts_au
+        AFTER UPDATE OF search_text ON statement_lines BEGIN
         INSERT INTO statement_fts(statement_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
         INSERT INTO statement_fts(rowid, search_text) VALUES (new.id, new.search_text); END""",
 }
@@ -59,7 +60,8 @@ def create_index(conn: Connection) -> None:
         conn.execute(
             text(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5("
-                "search_text, content='statement_lines', content_rowid='id', tokenize='trigram', columnsize=0, detail=none)"
+                "search_text, content='statement_lines', content_rowid='id', tokenize='trigram', "
+                "columnsize=0, detail=none)"
             )
         )
         for ddl in _SQLITE_TRIGGERS.values():
@@ -68,7 +70,8 @@ def create_index(conn: Connection) -> None:
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
         conn.execute(
             text(
-                "CREATE INDEX IF NOT EXISTS ix_lines_search_trgm ON statement_lines USING gin (search_text gin_trgm_ops)"
+                "CREATE INDEX IF NOT EXISTS ix_lines_search_trgm ON statement_lines "
+                "USING gin (search_text gin_trgm_ops)"
             )
         )
         for table, column in (("accounts", "holder_folded"), ("campaigns", "title_folded")):
@@ -164,6 +167,12 @@ def text_condition(conn: Connection, folded: str, alias: str = "s", prefix: str 
     )
 
 
+def bitmap_first(conn: Connection, condition: str, params: dict) -> bool:
+    """PostgreSQL: whether the trigram bitmap should serve `condition` (on lines `s`) rather than an ordered
+    walk — while the planner expects at most BITMAP_MAX_HITS matches (see search_index_first)."""
+    return conn.dialect.name == "postgresql" and _estimated_rows(conn, condition, params) <= BITMAP_MAX_HITS
+
+
 @contextmanager
 def search_index_first(conn: Connection, condition: str | None = None, params: dict | None = None):
     """Inside: find text hits through the search index rather than by reading an ordered index and filtering.
@@ -173,14 +182,12 @@ def search_index_first(conn: Connection, condition: str | None = None, params: d
     filtering every line, expecting hits soon; for a term bunched in the past ('yagi') it reads most of the
     table (0.7–0.9 s at 1.9 M lines) where the trigram index's bitmap and a top-N sort take 30–60 ms. Bitmap
     scans stay allowed, so filters on other indexes (account, dates) still combine with the trigram index.
-    Given the text `condition` (on lines `s`), this holds only while the planner expects at most
-    BITMAP_MAX_HITS matches: fetching a few hundred thousand hits through the bitmap costs more (3–7 s for
-    'mien bac' at 11.7 M lines) than the walk, which meets that many hits soon (0.5 s).
+    Given the text `condition` (on lines `s`), this holds only when bitmap_first says so: fetching a few
+    hundred thousand hits through the bitmap costs more (3–7 s for 'mien bac' at 11.7 M lines) than the walk,
+    which meets that many hits soon (0.5 s).
     SQLite decides this itself (text_condition, index_walk): nothing to do there.
     """
-    if conn.dialect.name != "postgresql" or (
-        condition is not None and _estimated_rows(conn, condition, params or {}) > BITMAP_MAX_HITS
-    ):
+    if conn.dialect.name != "postgresql" or (condition is not None and not bitmap_first(conn, condition, params or {})):
         yield
         return
     conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
