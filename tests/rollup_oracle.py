@@ -10,6 +10,10 @@ import pandas as pd
 from sqlalchemy import text
 
 from explorer.db.rollups import AMOUNT_BUCKETS
+from explorer.rules import THRESHOLD_SHARE
+
+THRESHOLD_PERCENT = round(THRESHOLD_SHARE * 100)
+CAMPAIGNS = "SELECT id, currency, target FROM campaigns"
 
 _BOUNDS = [bound for _, bound in AMOUNT_BUCKETS if bound]
 
@@ -49,7 +53,27 @@ def expected(engine) -> dict:
         "counterparty_totals": {k: tuple(v) for k, v in by_name.items()},
         "donor_totals": {k: tuple(v) for k, v in by_donor.items()},
         "account_sources": {k: (count, first, last) for k, (first, last, count) in by_source.items()},
+        "campaign_receipts": _receipts(engine, lines),
     }
+
+
+def _receipts(engine, lines) -> dict:
+    """campaign → (received, day cumulative receipts first reached the threshold share of its target)."""
+    with engine.connect() as conn:
+        campaigns = {i: (currency, target) for i, currency, target in conn.execute(text(CAMPAIGNS))}
+    per_day = defaultdict(lambda: defaultdict(int))
+    for posted, _, _, campaign, direction, currency, amount, *_ in lines:
+        if campaign is not None and direction == "in" and currency == campaigns[campaign][0]:
+            per_day[campaign][pd.Timestamp(posted).strftime("%Y-%m-%d")] += amount
+    receipts = {}
+    for campaign, days in per_day.items():
+        target, cumulative, reached = campaigns[campaign][1], 0, None
+        for day in sorted(days):
+            cumulative += days[day]
+            if reached is None and cumulative * 100 >= THRESHOLD_PERCENT * target:
+                reached = day
+        receipts[campaign] = (cumulative, reached)
+    return receipts
 
 
 def _sum_into(sums: dict, key, amount: int, line_id: int) -> None:
@@ -71,6 +95,7 @@ def stored(engine) -> dict:
             )
         ).all()
         by_donor = conn.execute(text("SELECT counterparty, lines, amount, first_id FROM donor_totals")).all()
+        receipts = conn.execute(text("SELECT campaign_id, received, threshold_on FROM campaign_receipts")).all()
         by_source = conn.execute(
             text("SELECT account_id, source_layout, source_sha256, lines, first_at, last_at FROM account_sources")
         ).all()
@@ -90,11 +115,13 @@ def stored(engine) -> dict:
             (a, layout, sha): (lines, pd.Timestamp(first), pd.Timestamp(last))
             for a, layout, sha, lines, first, last in by_source
         },
+        "campaign_receipts": {c: (r, None if d is None else str(d)[:10]) for c, r, d in receipts},
     }
 
 
 def assert_rollups_match(engine) -> None:
     want, got = expected(engine), stored(engine)
-    for part in ("daily", "hourly", "donors", "counterparty_totals", "donor_totals", "account_sources"):
+    parts = ("daily", "hourly", "donors", "counterparty_totals", "donor_totals", "account_sources", "campaign_receipts")
+    for part in parts:
         assert got[part] == want[part], part
     assert all(want.values())  # something was compared

@@ -188,3 +188,16 @@ def test_summaries_answer_as_the_lines_do(writable_tiny):
     assert stats.top_donors(writable_tiny, first, last).equals(top)  # the whole range reads the summary too
     narrow = stats.top_donors(writable_tiny, last, last)  # one day: grouped from its lines
     assert narrow.amount.sum() <= top.amount.sum() and not narrow.equals(top)
+
+
+def test_the_oracle_sees_a_stale_campaign_receipt(writable_tiny):
+    """A campaign whose target changed behind the summaries' back has a threshold day that no longer holds."""
+    with writable_tiny.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE campaigns SET target = target * 1000 "
+                "WHERE id = (SELECT campaign_id FROM campaign_receipts WHERE threshold_on IS NOT NULL LIMIT 1)"
+            )
+        )
+    with pytest.raises(AssertionError, match="campaign_receipts"):
+        assert_rollups_match(writable_tiny)

@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from explorer.db import line_order, rollups
+from explorer.db import line_order, rollups, summaries
 from explorer.db.bulk import bulk_load, insert_frame, large_page_cache
 from explorer.db.schema import StatementLine
 
@@ -69,6 +69,7 @@ def finish_seed(conn: Connection, rollup_frames: Mapping[str, pd.DataFrame], ids
     re-read) and the line-order fact (known from the frames it wrote: re-reading 11.7 M lines took 36 s)."""
     for table, frame in rollup_frames.items():
         insert_frame(conn, table, frame)
+    summaries.refresh_campaigns(conn, None)  # from the daily rollup just written
     rollups.mark_built(conn)
     line_order.store(conn, ids_follow_time)
 

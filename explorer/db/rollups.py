@@ -31,7 +31,7 @@ AMOUNT_BUCKETS = (
     ("10m_100m", 100_000_000),
     ("gt_100m", None),
 )
-VERSION = "2"  # 2: the summaries by name and by source (explorer.db.summaries) are built with the rollups
+VERSION = "2"  # 2: the summaries (explorer.db.summaries) are built with the rollups
 META_KEY = "rollups"
 TABLES = ("daily_totals", "hourly_donations", "donors", *summaries.TABLES)
 
@@ -88,6 +88,7 @@ def rebuild(conn: Connection) -> None:
         conn.execute(text(f"DELETE FROM {table}"))
     _insert(conn, None, None)
     summaries.add(conn, None)
+    summaries.refresh_campaigns(conn, None)
     mark_built(conn)
 
 
@@ -115,6 +116,7 @@ def refresh(conn: Connection, first: dt.datetime, last: dt.datetime, after_id: i
             _dated(f"DELETE FROM {table} WHERE day >= :since AND day < :until"), {"since": since, "until": until}
         )
     _insert(conn, since, until)
+    summaries.refresh_campaigns(conn, summaries.campaigns_after(conn, after_id))
 
 
 def built(engine: Engine) -> bool:

@@ -337,6 +337,16 @@ class AccountSource(Base):
     last_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class CampaignReceipt(Base):
+    """Per campaign: incoming money in its own currency and the first day cumulative receipts reached the
+    rule's threshold share of its target (the reporting rule's inputs; explorer.db.summaries)."""
+
+    __tablename__ = "campaign_receipts"
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received: Mapped[int] = mapped_column(BigInteger)
+    threshold_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Meta(Base):
     """Key/value facts about the database: seed scale and seed number, schema version."""
 
