@@ -101,7 +101,17 @@ def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str
         )
 
     hourly = pd.concat([shifted(base["hourly_donations"], k) for k in range(years)])
+    # Every year repeats year 0's names and sources: their sums grow by `years`; the first line stays year 0's.
+    counted = {
+        table: base[table].assign(
+            lines=base[table].lines * years,
+            **({"amount": base[table].amount * years} if table != "account_sources" else {}),
+        )
+        for table in ("counterparty_totals", "donor_totals", "account_sources")
+    }
+    counted["account_sources"]["last_at"] = pd.to_datetime(counted["account_sources"].last_at) + (years - 1) * SHIFT
     return {
+        **counted,
         "daily_totals": pd.concat([shifted(base["daily_totals"], k) for k in range(years)], ignore_index=True),
         # Years 52 weeks apart can share a day at their seam: one row per (day, hour).
         "hourly_donations": hourly.groupby(["day", "hour"], as_index=False)[["lines", "amount"]].sum(),

@@ -41,7 +41,7 @@ def append_lines(writer, lines: list[dict]) -> None:
         line_order.record(conn, next_id - 1)
         if lines:
             times = [line["posted_at"] for line in lines]
-            rollups.refresh(conn, min(times), max(times))
+            rollups.refresh(conn, min(times), max(times), next_id - 1)
     writer.dispose()
 
 

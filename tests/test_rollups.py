@@ -14,7 +14,7 @@ from explorer import fmt
 from explorer.db import rollups
 from explorer.db.engine import make_engine
 from explorer.ingest import import_file
-from explorer.queries import overview
+from explorer.queries import accounts, overview, stats
 from seed.generate import seed_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -97,6 +97,8 @@ def test_an_amount_on_a_bucket_bound_belongs_to_that_bucket():
             "currency": "VND",
             "has_time": True,
             "donor_key": None,
+            "id": [1, 2, 3, 4],
+            "counterparty": None,
             "amount": [10_000, 10_001, 100_000_000, 100_000_001],
         }
     )
@@ -122,3 +124,80 @@ def test_the_app_adds_and_fills_rollup_tables_a_database_never_had(
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["Đã nhận"] == fmt.compact_money(raised, "VND", "vi")
     assert_rollups_match(engine)
+
+
+def test_the_oracle_sees_a_wrong_summary(writable_tiny):
+    """A printed name changed behind the summaries' back is noticed (the daily rollups cannot see it)."""
+    with writable_tiny.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE statement_lines SET counterparty = counterparty || ' X' "
+                "WHERE id = (SELECT MIN(id) FROM statement_lines WHERE counterparty IS NOT NULL)"
+            )
+        )
+    with pytest.raises(AssertionError, match="counterparty_totals"):
+        assert_rollups_match(writable_tiny)
+
+
+def test_summaries_answer_as_the_lines_do(writable_tiny):
+    """Top counterparties, top donors and provenance read the summaries; the same figures grouped from the lines."""
+    name, account = next(iter(SAMPLES.items()))
+    import_file(writable_tiny, FIXTURES / name, account=account)
+    with writable_tiny.connect() as conn:
+        busiest = (
+            conn.execute(
+                text("SELECT account_id FROM statement_lines GROUP BY account_id ORDER BY COUNT(*) DESC, account_id")
+            )
+            .scalars()
+            .all()
+        )
+        imported = conn.execute(
+            text("SELECT account_id FROM statement_lines WHERE source_sha256 IS NOT NULL LIMIT 1")
+        ).scalar_one()
+        for account_id in [busiest[0], busiest[-1], imported]:
+            for direction in ("in", "out"):
+                want = conn.execute(
+                    text(
+                        "SELECT s.counterparty, SUM(s.amount), COUNT(*) FROM statement_lines s "
+                        "WHERE s.account_id = :a AND s.direction = :d AND s.counterparty IS NOT NULL "
+                        "AND s.currency = (SELECT currency FROM accounts WHERE id = :a) "
+                        "GROUP BY s.counterparty ORDER BY SUM(s.amount) DESC, MIN(s.id) LIMIT 10"
+                    ),
+                    {"a": account_id, "d": direction},
+                ).all()
+                got = accounts.top_counterparties(writable_tiny, account_id, direction)
+                assert [tuple(r) for r in got.itertuples(index=False)] == [tuple(r) for r in want]
+            sources = accounts.provenance(writable_tiny, account_id)
+            assert (
+                sources.lines.sum()
+                == conn.execute(
+                    text("SELECT COUNT(*) FROM statement_lines WHERE account_id = :a"), {"a": account_id}
+                ).scalar_one()
+            )
+        assert sources.source_sha256.notna().any()  # the imported account names its file
+        donors = conn.execute(
+            text(
+                "SELECT s.counterparty, SUM(s.amount), COUNT(*) FROM statement_lines s WHERE s.direction = 'in' "
+                "AND s.currency = 'VND' AND s.counterparty IS NOT NULL "
+                "GROUP BY s.counterparty ORDER BY SUM(s.amount) DESC, MIN(s.id) LIMIT 20"
+            )
+        ).all()
+    top = stats.top_donors(writable_tiny)
+    assert [tuple(r) for r in top.itertuples(index=False)] == [tuple(r) for r in donors] and len(donors) == 20
+    first, last = stats.date_bounds(writable_tiny)
+    assert stats.top_donors(writable_tiny, first, last).equals(top)  # the whole range reads the summary too
+    narrow = stats.top_donors(writable_tiny, last, last)  # one day: grouped from its lines
+    assert narrow.amount.sum() <= top.amount.sum() and not narrow.equals(top)
+
+
+def test_the_oracle_sees_a_stale_campaign_receipt(writable_tiny):
+    """A campaign whose target changed behind the summaries' back has a threshold day that no longer holds."""
+    with writable_tiny.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE campaigns SET target = target * 1000 "
+                "WHERE id = (SELECT campaign_id FROM campaign_receipts WHERE threshold_on IS NOT NULL LIMIT 1)"
+            )
+        )
+    with pytest.raises(AssertionError, match="campaign_receipts"):
+        assert_rollups_match(writable_tiny)

@@ -1,4 +1,4 @@
-"""`python -m explorer bench --db URL [--json] [--repeats N] [--only KEY …]`: p50/p95 of what the public waits for.
+"""`python -m explorer bench --db URL [--json] [--repeats N] [--only KEY …] [--explain]`: p50/p95 of pages, searches.
 
 Not a timed test: a measurement to read. Each operation is registered under a key with a *factory*
 `factory(engine) -> run`, where `run()` performs the operation once and returns how many rows it produced;
@@ -134,11 +134,17 @@ def main(argv: list[str]) -> int:
         default=True,
         help="also measure the peak RSS of a process rendering every page (default on)",
     )
+    parser.add_argument("--explain", action="store_true", help="print the search plan of every benchmarked term")
     args = parser.parse_args(argv)
     url = args.db or load_settings().database_url
     os.environ["EXPLORER_DATABASE_URL"] = url  # page renders open the app on the same database
     try:
         engine = make_engine(url, readonly=True)
+        if args.explain:
+            from explorer.bench.search import explain
+
+            print(explain(engine))
+            return 0
         results = run_all(engine, max(args.repeats, 1), args.only)
         if args.rss:
             from explorer.bench.pages import peak_rss_mb

@@ -19,12 +19,15 @@ from sqlalchemy.engine import Engine
 
 from explorer.bench import register
 from explorer.db.search import like_pattern
-from explorer.queries.statements import search_lines, search_term
+from explorer.queries.statements import explain_search, search_lines, search_term
 from explorer.queries.verify import find_donation
 
 COMMON_TERMS = ("ung ho", "ủng hộ", "chuyen tien")
 SHORT_TERMS = ("an", "vu", "đ", "ho")
 MID_TERMS = ("nguyen van", "mien bac", "yagi", "ho tro")  # thousands of hits, some bunched in time
+PUNCT_TERMS = ('"', "%", "_", "#")  # too short for trigrams, and in almost no line: the old full-table scans
+CJK_TERMS = ("李明", "王芳", "陈")  # 1–2-character Chinese names: the seed has none, so every one is a miss
+NO_HIT_TERMS = ("qzxv", "nguyen van zzz", "ung ho qqq wx")  # 3+ characters that match nothing
 SAMPLES = 6
 PAGE = 20
 
@@ -132,9 +135,39 @@ register(
     baseline="like_scan_mid",
     note="mid-frequency terms, some bunched in time",
 )
+register(
+    "statement_search_punct",
+    lambda e: _page(e, PUNCT_TERMS),
+    baseline="like_scan_punct",
+    note="punctuation, 1 character, almost no hits",
+)
+register("statement_search_cjk", lambda e: _page(e, CJK_TERMS), baseline="like_scan_cjk", note="1–2 Chinese chars")
+register("statement_search_nohit", lambda e: _page(e, NO_HIT_TERMS), baseline="like_scan_nohit", note="no hit")
+register("like_scan_punct", lambda e: _like(e, PUNCT_TERMS), note="LIKE scan, punctuation")
+register("like_scan_cjk", lambda e: _like(e, CJK_TERMS), note="LIKE scan, Chinese names")
+register("like_scan_nohit", lambda e: _like(e, NO_HIT_TERMS), note="LIKE scan, no-hit terms")
 register("verify_donation", _verify, baseline="like_scan_baseline", note="name + written amount + date a day off")
 register("like_scan_baseline", lambda e: _like(e, rare_names(e)), note="LIKE scan, specific names")
 register("like_scan_unique", lambda e: _like(e, unique_codes(e)), note="LIKE scan, transaction codes")
 register("like_scan_common", lambda e: _like(e, COMMON_TERMS), note="LIKE scan, common terms")
 register("like_scan_mid", lambda e: _like(e, MID_TERMS), note="LIKE scan, mid-frequency terms")
 register("like_scan_short", lambda e: _like(e, SHORT_TERMS), note="LIKE scan, 1–2 characters")
+
+
+def explain(engine: Engine) -> str:
+    """The search plan of every term the search operations use, one block per term."""
+    groups = {
+        "common": COMMON_TERMS,
+        "rare": rare_names(engine),
+        "unique": unique_codes(engine),
+        "short": SHORT_TERMS,
+        "punct": PUNCT_TERMS,
+        "cjk": CJK_TERMS,
+        "nohit": NO_HIT_TERMS,
+        "mid": MID_TERMS,
+    }
+    blocks = []
+    for group, terms in groups.items():
+        for term in terms:
+            blocks.append(f"[{group}] " + explain_search(engine, q=term, page_size=PAGE).explain())
+    return "\n".join(blocks)

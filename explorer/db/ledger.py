@@ -6,7 +6,8 @@ and the seed's whole ledger (`finish_seed`, after the seed's bulk load) — and 
 2. The line-order fact (explorer.db.line_order) says whether ids follow time; it is recorded after every write.
 3. The search index holds every line: kept by triggers row by row, or dropped and rebuilt once for a large load
    (explorer.db.bulk.bulk_load), whichever is cheaper for the size of the write.
-4. The rollups (explorer.db.rollups) equal the lines: refreshed for the days written.
+4. The rollups (explorer.db.rollups) equal the lines: refreshed for the days written; the summaries by name and
+   by source (explorer.db.summaries) fold in the new lines.
 
 Everything happens inside the caller's transaction, so a failure leaves none of it behind.
 """
@@ -21,7 +22,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from explorer.db import line_order, rollups
+from explorer.db import line_order, rollups, summaries
 from explorer.db.bulk import bulk_load, insert_frame, large_page_cache
 from explorer.db.engine import driver_connection
 from explorer.db.schema import Base
@@ -60,15 +61,16 @@ def append(
         if bulk:  # still unique: a duplicate key fails the build, and the whole import rolls back
             identity.create(conn)
     line_order.record(conn, last_id)
-    rollups.refresh(conn, first, last)
+    rollups.refresh(conn, first, last, last_id)
     return count
 
 
 def finish_seed(conn: Connection, rollup_frames: Mapping[str, pd.DataFrame], ids_follow_time: bool) -> None:
-    """After the seed's bulk load of the whole ledger: its rollups (computed from its frames, not re-read) and
-    the line-order fact (known from the frames it wrote: re-reading 11.7 M lines took 36 s)."""
+    """After the seed's bulk load of the whole ledger: its rollups and summaries (computed from its frames, not
+    re-read) and the line-order fact (known from the frames it wrote: re-reading 11.7 M lines took 36 s)."""
     for table, frame in rollup_frames.items():
         insert_frame(conn, table, frame)
+    summaries.refresh_campaigns(conn, None)  # from the daily rollup just written
     rollups.mark_built(conn)
     line_order.store(conn, ids_follow_time)
 

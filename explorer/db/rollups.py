@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db import sql
+from explorer.db import sql, summaries
 
 # (key, upper bound inclusive, in minor units) — the buckets of the public relief statements (seed/REFERENCE.md).
 AMOUNT_BUCKETS = (
@@ -31,9 +31,9 @@ AMOUNT_BUCKETS = (
     ("10m_100m", 100_000_000),
     ("gt_100m", None),
 )
-VERSION = "1"
+VERSION = "2"  # 2: the summaries (explorer.db.summaries) are built with the rollups
 META_KEY = "rollups"
-TABLES = ("daily_totals", "hourly_donations", "donors")
+TABLES = ("daily_totals", "hourly_donations", "donors", *summaries.TABLES)
 
 
 def bucket_of(bound: int) -> int:
@@ -87,6 +87,8 @@ def rebuild(conn: Connection) -> None:
     for table in TABLES:
         conn.execute(text(f"DELETE FROM {table}"))
     _insert(conn, None, None)
+    summaries.add(conn, None)
+    summaries.refresh_campaigns(conn, None)
     mark_built(conn)
 
 
@@ -96,21 +98,25 @@ def mark_built(conn: Connection) -> None:
     conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"), {"k": META_KEY, "v": VERSION})
 
 
-def refresh(conn: Connection, first: dt.datetime, last: dt.datetime) -> None:
-    """Bring the rollups up to date after lines posted between `first` and `last` were added.
+def refresh(conn: Connection, first: dt.datetime, last: dt.datetime, after_id: int | None = None) -> None:
+    """Bring the rollups up to date after lines posted between `first` and `last`, with ids above `after_id`
+    (None: the table was empty), were added.
 
     The days first..last are recomputed whole (from every account's lines on them), which is right whatever
-    else those days held; a database whose rollups were never built gets them built.
+    else those days held; the summaries fold in the new lines; a database whose rollups were never built (or
+    were built by an earlier version) gets them built.
     """
     if not is_built(conn):
         rebuild(conn)
         return
+    summaries.add(conn, after_id)
     since, until = first.date(), last.date() + dt.timedelta(days=1)
     for table in ("daily_totals", "hourly_donations"):
         conn.execute(
             _dated(f"DELETE FROM {table} WHERE day >= :since AND day < :until"), {"since": since, "until": until}
         )
     _insert(conn, since, until)
+    summaries.refresh_campaigns(conn, summaries.campaigns_after(conn, after_id))
 
 
 def built(engine: Engine) -> bool:
@@ -163,8 +169,9 @@ def _insert(conn: Connection, since: dt.date | None, until: dt.date | None) -> N
 
 
 def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The rollup tables of a frame of statement lines, computed in pandas (the seed writes lines from frames,
-    and grouping them here is several times faster than grouping them again in SQL). Days are ISO strings."""
+    """The rollup (and summary) tables of a frame of statement lines, computed in pandas (the seed writes lines
+    from frames, and grouping them here is several times faster than grouping them again in SQL). Days are ISO
+    strings."""
     day = pd.to_datetime(lines.posted_at).dt.floor("D")
     bounds = np.array([b for _, b in AMOUNT_BUCKETS if b])
     keyed = pd.DataFrame(
@@ -195,6 +202,7 @@ def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
         "daily_totals": _iso_days(daily),
         "hourly_donations": _iso_days(hourly),
         "donors": pd.DataFrame({"donor_key": donors.to_numpy()}),
+        **summaries.from_lines(lines),
     }
 
 

@@ -336,6 +336,57 @@ class Donor(Base):
     donor_key: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+# --- Summaries of the lines kept by the one ledger writer (explorer.db.summaries): the account page, the
+# statistics page and the flags read these instead of grouping millions of lines on every cache miss.
+
+
+class CounterpartyTotal(Base):
+    """Lines summed per account, direction, currency and printed counterparty (top counterparties of an account)."""
+
+    __tablename__ = "counterparty_totals"
+    __table_args__ = (Index("ix_counterparty_rank", "account_id", "direction", "currency", "amount"),)
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    counterparty: Mapped[str] = mapped_column(String(200), primary_key=True)
+    lines: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    first_id: Mapped[int] = mapped_column(BigInteger)  # the earliest line: breaks ties as MIN(id) did
+
+
+class DonorTotal(Base):
+    """Incoming VND lines summed per printed counterparty over the whole ledger (the statistics' top donors)."""
+
+    __tablename__ = "donor_totals"
+    __table_args__ = (Index("ix_donor_totals_rank", "amount"),)
+    counterparty: Mapped[str] = mapped_column(String(200), primary_key=True)
+    lines: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    first_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class AccountSource(Base):
+    """Lines per account and source file (layout '' and sha '' for seeded or entered lines): provenance."""
+
+    __tablename__ = "account_sources"
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_layout: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    lines: Mapped[int] = mapped_column(BigInteger)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CampaignReceipt(Base):
+    """Per campaign: incoming money in its own currency and the first day cumulative receipts reached the
+    rule's threshold share of its target (the reporting rule's inputs; explorer.db.summaries)."""
+
+    __tablename__ = "campaign_receipts"
+    campaign_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received: Mapped[int] = mapped_column(BigInteger)
+    threshold_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Meta(Base):
     """Key/value facts about the database: seed scale and seed number, schema version."""
 

@@ -167,6 +167,12 @@ def text_condition(conn: Connection, folded: str, alias: str = "s", prefix: str 
     )
 
 
+def bitmap_first(conn: Connection, condition: str, params: dict) -> bool:
+    """PostgreSQL: whether the trigram bitmap should serve `condition` (on lines `s`) rather than an ordered
+    walk — while the planner expects at most BITMAP_MAX_HITS matches (see search_index_first)."""
+    return conn.dialect.name == "postgresql" and _estimated_rows(conn, condition, params) <= BITMAP_MAX_HITS
+
+
 @contextmanager
 def search_index_first(conn: Connection, condition: str | None = None, params: dict | None = None):
     """Inside: find text hits through the search index rather than by reading an ordered index and filtering.
@@ -176,14 +182,12 @@ def search_index_first(conn: Connection, condition: str | None = None, params: d
     filtering every line, expecting hits soon; for a term bunched in the past ('yagi') it reads most of the
     table (0.7–0.9 s at 1.9 M lines) where the trigram index's bitmap and a top-N sort take 30–60 ms. Bitmap
     scans stay allowed, so filters on other indexes (account, dates) still combine with the trigram index.
-    Given the text `condition` (on lines `s`), this holds only while the planner expects at most
-    BITMAP_MAX_HITS matches: fetching a few hundred thousand hits through the bitmap costs more (3–7 s for
-    'mien bac' at 11.7 M lines) than the walk, which meets that many hits soon (0.5 s).
+    Given the text `condition` (on lines `s`), this holds only when bitmap_first says so: fetching a few
+    hundred thousand hits through the bitmap costs more (3–7 s for 'mien bac' at 11.7 M lines) than the walk,
+    which meets that many hits soon (0.5 s).
     SQLite decides this itself (text_condition, index_walk): nothing to do there.
     """
-    if conn.dialect.name != "postgresql" or (
-        condition is not None and _estimated_rows(conn, condition, params or {}) > BITMAP_MAX_HITS
-    ):
+    if conn.dialect.name != "postgresql" or (condition is not None and not bitmap_first(conn, condition, params or {})):
         yield
         return
     conn.exec_driver_sql("SET LOCAL enable_indexscan = off")

@@ -169,6 +169,8 @@ state.stm_signature = signature
 lines, has_more = query(
     statements.search_lines, **filters, sort=value["sort"], page=state.stm_page, page_size=PAGE_SIZE
 )
+if lines.attrs.get("searched_rows"):  # a short query reads only the first lines of the view: say so
+    st.info(t("statements.scale_search_bounded", rows=num(lines.attrs["searched_rows"])))
 url_state = {
     "account": filters["account"],
     "campaign": filters["campaign"],

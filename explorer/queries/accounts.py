@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from explorer.db import search, sql
+from explorer.db.summaries import NO_SOURCE
 from explorer.queries.frames import (
     DEFAULT_PAGE_SIZE,
     dates,
@@ -163,32 +164,34 @@ def balance_series(engine: Engine, account_id: int) -> pd.DataFrame:
 
 
 def top_counterparties(engine: Engine, account_id: int, direction: str = "in", limit: int = 10) -> pd.DataFrame:
-    """The biggest senders (direction 'in') or payees ('out') by name as the bank printed it."""
+    """The biggest senders (direction 'in') or payees ('out') by name as the bank printed it.
+
+    Read from the summary by name (explorer.db.summaries): grouping the busiest account's lines took 2.2 s."""
     with engine.connect() as conn:
         frame = read(
             conn,
             f"""
-            SELECT s.counterparty, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s
-            WHERE s.account_id = :a AND s.currency = {_OWN_CURRENCY} AND s.direction = :direction
-              AND s.counterparty IS NOT NULL
-            GROUP BY s.counterparty ORDER BY amount DESC, MIN(s.id) LIMIT :limit""",
+            SELECT t.counterparty, t.amount, t.lines
+            FROM counterparty_totals t
+            WHERE t.account_id = :a AND t.currency = {_OWN_CURRENCY} AND t.direction = :direction
+            ORDER BY t.amount DESC, t.first_id LIMIT :limit""",
             {"a": account_id, "direction": "out" if direction == "out" else "in", "limit": limit},
         )
     return ints(frame, "amount", "lines")
 
 
 def provenance(engine: Engine, account_id: int) -> pd.DataFrame:
-    """Where the account's lines came from: per source file (layout, SHA-256) or none (seeded/entered)."""
+    """Where the account's lines came from: per source file (layout, SHA-256) or none (seeded/entered).
+
+    Read from the summary by source (explorer.db.summaries), where '' stands for "no source file"."""
     with engine.connect() as conn:
         frame = read(
             conn,
             """
-            SELECT s.source_layout, s.source_sha256, COUNT(*) AS lines,
-                   MIN(s.posted_at) AS first_at, MAX(s.posted_at) AS last_at
-            FROM statement_lines s WHERE s.account_id = :a
-            GROUP BY s.source_layout, s.source_sha256 ORDER BY first_at""",
-            {"a": account_id},
+            SELECT NULLIF(t.source_layout, :none) AS source_layout, NULLIF(t.source_sha256, :none) AS source_sha256,
+                   t.lines, t.first_at, t.last_at
+            FROM account_sources t WHERE t.account_id = :a ORDER BY t.first_at, t.source_sha256""",
+            {"a": account_id, "none": NO_SOURCE},
         )
     ints(frame, "lines")
     for column in ("first_at", "last_at"):

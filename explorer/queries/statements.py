@@ -27,8 +27,16 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db.schema import CHANNELS
-from explorer.db.search import contains, index_walk, search_index_first, text_condition
+from explorer.db.search import (
+    MIN_INDEXED_CHARS,
+    bitmap_first,
+    contains,
+    index_walk,
+    search_index_first,
+    text_condition,
+)
 from explorer.export import EXPORT_ROW_CAP
+from explorer.queries.search_plan import SearchPlan
 from explorer.text import fold, parse_amount
 
 MAX_QUERY_CHARS = 200
@@ -37,6 +45,10 @@ DATASET_ROW_CAP = 2_500_000  # whole-dataset Parquet: enough for the national se
 DATASET_CHUNK_ROWS = 50_000
 # The bounded scan tried before the search index reads at most base + per-hit × (offset + page) rows.
 PREFIX_SCAN_ROWS, PREFIX_SCAN_PER_HIT, PREFIX_SCAN_MAX = 1_500, 20, 200_000
+# A query too short for the trigram indexes (under MIN_INDEXED_CHARS characters) reads at most this many lines of
+# the view in page order; when they hold less than a page, the answer says it is bounded (SearchPlan.searched_rows)
+# and the page asks to refine or narrow. Scanning the whole table took 0.7–0.9 s at 1.8 M lines.
+SHORT_SCAN_ROWS = 50_000
 SORTS = {  # name → (key column, descending); the line id breaks ties, so every order is total
     "newest": ("s.posted_at", True),
     "oldest": ("s.posted_at", False),
@@ -129,7 +141,17 @@ def search_lines(
         limit=page_size + 1,
         offset=offset,
     )
-    return frame.head(page_size), len(frame) > page_size
+    page = frame.head(page_size)
+    page.attrs = dict(frame.attrs)
+    return page, len(frame) > page_size
+
+
+def explain_search(engine: Engine, *, sort: str = "newest", page: int = 1, page_size: int = 50, **filters: Any):
+    """The SearchPlan that search_lines follows for these arguments (it runs the search to know)."""
+    page_size = min(max(int(page_size), 1), MAX_PAGE_SIZE)
+    plan = SearchPlan(search_term(filters.get("q")), engine.dialect.name, sort if sort in SORTS else "newest")
+    _select(engine, filters, sort, limit=page_size + 1, offset=(max(int(page), 1) - 1) * page_size, plan=plan)
+    return plan
 
 
 def export_lines(engine: Engine, *, sort: str = "newest", **filters: Any) -> pd.DataFrame:
@@ -173,32 +195,68 @@ def dataset_parquet(engine: Engine, account: int | str | None = None) -> tuple[b
     return buffer.getvalue(), capped
 
 
-def _select(engine: Engine, filters: dict, sort: str, *, limit: int, offset: int) -> pd.DataFrame:
-    """The page: a bounded scan in page order first, the search index only when that scan falls short."""
+def _select(
+    engine: Engine, filters: dict, sort: str, *, limit: int, offset: int, plan: SearchPlan | None = None
+) -> pd.DataFrame:
+    """The page: a bounded scan in page order first, the search index only when that scan falls short.
+
+    The steps taken are noted in `plan`; frame.attrs['searched_rows'] is set when the answer is bounded."""
     sort = sort if sort in SORTS else "newest"
     term = search_term(filters.get("q"))
+    plan = plan or SearchPlan(term, engine.dialect.name, sort)
     with engine.connect() as conn:
         where, params = _conditions(conn, filters)
         if where is None:
+            plan.answer("empty_view")
             return _frame([], COLUMNS)
         params.update(limit=limit, offset=offset)
-        plan = nullcontext()
+        context = nullcontext()
         if term:
-            frame = _prefix_scan(conn, where, params, term, sort)
-            if frame is None:
-                frame = _index_walk(conn, where, params, term, sort)
+            frame = _searched(conn, where, params, term, sort, plan)
             if frame is not None:
                 return frame
             condition, text_params = text_condition(conn, term, "s", "q")
             where, params = where + [condition], {**params, **text_params}
-            plan = search_index_first(conn, condition, text_params)  # a scan in page order fell short above
+            if conn.dialect.name == "postgresql":
+                bitmap = bitmap_first(conn, condition, text_params)  # a scan in page order fell short above
+                plan.answer("pg_trigram_bitmap" if bitmap else "pg_planner")
+                context = search_index_first(conn) if bitmap else nullcontext()
+            else:
+                plan.answer("trigram_ids" if "json_each" in condition else "instr_scan")
+        else:
+            plan.answer("no_text")
         # Page ids first, joins after: thousands of index hits are sorted without reading their accounts.
         page_ids = (
             f"SELECT s.id FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} "
             f"ORDER BY {_order(sort)} LIMIT :limit OFFSET :offset"
         )
-        with plan:
+        with context:
             return _read(conn, f"{_SELECT} WHERE s.id IN ({page_ids}) ORDER BY {_order(sort)}", params)
+
+
+def _searched(
+    conn: Connection, where: list[str], params: dict, term: str, sort: str, plan: SearchPlan
+) -> pd.DataFrame | None:
+    """The page from the cheap steps (prefix scan; bounded scan for short terms; SQLite's index walk), or None."""
+    scan_rows = min(PREFIX_SCAN_ROWS + PREFIX_SCAN_PER_HIT * (params["offset"] + params["limit"]), PREFIX_SCAN_MAX)
+    if scan_rows >= 1:
+        frame, beyond = _prefix_scan(conn, where, params, term, sort, scan_rows)
+        if len(frame) == params["limit"] or not beyond:
+            plan.answer("prefix_scan", f"{len(frame)} hit(s) in the first {scan_rows:,} rows")
+            return frame
+        plan.note("prefix_scan", f"{len(frame)} hit(s) in the first {scan_rows:,} rows: too few")
+    if len(term) < MIN_INDEXED_CHARS or "\x00" in term:
+        frame, beyond = _prefix_scan(conn, where, params, term, sort, SHORT_SCAN_ROWS)
+        bounded = beyond and len(frame) < params["limit"]
+        if bounded:
+            plan.searched_rows = SHORT_SCAN_ROWS
+            frame.attrs["searched_rows"] = SHORT_SCAN_ROWS
+        plan.answer("bounded_short", f"{len(frame)} hit(s) in the first {SHORT_SCAN_ROWS:,} rows")
+        return frame
+    frame = _index_walk(conn, where, params, term, sort)
+    if frame is not None:
+        plan.answer("index_walk", f"{len(frame)} hit(s)")
+    return frame
 
 
 def _order(sort: str) -> str:
@@ -207,17 +265,16 @@ def _order(sort: str) -> str:
     return f"{column} {direction}, s.id {direction}"
 
 
-def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, sort: str) -> pd.DataFrame | None:
-    """The page from the first K rows of the view in page order, or None if they hold too few hits.
+def _prefix_scan(
+    conn: Connection, where: list[str], params: dict, term: str, sort: str, scan_rows: int
+) -> tuple[pd.DataFrame, bool]:
+    """The hits among the first K = `scan_rows` rows of the view in page order, and whether the view goes on.
 
     Exact whenever it answers: if the first K rows of the view (in the page's total order) contain
     offset + limit hits, those are the first ones overall; if the view has no more than K rows, it was read
     whole. The K-th row's key (read from the index) bounds the scan, which stops as soon as the page is
     full: common terms cost a fraction of a millisecond, rare ones at most K rows before the index is asked.
     """
-    scan_rows = min(PREFIX_SCAN_ROWS + PREFIX_SCAN_PER_HIT * (params["offset"] + params["limit"]), PREFIX_SCAN_MAX)
-    if scan_rows < 1:
-        return None
     column, descending = SORTS[sort]
     view = " AND ".join(where) or "1 = 1"
     bound = conn.execute(
@@ -235,7 +292,7 @@ def _prefix_scan(conn: Connection, where: list[str], params: dict, term: str, so
     frame = _read(
         conn, sql, {**params, "scan_q": term, "bound_key": bound and bound[0], "bound_id": bound and bound[1]}
     )
-    return frame if len(frame) == params["limit"] or bound is None else None
+    return frame, bound is not None
 
 
 def _index_walk(conn: Connection, where: list[str], params: dict, term: str, sort: str) -> pd.DataFrame | None:

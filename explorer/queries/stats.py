@@ -133,18 +133,48 @@ def top_donors(
     limit: int = 20,
     scope: Scope = None,
 ) -> pd.DataFrame:
-    """The biggest givers by the name printed on the statement (counterparty): counterparty, amount, lines."""
+    """The biggest givers by the name printed on the statement (counterparty): counterparty, amount, lines.
+
+    Over the whole ledger (no range, or one holding every donation, and no account/campaign scope) this reads
+    the summary by name (explorer.db.summaries: 4 s → a few ms at 1.9 M lines); otherwise it groups the lines."""
     where, params = donations_where(date_from, date_to, scope)
     with engine.connect() as conn:
-        frame = _read(
-            conn,
-            f"""
-            SELECT s.counterparty, SUM(s.amount) AS amount, COUNT(*) AS lines
-            FROM statement_lines s WHERE {where} AND s.counterparty IS NOT NULL
-            GROUP BY s.counterparty ORDER BY amount DESC, MIN(s.id) LIMIT :limit""",
-            {**params, "limit": limit},
-        )
+        if scope is None and _covers_every_donation(conn, date_from, date_to):
+            frame = _read(
+                conn,
+                "SELECT t.counterparty, t.amount, t.lines FROM donor_totals t "
+                "ORDER BY t.amount DESC, t.first_id LIMIT :limit",
+                {"limit": limit},
+            )
+        else:
+            frame = _read(
+                conn,
+                f"""
+                SELECT s.counterparty, SUM(s.amount) AS amount, COUNT(*) AS lines
+                FROM statement_lines s WHERE {where} AND s.counterparty IS NOT NULL
+                GROUP BY s.counterparty ORDER BY amount DESC, MIN(s.id) LIMIT :limit""",
+                {**params, "limit": limit},
+            )
     return ints(frame, "amount", "lines")
+
+
+def _covers_every_donation(conn: Connection, date_from: dt.date | None, date_to: dt.date | None) -> bool:
+    """Whether [date_from, date_to] holds the posting day of every incoming line (ends read from the time index)."""
+    if date_from is None and date_to is None:
+        return True
+    first, last = _donation_days_range(conn)
+    return first is None or ((date_from is None or date_from <= first) and (date_to is None or date_to >= last))
+
+
+def _donation_days_range(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
+    # Walk the time index from either end to the first donation instead of scanning every line.
+    first, last = (
+        conn.execute(
+            text(f"SELECT posted_at FROM statement_lines WHERE direction = 'in' ORDER BY posted_at {order} LIMIT 1")
+        ).scalar()
+        for order in ("ASC", "DESC")
+    )
+    return as_date(first), as_date(last)
 
 
 def by_province(
@@ -213,11 +243,4 @@ def by_hour(
 def date_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
     """First and last posting day of any donation (the date pickers' range)."""
     with engine.connect() as conn:
-        # Walk the time index from either end to the first donation instead of scanning every line.
-        first, last = (
-            conn.execute(
-                text(f"SELECT posted_at FROM statement_lines WHERE direction = 'in' ORDER BY posted_at {order} LIMIT 1")
-            ).scalar()
-            for order in ("ASC", "DESC")
-        )
-    return as_date(first), as_date(last)
+        return _donation_days_range(conn)
