@@ -23,10 +23,11 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# ruff (lint + format check, config in pyproject.toml); CI fails on any finding.
+# ruff (lint + format check) and pyright (config in pyproject.toml); CI fails on any finding.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pyright
 
 bench: $(STAMP)
 	$(BIN)/python -m explorer bench $(BENCH_ARGS)

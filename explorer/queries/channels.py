@@ -63,7 +63,7 @@ def pool_of(engine: Engine, campaign_id: int) -> dict[str, Any] | None:
         )
         if pools.empty:
             return None
-        pool = pools.iloc[0].to_dict()
+        pool = {str(k): v for k, v in pools.iloc[0].items()}
         projects = read(
             conn,
             """SELECT m.campaign_id, c.title,
@@ -105,32 +105,32 @@ def matching_breaches(engine: Engine) -> pd.DataFrame:
                  AND s.direction = 'in' AND s.channel IN ('matching', 'giving_day') ORDER BY s.posted_at, s.id""",
         )
     out = []
-    for pool in pools.itertuples():
-        mine = lines[lines.pool_id == pool.id]
-        day = as_date(pool.day)
+    for pool in pools.to_dict("records"):
+        mine = lines[lines.pool_id == pool["id"]]
+        day = as_date(pool["day"])
         gifts = mine[(mine.channel == "giving_day") & (pd.to_datetime(mine.posted_at).dt.date == day)]
         gift_of = {
             (int(c), r): int(a) for c, r, a in zip(gifts.campaign_id, gifts.reference, gifts.amount, strict=True)
         }
         per_project: dict[int, int] = {}
         total = 0
-        for line in mine[mine.channel == "matching"].itertuples():
-            found = _GIFT_REFERENCE.search(line.description or "")
-            gift = gift_of.get((int(line.campaign_id), found.group(1))) if found else None
-            amount, cid = int(line.amount), int(line.campaign_id)
-            row = {"pool_id": int(pool.id), "campaign_id": cid, "line_id": int(line.id), "amount": amount}
+        for line in mine[mine.channel == "matching"].to_dict("records"):
+            found = _GIFT_REFERENCE.search(line["description"] or "")
+            gift = gift_of.get((int(line["campaign_id"]), found.group(1))) if found else None
+            amount, cid = int(line["amount"]), int(line["campaign_id"])
+            row = {"pool_id": int(pool["id"]), "campaign_id": cid, "line_id": int(line["id"]), "amount": amount}
             if gift is None:
                 out.append({**row, "rule": "no_gift", "allowed": 0})
             else:
-                allowed = min(gift * int(pool.ratio_pct) // 100, int(pool.cap_per_gift))
+                allowed = min(gift * int(pool["ratio_pct"]) // 100, int(pool["cap_per_gift"]))
                 if amount > allowed:
                     out.append({**row, "rule": "over_gift", "allowed": allowed})
             per_project[cid] = per_project.get(cid, 0) + amount
             total += amount
-            if per_project[cid] > int(pool.cap_per_project) >= per_project[cid] - amount:
-                out.append({**row, "rule": "over_project_cap", "allowed": int(pool.cap_per_project)})
-            if total > int(pool.pool_size) >= total - amount:
-                out.append({**row, "rule": "over_pool", "allowed": int(pool.pool_size)})
+            if per_project[cid] > int(pool["cap_per_project"]) >= per_project[cid] - amount:
+                out.append({**row, "rule": "over_project_cap", "allowed": int(pool["cap_per_project"])})
+            if total > int(pool["pool_size"]) >= total - amount:
+                out.append({**row, "rule": "over_pool", "allowed": int(pool["pool_size"])})
     return pd.DataFrame(out, columns=["pool_id", "campaign_id", "line_id", "rule", "amount", "allowed"])
 
 
@@ -151,8 +151,8 @@ def charity_purchases(engine: Engine, campaign_id: int | None = None) -> pd.Data
     if lines.empty:
         return pd.DataFrame(columns=columns)
     parsed = lines.description.map(purchase_items)
-    lines["items"] = parsed.map(lambda p: p[0] if p else 0)
-    lines["per_item"] = parsed.map(lambda p: p[1] if p else 0)
+    lines["items"] = parsed.map(lambda p: p[0] if isinstance(p, tuple) else 0)
+    lines["per_item"] = parsed.map(lambda p: p[1] if isinstance(p, tuple) else 0)
     out = lines.groupby(["campaign_id", "counterparty"], as_index=False).agg(
         transfers=("amount", "size"), items=("items", "sum"), per_item=("per_item", "max"), amount=("amount", "sum")
     )

@@ -141,9 +141,9 @@ def search_lines(
         limit=page_size + 1,
         offset=offset,
     )
-    page = frame.head(page_size)
-    page.attrs = dict(frame.attrs)
-    return page, len(frame) > page_size
+    shown = frame.head(page_size)
+    shown.attrs = dict(frame.attrs)  # how the search was bounded, for the page's notice
+    return shown, len(frame) > page_size
 
 
 def explain_search(engine: Engine, *, sort: str = "newest", page: int = 1, page_size: int = 50, **filters: Any):

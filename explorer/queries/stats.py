@@ -163,7 +163,9 @@ def _covers_every_donation(conn: Connection, date_from: dt.date | None, date_to:
     if date_from is None and date_to is None:
         return True
     first, last = _donation_days_range(conn)
-    return first is None or ((date_from is None or date_from <= first) and (date_to is None or date_to >= last))
+    if first is None or last is None:
+        return True
+    return (date_from is None or date_from <= first) and (date_to is None or date_to >= last)
 
 
 def _donation_days_range(conn: Connection) -> tuple[dt.date | None, dt.date | None]:
