@@ -108,10 +108,10 @@ def test_exports_are_in_major_units_with_a_currency_column_and_buttons_say_what_
     for what in ("by group", "by province", "summary", "the 2 runs"):
         assert f"Download {what} (CSV)" in labels and f"Download {what} (Parquet)" in labels
     files = exports(at, media)
-    read = lambda name: pd.read_csv(
-        io.BytesIO(next(v for k, v in files.items() if k.endswith(name))),  # noqa: E731
-        encoding="utf-8-sig",
-    )
+
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(io.BytesIO(next(v for k, v in files.items() if k.endswith(name))), encoding="utf-8-sig")
+
     summary, runs = read("vouchers_summary.csv").set_index("metric"), read("vouchers_runs.csv")
     assert summary.loc["issued", "mean"] == 5_275_000 and summary.loc["issued", "unit"] == "CNY"
     assert (summary["currency"] == "CNY").all() and summary.loc["coverage", "unit"] == "share"
@@ -267,7 +267,7 @@ def test_a_comparison_is_shared_as_one_url(app):
     at = at.button(key="vc_add").click().run()
     link = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert link["compare"] and link["seed"] == "5"
-    shared = open_page(AppTest.from_file(app._script_path, default_timeout=60), "vouchers", **link)  # noqa: SLF001
+    shared = open_page(AppTest.from_file(app._script_path, default_timeout=60), "vouchers", **link)
     names = [m.value for m in shared.markdown if m.value.startswith(("**1.**", "**2.**"))]
     assert len(names) == 2 and "2 runs, seed 1" in names[0] and "2 runs, seed 5" in names[1]
     table = next(d.value for d in shared.dataframe if translate("en", "vouchers.mx_redemption_rate") in d.value.index)
