@@ -109,11 +109,8 @@ def test_exports_are_in_major_units_with_a_currency_column_and_buttons_say_what_
         assert f"Download {what} (CSV)" in labels and f"Download {what} (Parquet)" in labels
     files = exports(at, media)
 
-    def read(name):
-        return pd.read_csv(
-            io.BytesIO(next(v for k, v in files.items() if k.endswith(name))),
-            encoding="utf-8-sig",
-        )
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(io.BytesIO(next(v for k, v in files.items() if k.endswith(name))), encoding="utf-8-sig")
 
     summary, runs = read("vouchers_summary.csv").set_index("metric"), read("vouchers_runs.csv")
     assert summary.loc["issued", "mean"] == 5_275_000 and summary.loc["issued", "unit"] == "CNY"

@@ -40,7 +40,10 @@ def convert(scheme: Scheme, target: str) -> Scheme:
     source = scheme.currency
     if source == target:
         return scheme
-    c = lambda amount: convert_amount(amount, source, target)  # noqa: E731
+
+    def c(amount: int) -> int:
+        return convert_amount(amount, source, target)
+
     rep = dataclasses.replace
     return validate(
         rep(
