@@ -69,11 +69,12 @@ def unfold(page) -> None:
     words = tuple(label("public.filters", lang) for lang in ("vi", "en", "zh"))
     closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
     for i in reversed(range(closed.count())):
-        if closed.nth(i).inner_text().strip().startswith(words):
+        if closed.nth(i).locator('[data-testid="stMarkdownContainer"]').inner_text().strip().startswith(words):
             closed.nth(i).click()
     page.wait_for_function(
         """words => [...document.querySelectorAll('[data-testid="stExpander"] details > summary')]
-            .filter(s => words.some(w => s.innerText.trim().startsWith(w))).every(s => s.parentElement.open)""",
+            .filter(s => words.some(w => s.querySelector('[data-testid="stMarkdownContainer"]').innerText.trim()
+                .startsWith(w))).every(s => s.parentElement.open)""",
         arg=list(words),
     )
 
