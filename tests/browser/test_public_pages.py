@@ -64,7 +64,23 @@ def type_into(page, name: str, value: str) -> None:
     after_url_change(page, before)
 
 
+def unfold(page) -> None:
+    """Open the page's folded filters (explorer.ui.phone.filters) when closed; every other expander stays shut."""
+    words = tuple(label("public.filters", lang) for lang in ("vi", "en", "zh"))
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+    for i in reversed(range(closed.count())):
+        if closed.nth(i).locator('[data-testid="stMarkdownContainer"]').inner_text().strip().startswith(words):
+            closed.nth(i).click()
+    page.wait_for_function(
+        """words => [...document.querySelectorAll('[data-testid="stExpander"] details > summary')]
+            .filter(s => words.some(w => s.querySelector('[data-testid="stMarkdownContainer"]').innerText.trim()
+                .startsWith(w))).every(s => s.parentElement.open)""",
+        arg=list(words),
+    )
+
+
 def choose(page, select_label: str, option: str) -> None:
+    unfold(page)
     box = page.get_by_role("combobox", name=select_label, exact=True).first
     before = page.url
     box.click()
@@ -74,6 +90,7 @@ def choose(page, select_label: str, option: str) -> None:
 
 
 def select_value(page, select_label: str) -> str:
+    unfold(page)
     return page.get_by_role("combobox", name=select_label, exact=True).first.input_value()
 
 
@@ -212,6 +229,7 @@ def switch_language(page, name: str) -> None:
 def test_language_switch_keeps_statement_filters_and_page(page, server):
     open_page(page, server, "statements")
     choose(page, label("statements.sort"), label("statements.sort_largest"))
+    unfold(page)
     page.locator('[data-testid="stRadio"]').get_by_text(label("statements.direction_in"), exact=True).click()
     settle(page)
     page.get_by_role("button", name=label("common.next")).click()
@@ -381,6 +399,7 @@ def test_stats_dates_and_basis_follow_every_change(page, server, tiny_engine):
     open_page(page, server, "stats")
     field = page.get_by_role("group", name=label("stats.from"), exact=True).first  # year / month / day segments
     for day in ("2024-10-01", "2024-11-01", "2024-12-01"):
+        unfold(page)  # the dates are among the folded filters
         field.get_by_role("spinbutton").first.click()
         y, m, d = day.split("-")
         page.keyboard.type(d + m + y)  # the Vietnamese page's pickers read day / month / year
