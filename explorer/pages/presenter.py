@@ -89,8 +89,8 @@ with main:
         view.campaign(progress)
         st.subheader(t("presenter.ticker_title"))
         view.ticker(query(q.recent_donations, campaign_id=campaign_id))
-        if campaign_id:  # how the campaign's money came (the whole ledger's mix is on Stats)
-            channel_view.mix(query(channels.channel_mix, campaign_id=campaign_id))
+        if campaign_id:  # how the campaign's money came, in one line: the kiosk fits one screen
+            channel_view.mix_line(query(channels.channel_mix, campaign_id=campaign_id))
     with right:
         st.subheader(t("presenter.qr_title"))
         acc = query(q.account, number=account_number) if account_number else None

@@ -58,6 +58,13 @@ def mix(frame: pd.DataFrame, container: Any = None) -> None:
     box.caption(t("channels.mix_caption"))
 
 
+def mix_line(frame: pd.DataFrame) -> None:
+    """The mix as one line of text (the presenter's screen has no room for a chart): money share per channel."""
+    if not frame.empty:
+        parts = " · ".join(f"{t(f'channels.{r.channel}')} {pct(r.amount_share)}" for r in frame.itertuples())
+        st.caption(f"{t('channels.mix_title')}: {parts}")
+
+
 def campaign_panel(campaign_id: int, currency: str) -> None:
     """On a campaign's page: its channel mix, its giving day's pool (gifts vs matched vs pool left) if it took part
     in one, and merchants' charity purchases as one source each with the items sold."""
