@@ -66,7 +66,9 @@ for _key, (_factory, _note, _repeats) in OPERATIONS.items():
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m explorer.bench.vouchers", description=(__doc__ or "").partition("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m explorer.bench.vouchers", description=(__doc__ or "").partition("\n")[0]
+    )
     parser.add_argument("--repeats", type=int, default=5, help="most timed runs per operation (default 5)")
     parser.add_argument("--only", nargs="*", help="these operation keys only")
     parser.add_argument("--json", help="also write the results to this file")
