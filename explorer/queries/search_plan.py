@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 STRATEGIES = {
     "no_text": "no search text: the view's rows in page order",
-    "prefix_scan": "the first rows of the view in page order held a full page of hits",
+    "prefix_scan": "the first rows of the view in page order; answers if they hold a page of hits (or all rows)",
     "bounded_short": "query under 3 characters: only the first lines of the view in page order are read",
-    "index_walk": "SQLite FTS5 trigram index read in id order (= time order), stopping at the page's last hit",
+    "index_walk": "SQLite FTS5 trigram index read in id order (= time order) up to the page's last hit",
     "trigram_ids": "SQLite FTS5: the rarest trigrams' candidates (few) checked exactly, then sorted",
     "instr_scan": "SQLite: too many trigram candidates; exact substring test in page order",
     "pg_trigram_bitmap": "PostgreSQL: pg_trgm GIN bitmap then a top-N sort (the bounded scan found hits sparse)",
