@@ -8,7 +8,7 @@ import pytest
 from page_specs import open_page
 from sqlalchemy import text
 
-from explorer import vietqr
+from explorer import banks, vietqr
 from explorer.ui import receipt, share
 
 
@@ -19,7 +19,7 @@ def test_donation_payload_decodes_to_the_accounts_number_and_bin(tiny_engine):
     for number, bank in accounts:
         payload = vietqr.payload(bank, number, memo=vietqr.donation_memo(number))
         assert vietqr.is_valid(payload)
-        assert vietqr.beneficiary(payload) == (vietqr.BANKS[bank].bin, number)
+        assert vietqr.beneficiary(payload) == (banks.BANKS[bank].bin, number)
         assert vietqr.parse(vietqr.parse(payload)["62"])["08"] == "ung ho tk 2905"
 
 
@@ -38,7 +38,7 @@ def test_account_page_shows_the_donate_block(app, tiny_engine):
     with tiny_engine.connect() as conn:
         bank = conn.execute(text("SELECT bank FROM accounts WHERE number = '2905' ORDER BY id")).scalars().first()
     shown = " ".join(m.value for m in at.markdown)
-    assert "ung ho tk 2905" in shown and vietqr.BANKS[bank].name.replace("(", "\\(").replace(")", "\\)") in shown
+    assert "ung ho tk 2905" in shown and banks.BANKS[bank].name.replace("(", "\\(").replace(")", "\\)") in shown
     assert qr_images(at) == 1
 
 
