@@ -202,3 +202,15 @@ def test_zz_record_counts():
     (ARTIFACTS / "hostile_urls.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     print(f"\nhostile URLs: {summary}")
     assert summary["exceptions"] == 0
+
+
+def test_every_page_reads_its_spec_from_the_one_module():
+    """The pages' URL parameters are data in explorer/urls.py: every page file takes its SPEC from there."""
+    from page_specs import PAGES
+
+    from explorer import urls
+
+    pages = sorted(p.stem for p in PAGES.glob("*.py"))
+    assert pages == sorted(urls.SPECS)
+    for name in pages:
+        assert f'SPEC = urls.SPECS["{name}"]' in (PAGES / f"{name}.py").read_text(encoding="utf-8")

@@ -6,9 +6,9 @@ province (province code), kind (organization kind), page, account (an account nu
 
 import streamlit as st
 
+from explorer import urls
 from explorer.db.schema import ORG_KINDS
 from explorer.export import EXPORT_ROW_CAP
-from explorer.params import Param
 from explorer.queries import accounts, flags
 from explorer.ui import accounts_view, phone
 from explorer.ui.data import query
@@ -16,13 +16,7 @@ from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
 from explorer.ui.listing import UrlState, pager, pick
 
-SPEC = {
-    "q": Param("text"),
-    "province": Param("province"),
-    "kind": Param("choice", choices=ORG_KINDS),
-    "page": Param("int", 1, min=1, max=10_000),
-    "account": Param("text"),
-}
+SPEC = urls.SPECS["accounts"]
 params = page("accounts", SPEC)
 current = dict(params)
 

@@ -7,9 +7,9 @@ sort (raised: most money received first, the default | ending: running campaigns
 
 import streamlit as st
 
+from explorer import urls
 from explorer.db.schema import CAMPAIGN_CATEGORIES, CAMPAIGN_STATUSES
 from explorer.export import EXPORT_ROW_CAP
-from explorer.params import Param
 from explorer.queries import campaigns
 from explorer.rules import RULE_STATUSES
 from explorer.ui import campaigns_view, flags_view, phone
@@ -18,19 +18,7 @@ from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
 from explorer.ui.listing import UrlState, date_box, last_updated, pager, pick
 
-SPEC = {
-    "q": Param("text"),
-    "status": Param("choice", choices=CAMPAIGN_STATUSES),
-    "category": Param("choice", choices=CAMPAIGN_CATEGORIES),
-    "province": Param("province"),
-    "org": Param("int", min=1, max=10**9),
-    "from": Param("date"),
-    "to": Param("date"),
-    "rule": Param("choice", choices=RULE_STATUSES),
-    "page": Param("int", 1, min=1, max=10_000),
-    "campaign": Param("int", min=1, max=10**9),
-    "sort": Param("choice", "raised", choices=tuple(campaigns.SORTS)),
-}
+SPEC = urls.SPECS["campaigns"]
 FILTERS = ("q", "status", "category", "province", "org", "from", "to", "rule")
 params = page("campaigns", SPEC)
 current = dict(params)

@@ -7,9 +7,9 @@ by (breakdown: campaign | category | recipient_group | province), page, lang.
 import altair as alt
 import streamlit as st
 
+from explorer import urls
 from explorer.db.schema import BENEFICIARY_GROUPS, DISBURSEMENT_CATEGORIES
 from explorer.export import EXPORT_ROW_CAP
-from explorer.params import Param
 from explorer.queries import disbursements
 from explorer.ui import charts, disbursements_view, flow_view, phone
 from explorer.ui.data import query
@@ -17,14 +17,7 @@ from explorer.ui.i18n import compact_money, money, t
 from explorer.ui.layout import downloads, page, sync_url
 from explorer.ui.listing import UrlState, pager, pick
 
-SPEC = {
-    "campaign": Param("int", min=1, max=10**9),
-    "category": Param("choice", choices=DISBURSEMENT_CATEGORIES),
-    "group": Param("choice", choices=BENEFICIARY_GROUPS),
-    "province": Param("province"),
-    "by": Param("choice", "category", choices=tuple(disbursements.GROUPINGS)),
-    "page": Param("int", 1, min=1, max=10_000),
-}
+SPEC = urls.SPECS["disbursements"]
 FILTERS = ("campaign", "category", "group", "province")
 params = page("disbursements", SPEC)
 current = dict(params)

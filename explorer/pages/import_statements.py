@@ -10,23 +10,19 @@ import json
 import pandas as pd
 import streamlit as st
 
+from explorer import urls
 from explorer.db.engine import DatabaseError, create_schema, make_engine
-from explorer.ingest import LAYOUTS, StatementImportError, parse_mapping, read_statement, review, store, write_statement
+from explorer.ingest import StatementImportError, parse_mapping, read_statement, review, store, write_statement
 from explorer.ingest.importer import Statement
 from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
 from explorer.ingest.report import flag_codes, report
-from explorer.params import Param
 from explorer.settings import load_settings
 from explorer.ui.i18n import day, moment, money, num, t
 from explorer.ui.layout import literal, page, sync_url
 from explorer.ui.listing import money_column
 
-LAYOUT_CHOICES = ("auto", *LAYOUTS)
-SPEC = {
-    "account": Param("text", ""),
-    "layout": Param("choice", "auto", choices=LAYOUT_CHOICES),
-    "expected_rows": Param("int", 0, min=0, max=100_000_000),
-}
+LAYOUT_CHOICES = urls.LAYOUT_CHOICES
+SPEC = urls.SPECS["import_statements"]
 PROBLEMS_SHOWN = 200
 
 params = page("import", SPEC)

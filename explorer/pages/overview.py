@@ -5,6 +5,7 @@ URL params: lang.
 
 import streamlit as st
 
+from explorer import urls
 from explorer.queries import overview
 from explorer.ui import charts
 from explorer.ui.data import query
@@ -12,7 +13,7 @@ from explorer.ui.i18n import compact_money, money, num, pct, t
 from explorer.ui.layout import page, sync_url
 from explorer.ui.listing import last_updated
 
-SPEC: dict = {}
+SPEC = urls.SPECS["overview"]
 params = page("overview", SPEC)
 
 totals = query(overview.totals)

@@ -6,8 +6,7 @@ account); amount (suggested amount, e.g. 100000 or 100k); memo (transfer memo, f
 
 import streamlit as st
 
-from explorer import vietqr
-from explorer.params import Param
+from explorer import urls, vietqr
 from explorer.queries import channels, overview
 from explorer.queries import presenter as q
 from explorer.text import parse_amount
@@ -18,12 +17,7 @@ from explorer.ui.i18n import t
 from explorer.ui.layout import literal, page, sync_url
 from explorer.ui.listing import UrlState
 
-SPEC = {
-    "campaign": Param("int", None, min=1, max=10**9),
-    "account": Param("text", None),
-    "amount": Param("amount", None),
-    "memo": Param("text", ""),
-}
+SPEC = urls.SPECS["presenter"]
 params = page("presenter", SPEC)
 view.style()
 main = st.container(key="pz_main")

@@ -10,9 +10,10 @@ sort (newest|oldest|largest|smallest), page (1–10000), lang.
 import pandas as pd
 import streamlit as st
 
+from explorer import urls
 from explorer.db.schema import CHANNELS
 from explorer.export import EXPORT_ROW_CAP
-from explorer.params import Param, to_query
+from explorer.params import to_query
 from explorer.queries import imports, statements, totals
 from explorer.text import parse_amount
 from explorer.ui import phone, share
@@ -23,20 +24,8 @@ from explorer.ui.layout import downloads, literal, page, sync_url
 from explorer.ui.listing import date_format, last_updated
 
 PAGE_SIZE = 50
-DIRECTIONS = ("all", "in", "out")
-SPEC = {
-    "account": Param("text"),
-    "campaign": Param("int", min=1, max=10**9),
-    "q": Param("text"),
-    "from": Param("date"),
-    "to": Param("date"),
-    "min": Param("amount"),
-    "max": Param("amount"),
-    "dir": Param("choice", "all", choices=DIRECTIONS),
-    "channel": Param("choice", "all", choices=("all", *CHANNELS)),
-    "sort": Param("choice", "newest", choices=tuple(statements.SORTS)),
-    "page": Param("int", 1, min=1, max=10_000),
-}
+DIRECTIONS = urls.DIRECTIONS
+SPEC = urls.SPECS["statements"]
 params = page("statements", SPEC)
 st.caption(t("statements.intro"))
 last_updated()

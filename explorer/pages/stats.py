@@ -7,7 +7,7 @@ recomputed for that account's / campaign's lines, lang.
 
 import streamlit as st
 
-from explorer.params import Param
+from explorer import urls
 from explorer.queries import channels, province_map, statements, stats, totals
 from explorer.ui import channel_view, charts, phone, stats_view
 from explorer.ui.data import query, query_section
@@ -15,13 +15,7 @@ from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
 from explorer.ui.listing import UrlState, date_box, last_updated, money_column, pick, table
 
-SPEC = {
-    "from": Param("date"),
-    "to": Param("date"),
-    "basis": Param("choice", "account", choices=tuple(stats.PROVINCE_BASES)),
-    "account": Param("text"),
-    "campaign": Param("int", min=1, max=10**9),
-}
+SPEC = urls.SPECS["stats"]
 TOP_PROVINCES = 20
 params = page("stats", SPEC)
 current = dict(params)

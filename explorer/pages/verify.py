@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from explorer.params import Param, to_query
+from explorer import urls
+from explorer.params import to_query
 from explorer.queries import statements, totals, verify
 from explorer.text import parse_amount
 from explorer.ui import phone, receipt, share
@@ -22,13 +23,7 @@ from explorer.ui.listing import date_format
 
 SHOWN = 20  # candidates shown at most, best first
 VN_TZ = "Asia/Ho_Chi_Minh"  # "checked at" in the time the statements are written in
-SPEC = {
-    "name": Param("text"),
-    "amount": Param("amount"),
-    "date": Param("date"),
-    "days": Param("int", 3, min=0, max=31),
-    "account": Param("text"),
-}
+SPEC = urls.SPECS["verify"]
 params = page("verify", SPEC)
 st.caption(t("verify.intro"))
 state = st.session_state

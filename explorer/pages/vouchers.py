@@ -10,7 +10,7 @@ this session — a link cannot carry them), runs (1–50), seed, lang.
 
 import streamlit as st
 
-from explorer.params import Param
+from explorer import urls
 from explorer.queries import vouchers as vq
 from explorer.ui.data import query
 from explorer.ui.i18n import t
@@ -31,16 +31,9 @@ from explorer.ui.vouchers.scheme_file import scheme_download, scheme_upload
 from explorer.ui.vouchers.stale import REJECTED, rejected_for, stale_banner
 from explorer.ui.vouchers.sweep import sensitivity
 from explorer.vouchers import codec
-from explorer.vouchers.presets import DEFAULT_PRESET, PRESETS
+from explorer.vouchers.presets import PRESETS
 
-SPEC = {
-    "preset": Param("choice", DEFAULT_PRESET, choices=tuple(PRESETS)),
-    "scheme": Param("text", ""),  # the raw value is read below: Param("text") cuts at 200 characters
-    "population": Param("choice", "synthetic", choices=("synthetic", "db", "upload")),
-    "runs": Param("int", 10, min=1, max=50),
-    "seed": Param("int", 1, min=0, max=2**31 - 1),
-    "compare": Param("text", ""),  # the comparison's scenarios (codec.encode_scenarios), read raw like `scheme`
-}
+SPEC = urls.SPECS["vouchers"]
 MAX_TOKEN = codec.MAX_TOKEN_CHARS
 TABS = ("results", "merchants", "map", "budget", "sweep", "compare", "fund")
 
