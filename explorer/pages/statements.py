@@ -21,7 +21,7 @@ from explorer.ui import statements_view as view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import day, num, t
 from explorer.ui.layout import downloads, literal, page, sync_url
-from explorer.ui.listing import date_format, last_updated
+from explorer.ui.listing import date_format, last_updated, pager
 
 PAGE_SIZE = 50
 DIRECTIONS = urls.DIRECTIONS
@@ -205,14 +205,11 @@ if found_totals is not None:
 share.share_row("stm", to_query(url_state, SPEC))
 
 
-def _turn(step: int) -> None:
-    state.stm_page = max(1, state.stm_page + step)
+def _turn(target: int) -> None:
+    state.stm_page = max(1, target)
 
 
-nav = st.columns([1, 2, 1])
-nav[0].button(t("common.previous"), key="stm_prev", disabled=state.stm_page <= 1, on_click=_turn, args=(-1,))
-nav[1].caption(t("common.page_n", page=num(state.stm_page)))
-nav[2].button(t("common.next"), key="stm_next", disabled=not has_more, on_click=_turn, args=(1,))
+pager(state.stm_page, has_more, "stm", _turn)
 
 if st.toggle(t("statements.export_toggle"), key="stm_export", help=t("common.export_cap", cap=num(EXPORT_ROW_CAP))):
     export = query(statements.export_lines, **filters, sort=value["sort"])

@@ -13,7 +13,7 @@ import streamlit as st
 from explorer import fmt
 from explorer.i18n import DEFAULT_LANGUAGE
 from explorer.params import Param, to_query
-from explorer.ui.i18n import lang, t
+from explorer.ui.i18n import lang, num, t
 
 MONEY_WIDTH = 150  # px: '-8.130.000.000' whole in the grid's font (auto-width measures only the first rows drawn)
 STATEMENTS_PATH = "statements"  # url_path of the Statements page (explorer/app.py)
@@ -155,15 +155,17 @@ def date_box(
     )
 
 
-def pager(page_no: int, has_more: bool, key: str) -> None:
-    """Previous / next buttons that move the URL's `page` (the rerun reads it back)."""
+def pager(page_no: int, has_more: bool, key: str, go: Callable[[int], None] | None = None) -> None:
+    """Previous / next buttons: the one pager of every list. By default they move the URL's `page` (the rerun reads
+    it back); a page that keeps its page number in its widgets' state passes `go` to move that instead."""
 
-    def go(target: int) -> None:
+    def to_url(target: int) -> None:
         st.query_params["page"] = str(target)
 
+    go = go or to_url
     left, middle, right = st.columns([1, 2, 1])
     left.button(t("common.previous"), key=f"{key}_prev", disabled=page_no <= 1, on_click=go, args=(page_no - 1,))
-    middle.caption(t("common.page_n", page=page_no))
+    middle.caption(t("common.page_n", page=num(page_no)))
     right.button(t("common.next"), key=f"{key}_next", disabled=not has_more, on_click=go, args=(page_no + 1,))
 
 

@@ -83,9 +83,17 @@ def choose(page, select_label: str, option: str) -> None:
     unfold(page)
     box = page.get_by_role("combobox", name=select_label, exact=True).first
     before = page.url
-    box.click()
-    page.keyboard.type(option)  # long lists draw only the options in view: filter to the one wanted
-    page.get_by_role("option", name=option, exact=True).click()
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):  # a click that lands while the folded filters are still opening leaves the list shut
+        box.click()
+        with contextlib.suppress(PlaywrightTimeout):
+            page.get_by_role("listbox").wait_for(timeout=5_000)
+            page.keyboard.type(option)  # long lists draw only the options in view: filter to the one wanted
+            wanted.wait_for(timeout=5_000)
+            break
+        page.keyboard.press("Escape")
+        box.fill("")
+    wanted.click()
     after_url_change(page, before)
 
 
