@@ -12,23 +12,10 @@ from explorer.ingest.errors import ProblemList
 from explorer.ingest.layouts.base import Context, Layout, Parsed
 from explorer.ingest.layouts.table import RowConverter
 from explorer.ingest.normalise import CellError
+from explorer.ingest.pdf import ROLES
 from explorer.ingest.policy import SetAside, code_for
 from explorer.ingest.reconcile import printed_figures
 from explorer.ingest.source import Grid
-
-ROLES = (
-    "seq",
-    "date",
-    "time",
-    "value_date",
-    "debit",
-    "credit",
-    "amount",
-    "balance",
-    "reference",
-    "counterparty",
-    "description",
-)
 
 
 def is_pdf(data: bytes) -> bool:
