@@ -150,19 +150,20 @@ def date_box(
         current = None
     if state is None:
         return container.date_input(label, value=current, format=date_format(), min_value=first, max_value=last)
+    held = st.session_state.get(state.key(name))
+    if held is not None and first and last and not first <= held <= last:
+        st.session_state[state.key(name)] = None  # another account or campaign narrowed the days
     return container.date_input(
         label, format=date_format(), min_value=first, max_value=last, **state.seed(name, current, from_url=False)
     )
 
 
-def pager(page_no: int, has_more: bool, key: str, go: Callable[[int], None] | None = None) -> None:
-    """Previous / next buttons: the one pager of every list. By default they move the URL's `page` (the rerun reads
-    it back); a page that keeps its page number in its widgets' state passes `go` to move that instead."""
+def pager(page_no: int, has_more: bool, key: str) -> None:
+    """Previous / next buttons: the one pager of every list. They move the URL's `page`; the rerun reads it back."""
 
-    def to_url(target: int) -> None:
+    def go(target: int) -> None:
         st.query_params["page"] = str(target)
 
-    go = go or to_url
     left, middle, right = st.columns([1, 2, 1])
     left.button(t("common.previous"), key=f"{key}_prev", disabled=page_no <= 1, on_click=go, args=(page_no - 1,))
     middle.caption(t("common.page_n", page=num(page_no)))
