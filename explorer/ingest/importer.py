@@ -158,9 +158,7 @@ def read_statement(
     parsed.problems.raise_if_any(file)
     _flag_outside_period(parsed)
     rows = len(parsed.lines) + len(parsed.set_aside)
-    last_read = max(((line.page or 0, line.row) for line in parsed.lines), default=(0, 0))
-    last_row_aside = any((a.page or 0, a.row) > last_read for a in parsed.set_aside)
-    refused = policy.refuses(len(parsed.set_aside), rows, last_row_aside=last_row_aside)
+    refused = policy.refuses(len(parsed.set_aside), rows)
     if refused:
         raise StatementImportError(
             file,

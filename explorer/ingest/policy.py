@@ -3,8 +3,8 @@
 - `set_aside`: the row cannot be read (no date, no amount). It is kept in the quarantine table with its
   file, page, row, raw text and reason, and never written as a line. The import goes through while the
   set-aside rows are at most `max_set_aside` of the transaction rows, or a single row whatever the file's length
-  (so a short list with one dateless row is not refused) unless it is the file's last row, and some row was read;
-  `strict` accepts none.
+  (so a short list with one dateless row is not refused), and some row was read; `strict` accepts none. (A file
+  cut mid-row is refused before this, by the source: explorer/ingest/source.py.)
 - `flag`: the row is readable but doubtful (a zero amount, two values in one cell, a date outside the
   statement's period). It is imported, and the line carries the flag.
 
@@ -18,8 +18,7 @@ from dataclasses import dataclass
 DEFAULT_MAX_SET_ASIDE = 0.005  # 0.5 % of the rows: a few smudged rows in a long statement, not a wrong layout
 # Whatever the share, one unreadable row goes through: under 200 rows 0.5 % is less than one, and refusing a short
 # charity list for its one dateless row helps nobody (it stays set aside, counted and shown). A wrong layout
-# fails on most rows, not on one. Not when that row is the last one: a file cut mid-row (an interrupted download)
-# has lost the rows after it, which nothing would count.
+# fails on most rows, not on one.
 TOLERATED_ROWS = 1
 
 # code → (severity, what it means in the report)
@@ -55,16 +54,15 @@ class Policy:
     max_set_aside: float = DEFAULT_MAX_SET_ASIDE
     strict: bool = False
 
-    def refuses(self, set_aside: int, rows: int, *, last_row_aside: bool = False) -> str | None:
-        """Why the import is refused for its set-aside rows, or None when it may go through. `last_row_aside`:
-        the file's last transaction row is among them (the file may be cut there)."""
+    def refuses(self, set_aside: int, rows: int) -> str | None:
+        """Why the import is refused for its set-aside rows, or None when it may go through."""
         if not set_aside:
             return None
         if self.strict:
             return f"{set_aside:,} row(s) cannot be read and strict mode accepts none"
         if set_aside >= rows:
             return f"none of the {rows:,} row(s) can be read: the wrong layout, or a damaged file?"
-        allowed = self.max_set_aside * rows if last_row_aside else max(self.max_set_aside * rows, TOLERATED_ROWS)
+        allowed = max(self.max_set_aside * rows, TOLERATED_ROWS)
         if set_aside > allowed:
             return (
                 f"{set_aside:,} of {rows:,} rows cannot be read ({set_aside / max(rows, 1):.1%}), more than the "
