@@ -10,7 +10,7 @@ from explorer import urls
 from explorer.db.schema import ORG_KINDS
 from explorer.export import EXPORT_ROW_CAP
 from explorer.queries import accounts, flags
-from explorer.ui import accounts_view, phone
+from explorer.ui import accounts_view, phone, province_labels
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
@@ -61,7 +61,10 @@ else:
     if rows.empty:
         st.info(t("accounts.nothing_found"))
     else:
-        shown = rows.assign(org_kind=rows.org_kind.map(lambda k: t(f"accounts.kind_{k}") if k else "—"))
+        shown = rows.assign(
+            org_kind=rows.org_kind.map(lambda k: t(f"accounts.kind_{k}") if k else "—"),
+            province=province_labels.labelled(rows),  # 'Hà Giang (now Tuyên Quang)'
+        )
         labels = {
             "number": t("accounts.number"),
             "bank": t("accounts.bank"),
