@@ -215,6 +215,8 @@ def test_campaigns_page_with_an_old_province_name_in_the_url(app, lang):
 def test_accounts_page_names_a_merged_province_with_todays(app, tiny_engine):
     at = open_page(app, "accounts", province="22", lang="en")
     table = at.dataframe[0].value
+    # the holder's name, not the organization's (in the header and the export): the columns fit 820 px
+    assert list(table.columns) == ["number", "bank", "holder_name", "org_kind", "province", "campaigns"]
     merged = table[table["number"] == "2305"]
     assert merged["province"].tolist() == [translate("en", "provinces.now", old="Hà Giang", today="Tuyên Quang")]
     kept = table[table["number"] == "2205"]
