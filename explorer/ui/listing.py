@@ -67,7 +67,9 @@ def page_file(name: str) -> str:
 
 class Seeded(TypedDict):
     """The widget kwargs UrlState.seed returns, typed field by field so each widget's overloads see exactly what
-    is passed (no index / value: the widget takes its value from session_state)."""
+    is passed (no index / value: the widget takes its value from session_state). Beware: a widget seeded with None
+    (a parameter absent from the URL, default None) returns None although its overload says str; such values
+    stay optional where they are read (the search box's q is, a presenter memo defaults to "")."""
 
     key: str
     on_change: Callable[[str, str], None]
