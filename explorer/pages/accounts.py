@@ -43,7 +43,13 @@ else:
         middle, right = st.columns(2)
         with middle:
             current["province"] = pick(
-                t("accounts.province"), list(names), params["province"], t("accounts.all"), names.get, "province", state
+                t("accounts.province"),
+                list(names),
+                params["province"],
+                t("accounts.all"),
+                names.__getitem__,
+                "province",
+                state,
             )
         with right:
             current["kind"] = pick(

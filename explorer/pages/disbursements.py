@@ -65,7 +65,7 @@ with phone.filters(sum(params[k] is not None for k in FILTERS), "dsb_filters"):
             list(provinces),
             params["province"],
             everything,
-            provinces.get,
+            provinces.__getitem__,
             "province",
             state,
         )

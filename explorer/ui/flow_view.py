@@ -13,6 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from explorer.ui.charts import Layered
+
 STAGES = ("donors", "account", "category", "province")
 LAST_IN_STAGE = ("other", "held")  # catch-all nodes go to the bottom of their column
 NODE_WIDTH = 0.06
@@ -49,19 +51,19 @@ def layout(links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = np.linspace(0, 1, CURVE_POINTS)
     smooth = 3 * t**2 - 2 * t**3
     parts = []
-    for r in ranked.itertuples():
-        x0, x1 = _stage(r.source) + NODE_WIDTH / 2, _stage(r.target) - NODE_WIDTH / 2
-        y0 = r.s_y0 + (r.t_y0 - r.s_y0) * smooth
+    for r in ranked.to_dict("records"):
+        x0, x1 = _stage(r["source"]) + NODE_WIDTH / 2, _stage(r["target"]) - NODE_WIDTH / 2
+        y0 = r["s_y0"] + (r["t_y0"] - r["s_y0"]) * smooth
         parts.append(
             pd.DataFrame(
                 {
-                    "link": r.link,
-                    "source": r.source,
-                    "target": r.target,
-                    "amount": r.amount,
+                    "link": r["link"],
+                    "source": r["source"],
+                    "target": r["target"],
+                    "amount": r["amount"],
                     "x": x0 + (x1 - x0) * t,
                     "y0": y0,
-                    "y1": y0 + r.amount,
+                    "y1": y0 + r["amount"],
                 }
             )
         )
@@ -79,7 +81,7 @@ def flow_chart(
     stage_titles: dict[str, str],
     amount_title: str,
     height: int = 480,
-) -> alt.Chart:
+) -> Layered:
     nodes, bands = layout(links)
     nodes["label"] = nodes.node.map(label_of)
     nodes["x0"], nodes["x1"] = nodes.stage - NODE_WIDTH / 2, nodes.stage + NODE_WIDTH / 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -65,6 +65,17 @@ def page_file(name: str) -> str:
     return str(PAGES_DIR / f"{name}.py")
 
 
+class Seeded(TypedDict):
+    """The widget kwargs UrlState.seed returns, typed field by field so each widget's overloads see exactly what
+    is passed (no index / value: the widget takes its value from session_state). Beware: a widget seeded with None
+    (a parameter absent from the URL, default None) returns None although its overload says str; such values
+    stay optional where they are read (the search box's q is, a presenter memo defaults to "")."""
+
+    key: str
+    on_change: Callable[[str, str], None]
+    args: tuple[str, str]
+
+
 class UrlState:
     """The one convention for a page's filters: the URL query parameters are the state.
 
@@ -81,7 +92,7 @@ class UrlState:
     def key(self, name: str) -> str:
         return f"{self.prefix}_{name}_{lang()}"
 
-    def seed(self, name: str, value: Any = None, *, from_url: bool = True) -> dict[str, Any]:
+    def seed(self, name: str, value: Any = None, *, from_url: bool = True) -> Seeded:
         """Widget kwargs (key, on_change, args) for parameter `name`, seeded if new from the URL's value
         (or from `value` when from_url is False: a URL value the page had to drop or convert)."""
         key = self.key(name)
