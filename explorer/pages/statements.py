@@ -16,12 +16,12 @@ from explorer.export import EXPORT_ROW_CAP
 from explorer.params import to_query
 from explorer.queries import imports, statements, totals
 from explorer.text import parse_amount
-from explorer.ui import phone, share
+from explorer.ui import phone, scope, share
 from explorer.ui import statements_view as view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import labels, num, t
 from explorer.ui.layout import downloads, literal, page, sync_url
-from explorer.ui.listing import UrlState, date_box, last_updated, pager, pick
+from explorer.ui.listing import UrlState, date_box, last_updated, pager
 
 PAGE_SIZE = 50
 DIRECTIONS = urls.DIRECTIONS
@@ -29,27 +29,11 @@ SPEC = urls.SPECS["statements"]
 params = page("statements", SPEC)
 st.caption(t("statements.intro"))
 last_updated()
-accounts = query(statements.account_choices)
-holders = dict(zip(accounts["number"], accounts["holder_name"], strict=False))
-campaigns = query(statements.campaign_choices)
-titles = dict(zip(campaigns["id"].astype(int), campaigns["title"], strict=False))
 current = dict(params)
 state = UrlState("stm", SPEC, params)  # the URL is the state: every widget writes its value back to it
-if params["account"] and params["account"] not in holders:
-    st.info(t("statements.account_unknown", number=literal(params["account"])))
-    current["account"] = None
-
 top = st.columns([2, 3])
 with top[0]:
-    current["account"] = pick(
-        t("statements.account"),
-        list(holders),
-        current["account"],
-        t("statements.account_all"),
-        lambda n: f"{n} — {holders[n]}",
-        "account",
-        state,
-    )
+    current["account"] = scope.account_picker(params["account"], state)
 current["q"] = top[1].text_input(
     t("statements.search"),
     max_chars=statements.MAX_QUERY_CHARS,
@@ -66,15 +50,7 @@ in_use = sum(
 with phone.filters(in_use, "stm_filters"):
     row = st.columns([3, 2])
     with row[0]:
-        current["campaign"] = pick(
-            t("statements.campaign"),
-            list(titles),
-            params["campaign"],
-            t("statements.campaign_all"),
-            lambda c: f"#{c} {titles[c]}",
-            "campaign",
-            state,
-        )
+        current["campaign"] = scope.campaign_picker(params["campaign"], state)
     current["sort"] = row[1].selectbox(
         t("statements.sort"),
         tuple(statements.SORTS),
