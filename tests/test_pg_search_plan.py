@@ -16,7 +16,7 @@ from extra_lines import append_lines, daily
 from sqlalchemy import text
 
 from explorer.db import search
-from explorer.db.engine import create_schema, make_engine
+from explorer.db.engine import create_schema, make_engine, schema_is_current
 from explorer.queries import statements
 from explorer.text import fold
 
@@ -138,7 +138,9 @@ def test_old_index_is_replaced_and_a_real_z_only_adds_candidates(pg_database):
     with writer.begin() as conn:
         conn.execute(text(f"DROP INDEX {search.PG_INDEX}"))
         conn.execute(text(f"CREATE INDEX {search.PG_INDEX} ON statement_lines USING gin (search_text gin_trgm_ops)"))
+    assert not schema_is_current(writer)  # so the app's first run upgrades it (explorer/ui/first_run.py)
     create_schema(writer)
+    assert schema_is_current(writer)
     with writer.connect() as conn:
         definition = conn.execute(
             text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": search.PG_INDEX}

@@ -96,14 +96,26 @@ def create_index(conn: Connection) -> None:
             )
 
 
+def index_is_current(conn: Connection) -> bool:
+    """Whether the search index is this version's: on PostgreSQL, the trigram index on the joined text (an older
+    database has it on the text itself, which the search conditions no longer use: create_index replaces it)."""
+    if conn.dialect.name != "postgresql":
+        return True
+    return "translate(" in (_pg_index_definition(conn) or "")
+
+
+def _pg_index_definition(conn: Connection) -> str | None:
+    return conn.execute(
+        text("SELECT indexdef FROM pg_indexes WHERE indexname = :name AND schemaname = current_schema()"),
+        {"name": PG_INDEX},
+    ).scalar()
+
+
 def _create_pg_index(conn: Connection) -> None:
     """The trigram index on the joined text; a database indexed on the text itself (before 2026-12) has that
     index replaced, and its statistics refreshed so the planner knows the new expression."""
     joined = JOINED_SQL.format(column="search_text")
-    existing = conn.execute(
-        text("SELECT indexdef FROM pg_indexes WHERE indexname = :name AND schemaname = current_schema()"),
-        {"name": PG_INDEX},
-    ).scalar()
+    existing = _pg_index_definition(conn)
     if existing is not None and "translate(" in existing:
         return
     if existing is not None:
