@@ -231,12 +231,6 @@ def estimated_candidates(conn: Connection, folded: str) -> float:
     return _pg_index_trigrams(conn, folded)[1]
 
 
-def bitmap_first(conn: Connection, folded: str) -> bool:
-    """PostgreSQL: whether the trigram bitmap should serve the search for `folded` rather than an ordered
-    walk — while the index is expected to hand out at most BITMAP_MAX_HITS candidates (see search_index_first)."""
-    return conn.dialect.name == "postgresql" and estimated_candidates(conn, folded) <= BITMAP_MAX_HITS
-
-
 def _pg_index_trigrams(conn: Connection, folded: str) -> tuple[list[str], float]:
     """(trigrams to ask the index for, estimated candidate lines): greedily, the sampled lines' intersection.
 
@@ -314,7 +308,7 @@ def search_index_first(conn: Connection):
     filtering every line, expecting hits soon; for a term bunched in the past ('yagi') it reads most of the
     table (0.7–0.9 s at 1.9 M lines) where the trigram index's bitmap and a top-N sort take 30–60 ms. Bitmap
     scans stay allowed, so filters on other indexes (account, dates) still combine with the trigram index.
-    Use it only when bitmap_first says so: fetching a few hundred thousand hits through the bitmap costs more
+    Use it only while estimated_candidates is at most BITMAP_MAX_HITS: fetching a few hundred thousand hits costs more
     (3–7 s for 'mien bac' at 11.7 M lines) than the walk, which meets that many hits soon (0.5 s).
     SQLite decides this itself (text_condition, index_walk): nothing to do there.
     """
