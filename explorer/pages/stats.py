@@ -95,7 +95,7 @@ else:
         stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"), t("stats.lines"))
     )
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
-mix = query_section(channels.channel_mix, **span)  # reads the lines (no rollup by channel yet): may be cut off
+mix = query_section(channels.channel_mix, **span)  # from the channel rollup
 if mix is not None:
     channel_view.mix(mix)
 
