@@ -75,19 +75,33 @@ def line_copy(lines: pd.DataFrame, k: int, n_campaigns: int, net: pd.Series, lif
     return out
 
 
-def replay_sql(conn: Connection, k: int, n_lines: int, n_campaigns: int, net: pd.Series) -> str:
+YEARLY = "stress_yearly"  # a temporary table: each account's net change over the built year
+
+
+def create_yearly(conn: Connection, net: pd.Series) -> None:
+    """The temporary table replay_sql reads each account's yearly net change from, keyed by account."""
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {YEARLY} (account_id INTEGER PRIMARY KEY, net BIGINT NOT NULL)")
+    rows = ", ".join(f"({int(account)}, {int(value)})" for account, value in net.items())
+    conn.exec_driver_sql(f"INSERT INTO {YEARLY} (account_id, net) VALUES {rows}")
+
+
+def replay_sql(conn: Connection, k: int, n_lines: int, n_campaigns: int) -> str:
     """INSERT … SELECT writing year k from year 0 (ids 1..n_lines) in the database: what line_copy(k) gives,
-    ~5× faster than sending the rows from Python. Every value is an integer formatted here, none user-given."""
-    nets = ", ".join(f"({int(account)}, {int(value)})" for account, value in net.items())
+    ~5× faster than sending the rows from Python. Every value is an integer formatted here, none user-given.
+    Each account's yearly net change comes from the temporary table made by create_yearly.
+
+    CROSS JOIN makes SQLite read year 0 in id order and look each account up by its key: a plain JOIN on a
+    VALUES list looped over the accounts, read each one's lines through an index in account order and sorted
+    the whole year back into id order in a temporary b-tree (505 s for five replays at 11.7 M lines, loaded
+    machine). PostgreSQL plans CROSS JOIN … WHERE like any join."""
     return f"""
-        WITH yearly(account_id, net) AS (VALUES {nets})
         INSERT INTO statement_lines ({", ".join(LINE_COLUMNS)})
         SELECT s.id + {k * n_lines}, s.account_id, {shift_days(conn, "s.posted_at", k * SHIFT.days)}, s.has_time,
                s.direction, s.amount, s.currency, s.balance + {k} * y.net,
                CASE WHEN s.reference IS NULL THEN NULL ELSE s.reference || '/{k}' END, s.counterparty,
                s.description, s.search_text, s.campaign_id + {k * n_campaigns}, s.donor_key, s.channel
-        FROM statement_lines s JOIN yearly y ON y.account_id = s.account_id
-        WHERE s.id <= {n_lines} ORDER BY s.id"""
+        FROM statement_lines s CROSS JOIN {YEARLY} y
+        WHERE y.account_id = s.account_id AND s.id <= {n_lines} ORDER BY s.id"""
 
 
 def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str, pd.DataFrame]:
@@ -153,9 +167,11 @@ def seed_stress(
     frames.update(rollup_copies(lines, years, len(camp)))
 
     def replay(conn: Connection, tick: Tick) -> None:
+        create_yearly(conn, net)
         for k in range(1, years):
-            conn.exec_driver_sql(replay_sql(conn, k, len(lines), len(camp), net))
+            conn.exec_driver_sql(replay_sql(conn, k, len(lines), len(camp)))
             tick(len(lines))
+        conn.exec_driver_sql(f"DROP TABLE {YEARLY}")
 
     planted_all = [
         {"campaign_id": int(p.campaign_id) + k * len(camp), "rule": p.rule}
