@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import ledger as ledger_writer
 from explorer.db import rollups
-from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, sync_sequences
+from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, seed_pragmas, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import giving, ledger, orgs, registry
 from seed.campaigns import plan
@@ -165,7 +165,7 @@ def write(
     ]
     total = max(sum(len(frames[t]) for t in order) + more_line_count, 1)
     done = 0
-    with engine.connect() as conn, rollback_journal(conn), conn.begin():
+    with engine.connect() as conn, rollback_journal(conn), seed_pragmas(conn), conn.begin():
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
         with bulk_load(conn, "statement_lines"):

@@ -166,11 +166,14 @@ def seed_stress(
     frames["statement_lines"] = line_copy(lines, 0, len(camp), net, lift)
     frames.update(rollup_copies(lines, years, len(camp)))
 
+    n_lines, n_campaigns = len(lines), len(camp)
+    follow_time = bool(lines.posted_at.max() - lines.posted_at.min() < SHIFT)
+
     def replay(conn: Connection, tick: Tick) -> None:
         create_yearly(conn, net)
         for k in range(1, years):
-            conn.exec_driver_sql(replay_sql(conn, k, len(lines), len(camp)))
-            tick(len(lines))
+            conn.exec_driver_sql(replay_sql(conn, k, n_lines, n_campaigns))
+            tick(n_lines)
         conn.exec_driver_sql(f"DROP TABLE {YEARLY}")
 
     planted_all = [
@@ -178,6 +181,7 @@ def seed_stress(
         for k in range(years)
         for p in planted.itertuples()
     ]
+    del lines  # the built year's frame (1 GB at stress scale): only its copy in frames is written
     built = time.perf_counter()
     meta = {"scale": "stress", "seed": str(seed), "planted_breaches": json.dumps(planted_all)}
     # Year k is year 0 moved by k × 52 weeks and given higher ids: ids keep following time if a year is shorter.
@@ -187,10 +191,10 @@ def seed_stress(
         meta,
         progress,
         more_lines=replay,
-        more_line_count=len(lines) * (years - 1),
-        more_lines_follow_time=lines.posted_at.max() - lines.posted_at.min() < SHIFT,
+        more_line_count=n_lines * (years - 1),
+        more_lines_follow_time=follow_time,
     )
-    rows = {name: len(f) for name, f in frames.items()} | {"statement_lines": len(lines) * years}
+    rows = {name: len(f) for name, f in frames.items()} | {"statement_lines": n_lines * years}
     return {
         "scale": "stress",
         "seed": seed,
