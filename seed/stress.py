@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import shutil
+import sqlite3
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from explorer.db import rollups
+from explorer.db import rollups, search
 from explorer.db.sql import shift_days
 from seed.generate import LINE_COLUMNS, Progress, Tick, build, write
 from seed.scales import STRESS_YEARS
@@ -133,6 +138,44 @@ def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str
     }
 
 
+class SearchIndexBuild:
+    """SQLite: the search index of every year, built in a second process (explorer.db.search.build_index_file)
+    from year 0's ids and texts while this one writes the lines and builds their other indexes; `adopt` waits
+    for it and puts it in place (the seed's search_index hook). PostgreSQL builds its trigram index itself."""
+
+    def __init__(self, ids: pd.Series, texts: pd.Series, years: int) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="stress-search-"))
+        self.path = str(self.folder / "search.sqlite")
+        n_lines = len(ids)
+
+        def fill(db: sqlite3.Connection) -> None:  # runs in the child, which shares this frame's memory
+            rows = zip(ids.tolist(), texts.tolist(), strict=True)
+            db.executemany("INSERT INTO statement_lines (id, search_text) VALUES (?, ?)", rows)
+            for k in range(1, years):  # the ids replay_sql gives year k; texts are year 0's
+                db.execute(
+                    f"INSERT INTO statement_lines (id, search_text) SELECT id + {k * n_lines}, search_text "
+                    f"FROM statement_lines WHERE id <= {n_lines} ORDER BY id"
+                )
+
+        # fork: the child reads the built year where it lies; nothing is pickled or sent.
+        self.process = multiprocessing.get_context("fork").Process(
+            target=search.build_index_file, args=(self.path, fill), daemon=True
+        )
+        self.process.start()
+
+    def adopt(self, conn: Connection) -> None:
+        self.process.join()
+        if self.process.exitcode != 0:
+            raise RuntimeError(f"building the search index in a second process failed (exit {self.process.exitcode})")
+        search.adopt_index_file(conn, self.path)
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def seed_stress(
     engine: Engine,
     seed: int,
@@ -181,19 +224,26 @@ def seed_stress(
         for k in range(years)
         for p in planted.itertuples()
     ]
-    del lines  # the built year's frame (1 GB at stress scale): only its copy in frames is written
+    year0 = frames["statement_lines"]
+    side = SearchIndexBuild(year0.id, year0.search_text, years) if engine.dialect.name == "sqlite" else None
+    del lines, year0  # the built year's frame (1 GB at stress scale): only its copy in frames is written
     built = time.perf_counter()
     meta = {"scale": "stress", "seed": str(seed), "planted_breaches": json.dumps(planted_all)}
-    # Year k is year 0 moved by k × 52 weeks and given higher ids: ids keep following time if a year is shorter.
-    write(
-        engine,
-        frames,
-        meta,
-        progress,
-        more_lines=replay,
-        more_line_count=n_lines * (years - 1),
-        more_lines_follow_time=follow_time,
-    )
+    try:
+        # Year k is year 0 moved by k × 52 weeks and given higher ids: ids keep following time if a year is shorter.
+        write(
+            engine,
+            frames,
+            meta,
+            progress,
+            more_lines=replay,
+            more_line_count=n_lines * (years - 1),
+            more_lines_follow_time=follow_time,
+            search_index=side.adopt if side else None,
+        )
+    finally:
+        if side:
+            side.close()
     rows = {name: len(f) for name, f in frames.items()} | {"statement_lines": n_lines * years}
     return {
         "scale": "stress",

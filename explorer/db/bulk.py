@@ -90,13 +90,15 @@ def sync_sequences(conn: Connection, tables: list[str]) -> None:
 
 
 @contextmanager
-def bulk_load(conn: Connection, table: str) -> Iterator[None]:
+def bulk_load(conn: Connection, table: str, search_index: Callable[[Connection], None] | None = None) -> Iterator[None]:
     """Inside the caller's transaction: drop `table`'s plain indexes (and, for statement lines, the search
     index's upkeep), let the caller write, then build each index once from the loaded rows.
 
     Building a b-tree once from sorted keys beats millions of random inserts into it (~30 % of the insert
     time), and one FTS rebuild costs ~11 µs a line against ~60 µs by trigger. Unique indexes stay: imports
     depend on them to skip rows already present. On error the transaction's rollback restores everything.
+    `search_index(conn)`, when given, puts the search index in place instead of the rebuild (the stress seed's
+    index built beside the load: explorer.db.search.adopt_index_file).
     """
     with large_page_cache(conn):
         if conn.dialect.name == "postgresql":
@@ -109,7 +111,7 @@ def bulk_load(conn: Connection, table: str) -> Iterator[None]:
         for ddl in dropped:
             conn.exec_driver_sql(ddl)
         if table == "statement_lines":
-            search.rebuild_index(conn)
+            (search_index or search.rebuild_index)(conn)
 
 
 def _drop_plain_indexes(conn: Connection, table: str) -> list[str]:
