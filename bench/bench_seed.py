@@ -86,8 +86,8 @@ def main() -> int:
     bulk_load = generate.bulk_load
 
     @contextmanager
-    def timed_bulk_load(conn, table: str):
-        with bulk_load(conn, table):
+    def timed_bulk_load(conn, table: str, *args):
+        with bulk_load(conn, table, *args):
             yield
             mark(f"index builds ({table})")
 
