@@ -27,14 +27,17 @@ def machine() -> dict:
     return {"cores": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1), "python": platform.python_version()}
 
 
-def run(db: str, label: str, out: Path, repeats: int, vouchers: bool, cwd: Path) -> dict:
+def run(
+    db: str, label: str, out: Path, repeats: int, vouchers: bool, cwd: Path, only: list[str] | None, baselines: bool
+) -> dict:
     code = "from explorer import bench; import importlib\n[importlib.import_module(m) for m in bench.MODULES]\n"
     code += "print(' '.join(bench.OPERATIONS))"
     keys = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True)
-    only = [k for k in keys.stdout.split() if vouchers or not k.startswith(SKIP)]
+    only = [k for k in keys.stdout.split() if (vouchers or not k.startswith(SKIP)) and (not only or k in only)]
     load_before, started = os.getloadavg(), time.time()
     done = subprocess.run(
-        [sys.executable, "-m", "explorer", "bench", "--db", db, "--json", "--repeats", str(repeats), "--only", *only],
+        [sys.executable, "-m", "explorer", "bench", "--db", db, "--json", "--repeats", str(repeats), "--only", *only]
+        + ([] if baselines else ["--no-baselines"]),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -89,11 +92,22 @@ def main() -> int:
     parser.add_argument("--vouchers", action="store_true")
     parser.add_argument("--code", type=Path, default=Path.cwd(), help="the checkout whose explorer is measured")
     parser.add_argument("--markdown", nargs="*", type=Path)
+    parser.add_argument("--only", nargs="*", help="only these operation keys")
+    parser.add_argument("--no-baselines", action="store_true", help="leave out the LIKE-scan baselines")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(args.markdown))
         return 0
-    record = run(args.db, args.label, args.out, args.repeats, args.vouchers, args.code.resolve())
+    record = run(
+        args.db,
+        args.label,
+        args.out,
+        args.repeats,
+        args.vouchers,
+        args.code.resolve(),
+        args.only,
+        not args.no_baselines,
+    )
     print(json.dumps({k: v for k, v in record.items() if k != "results"}))
     return 0
 

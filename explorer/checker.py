@@ -2,8 +2,9 @@
 
 Reports balance breaks, disbursements without a matching debit, debits without an explanation, campaigns that
 disbursed more than they received, duplicate bank references, lines outside an account's life, day totals that no
-longer equal the lines (stale rollups), campaigns that reported late or not at all, and giving-day matching that
-breaks its pool's rules (ratio, cap per gift and per project, pool size). Findings the seed planted on
+longer equal the lines (stale rollups), summaries by name, source or campaign that no longer equal them (stale
+summaries), campaigns that reported late or not at all, and giving-day matching that breaks its pool's rules
+(ratio, cap per gift and per project, pool size). Findings the seed planted on
 purpose (meta 'planted_breaches') are marked as such; the exit code is 0 when every finding is planted, 1 when
 anything else is found, 2 when the check cannot run.
 """
@@ -33,6 +34,7 @@ def findings(engine: Engine) -> dict[str, pd.DataFrame]:
     for rule in RULE_FINDINGS:
         out[rule] = status.loc[status.status == rule].reset_index(drop=True)
     out["matching_rules"] = channels.matching_breaches(engine)  # a giving day's matching against its own rules
+    out["stale_summaries"] = ledger_checks.stale_summaries(engine)  # summaries no longer equal to the lines
     return out
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from explorer.db import ledger as ledger_writer
 from explorer.db import rollups
-from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, sync_sequences
+from explorer.db.bulk import bulk_load, insert_frame, rollback_journal, seed_pragmas, sync_sequences
 from explorer.db.engine import reset_schema
 from seed import giving, ledger, orgs, registry
 from seed.campaigns import plan
@@ -142,6 +142,7 @@ def write(
     more_lines: Callable[[Connection, Tick], None] | None = None,
     more_line_count: int = 0,
     more_lines_follow_time: bool = False,
+    search_index: Callable[[Connection], None] | None = None,
 ) -> None:
     """Write every table in one transaction, the line indexes and the full-text index built once at the end.
 
@@ -149,6 +150,8 @@ def write(
     (the stress scale's replayed years); frames named after the rollup tables then give their rows, which
     are otherwise computed from the statement_lines frame, and `more_lines_follow_time` says whether the added
     lines keep ids in time order (the fact is taken from the frames, not re-read: 36 s at 11.7 M lines).
+    `search_index(conn)` puts the search index in place instead of rebuilding it (explorer.db.bulk.bulk_load);
+    the engine's pooled connections are closed afterwards, none keeping the index's old layout in memory.
     """
     reset_schema(engine)
     order = [
@@ -165,10 +168,10 @@ def write(
     ]
     total = max(sum(len(frames[t]) for t in order) + more_line_count, 1)
     done = 0
-    with engine.connect() as conn, rollback_journal(conn), conn.begin():
+    with engine.connect() as conn, rollback_journal(conn), seed_pragmas(conn), conn.begin():
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-        with bulk_load(conn, "statement_lines"):
+        with bulk_load(conn, "statement_lines", search_index):
             for table in order:
 
                 def tick(n: int, table=table) -> None:
@@ -192,6 +195,8 @@ def write(
         # provinces are keyed by plate code, matching projects by (pool, campaign)
         sync_sequences(conn, [t for t in order if t not in ("provinces", "matching_projects")])
         insert_frame(conn, "meta", pd.DataFrame({"key": list(meta), "value": list(meta.values())}))
+    if search_index is not None:
+        engine.dispose()
     if engine.dialect.name == "postgresql":  # planner statistics now, not when autovacuum next looks
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("ANALYZE")

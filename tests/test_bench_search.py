@@ -44,3 +44,15 @@ def test_other_modules_can_register_operations(tiny_db_url, capsys, monkeypatch)
 def test_bench_reports_a_bad_database(tmp_path, capsys):
     assert main(["bench", "--db", "mysql://nowhere/x", "--repeats", "1"]) == 1
     assert "Unsupported database" in capsys.readouterr().err
+
+
+def test_bench_can_leave_the_like_baselines_out(tiny_db_url, capsys):
+    """At ten million lines each LIKE scan takes seconds: --no-baselines measures only what was asked for."""
+    keys = ["statement_search", "statement_search_rare"]
+    assert main(["bench", "--db", tiny_db_url, "--json", "--repeats", "1", "--no-rss", "--only", *keys]) == 0
+    assert {"like_scan_common", "like_scan_baseline"} <= set(json.loads(capsys.readouterr().out))
+    argv = ["bench", "--db", tiny_db_url, "--json", "--repeats", "1", "--no-rss", "--no-baselines", "--only", *keys]
+    assert main(argv) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert set(results) == set(keys) and results["statement_search"]["rows"] == 20
+    assert "baseline" not in results["statement_search_rare"]

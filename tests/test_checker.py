@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from explorer.checker import findings, main, planted, summarize
 from explorer.db.engine import make_engine
+from seed.generate import seed_database
 
 
 def test_seeded_ledger_is_clean_except_the_planted_breaches(backend_url, capsys):
@@ -24,6 +25,7 @@ def test_seeded_ledger_is_clean_except_the_planted_breaches(backend_url, capsys)
         "duplicate_references",
         "outside_account_life",
         "stale_rollups",
+        "stale_summaries",
     ):
         assert counts[name] == 0, name
     found = {
@@ -110,3 +112,60 @@ def test_checker_on_unreachable_database_says_so(capsys):
     assert main(["--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 2
     err = capsys.readouterr().err
     assert "error:" in err and "Traceback" not in err
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def writable_url(request, tiny_db_url, copy_sqlite, tmp_path) -> str:
+    """A tiny seed the test may damage: a copy of the shared SQLite one, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return copy_sqlite(tiny_db_url, tmp_path / "summaries.sqlite")
+    url = request.getfixturevalue("pg_database")("summaries")
+    seed_database(make_engine(url), "tiny", 1)
+    return url
+
+
+def test_a_summary_row_out_of_step_with_the_lines_is_reported(writable_url, capsys):
+    """One row of each summary altered (and one deleted) behind the writers: the checker names each, with the
+    values the lines give and the values stored, and exits 1; nothing else is reported."""
+    engine = make_engine(writable_url)
+    with engine.begin() as conn:
+
+        def q(sql, **p):
+            return conn.execute(text(sql), p)
+
+        donor, lines, amount, first = q(
+            "SELECT counterparty, lines, amount, first_id FROM donor_totals ORDER BY amount DESC, counterparty LIMIT 1"
+        ).one()
+        q("UPDATE donor_totals SET amount = amount + 1 WHERE counterparty = :d", d=donor)
+        gone = q(
+            "SELECT account_id, direction, currency, counterparty, lines, amount, first_id FROM counterparty_totals "
+            "ORDER BY lines DESC, counterparty LIMIT 1"
+        ).one()
+        q(
+            "DELETE FROM counterparty_totals WHERE account_id = :a AND direction = :d AND currency = :c "
+            "AND counterparty = :n",
+            a=gone[0],
+            d=gone[1],
+            c=gone[2],
+            n=gone[3],
+        )
+        campaign, received = q(
+            "SELECT campaign_id, received FROM campaign_receipts WHERE threshold_on IS NOT NULL "
+            "ORDER BY campaign_id LIMIT 1"
+        ).one()
+        q("UPDATE campaign_receipts SET threshold_on = NULL WHERE campaign_id = :c", c=campaign)
+        account = q("SELECT MIN(account_id) FROM account_sources").scalar_one()
+        q("UPDATE account_sources SET lines = lines - 1 WHERE account_id = :a", a=account)
+    found = findings(engine)["stale_summaries"]
+    rows = {(r.summary, r.key): (r.ledger, r.stored) for r in found.itertuples()}
+    assert len(found) == 4 and len(rows) == 4
+    assert rows[("donor_totals", donor)] == (f"{lines} | {amount} | {first}", f"{lines} | {amount + 1} | {first}")
+    key = f"{gone[0]} | {gone[1]} | {gone[2]} | {gone[3]}"
+    assert rows[("counterparty_totals", key)] == (f"{gone[4]} | {gone[5]} | {gone[6]}", None)
+    ledger, stored = rows[("campaign_receipts", str(campaign))]
+    assert ledger.startswith(f"{received} | 20") and stored == f"{received} | -"
+    ledger, stored = rows[("account_sources", f"{account} |  | ")]
+    assert int(ledger.split(" | ")[0]) == int(stored.split(" | ")[0]) + 1
+    assert main(["--db", writable_url]) == 1
+    out = capsys.readouterr().out
+    assert "FOUND" in out and "stale_summaries" in out and "4 unexpected finding(s)" in out

@@ -1,7 +1,8 @@
 """Fast bulk writes shared by the seed and the importer: executemany on SQLite, COPY on PostgreSQL.
 
 Values are written in the text forms SQLAlchemy itself reads back (ISO dates, 'YYYY-MM-DD HH:MM:SS').
-Columns are converted to Python lists once (not row by row), which is what makes ten million rows feasible.
+Columns are converted to Python lists a chunk at a time (not row by row), which is what makes ten million rows
+feasible.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def column_values(series: pd.Series) -> list:
             return [None if v != v else int(v) for v in series.tolist()]
         return [None if v != v else v for v in series.tolist()]
     values = series.astype(object).where(series.notna(), None).tolist()
-    return [_as_text_time(v) for v in values] if any(isinstance(v, dt.date) for v in values[:50]) else values
+    first = next((v for v in values if v is not None), None)
+    return [_as_text_time(v) for v in values] if isinstance(first, dt.date) else values
 
 
 def insert_frame(
@@ -54,12 +56,13 @@ def insert_frame(
     if frame.empty:
         return 0
     columns = list(frame.columns)
-    values = [column_values(frame[c]) for c in columns]
     quoted = ", ".join(f'"{c}"' for c in columns)
     cursor = driver_connection(conn).cursor()
     try:
         for start in range(0, len(frame), CHUNK):
-            rows = list(zip(*(v[start : start + CHUNK] for v in values), strict=False))
+            # A chunk's columns at a time: the whole frame as Python values held 1 GB more at 2 M lines.
+            chunk = frame.iloc[start : start + CHUNK]
+            rows = list(zip(*(column_values(chunk[c]) for c in columns), strict=False))
             if conn.dialect.name == "postgresql":
                 with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
                     for row in rows:
@@ -87,13 +90,15 @@ def sync_sequences(conn: Connection, tables: list[str]) -> None:
 
 
 @contextmanager
-def bulk_load(conn: Connection, table: str) -> Iterator[None]:
+def bulk_load(conn: Connection, table: str, search_index: Callable[[Connection], None] | None = None) -> Iterator[None]:
     """Inside the caller's transaction: drop `table`'s plain indexes (and, for statement lines, the search
     index's upkeep), let the caller write, then build each index once from the loaded rows.
 
     Building a b-tree once from sorted keys beats millions of random inserts into it (~30 % of the insert
     time), and one FTS rebuild costs ~11 µs a line against ~60 µs by trigger. Unique indexes stay: imports
     depend on them to skip rows already present. On error the transaction's rollback restores everything.
+    `search_index(conn)`, when given, puts the search index in place instead of the rebuild (the stress seed's
+    index built beside the load: explorer.db.search.adopt_index_file).
     """
     with large_page_cache(conn):
         if conn.dialect.name == "postgresql":
@@ -106,7 +111,7 @@ def bulk_load(conn: Connection, table: str) -> Iterator[None]:
         for ddl in dropped:
             conn.exec_driver_sql(ddl)
         if table == "statement_lines":
-            search.rebuild_index(conn)
+            (search_index or search.rebuild_index)(conn)
 
 
 def _drop_plain_indexes(conn: Connection, table: str) -> list[str]:
@@ -157,3 +162,28 @@ def rollback_journal(conn: Connection) -> Iterator[None]:
         yield
     finally:
         raw.execute("PRAGMA journal_mode=WAL")
+
+
+# A seed's own connection while it writes the whole ledger in one transaction (SQLite): no fsync (the one
+# transaction either commits or the file is re-seeded; a crash mid-seed leaves a database no one would keep),
+# helper threads for the sorts behind each index build, and no zeroing of freed pages (the FTS merges free
+# segments as they go; the driver is built with SECURE_DELETE on).
+SEED_PRAGMAS = {"synchronous": "OFF", "threads": "2", "secure_delete": "OFF"}
+
+
+@contextmanager
+def seed_pragmas(conn: Connection) -> Iterator[None]:
+    """On SQLite, SEED_PRAGMAS on `conn` (opened outside any transaction) and the connection's own settings back
+    afterwards: it returns to the pool."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = driver_connection(conn)
+    before = {name: raw.execute(f"PRAGMA {name}").fetchone()[0] for name in SEED_PRAGMAS}
+    for name, value in SEED_PRAGMAS.items():
+        raw.execute(f"PRAGMA {name}={value}")
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            raw.execute(f"PRAGMA {name}={int(value)}")

@@ -36,7 +36,9 @@ so the brute-force oracle is one line of Python and every backend must agree wit
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from sqlalchemy import text
@@ -73,16 +75,18 @@ _SQLITE_TRIGGERS = {
 }
 
 
+_SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5("
+    "search_text, content='statement_lines', content_rowid='id', tokenize='trigram', columnsize=0, detail=none)"
+)
+# The FTS5 tables that hold the index itself (the rest of its tables hold its settings).
+_SQLITE_FTS_SHADOWS = {"statement_fts_data": 2, "statement_fts_idx": 3}
+
+
 def create_index(conn: Connection) -> None:
     """Create the dialect's full-text index and whatever keeps it in sync (idempotent)."""
     if conn.dialect.name == "sqlite":
-        conn.execute(
-            text(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS statement_fts USING fts5("
-                "search_text, content='statement_lines', content_rowid='id', tokenize='trigram',"
-                " columnsize=0, detail=none)"
-            )
-        )
+        conn.execute(text(_SQLITE_FTS))
         for ddl in _SQLITE_TRIGGERS.values():
             conn.execute(text(ddl))
     elif conn.dialect.name == "postgresql":
@@ -147,6 +151,50 @@ def rebuild_index(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
         with _large_fts_buffer(conn):
             conn.execute(text("INSERT INTO statement_fts(statement_fts) VALUES ('rebuild')"))
+    create_index(conn)
+
+
+def build_index_file(path: str, fill: Callable[[sqlite3.Connection], None]) -> None:
+    """SQLite: the search index, built in a new file at `path` over the lines `fill` writes into its table
+    `statement_lines (id, search_text)`, for adopt_index_file to take over.
+
+    The stress seed runs this in a second process while it writes the lines and builds their other indexes,
+    so the two slowest stages share the machine's cores; it also reads 1 GB of texts instead of the 4 GB table.
+    """
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-262144"):
+            db.execute(f"PRAGMA {pragma}")
+        db.execute("CREATE TABLE statement_lines (id INTEGER PRIMARY KEY, search_text TEXT)")
+        db.execute(_SQLITE_FTS)
+        db.execute("BEGIN")
+        fill(db)
+        db.execute("INSERT INTO statement_fts(statement_fts, rank) VALUES ('hashsize', ?)", (FTS_REBUILD_HASHSIZE,))
+        db.execute("INSERT INTO statement_fts(statement_fts) VALUES ('rebuild')")
+        db.execute("COMMIT")
+    finally:
+        db.close()
+
+
+def adopt_index_file(conn: Connection, path: str) -> None:
+    """SQLite, after a bulk load: make the index built by build_index_file the search index, then re-arm upkeep.
+
+    The file's lines must be exactly the table's (ids and texts). FTS5 keeps an index in two plain tables, so they
+    are copied as they are. This connection may hold the empty index's layout in memory: the caller must not
+    search or write lines on it afterwards, and should close it (the seed disposes of its engine's connections).
+    """
+    raw = conn.connection.dbapi_connection  # engine.driver_connection, which imports this module
+    assert raw is not None
+    side = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for table, width in _SQLITE_FTS_SHADOWS.items():
+            raw.execute(f"DELETE FROM {table}")
+            rows = side.execute(f"SELECT * FROM {table}")
+            insert = f"INSERT INTO {table} VALUES ({', '.join('?' * width)})"
+            while chunk := rows.fetchmany(10_000):
+                raw.executemany(insert, chunk)
+    finally:
+        side.close()
     create_index(conn)
 
 

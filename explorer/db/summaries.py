@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from explorer import rules
+from explorer.db import sql
 
 TABLES = ("counterparty_totals", "donor_totals", "account_sources", "campaign_receipts")
 NO_SOURCE = ""  # source_layout / source_sha256 of seeded or entered lines (a key column cannot be NULL)
@@ -141,3 +142,68 @@ def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def _column(lines: pd.DataFrame, name: str) -> pd.Series:
     return lines[name] if name in lines else pd.Series(None, index=lines.index, dtype=object)
+
+
+# What each summary must hold, recomputed from the lines alone: (key columns, value columns, SELECT giving them).
+# campaign_receipts is summed from the lines here, not from the daily rollup as refresh_campaigns does, so a
+# check built on these does not trust one derived table to verify another.
+def _recomputed(conn: Connection) -> dict[str, tuple[list[str], list[str], str]]:
+    day = sql.date(conn, "s.posted_at")
+    return {
+        "counterparty_totals": (
+            ["account_id", "direction", "currency", "counterparty"],
+            ["lines", "amount", "first_id"],
+            """SELECT s.account_id, s.direction, s.currency, s.counterparty,
+                      COUNT(*) AS lines, SUM(s.amount) AS amount, MIN(s.id) AS first_id
+               FROM statement_lines s WHERE s.counterparty IS NOT NULL GROUP BY 1, 2, 3, 4""",
+        ),
+        "donor_totals": (
+            ["counterparty"],
+            ["lines", "amount", "first_id"],
+            """SELECT s.counterparty, COUNT(*) AS lines, SUM(s.amount) AS amount, MIN(s.id) AS first_id
+               FROM statement_lines s
+               WHERE s.counterparty IS NOT NULL AND s.direction = 'in' AND s.currency = 'VND' GROUP BY 1""",
+        ),
+        "account_sources": (
+            ["account_id", "source_layout", "source_sha256"],
+            ["lines", "first_at", "last_at"],
+            f"""SELECT s.account_id, COALESCE(s.source_layout, '{NO_SOURCE}') AS source_layout,
+                       COALESCE(s.source_sha256, '{NO_SOURCE}') AS source_sha256, COUNT(*) AS lines,
+                       MIN(s.posted_at) AS first_at, MAX(s.posted_at) AS last_at
+                FROM statement_lines s GROUP BY 1, 2, 3""",
+        ),
+        "campaign_receipts": (
+            ["campaign_id"],
+            ["received", "threshold_on"],
+            f"""SELECT r.campaign_id, MAX(r.received) AS received,
+                       MIN(CASE WHEN r.cumulative * 100 >= {THRESHOLD_PERCENT} * r.target THEN r.day END)
+                           AS threshold_on
+                FROM (SELECT d.campaign_id, d.day, d.target,
+                             SUM(d.amount) OVER (PARTITION BY d.campaign_id ORDER BY d.day) AS cumulative,
+                             SUM(d.amount) OVER (PARTITION BY d.campaign_id) AS received
+                      FROM (SELECT s.campaign_id, {day} AS day, c.target, SUM(s.amount) AS amount
+                            FROM statement_lines s JOIN campaigns c ON c.id = s.campaign_id AND c.currency = s.currency
+                            WHERE s.direction = 'in' GROUP BY s.campaign_id, {day}, c.target) d) r
+                GROUP BY r.campaign_id""",
+        ),
+    }
+
+
+def stale_sql(conn: Connection, table: str) -> str:
+    """SELECT the rows of summary `table` that differ from the lines (empty when in step): the summary's name,
+    its key, and the values the lines give and the summary holds, as text (NULL where the row is missing)."""
+    keys, values, ledger = _recomputed(conn)[table]
+    columns, glue = ", ".join([*keys, *values]), " || ' | ' || "
+
+    def as_text(alias: str, names: list[str]) -> str:
+        parts = [f"COALESCE(CAST({alias}.{n} AS TEXT), '-')" for n in names]
+        return f"CASE WHEN {alias}.{names[0]} IS NULL THEN NULL ELSE {glue.join(parts)} END"
+
+    same_key = " AND ".join(f"{{a}}.{k} = d.{k}" for k in keys)
+    return f"""
+        WITH ledger AS ({ledger}), kept AS (SELECT {columns} FROM {table}),
+        differ AS (SELECT {", ".join(keys)} FROM (SELECT * FROM ledger EXCEPT SELECT * FROM kept) a
+                   UNION SELECT {", ".join(keys)} FROM (SELECT * FROM kept EXCEPT SELECT * FROM ledger) b)
+        SELECT '{table}' AS summary, {glue.join(f"CAST(d.{k} AS TEXT)" for k in keys)} AS key,
+               {as_text("l", values)} AS ledger, {as_text("k", values)} AS stored
+        FROM differ d LEFT JOIN ledger l ON {same_key.format(a="l")} LEFT JOIN kept k ON {same_key.format(a="k")}"""

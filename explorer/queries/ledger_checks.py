@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from explorer.db import rollups
+from explorer.db import rollups, summaries
 
 DETAIL_CAP = 1_000  # rows of evidence kept per check; counts are exact
 
@@ -163,6 +163,17 @@ def stale_rollups(engine: Engine, account_id: int | None = None) -> pd.DataFrame
     with engine.connect() as conn:
         query = rollups.stale_sql(conn, "{account}")
     return _run(engine, f"{query} ORDER BY 1, 2 LIMIT {{cap}}", account_id)
+
+
+def stale_summaries(engine: Engine) -> pd.DataFrame:
+    """Rows of the summaries (explorer.db.summaries: counterparty and donor totals, account sources, campaign
+    receipts) that no longer equal the lines, each recomputed from the lines in SQL: the summary, its key, and the
+    values as the lines give them and as stored ('lines | amount | first id' …; empty where a row is missing).
+    Whole-ledger only (donor totals and campaign receipts belong to no one account)."""
+    with engine.connect() as conn:
+        queries = [summaries.stale_sql(conn, table) for table in summaries.TABLES]
+    found = [_run(engine, f"{query} ORDER BY 2 LIMIT {{cap}}", None) for query in queries]
+    return pd.concat(found, ignore_index=True)
 
 
 CHECKS: dict[str, Callable[..., pd.DataFrame]] = {
