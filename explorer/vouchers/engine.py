@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.vouchers.memory import reuse_freed_memory
 from explorer.vouchers.metrics import RunMetrics, run_metrics
 from explorer.vouchers.population import Population
 from explorer.vouchers.prepare import Prepared, prepare
@@ -72,35 +73,32 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
 
     # Everything per voucher is read in queue order through the owner's priority position, so each
     # level of vouchers reads the owners' data sequentially (memory traffic is the cost at 8 M vouchers).
+    # The vouchers stay in one flat array for the whole run: one that is not taken to a shop gets the
+    # shop-day key past the last real one, so nothing is compacted or gathered into a second layout.
     owner = p.owner
-    day = _request_days(p, (claim_delay + first_delay)[owner], claim_delay[owner], gaps)
     end = np.minimum(expiry, horizon)
     usable_until = np.where(spender, np.maximum(end, 0), 0)[owner].astype(np.int32)  # 0: will not spend
-    active = np.flatnonzero(day < usable_until[p.v_owner])  # vouchers taken to a shop
-    limit_refused = 0
-    if p.shop_limit is not None:
-        # A category limit refuses the vouchers that would take the person past it: a suffix of their
-        # vouchers (the running value only grows), so what is redeemed stays a prefix.
-        shop_of = shop[owner]
-        over = p.v_cum[active] > p.shop_limit[shop_of[p.v_owner[active]]]
-        limit_refused = int(p.v_amount[active[over]].sum())
-        active = active[~over]
-    owners = p.v_owner[active]
-    redeemed, tx_day, tx_value, tx_shop, (cap_refused, cap_merchants, refused_by_shop) = _serve(
-        p, shop[owner][owners], day[active], usable_until[owners], active
-    )
-    ben = p.v_ben[redeemed]
-    first_day = np.full(n, -1, dtype=np.int64)
+    keys = _queue_keys(p, (claim_delay + first_delay)[owner], claim_delay[owner], gaps, usable_until, shop[owner])
+    kept, tx_day, (cap_refused, cap_merchants, refused_by_shop) = _serve(p, keys)
+    tx_value = p.v_amount[kept]
+    tx_shop = keys.bucket[kept] // np.int32(horizon)
+    # Per person, counted by owner position (each level's owners ascend: sequential reads), then put back
+    # in registration order.
+    by_owner = p.v_owner[kept]
+    redeemed, transactions = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    redeemed[owner] = np.rint(np.bincount(by_owner, weights=tx_value, minlength=n))
+    transactions[owner] = np.bincount(by_owner, minlength=n)
     # A person's redeemed vouchers are a prefix of theirs (same shop, queued in order, one expiry, a cap
-    # that only ever closes), so their first redemption is voucher 0.
-    first = p.v_index[redeemed] == 0
-    first_day[ben[first]] = tx_day[first]
+    # that only ever closes), so their first redemption is voucher 0: level 0 leads the flat arrays.
+    first = slice(0, int(np.searchsorted(kept, p.level_bounds[1])))
+    first_day = np.full(n, -1, dtype=np.int64)
+    first_day[owner[by_owner[first]]] = tx_day[first]
     return RunOutcome(
         claimed=claimed,
         claim_day=claim_delay,
         expiry=expiry,
-        redeemed=np.rint(np.bincount(ben, weights=tx_value, minlength=n)).astype(np.int64),
-        transactions=np.bincount(ben, minlength=n),
+        redeemed=redeemed,
+        transactions=transactions,
         first_day=first_day,
         shop_km=shop_km,
         tx_shop=tx_shop,
@@ -109,7 +107,7 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
         cap_refused=cap_refused,
         cap_merchants=cap_merchants,
         cap_refused_by_shop=refused_by_shop,
-        limit_refused=limit_refused,
+        limit_refused=keys.limit_refused,
     )
 
 
@@ -129,13 +127,35 @@ def _expiry(p: Prepared, claim_day: np.ndarray) -> np.ndarray:
     return np.full(p.n, NEVER, dtype=np.int64)
 
 
-def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+@dataclass
+class QueueKeys:
+    """Every voucher's place in the shop queues, in the flat voucher order of `Prepared`."""
+
+    bucket: np.ndarray  # (V,) int32 shop × horizon + request day; shops × horizon: not taken to a shop
+    day: np.ndarray  # (V,) int32 request day (cut to the horizon)
+    until: np.ndarray  # (V,) first day the owner can no longer use it (0: will not spend)
+    limit_refused: int  # value refused at a category limit
+
+
+def _queue_keys(
+    p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: np.ndarray, until: np.ndarray, shop: np.ndarray
+) -> QueueKeys:
     """Day each voucher is taken to a shop, in queue order, level by level (a loop over voucher
     numbers, never over people): a person's first voucher on their first-spend day, each next one a
     gap later; with an interval schedule a tranche's first voucher also waits for the tranche to open.
-    `start` and `claim_day` are in owner-priority order. Days past the horizon are cut to it."""
-    day = np.empty(len(p.v_owner), dtype=np.int32)
+    Days past the horizon are cut to it. A voucher is taken to the shop only before `until`, and not when
+    it would take its owner past the category limit of the shop (a suffix of their vouchers: the running
+    value only grows, so what is redeemed stays a prefix). `start`, `claim_day`, `until` and `shop` are
+    per owner, in priority order."""
+    horizon, total = p.horizon, len(p.v_owner)
+    never = np.int32(len(p.capacity) * horizon)
+    day = np.empty(total, dtype=np.int32)
+    bucket = np.empty(total, dtype=np.int32)
+    until_v = np.empty(total, dtype=np.int16 if horizon < 2**15 else np.int32)
     latest = np.empty(len(start), dtype=np.int64)
+    key = shop * np.int32(horizon)  # the owner's shop-day key on day 0
+    limit = p.shop_limit[shop] if p.shop_limit is not None else None
+    limit_refused = 0
     interval = p.scheme.tranches.interval_days if p.scheme.tranches.schedule == "interval" else 0
     for j in range(len(p.level_bounds) - 1):
         level = slice(p.level_bounds[j], p.level_bounds[j + 1])
@@ -145,27 +165,32 @@ def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: n
             opens = claim_day[who] + p.v_tranche[level].astype(np.int64) * interval
             when = np.where(p.v_opens[level], np.maximum(when, opens), when)
         latest[who] = when
-        day[level] = np.minimum(when, p.horizon)
-    return day
+        d = np.minimum(when, horizon).astype(np.int32)
+        u = until[who]
+        taken = d < u
+        if limit is not None:
+            over = taken & (p.v_cum[level] > limit[who])
+            limit_refused += int(p.v_amount[level][over].sum())
+            taken &= ~over
+        day[level], until_v[level] = d, u
+        bucket[level] = np.where(taken, key[who] + d, never)
+    return QueueKeys(bucket, day, until_v, limit_refused)
 
 
-def _serve(
-    p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray, active: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:
+def _serve(p: Prepared, q: QueueKeys) -> tuple[np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:
     """First come, first served at each shop within its daily capacity, then expiry and the merchant cap.
 
-    For each voucher taken to a shop (`active`, ascending): its shop `m`, request day `d` and the day
-    `end` its owner's vouchers stop being usable. Vouchers are stored by (voucher number, arrival
-    priority), so ascending order is already queue order within any one shop and day; a stable 16-bit
-    radix sort by shop-day finishes the queue. Sorting millions is still the slow part, so only vouchers
-    that need an order get one: those arriving on a day their shop cannot clear, and those at shops over
-    the cap. Returns (redeemed voucher indices, service day, value, shop, (value refused at the cap — by
-    vouchers that would otherwise have been served in time — how many shops refused some, and the value
-    each shop refused)).
+    Vouchers are stored by (voucher number, arrival priority), so ascending order is already queue order
+    within any one shop and day; a stable 16-bit radix sort by shop-day finishes the queue. Sorting
+    millions is still the slow part, so only vouchers that need an order get one: those arriving on a day
+    their shop cannot clear, and those at shops over the cap. Returns (redeemed voucher indices, ascending;
+    their service days; (value refused at the cap — by vouchers that would otherwise have been served in
+    time — how many shops refused some, and the value each shop refused)).
     """
     horizon, shops = p.horizon, len(p.capacity)
-    bucket = m * np.int32(horizon) + d
-    arrivals = np.bincount(bucket, minlength=shops * horizon).reshape(shops, horizon)
+    cells = shops * horizon
+    bucket, day = q.bucket, q.day
+    arrivals = np.bincount(bucket, minlength=cells + 1)[:cells].reshape(shops, horizon)
     served_per_day = np.empty_like(arrivals)
     backlog = np.zeros(shops, dtype=np.int64)
     for t in range(horizon):
@@ -173,13 +198,15 @@ def _serve(
         served_per_day[:, t] = np.minimum(waiting, p.capacity)
         backlog = waiting - served_per_day[:, t]
     cum_arrived, cum_served = np.cumsum(arrivals, axis=1), np.cumsum(served_per_day, axis=1)
-    service_day = d.copy()
+    ok = bucket != cells  # taken to a shop; those served on their request day are served in time
     # A day whose arrivals (and any backlog) all go through that day needs no order: each is served on it.
-    jam = np.flatnonzero(~(cum_served >= cum_arrived).ravel()[bucket])
+    jammed = np.zeros(cells + 1, dtype=bool)
+    jammed[:cells] = (cum_served < cum_arrived).ravel()
+    jam = np.flatnonzero(jammed[bucket])
     if len(jam):
         jam_bucket = bucket[jam]
-        queue = jam[_stable_argsort(jam_bucket)]  # positions in `active`, in queue order
-        per_bucket = np.bincount(jam_bucket, minlength=shops * horizon)
+        queue = jam[_stable_argsort(jam_bucket)]  # voucher indices, in queue order
+        per_bucket = np.bincount(jam_bucket, minlength=cells)
         shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
         # Place in the shop's whole queue = arrivals there before this day + rank among this day's jam.
         # The queue is sorted by bucket, so each bucket's start is repeated over its run (no gather).
@@ -189,19 +216,20 @@ def _serve(
         # falls on slot_day[n] (`horizon` = never served).
         slots = np.concatenate([served_per_day, backlog[:, None]], axis=1)
         slot_day = np.repeat(np.tile(np.arange(horizon + 1, dtype=np.int32), shops), slots.ravel())
-        service_day[queue] = slot_day[n_th]
-    ok = service_day < end
-    value = p.v_amount[active]
+        served_on = slot_day[n_th]
+        day[queue] = served_on  # from here on `day` is the service day
+        ok[queue] = served_on < q.until[queue]
     cap = p.scheme.merchants.cap_per_merchant
     cap_stats = (0, 0, np.zeros(shops, dtype=np.int64))
     if cap:
-        within = _within_cap(cap, m, bucket, value, shops, horizon)
-        refused = ok & ~within
-        by_shop = np.rint(np.bincount(m[refused], weights=value[refused], minlength=shops)).astype(np.int64)
-        cap_stats = (int(value[refused].sum()), int(np.count_nonzero(by_shop)), by_shop)
+        within = _within_cap(cap, bucket, p.v_amount, shops, horizon)
+        refused = np.flatnonzero(ok & ~within)
+        value, shop = p.v_amount[refused], bucket[refused] // horizon
+        by_shop = np.rint(np.bincount(shop, weights=value, minlength=shops)).astype(np.int64)
+        cap_stats = (int(value.sum()), int(np.count_nonzero(by_shop)), by_shop)
         ok &= within
-    kept = np.flatnonzero(ok)  # one pass over the mask, then four gathers
-    return active[kept], service_day[kept], value[kept], m[kept], cap_stats
+    kept = np.flatnonzero(ok)
+    return kept, day[kept], cap_stats
 
 
 def _stable_argsort(keys: np.ndarray) -> np.ndarray:
@@ -216,11 +244,13 @@ def _stable_argsort(keys: np.ndarray) -> np.ndarray:
     return order
 
 
-def _within_cap(cap: int, m: np.ndarray, bucket: np.ndarray, value: np.ndarray, shops: int, horizon: int) -> np.ndarray:
-    """False for vouchers a shop refuses because its takings would pass the cap (in queue order)."""
-    takings = np.bincount(m, weights=value, minlength=shops)  # float64: exact below 2**53
-    over = np.flatnonzero((takings > cap)[m])
-    ok = np.ones(len(m), dtype=bool)
+def _within_cap(cap: int, bucket: np.ndarray, value: np.ndarray, shops: int, horizon: int) -> np.ndarray:
+    """False for vouchers a shop refuses because its takings would pass the cap (in queue order). Vouchers
+    not taken to a shop (bucket shops × horizon) count for no shop."""
+    shop = bucket // horizon  # `shops` for those not taken
+    takings = np.bincount(shop, weights=value, minlength=shops + 1)[:shops]  # float64: exact below 2**53
+    over = np.flatnonzero(np.append(takings > cap, False)[shop])
+    ok = np.ones(len(bucket), dtype=bool)
     if len(over):
         queue = over[_stable_argsort(bucket[over])]
         running = np.cumsum(value[queue], dtype=np.int64)
@@ -246,11 +276,12 @@ def simulate(
     progress: Callable[[float], None] | None = None,
 ) -> Simulation:
     """K seeded runs of `scheme` on `population`; raises SchemeError for a scheme that cannot run."""
-    prepared = prepare(scheme, population, seed)
-    rngs = [np.random.default_rng([seed, k]) for k in range(runs)]  # run k is the same whatever K is
-    results = []
-    for k, rng in enumerate(rngs):
-        results.append(run_metrics(prepared, run_once(prepared, rng), keep_settlements=k == 0))
-        if progress:
-            progress((k + 1) / runs)
+    with reuse_freed_memory():  # the K runs reuse one another's freed arrays instead of mapping them anew
+        prepared = prepare(scheme, population, seed)
+        rngs = [np.random.default_rng([seed, k]) for k in range(runs)]  # run k is the same whatever K is
+        results = []
+        for k, rng in enumerate(rngs):
+            results.append(run_metrics(prepared, run_once(prepared, rng), keep_settlements=k == 0))
+            if progress:
+                progress((k + 1) / runs)
     return Simulation(prepared, results, seed)
