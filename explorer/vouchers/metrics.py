@@ -201,8 +201,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         scalars,
         by_shop_day.sum(axis=0),
         lorenz(receipts),
-        _breakdown(p.province_index, p.provinces, rows, cost_weights, "province_code"),
-        _breakdown(p.group_by_name, GROUPS_BY_NAME, rows, cost_weights, "group"),
+        *_breakdowns(p, rows, cost_weights),
         settlements,
         receipts=receipts,
         shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
@@ -213,18 +212,35 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
 
 
 def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
+    if p.persons == p.n:  # nobody registered twice: person numbers are 0 … N-1 in registration order
+        return flags.astype(bool)
     return np.bincount(p.person, weights=flags.astype(float), minlength=p.persons) > 0
 
 
+def _breakdowns(
+    p: Prepared, rows: dict[str, np.ndarray], cost_weights: dict[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sums of `rows` per province and per group (keys sorted), each key's share of the programme cost.
+    One bincount per column over the (province, group) code, not a pandas group-by over a million rows;
+    the province and group sums are the two margins of that small table (every column holds whole
+    numbers, so float64 sums them exactly in any order)."""
+    groups = len(GROUPS_BY_NAME)
+    cells = len(p.provinces) * groups
+    table = {k: np.bincount(p.province_group, weights=v, minlength=cells).reshape(-1, groups) for k, v in rows.items()}
+    by_province = {k: v.sum(axis=1) for k, v in table.items()}
+    by_group = {k: v.sum(axis=0) for k, v in table.items()}
+    return (
+        _breakdown(by_province, p.provinces, cost_weights, "province_code"),
+        _breakdown(by_group, GROUPS_BY_NAME, cost_weights, "group"),
+    )
+
+
 def _breakdown(
-    codes: np.ndarray, keys: np.ndarray, rows: dict[str, np.ndarray], cost_weights: dict[str, float], name: str
+    sums: dict[str, np.ndarray], keys: np.ndarray, cost_weights: dict[str, float], name: str
 ) -> pd.DataFrame:
-    """Sums of `rows` per key (keys sorted) and each key's share of the programme cost. `codes` (N,) index
-    into the sorted distinct `keys`: one bincount per column, not a pandas group-by over a million rows."""
-    present = np.bincount(codes, minlength=len(keys)) > 0
-    sums = {
-        k: np.bincount(codes, weights=np.asarray(v, dtype=float), minlength=len(keys))[present] for k, v in rows.items()
-    }
+    """The keys somebody belongs to, their sums, and their share of the programme cost."""
+    present = sums["beneficiaries"] > 0
+    sums = {k: v[present] for k, v in sums.items()}
     sums["cost"] = sum(sums[column] * weight for column, weight in cost_weights.items())
     del sums["transactions"]
     return pd.DataFrame({c: sums[c] for c in BREAKDOWN_COLUMNS}, index=pd.Index(keys[present], name=name))

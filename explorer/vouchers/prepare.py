@@ -80,6 +80,11 @@ class Prepared:
         rank = np.argsort(np.argsort(np.array(BENEFICIARY_GROUPS, dtype=object)))
         return rank[self.group]
 
+    @cached_property
+    def province_group(self) -> np.ndarray:
+        """(N,) province position × groups + group position: one code for both breakdowns."""
+        return self.province_index * len(BENEFICIARY_GROUPS) + self.group_by_name
+
 
 def eligible_mask(scheme: Scheme, people: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     rules = scheme.eligibility
