@@ -26,6 +26,7 @@ from explorer.vouchers.prepare import Prepared, prepare
 from explorer.vouchers.scheme import Scheme
 
 NEVER = np.iinfo(np.int32).max  # "no expiry" as a day index
+SERVE_CHUNK = 1 << 18  # vouchers queued at a time: the chunk's sort and scatters fit in a 1–2 MB cache
 
 
 @dataclass
@@ -202,23 +203,32 @@ def _serve(p: Prepared, q: QueueKeys) -> tuple[np.ndarray, np.ndarray, tuple[int
     # A day whose arrivals (and any backlog) all go through that day needs no order: each is served on it.
     jammed = np.zeros(cells + 1, dtype=bool)
     jammed[:cells] = (cum_served < cum_arrived).ravel()
-    jam = np.flatnonzero(jammed[bucket])
-    if len(jam):
-        jam_bucket = bucket[jam]
-        queue = jam[_stable_argsort(jam_bucket)]  # voucher indices, in queue order
-        per_bucket = np.bincount(jam_bucket, minlength=cells)
-        shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
-        # Place in the shop's whole queue = arrivals there before this day + rank among this day's jam.
-        # The queue is sorted by bucket, so each bucket's start is repeated over its run (no gather).
-        before = (shop_offset[:, None] + cum_arrived - arrivals).ravel() - (np.cumsum(per_bucket) - per_bucket)
-        n_th = np.repeat(before, per_bucket) + np.arange(len(queue))
-        # Slot n of the whole queue (shop by shop, day by day, then those still waiting at the end)
+    jam = jammed[bucket]
+    if jam.any():
+        # Slot n of a shop's whole queue (shop by shop, day by day, then those still waiting at the end)
         # falls on slot_day[n] (`horizon` = never served).
         slots = np.concatenate([served_per_day, backlog[:, None]], axis=1)
         slot_day = np.repeat(np.tile(np.arange(horizon + 1, dtype=np.int32), shops), slots.ravel())
-        served_on = slot_day[n_th]
-        day[queue] = served_on  # from here on `day` is the service day
-        ok[queue] = served_on < q.until[queue]
+        shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
+        # Place in the shop's queue = arrivals there before this day + rank among this day's arrivals.
+        # The rank is counted chunk by chunk of the flat order (queue order within a shop-day): those in
+        # earlier chunks, then the rank within the chunk from a stable sort of the chunk alone, whose
+        # arrays stay in the processor's cache instead of scattering across 8 M vouchers.
+        placed = (shop_offset[:, None] + cum_arrived - arrivals).ravel()
+        for lo in range(0, len(bucket), SERVE_CHUNK):
+            chunk = slice(lo, lo + SERVE_CHUNK)
+            local = np.flatnonzero(jam[chunk])
+            if not len(local):
+                continue
+            keys = bucket[chunk][local]
+            queue = local[_stable_argsort(keys)]  # positions in the chunk, in queue order
+            per_bucket = np.bincount(keys, minlength=cells)
+            # The queue is sorted by bucket, so each bucket's start is repeated over its run (no gather).
+            first = placed - (np.cumsum(per_bucket) - per_bucket)
+            served_on = slot_day[np.repeat(first, per_bucket) + np.arange(len(queue))]
+            day[chunk][queue] = served_on  # from here on `day` is the service day
+            ok[chunk][queue] = served_on < q.until[chunk][queue]
+            placed += per_bucket
     cap = p.scheme.merchants.cap_per_merchant
     cap_stats = (0, 0, np.zeros(shops, dtype=np.int64))
     if cap:
