@@ -254,6 +254,14 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     for j in range(len(sizes)):
         alive = alive[o_count[alive] > j]  # owners of a (j+1)-th voucher, still in priority order
         level = slice(bounds[j], bounds[j + 1])
+        v_owner[level] = alive
+        if count == 1:  # one tranche (most schemes): voucher j of each, its value and the running total
+            size, value = o_per_last[alive], o_last[alive]
+            whole = j < size - 1  # a full denomination; the last voucher carries what is left
+            v_amount[level] = np.where(whole, denom, value - j * denom) if denom else value
+            v_cum[level] = np.where(whole, (j + 1) * denom, value) if denom else value
+            v_tranche[level], v_opens[level] = 0, j == 0
+            continue
         pb = o_per_base[alive]
         split = (count - 1) * pb  # vouchers before the last tranche
         in_last = j >= split
@@ -263,7 +271,7 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
         value = np.where(in_last, o_last[alive], o_base[alive]) if count > 1 else o_last[alive]
         amount = np.where(position < size - 1, denom, value - position * denom) if denom else value
         running[alive] += amount
-        v_owner[level], v_amount[level], v_cum[level] = alive, amount, running[alive]
+        v_amount[level], v_cum[level] = amount, running[alive]
         v_tranche[level], v_opens[level] = tranche, position == 0
     return {
         "owner": owner,
