@@ -160,7 +160,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "transactions": tx,
         "merchants": len(p.capacity),
         "merchants_used": int(np.count_nonzero(receipts)),
-        "recipients_per_shop": _ratio(spent.sum(), np.count_nonzero(receipts)),
+        "recipients_per_shop": _ratio(spent.sum(), int(np.count_nonzero(receipts))),
         "gini": gini(receipts),
         "top10_share": top_share(receipts, 0.1),
         "hhi": hhi(receipts),
@@ -241,7 +241,7 @@ def _breakdown(
     """The keys somebody belongs to, their sums, and their share of the programme cost."""
     present = sums["beneficiaries"] > 0
     sums = {k: v[present] for k, v in sums.items()}
-    sums["cost"] = sum(sums[column] * weight for column, weight in cost_weights.items())
+    sums["cost"] = np.asarray(sum(sums[column] * weight for column, weight in cost_weights.items()))
     del sums["transactions"]
     return pd.DataFrame({c: sums[c] for c in BREAKDOWN_COLUMNS}, index=pd.Index(keys[present], name=name))
 
@@ -307,8 +307,8 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
     """One row per shop someone could choose: merchant_id, category, province_code, receipts (mean, p05, p95
     over runs), transactions (mean), refused at the cap (mean) and the share of runs in which it refused
     any — the largest takings first. Shops are businesses: listing them is not personal data."""
-    receipts = np.vstack([r.receipts for r in runs])
-    refused = np.vstack([r.refused for r in runs])
+    receipts = np.vstack([_kept(r.receipts) for r in runs])
+    refused = np.vstack([_kept(r.refused) for r in runs])
     frame = pd.DataFrame(
         {
             "merchant_id": merchants["merchant_id"].to_numpy(),
@@ -317,7 +317,7 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
             "receipts": receipts.mean(axis=0),
             "receipts_p05": np.quantile(receipts, 0.05, axis=0),
             "receipts_p95": np.quantile(receipts, 0.95, axis=0),
-            "transactions": np.vstack([r.shop_transactions for r in runs]).mean(axis=0),
+            "transactions": np.vstack([_kept(r.shop_transactions) for r in runs]).mean(axis=0),
             "refused": refused.mean(axis=0),
             "cap_hit_runs": (refused > 0).mean(axis=0),
         }
@@ -325,6 +325,13 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
     total = receipts.sum(axis=1).mean()
     frame["share"] = frame["receipts"] / total if total > 0 else 0.0
     return frame.sort_values(["receipts", "merchant_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _kept(per_shop: np.ndarray | None) -> np.ndarray:
+    """A per-shop array run_metrics always fills (None only in RunMetrics made elsewhere)."""
+    if per_shop is None:
+        raise ValueError("a run without per-shop figures")
+    return per_shop
 
 
 def by_category(merchant_table: pd.DataFrame) -> pd.DataFrame:

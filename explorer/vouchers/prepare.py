@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -160,7 +161,9 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     scales["gap"] = scales["gap"].astype(np.float32)[vouchers["v_ben"]]
     limits = scheme.merchants.category_limits
     shop_limit = (
-        shops["category"].map(lambda c: limits.get(c, np.iinfo(np.int64).max)).to_numpy(np.int64) if limits else None
+        shops["category"].map(lambda c: limits.get(str(c), np.iinfo(np.int64).max)).to_numpy(np.int64)
+        if limits
+        else None
     )
     return Prepared(
         scheme=scheme,
@@ -221,7 +224,7 @@ def _category_preference(scheme: Scheme) -> np.ndarray:
     return weights
 
 
-def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray | int]:
+def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
     """Cut each entitlement into tranches and vouchers (exact integers), laid out in queue order.
 
     Tranches split the value evenly with the remainder in the last one; within a tranche every voucher
