@@ -66,11 +66,7 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     expiry = _expiry(p, claim_delay)
     spender = claimed & p.reachable & (u[4] >= b.never_spend_share)
 
-    weight = appeal[p.cand] * p.cand_pref
-    cumulative = np.cumsum(weight, axis=1)
-    pick = (cumulative < (u[5] * cumulative[:, -1])[:, None]).sum(axis=1).clip(0, p.cand.shape[1] - 1)
-    rows = np.arange(n)
-    shop, shop_km = p.cand[rows, pick].astype(np.int32), p.cand_km[rows, pick]
+    shop, shop_km = _pick_shops(p, appeal, u[5])
 
     # Everything per voucher is read in queue order through the owner's priority position, so each
     # level of vouchers reads the owners' data sequentially (memory traffic is the cost at 8 M vouchers).
@@ -110,6 +106,25 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
         cap_refused_by_shop=refused_by_shop,
         limit_refused=keys.limit_refused,
     )
+
+
+def _pick_shops(p: Prepared, appeal: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's regular shop among their k candidates, drawn with weight appeal × preference: the first
+    candidate whose running weight reaches u × the total. Column by column (k ≤ 4): numpy's cumsum and sum
+    along a row of four loop once per row."""
+    k = p.cand.shape[1]
+    weight = appeal[p.cand] * p.cand_pref
+    running = weight[:, 0].copy()
+    below = []  # running weight up to each candidate
+    for j in range(1, k):
+        below.append(running.copy())
+        running += weight[:, j]
+    threshold = u * running
+    pick = np.zeros(p.n, dtype=np.int64)
+    for column in below:  # the last candidate's running weight is the total: never below the threshold
+        pick += column < threshold
+    at = np.arange(0, p.n * k, k) + pick
+    return p.cand.ravel()[at].astype(np.int32), p.cand_km.ravel()[at]
 
 
 def _delays(rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
