@@ -131,7 +131,8 @@ def _delays(rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
     """Whole days, geometric: floor(Exp(1) · λ) with λ from prepare._geometric_scale has exactly the
     wanted mean, and exponential draws are several times faster than numpy's geometric."""
     draws = rng.standard_exponential(len(scale), dtype=np.float32 if scale.dtype == np.float32 else np.float64)
-    return (draws * scale).astype(np.int32)  # truncation = floor for non-negative values
+    np.multiply(draws, scale, out=draws)
+    return draws.astype(np.int32)  # truncation = floor for non-negative values
 
 
 def _expiry(p: Prepared, claim_day: np.ndarray) -> np.ndarray:
@@ -176,21 +177,37 @@ def _queue_keys(
     for j in range(len(p.level_bounds) - 1):
         level = slice(p.level_bounds[j], p.level_bounds[j + 1])
         who = p.v_owner[level]
-        when = start[who] if j == 0 else latest[who] + gaps[level]
+        # When every owner has a voucher at this level (the first ones always do), `who` is 0 … n-1.
+        at = _Owners(None if len(who) == len(start) else who)
+        when = at(start) if j == 0 else at(latest) + gaps[level]
         if interval and j:
-            opens = claim_day[who] + p.v_tranche[level].astype(np.int64) * interval
+            opens = at(claim_day) + p.v_tranche[level].astype(np.int64) * interval
             when = np.where(p.v_opens[level], np.maximum(when, opens), when)
-        latest[who] = when
+        if at.who is None:
+            latest[:] = when
+        else:
+            latest[who] = when
         d = np.minimum(when, horizon).astype(np.int32)
-        u = until[who]
+        u = at(until)
         taken = d < u
         if limit is not None:
-            over = taken & (p.v_cum[level] > limit[who])
+            over = taken & (p.v_cum[level] > at(limit))
             limit_refused += int(p.v_amount[level][over].sum())
             taken &= ~over
         day[level], until_v[level] = d, u
-        bucket[level] = np.where(taken, key[who] + d, never)
+        bucket[level] = np.where(taken, at(key) + d, never)
     return QueueKeys(bucket, day, until_v, limit_refused)
+
+
+@dataclass(frozen=True)
+class _Owners:
+    """Reads per-owner arrays for one level's vouchers: through their owners' positions, or as they are
+    when the level holds every owner in order (who is None)."""
+
+    who: np.ndarray | None
+
+    def __call__(self, per_owner: np.ndarray) -> np.ndarray:
+        return per_owner if self.who is None else per_owner[self.who]
 
 
 def _serve(p: Prepared, q: QueueKeys) -> tuple[np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:

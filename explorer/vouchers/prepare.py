@@ -158,7 +158,8 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
         name: _geometric_scale(mean * pace)[group]
         for name, mean in (("claim", b.claim_delay_days), ("first", b.first_spend_days), ("gap", b.days_between_spends))
     }
-    scales["gap"] = scales["gap"].astype(np.float32)[vouchers["v_ben"]]
+    # = [v_ben], read through the owners' priority order: each level's owners ascend (sequential reads)
+    scales["gap"] = scales["gap"].astype(np.float32)[vouchers["owner"]][vouchers["v_owner"]]
     limits = scheme.merchants.category_limits
     shop_limit = (
         shops["category"].map(lambda c: limits.get(str(c), np.iinfo(np.int64).max)).to_numpy(np.int64)
