@@ -23,11 +23,12 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-# ruff (lint + format check) and pyright (config in pyproject.toml); CI fails on any finding.
+# ruff (lint + format check) and pyright (config in pyproject.toml); CI fails on any finding (--warnings: a
+# pyright warning fails it too, not only an error).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pyright
+	$(BIN)/pyright --warnings
 
 bench: $(STAMP)
 	$(BIN)/python -m explorer bench $(BENCH_ARGS)

@@ -133,6 +133,8 @@ def to_query(values: Mapping[str, Any], spec: Mapping[str, Param]) -> dict[str, 
     out = {}
     for name, value in values.items():
         p = allowed.get(name)
+        if p is not None and p.kind == "amount" and isinstance(value, str):
+            value = parse_amount(value)  # typed ('0,5tr'): the URL holds its number; an unreadable one, nothing
         if p is None or value is None or value == p.default or value == "":
             continue
         out[name] = value.isoformat() if isinstance(value, dt.date) else ("1" if value is True else str(value))

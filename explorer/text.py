@@ -95,8 +95,9 @@ def _number(digits: str, has_unit: bool) -> float | None:
 
 
 def mask_name(name: object) -> str:
-    """Mask a private person's name for public display: 'Nguyễn Văn An' → 'N*** V** A*'."""
-    if not name:
+    """Mask a private person's name for public display: 'Nguyễn Văn An' → 'N*** V** A*'. No name gives "": None,
+    and NaN, which is how pandas reads a NULL into a text column (masked as a word it showed 'n**')."""
+    if not name or (isinstance(name, float) and math.isnan(name)):
         return ""
     return " ".join(w[0] + "*" * (len(w) - 1) for w in str(name).split())
 

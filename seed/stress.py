@@ -113,6 +113,9 @@ def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str
     return {
         **counted,
         "daily_totals": pd.concat([shifted(base["daily_totals"], k) for k in range(years)], ignore_index=True),
+        "channel_donations": pd.concat(
+            [shifted(base["channel_donations"], k) for k in range(years)], ignore_index=True
+        ),
         # Years 52 weeks apart can share a day at their seam: one row per (day, hour).
         "hourly_donations": hourly.groupby(["day", "hour"], as_index=False)[["lines", "amount"]].sum(),
         "donors": base["donors"],

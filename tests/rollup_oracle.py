@@ -23,12 +23,16 @@ def expected(engine) -> dict:
         lines = conn.execute(
             text(
                 "SELECT posted_at, has_time, account_id, campaign_id, direction, currency, amount, "
-                "donor_key, id, counterparty, source_layout, source_sha256 FROM statement_lines"
+                "donor_key, id, counterparty, source_layout, source_sha256, channel FROM statement_lines"
             )
         ).all()
     daily, hourly, donors = defaultdict(lambda: [0, 0]), defaultdict(lambda: [0, 0]), set()
+    by_channel = defaultdict(lambda: [0, 0])
     by_name, by_donor, by_source = {}, {}, {}
-    for posted, has_time, account, campaign, direction, currency, amount, donor, line_id, name, layout, sha in lines:
+    for row in lines:
+        posted, has_time, account, campaign, direction, currency, amount, donor, line_id, name, layout, sha, channel = (
+            row
+        )
         when = pd.Timestamp(posted)
         if name is not None:
             _sum_into(by_name, (account, direction, currency, name), amount, line_id)
@@ -44,11 +48,15 @@ def expected(engine) -> dict:
         if direction == "in" and currency == "VND" and has_time:
             hourly[(day, when.hour)][0] += 1
             hourly[(day, when.hour)][1] += amount
+        if direction == "in" and currency == "VND":
+            by_channel[(day, account, campaign, channel or "unknown")][0] += 1
+            by_channel[(day, account, campaign, channel or "unknown")][1] += amount
         if direction == "in" and donor is not None:
             donors.add(donor)
     return {
         "daily": {k: tuple(v) for k, v in daily.items()},
         "hourly": {k: tuple(v) for k, v in hourly.items()},
+        "channels": {k: tuple(v) for k, v in by_channel.items()},
         "donors": donors,
         "counterparty_totals": {k: tuple(v) for k, v in by_name.items()},
         "donor_totals": {k: tuple(v) for k, v in by_donor.items()},
@@ -88,6 +96,9 @@ def stored(engine) -> dict:
             text("SELECT day, account_id, campaign_id, direction, currency, bucket, lines, amount FROM daily_totals")
         ).all()
         hourly_rows = conn.execute(text("SELECT day, hour, lines, amount FROM hourly_donations")).all()
+        channel_rows = conn.execute(
+            text("SELECT day, account_id, campaign_id, channel, lines, amount FROM channel_donations")
+        ).all()
         donors = [k for (k,) in conn.execute(text("SELECT donor_key FROM donors"))]
         by_name = conn.execute(
             text(
@@ -104,10 +115,16 @@ def stored(engine) -> dict:
         key[0] = str(key[0])
         daily[tuple(key)][0] += lines
         daily[tuple(key)][1] += amount
+    by_channel = defaultdict(lambda: [0, 0])
+    for *key, lines, amount in channel_rows:  # as daily: the sums per key must agree
+        key[0] = str(key[0])
+        by_channel[tuple(key)][0] += lines
+        by_channel[tuple(key)][1] += amount
     assert len(donors) == len(set(donors)), "a donor key is stored twice"
     return {
         "daily": {k: tuple(v) for k, v in daily.items()},
         "hourly": {(str(day), hour): (lines, amount) for day, hour, lines, amount in hourly_rows},
+        "channels": {k: tuple(v) for k, v in by_channel.items()},
         "donors": set(donors),
         "counterparty_totals": {(a, d, c, n): (lines, amount, first) for a, d, c, n, lines, amount, first in by_name},
         "donor_totals": {n: (lines, amount, first) for n, lines, amount, first in by_donor},
@@ -121,7 +138,16 @@ def stored(engine) -> dict:
 
 def assert_rollups_match(engine) -> None:
     want, got = expected(engine), stored(engine)
-    parts = ("daily", "hourly", "donors", "counterparty_totals", "donor_totals", "account_sources", "campaign_receipts")
+    parts = (
+        "daily",
+        "hourly",
+        "channels",
+        "donors",
+        "counterparty_totals",
+        "donor_totals",
+        "account_sources",
+        "campaign_receipts",
+    )
     for part in parts:
         assert got[part] == want[part], part
     assert all(want.values())  # something was compared

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from explorer import fmt
 from explorer.i18n import translate
 
-FLAGGED = 2  # the flagged-accounts table: after the result list and its phone copy (explorer.ui.phone)
+FLAGGED = 1  # the flagged-accounts table: after the result list (its phone copy is HTML: explorer.ui.phone)
 
 
 def rows(at, index=0):

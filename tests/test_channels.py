@@ -97,6 +97,50 @@ def test_channel_mix_equals_sql(tiny_engine):
     assert list(mix.index) == [c for c in CHANNELS if c in set(mix.index)]
 
 
+def test_channel_mix_of_a_range_and_scope_equals_the_lines_on_both_backends(backend_engine):
+    """Read from the channel rollup, the mix of one account over a week and of one campaign equals the lines'."""
+    with backend_engine.connect() as conn:
+        account, campaign = conn.execute(
+            text(
+                "SELECT account_id, campaign_id FROM statement_lines WHERE direction = 'in' AND currency = 'VND'"
+                " AND campaign_id IS NOT NULL GROUP BY account_id, campaign_id ORDER BY COUNT(*) DESC LIMIT 1"
+            )
+        ).one()
+        first = conn.execute(
+            text("SELECT MIN(posted_at) FROM statement_lines WHERE account_id = :a"), {"a": account}
+        ).scalar()
+    start = pd.Timestamp(first).date()
+    end = start + dt.timedelta(days=6)
+
+    def lines_mix(where: str, params: dict) -> dict:
+        with backend_engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT channel, COUNT(*), SUM(amount) FROM statement_lines WHERE direction = 'in'"
+                    f" AND currency = 'VND' AND {where} GROUP BY channel"
+                ),
+                params,
+            ).all()
+        return {c: (int(n), int(a)) for c, n, a in rows}
+
+    def got(frame) -> dict:
+        return {r.channel: (int(r.lines), int(r.amount)) for r in frame.itertuples()}
+
+    week = channels.channel_mix(backend_engine, date_from=start, date_to=end, scope=((account,), None))
+    expected = lines_mix(
+        "account_id = :a AND posted_at >= :s AND posted_at < :e",
+        {
+            "a": account,
+            "s": pd.Timestamp(start).to_pydatetime(),
+            "e": pd.Timestamp(end + dt.timedelta(days=1)).to_pydatetime(),
+        },
+    )
+    assert got(week) == expected and sum(n for n, _ in expected.values()) > 0
+    assert got(channels.channel_mix(backend_engine, campaign_id=campaign)) == lines_mix(
+        "campaign_id = :c", {"c": campaign}
+    )
+
+
 def _pool_campaigns(engine) -> list[int]:
     with engine.connect() as conn:
         return [r[0] for r in conn.execute(text("SELECT campaign_id FROM matching_projects ORDER BY campaign_id"))]

@@ -98,6 +98,21 @@ def test_confirmation_masks_the_sender_and_escapes_text():
     assert page.index("500.000") < page.index("N***** V** A*")
 
 
+def test_confirmation_of_a_line_without_a_sender_masks_nothing():
+    """A line with no sender reaches the confirmation as NaN (pandas reads a NULL counterparty so): the sender row
+    says "—" and no word of the memo is taken for a name ('nạn' folds to 'nan', the word NaN prints as)."""
+    page = receipt.confirmation_html(
+        {"Line": "#13", "Memo": "ung ho nạn nhân lũ lụt"},
+        title="Confirmation",
+        sender_label="Sender",
+        sender=float("nan"),
+        note="no sender",
+        lang="vi",
+    )
+    assert "<td>ung ho nạn nhân lũ lụt</td>" in page
+    assert "<th>Sender</th><td>—</td>" in page
+
+
 def test_verify_offers_a_confirmation_of_the_best_match(app, tiny_engine):
     at = open_page(app, "verify", name="nguyen")
     assert at.selectbox(key="vfy_confirm_line").value == int(at.dataframe[0].value.iloc[0]["Mã dòng"])

@@ -33,6 +33,7 @@ KEYS = {
     "gaps",
     "reconciled",
     "currency",
+    "channels",
 }
 
 
@@ -129,6 +130,7 @@ def test_dry_run_writes_nothing_and_reports(capsys, db, tmp_path):
         "debit_total": 0,
         "currency": "VND",
         "dry_run": True,
+        "channels": {"unknown": 300},  # VietinBank's memos here name no channel
     }
     assert (
         not Path(db.removeprefix("sqlite:///")).exists()
@@ -169,6 +171,7 @@ def test_generic_mapping_option(capsys, db, tmp_path):
         "gaps": 0,
         "reconciled": None,
         "currency": "VND",
+        "channels": {"unknown": 2},
     }
 
 
@@ -302,3 +305,21 @@ def test_real_entry_point(tmp_path):
     )
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_json_counts_the_channels_the_memos_show(capsys, db):
+    """The channel counts of --json are the lines written per channel; the VCB export's 'MBVCB.' memos are
+    transfers and the rest say nothing of their channel."""
+    text_lines = (FIXTURES / "vcb_daily_export.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    transfers = sum(line.split(",", 6)[6].startswith("MBVCB.") for line in text_lines)
+    code, out, err = run(
+        capsys, str(FIXTURES / "vcb_daily_export.csv"), "--account", "0019990004321", "--db", db, "--json"
+    )
+    assert code == 0, err
+    channels = json.loads(out)["channels"]
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT channel, COUNT(*) FROM statement_lines GROUP BY channel")).all())
+    engine.dispose()
+    assert channels == stored and sum(channels.values()) == len(text_lines)
+    assert channels["transfer"] == transfers and transfers > 100

@@ -9,12 +9,13 @@ import re
 import pandas as pd
 import pytest
 from page_specs import open_page
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from explorer import fmt
 from explorer.queries import overview
 from explorer.queries.presenter import TICKER_POOL, ticker_window
 from explorer.text import mask_name
+from explorer.ui import presenter_view
 
 
 def tlv(data: str) -> dict[str, str]:
@@ -204,3 +205,24 @@ def test_presenter_queries(public_engine, tiny_engine):
     assert len(recent) == 10 and recent["posted_at"].is_monotonic_decreasing
     choices = q.campaign_choices(public_engine)
     assert len(choices) == 28 and choices.iloc[0]["status"] == "active"  # 24 + giving day's 3 + charity purchases
+
+
+def test_ticker_names_a_donation_without_a_sender_as_a_donor():
+    """A line with no sender (NULL counterparty) reaches the ticker as NaN, because pandas reads a text column
+    with a missing value as a string column holding NaN: the ticker says 'a donor', never a masked 'n**'."""
+    with create_engine("sqlite://").connect() as conn:
+        frame = pd.read_sql(
+            text(
+                "SELECT '2024-09-10 08:05:00' AS posted_at, 150000 AS amount, 'VND' AS currency, "
+                "'Nguyen Van An' AS counterparty, 'Lu mien Trung' AS campaign "
+                "UNION ALL SELECT '2024-09-11 21:30:00', 2000000, 'VND', NULL, NULL"
+            ),
+            conn,
+        )
+    frame["posted_at"] = pd.to_datetime(frame["posted_at"])
+    assert frame["counterparty"].isna().tolist() == [False, True]
+    lines = presenter_view.ticker_lines(frame)
+    pattern = r'<span class="amt">\+([^<]+)</span><span class="who">([^<]*)</span><span class="where" title="([^"]*)"'
+    shown = [m.groups() for line in lines if (m := re.search(pattern, line))]
+    assert shown == [("150.000\xa0₫", "N***** V** A*", "Lu mien Trung"), ("2.000.000\xa0₫", "Nhà hảo tâm", "")]
+    assert mask_name(float("nan")) == "" and mask_name(None) == ""

@@ -210,3 +210,24 @@ def test_campaigns_page_with_an_old_province_name_in_the_url(app, lang):
     table = at.dataframe[0].value
     assert table.province.tolist() == [translate(lang, "provinces.now", old="Hà Giang", today="Tuyên Quang")]
     assert dict(at.query_params)["province"] == "22"
+
+
+def test_accounts_page_names_a_merged_province_with_todays(app, tiny_engine):
+    at = open_page(app, "accounts", province="22", lang="en")
+    table = at.dataframe[0].value
+    # the holder's name, not the organization's (in the header and the export): the columns fit 820 px
+    assert list(table.columns) == ["number", "bank", "holder_name", "org_kind", "province", "campaigns"]
+    merged = table[table["number"] == "2305"]
+    assert merged["province"].tolist() == [translate("en", "provinces.now", old="Hà Giang", today="Tuyên Quang")]
+    kept = table[table["number"] == "2205"]
+    assert kept["province"].tolist() == ["Tuyên Quang"]  # a province that was not merged keeps its plain name
+    at = open_page(app, "accounts", account="2305")
+    assert any("Hà Giang (nay thuộc Tuyên Quang)" in c.value for c in at.caption)
+
+
+def test_disbursements_by_province_label_merged_provinces_with_todays(tiny_engine):
+    grouped = disbursements.breakdown(tiny_engine, "province")
+    merged = grouped[grouped.key.map(lambda c: provinces.was_merged(int(c)))]
+    assert len(merged) > 0
+    assert merged.province_now.tolist() == [provinces.today_name(int(c)) for c in merged.key]
+    assert grouped[~grouped.key.isin(merged.key)].province_now.isna().all()

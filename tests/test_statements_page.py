@@ -146,3 +146,52 @@ def test_csv_export_neutralizes_formulas(formula_db, app, monkeypatch):
     monkeypatch.setenv("EXPLORER_DATABASE_URL", formula_db)
     at = open_page(app, "statements", q="=cmd")
     assert at.dataframe[0].value["Nội dung"].tolist() == ["=cmd|' /C calc'!A0"]  # shown as printed, never run
+
+
+def test_every_change_of_a_filter_applies_and_lands_in_the_url(app, tiny_engine):
+    """Change the direction twice and the sort twice: each change shows its lines and is the URL (a widget seeded from
+    a URL that moves with it used to drop every second change)."""
+    at = open_page(app, "statements", account="3879")
+    for direction, sort in (("in", "largest"), ("out", "oldest"), ("all", "largest")):
+        at.radio(key="stm_dir_vi").set_value(direction).run()
+        at.selectbox(key="stm_sort_vi").set_value(sort).run()
+        where = "a.number = '3879'" + ("" if direction == "all" else f" AND s.direction = '{direction}'")
+        order = {"largest": "s.amount DESC, s.id DESC", "oldest": "s.posted_at ASC, s.id ASC"}[sort]
+        assert shown(at) == sql_ids(tiny_engine, where, order)[:50]
+        assert at.query_params.get("dir") == (None if direction == "all" else direction)
+        assert at.query_params["sort"] == sort and at.query_params["account"] == "3879"
+
+
+def test_switching_language_mid_task_keeps_filters_and_page(app, tiny_engine):
+    at = open_page(app, "statements", q="ung ho")
+    at.radio(key="stm_dir_vi").set_value("in").run()
+    at.button(key="stm_next").click().run()
+    expected = sql_ids(tiny_engine, "s.search_text LIKE '%ung ho%' AND s.direction = 'in'")
+    assert shown(at) == expected[50:100]
+    at.selectbox(key="lang_picker").set_value("en").run()
+    assert not at.exception
+    assert at.radio(key="stm_dir_en").value == "in" and at.text_input(key="stm_q_en").value == "ung ho"
+    assert at.dataframe[0].value["Line #"].tolist() == expected[50:100]
+    assert at.query_params["page"] == "2" and at.query_params["lang"] == "en"
+    at.text_input(key="stm_q_en").input("").run()  # a filter changed in the new language starts at page 1
+    at.radio(key="stm_dir_en").set_value("out").run()
+    assert at.dataframe[0].value["Line #"].tolist() == sql_ids(tiny_engine, "s.direction = 'out'")[:50]
+    assert dict(at.query_params) == {"dir": "out", "lang": "en"}
+
+
+def test_a_date_outside_the_next_accounts_days_is_dropped_with_a_notice(app, tiny_engine):
+    with tiny_engine.connect() as conn:
+        spans = conn.execute(
+            text(
+                "SELECT a.number, min(date(s.posted_at)), max(date(s.posted_at)) FROM statement_lines s"
+                " JOIN accounts a ON a.id = s.account_id GROUP BY a.number ORDER BY a.number"
+            )
+        ).all()
+    # two accounts whose days do not overlap: the first's last day is before the second's first
+    early, late = next((x, y) for x in spans for y in spans if x[2] < y[1])
+    at = open_page(app, "statements", account=early[0], to=early[2])
+    assert at.query_params["to"] == early[2]
+    at.selectbox(key="stm_account_vi").set_value(late[0]).run()
+    assert not at.exception
+    assert any(": to: " in i.value for i in at.info) and "to" not in at.query_params
+    assert shown(at) == sql_ids(tiny_engine, f"a.number = '{late[0]}'")[:50]

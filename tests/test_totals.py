@@ -95,3 +95,19 @@ def test_whole_day_views_read_from_the_rollups_and_still_equal_the_lines(tiny_en
     """No text and no amount bounds: counts and sums come from daily_totals, the ends from the amount index."""
     expected = oracle(tiny_engine, where)
     assert expected and got(line_totals(tiny_engine, **filters)) == expected
+
+
+def test_whole_ledger_totals_on_both_backends(backend_engine):
+    """The rollup path with a currency of few lines (USD: about 2 % of the tiny seed's lines), whose smallest and
+    largest amounts are found through the accounts holding it: equal to plain SQL on SQLite and PostgreSQL."""
+    with backend_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT currency, COUNT(*), MIN(amount), MAX(amount), "
+                "COALESCE(SUM(CASE WHEN direction = 'in' THEN amount END), 0) FROM statement_lines GROUP BY currency"
+            )
+        ).all()
+    expected = {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+    assert 0 < expected["USD"][0] * 10 < sum(v[0] for v in expected.values())  # the few-lines path runs
+    frame = line_totals(backend_engine)
+    assert {r.currency: (r.lines, r.smallest, r.largest, r.sum_in) for r in frame.itertuples()} == expected

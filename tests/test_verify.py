@@ -239,17 +239,17 @@ def test_page_shows_ranked_candidates_from_a_deep_link(app, public_engine, incom
     first = shown[shown["Mã dòng"] == donation["id"]].iloc[0]
     assert first["Số tiền"] == donation["amount"] and first["Tiền tệ"] == "VND"  # a number: it sorts by value
     assert first["Vì sao khớp"] == "khớp tên/nội dung · đúng số tiền · lệch 1 ngày"
-    assert at.text_input(key="vfy_name").value == name
-    assert at.text_input(key="vfy_amount").value == str(donation["amount"])
+    assert at.text_input(key="vfy_name_vi").value == name
+    assert at.text_input(key="vfy_amount_vi").value == str(donation["amount"])
     assert at.query_params["amount"] == str(donation["amount"])
 
 
 def test_page_url_follows_the_inputs(app):
     at = open_page(app, "verify")
     assert any("Nhập tên" in i.value for i in at.info)
-    at.text_input(key="vfy_name").input("Trần Thị").run()
-    at.text_input(key="vfy_amount").input("0,5tr").run()
-    at.date_input(key="vfy_date").set_value(dt.date(2024, 9, 20)).run()
+    at.text_input(key="vfy_name_vi").input("Trần Thị").run()
+    at.text_input(key="vfy_amount_vi").input("0,5tr").run()
+    at.date_input(key="vfy_date_vi").set_value(dt.date(2024, 9, 20)).run()
     assert not at.exception
     assert at.query_params["name"] == "Trần Thị"
     assert at.query_params["amount"] == "500000" and at.query_params["date"] == "2024-09-20"
@@ -269,3 +269,15 @@ def test_page_unknown_account_and_bad_params(app):
     assert "days" in notice and "date" in notice and "amount" in notice
     assert any("0000" in w.value for w in at.warning)
     assert not at.exception
+
+
+def test_changing_the_amount_twice_and_the_language_keeps_the_search(app):
+    """Each change is the URL; a language switch keeps what was typed (the boxes start again from the URL)."""
+    at = open_page(app, "verify", name="Trần Thị")
+    for typed, in_url in (("0,5tr", "500000"), ("200k", "200000")):
+        at.text_input(key="vfy_amount_vi").input(typed).run()
+        assert at.query_params["amount"] == in_url and at.query_params["name"] == "Trần Thị"
+    at.selectbox(key="lang_picker").set_value("en").run()
+    assert not at.exception
+    assert at.text_input(key="vfy_name_en").value == "Trần Thị" and at.text_input(key="vfy_amount_en").value == "200000"
+    assert at.query_params["amount"] == "200000" and at.query_params["lang"] == "en"

@@ -147,13 +147,17 @@ def create_schema(engine: Engine) -> None:
 
 
 def schema_is_current(engine: Engine) -> bool:
-    """Every table and every statement_lines column of this version exist (an older database lacks some)."""
+    """Every table and every statement_lines column of this version exist (an older database lacks some), and
+    the search index is this version's."""
     found = inspect(engine)
     tables = set(found.get_table_names())
     if not set(Base.metadata.tables) <= tables:
         return False
     present = {c["name"] for c in found.get_columns("statement_lines")}
-    return {c.name for c in Base.metadata.tables["statement_lines"].columns} <= present
+    if not {c.name for c in Base.metadata.tables["statement_lines"].columns} <= present:
+        return False
+    with engine.connect() as conn:
+        return search.index_is_current(conn)  # PostgreSQL: the trigram index on the joined text (search.py)
 
 
 def _add_missing_columns(conn) -> None:

@@ -1,4 +1,4 @@
-"""Rollups of the statement lines: daily totals, hourly donations and the set of donors.
+"""Rollups of the statement lines: daily totals, hourly donations, donations by channel and the set of donors.
 
 Whole-ledger figures (raised, donors, daily series, each campaign's receipts, the flow chart) would otherwise sum
 every line on every cache miss: seconds at ten million lines. The rollups hold the same sums at a coarser grain
@@ -31,9 +31,9 @@ AMOUNT_BUCKETS = (
     ("10m_100m", 100_000_000),
     ("gt_100m", None),
 )
-VERSION = "2"  # 2: the summaries (explorer.db.summaries) are built with the rollups
+VERSION = "3"  # 2: the summaries (explorer.db.summaries) are built with the rollups; 3: channel_donations
 META_KEY = "rollups"
-TABLES = ("daily_totals", "hourly_donations", "donors", *summaries.TABLES)
+TABLES = ("daily_totals", "hourly_donations", "channel_donations", "donors", *summaries.TABLES)
 
 
 def bucket_of(bound: int) -> int:
@@ -111,7 +111,7 @@ def refresh(conn: Connection, first: dt.datetime, last: dt.datetime, after_id: i
         return
     summaries.add(conn, after_id)
     since, until = first.date(), last.date() + dt.timedelta(days=1)
-    for table in ("daily_totals", "hourly_donations"):
+    for table in ("daily_totals", "hourly_donations", "channel_donations"):
         conn.execute(
             _dated(f"DELETE FROM {table} WHERE day >= :since AND day < :until"), {"since": since, "until": until}
         )
@@ -157,6 +157,14 @@ def _insert(conn: Connection, since: dt.date | None, until: dt.date | None) -> N
         GROUP BY {day}, {hour}"""),
         {**params, "has_time": True},
     )
+    conn.execute(
+        _dated(f"""
+        INSERT INTO channel_donations (day, account_id, campaign_id, channel, lines, amount)
+        SELECT {day}, s.account_id, s.campaign_id, COALESCE(s.channel, 'unknown'), COUNT(*), SUM(s.amount)
+        FROM statement_lines s WHERE {span} AND s.direction = 'in' AND s.currency = 'VND'
+        GROUP BY {day}, s.account_id, s.campaign_id, COALESCE(s.channel, 'unknown')"""),
+        params,
+    )
     # Donor keys only ever arrive: add the new ones (NOT EXISTS works alike on both backends).
     conn.execute(
         _dated(f"""
@@ -197,10 +205,21 @@ def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
         .amount.agg(lines="size", amount="sum")
         .reset_index()
     )
+    given = keyed[donations].assign(
+        channel=(
+            lines.channel[donations] if "channel" in lines else pd.Series("unknown", index=lines.index)[donations]
+        ).fillna("unknown")
+    )
+    by_channel = (
+        given.groupby(["day", "account_id", "campaign_id", "channel"], dropna=False, sort=False)
+        .amount.agg(lines="size", amount="sum")
+        .reset_index()
+    )
     donors = lines.donor_key[(lines.direction == "in") & lines.donor_key.notna()].drop_duplicates()
     return {
         "daily_totals": _iso_days(daily),
         "hourly_donations": _iso_days(hourly),
+        "channel_donations": _iso_days(by_channel),
         "donors": pd.DataFrame({"donor_key": donors.to_numpy()}),
         **summaries.from_lines(lines),
     }

@@ -319,6 +319,25 @@ class DailyTotal(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
 
 
+class ChannelDonation(Base):
+    """Incoming VND lines counted and summed per day, account, campaign and channel (a rollup): the channel mix of
+    any range or scope without reading the lines (4 s at 1.9 M lines)."""
+
+    __tablename__ = "channel_donations"
+    __table_args__ = (
+        Index("ix_channel_day", "day", "channel", "account_id", "campaign_id", "lines", "amount"),
+        Index("ix_channel_account_day", "account_id", "day", "channel", "lines", "amount"),
+        Index("ix_channel_campaign_day", "campaign_id", "day", "channel", "lines", "amount"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    account_id: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(20))  # 'unknown' for a line written before channels existed
+    lines: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
 class HourlyDonation(Base):
     """Incoming VND lines that carry a time, counted and summed per day and hour of day (a rollup)."""
 

@@ -19,7 +19,7 @@ from explorer.ingest.importer import Statement, read_statement, write_statement
 from explorer.ingest.layouts import LAYOUTS, parse_mapping
 from explorer.ingest.normalise import CellError, amount
 from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
-from explorer.ingest.report import report_text
+from explorer.ingest.report import channel_counts, report_text
 
 
 class UsageError(Exception):
@@ -190,7 +190,9 @@ def main(argv: list[str]) -> int:
         return 1
     close()
     if args.json:
-        print(json.dumps(result.summary() if result else _dry_summary(statement), ensure_ascii=False))
+        summary = result.summary() if result else _dry_summary(statement)
+        summary["channels"] = channel_counts(statement)  # lines per channel read from the memos
+        print(json.dumps(summary, ensure_ascii=False))
     else:
         print(report_text(statement, result))
     return 0

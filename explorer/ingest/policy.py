@@ -2,7 +2,9 @@
 
 - `set_aside`: the row cannot be read (no date, no amount). It is kept in the quarantine table with its
   file, page, row, raw text and reason, and never written as a line. The import goes through while the
-  set-aside rows are at most `max_set_aside` of the transaction rows; `strict` accepts none.
+  set-aside rows are at most `max_set_aside` of the transaction rows, or a single row whatever the file's length
+  (so a short list with one dateless row is not refused), and some row was read; `strict` accepts none. (A file
+  cut mid-row is refused before this, by the source: explorer/ingest/source.py.)
 - `flag`: the row is readable but doubtful (a zero amount, two values in one cell, a date outside the
   statement's period). It is imported, and the line carries the flag.
 
@@ -14,6 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_MAX_SET_ASIDE = 0.005  # 0.5 % of the rows: a few smudged rows in a long statement, not a wrong layout
+# Whatever the share, one unreadable row goes through: under 200 rows 0.5 % is less than one, and refusing a short
+# charity list for its one dateless row helps nobody (it stays set aside, counted and shown). A wrong layout
+# fails on most rows, not on one.
+TOLERATED_ROWS = 1
 
 # code → (severity, what it means in the report)
 CODES: dict[str, tuple[str, str]] = {
@@ -54,7 +60,9 @@ class Policy:
             return None
         if self.strict:
             return f"{set_aside:,} row(s) cannot be read and strict mode accepts none"
-        allowed = self.max_set_aside * max(rows, 1)
+        if set_aside >= rows:
+            return f"none of the {rows:,} row(s) can be read: the wrong layout, or a damaged file?"
+        allowed = max(self.max_set_aside * rows, TOLERATED_ROWS)
         if set_aside > allowed:
             return (
                 f"{set_aside:,} of {rows:,} rows cannot be read ({set_aside / max(rows, 1):.1%}), more than the "

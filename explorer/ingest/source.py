@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from explorer.ingest.errors import StatementImportError
+from explorer.ingest.errors import Problem, StatementImportError
 from explorer.ingest.normalise import UnsavedFormula
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -131,10 +131,32 @@ def _read_csv(text: str, name: str, encoding: str) -> Grid:
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise StatementImportError.single(name, _csv_reason(str(exc), width)) from None
+    _refuse_cut_last_row(text, delim, width, len(frame), name)
     grid = Grid([col.tolist() for _, col in frame.items()], "csv", delimiter=delim, encoding=encoding)
     if encoding != "utf-8":
         grid.notes.append(f"decoded as {encoding}")
     return grid
+
+
+def _refuse_cut_last_row(text: str, delim: str, width: int, rows: int, name: str) -> None:
+    """A file that stops inside its last row, short of fields and with no line end, was cut (an interrupted
+    download): the rows after it are lost and nothing could count them, so the file is refused, not read."""
+    if text.endswith(("\n", "\r")):
+        return
+    last = text.rsplit("\n", 1)[-1]
+    fields = next(csv.reader([last], delimiter=delim), [])
+    if 1 < len(fields) < width:
+        raise StatementImportError(
+            name,
+            [
+                Problem(
+                    rows,
+                    None,
+                    f"the file ends inside this row ({len(fields)} of {width} fields, no line end): it looks cut off"
+                    " — download it again",
+                )
+            ],
+        )
 
 
 def _csv_reason(message: str, width: int) -> str:

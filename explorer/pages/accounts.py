@@ -10,11 +10,11 @@ from explorer import urls
 from explorer.db.schema import ORG_KINDS
 from explorer.export import EXPORT_ROW_CAP
 from explorer.queries import accounts, flags
-from explorer.ui import accounts_view, phone
+from explorer.ui import accounts_view, phone, province_labels
 from explorer.ui.data import query
 from explorer.ui.i18n import t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, pager, pick
+from explorer.ui.listing import UrlState, page_url, pager, pick
 
 SPEC = urls.SPECS["accounts"]
 params = page("accounts", SPEC)
@@ -43,7 +43,13 @@ else:
         middle, right = st.columns(2)
         with middle:
             current["province"] = pick(
-                t("accounts.province"), list(names), params["province"], t("accounts.all"), names.get, "province", state
+                t("accounts.province"),
+                list(names),
+                params["province"],
+                t("accounts.all"),
+                names.__getitem__,
+                "province",
+                state,
             )
         with right:
             current["kind"] = pick(
@@ -61,17 +67,22 @@ else:
     if rows.empty:
         st.info(t("accounts.nothing_found"))
     else:
-        shown = rows.assign(org_kind=rows.org_kind.map(lambda k: t(f"accounts.kind_{k}") if k else "—"))
+        shown = rows.assign(
+            org_kind=rows.org_kind.map(lambda k: t(f"accounts.kind_{k}") if k else "—"),
+            province=province_labels.labelled(rows),  # 'Hà Giang (now Tuyên Quang)'
+        )
+        # The organization's own name is in the account's header and the export; the list shows the holder's
+        # (what a bank transfer screen shows), so the columns fit 820 px without cutting a province's name.
         labels = {
-            "number": t("accounts.number"),
-            "bank": t("accounts.bank"),
-            "holder_name": t("accounts.holder"),
-            "organization": t("accounts.organization"),
-            "org_kind": t("accounts.kind"),
-            "province": t("accounts.province"),
-            "currency": t("accounts.currency"),
-            "campaigns": t("accounts.campaigns"),
+            "number": st.column_config.TextColumn(t("accounts.number"), width=120),
+            "bank": st.column_config.TextColumn(t("accounts.bank"), width=64),
+            "holder_name": st.column_config.TextColumn(t("accounts.holder"), width=200),
+            "org_kind": st.column_config.TextColumn(t("accounts.kind"), width=130),
+            "province": st.column_config.TextColumn(t("accounts.province"), width=190),
+            "campaigns": st.column_config.NumberColumn(t("accounts.campaigns"), width=80),
         }
+        if set(rows.currency) != {"VND"}:
+            labels["currency"] = st.column_config.TextColumn(t("accounts.currency"), width=64)
         wide, narrow = phone.by_screen("acc_list")
         event = wide.dataframe(
             shown[list(labels)],
@@ -81,22 +92,20 @@ else:
             selection_mode="single-row",
             column_config=labels,
         )
-        # The phone's table: the number and who holds it first, in widths that fit 390 px (ui.phone).
-        small = narrow.dataframe(
-            shown[["number", "holder_name", "campaigns", "bank", "province"]],
-            hide_index=True,
-            key="accounts_table_phone",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                **labels,
-                "number": st.column_config.TextColumn(labels["number"], width=64),
-                "holder_name": st.column_config.TextColumn(labels["holder_name"], width=170),
-                "campaigns": st.column_config.NumberColumn(labels["campaigns"], width=80),  # + 32 px checkbox: 346
-            },
+        # The phone's copy (ui.phone): the number (a link that opens the account) with its bank, the holder with
+        # the province, wrapped instead of cut.
+        phone.html_table(
+            narrow,
+            [(t("accounts.number"), "30%"), (t("accounts.holder"), "70%")],
+            [
+                phone.cell(r.number, href=page_url("accounts", account=r.number), note=r.bank)
+                + phone.cell(r.holder_name, note=r.province)
+                for r in shown.itertuples(index=False)
+            ],
+            "accounts_table_phone",
         )
         st.caption(t("accounts.select_hint"))
-        chosen = event.selection.rows or small.selection.rows
+        chosen = event.selection.rows
         if chosen:
             open_account(str(rows.iloc[chosen[0]].number))
         pager(current["page"], result["has_more"], "accounts")

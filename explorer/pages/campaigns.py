@@ -5,6 +5,8 @@ from / to (start date range, YYYY-MM-DD), rule (rule status), page, campaign (id
 sort (raised: most money received first, the default | ending: running campaigns ending soonest first | newest), lang.
 """
 
+from typing import Any
+
 import streamlit as st
 
 from explorer import urls
@@ -79,13 +81,13 @@ else:
                 list(provinces),
                 params["province"],
                 everything,
-                provinces.get,
+                provinces.__getitem__,
                 "province",
                 state,
             )
         with row2[1]:
             current["org"] = pick(
-                t("campaigns.organization"), list(orgs), params["org"], everything, orgs.get, "org", state
+                t("campaigns.organization"), list(orgs), params["org"], everything, orgs.__getitem__, "org", state
             )
         first, last = query(campaigns.start_days)
         current["from"] = date_box(row2[2], t("campaigns.start_from"), params["from"], first, last, "from", state)
@@ -97,7 +99,7 @@ else:
             format_func=lambda s: t(f"campaigns.sort_{s}"),
             **state.seed("sort"),
         )
-    filters = dict(
+    filters: dict[str, Any] = dict(  # keyword arguments of campaigns.listing, each of its own type
         q=current["q"],
         status=current["status"],
         category=current["category"],

@@ -11,7 +11,7 @@ from explorer import urls
 from explorer.db.schema import BENEFICIARY_GROUPS, DISBURSEMENT_CATEGORIES
 from explorer.export import EXPORT_ROW_CAP
 from explorer.queries import disbursements
-from explorer.ui import charts, disbursements_view, flow_view, phone
+from explorer.ui import charts, disbursements_view, flow_view, phone, province_labels
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, t
 from explorer.ui.layout import downloads, page, sync_url
@@ -65,7 +65,7 @@ with phone.filters(sum(params[k] is not None for k in FILTERS), "dsb_filters"):
             list(provinces),
             params["province"],
             everything,
-            provinces.get,
+            provinces.__getitem__,
             "province",
             state,
         )
@@ -97,6 +97,8 @@ if grouped.empty:
 else:
     labels = {"category": "cat_", "recipient_group": "group_"}.get(current["by"])
     shown = grouped.assign(label=grouped.label.map(lambda v: t(f"disbursements.{labels}{v}") if labels else v))
+    if current["by"] == "province":
+        shown["label"] = province_labels.labelled(grouped.rename(columns={"label": "province"}))
     charts.show(
         alt.Chart(shown)
         .mark_bar()

@@ -9,11 +9,12 @@ import json
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from explorer import urls
 from explorer.db.engine import DatabaseError, create_schema, make_engine
 from explorer.ingest import StatementImportError, parse_mapping, read_statement, review, store, write_statement
-from explorer.ingest.importer import Statement
+from explorer.ingest.importer import Progress, Statement
 from explorer.ingest.policy import DEFAULT_MAX_SET_ASIDE, Policy
 from explorer.ingest.report import flag_codes, report
 from explorer.settings import load_settings
@@ -198,6 +199,15 @@ def options_key(data: bytes) -> str:
     return hashlib.sha256(data + repr(chosen).encode()).hexdigest()
 
 
+def shown_on(bar: DeltaGenerator) -> Progress:
+    """An import's progress (stage, done, total) drawn on a progress bar."""
+
+    def step(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=stage)
+
+    return step
+
+
 def check(data: bytes, name: str) -> None:
     try:
         column_map = parse_mapping(mapping_text) if mapping_text.strip() else None
@@ -219,7 +229,7 @@ def check(data: bytes, name: str) -> None:
             expected_rows=int(expected_rows) or None,
             currency=chosen_currency,
             policy=Policy(float(share) / 100, bool(strict)),
-            progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage),
+            progress=shown_on(bar),
         )
     except StatementImportError as exc:
         bar.empty()
@@ -249,7 +259,7 @@ if upload is not None and account.strip():
                     account=account.strip(),
                     bank=bank.strip() or None,
                     holder=holder.strip() or None,
-                    progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage),
+                    progress=shown_on(bar),
                 )
             except StatementImportError as exc:
                 bar.empty()
@@ -299,20 +309,23 @@ def review_section() -> None:
         return
     st.caption(t("import.review_intro"))
     labels = {
-        int(r.id): t(
+        int(set_aside_id): t(
             "import.review_label",
-            file=r.file_name,
-            page=r.page if pd.notna(r.page) else "—",
-            row=r.row,
-            reason=r.reason,
+            file=file_name,
+            page=page_no if pd.notna(page_no) else "—",
+            row=row_no,
+            reason=reason,
         )
-        for r in waiting.itertuples()
+        for set_aside_id, file_name, page_no, row_no, reason in zip(
+            waiting.id, waiting.file_name, waiting.page, waiting.row, waiting.reason, strict=True
+        )
     }
-    chosen = st.selectbox(t("import.review_pick"), list(labels), format_func=labels.get, key="rev_pick")
+    chosen = st.selectbox(t("import.review_pick"), list(labels), format_func=labels.__getitem__, key="rev_pick")
     row = waiting.loc[waiting.id == chosen].iloc[0]
     st.code(row.raw_text, language=None)
-    if row.has_image:
-        st.image(review.image_of(engine, chosen))
+    image = review.image_of(engine, chosen) if row.has_image else None
+    if image is not None:
+        st.image(image)
     with st.form("rev_form"):
         left, middle, right = st.columns(3)
         day = left.date_input(t("import.review_day"), value=None, format="DD/MM/YYYY", key="rev_day")

@@ -46,7 +46,10 @@ campaign_id = (
 progress = query(q.campaign_progress, campaign_id=campaign_id) if campaign_id is not None else None
 
 accounts = query(q.qr_accounts, banks=vietqr.supported_banks())
-labels = {r.number: f"{r.number} · {r.bank} · {r.holder_name}" for r in accounts.itertuples(index=False)}
+labels = {
+    number: f"{number} · {bank} · {holder}"
+    for number, bank, holder in zip(accounts.number, accounts.bank, accounts.holder_name, strict=True)
+}
 default_account = progress["account_number"] if progress and progress["account_number"] in labels else None
 default_account = default_account or (next(iter(labels)) if labels else None)
 wanted = params["account"] or default_account
@@ -56,7 +59,7 @@ account_number = (
     settings.selectbox(
         t("presenter.account_label"),
         options,
-        format_func=lambda n: labels.get(n, n),
+        format_func=lambda n: labels.get(n, str(n)),
         **account_state.seed("account", wanted if wanted in options else options[0], from_url=False),
     )
     if options

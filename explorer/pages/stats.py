@@ -8,12 +8,12 @@ recomputed for that account's / campaign's lines, lang.
 import streamlit as st
 
 from explorer import urls
-from explorer.queries import channels, province_map, statements, stats, totals
-from explorer.ui import channel_view, charts, phone, stats_view
+from explorer.queries import channels, province_map, stats, totals
+from explorer.ui import channel_view, charts, phone, scope, stats_view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import compact_money, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
-from explorer.ui.listing import UrlState, date_box, last_updated, money_column, pick, table
+from explorer.ui.listing import UrlState, date_box, last_updated, money_column, table
 
 SPEC = urls.SPECS["stats"]
 TOP_PROVINCES = 20
@@ -23,33 +23,13 @@ last_updated()
 
 first, last = query(stats.date_bounds)
 state = UrlState("sts", SPEC, params)
-accounts = query(statements.account_choices)
-holders = dict(zip(accounts["number"], accounts["holder_name"], strict=False))
-campaign_list = query(statements.campaign_choices)
-titles = dict(zip(campaign_list["id"].astype(int), campaign_list["title"], strict=False))
 in_use = sum(params[k] is not None for k in ("from", "to", "account", "campaign"))
 with phone.filters(in_use, "sts_filters"):
     left, right = st.columns(2)
     with left:
-        current["account"] = pick(
-            t("statements.account"),
-            list(holders),
-            params["account"],
-            t("statements.account_all"),
-            lambda n: f"{n} — {holders[n]}",
-            "account",
-            state,
-        )
+        current["account"] = scope.account_picker(params["account"], state)
     with right:
-        current["campaign"] = pick(
-            t("statements.campaign"),
-            list(titles),
-            params["campaign"],
-            t("statements.campaign_all"),
-            lambda c: f"#{c} {titles[c]}",
-            "campaign",
-            state,
-        )
+        current["campaign"] = scope.campaign_picker(params["campaign"], state)
     if current["account"] or current["campaign"]:  # the pickers open on the days of the lines in scope
         first, last = query(totals.line_days, account=current["account"], campaign=current["campaign"])
     left, right, _ = st.columns([1, 1, 2])
@@ -115,7 +95,7 @@ else:
         stats_view.ranked_bars(provinces.head(TOP_PROVINCES), "province", "amount", t("stats.amount"), t("stats.lines"))
     )
 st.caption(t(f"stats.basis_{current['basis']}_explained"))
-mix = query_section(channels.channel_mix, **span)  # reads the lines (no rollup by channel yet): may be cut off
+mix = query_section(channels.channel_mix, **span)  # from the channel rollup
 if mix is not None:
     channel_view.mix(mix)
 

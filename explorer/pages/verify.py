@@ -17,44 +17,49 @@ from explorer.text import parse_amount
 from explorer.ui import phone, receipt, share
 from explorer.ui import statements_view as view
 from explorer.ui.data import query
-from explorer.ui.i18n import day, moment, money, num, t
+from explorer.ui.i18n import moment, money, num, t
 from explorer.ui.layout import literal, page, sync_url
-from explorer.ui.listing import date_format
+from explorer.ui.listing import UrlState, date_box
 
 SHOWN = 20  # candidates shown at most, best first
 VN_TZ = "Asia/Ho_Chi_Minh"  # "checked at" in the time the statements are written in
 SPEC = urls.SPECS["verify"]
 params = page("verify", SPEC)
 st.caption(t("verify.intro"))
-state = st.session_state
-if "vfy_name" not in state:  # first run of this view: the URL sets every widget
-    state.update(
-        vfy_name=params["name"] or "",
-        vfy_date=params["date"],
-        vfy_days=params["days"],
-        vfy_amount="" if params["amount"] is None else str(params["amount"]),
-        vfy_account=params["account"] or "",
-    )
-
+# The URL is the state (explorer.ui.listing.UrlState): each box writes its value back to the URL as it changes.
+state = UrlState("vfy", SPEC, params)
+current = dict(params)
 top = st.columns([3, 2])
-top[0].text_input(t("verify.name"), key="vfy_name", max_chars=statements.MAX_QUERY_CHARS, help=t("verify.name_help"))
-top[1].text_input(t("verify.amount"), key="vfy_amount", help=t("verify.amount_help"))
+current["name"] = top[0].text_input(
+    t("verify.name"),
+    max_chars=statements.MAX_QUERY_CHARS,
+    help=t("verify.name_help"),
+    **state.seed("name", params["name"] or "", from_url=False),
+)
+typed_amount = (
+    top[1]
+    .text_input(
+        t("verify.amount"),
+        help=t("verify.amount_help"),
+        **state.seed("amount", "" if params["amount"] is None else str(params["amount"]), from_url=False),
+    )
+    .strip()
+)
 # The day, the window and the account narrow the search; folded so that on a phone the matches come first.
 first_day, last_day = query(totals.line_days)
-if state.vfy_date is not None and first_day and not first_day <= state.vfy_date <= last_day:
-    st.info(
-        t(
-            "common.ignored_params",
-            params=literal(f"date: {t('common.outside_range', first=day(first_day), last=day(last_day))}"),
-        )
-    )
-    state.vfy_date = None
-in_use = (state.vfy_date is not None) + (state.vfy_days != SPEC["days"].default) + bool(state.vfy_account.strip())
+in_use = (params["date"] is not None) + (params["days"] != SPEC["days"].default) + bool(params["account"])
 with phone.filters(in_use, "vfy_filters"):
     row = st.columns(3)
-    row[0].date_input(t("verify.around"), key="vfy_date", format=date_format(), min_value=first_day, max_value=last_day)
-    row[1].number_input(t("verify.days"), key="vfy_days", min_value=0, max_value=31, step=1)
-    row[2].text_input(t("verify.account"), key="vfy_account", max_chars=32)
+    current["date"] = date_box(row[0], t("verify.around"), params["date"], first_day, last_day, "date", state)
+    current["days"] = int(
+        row[1].number_input(t("verify.days"), min_value=0, max_value=31, step=1, **state.seed("days"))
+    )
+    current["account"] = (
+        row[2]
+        .text_input(t("verify.account"), max_chars=32, **state.seed("account", params["account"] or "", from_url=False))
+        .strip()
+        or None
+    )
 
 
 def confirm(found) -> None:
@@ -94,33 +99,26 @@ def confirm(found) -> None:
         )
 
 
-typed_amount = state.vfy_amount.strip()
 amount = parse_amount(typed_amount) if typed_amount else None
 if typed_amount and amount is None:
     st.warning(t("verify.amount_unreadable", value=literal(typed_amount[:40])))
-account = state.vfy_account.strip() or None
+current["amount"] = amount
+account = current["account"]
 known_accounts = set(query(statements.account_choices)["number"])
-wanted = {
-    "name": state.vfy_name,
-    "amount": amount,
-    "date": state.vfy_date,
-    "days": int(state.vfy_days),
-    "account": account,
-    "lang": params["lang"],
-}
+wanted = current
 
-if not statements.search_term(state.vfy_name) and amount is None:
+if not statements.search_term(current["name"]) and amount is None:
     st.info(t("verify.need_input"))
 elif account and account not in known_accounts:
     st.warning(t("verify.unknown_account", number=literal(account)))
 else:
     found = query(
         verify.find_donation,
-        name_or_memo=state.vfy_name,
+        name_or_memo=current["name"],
         amount=amount,
-        around=state.vfy_date,
+        around=current["date"],
         account=account,
-        days=int(state.vfy_days),
+        days=current["days"],
         limit=SHOWN,
     )
     if found.empty:

@@ -99,7 +99,7 @@ def by_number(engine: Engine, number: str) -> dict[str, Any] | None:
     if frame.empty:
         return None
     dates(ints(frame, "opening_balance"), "opened_on", "closed_on")
-    row = {str(k): v for k, v in _flags_as_bool(frame).iloc[0].items()}
+    row = {str(k): v for k, v in with_today(_flags_as_bool(frame)).iloc[0].items()}
     row.update(id=int(row["id"]), same_number=len(frame))
     return row
 

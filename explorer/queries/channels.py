@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from explorer.db.schema import CHANNELS
 from explorer.ingest.channels import purchase_items
 from explorer.queries.frames import as_date, ints, read
-from explorer.queries.stats import Scope, donations_where
+from explorer.queries.stats import DATE_PARAMS, Scope, donation_rollup_where
 
 _GIFT_REFERENCE = re.compile(r"\bGD (\S+)\s*$")  # a matching line names the gift it matches: '… CHO GD <reference>'
 
@@ -29,17 +29,17 @@ def channel_mix(
 ) -> pd.DataFrame:
     """Incoming VND lines per channel (in CHANNELS order, only those present): channel, lines, amount and the
     shares of lines and money, for the donations Stats counts (same range and scope: an account, a campaign).
-    Lines of a database written before channels existed count as 'unknown'."""
+    Read from the channel rollup (explorer.db.rollups); lines written before channels existed count as 'unknown'."""
     if campaign_id is not None:
         scope = (scope[0] if scope else None, int(campaign_id))
-    condition, params = donations_where(date_from, date_to, scope)
-    where = [condition]
+    where, params = donation_rollup_where("t", date_from, date_to, scope)
     with engine.connect() as conn:
         frame = read(
             conn,
-            f"""SELECT COALESCE(s.channel, 'unknown') AS channel, COUNT(*) AS lines, SUM(s.amount) AS amount
-                FROM statement_lines s WHERE {" AND ".join(where)} GROUP BY COALESCE(s.channel, 'unknown')""",
+            f"""SELECT t.channel, SUM(t.lines) AS lines, SUM(t.amount) AS amount
+                FROM channel_donations t WHERE {where} GROUP BY t.channel HAVING SUM(t.lines) > 0""",
             params,
+            date_params=DATE_PARAMS,
         )
     ints(frame, "lines", "amount")
     order = {c: i for i, c in enumerate(CHANNELS)}

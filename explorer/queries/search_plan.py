@@ -18,6 +18,7 @@ STRATEGIES = {
     "index_walk": "SQLite FTS5 trigram index read in id order (= time order) up to the page's last hit",
     "trigram_ids": "SQLite FTS5: the rarest trigrams' candidates (few) checked exactly, then sorted",
     "instr_scan": "SQLite: too many trigram candidates; exact substring test in page order",
+    "pg_walk": "PostgreSQL: a longer scan in page order, when the first scan's hit rate says it is short",
     "pg_trigram_bitmap": "PostgreSQL: pg_trgm GIN bitmap then a top-N sort (the bounded scan found hits sparse)",
     "pg_planner": "PostgreSQL: pg_trgm condition, the planner's choice (too many expected hits for a bitmap)",
     "empty_view": "the filters match no account: nothing to read",

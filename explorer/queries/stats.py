@@ -21,7 +21,7 @@ from explorer.queries.frames import as_date, ints, read
 # Which province a donation counts for: the receiving account's or the campaign's it was given to
 # (the line column to sum by first, then the table that knows its province).
 PROVINCE_BASES = {"account": ("account_id", "accounts"), "campaign": ("campaign_id", "campaigns")}
-_DATES = ("date_from", "date_until")
+DATE_PARAMS = ("date_from", "date_until")  # bound as dates (each backend spells a date its own way)
 
 
 def _in_range(column: str, date_from: dt.date | None, date_to: dt.date | None) -> tuple[list[str], dict]:
@@ -46,6 +46,13 @@ def _donation_days(date_from: dt.date | None, date_to: dt.date | None, scope: Sc
     """WHERE for the daily rollup rows (alias t) of incoming VND in the range (and in the scope)."""
     where, params = _in_range("t.day", date_from, date_to)
     return " AND ".join(["t.direction = 'in'", "t.currency = 'VND'", *where, *_scoped("t", scope, params)]), params
+
+
+def donation_rollup_where(alias: str, date_from: dt.date | None, date_to: dt.date | None, scope: Scope = None):
+    """WHERE for a rollup of incoming VND by day (alias: hourly_donations, channel_donations) in the range and
+    scope, and its params."""
+    where, params = _in_range(f"{alias}.day", date_from, date_to)
+    return " AND ".join(["1 = 1", *where, *_scoped(alias, scope, params)]), params
 
 
 # A Stats view narrowed to one account and/or one campaign: (account ids or None, campaign id or None).
@@ -83,7 +90,7 @@ def _scoped(alias: str, scope: Scope, params: dict) -> list[str]:
 
 
 def _read(conn: Connection, query: str, params: dict) -> pd.DataFrame:
-    return read(conn, query, params, date_params=_DATES)
+    return read(conn, query, params, date_params=DATE_PARAMS)
 
 
 def daily(

@@ -139,8 +139,17 @@ def _amount_condition(conn: Connection, value: int) -> tuple[str, dict]:
 
 
 def _at_least(conn: Connection, where: list[str], params: dict, n: int) -> bool:
-    """True when at least n lines satisfy `where` (reads at most n index entries)."""
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM statement_lines s WHERE {' AND '.join(where) or '1 = 1'} LIMIT :n) t"
+    """Whether at least n lines satisfy `where`: counted on SQLite (reads at most n index entries); on PostgreSQL
+    the planner's estimate. Counting there reads a table page per line wherever the visibility map is not set
+    (after a bulk load, until a VACUUM: autovacuum may be off), 12–18 ms for 5,000 lines of one amount at
+    1.9 M lines, where planning takes under a millisecond. Either only picks a plan: results are exact."""
+    condition = " AND ".join(where) or "1 = 1"
+    if conn.dialect.name == "postgresql":
+        plan = conn.execute(
+            text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM statement_lines s WHERE {condition}"), params
+        ).scalar_one()
+        return float(plan[0]["Plan"]["Plan Rows"]) >= n
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM statement_lines s WHERE {condition} LIMIT :n) t"
     return conn.execute(text(sql), {**params, "n": n}).scalar_one() >= n
 
 

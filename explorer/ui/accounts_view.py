@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.queries import accounts, flags, imports
-from explorer.ui import campaigns_view, charts, donate, flags_view, share
+from explorer.ui import campaigns_view, charts, donate, flags_view, province_labels, share
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, day, moment, money, num, t
 from explorer.ui.layout import downloads
@@ -63,7 +63,7 @@ def header(acc: dict[str, Any]) -> None:
             "accounts.facts",
             organization=acc.get("organization") or "—",
             kind=kind,
-            province=acc.get("province") or "—",
+            province=province_labels.label(acc.get("province"), acc.get("province_now")) or "—",
             opened=day(acc["opened_on"]),
             currency=acc["currency"],
             verified=t("accounts.verified") if acc["verified"] else t("accounts.unverified"),

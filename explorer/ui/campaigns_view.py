@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import altair as alt
@@ -104,10 +105,14 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
     )
     # The phone's copy (ui.phone): the title (a link that opens the campaign), money raised and progress.
     phone_rows = [
-        phone.cell(r.title, href=page_url("campaigns", campaign=int(r.id)))
-        + phone.cell(money(int(r.received), r.currency), "num")
-        + f'<td class="num">{pct(r.progress) if pd.notna(r.progress) else "—"}{phone.bar(r.progress or 0.0)}</td>'
-        for r in rows.itertuples(index=False)
+        phone.cell(r["title"], href=page_url("campaigns", campaign=int(r["id"])))
+        + phone.cell(money(int(r["received"]), r["currency"]), "num")
+        + (
+            f'<td class="num">{pct(r["progress"])}{phone.bar(r["progress"])}</td>'
+            if pd.notna(r["progress"])  # no target: no progress
+            else f'<td class="num">—{phone.bar(0.0)}</td>'
+        )
+        for r in rows.to_dict("records")
     ]
     headers = [(t("campaigns.campaign"), "46%"), (t("campaigns.received"), "32%"), (t("campaigns.progress"), "22%")]
     phone.html_table(narrow, headers, phone_rows, f"{key}_phone")
@@ -116,7 +121,7 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
     return int(rows.iloc[picked[0]].id) if picked else None
 
 
-def timeline_chart(row: dict[str, Any]) -> alt.Chart:
+def timeline_chart(row: Mapping[Hashable, Any]) -> charts.Layered:
     """The workflow steps on a time axis: preparation, the 30 % day, the report deadline and the report."""
     steps = pd.DataFrame(
         [
@@ -185,11 +190,10 @@ def detail(campaign_id: int) -> None:
     cols[4].metric(t("campaigns.donations"), num(row["donations"]))
     st.caption(t("campaigns.pledged_apart", pledged=money(row["pledged"], cur)))
     holder = query(accounts.by_number, number=row["account_number"])
-    same_bank = holder is not None and holder["bank"] == row["account_bank"]
     donate.donate(
         row["account_number"],
         row["account_bank"],
-        holder["holder_name"] if same_bank else row["organization"],
+        holder["holder_name"] if holder is not None and holder["bank"] == row["account_bank"] else row["organization"],
         campaign_id=campaign_id,
         key="cmp_donate",
     )

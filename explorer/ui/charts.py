@@ -4,7 +4,7 @@ from Babel's CLDR data via explorer.fmt) and one date format per language on tim
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 import altair as alt
 import pandas as pd
@@ -13,13 +13,26 @@ import streamlit as st
 from explorer import fmt
 from explorer.ui.i18n import lang
 
+# Any top-level chart st.altair_chart draws (Streamlit's AltairChart).
+TopChart: TypeAlias = (
+    alt.Chart
+    | alt.LayerChart
+    | alt.FacetChart
+    | alt.ConcatChart
+    | alt.HConcatChart
+    | alt.VConcatChart
+    | alt.RepeatChart
+)
+# What layering (`a + b`, alt.layer) returns: Altair turns layers that share a facet into a facet chart.
+Layered: TypeAlias = alt.LayerChart | alt.FacetChart
 
-def localised(chart: alt.TopLevelMixin, currency: str = "VND") -> alt.TopLevelMixin:
+
+def localised(chart: TopChart, currency: str = "VND") -> TopChart:
     """`chart` with the page language's Vega-Lite locale (its d3 number and time locale)."""
     return chart.configure(locale=fmt.vega_locale(lang(), currency)).configure_legend(labelLimit=0, titleLimit=0)
 
 
-def show(chart: alt.TopLevelMixin, container: Any = None, currency: str = "VND", **kwargs: Any) -> Any:
+def show(chart: TopChart, container: Any = None, currency: str = "VND", **kwargs: Any) -> Any:
     """st.altair_chart (full width) with the page language's locale."""
     kwargs.setdefault("width", "stretch")
     return (container or st).altair_chart(localised(chart, currency), **kwargs)

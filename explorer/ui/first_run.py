@@ -37,14 +37,11 @@ def ensure_data(settings: Settings) -> None:
         from seed.generate import seed_database  # imported only when needed: keeps page start-up light
 
         bar = st.progress(0.0, text=t("common.seeding", scale=settings.default_scale))
-        seed_database(
-            engine,
-            scale=settings.default_scale,
-            seed=1,
-            progress=lambda done, label: bar.progress(
-                min(done, 1.0), text=f"{t('common.seeding', scale=settings.default_scale)} — {label}"
-            ),
-        )
+
+        def on_progress(done: float, label: str) -> None:
+            bar.progress(min(done, 1.0), text=f"{t('common.seeding', scale=settings.default_scale)} — {label}")
+
+        seed_database(engine, scale=settings.default_scale, seed=1, progress=on_progress)
         bar.empty()
     except DatabaseError as exc:
         st.error(str(exc))

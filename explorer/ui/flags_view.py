@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -32,7 +32,7 @@ def rule_text() -> str:
     return t("flags.rule_report", share=pct(rules.THRESHOLD_SHARE, 0), grace=rules.REPORT_GRACE_DAYS)
 
 
-def explain(row: Mapping[str, Any], currency: str = "VND") -> str:
+def explain(row: Mapping[Hashable, Any], currency: str = "VND") -> str:
     """Why a campaign has its status, with its own dates and amounts."""
     status = row["status"]
     key = status
@@ -52,7 +52,7 @@ def explain(row: Mapping[str, Any], currency: str = "VND") -> str:
     )
 
 
-def explain_payouts(row: Mapping[str, Any], currency: str = "VND") -> str:
+def explain_payouts(row: Mapping[Hashable, Any], currency: str = "VND") -> str:
     return t("flags.explain_unexplained_payouts", lines=num(row["lines"]), amount=money(row["amount"], currency))
 
 
@@ -79,7 +79,7 @@ def show_account_flags(frame: pd.DataFrame, currency: str, as_of: dt.date | None
     as_of_caption(as_of)
 
 
-def show_campaign_status(row: Mapping[str, Any], as_of: dt.date | None) -> None:
+def show_campaign_status(row: Mapping[Hashable, Any], as_of: dt.date | None) -> None:
     """The campaign's rule status as a coloured box with its explanation and the rule."""
     status = row["rule_status"]
     body = (

@@ -13,6 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from explorer.ui.charts import Layered
+
 STAGES = ("donors", "account", "category", "province")
 LAST_IN_STAGE = ("other", "held")  # catch-all nodes go to the bottom of their column
 NODE_WIDTH = 0.06
@@ -46,29 +48,24 @@ def layout(links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     ranked = ranked.sort_values(["t_order", "s_order"])
     ranked["t_y0"] = ranked.target.map(nodes.y0) + ranked.groupby("target").amount.cumsum() - ranked.amount
     ranked["link"] = ranked.source + " → " + ranked.target
+    # Every band is CURVE_POINTS points along the S-curve between its two columns, built for all links at once.
     t = np.linspace(0, 1, CURVE_POINTS)
     smooth = 3 * t**2 - 2 * t**3
-    parts = []
-    for r in ranked.itertuples():
-        x0, x1 = _stage(r.source) + NODE_WIDTH / 2, _stage(r.target) - NODE_WIDTH / 2
-        y0 = r.s_y0 + (r.t_y0 - r.s_y0) * smooth
-        parts.append(
-            pd.DataFrame(
-                {
-                    "link": r.link,
-                    "source": r.source,
-                    "target": r.target,
-                    "amount": r.amount,
-                    "x": x0 + (x1 - x0) * t,
-                    "y0": y0,
-                    "y1": y0 + r.amount,
-                }
-            )
-        )
-    bands = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["link", "source", "target", "amount", "x", "y0", "y1"])
+    x0 = ranked.source.map(_stage).to_numpy(dtype=float)[:, None] + NODE_WIDTH / 2
+    x1 = ranked.target.map(_stage).to_numpy(dtype=float)[:, None] - NODE_WIDTH / 2
+    s_y0 = ranked.s_y0.to_numpy(dtype=float)[:, None]
+    y0 = s_y0 + (ranked.t_y0.to_numpy(dtype=float)[:, None] - s_y0) * smooth
+    amount = ranked.amount.to_numpy()
+    bands = pd.DataFrame(
+        {
+            "link": np.repeat(ranked.link.to_numpy(), CURVE_POINTS),
+            "source": np.repeat(ranked.source.to_numpy(), CURVE_POINTS),
+            "target": np.repeat(ranked.target.to_numpy(), CURVE_POINTS),
+            "amount": np.repeat(amount, CURVE_POINTS),
+            "x": (x0 + (x1 - x0) * t).ravel(),
+            "y0": y0.ravel(),
+            "y1": (y0 + amount[:, None]).ravel(),
+        }
     )
     return nodes.reset_index().drop(columns=["last", "order"]), bands
 
@@ -79,16 +76,17 @@ def flow_chart(
     stage_titles: dict[str, str],
     amount_title: str,
     height: int = 480,
-) -> alt.Chart:
+) -> Layered:
     nodes, bands = layout(links)
-    nodes["label"] = nodes.node.map(label_of)
+    words = {node: label_of(node) for node in nodes.node}  # once per node, not per point of every band
+    nodes["label"] = nodes.node.map(words)
     nodes["x0"], nodes["x1"] = nodes.stage - NODE_WIDTH / 2, nodes.stage + NODE_WIDTH / 2
     last = nodes.stage == len(STAGES) - 1
     nodes["label_x"] = np.where(last, nodes.x0 - 0.01, nodes.x1 + 0.01)
     nodes["align"] = np.where(last, "right", "left")
     nodes["mid"] = (nodes.y0 + nodes.y1) / 2
-    bands["from"] = bands.source.map(label_of)
-    bands["to"] = bands.target.map(label_of)
+    bands["from"] = bands.source.map(words)
+    bands["to"] = bands.target.map(words)
     x_scale = alt.Scale(domain=[-0.1, len(STAGES) - 0.9])
     x = alt.X("x:Q", axis=None, scale=x_scale)
     y_scale = alt.Scale(reverse=True, nice=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from explorer import fmt
@@ -15,6 +17,13 @@ def lang() -> str:
 
 def t(key: str, **values: object) -> str:
     return translate(lang(), key, **values)
+
+
+def labels(prefix: str) -> Callable[[object], str]:
+    """A widget's format_func for codes: the words of key `prefix + code` in the language the widget is drawn in
+    (fixed then, so a label is never looked up outside the page's run, where the language is unknown)."""
+    language = lang()
+    return lambda code: translate(language, f"{prefix}{code}")
 
 
 def money(amount, currency: str = "VND") -> str:

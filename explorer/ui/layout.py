@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.export import EXPORT_ROW_CAP, to_csv_bytes, to_parquet_bytes
-from explorer.i18n import translate
+from explorer.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from explorer.params import REASONS, Param, parse_params, to_query
 from explorer.queries import imports
 from explorer.ui import phone
@@ -31,7 +31,8 @@ def page(namespace: str, spec: Mapping[str, Param]) -> dict[str, Any]:
     raw = st.query_params.to_dict()
     if "lang" not in raw and st.session_state.get("lang"):
         raw["lang"] = st.session_state["lang"]  # sidebar links drop ?lang: keep the visitor's language
-    lang = raw.get("lang") if raw.get("lang") in ("vi", "en", "zh") else "vi"
+    lang = raw.get("lang", DEFAULT_LANGUAGE)
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     values, notices = parse_params(raw, spec, {code: translate(lang, f"common.url_{code}") for code in REASONS})
     st.session_state["lang"] = values["lang"]
     st.title(t(f"{namespace}.title"))

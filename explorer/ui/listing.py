@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -65,6 +65,17 @@ def page_file(name: str) -> str:
     return str(PAGES_DIR / f"{name}.py")
 
 
+class Seeded(TypedDict):
+    """The widget kwargs UrlState.seed returns, typed field by field so each widget's overloads see exactly what
+    is passed (no index / value: the widget takes its value from session_state). Beware: a widget seeded with None
+    (a parameter absent from the URL, default None) returns None although its overload says str; such values
+    stay optional where they are read (the search box's q is, a presenter memo defaults to "")."""
+
+    key: str
+    on_change: Callable[[str, str], None]
+    args: tuple[str, str]
+
+
 class UrlState:
     """The one convention for a page's filters: the URL query parameters are the state.
 
@@ -81,7 +92,7 @@ class UrlState:
     def key(self, name: str) -> str:
         return f"{self.prefix}_{name}_{lang()}"
 
-    def seed(self, name: str, value: Any = None, *, from_url: bool = True) -> dict[str, Any]:
+    def seed(self, name: str, value: Any = None, *, from_url: bool = True) -> Seeded:
         """Widget kwargs (key, on_change, args) for parameter `name`, seeded if new from the URL's value
         (or from `value` when from_url is False: a URL value the page had to drop or convert)."""
         key = self.key(name)
@@ -150,19 +161,20 @@ def date_box(
         current = None
     if state is None:
         return container.date_input(label, value=current, format=date_format(), min_value=first, max_value=last)
+    held = st.session_state.get(state.key(name))
+    if held is not None and first and last and not first <= held <= last:
+        st.session_state[state.key(name)] = None  # another account or campaign narrowed the days
     return container.date_input(
         label, format=date_format(), min_value=first, max_value=last, **state.seed(name, current, from_url=False)
     )
 
 
-def pager(page_no: int, has_more: bool, key: str, go: Callable[[int], None] | None = None) -> None:
-    """Previous / next buttons: the one pager of every list. By default they move the URL's `page` (the rerun reads
-    it back); a page that keeps its page number in its widgets' state passes `go` to move that instead."""
+def pager(page_no: int, has_more: bool, key: str) -> None:
+    """Previous / next buttons: the one pager of every list. They move the URL's `page`; the rerun reads it back."""
 
-    def to_url(target: int) -> None:
+    def go(target: int) -> None:
         st.query_params["page"] = str(target)
 
-    go = go or to_url
     left, middle, right = st.columns([1, 2, 1])
     left.button(t("common.previous"), key=f"{key}_prev", disabled=page_no <= 1, on_click=go, args=(page_no - 1,))
     middle.caption(t("common.page_n", page=num(page_no)))

@@ -127,13 +127,13 @@ def campaign(progress: dict | None) -> None:
 def ticker_lines(window: pd.DataFrame) -> list[str]:
     """One HTML line per donation: amount, masked name, campaign, original time (all escaped)."""
     out = []
-    for row in window.itertuples(index=False):
-        who = mask_name(row.counterparty) or t("presenter.anonymous")
-        where = html.escape(row.campaign) if isinstance(row.campaign, str) else ""
+    for row in window.to_dict("records"):
+        who = mask_name(row["counterparty"]) or t("presenter.anonymous")
+        where = html.escape(row["campaign"]) if isinstance(row["campaign"], str) else ""
         out.append(
-            f'<div class="pz-tick"><span class="amt">+{html.escape(money(row.amount, row.currency))}</span>'
+            f'<div class="pz-tick"><span class="amt">+{html.escape(money(row["amount"], row["currency"]))}</span>'
             f'<span class="who">{html.escape(who)}</span><span class="where" title="{where}">{where}</span>'
-            f'<span class="when">{html.escape(moment(row.posted_at))}</span></div>'
+            f'<span class="when">{html.escape(moment(row["posted_at"]))}</span></div>'
         )
     return out
 
@@ -153,7 +153,7 @@ def qr_panel(acc: dict, payload: str, amount: int | None, memo: str) -> None:
     """The QR image, then the account, bank, holder, amount and memo in large type, and the raw payload."""
     # A whole number of pixels per module and no `width`: Streamlit would resample the PNG (bilinear) to fit a
     # width, and blurred module edges make phones struggle to scan the code from across a room.
-    modules = vietqr.qr(payload).symbol_size(scale=1, border=4)[0]
+    modules = int(vietqr.qr(payload).symbol_size(scale=1, border=4)[0])
     st.container(key="pz_qr_big").image(
         vietqr.qr_png(payload, scale=max(4, QR_TARGET_PX // modules)),
         caption=t("presenter.qr_caption"),

@@ -7,8 +7,9 @@ import pandas as pd
 from explorer.ui.i18n import t
 
 
-def label(old: object, now: object) -> object:
-    """The province of the row's day, with today's province when it has since been merged into another."""
+def label(old: str | float | None, now: str | float | None) -> str | float | None:
+    """The province of the row's day, with today's province when it has since been merged into another
+    (a missing name, None or NaN as the frames hold it, is left as it is)."""
     if now is None or (not isinstance(now, str) and pd.isna(now)) or not old:
         return old
     return t("provinces.now", old=old, today=now)

@@ -34,6 +34,7 @@ def confirmation_html(
 
 
 def masked_in(text: str, sender: object) -> str:
-    """`text` with every word of the sender's name masked as mask_name does (accents and case ignored)."""
-    names = {fold(w) for w in str(sender or "").split() if len(w) > 1}
+    """`text` with every word of the sender's name masked as mask_name does (accents and case ignored). No sender
+    (None, or NaN as pandas reads a NULL) masks nothing: str(NaN) would have masked every 'nạn' as a name."""
+    names = {fold(w) for w in (sender.split() if isinstance(sender, str) else ()) if len(w) > 1}
     return " ".join(mask_name(w) if fold(w) in names else w for w in text.split(" "))

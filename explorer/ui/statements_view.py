@@ -65,13 +65,13 @@ def phone_lines(container, frame: pd.DataFrame, key: str) -> None:
     has_time = frame["has_time"] if "has_time" in frame else [True] * len(frame)  # Verify's rows carry a time
     rows = [
         phone.cell(
-            ("−" if r.direction == "out" else "+") + money(int(r.amount), r.currency),
-            f"num {'out' if r.direction == 'out' else 'in'}",
-            note=when(r.posted_at, timed),
+            ("−" if r["direction"] == "out" else "+") + money(int(r["amount"]), r["currency"]),
+            f"num {'out' if r['direction'] == 'out' else 'in'}",
+            note=when(r["posted_at"], timed),
         )
-        + phone.cell(r.counterparty if isinstance(r.counterparty, str) else "—")
-        + phone.cell(r.description)
-        for r, timed in zip(frame.itertuples(index=False), has_time, strict=False)
+        + phone.cell(r["counterparty"] if isinstance(r["counterparty"], str) else "—")
+        + phone.cell(r["description"])
+        for r, timed in zip(frame.to_dict("records"), has_time, strict=False)
     ]
     headers = [
         (t("statements.col_amount"), "34%"),
@@ -86,17 +86,17 @@ def totals_caption(totals: pd.DataFrame) -> None:
     if totals.empty:
         return
     st.caption(t("public.totals_heading"))
-    for row in totals.itertuples(index=False):
+    for row in totals.to_dict("records"):
         st.caption(
             t(
                 "public.totals",
-                lines=num(row.lines),
-                sum_in=money(row.sum_in, row.currency),
-                lines_in=num(row.lines_in),
-                sum_out=money(row.sum_out, row.currency),
-                lines_out=num(row.lines_out),
-                smallest=money(row.smallest, row.currency),
-                largest=money(row.largest, row.currency),
+                lines=num(row["lines"]),
+                sum_in=money(row["sum_in"], row["currency"]),
+                lines_in=num(row["lines_in"]),
+                sum_out=money(row["sum_out"], row["currency"]),
+                lines_out=num(row["lines_out"]),
+                smallest=money(row["smallest"], row["currency"]),
+                largest=money(row["largest"], row["currency"]),
             )
         )
 

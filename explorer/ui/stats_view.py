@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from explorer.ui.charts import Layered
+
 
 def ordered_bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str, order: list) -> alt.Chart:
     """Vertical bars in a fixed category order (amount buckets, hours), with the share in the tooltip."""
@@ -46,7 +48,7 @@ MAP_WIDTH, MAP_HEIGHT = 330, 600  # px: 8° of longitude against 15.3° of latit
 LABELLED = 10  # provinces named on the map (the most raised)
 
 
-def province_map(frame: pd.DataFrame, names: dict[str, str], province_title: str) -> alt.Chart:
+def province_map(frame: pd.DataFrame, names: dict[str, str], province_title: str) -> Layered:
     """Circles on the provinces' coordinates (no map outline: a geoshape is not needed to see where money
     went), one for money raised and one for money disbursed, area proportional to the amount. Longitude and
     latitude are plain x / y scales over Vietnam's extent (between 8° and 23.5° N a projection changes little). `names`:

@@ -92,6 +92,27 @@ def test_phone_campaigns_show_money_raised_and_progress(phone, server, tiny_engi
     no_exception(phone)
 
 
+def test_phone_accounts_list_fits_and_its_number_opens_the_account(phone, server, tiny_engine, screenshots):
+    open_page(phone, server, "accounts", "province=22")
+    table = phone.locator(".ph-table").first
+    table.wait_for()
+    cells = table.evaluate(ROW_BOXES)
+    shoot(phone, screenshots / "phone-accounts-province-vi-390x844.png")
+    number_cell, holder_cell = cells
+    with tiny_engine.connect() as conn:  # the list opens in number order: 2205 (Tuyên Quang), then 2305
+        bank, holder = conn.execute(text("SELECT bank, holder_name FROM accounts WHERE number = '2205'")).one()
+    assert number_cell["text"].splitlines() == ["2205", bank]
+    assert holder_cell["text"].splitlines() == [holder, "Tuyên Quang"]
+    for cell in cells:
+        assert 0 <= cell["left"] and cell["right"] <= PHONE["width"], cells
+    assert not visible(phone, ".st-key-acc_list_wide") and phone.evaluate(SIDEWAYS)["open"] == 0
+    table.locator("a").first.click()
+    phone.wait_for_url("**/accounts?account=2205*")
+    phone.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    phone.get_by_text("2205 · ").first.wait_for()
+    no_exception(phone)
+
+
 @pytest.mark.parametrize(
     "path", ["overview", "accounts", "verify?name=nguyen", "disbursements", "stats", "accounts?account=3879"]
 )

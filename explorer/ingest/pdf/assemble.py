@@ -16,8 +16,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from explorer.ingest.pdf import tokens
+from explorer.ingest.pdf.columns import ColumnPlacer, nearest_cell, role_of
 from explorer.ingest.pdf.header import Cell, Header, find_header, norm
-from explorer.ingest.pdf.specs import AMOUNT_ROLES, FamilySpec
+from explorer.ingest.pdf.specs import FamilySpec
 from explorer.ingest.pdf.words import TextLine, Word
 from explorer.text import fold
 
@@ -61,12 +62,7 @@ class PageResult:
     totals: list[tuple[str, str]]  # (role, amount text) from a totals row
 
 
-def _role(r: str) -> str:
-    return r.split("#")[0]
-
-
 HEADERLESS_SCORE = 0.75  # header score given to a list whose columns were inferred from its rows
-MAX_PAGE_SHIFT = 36.0  # points (half an inch) a scanned page may sit off the page whose header it inherits
 
 
 def synthetic_header(spec: FamilySpec, lines: list[TextLine]) -> tuple[Header, int] | None:
@@ -113,7 +109,7 @@ class Assembler:
         self.last: RawRecord | None = None
         self.header_seen = False
         self.in_trailer = False
-        self.known_columns: list[tuple[float, str]] = []  # (right edge, role) of the last page read without doubt
+        self.columns = ColumnPlacer(spec)
 
     # ---- one page -------------------------------------------------------------------------------------------
     def page(self, pno: int, lines: list[TextLine]) -> PageResult:
@@ -149,7 +145,7 @@ class Assembler:
         geo = self.geometry
         data = lines[start:]
         cut = self._cut(data)
-        cols = self._columns(geo, cut)
+        cols = self.columns.place(geo, cut)
         self._collect(pno, cut, geo, cols, res)
         return res
 
@@ -162,95 +158,6 @@ class Assembler:
                 ws.extend(tokens.split_glued(w))
             out.append(TextLine(ws, ln.top, ln.bottom, ln.index))
         return out
-
-    def _columns(self, geo: Header, data: list[TextLine]) -> dict:
-        """Amount columns by the right edge of right-aligned numbers; the date column by its modal centre."""
-        spec = self.spec
-        num_roles = {r: c for r, c in geo.roles.items() if _role(r) in AMOUNT_ROLES}
-        text_cells = [c for r, c in geo.roles.items() if _role(r) not in AMOUNT_ROLES]
-        xs = sorted(w.x1 for ln in data for w in ln.words if tokens.is_amount(w.text, spec.numbers))
-        clusters: list[list[float]] = []
-        for x in xs:
-            if clusters and x - clusters[-1][-1] <= 3.0:
-                clusters[-1].append(x)
-            else:
-                clusters.append([x])
-        amount_cols: list[tuple[float, str]] = []  # (x1, role)
-        headings = sorted((c.x0, _role(r) in AMOUNT_ROLES) for r, c in geo.roles.items())
-        for cl in clusters:
-            x1 = statistics.median(cl)
-            best = None
-            for r, c in num_roles.items():
-                d = 0.0 if c.x0 - 2 <= x1 <= c.x1 + 2 else min(abs(x1 - c.x0), abs(x1 - c.x1))
-                if best is None or d < best[0]:
-                    best = (d, r)
-            # Right-aligned numbers end at their column's right border, past a centred heading's right edge:
-            # between two amount headings they belong to the left one (a scanned VBSP statement's amounts end
-            # nearer the balance heading than their own). Next to a text column the distance decides, as above.
-            left_of = [(c.x1, r) for r, c in num_roles.items() if c.x1 + 2 < x1]
-            if best is not None and best[0] > 0 and left_of:
-                edge, role = max(left_of)
-                following = [numeric for x0, numeric in headings if x0 > edge]
-                if following and following[0] and not any(edge < x0 <= x1 for x0, _ in headings):
-                    best = (0.0, role)
-            if best is None:
-                continue
-            dtext = min((abs(x1 - c.mid) for c in text_cells), default=1e9)
-            if best[0] < dtext and best[0] < 120:
-                amount_cols.append((x1, best[1]))
-        amount_cols = self._settle(amount_cols)
-        date_cell = geo.roles.get("date")
-        dates = [
-            w
-            for ln in data
-            for w in ln.words
-            if tokens.DATE.match(tokens.fix_date(w.text)[0])
-            and date_cell is not None
-            and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "date"
-        ]
-        date_mid = statistics.median((w.x0 + w.x1) / 2 for w in dates) if dates else None
-        # column borders from centred headings: each column's left border is the previous one's right border and
-        # its heading sits in the middle, so R = 2·centre − L, starting at the table's left edge
-        ordered = sorted(geo.roles.items(), key=lambda rc: rc[1].mid)
-        left = min([ordered[0][1].x0] + [w.x0 for ln in data for w in ln.words[:1]]) if ordered else 0.0
-        borders: list[tuple[float, float, str]] = []
-        for r, c in ordered:
-            right = 2 * c.mid - left
-            if right <= left:
-                borders = []
-                break
-            borders.append((left, right, r))
-            left = right
-        return {"amount": amount_cols, "date_mid": date_mid, "borders": borders}
-
-    def _settle(self, amount_cols: list[tuple[float, str]]) -> list[tuple[float, str]]:
-        """Two number columns given one role means the page sits shifted against the header it inherits (a scanned
-        page fed in a few points off). Then the columns learned on earlier pages decide, under one common shift:
-        the one that puts every column of this page on a known one. Columns that do not collide are learned."""
-        roles = [role for _, role in amount_cols]
-        if len(set(roles)) == len(roles):
-            if amount_cols:
-                self.known_columns = amount_cols
-            return amount_cols
-        known = self.known_columns
-        for dx in sorted({x1 - k for x1, _ in amount_cols for k, _ in known}, key=abs):
-            if abs(dx) > MAX_PAGE_SHIFT:
-                continue
-            placed = [next((role for k, role in known if abs(x1 - dx - k) <= 3.0), None) for x1, _ in amount_cols]
-            if None not in placed and len(set(placed)) == len(placed):
-                return [(x1, role) for (x1, _), role in zip(amount_cols, placed, strict=True) if role is not None]
-        return amount_cols  # no shift explains it: the row keeps its doubled cell, flagged as before
-
-    def _nearest_cell(self, geo: Header, x: float, roles=None) -> str | None:
-        best = None
-        for r, c in geo.roles.items():
-            if roles is not None and _role(r) not in roles:
-                continue
-            d = 0.0 if c.x0 <= x <= c.x1 else min(abs(x - c.x0), abs(x - c.x1))
-            d += abs(x - c.mid) * 0.01
-            if best is None or d < best[0]:
-                best = (d, r)
-        return best[1] if best else None
 
     def _amount_role(self, cols, w: Word) -> str | None:
         for x1, role in cols["amount"]:
@@ -268,7 +175,7 @@ class Assembler:
     def _is_paired_date(self, geo: Header, words: list[Word], i: int) -> bool:
         """A date in the date column whose x moved: accepted when an STT precedes it or a time follows it."""
         w = words[i]
-        if not tokens.DATE.match(tokens.fix_date(w.text)[0]) or self._nearest_cell(geo, (w.x0 + w.x1) / 2) != "date":
+        if not tokens.DATE.match(tokens.fix_date(w.text)[0]) or nearest_cell(geo, (w.x0 + w.x1) / 2) != "date":
             return False
         before = words[i - 1].text if i > 0 else ""
         after = words[i + 1].text if i + 1 < len(words) else ""
@@ -295,16 +202,14 @@ class Assembler:
                     kl.append(("amt:" + role, w))
                 elif (
                     tokens.DATE.match(tokens.fix_date(t)[0])
-                    and self._nearest_cell(geo, (w.x0 + w.x1) / 2, ("value_date",))
+                    and nearest_cell(geo, (w.x0 + w.x1) / 2, ("value_date",))
                     and "value_date" in geo.roles
-                    and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "value_date"
+                    and nearest_cell(geo, (w.x0 + w.x1) / 2) == "value_date"
                 ):
                     kl.append(("value_date", w))
-                elif tokens.TIME.match(t) and self._nearest_cell(geo, (w.x0 + w.x1) / 2) in ("date", "time", "seq"):
+                elif tokens.TIME.match(t) and nearest_cell(geo, (w.x0 + w.x1) / 2) in ("date", "time", "seq"):
                     kl.append(("time", w))
-                elif (
-                    seq_cell is not None and tokens.INT.match(t) and self._nearest_cell(geo, (w.x0 + w.x1) / 2) == "seq"
-                ):
+                elif seq_cell is not None and tokens.INT.match(t) and nearest_cell(geo, (w.x0 + w.x1) / 2) == "seq":
                     kl.append(("seq", w))
                 else:
                     kl.append(("text", w))
@@ -417,7 +322,7 @@ class Assembler:
             if st == "total":
                 for k, w in kl:
                     if k.startswith("amt:"):
-                        res.totals.append((_role(k[4:]), w.text))
+                        res.totals.append((role_of(k[4:]), w.text))
                 res.skipped.append((pno, "totals row: " + _short(ln.text)))
                 res.other_lines.append(ln)
                 continue
@@ -467,7 +372,7 @@ class Assembler:
                 else:
                     key = run_role[wi]
                     rank = geo.roles[key].mid if key in geo.roles else 0.0
-                    own.text.setdefault(_role(key), []).append((rank, ln.index, w.x0, w.text))
+                    own.text.setdefault(role_of(key), []).append((rank, ln.index, w.x0, w.text))
                 own.lines[ln.index] = ln
             own_line.lines[ln.index] = ln
         for a in anchors:
@@ -492,7 +397,7 @@ class Assembler:
                 runs[-1].append(i)
             prev = i
         out: dict[int, str] = {}
-        cells = [(r, c) for r, c in geo.roles.items() if _role(r) in ("description", "counterparty", "reference")]
+        cells = [(r, c) for r, c in geo.roles.items() if role_of(r) in ("description", "counterparty", "reference")]
         for run in runs:
             x0, x1 = kl[run[0]][1].x0, kl[run[-1]][1].x1
             role = "description"
@@ -504,7 +409,7 @@ class Assembler:
                 role = best[0]
                 if min(x1, best[1].x1) - max(x0, best[1].x0) <= 0:  # under no heading: the column it starts in
                     inside = [r for lo, hi, r in borders if lo - 1 <= x0 < hi]
-                    if inside and _role(inside[0]) in ("description", "counterparty", "reference"):
+                    if inside and role_of(inside[0]) in ("description", "counterparty", "reference"):
                         role = inside[0]
             for i in run:
                 out[i] = role

@@ -28,13 +28,12 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
     if int(counts["eligible"].sum()) < MIN_GROUP:
         st.info(t("vouchers.too_few"))  # under 10 people: not even their number
         return
-    need = scheme.costs.setup + sum(
-        per[g] * n for g, n in counts.groupby("group")["eligible"].sum().items() if g in per
-    )
+    eligible = counts.groupby("group")["eligible"].sum()
+    need = scheme.costs.setup + sum(per[g] * eligible.get(g, 0) for g in per)
     step = 1.0 if get_currency_precision(cur) else 1000
     groups = [tg.group for tg in scheme.targets]
     by_province = counts.groupby("province_code")["eligible"].sum()
-    listed = [int(c) for c, n in by_province.items() if n >= MIN_GROUP]  # smaller provinces are not listed
+    listed = [int(c) for c in by_province.index[by_province >= MIN_GROUP]]  # smaller provinces are not listed
     version = version_of(scheme)
     st.caption(
         t(
@@ -138,7 +137,7 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
     provinces_table = result.shown_by_province()  # small provinces folded into "other", as above
     hidden = int((~result.by_province()["province_code"].isin(provinces_table["province_code"])).sum())
     export = provinces_table.assign(
-        province=provinces_table["province_code"].map(lambda c: province_label(c, province_names)),
+        province=[province_label(c, province_names) for c in provinces_table["province_code"]],
         cost=provinces_table["cost"] / scale,
         currency=cur,
     )

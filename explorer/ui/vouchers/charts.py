@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import get_currency_precision
 
+from explorer.ui.charts import Layered
 from explorer.ui.i18n import money, pct, t
 from explorer.ui.vouchers.labels import label
 from explorer.vouchers.report import Report
@@ -72,7 +73,7 @@ def cost_title(report: Report) -> str:
     )
 
 
-def cost_chart(report: Report) -> alt.LayerChart:
+def cost_chart(report: Report) -> Layered:
     frame = cost_frame(report)
     base = alt.Chart(frame).encode(
         y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
@@ -94,7 +95,7 @@ def cost_chart(report: Report) -> alt.LayerChart:
 PROVINCES_SHOWN = 12
 
 
-def province_chart(by_province: pd.DataFrame) -> tuple[alt.LayerChart, str | None]:
+def province_chart(by_province: pd.DataFrame) -> tuple[Layered, str | None]:
     """All provinces when they fit; else the PROVINCES_SHOWN lowest coverage (the ones to act on), every name
     shown, and a note saying so."""
     frame = by_province.sort_values("coverage")
@@ -119,7 +120,7 @@ def province_chart(by_province: pd.DataFrame) -> tuple[alt.LayerChart, str | Non
 
 def band_chart(
     frame: pd.DataFrame, x: str, x_title: str, y_title: str, title: str, x_format: str | None = None
-) -> alt.LayerChart:
+) -> Layered:
     axis = alt.Axis(format=x_format) if x_format else alt.Axis()
     base = alt.Chart(frame).encode(x=alt.X(f"{x}:Q", title=x_title, axis=axis))
     band = base.mark_area(opacity=0.25).encode(y=alt.Y("p05:Q", title=y_title, axis=alt.Axis(format="%")), y2="p95:Q")

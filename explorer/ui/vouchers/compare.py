@@ -174,21 +174,21 @@ def compare(scheme: Scheme, report: Report, source: str, preset: str, runs: int,
     table = comparison_long(reports, baseline)
     cells = {}
     for scenario_name in names:
-        rows = table[table["scenario"] == scenario_name].set_index("metric")
+        rows = table[table["scenario"] == scenario_name]
         cur = reports[scenario_name].currency
         cells[scenario_name] = [
             t(
                 "vouchers.cell_band",
-                mean=fmt_value(m, r["mean"], cur),
-                low=fmt_value(m, r["p05"], cur),
-                high=fmt_value(m, r["p95"], cur),
+                mean=fmt_value(r["metric"], r["mean"], cur),
+                low=fmt_value(r["metric"], r["p05"], cur),
+                high=fmt_value(r["metric"], r["p95"], cur),
             )
             + (
                 ""
                 if scenario_name == baseline
-                else "  " + t("vouchers.cell_diff", diff=fmt_value(m, r["difference"], cur, signed=True))
+                else "  " + t("vouchers.cell_diff", diff=fmt_value(r["metric"], r["difference"], cur, signed=True))
             )
-            for m, r in rows.iterrows()
+            for r in rows.to_dict("records")
         ]
     st.caption(t("vouchers.compare_note", baseline=baseline))
     names_shown = [label(m) for m in HEADLINE]

@@ -25,20 +25,20 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
     province_names = dict(zip(provinces["code"], provinces["name_vi"], strict=False))
     # Titles repeat across years: the label carries the account, the start year and what is left to spend.
     titles = {
-        row.id: t(
+        row["id"]: t(
             "vouchers.fund_option",
-            account=row.account_number,
-            title=row.title,
-            year=str(pd.Timestamp(row.start_on).year),
-            available=money(row.available, scheme.currency),
+            account=row["account_number"],
+            title=row["title"],
+            year=str(pd.Timestamp(row["start_on"]).year),
+            available=money(row["available"], scheme.currency),
         )
-        for row in campaigns.itertuples()
+        for row in campaigns.to_dict("records")
     }
     chosen = st.selectbox(
         t("vouchers.fund_pick"),
         list(titles),
         index=None,
-        format_func=titles.get,
+        format_func=titles.__getitem__,
         key="vf_campaign",
         placeholder=t("vouchers.fund_placeholder"),
     )
@@ -49,12 +49,13 @@ def fund(scheme: Scheme, report: Report, source: str) -> None:
     problems = funding.purpose_problems(
         scheme, picked["category"], None if pd.isna(picked["province_code"]) else int(picked["province_code"])
     )
-    if "groups" in problems:
+    groups = problems.get("groups")  # funding.purpose_problems types its values as object: a list of groups here
+    if isinstance(groups, list):
         st.warning(
             t(
                 "vouchers.fund_purpose_groups",
                 category=t(f"vouchers.fund_category_{picked['category']}"),
-                groups=", ".join(t(f"vouchers.group_{g}") for g in problems["groups"]),
+                groups=", ".join(t(f"vouchers.group_{g}") for g in groups),
             ),
             icon="⚠️",
         )

@@ -70,6 +70,7 @@ def upload_inputs() -> dict | None:
         return None
     counts_bytes = counts_file.getvalue()
     shops_bytes = shops_file.getvalue() if shops_file is not None else b""
+    shops_name = shops_file.name if shops_file is not None else ""
     digest = hashlib.sha1(counts_bytes + b"\0" + shops_bytes).hexdigest()[:12]
     kept = st.session_state.get(UPLOAD)
     if kept and kept["digest"] == digest:
@@ -82,11 +83,11 @@ def upload_inputs() -> dict | None:
         _show_problems(counts_file.name, counts)
         ok = False
     if shops is not None and shops.errors:
-        _show_problems(shops_file.name, shops)
+        _show_problems(shops_name, shops)
         ok = False
     if not ok:
         return None
-    for parsed, name in ((counts, counts_file.name), (shops, shops_file.name if shops_file else "")):
+    for parsed, name in ((counts, counts_file.name), (shops, shops_name)):
         if parsed is not None and parsed.ignored:
             st.caption(t("vouchers.in_ignored", file=name, columns=", ".join(parsed.ignored)))
     kept = {"digest": digest, "counts": counts.frame, "merchants": shops.frame if shops is not None else None}

@@ -52,7 +52,7 @@ def label(metric: str) -> str:
 
 def fmt_metric(report: Report, metric: str, column: str = "mean") -> str:
     """A metric as the page shows it (tests compare the page with the engine through this)."""
-    value = float(report.summary.loc[metric, column])
+    value = float(report.summary[column].loc[metric])
     kind = HEADLINE.get(metric, "num")
     if math.isnan(value):
         return "—"

@@ -16,13 +16,13 @@ def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[i
     """Coverage and shops by province as points on the provinces' coordinates (no map tiles: the app runs
     offline). Every province is a faint dot, so the country's outline shows; provinces under 10 people
     are not in the report and stay faint."""
-    if report.suppressed:
+    if report.suppressed or report.by_merchant is None:
         st.info(t("vouchers.too_few"))
         return
     cur = report.currency
     scale = 10 ** get_currency_precision(cur)
     where = provinces[["code", "lat", "lon"]].rename(columns={"code": "province_code"})
-    where["province"] = where["province_code"].map(lambda c: province_names.get(int(c), str(c)))
+    where["province"] = [province_names.get(int(c), str(c)) for c in where["province_code"]]
     people = report.by_province[["province_code", "beneficiaries", "coverage", "redeemed"]].merge(
         where, on="province_code"
     )

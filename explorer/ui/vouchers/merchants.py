@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from babel.numbers import get_currency_precision
@@ -25,17 +28,18 @@ def merchant_names(source: str, scheme: Scheme) -> dict[int, str]:
     return dict(zip(shops["merchant_id"], shops["name"], strict=False))
 
 
-def merchant_frame(report: Report, province_names: dict[int, str], names: dict[int, str]) -> pd.DataFrame:
-    """The per-merchant table as people read it: a label, the category and province in words, money in
-    major units with the currency, whole transactions."""
-    scale = 10 ** get_currency_precision(report.currency)
-    shops = report.by_merchant
+def merchant_frame(
+    shops: pd.DataFrame, currency: str, province_names: dict[int, str], names: dict[int, str]
+) -> pd.DataFrame:
+    """The per-merchant table (a report's by_merchant) as people read it: a label, the category and province in
+    words, money in major units with the currency, whole transactions."""
+    scale = 10 ** get_currency_precision(currency)
     out = pd.DataFrame(
         {
             "merchant_id": shops["merchant_id"],
             "merchant": [names.get(int(m)) or t("vouchers.shop_label", id=int(m)) for m in shops["merchant_id"]],
             "category": [t(f"vouchers.cat_{c}") for c in shops["category"]],
-            "province": shops["province_code"].map(lambda c: province_names.get(int(c), str(c))),
+            "province": [province_names.get(int(c), str(c)) for c in shops["province_code"]],
             "receipts": (shops["receipts"] / scale).round(2),
             "receipts_p05": (shops["receipts_p05"] / scale).round(2),
             "receipts_p95": (shops["receipts_p95"] / scale).round(2),
@@ -45,13 +49,13 @@ def merchant_frame(report: Report, province_names: dict[int, str], names: dict[i
             "cap_hit_runs": shops["cap_hit_runs"].round(4),
         }
     )
-    out["currency"] = report.currency
+    out["currency"] = currency
     return out
 
 
 def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str], source: str) -> None:
     """Where the money goes: receipts by category and by shop, how concentrated they are, and the cap."""
-    if report.suppressed or report.by_merchant is None:
+    if report.suppressed or report.by_merchant is None or report.by_category is None:
         st.info(t("vouchers.too_few"))
         return
     cur = report.currency
@@ -110,7 +114,7 @@ def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str]
     left, right = st.columns(2)
     left.altair_chart(hbar_chart(cats, "label", "amount", "text", t("vouchers.chart_categories"), cur), width="stretch")
     names = merchant_names(source, scheme)
-    table = merchant_frame(report, province_names, names)
+    table = merchant_frame(shops, cur, province_names, names)
     top = table.head(TOP_MERCHANTS).assign(
         text=lambda f: [
             f"{money(round(v * scale), cur)} · {pct(s)}" for v, s in zip(f["receipts"], f["share"], strict=False)
@@ -131,7 +135,7 @@ def merchant_view(report: Report, scheme: Scheme, province_names: dict[int, str]
     right.caption(t("vouchers.top_merchants_note", runs=report.runs))
     st.subheader(t("vouchers.mv_table"))
     shown = table.drop(columns=["currency"])
-    formats = {
+    formats: dict[str, Callable[[Any], str]] = {
         c: (lambda v: money(round(v * scale), cur)) for c in ("receipts", "receipts_p05", "receipts_p95", "refused")
     }
     formats.update(share=pct, cap_hit_runs=pct, transactions=num, merchant_id=lambda v: str(v))

@@ -130,7 +130,7 @@ def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> N
         )
     )
     by_province = for_people(report.by_province, report.currency)
-    by_province.insert(1, "province", by_province["province_code"].map(lambda c: province_label(c, province_names)))
+    by_province.insert(1, "province", [province_label(c, province_names) for c in by_province["province_code"]])
     by_group = for_people(report.by_group, report.currency)
     by_group["group"] = by_group["group"].map(lambda g: t(f"vouchers.group_{g}"))
     charts(report, by_province)

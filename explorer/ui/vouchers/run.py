@@ -82,14 +82,12 @@ def run_report(scheme: Scheme, source: str, preset: str, runs: int, seed: int) -
 
 def _run_with_progress(scheme: Scheme, population: Population, runs: int, seed: int) -> Report:
     bar = st.progress(0.0, text=t("vouchers.running", runs=runs))
+
+    def on_progress(done: float) -> None:
+        bar.progress(done, text=t("vouchers.running", runs=runs))
+
     try:
-        sim = simulate(
-            scheme,
-            population,
-            runs=runs,
-            seed=seed,
-            progress=lambda done: bar.progress(done, text=t("vouchers.running", runs=runs)),
-        )
+        sim = simulate(scheme, population, runs=runs, seed=seed, progress=on_progress)
     finally:
         bar.empty()
     return build_report(sim)

@@ -25,8 +25,9 @@ def scheme_upload(scheme: Scheme) -> Scheme | None:
         return None
     st.session_state["vj_seen"] = upload.file_id
     uploaded, problem = codec.try_parse(upload.getvalue())
-    if problem:
-        show_error(problem, scheme.currency)
+    if uploaded is None:  # try_parse gives a scheme or the problem with the file
+        if problem is not None:
+            show_error(problem, scheme.currency)
         return None
     st.success(t("vouchers.uploaded", name=uploaded.name))
     return uploaded

@@ -82,10 +82,11 @@ def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, s
     ]
     values = list(dict.fromkeys(raw))  # whole-number parameters can repeat on a short range
     # Each parameter opens on the outcome it moves (tranches do not change who holds a usable voucher).
+    outcomes: list[str] = list(OUTCOMES)
     outcome = st.selectbox(
         t("vouchers.sw_outcome"),
-        list(OUTCOMES),
-        list(OUTCOMES).index(SWEEP_OUTCOME[parameter]),
+        outcomes,
+        outcomes.index(SWEEP_OUTCOME[parameter]),
         format_func=metric_labels(),
         key=f"sw_outcome_{parameter}",
     )
@@ -93,6 +94,10 @@ def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, s
     store = st.session_state.setdefault(SWEEPS, {})
     if st.button(t("vouchers.sw_run", points=len(values), runs=int(k)), type="primary", key="sw_go"):
         bar = st.progress(0.0, text=t("vouchers.sw_running"))
+
+        def on_progress(done: float) -> None:
+            bar.progress(done, text=t("vouchers.sw_running"))
+
         try:
             store.clear()
             store[sweep_key] = sweep(
@@ -102,7 +107,7 @@ def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, s
                 values,
                 runs=int(k),
                 seed=seed,
-                progress=lambda done: bar.progress(done, text=t("vouchers.sw_running")),
+                progress=on_progress,
             )
         finally:
             bar.empty()

@@ -10,6 +10,7 @@ import streamlit as st
 from babel.numbers import get_currency_precision
 
 from explorer.export import to_csv_bytes, to_parquet_bytes
+from explorer.ui.charts import Layered
 from explorer.ui.i18n import money, num, pct, t
 from explorer.vouchers.disclosure import OTHER_PROVINCE
 from explorer.vouchers.report import (
@@ -78,7 +79,7 @@ def escape_markdown(text: str) -> str:
 
 def hbar_chart(
     frame: pd.DataFrame, y: str, x: str, text: str, title: str, currency_code: str, band: tuple[str, str] | None = None
-) -> alt.LayerChart:
+) -> Layered:
     """Horizontal bars with their amount written beside them (room for it on a phone), every label shown."""
     top = max(float(frame[band[1] if band else x].max()) if len(frame) else 1.0, 1.0)
     base = alt.Chart(frame).encode(
