@@ -378,8 +378,17 @@ def test_vouchers_sum_to_each_entitlement_and_are_laid_out_in_queue_order(amount
     for level in range(len(bounds) - 1):
         assert (np.diff(v["v_owner"][bounds[level] : bounds[level + 1]]) > 0).all()
     frame = pd.DataFrame(
-        {"ben": v["v_ben"], "j": v["v_index"], "k": v["v_tranche"], "opens": v["v_opens"], "amount": v["v_amount"]}
+        {
+            "ben": v["v_ben"],
+            "j": v["v_index"],
+            "k": v["v_tranche"],
+            "opens": v["v_opens"],
+            "amount": v["v_amount"],
+            "cum": v["v_cum"],
+        }
     ).sort_values(["ben", "j"])
+    # v_cum is the owner's value up to and including the voucher (what a category limit is checked against).
+    assert (frame.groupby("ben")["amount"].cumsum().astype("int64") == frame["cum"]).all()
     assert (frame.groupby("ben")["k"].diff().fillna(1) >= 0).all()
     assert (frame["opens"] == frame.groupby("ben")["k"].diff().fillna(1).ne(0)).all()
     base = entitled // tranches

@@ -127,7 +127,7 @@ def plan(
         cost = int(per_person[group])
         limits = {
             "province_cap": int(room.sum()),
-            "group_cap": int(group_caps.get(group, eligible.sum())),
+            "group_cap": int(group_caps[group] if group in group_caps else eligible.sum()),
             "budget": available // cost if cost > 0 else int(eligible.sum()),
         }
         n = min(limits.values())

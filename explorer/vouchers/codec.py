@@ -182,7 +182,7 @@ def _parse(value: Any, hint: Any, path: str) -> Any:
             raise SchemeError(path, "type", expected="an object")
         item = typing.get_args(hint)[1]
         return {str(k)[:40]: _parse(v, item, f"{path}.{str(k)[:40]}") for k, v in value.items()}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _parse_dataclass(value, hint, path)
     return _parse_scalar(value, hint, path)
 

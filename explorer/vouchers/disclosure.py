@@ -29,14 +29,14 @@ OTHER_PROVINCE = 0  # … in a table by province (no province's plate code is 0)
 
 def folded_rows(counts: Sequence[float], min_count: int = MIN_GROUP) -> np.ndarray:
     """Which rows go into "other" (bool, one per row), by the rule in the module docstring."""
-    counts = np.asarray(counts, dtype=float)
-    fold = counts < min_count
+    people = np.asarray(counts, dtype=float)
+    fold = people < min_count
     if not fold.any():
         return fold
     # Shown rows in the order they would join: smallest first, the later row first on ties.
-    order = sorted(np.flatnonzero(~fold), key=lambda i: (counts[i], -i))
+    order = sorted(np.flatnonzero(~fold).tolist(), key=lambda i: (people[i], -i))
     for i in order:
-        if fold.sum() >= 2 and counts[fold].sum() >= min_count:
+        if fold.sum() >= 2 and people[fold].sum() >= min_count:
             break
         fold[i] = True
     return fold

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.vouchers.memory import reuse_freed_memory
 from explorer.vouchers.metrics import RunMetrics, run_metrics
 from explorer.vouchers.population import Population
 from explorer.vouchers.prepare import Prepared, prepare
 from explorer.vouchers.scheme import Scheme
 
 NEVER = np.iinfo(np.int32).max  # "no expiry" as a day index
+SERVE_CHUNK = 1 << 18  # vouchers queued at a time: the chunk's sort and scatters fit in a 1–2 MB cache
 
 
 @dataclass
@@ -64,43 +66,36 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     expiry = _expiry(p, claim_delay)
     spender = claimed & p.reachable & (u[4] >= b.never_spend_share)
 
-    weight = appeal[p.cand] * p.cand_pref
-    cumulative = np.cumsum(weight, axis=1)
-    pick = (cumulative < (u[5] * cumulative[:, -1])[:, None]).sum(axis=1).clip(0, p.cand.shape[1] - 1)
-    rows = np.arange(n)
-    shop, shop_km = p.cand[rows, pick].astype(np.int32), p.cand_km[rows, pick]
+    shop, shop_km = _pick_shops(p, appeal, u[5])
 
     # Everything per voucher is read in queue order through the owner's priority position, so each
     # level of vouchers reads the owners' data sequentially (memory traffic is the cost at 8 M vouchers).
+    # The vouchers stay in one flat array for the whole run: one that is not taken to a shop gets the
+    # shop-day key past the last real one, so nothing is compacted or gathered into a second layout.
     owner = p.owner
-    day = _request_days(p, (claim_delay + first_delay)[owner], claim_delay[owner], gaps)
     end = np.minimum(expiry, horizon)
     usable_until = np.where(spender, np.maximum(end, 0), 0)[owner].astype(np.int32)  # 0: will not spend
-    active = np.flatnonzero(day < usable_until[p.v_owner])  # vouchers taken to a shop
-    limit_refused = 0
-    if p.shop_limit is not None:
-        # A category limit refuses the vouchers that would take the person past it: a suffix of their
-        # vouchers (the running value only grows), so what is redeemed stays a prefix.
-        shop_of = shop[owner]
-        over = p.v_cum[active] > p.shop_limit[shop_of[p.v_owner[active]]]
-        limit_refused = int(p.v_amount[active[over]].sum())
-        active = active[~over]
-    owners = p.v_owner[active]
-    redeemed, tx_day, tx_value, tx_shop, (cap_refused, cap_merchants, refused_by_shop) = _serve(
-        p, shop[owner][owners], day[active], usable_until[owners], active
-    )
-    ben = p.v_ben[redeemed]
-    first_day = np.full(n, -1, dtype=np.int64)
+    keys = _queue_keys(p, (claim_delay + first_delay)[owner], claim_delay[owner], gaps, usable_until, shop[owner])
+    kept, tx_day, (cap_refused, cap_merchants, refused_by_shop) = _serve(p, keys)
+    tx_value = p.v_amount[kept]
+    tx_shop = keys.bucket[kept] // np.int32(horizon)
+    # Per person, counted by owner position (each level's owners ascend: sequential reads), then put back
+    # in registration order.
+    by_owner = p.v_owner[kept]
+    redeemed, transactions = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    redeemed[owner] = np.rint(np.bincount(by_owner, weights=tx_value, minlength=n))
+    transactions[owner] = np.bincount(by_owner, minlength=n)
     # A person's redeemed vouchers are a prefix of theirs (same shop, queued in order, one expiry, a cap
-    # that only ever closes), so their first redemption is voucher 0.
-    first = p.v_index[redeemed] == 0
-    first_day[ben[first]] = tx_day[first]
+    # that only ever closes), so their first redemption is voucher 0: level 0 leads the flat arrays.
+    first = slice(0, int(np.searchsorted(kept, p.level_bounds[1])))
+    first_day = np.full(n, -1, dtype=np.int64)
+    first_day[owner[by_owner[first]]] = tx_day[first]
     return RunOutcome(
         claimed=claimed,
         claim_day=claim_delay,
         expiry=expiry,
-        redeemed=np.rint(np.bincount(ben, weights=tx_value, minlength=n)).astype(np.int64),
-        transactions=np.bincount(ben, minlength=n),
+        redeemed=redeemed,
+        transactions=transactions,
         first_day=first_day,
         shop_km=shop_km,
         tx_shop=tx_shop,
@@ -109,15 +104,35 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
         cap_refused=cap_refused,
         cap_merchants=cap_merchants,
         cap_refused_by_shop=refused_by_shop,
-        limit_refused=limit_refused,
+        limit_refused=keys.limit_refused,
     )
+
+
+def _pick_shops(p: Prepared, appeal: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's regular shop among their k candidates, drawn with weight appeal × preference: the first
+    candidate whose running weight reaches u × the total. Column by column (k ≤ 4): numpy's cumsum and sum
+    along a row of four loop once per row."""
+    k = p.cand.shape[1]
+    weight = appeal[p.cand] * p.cand_pref
+    running = weight[:, 0].copy()
+    below = []  # running weight up to each candidate
+    for j in range(1, k):
+        below.append(running.copy())
+        running += weight[:, j]
+    threshold = u * running
+    pick = np.zeros(p.n, dtype=np.int64)
+    for column in below:  # the last candidate's running weight is the total: never below the threshold
+        pick += column < threshold
+    at = np.arange(0, p.n * k, k) + pick
+    return p.cand.ravel()[at].astype(np.int32), p.cand_km.ravel()[at]
 
 
 def _delays(rng: np.random.Generator, scale: np.ndarray) -> np.ndarray:
     """Whole days, geometric: floor(Exp(1) · λ) with λ from prepare._geometric_scale has exactly the
     wanted mean, and exponential draws are several times faster than numpy's geometric."""
     draws = rng.standard_exponential(len(scale), dtype=np.float32 if scale.dtype == np.float32 else np.float64)
-    return (draws * scale).astype(np.int32)  # truncation = floor for non-negative values
+    np.multiply(draws, scale, out=draws)
+    return draws.astype(np.int32)  # truncation = floor for non-negative values
 
 
 def _expiry(p: Prepared, claim_day: np.ndarray) -> np.ndarray:
@@ -129,43 +144,86 @@ def _expiry(p: Prepared, claim_day: np.ndarray) -> np.ndarray:
     return np.full(p.n, NEVER, dtype=np.int64)
 
 
-def _request_days(p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+@dataclass
+class QueueKeys:
+    """Every voucher's place in the shop queues, in the flat voucher order of `Prepared`."""
+
+    bucket: np.ndarray  # (V,) int32 shop × horizon + request day; shops × horizon: not taken to a shop
+    day: np.ndarray  # (V,) int32 request day (cut to the horizon)
+    until: np.ndarray  # (V,) first day the owner can no longer use it (0: will not spend)
+    limit_refused: int  # value refused at a category limit
+
+
+def _queue_keys(
+    p: Prepared, start: np.ndarray, claim_day: np.ndarray, gaps: np.ndarray, until: np.ndarray, shop: np.ndarray
+) -> QueueKeys:
     """Day each voucher is taken to a shop, in queue order, level by level (a loop over voucher
     numbers, never over people): a person's first voucher on their first-spend day, each next one a
     gap later; with an interval schedule a tranche's first voucher also waits for the tranche to open.
-    `start` and `claim_day` are in owner-priority order. Days past the horizon are cut to it."""
-    day = np.empty(len(p.v_owner), dtype=np.int32)
+    Days past the horizon are cut to it. A voucher is taken to the shop only before `until`, and not when
+    it would take its owner past the category limit of the shop (a suffix of their vouchers: the running
+    value only grows, so what is redeemed stays a prefix). `start`, `claim_day`, `until` and `shop` are
+    per owner, in priority order."""
+    horizon, total = p.horizon, len(p.v_owner)
+    never = np.int32(len(p.capacity) * horizon)
+    day = np.empty(total, dtype=np.int32)
+    bucket = np.empty(total, dtype=np.int32)
+    until_v = np.empty(total, dtype=np.int16 if horizon < 2**15 else np.int32)
     latest = np.empty(len(start), dtype=np.int64)
+    key = shop * np.int32(horizon)  # the owner's shop-day key on day 0
+    limit = p.shop_limit[shop] if p.shop_limit is not None else None
+    limit_refused = 0
     interval = p.scheme.tranches.interval_days if p.scheme.tranches.schedule == "interval" else 0
     for j in range(len(p.level_bounds) - 1):
         level = slice(p.level_bounds[j], p.level_bounds[j + 1])
         who = p.v_owner[level]
-        when = start[who] if j == 0 else latest[who] + gaps[level]
+        # When every owner has a voucher at this level (the first ones always do), `who` is 0 … n-1.
+        at = _Owners(None if len(who) == len(start) else who)
+        when = at(start) if j == 0 else at(latest) + gaps[level]
         if interval and j:
-            opens = claim_day[who] + p.v_tranche[level].astype(np.int64) * interval
+            opens = at(claim_day) + p.v_tranche[level].astype(np.int64) * interval
             when = np.where(p.v_opens[level], np.maximum(when, opens), when)
-        latest[who] = when
-        day[level] = np.minimum(when, p.horizon)
-    return day
+        if at.who is None:
+            latest[:] = when
+        else:
+            latest[who] = when
+        d = np.minimum(when, horizon).astype(np.int32)
+        u = at(until)
+        taken = d < u
+        if limit is not None:
+            over = taken & (p.v_cum[level] > at(limit))
+            limit_refused += int(p.v_amount[level][over].sum())
+            taken &= ~over
+        day[level], until_v[level] = d, u
+        bucket[level] = np.where(taken, at(key) + d, never)
+    return QueueKeys(bucket, day, until_v, limit_refused)
 
 
-def _serve(
-    p: Prepared, m: np.ndarray, d: np.ndarray, end: np.ndarray, active: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:
+@dataclass(frozen=True)
+class _Owners:
+    """Reads per-owner arrays for one level's vouchers: through their owners' positions, or as they are
+    when the level holds every owner in order (who is None)."""
+
+    who: np.ndarray | None
+
+    def __call__(self, per_owner: np.ndarray) -> np.ndarray:
+        return per_owner if self.who is None else per_owner[self.who]
+
+
+def _serve(p: Prepared, q: QueueKeys) -> tuple[np.ndarray, np.ndarray, tuple[int, int, np.ndarray]]:
     """First come, first served at each shop within its daily capacity, then expiry and the merchant cap.
 
-    For each voucher taken to a shop (`active`, ascending): its shop `m`, request day `d` and the day
-    `end` its owner's vouchers stop being usable. Vouchers are stored by (voucher number, arrival
-    priority), so ascending order is already queue order within any one shop and day; a stable 16-bit
-    radix sort by shop-day finishes the queue. Sorting millions is still the slow part, so only vouchers
-    that need an order get one: those arriving on a day their shop cannot clear, and those at shops over
-    the cap. Returns (redeemed voucher indices, service day, value, shop, (value refused at the cap — by
-    vouchers that would otherwise have been served in time — how many shops refused some, and the value
-    each shop refused)).
+    Vouchers are stored by (voucher number, arrival priority), so ascending order is already queue order
+    within any one shop and day; a stable 16-bit radix sort by shop-day finishes the queue. Sorting
+    millions is still the slow part, so only vouchers that need an order get one: those arriving on a day
+    their shop cannot clear, and those at shops over the cap. Returns (redeemed voucher indices, ascending;
+    their service days; (value refused at the cap — by vouchers that would otherwise have been served in
+    time — how many shops refused some, and the value each shop refused)).
     """
     horizon, shops = p.horizon, len(p.capacity)
-    bucket = m * np.int32(horizon) + d
-    arrivals = np.bincount(bucket, minlength=shops * horizon).reshape(shops, horizon)
+    cells = shops * horizon
+    bucket, day = q.bucket, q.day
+    arrivals = np.bincount(bucket, minlength=cells + 1)[:cells].reshape(shops, horizon)
     served_per_day = np.empty_like(arrivals)
     backlog = np.zeros(shops, dtype=np.int64)
     for t in range(horizon):
@@ -173,35 +231,47 @@ def _serve(
         served_per_day[:, t] = np.minimum(waiting, p.capacity)
         backlog = waiting - served_per_day[:, t]
     cum_arrived, cum_served = np.cumsum(arrivals, axis=1), np.cumsum(served_per_day, axis=1)
-    service_day = d.copy()
+    ok = bucket != cells  # taken to a shop; those served on their request day are served in time
     # A day whose arrivals (and any backlog) all go through that day needs no order: each is served on it.
-    jam = np.flatnonzero(~(cum_served >= cum_arrived).ravel()[bucket])
-    if len(jam):
-        jam_bucket = bucket[jam]
-        queue = jam[_stable_argsort(jam_bucket)]  # positions in `active`, in queue order
-        per_bucket = np.bincount(jam_bucket, minlength=shops * horizon)
-        shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
-        # Place in the shop's whole queue = arrivals there before this day + rank among this day's jam.
-        # The queue is sorted by bucket, so each bucket's start is repeated over its run (no gather).
-        before = (shop_offset[:, None] + cum_arrived - arrivals).ravel() - (np.cumsum(per_bucket) - per_bucket)
-        n_th = np.repeat(before, per_bucket) + np.arange(len(queue))
-        # Slot n of the whole queue (shop by shop, day by day, then those still waiting at the end)
+    jammed = np.zeros(cells + 1, dtype=bool)
+    jammed[:cells] = (cum_served < cum_arrived).ravel()
+    jam = jammed[bucket]
+    if jam.any():
+        # Slot n of a shop's whole queue (shop by shop, day by day, then those still waiting at the end)
         # falls on slot_day[n] (`horizon` = never served).
         slots = np.concatenate([served_per_day, backlog[:, None]], axis=1)
         slot_day = np.repeat(np.tile(np.arange(horizon + 1, dtype=np.int32), shops), slots.ravel())
-        service_day[queue] = slot_day[n_th]
-    ok = service_day < end
-    value = p.v_amount[active]
+        shop_offset = np.concatenate([[0], np.cumsum(cum_arrived[:, -1])[:-1]])
+        # Place in the shop's queue = arrivals there before this day + rank among this day's arrivals.
+        # The rank is counted chunk by chunk of the flat order (queue order within a shop-day): those in
+        # earlier chunks, then the rank within the chunk from a stable sort of the chunk alone, whose
+        # arrays stay in the processor's cache instead of scattering across 8 M vouchers.
+        placed = (shop_offset[:, None] + cum_arrived - arrivals).ravel()
+        for lo in range(0, len(bucket), SERVE_CHUNK):
+            chunk = slice(lo, lo + SERVE_CHUNK)
+            local = np.flatnonzero(jam[chunk])
+            if not len(local):
+                continue
+            keys = bucket[chunk][local]
+            queue = local[_stable_argsort(keys)]  # positions in the chunk, in queue order
+            per_bucket = np.bincount(keys, minlength=cells)
+            # The queue is sorted by bucket, so each bucket's start is repeated over its run (no gather).
+            first = placed - (np.cumsum(per_bucket) - per_bucket)
+            served_on = slot_day[np.repeat(first, per_bucket) + np.arange(len(queue))]
+            day[chunk][queue] = served_on  # from here on `day` is the service day
+            ok[chunk][queue] = served_on < q.until[chunk][queue]
+            placed += per_bucket
     cap = p.scheme.merchants.cap_per_merchant
     cap_stats = (0, 0, np.zeros(shops, dtype=np.int64))
     if cap:
-        within = _within_cap(cap, m, bucket, value, shops, horizon)
-        refused = ok & ~within
-        by_shop = np.rint(np.bincount(m[refused], weights=value[refused], minlength=shops)).astype(np.int64)
-        cap_stats = (int(value[refused].sum()), int(np.count_nonzero(by_shop)), by_shop)
+        within = _within_cap(cap, bucket, p.v_amount, shops, horizon)
+        refused = np.flatnonzero(ok & ~within)
+        value, shop = p.v_amount[refused], bucket[refused] // horizon
+        by_shop = np.rint(np.bincount(shop, weights=value, minlength=shops)).astype(np.int64)
+        cap_stats = (int(value.sum()), int(np.count_nonzero(by_shop)), by_shop)
         ok &= within
-    kept = np.flatnonzero(ok)  # one pass over the mask, then four gathers
-    return active[kept], service_day[kept], value[kept], m[kept], cap_stats
+    kept = np.flatnonzero(ok)
+    return kept, day[kept], cap_stats
 
 
 def _stable_argsort(keys: np.ndarray) -> np.ndarray:
@@ -216,11 +286,13 @@ def _stable_argsort(keys: np.ndarray) -> np.ndarray:
     return order
 
 
-def _within_cap(cap: int, m: np.ndarray, bucket: np.ndarray, value: np.ndarray, shops: int, horizon: int) -> np.ndarray:
-    """False for vouchers a shop refuses because its takings would pass the cap (in queue order)."""
-    takings = np.bincount(m, weights=value, minlength=shops)  # float64: exact below 2**53
-    over = np.flatnonzero((takings > cap)[m])
-    ok = np.ones(len(m), dtype=bool)
+def _within_cap(cap: int, bucket: np.ndarray, value: np.ndarray, shops: int, horizon: int) -> np.ndarray:
+    """False for vouchers a shop refuses because its takings would pass the cap (in queue order). Vouchers
+    not taken to a shop (bucket shops × horizon) count for no shop."""
+    shop = bucket // horizon  # `shops` for those not taken
+    takings = np.bincount(shop, weights=value, minlength=shops + 1)[:shops]  # float64: exact below 2**53
+    over = np.flatnonzero(np.append(takings > cap, False)[shop])
+    ok = np.ones(len(bucket), dtype=bool)
     if len(over):
         queue = over[_stable_argsort(bucket[over])]
         running = np.cumsum(value[queue], dtype=np.int64)
@@ -246,11 +318,12 @@ def simulate(
     progress: Callable[[float], None] | None = None,
 ) -> Simulation:
     """K seeded runs of `scheme` on `population`; raises SchemeError for a scheme that cannot run."""
-    prepared = prepare(scheme, population, seed)
-    rngs = [np.random.default_rng([seed, k]) for k in range(runs)]  # run k is the same whatever K is
-    results = []
-    for k, rng in enumerate(rngs):
-        results.append(run_metrics(prepared, run_once(prepared, rng), keep_settlements=k == 0))
-        if progress:
-            progress((k + 1) / runs)
+    with reuse_freed_memory():  # the K runs reuse one another's freed arrays instead of mapping them anew
+        prepared = prepare(scheme, population, seed)
+        rngs = [np.random.default_rng([seed, k]) for k in range(runs)]  # run k is the same whatever K is
+        results = []
+        for k, rng in enumerate(rngs):
+            results.append(run_metrics(prepared, run_once(prepared, rng), keep_settlements=k == 0))
+            if progress:
+                progress((k + 1) / runs)
     return Simulation(prepared, results, seed)

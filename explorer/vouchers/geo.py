@@ -8,7 +8,7 @@ are exactly the k nearest on the Earth's surface, and the chord converts back to
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
+from scipy.spatial import KDTree  # the typed face of cKDTree (its subclass): the same query code
 
 EARTH_KM = 6371.0088
 
@@ -32,7 +32,7 @@ def nearest_k(b_lat, b_lon, m_lat, m_lon, k: int) -> tuple[np.ndarray, np.ndarra
     n, k = len(b_lat), min(k, len(m_lat))
     if n == 0 or k == 0:
         return np.zeros((n, k), dtype=np.int64), np.zeros((n, k))
-    tree = cKDTree(_unit_vectors(m_lat, m_lon))
+    tree = KDTree(_unit_vectors(m_lat, m_lon))
     chord, idx = tree.query(_unit_vectors(b_lat, b_lon), k=k, workers=-1)
     chord, idx = chord.reshape(n, k), idx.reshape(n, k)  # k = 1 gives flat arrays
     return idx.astype(np.int64), 2 * EARTH_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))

@@ -146,7 +146,7 @@ def parse_counts(data: bytes, provinces: pd.DataFrame | None = None) -> Parsed:
         elif count > MAX_PEOPLE:
             errors.append(InputError(i, "count", "too_many", {"value": count, "limit": MAX_PEOPLE}))
             bad = True
-        if bad:
+        if bad or count is None:  # (count is None is bad already: said again for the type checker)
             continue
         if (group, code) in seen:
             errors.append(

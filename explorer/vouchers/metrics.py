@@ -160,7 +160,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "transactions": tx,
         "merchants": len(p.capacity),
         "merchants_used": int(np.count_nonzero(receipts)),
-        "recipients_per_shop": _ratio(spent.sum(), np.count_nonzero(receipts)),
+        "recipients_per_shop": _ratio(spent.sum(), int(np.count_nonzero(receipts))),
         "gini": gini(receipts),
         "top10_share": top_share(receipts, 0.1),
         "hhi": hhi(receipts),
@@ -201,8 +201,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         scalars,
         by_shop_day.sum(axis=0),
         lorenz(receipts),
-        _breakdown(p.province_index, p.provinces, rows, cost_weights, "province_code"),
-        _breakdown(p.group_by_name, GROUPS_BY_NAME, rows, cost_weights, "group"),
+        *_breakdowns(p, rows, cost_weights),
         settlements,
         receipts=receipts,
         shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
@@ -213,19 +212,36 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
 
 
 def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
+    if p.persons == p.n:  # nobody registered twice: person numbers are 0 … N-1 in registration order
+        return flags.astype(bool)
     return np.bincount(p.person, weights=flags.astype(float), minlength=p.persons) > 0
 
 
+def _breakdowns(
+    p: Prepared, rows: dict[str, np.ndarray], cost_weights: dict[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sums of `rows` per province and per group (keys sorted), each key's share of the programme cost.
+    One bincount per column over the (province, group) code, not a pandas group-by over a million rows;
+    the province and group sums are the two margins of that small table (every column holds whole
+    numbers, so float64 sums them exactly in any order)."""
+    groups = len(GROUPS_BY_NAME)
+    cells = len(p.provinces) * groups
+    table = {k: np.bincount(p.province_group, weights=v, minlength=cells).reshape(-1, groups) for k, v in rows.items()}
+    by_province = {k: v.sum(axis=1) for k, v in table.items()}
+    by_group = {k: v.sum(axis=0) for k, v in table.items()}
+    return (
+        _breakdown(by_province, p.provinces, cost_weights, "province_code"),
+        _breakdown(by_group, GROUPS_BY_NAME, cost_weights, "group"),
+    )
+
+
 def _breakdown(
-    codes: np.ndarray, keys: np.ndarray, rows: dict[str, np.ndarray], cost_weights: dict[str, float], name: str
+    sums: dict[str, np.ndarray], keys: np.ndarray, cost_weights: dict[str, float], name: str
 ) -> pd.DataFrame:
-    """Sums of `rows` per key (keys sorted) and each key's share of the programme cost. `codes` (N,) index
-    into the sorted distinct `keys`: one bincount per column, not a pandas group-by over a million rows."""
-    present = np.bincount(codes, minlength=len(keys)) > 0
-    sums = {
-        k: np.bincount(codes, weights=np.asarray(v, dtype=float), minlength=len(keys))[present] for k, v in rows.items()
-    }
-    sums["cost"] = sum(sums[column] * weight for column, weight in cost_weights.items())
+    """The keys somebody belongs to, their sums, and their share of the programme cost."""
+    present = sums["beneficiaries"] > 0
+    sums = {k: v[present] for k, v in sums.items()}
+    sums["cost"] = np.asarray(sum(sums[column] * weight for column, weight in cost_weights.items()))
     del sums["transactions"]
     return pd.DataFrame({c: sums[c] for c in BREAKDOWN_COLUMNS}, index=pd.Index(keys[present], name=name))
 
@@ -291,8 +307,8 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
     """One row per shop someone could choose: merchant_id, category, province_code, receipts (mean, p05, p95
     over runs), transactions (mean), refused at the cap (mean) and the share of runs in which it refused
     any — the largest takings first. Shops are businesses: listing them is not personal data."""
-    receipts = np.vstack([r.receipts for r in runs])
-    refused = np.vstack([r.refused for r in runs])
+    receipts = np.vstack([_kept(r.receipts) for r in runs])
+    refused = np.vstack([_kept(r.refused) for r in runs])
     frame = pd.DataFrame(
         {
             "merchant_id": merchants["merchant_id"].to_numpy(),
@@ -301,7 +317,7 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
             "receipts": receipts.mean(axis=0),
             "receipts_p05": np.quantile(receipts, 0.05, axis=0),
             "receipts_p95": np.quantile(receipts, 0.95, axis=0),
-            "transactions": np.vstack([r.shop_transactions for r in runs]).mean(axis=0),
+            "transactions": np.vstack([_kept(r.shop_transactions) for r in runs]).mean(axis=0),
             "refused": refused.mean(axis=0),
             "cap_hit_runs": (refused > 0).mean(axis=0),
         }
@@ -309,6 +325,13 @@ def by_merchant(runs: Sequence[RunMetrics], merchants: pd.DataFrame) -> pd.DataF
     total = receipts.sum(axis=1).mean()
     frame["share"] = frame["receipts"] / total if total > 0 else 0.0
     return frame.sort_values(["receipts", "merchant_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _kept(per_shop: np.ndarray | None) -> np.ndarray:
+    """A per-shop array run_metrics always fills (None only in RunMetrics made elsewhere)."""
+    if per_shop is None:
+        raise ValueError("a run without per-shop figures")
+    return per_shop
 
 
 def by_category(merchant_table: pd.DataFrame) -> pd.DataFrame:

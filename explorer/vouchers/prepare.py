@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,6 +80,11 @@ class Prepared:
         """(N,) position of each registration's group in BENEFICIARY_GROUPS sorted by name."""
         rank = np.argsort(np.argsort(np.array(BENEFICIARY_GROUPS, dtype=object)))
         return rank[self.group]
+
+    @cached_property
+    def province_group(self) -> np.ndarray:
+        """(N,) province position × groups + group position: one code for both breakdowns."""
+        return self.province_index * len(BENEFICIARY_GROUPS) + self.group_by_name
 
 
 def eligible_mask(scheme: Scheme, people: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
@@ -152,10 +158,13 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
         name: _geometric_scale(mean * pace)[group]
         for name, mean in (("claim", b.claim_delay_days), ("first", b.first_spend_days), ("gap", b.days_between_spends))
     }
-    scales["gap"] = scales["gap"].astype(np.float32)[vouchers["v_ben"]]
+    # = [v_ben], read through the owners' priority order: each level's owners ascend (sequential reads)
+    scales["gap"] = scales["gap"].astype(np.float32)[vouchers["owner"]][vouchers["v_owner"]]
     limits = scheme.merchants.category_limits
     shop_limit = (
-        shops["category"].map(lambda c: limits.get(c, np.iinfo(np.int64).max)).to_numpy(np.int64) if limits else None
+        shops["category"].map(lambda c: limits.get(str(c), np.iinfo(np.int64).max)).to_numpy(np.int64)
+        if limits
+        else None
     )
     return Prepared(
         scheme=scheme,
@@ -216,7 +225,7 @@ def _category_preference(scheme: Scheme) -> np.ndarray:
     return weights
 
 
-def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray | int]:
+def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
     """Cut each entitlement into tranches and vouchers (exact integers), laid out in queue order.
 
     Tranches split the value evenly with the remainder in the last one; within a tranche every voucher
@@ -249,6 +258,14 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     for j in range(len(sizes)):
         alive = alive[o_count[alive] > j]  # owners of a (j+1)-th voucher, still in priority order
         level = slice(bounds[j], bounds[j + 1])
+        v_owner[level] = alive
+        if count == 1:  # one tranche (most schemes): voucher j of each, its value and the running total
+            size, value = o_per_last[alive], o_last[alive]
+            whole = j < size - 1  # a full denomination; the last voucher carries what is left
+            v_amount[level] = np.where(whole, denom, value - j * denom) if denom else value
+            v_cum[level] = np.where(whole, (j + 1) * denom, value) if denom else value
+            v_tranche[level], v_opens[level] = 0, j == 0
+            continue
         pb = o_per_base[alive]
         split = (count - 1) * pb  # vouchers before the last tranche
         in_last = j >= split
@@ -258,7 +275,7 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
         value = np.where(in_last, o_last[alive], o_base[alive]) if count > 1 else o_last[alive]
         amount = np.where(position < size - 1, denom, value - position * denom) if denom else value
         running[alive] += amount
-        v_owner[level], v_amount[level], v_cum[level] = alive, amount, running[alive]
+        v_amount[level], v_cum[level] = amount, running[alive]
         v_tranche[level], v_opens[level] = tranche, position == 0
     return {
         "owner": owner,

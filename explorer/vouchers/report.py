@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 from babel.numbers import get_currency_precision
@@ -70,6 +71,11 @@ MONEY_COLUMNS = ("issued", "redeemed", "not_redeemed", "cost", "cost_per_benefic
 COUNT_COLUMNS = ("beneficiaries", "claimed", "covered", "reached", "beyond_travel_limit")
 
 
+def _num(cell: object) -> float:
+    """A cell of a numeric table as a float (pandas types a cell as any scalar, NA included)."""
+    return float(cast(float, cell))
+
+
 @dataclass(frozen=True)
 class Report:
     scheme_json: str
@@ -89,7 +95,7 @@ class Report:
     by_category: pd.DataFrame | None = None  # metrics.by_category
 
     def value(self, metric: str) -> float:
-        return float(self.summary.loc[metric, "mean"])
+        return _num(self.summary.loc[metric, "mean"])
 
     def costs(self) -> pd.DataFrame:
         return pd.DataFrame({"part": list(COST_PARTS), "amount": [self.value(p) for p in COST_PARTS]})
@@ -99,6 +105,8 @@ def build_report(sim: Simulation) -> Report:
     p = sim.prepared
     per_run = pd.DataFrame([r.scalars for r in sim.runs])
     per_run.insert(0, "run", range(1, len(per_run) + 1))
+    if sim.runs[0].settlements is None:
+        raise ValueError("the first run keeps its settlements (simulate does)")
     settlements = sim.runs[0].settlements.copy()
     shops = metrics.by_merchant(sim.runs, p.merchants)
     settlements.insert(1, "merchant_id", p.merchants["merchant_id"].to_numpy()[settlements.pop("shop").to_numpy()])
@@ -131,17 +139,17 @@ def comparison_long(reports: Mapping[str, Report], baseline: str | None = None) 
     difference of the means (NaN for the baseline itself or when there is none)."""
     rows = []
     for metric in HEADLINE:
-        base = reports[baseline].value(metric) if baseline in reports else float("nan")
+        base = reports[baseline].value(metric) if baseline is not None and baseline in reports else float("nan")
         for label, r in reports.items():
             row = r.summary.loc[metric]
             rows.append(
                 {
                     "metric": metric,
                     "scenario": label,
-                    "mean": float(row["mean"]),
-                    "p05": float(row["p05"]),
-                    "p95": float(row["p95"]),
-                    "difference": float("nan") if label == baseline else float(row["mean"]) - base,
+                    "mean": _num(row["mean"]),
+                    "p05": _num(row["p05"]),
+                    "p95": _num(row["p95"]),
+                    "difference": float("nan") if label == baseline else _num(row["mean"]) - base,
                     "currency": r.currency,
                 }
             )
@@ -198,7 +206,7 @@ def comparison_for_people(table: pd.DataFrame) -> pd.DataFrame:
     """`comparison_long` as exported: money metrics in major units of each scenario's currency."""
     out = table.copy()
     money = out["metric"].isin(MONEY_METRICS)
-    scale = out["currency"].map(lambda c: 10 ** get_currency_precision(c))
+    scale = out["currency"].map(lambda c: 10 ** get_currency_precision(str(c)))
     for column in ("mean", "p05", "p95", "difference"):
         out.loc[money, column] = out.loc[money, column] / scale[money]
     return out
