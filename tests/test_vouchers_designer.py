@@ -75,7 +75,7 @@ def test_new_year_preset_shows_exactly_its_stated_population_and_total(app):
     )
     assert simulated in captions(at)
     assert any(c.startswith("Money: issued CN¥5,275,000.00 = ") for c in captions(at))
-    assert at.radio(key="vp_population").value == "synthetic"
+    assert at.radio(key="vp_population_en").value == "synthetic"
 
 
 def test_storm_relief_simulates_4000_households_and_a_believable_cost(app):
@@ -177,7 +177,7 @@ def test_the_designer_is_built_only_when_open_and_closing_it_drops_a_rejected_ed
     at = open_en(app, runs=1)
     # (the budget-first and sensitivity tabs have inputs of their own: bf_…, sw_…)
     assert not at.number_input or all(
-        n.key in ("vp_runs", "vp_seed") or n.key.startswith(("bf_", "sw_")) for n in at.number_input
+        n.key in ("vp_runs_en", "vp_seed_en") or n.key.startswith(("bf_", "sw_")) for n in at.number_input
     )
     at = open_designer(at)
     number_input(at, tr("group_child")).set_value(-5.0)
@@ -248,3 +248,24 @@ def test_per_group_behaviour_table_round_trips_to_the_scheme():
         "child": {"pace": 1.0, "categories": {"school_supplies": 2.0, "pharmacy_clinic": 0.5}},
         "low_income_household": {"pace": 2.0, "categories": {"groceries": 2.0}},
     }
+
+
+def test_a_new_preset_drops_the_scheme_edited_from_the_old_one_and_keeps_the_runs(app):
+    """The URL is the state: a horizon edited on the New-Year preset is in the link; picking another preset
+    starts from that preset (the token meant changes to the old one), twice over, and the runs stay."""
+    import dataclasses
+
+    from explorer.vouchers import codec
+    from explorer.vouchers.presets import PRESETS
+
+    first, second, third = list(PRESETS)[:3]
+    edited = dataclasses.replace(PRESETS[first], horizon_days=PRESETS[first].horizon_days + 7)
+    token = codec.encode_token(edited, PRESETS[first])
+    at = open_en(app, preset=first, scheme=token, runs=2)
+    assert at.query_params["scheme"] == token and at.query_params["runs"] == "2"
+    for preset in (second, third):
+        at.selectbox(key="vp_preset_en").set_value(preset).run()
+        assert not at.exception
+        assert at.query_params["preset"] == preset and "scheme" not in at.query_params
+        assert at.query_params["runs"] == "2" and at.number_input(key="vp_runs_en").value == 2
+        assert any(c.value == tr(f"preset_{preset}_about") for c in at.caption)

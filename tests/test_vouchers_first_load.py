@@ -54,7 +54,7 @@ def test_another_seed_is_another_report(app, monkeypatch):
 def test_the_comparisons_row_labels_are_as_wide_as_the_longest_name(app):
     at = open_en(app, runs=1)
     at = at.button(key="vc_add").click().run()
-    at = at.number_input(key="vp_seed").set_value(3).run()
+    at = at.number_input(key="vp_seed_en").set_value(3).run()
     at = at.button(key="vc_add").click().run()
     table = next(d for d in at.dataframe if len(d.value.index) == len(HEADLINE))
     names = list(table.value.index)

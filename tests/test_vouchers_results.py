@@ -221,7 +221,7 @@ def test_scenarios_keep_runs_and_seed_apart_are_never_replaced_and_can_be_remove
     at = at.button(key="vc_add").click().run()
     at = at.button(key="vc_add").click().run()
     assert any("already in the comparison" in w.value for w in at.warning)
-    at = at.number_input(key="vp_runs").set_value(3).run()
+    at = at.number_input(key="vp_runs_en").set_value(3).run()
     at = at.button(key="vc_add").click().run()
     names = [m.value for m in at.markdown if m.value.startswith(("**1.**", "**2.**", "**3.**"))]
     assert len(names) == 2 and "2 runs, seed 1" in names[0] and "3 runs, seed 1" in names[1]
@@ -263,7 +263,7 @@ def test_a_comparison_is_shared_as_one_url(app):
 
     at = open_en(app, runs=2)
     at = at.button(key="vc_add").click().run()
-    at = at.number_input(key="vp_seed").set_value(5).run()
+    at = at.number_input(key="vp_seed_en").set_value(5).run()
     at = at.button(key="vc_add").click().run()
     link = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert link["compare"] and link["seed"] == "5"

@@ -13,8 +13,9 @@ import streamlit as st
 from explorer import urls
 from explorer.queries import vouchers as vq
 from explorer.ui.data import query
-from explorer.ui.i18n import t
+from explorer.ui.i18n import labels, t
 from explorer.ui.layout import page, sync_url
+from explorer.ui.listing import UrlState
 from explorer.ui.vouchers.budget import budget_first
 from explorer.ui.vouchers.compare import compare, load_scenarios, scenarios_token
 from explorer.ui.vouchers.errors import show_error
@@ -22,7 +23,6 @@ from explorer.ui.vouchers.form import designer
 from explorer.ui.vouchers.form_parts import rates_text
 from explorer.ui.vouchers.fund import fund
 from explorer.ui.vouchers.inputs import UPLOAD, upload_inputs, uploaded_note
-from explorer.ui.vouchers.labels import labels
 from explorer.ui.vouchers.map import coverage_map
 from explorer.ui.vouchers.merchants import merchant_view
 from explorer.ui.vouchers.results import results
@@ -49,28 +49,24 @@ if problem:
 provinces = query(vq.provinces)
 province_names = dict(zip(provinces["code"], provinces["name_vi"], strict=False))
 
-preset = st.selectbox(
+# The URL is the state (explorer.ui.listing.UrlState); a new preset drops the scheme edited from the old one.
+state = UrlState("vp", SPEC, params)
+params["preset"] = st.selectbox(
     t("vouchers.preset"),
     list(PRESETS),
-    list(PRESETS).index(params["preset"]),
     format_func=labels("vouchers.preset_"),
-    key="vp_preset",
+    **state.seed("preset", resets=("scheme",)),
 )
-if preset != params["preset"]:
-    params.update(preset=preset, scheme="")
-    scheme = PRESETS[preset]
 top = st.columns([3, 1, 1])
-sources = ["synthetic", "db", "upload"]
 params["population"] = top[0].radio(
     t("vouchers.population"),
-    sources,
-    sources.index(params["population"]),
+    ["synthetic", "db", "upload"],
     format_func=labels("vouchers.population_choice_"),
     horizontal=True,
-    key="vp_population",
+    **state.seed("population"),
 )
-params["runs"] = int(top[1].number_input(t("vouchers.runs"), 1, 50, params["runs"], key="vp_runs"))
-params["seed"] = int(top[2].number_input(t("vouchers.seed"), 0, 2**31 - 1, params["seed"], key="vp_seed"))
+params["runs"] = int(top[1].number_input(t("vouchers.runs"), 1, 50, **state.seed("runs")))
+params["seed"] = int(top[2].number_input(t("vouchers.seed"), 0, 2**31 - 1, **state.seed("seed")))
 about = st.empty()
 
 # The designer's ~40 widgets are built only while it is open (a stateful expander): the first load stays light.

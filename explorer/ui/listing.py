@@ -72,8 +72,8 @@ class Seeded(TypedDict):
     stay optional where they are read (the search box's q is, a presenter memo defaults to "")."""
 
     key: str
-    on_change: Callable[[str, str], None]
-    args: tuple[str, str]
+    on_change: Callable[[str, str, tuple[str, ...]], None]
+    args: tuple[str, str, tuple[str, ...]]
 
 
 class UrlState:
@@ -92,15 +92,16 @@ class UrlState:
     def key(self, name: str) -> str:
         return f"{self.prefix}_{name}_{lang()}"
 
-    def seed(self, name: str, value: Any = None, *, from_url: bool = True) -> Seeded:
+    def seed(self, name: str, value: Any = None, *, from_url: bool = True, resets: tuple[str, ...] = ()) -> Seeded:
         """Widget kwargs (key, on_change, args) for parameter `name`, seeded if new from the URL's value
-        (or from `value` when from_url is False: a URL value the page had to drop or convert)."""
+        (or from `value` when from_url is False: a URL value the page had to drop or convert). A change also
+        drops the parameters in `resets` from the URL (they meant something only with the old value)."""
         key = self.key(name)
         if key not in st.session_state:
             st.session_state[key] = self.params[name] if from_url else value
-        return {"key": key, "on_change": self._write, "args": (name, key)}
+        return {"key": key, "on_change": self._write, "args": (name, key, resets)}
 
-    def _write(self, name: str, key: str) -> None:
+    def _write(self, name: str, key: str, resets: tuple[str, ...] = ()) -> None:
         wanted = to_query({name: st.session_state[key]}, self.spec)
         if name in wanted:
             st.query_params[name] = wanted[name]
@@ -108,6 +109,9 @@ class UrlState:
             del st.query_params[name]
         if name != "page" and "page" in st.query_params:
             del st.query_params["page"]  # a new filter starts on its first page
+        for other in resets:
+            if other in st.query_params:
+                del st.query_params[other]
 
 
 def pick(

@@ -8,8 +8,7 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import get_currency_precision
 
-from explorer.ui.i18n import money, num, pct, t
-from explorer.ui.vouchers.labels import labels
+from explorer.ui.i18n import labels, money, num, pct, t
 from explorer.ui.vouchers.scheme_file import version_of
 from explorer.ui.vouchers.tables import column_title, labelled_downloads, province_label
 from explorer.vouchers import codec

@@ -8,8 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from babel.numbers import get_currency_precision
 
-from explorer.ui.i18n import t
-from explorer.ui.vouchers.labels import labels
+from explorer.ui.i18n import labels, t
 from explorer.ui.vouchers.scheme_file import version_of
 from explorer.vouchers import codec
 from explorer.vouchers.scheme import FORM_FIELDS, Scheme

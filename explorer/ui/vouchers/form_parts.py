@@ -6,8 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
-from explorer.ui.i18n import day, money, num, t
-from explorer.ui.vouchers.labels import labels
+from explorer.ui.i18n import day, labels, money, num, t
 from explorer.vouchers import codec, currency
 from explorer.vouchers.scheme import CURRENCIES, Scheme
 

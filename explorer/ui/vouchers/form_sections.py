@@ -10,10 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
-from explorer.ui.i18n import t
+from explorer.ui.i18n import labels, t
 from explorer.ui.vouchers.form_fields import FormState
 from explorer.ui.vouchers.form_parts import expiry_text, group_behaviour_columns, group_behaviour_frame, rates_text
-from explorer.ui.vouchers.labels import labels
 from explorer.vouchers.scheme import CURRENCIES
 
 EXPIRY_MODES = ("none", "fixed_date", "days_after_claim")

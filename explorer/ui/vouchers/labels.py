@@ -25,15 +25,8 @@ FRONT = (
 )
 
 
-def labels(prefix: str):
-    """A widget's format_func translating `prefix + value` in the language of *this* run (widgets keep their
-    format_func: one reading the language later could label the options in another language)."""
-    language = lang()
-    return lambda value: translate(language, f"{prefix}{value}")
-
-
 def metric_labels():
-    """A format_func naming metrics in the language of this run (see `labels`)."""
+    """A format_func naming metrics in the language of this run (see `explorer.ui.i18n.labels`)."""
     language = lang()
 
     def name(metric: str) -> str:

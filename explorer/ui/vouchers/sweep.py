@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import get_currency_precision
 
-from explorer.ui.i18n import compact_money, num, pct, t
+from explorer.ui.i18n import compact_money, labels, num, pct, t
 from explorer.ui.vouchers.errors import error_text
-from explorer.ui.vouchers.labels import label, labels, metric_labels
+from explorer.ui.vouchers.labels import label, metric_labels
 from explorer.ui.vouchers.tables import labelled_downloads
 from explorer.vouchers import codec
 from explorer.vouchers.population import Population
