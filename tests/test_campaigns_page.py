@@ -220,3 +220,15 @@ def coded(frame: pd.DataFrame) -> pd.DataFrame:
     codes = {texts["vi"]: key.split(".", 1)[1] for key, texts in catalog().items() if key.startswith("columns.")}
     assert set(frame.columns) <= set(codes), frame.columns
     return frame.rename(columns=codes)
+
+
+def test_the_list_download_is_prepared_on_request_with_every_matching_campaign(app, media, tiny_engine):
+    at = open_page(app, "campaigns", status="active")
+    assert not [k for k in exports(at, media) if "campaigns." in k]  # nothing built until asked
+    at.toggle(key="campaigns_export").set_value(True).run()
+    files = exports(at, media)
+    (parquet,) = [v for k, v in files.items() if k.endswith(":campaigns.parquet")]
+    with tiny_engine.connect() as conn:
+        active = {r[0] for r in conn.execute(text("SELECT id FROM campaigns WHERE status = 'active'"))}
+    assert set(pd.read_parquet(io.BytesIO(parquet))["id"]) == active and len(active) > 1
+    assert dict(at.query_params) == {"status": "active"}  # preparing a download is not part of the view's link

@@ -316,6 +316,10 @@ def visits(private_url) -> list[tuple[str, dict, list]]:
     vnd_campaign = int(vq.funding_campaigns(engine, currency="VND")["id"].iloc[0])
     engine.dispose()
     export_on = [lambda at: at.toggle(key="stm_export").set_value(True).run()]
+
+    def exported(name: str) -> list:  # the list pages prepare their downloads on request
+        return [lambda at: at.toggle(key=f"{name}_export").set_value(True).run()]
+
     child_only = codec.encode_token(dataclasses.replace(NEW_YEAR, targets=(Target("child", 200_00),)), NEW_YEAR)
     storm_everywhere = codec.encode_token(dataclasses.replace(STORM_RELIEF, eligibility=Eligibility()), STORM_RELIEF)
     compare = lambda at: at.button(key="vc_add").click().run()  # noqa: E731
@@ -323,7 +327,7 @@ def visits(private_url) -> list[tuple[str, dict, list]]:
     return [
         ("overview", {}, []),
         ("overview", {"lang": "en"}, []),
-        ("accounts", {}, []),
+        ("accounts", {}, exported("accounts")),
         ("accounts", {"q": "Xcanary"}, []),
         ("accounts", {"q": names[0]}, []),
         ("accounts", {"q": fold(names[1]).upper()}, []),
@@ -331,8 +335,8 @@ def visits(private_url) -> list[tuple[str, dict, list]]:
         ("accounts", {"account": chapter}, []),
         ("accounts", {"account": individual}, []),
         ("accounts", {"account": usd, "lang": "zh"}, []),
-        ("campaigns", {}, []),
-        ("campaigns", {"q": "Xcanary"}, []),
+        ("campaigns", {}, exported("campaigns")),
+        ("campaigns", {"q": "Xcanary"}, exported("campaigns")),
         ("campaigns", {"q": names[3]}, []),
         ("campaigns", {"status": "active", "lang": "en"}, []),
         *[("campaigns", {"campaign": str(c)}, []) for c in campaign_ids[:: max(len(campaign_ids) // 4, 1)]],
@@ -347,10 +351,10 @@ def visits(private_url) -> list[tuple[str, dict, list]]:
         ("verify", {"name": "xcanary"}, []),
         ("verify", {"name": fold(names[5]), "date": "2024-09-12", "days": "31"}, []),
         ("verify", {"amount": "100k"}, []),
-        ("disbursements", {}, []),
+        ("disbursements", {}, exported("disbursements")),
         ("disbursements", {"campaign": str(campaign_ids[0])}, []),
         ("disbursements", {"by": "recipient_group"}, []),
-        ("disbursements", {"by": "province", "group": "child"}, []),
+        ("disbursements", {"by": "province", "group": "child"}, exported("disbursements")),
         ("disbursements", {"by": "campaign", "lang": "en"}, []),
         ("stats", {}, []),
         ("stats", {"basis": "campaign"}, []),

@@ -4,6 +4,7 @@ URL params: q (account number — exact hits first — or holder / organization 
 province (province code), kind (organization kind), page, account (an account number: opens that account), lang.
 """
 
+import pandas as pd
 import streamlit as st
 
 from explorer import urls
@@ -13,7 +14,7 @@ from explorer.queries import accounts, flags
 from explorer.ui import accounts_view, phone, province_labels
 from explorer.ui.data import query
 from explorer.ui.i18n import t
-from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.layout import downloads_on_request, page, sync_url
 from explorer.ui.listing import UrlState, page_url, pager, pick
 
 SPEC = urls.SPECS["accounts"]
@@ -109,8 +110,12 @@ else:
         if chosen:
             open_account(str(rows.iloc[chosen[0]].number))
         pager(current["page"], result["has_more"], "accounts")
-        everything = query(accounts.search_accounts, **filters, page=1, page_size=EXPORT_ROW_CAP)
-        downloads(everything["rows"], "accounts", capped=everything["has_more"])
+
+        def every_account() -> tuple[pd.DataFrame, bool]:
+            everything = query(accounts.search_accounts, **filters, page=1, page_size=EXPORT_ROW_CAP)
+            return everything["rows"], everything["has_more"]
+
+        downloads_on_request("accounts", every_account)
     if not any(filters.values()):
         st.subheader(t("accounts.flagged"))
         flagged = query(flags.flagged_accounts)

@@ -7,6 +7,7 @@ sort (raised: most money received first, the default | ending: running campaigns
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from explorer import urls
@@ -17,7 +18,7 @@ from explorer.rules import RULE_STATUSES
 from explorer.ui import campaigns_view, flags_view, phone
 from explorer.ui.data import query
 from explorer.ui.i18n import t
-from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.layout import downloads_on_request, page, sync_url
 from explorer.ui.listing import UrlState, date_box, last_updated, pager, pick
 
 SPEC = urls.SPECS["campaigns"]
@@ -118,6 +119,10 @@ else:
         st.rerun()
     st.caption(flags_view.rule_text())
     pager(current["page"], result["has_more"], "campaigns")
-    export = campaigns_view.listing(**filters, page=1, page_size=EXPORT_ROW_CAP)
-    downloads(export["rows"], "campaigns", capped=export["has_more"])
+
+    def every_campaign() -> tuple[pd.DataFrame, bool]:
+        export = campaigns_view.listing(**filters, page=1, page_size=EXPORT_ROW_CAP)
+        return export["rows"], export["has_more"]
+
+    downloads_on_request("campaigns", every_campaign)
 sync_url(current, SPEC)

@@ -5,6 +5,7 @@ by (breakdown: campaign | category | recipient_group | province), page, lang.
 """
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from explorer import urls
@@ -14,7 +15,7 @@ from explorer.queries import disbursements
 from explorer.ui import charts, disbursements_view, flow_view, phone, province_labels
 from explorer.ui.data import query
 from explorer.ui.i18n import compact_money, money, t
-from explorer.ui.layout import downloads, page, sync_url
+from explorer.ui.layout import downloads_on_request, page, sync_url
 from explorer.ui.listing import UrlState, pager, pick
 
 SPEC = urls.SPECS["disbursements"]
@@ -117,8 +118,14 @@ st.subheader(t("disbursements.list"))
 result = query(disbursements.listing, **filters, page=current["page"])
 disbursements_view.table(result["rows"])
 pager(current["page"], result["has_more"], "disbursements")
-export = query(disbursements.listing, **filters, page=1, page_size=EXPORT_ROW_CAP)
-downloads(export["rows"], "disbursements", capped=export["has_more"])
+
+
+def every_disbursement() -> tuple[pd.DataFrame, bool]:
+    export = query(disbursements.listing, **filters, page=1, page_size=EXPORT_ROW_CAP)
+    return export["rows"], export["has_more"]
+
+
+downloads_on_request("disbursements", every_disbursement)
 
 st.subheader(t("disbursements.flow"))
 links = query(disbursements.flows, campaign_id=current["campaign"])

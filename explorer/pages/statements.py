@@ -12,7 +12,6 @@ import streamlit as st
 
 from explorer import urls
 from explorer.db.schema import CHANNELS
-from explorer.export import EXPORT_ROW_CAP
 from explorer.params import to_query
 from explorer.queries import imports, statements, totals
 from explorer.text import parse_amount
@@ -20,7 +19,7 @@ from explorer.ui import phone, scope, share
 from explorer.ui import statements_view as view
 from explorer.ui.data import query, query_section
 from explorer.ui.i18n import labels, num, t
-from explorer.ui.layout import downloads, literal, page, sync_url
+from explorer.ui.layout import downloads_on_request, literal, page, sync_url
 from explorer.ui.listing import UrlState, date_box, last_updated, pager
 
 PAGE_SIZE = 50
@@ -141,9 +140,13 @@ share.share_row("stm", to_query(current, SPEC))
 
 pager(current["page"], has_more, "stm")
 
-if st.toggle(t("statements.export_toggle"), key="stm_export", help=t("common.export_cap", cap=num(EXPORT_ROW_CAP))):
+
+def every_line() -> tuple[pd.DataFrame, bool]:
     export = query(statements.export_lines, **filters, sort=current["sort"])
-    downloads(export, "statements", capped=export.attrs.get("capped", False))
+    return export, export.attrs.get("capped", False)
+
+
+downloads_on_request("statements", every_line, key="stm_export", label=t("statements.export_toggle"))
 
 st.subheader(t("statements.dataset_heading"))
 scope = filters["account"]

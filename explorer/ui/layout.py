@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -66,6 +66,18 @@ def headed(frame: pd.DataFrame) -> pd.DataFrame:
         words = t(key)
         names[column] = column if words == key or words in names.values() else words
     return frame.rename(columns=names)
+
+
+def downloads_on_request(
+    name: str, build: Callable[[], tuple[pd.DataFrame, bool]], *, key: str = "", label: str = ""
+) -> None:
+    """A toggle that prepares the list's CSV and Parquet downloads when asked: `build()` gives (rows, capped).
+    Reading up to EXPORT_ROW_CAP rows and writing them into two files on every run cost more than the rest of
+    the page (campaigns and disbursements at national scale), for a download few visitors want."""
+    cap = t("common.export_cap", cap=num(EXPORT_ROW_CAP))
+    if st.toggle(label or t("common.export_toggle"), key=key or f"{name}_export", help=cap):
+        frame, capped = build()
+        downloads(frame, name, capped=capped)
 
 
 def downloads(frame: pd.DataFrame, name: str, *, capped: bool = False) -> None:
