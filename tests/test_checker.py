@@ -101,8 +101,10 @@ def test_corrupted_copy_fails_with_a_precise_report(corrupted_url, capsys):
     # The edits bypassed the writers: the altered amount's day and the moved line's old and new days are stale.
     stale = found["stale_rollups"]
     assert {str(d)[:10] for d in stale.day} == set(damage["stale_days"])
-    moved = stale[stale.day.astype(str) == "1999-01-01"]
-    assert (moved.ledger_lines.tolist(), moved.rollup_lines.isna().tolist()) == ([1], [True])
+    moved = stale[stale.day.astype(str) == "1999-01-01"].set_index("rollup")
+    # the seed's last line is an incoming VND gift: its day total and its channel's day are both missing
+    assert moved.ledger_lines.to_dict() == {"daily_totals": 1, "channel_donations": 1}
+    assert moved.rollup_lines.isna().all()
     assert main(["--db", url]) == 1
     out = capsys.readouterr().out
     assert "FOUND" in out and "balance_breaks" in out and "unexpected finding" in out
@@ -169,3 +171,22 @@ def test_a_summary_row_out_of_step_with_the_lines_is_reported(writable_url, caps
     assert main(["--db", writable_url]) == 1
     out = capsys.readouterr().out
     assert "FOUND" in out and "stale_summaries" in out and "4 unexpected finding(s)" in out
+
+
+def test_a_channel_changed_behind_the_writers_is_a_stale_channel_rollup(tiny_db_url, copy_sqlite, tmp_path):
+    url = copy_sqlite(tiny_db_url, tmp_path / "channel.sqlite")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        line, day, old = conn.execute(
+            text(
+                "SELECT id, date(posted_at), channel FROM statement_lines WHERE direction = 'in' AND currency = 'VND'"
+                " AND channel = 'vietqr' ORDER BY id LIMIT 1"
+            )
+        ).one()
+        conn.execute(text("UPDATE statement_lines SET channel = 'card' WHERE id = :i"), {"i": line})
+    stale = findings(engine)["stale_rollups"]
+    assert set(stale.rollup) == {"channel_donations"}  # the day totals do not split by channel: still equal
+    assert {str(d)[:10] for d in stale.day} == {day} and set(stale.channel) == {old, "card"}
+    by_channel = stale.set_index("channel").fillna(0)
+    assert by_channel.loc["card", "ledger_lines"] - by_channel.loc["card", "rollup_lines"] == 1  # one more card gift
+    assert by_channel.loc[old, "rollup_lines"] - by_channel.loc[old, "ledger_lines"] == 1  # one fewer by VietQR

@@ -46,30 +46,45 @@ def _bucket_sql(column: str) -> str:
     return f"CASE {cases} ELSE {len(AMOUNT_BUCKETS) - 1} END"
 
 
-def stale_sql(conn: Connection, only: str = "") -> str:
-    """SELECT the daily-rollup keys whose lines or amount differ from the lines' (empty when in step), with the
-    ledger's and the rollup's figures; `only` is an extra condition on alias s in both (e.g. one account)."""
-    key = "day, account_id, campaign_id, direction, currency, bucket"
-    ledger = f"""SELECT {sql.date(conn, "s.posted_at")} AS day, s.account_id, s.campaign_id, s.direction, s.currency,
-                        {_bucket_sql("s.amount")} AS bucket, COUNT(*) AS lines, SUM(s.amount) AS amount
-                 FROM statement_lines s WHERE 1 = 1 {only} GROUP BY 1, 2, 3, 4, 5, 6"""
-    rolled = f"""SELECT s.day, s.account_id, s.campaign_id, s.direction, s.currency, s.bucket,
-                        SUM(s.lines) AS lines, SUM(s.amount) AS amount
-                 FROM daily_totals s WHERE 1 = 1 {only} GROUP BY 1, 2, 3, 4, 5, 6"""
+def _checked(conn: Connection, table: str) -> tuple[list[str], list[str], str]:
+    """A rollup's key columns, the lines' expression of each, and which lines it counts (alias s)."""
+    day = sql.date(conn, "s.posted_at")
+    if table == "channel_donations":
+        keys = ["day", "account_id", "campaign_id", "channel"]
+        return keys, [day, "s.account_id", "s.campaign_id", "COALESCE(s.channel, 'unknown')"], DONATIONS
+    keys = ["day", "account_id", "campaign_id", "direction", "currency", "bucket"]
+    return keys, [day, "s.account_id", "s.campaign_id", "s.direction", "s.currency", _bucket_sql("s.amount")], "1 = 1"
+
+
+DONATIONS = "s.direction = 'in' AND s.currency = 'VND'"
+CHECKED = ("daily_totals", "channel_donations")  # the rollups the checker recomputes from the lines
+
+
+def stale_sql(conn: Connection, only: str = "", table: str = "daily_totals") -> str:
+    """SELECT the keys of rollup `table` (daily_totals, channel_donations) whose lines or amount differ from the
+    lines' (empty when in step), with the ledger's and the rollup's figures; `only` is an extra condition on alias s
+    in both (e.g. one account)."""
+    keys, exprs, counted = _checked(conn, table)
+    key, positions = ", ".join(keys), ", ".join(str(i + 1) for i in range(len(keys)))
+    ledger = f"""SELECT {", ".join(f"{e} AS {k}" for e, k in zip(exprs, keys, strict=True))},
+                        COUNT(*) AS lines, SUM(s.amount) AS amount
+                 FROM statement_lines s WHERE {counted} {only} GROUP BY {positions}"""
+    rolled = f"""SELECT {", ".join(f"s.{k}" for k in keys)}, SUM(s.lines) AS lines, SUM(s.amount) AS amount
+                 FROM {table} s WHERE 1 = 1 {only} GROUP BY {positions}"""
     return f"""
         WITH ledger AS ({ledger}), rolled AS ({rolled}),
         differ AS (SELECT {key} FROM (SELECT * FROM ledger EXCEPT SELECT * FROM rolled) a
                    UNION SELECT {key} FROM (SELECT * FROM rolled EXCEPT SELECT * FROM ledger) b)
-        SELECT d.day, d.account_id, d.campaign_id, d.direction, d.currency, d.bucket,
+        SELECT '{table}' AS rollup, {", ".join(f"d.{k}" for k in keys)},
                l.lines AS ledger_lines, l.amount AS ledger_amount, r.lines AS rollup_lines, r.amount AS rollup_amount
         FROM differ d
-        LEFT JOIN ledger l ON {_same_key("l", "d")}
-        LEFT JOIN rolled r ON {_same_key("r", "d")}"""
+        LEFT JOIN ledger l ON {_same_key("l", "d", keys)}
+        LEFT JOIN rolled r ON {_same_key("r", "d", keys)}"""
 
 
-def _same_key(a: str, b: str) -> str:
+def _same_key(a: str, b: str, keys: list[str]) -> str:
     # campaign_id may be NULL on both sides: NULL-safe equality, spelled the way both backends accept.
-    plain = " AND ".join(f"{a}.{c} = {b}.{c}" for c in ("day", "account_id", "direction", "currency", "bucket"))
+    plain = " AND ".join(f"{a}.{c} = {b}.{c}" for c in keys if c != "campaign_id")
     return f"{plain} AND ({a}.campaign_id = {b}.campaign_id OR ({a}.campaign_id IS NULL AND {b}.campaign_id IS NULL))"
 
 

@@ -159,10 +159,12 @@ def outside_account_life(engine: Engine, account_id: int | None = None) -> pd.Da
 
 
 def stale_rollups(engine: Engine, account_id: int | None = None) -> pd.DataFrame:
-    """Day totals (explorer.db.rollups) that no longer equal the lines: something wrote lines behind the writers."""
+    """Rollup rows (explorer.db.rollups: day totals, donations by channel) that no longer equal the lines:
+    something wrote lines behind the writers. The `rollup` column names the table."""
     with engine.connect() as conn:
-        query = rollups.stale_sql(conn, "{account}")
-    return _run(engine, f"{query} ORDER BY 1, 2 LIMIT {{cap}}", account_id)
+        queries = [rollups.stale_sql(conn, "{account}", table) for table in rollups.CHECKED]
+    found = [_run(engine, f"{query} ORDER BY 2, 3 LIMIT {{cap}}", account_id) for query in queries]
+    return pd.concat([f for f in found if not f.empty] or found[:1], ignore_index=True)
 
 
 def stale_summaries(engine: Engine) -> pd.DataFrame:
