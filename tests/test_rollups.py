@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from rollup_oracle import assert_rollups_match
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from explorer import fmt
 from explorer.db import rollups
@@ -201,3 +201,47 @@ def test_the_oracle_sees_a_stale_campaign_receipt(writable_tiny):
         )
     with pytest.raises(AssertionError, match="campaign_receipts"):
         assert_rollups_match(writable_tiny)
+
+
+def test_an_older_database_gets_the_rollup_indexes_added_since_and_stats_use_them(writable_tiny):
+    """A database from before the whole-ledger indexes (and the channel rollup) is upgraded like the app's first
+    run does it; then the whole ledger's buckets and channel mix read those indexes and equal the lines."""
+    from explorer.db.engine import create_schema
+    from explorer.queries import channels
+
+    with writable_tiny.begin() as conn:
+        conn.execute(text("DROP INDEX ix_daily_buckets"))
+        conn.execute(text("DROP TABLE channel_donations"))
+        conn.execute(text("UPDATE meta SET value = '2' WHERE key = :k"), {"k": rollups.META_KEY})
+    create_schema(writable_tiny)
+    assert rollups.ensure(writable_tiny)  # version 2: rebuilt once
+    names = {
+        name
+        for table in ("daily_totals", "channel_donations")
+        for name in (i["name"] for i in inspect(writable_tiny).get_indexes(table))
+    }
+    assert {"ix_daily_buckets", "ix_channel_mix"} <= names
+    assert_rollups_match(writable_tiny)
+    if writable_tiny.dialect.name == "sqlite":  # the plan reads the new indexes (PostgreSQL picks by its statistics)
+        with writable_tiny.connect() as conn:
+            plan = " ".join(
+                str(r[-1])
+                for sql in (
+                    "SELECT bucket, SUM(lines) FROM daily_totals t WHERE t.direction = 'in' AND t.currency = 'VND'"
+                    " GROUP BY t.bucket",
+                    "SELECT channel, SUM(lines) FROM channel_donations t WHERE 1 = 1 GROUP BY t.channel",
+                )
+                for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}"))
+            )
+        assert "ix_daily_buckets" in plan and "ix_channel_mix" in plan
+    with writable_tiny.connect() as conn:
+        expected = dict(
+            conn.execute(
+                text(
+                    "SELECT channel, COUNT(*) FROM statement_lines WHERE direction = 'in' AND currency = 'VND'"
+                    " GROUP BY channel"
+                )
+            ).all()
+        )
+    mix = channels.channel_mix(writable_tiny)
+    assert dict(zip(mix.channel, mix.lines, strict=True)) == expected

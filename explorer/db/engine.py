@@ -139,6 +139,7 @@ def create_schema(engine: Engine) -> None:
         Base.metadata.create_all(engine)
         with engine.begin() as conn:
             _add_missing_columns(conn)
+            _add_missing_rollup_indexes(conn)
             search.create_index(conn)
     except SQLAlchemyError as exc:
         raise DatabaseError(
@@ -170,6 +171,14 @@ def _add_missing_columns(conn) -> None:
         conn.execute(text(f"ALTER TABLE statement_lines ADD COLUMN {column.name} {kind}"))
     if missing:
         for index in table.indexes:
+            index.create(conn, checkfirst=True)
+
+
+def _add_missing_rollup_indexes(conn) -> None:
+    """create_all makes a new table's indexes, not a new index of an existing table: the rollups' indexes added
+    since a database was written are made here (the rollups are small; a line index is made with its column)."""
+    for name in ("daily_totals", "channel_donations", "hourly_donations"):
+        for index in Base.metadata.tables[name].indexes:
             index.create(conn, checkfirst=True)
 
 

@@ -307,6 +307,9 @@ class DailyTotal(Base):
         Index("ix_daily_day", "day", "direction", "currency", "account_id", "campaign_id", "bucket", "lines", "amount"),
         Index("ix_daily_account_day", "account_id", "currency", "day", "direction", "lines", "amount"),
         Index("ix_daily_campaign_day", "campaign_id", "direction", "currency", "day", "bucket", "lines", "amount"),
+        # The whole ledger's amount buckets (Stats' first view): one range of the index, no sort (276 → 84 ms at
+        # 11.7 M lines).
+        Index("ix_daily_buckets", "direction", "currency", "bucket", "lines", "amount"),
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date)
@@ -328,6 +331,7 @@ class ChannelDonation(Base):
         Index("ix_channel_day", "day", "channel", "account_id", "campaign_id", "lines", "amount"),
         Index("ix_channel_account_day", "account_id", "day", "channel", "lines", "amount"),
         Index("ix_channel_campaign_day", "campaign_id", "day", "channel", "lines", "amount"),
+        Index("ix_channel_mix", "channel", "lines", "amount"),  # the whole ledger's mix in index order (244 → 53 ms)
     )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date)
