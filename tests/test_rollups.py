@@ -234,6 +234,17 @@ def test_an_older_database_gets_the_rollup_indexes_added_since_and_stats_use_the
                 for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}"))
             )
         assert "ix_daily_buckets" in plan and "ix_channel_mix" in plan
+        with writable_tiny.connect() as conn:  # and only there: the daily series keeps its day-ordered index
+            daily_plan = " ".join(
+                str(r[-1])
+                for r in conn.execute(
+                    text(
+                        "EXPLAIN QUERY PLAN SELECT day, SUM(lines) FROM daily_totals t"
+                        " WHERE t.direction = 'in' AND t.currency = 'VND' GROUP BY t.day"
+                    )
+                )
+            )
+        assert "ix_daily_buckets" not in daily_plan and "TEMP B-TREE" not in daily_plan, daily_plan
     with writable_tiny.connect() as conn:
         expected = dict(
             conn.execute(
