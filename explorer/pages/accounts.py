@@ -73,14 +73,15 @@ else:
             province=province_labels.labelled(rows),  # 'Hà Giang (now Tuyên Quang)'
         )
         # The organization's own name is in the account's header and the export; the list shows the holder's
-        # (what a bank transfer screen shows), so the columns fit 820 px without cutting a province's name.
+        # (what a bank transfer screen shows), so the columns fit 820 px (32 px of checkbox included) and a merged
+        # province's label ('Thái Bình (nay thuộc Hưng Yên)') shows whole.
         labels = {
-            "number": st.column_config.TextColumn(t("accounts.number"), width=120),
-            "bank": st.column_config.TextColumn(t("accounts.bank"), width=64),
+            "number": st.column_config.TextColumn(t("accounts.number"), width=104),
+            "bank": st.column_config.TextColumn(t("accounts.bank"), width=80),
             "holder_name": st.column_config.TextColumn(t("accounts.holder"), width=200),
-            "org_kind": st.column_config.TextColumn(t("accounts.kind"), width=130),
-            "province": st.column_config.TextColumn(t("accounts.province"), width=190),
-            "campaigns": st.column_config.NumberColumn(t("accounts.campaigns"), width=80),
+            "org_kind": st.column_config.TextColumn(t("accounts.kind"), width=120),
+            "province": st.column_config.TextColumn(t("accounts.province"), width=210),
+            "campaigns": st.column_config.NumberColumn(t("accounts.campaigns"), width=70),
         }
         if set(rows.currency) != {"VND"}:
             labels["currency"] = st.column_config.TextColumn(t("accounts.currency"), width=64)

@@ -84,7 +84,8 @@ def table(rows: pd.DataFrame, key: str) -> int | None:
 
     config = {
         "id": st.column_config.NumberColumn("#"),
-        "title": t("campaigns.campaign"),
+        # Fixed: sized to its longest title, the column pushed the money received out of a 1280 px screen.
+        "title": st.column_config.TextColumn(t("campaigns.campaign"), width=260),
         "organization": t("campaigns.organization"),
         "category": t("campaigns.category"),
         "province": t("campaigns.province"),

@@ -80,7 +80,7 @@ def cost_chart(report: Report) -> Layered:
         x=alt.X(
             "amount:Q",
             title=report.currency,
-            axis=alt.Axis(format="~s"),
+            axis=alt.Axis(format=",.0f"),  # grouped in the page's locale ('4.000.000'); '~s' wrote '4M' in any language
             scale=alt.Scale(domain=[0, max(float(frame["amount"].max()), 1.0) * 2.2]),
         ),
     )  # room for the labels on a phone
