@@ -42,7 +42,7 @@ def money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -
 
 
 def compact_money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -> str:
-    """Short form for headline numbers: '211 tỷ ₫', '211B ₫', '2110亿 ₫' (the locale's currency symbol, not
+    """Short form for headline numbers: '211 tỷ ₫', '₫211B', '₫2110亿' (the locale's currency symbol, not
     the three-letter code: headline boxes are narrow, and 'VND' cost the last digits of '112,9 tỷ VND').
 
     Vietnamese gets CLDR's long form: its short 'T' (tỷ) is easily misread as thousand or trillion.
@@ -53,7 +53,12 @@ def compact_money(amount: int | float | None, currency: str = "VND", lang: str =
     short = format_compact_decimal(
         major_units(amount, currency), format_type=style, locale=_locale(lang), fraction_digits=1
     )
-    return f"{short} {get_currency_symbol(currency, locale=_locale(lang))}"
+    symbol = get_currency_symbol(currency, locale=_locale(lang))
+    # The symbol goes where the locale's full amounts put it ('₫51M' beside '₫33,985,000' in English), so one
+    # screen never writes it on both sides.
+    if Locale.parse(_locale(lang)).currency_formats["standard"].pattern.startswith("¤"):
+        return f"{symbol}{short}"
+    return f"{short} {symbol}"
 
 
 def number(value: int | float | None, lang: str = "vi") -> str:

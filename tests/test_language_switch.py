@@ -95,3 +95,11 @@ def test_vietnamese_money_has_no_decimals_and_cny_has_the_yuan_sign():
 def test_numbers_and_dates_per_language(lang, number, day):
     assert fmt.number(1_234_567, lang) == number
     assert fmt.day(dt.date(2024, 9, 8), lang) == day
+
+
+@pytest.mark.parametrize(
+    ("lang", "compact", "full"),
+    [("vi", "51 triệu ₫", "51.000.000\xa0₫"), ("en", "₫51M", "₫51,000,000"), ("zh", "₫5100万", "₫51,000,000")],
+)
+def test_short_and_full_amounts_put_the_currency_sign_on_the_same_side(lang, compact, full):
+    assert fmt.compact_money(51_000_000, "VND", lang) == compact and fmt.money(51_000_000, "VND", lang) == full
