@@ -36,3 +36,14 @@ def exports(at, stores) -> dict[str, bytes]:
             file = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1])
             out[f"{button.proto.id[-12:]}:{button.label}:{file.filename or ''}"] = bytes(file.content)
     return out
+
+
+def chart_frames(at) -> list:
+    """The data behind every Altair chart on the page, as the browser receives it (pandas frames)."""
+    import pyarrow as pa
+
+    return [
+        pa.ipc.open_stream(ds.data.data).read_all().to_pandas()
+        for chart in at.get("vega_lite_chart")
+        for ds in chart.proto.datasets
+    ]

@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from page_specs import exports, open_page
+from page_specs import chart_frames, exports, open_page
 from sqlalchemy import text
 
 from explorer import fmt
@@ -194,3 +194,12 @@ def coded(frame: pd.DataFrame) -> pd.DataFrame:
     codes = {texts["vi"]: key.split(".", 1)[1] for key, texts in catalog().items() if key.startswith("columns.")}
     assert set(frame.columns) <= set(codes), frame.columns
     return frame.rename(columns=codes)
+
+
+@pytest.mark.parametrize(("lang", "pattern"), [("vi", r"\d{2}/\d{4}"), ("en", r"\d{4}-\d{2}"), ("zh", r"\d{4}/\d{2}")])
+def test_the_monthly_chart_writes_months_as_the_language_does(app, breach, lang, pattern):
+    at = open_page(app, "accounts", account=breach["number"], lang=lang)
+    (monthly,) = [f for f in chart_frames(at) if "shown" in f]
+    assert monthly["shown"].str.fullmatch(pattern).all() and len(set(monthly["shown"])) > 1
+    firsts = pd.to_datetime(monthly["month"] + "-01").dt.strftime({"vi": "%m/%Y", "en": "%Y-%m", "zh": "%Y/%m"}[lang])
+    assert monthly["shown"].tolist() == firsts.tolist()

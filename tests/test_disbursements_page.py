@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-import pyarrow as pa
-from page_specs import open_page
+from page_specs import chart_frames, open_page
 from sqlalchemy import text
 
 from explorer import fmt, provinces
 from explorer.ui import flow_view
-
-
-def chart_frames(at) -> list[pd.DataFrame]:
-    """The data behind every Altair chart on the page, as the browser receives it."""
-    return [
-        pa.ipc.open_stream(ds.data.data).read_all().to_pandas()
-        for chart in at.get("vega_lite_chart")
-        for ds in chart.proto.datasets
-    ]
 
 
 def test_stages_rows_and_debit_lines_match_sql(app, tiny_engine):

@@ -5,23 +5,13 @@ from __future__ import annotations
 import collections
 import datetime as dt
 
-import pandas as pd
-import pyarrow as pa
-from page_specs import open_page
+from page_specs import chart_frames, open_page
 from province_oracle import today_name_of
 from sqlalchemy import text
 
 from explorer import fmt
 
 DONATIONS = "direction = 'in' AND currency = 'VND' AND posted_at >= '2024-09-10' AND posted_at < '2024-09-13'"
-
-
-def chart_frames(at) -> list[pd.DataFrame]:
-    return [
-        pa.ipc.open_stream(ds.data.data).read_all().to_pandas()
-        for chart in at.get("vega_lite_chart")
-        for ds in chart.proto.datasets
-    ]
 
 
 def test_date_range_totals_and_tables_match_sql(app, tiny_engine):

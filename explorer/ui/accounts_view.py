@@ -8,10 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from explorer import fmt
 from explorer.queries import accounts, flags, imports
 from explorer.ui import campaigns_view, charts, donate, flags_view, province_labels, share
 from explorer.ui.data import query
-from explorer.ui.i18n import compact_money, day, moment, money, num, t
+from explorer.ui.i18n import compact_money, day, lang, moment, money, num, t
 from explorer.ui.layout import downloads
 from explorer.ui.listing import money_column, page_file, statements_link, table
 
@@ -21,18 +22,20 @@ CAMPAIGNS_SHOWN = 100
 def in_out_chart(frame: pd.DataFrame) -> alt.Chart:
     """Money in and out per month, side by side."""
     names = {"in": t("accounts.money_in"), "out": t("accounts.money_out")}
-    data = frame.assign(flow=frame.direction.map(names))
+    # 'YYYY-MM' from the query, written as the page's language writes a month ('10/2024' in Vietnamese)
+    shown = pd.to_datetime(frame.month + "-01").dt.strftime(fmt.d3_month(lang()))
+    data = frame.assign(flow=frame.direction.map(names), shown=shown)
     colours = alt.Scale(domain=[names["in"], names["out"]], range=["#2e7d32", "#c62828"])
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("month:N", title=t("accounts.month"), axis=alt.Axis(labelAngle=0)),
+            x=alt.X("shown:N", title=t("accounts.month"), axis=alt.Axis(labelAngle=0), sort=list(dict.fromkeys(shown))),
             xOffset=alt.XOffset("flow:N", sort=[names["in"], names["out"]]),
             y=alt.Y("amount:Q", title=t("accounts.amount")),
             color=alt.Color("flow:N", title=None, scale=colours),
             tooltip=[
-                alt.Tooltip("month:N", title=t("accounts.month")),
+                alt.Tooltip("shown:N", title=t("accounts.month")),
                 alt.Tooltip("flow:N", title=" "),
                 charts.money_tip("amount", t("accounts.amount")),
                 charts.count_tip("lines", t("accounts.lines")),
