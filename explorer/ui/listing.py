@@ -179,7 +179,7 @@ def pager(page_no: int, has_more: bool, key: str) -> None:
     def go(target: int) -> None:
         st.query_params["page"] = str(target)
 
-    left, middle, right = st.columns([1, 2, 1])
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
     left.button(t("common.previous"), key=f"{key}_prev", disabled=page_no <= 1, on_click=go, args=(page_no - 1,))
     middle.caption(t("common.page_n", page=num(page_no)))
     right.button(t("common.next"), key=f"{key}_next", disabled=not has_more, on_click=go, args=(page_no + 1,))
