@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+import pytest
 
 from explorer.vouchers import memory
 from explorer.vouchers.engine import simulate
@@ -52,11 +53,8 @@ def test_nested_scopes_switch_once_on_and_once_off(monkeypatch) -> None:
 def test_the_setting_is_restored_when_a_run_fails(monkeypatch) -> None:
     fake = FakeLibc()
     monkeypatch.setattr(memory, "_LIBC", fake)
-    try:
-        with memory.reuse_freed_memory():
-            raise RuntimeError("a run failed")
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError, match="a run failed"), memory.reuse_freed_memory():
+        raise RuntimeError("a run failed")
     assert fake.calls == ON + OFF
     assert memory._holders == 0
 
