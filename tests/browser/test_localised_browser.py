@@ -7,6 +7,7 @@ language shows up in the English and Chinese pages.
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from sqlalchemy import text
@@ -21,18 +22,23 @@ def label(key: str, lang: str = "vi") -> str:
     return catalog()[key][lang]
 
 
-def hover_tooltip(page, chart_index: int = 0) -> str:
-    """Move over the middle of the chart_index-th chart until Vega's tooltip shows; its text."""
+def hover_tooltip(page, chart_index: int = 0, seconds: float = 20.0) -> str:
+    """Move over the chart_index-th chart until Vega's tooltip shows; its text ('' if it never does). The chart is
+    drawn after the page's run ends, and a busy machine draws it late: sweep the plot until the deadline."""
     chart = page.locator('[data-testid="stVegaLiteChart"]').nth(chart_index)
-    chart.scroll_into_view_if_needed()
-    box = chart.bounding_box()
-    for fx in (0.5, 0.55, 0.45, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2, 0.9):
-        for fy in (0.7, 0.8, 0.6):
-            page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-            page.wait_for_timeout(150)
-            tip = page.locator("#vg-tooltip-element")
-            if tip.count() and tip.is_visible() and tip.inner_text().strip():
-                return tip.inner_text()
+    chart.locator("canvas, svg").first.wait_for(timeout=int(seconds * 1000))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        chart.scroll_into_view_if_needed()
+        box = chart.bounding_box()
+        for fx in (0.5, 0.55, 0.45, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2, 0.9):
+            for fy in (0.7, 0.8, 0.6):
+                page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+                page.wait_for_timeout(150)
+                tip = page.locator("#vg-tooltip-element")
+                if tip.count() and tip.is_visible() and tip.inner_text().strip():
+                    return tip.inner_text()
+        page.mouse.move(0, 0)  # leave the plot, so the next pass enters it afresh
     return ""
 
 
