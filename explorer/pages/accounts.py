@@ -13,7 +13,7 @@ from explorer.export import EXPORT_ROW_CAP
 from explorer.queries import accounts, flags
 from explorer.ui import accounts_view, phone, province_labels
 from explorer.ui.data import query
-from explorer.ui.i18n import t
+from explorer.ui.i18n import labels, t
 from explorer.ui.layout import downloads_on_request, page, sync_url
 from explorer.ui.listing import UrlState, page_url, pager, pick
 
@@ -58,7 +58,7 @@ else:
                 list(ORG_KINDS),
                 params["kind"],
                 t("accounts.all"),
-                lambda k: t(f"accounts.kind_{k}"),
+                labels("accounts.kind_"),
                 "kind",
                 state,
             )
@@ -75,7 +75,7 @@ else:
         # The organization's own name is in the account's header and the export; the list shows the holder's
         # (what a bank transfer screen shows), so the columns fit 820 px (32 px of checkbox included) and a merged
         # province's label ('Thái Bình (nay thuộc Hưng Yên)') shows whole.
-        labels = {
+        columns = {
             "number": st.column_config.TextColumn(t("accounts.number"), width=104),
             "bank": st.column_config.TextColumn(t("accounts.bank"), width=80),
             "holder_name": st.column_config.TextColumn(t("accounts.holder"), width=200),
@@ -84,15 +84,15 @@ else:
             "campaigns": st.column_config.NumberColumn(t("accounts.campaigns"), width=70),
         }
         if set(rows.currency) != {"VND"}:
-            labels["currency"] = st.column_config.TextColumn(t("accounts.currency"), width=64)
+            columns["currency"] = st.column_config.TextColumn(t("accounts.currency"), width=64)
         wide, narrow = phone.by_screen("acc_list")
         event = wide.dataframe(
-            shown[list(labels)],
+            shown[list(columns)],
             hide_index=True,
             key="accounts_table",
             on_select="rerun",
             selection_mode="single-row",
-            column_config=labels,
+            column_config=columns,
         )
         # The phone's copy (ui.phone): the number (a link that opens the account) with its bank, the holder with
         # the province, wrapped instead of cut.
@@ -124,7 +124,7 @@ else:
             st.success(t("flags.none"))
         else:
             picked = st.dataframe(
-                flagged.assign(status=flagged.status.map(lambda s: t(f"flags.status_{s}"))),
+                flagged.assign(status=flagged.status.map(labels("flags.status_"))),
                 hide_index=True,
                 key="flagged_table",
                 on_select="rerun",

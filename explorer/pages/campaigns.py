@@ -17,7 +17,7 @@ from explorer.queries import campaigns
 from explorer.rules import RULE_STATUSES
 from explorer.ui import campaigns_view, flags_view, phone
 from explorer.ui.data import query
-from explorer.ui.i18n import t
+from explorer.ui.i18n import labels, t
 from explorer.ui.layout import downloads_on_request, page, sync_url
 from explorer.ui.listing import UrlState, date_box, last_updated, pager, pick
 
@@ -51,7 +51,7 @@ else:
                 CAMPAIGN_STATUSES,
                 params["status"],
                 everything,
-                lambda s: t(f"campaigns.status_{s}"),
+                labels("campaigns.status_"),
                 "status",
                 state,
             )
@@ -61,7 +61,7 @@ else:
                 CAMPAIGN_CATEGORIES,
                 params["category"],
                 everything,
-                lambda c: t(f"campaigns.cat_{c}"),
+                labels("campaigns.cat_"),
                 "category",
                 state,
             )
@@ -97,7 +97,7 @@ else:
             t("campaigns.sort"),
             list(campaigns.SORTS),
             horizontal=True,
-            format_func=lambda s: t(f"campaigns.sort_{s}"),
+            format_func=labels("campaigns.sort_"),
             **state.seed("sort"),
         )
     filters: dict[str, Any] = dict(  # keyword arguments of campaigns.listing, each of its own type

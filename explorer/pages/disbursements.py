@@ -14,7 +14,7 @@ from explorer.export import EXPORT_ROW_CAP
 from explorer.queries import disbursements
 from explorer.ui import charts, disbursements_view, flow_view, phone, province_labels
 from explorer.ui.data import query
-from explorer.ui.i18n import compact_money, money, t
+from explorer.ui.i18n import compact_money, labels, money, t
 from explorer.ui.layout import downloads_on_request, page, sync_url
 from explorer.ui.listing import UrlState, pager, pick
 
@@ -46,7 +46,7 @@ with phone.filters(sum(params[k] is not None for k in FILTERS), "dsb_filters"):
             DISBURSEMENT_CATEGORIES,
             params["category"],
             everything,
-            lambda c: t(f"disbursements.cat_{c}"),
+            labels("disbursements.cat_"),
             "category",
             state,
         )
@@ -56,7 +56,7 @@ with phone.filters(sum(params[k] is not None for k in FILTERS), "dsb_filters"):
             BENEFICIARY_GROUPS,
             params["group"],
             everything,
-            lambda g: t(f"disbursements.group_{g}"),
+            labels("disbursements.group_"),
             "group",
             state,
         )
@@ -89,15 +89,15 @@ current["by"] = st.radio(
     t("disbursements.by"),
     list(disbursements.GROUPINGS),
     horizontal=True,
-    format_func=lambda b: t(f"disbursements.by_{b}"),
+    format_func=labels("disbursements.by_"),
     **state.seed("by"),
 )
 grouped = query(disbursements.breakdown, by=current["by"], **filters)
 if grouped.empty:
     st.info(t("common.no_rows"))
 else:
-    labels = {"category": "cat_", "recipient_group": "group_"}.get(current["by"])
-    shown = grouped.assign(label=grouped.label.map(lambda v: t(f"disbursements.{labels}{v}") if labels else v))
+    coded = {"category": "disbursements.cat_", "recipient_group": "disbursements.group_"}.get(current["by"])
+    shown = grouped.assign(label=grouped.label.map(labels(coded)) if coded else grouped.label)
     if current["by"] == "province":
         shown["label"] = province_labels.labelled(grouped.rename(columns={"label": "province"}))
     charts.show(

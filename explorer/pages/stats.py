@@ -11,7 +11,7 @@ from explorer import urls
 from explorer.queries import channels, province_map, stats, totals
 from explorer.ui import channel_view, charts, phone, scope, stats_view
 from explorer.ui.data import query, query_section
-from explorer.ui.i18n import compact_money, money, num, t
+from explorer.ui.i18n import compact_money, labels, money, num, t
 from explorer.ui.layout import downloads, page, sync_url
 from explorer.ui.listing import UrlState, date_box, last_updated, money_column, table
 
@@ -53,7 +53,7 @@ else:
 
 st.subheader(t("stats.buckets"))
 buckets = query(stats.amount_buckets, **span)
-buckets = buckets.assign(label=buckets.bucket.map(lambda b: t(f"stats.bucket_{b}")))
+buckets = buckets.assign(label=buckets.bucket.map(labels("stats.bucket_")))
 charts.show(
     stats_view.ordered_bars(buckets, "label", "lines", t("stats.bucket"), t("stats.lines"), list(buckets.label))
 )
@@ -84,7 +84,7 @@ current["basis"] = st.radio(
     t("stats.basis"),
     list(stats.PROVINCE_BASES),
     horizontal=True,
-    format_func=lambda b: t(f"stats.basis_{b}"),
+    format_func=labels("stats.basis_"),
     **state.seed("basis"),
 )
 provinces = query(stats.by_province, basis=current["basis"], **span)

@@ -13,7 +13,7 @@ from explorer.fmt import d3_date
 from explorer.queries import accounts, campaigns, disbursements, flags
 from explorer.ui import channel_view, charts, disbursements_view, donate, flags_view, phone, province_labels, share
 from explorer.ui.data import query
-from explorer.ui.i18n import compact_money, lang, money, num, pct, t
+from explorer.ui.i18n import compact_money, labels, lang, money, num, pct, t
 from explorer.ui.layout import downloads
 from explorer.ui.listing import date_column, datetime_column, money_column, page_file, page_url, statements_link
 from explorer.ui.listing import table as show_table
@@ -43,8 +43,8 @@ def listing(rule: str | None = None, **filters: Any) -> dict[str, Any]:
 def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     """Codes shown as words in the current language (category, status, rule status)."""
     out = rows.copy()
-    out["category"] = out.category.map(lambda c: t(f"campaigns.cat_{c}"))
-    out["status"] = out.status.map(lambda s: t(f"campaigns.status_{s}"))
+    out["category"] = out.category.map(labels("campaigns.cat_"))
+    out["status"] = out.status.map(labels("campaigns.status_"))
     out["rule_status"] = out.rule_status.map(flags_view.status_label)
     out["province"] = province_labels.labelled(out)
     return out
@@ -216,7 +216,7 @@ def detail(campaign_id: int) -> None:
     )
     st.markdown(f"**{t('campaigns.its_lines')}**")
     lines = query(campaigns.lines, campaign_id=campaign_id)["rows"]
-    lines = lines.assign(direction=lines.direction.map(lambda d: t(f"campaigns.direction_{d}")))
+    lines = lines.assign(direction=lines.direction.map(labels("campaigns.direction_")))
     show_table(
         lines,
         hide_index=True,

@@ -12,7 +12,7 @@ import streamlit as st
 from explorer.queries import channels
 from explorer.ui import charts
 from explorer.ui.data import query
-from explorer.ui.i18n import day, money, num, pct, t
+from explorer.ui.i18n import day, labels, money, num, pct, t
 from explorer.ui.listing import money_column
 
 
@@ -26,9 +26,9 @@ def mix_chart(mix: pd.DataFrame) -> alt.Chart:
         ],
         ignore_index=True,
     )
-    long["label"] = long.channel.map(lambda c: t(f"channels.{c}"))
+    long["label"] = long.channel.map(labels("channels."))
     long["shown"] = long.share.map(pct)
-    order = list(mix.channel.map(lambda c: t(f"channels.{c}")))
+    order = list(mix.channel.map(labels("channels.")))
     measures = [t("channels.lines_share"), t("channels.amount_share")]
     return (
         alt.Chart(long)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.ui import phone, province_labels
-from explorer.ui.i18n import t
+from explorer.ui.i18n import labels, t
 from explorer.ui.listing import date_column, datetime_column, money_column, statements_url
 
 DISPLAY = [
@@ -30,8 +30,8 @@ DISPLAY = [
 def labelled(rows: pd.DataFrame) -> pd.DataFrame:
     """Codes as words, and a link to the statement of the debit line's account."""
     out = rows.copy()
-    out["category"] = out.category.map(lambda c: t(f"disbursements.cat_{c}"))
-    out["recipient_group"] = out.recipient_group.map(lambda g: t(f"disbursements.group_{g}"))
+    out["category"] = out.category.map(labels("disbursements.cat_"))
+    out["recipient_group"] = out.recipient_group.map(labels("disbursements.group_"))
     out["province"] = province_labels.labelled(out)
     out["line_link"] = [
         statements_url(account=a, campaign=c) if pd.notna(i) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.ui.i18n import money, num, pct, t
+from explorer.ui.i18n import labels, money, num, pct, t
 from explorer.ui.vouchers.charts import charts
 from explorer.ui.vouchers.labels import FRONT, fmt_metric, label
 from explorer.ui.vouchers.tables import labelled_downloads, people_table, province_label
@@ -132,7 +132,7 @@ def results(report: Report, province_names: dict[int, str], scheme: Scheme) -> N
     by_province = for_people(report.by_province, report.currency)
     by_province.insert(1, "province", [province_label(c, province_names) for c in by_province["province_code"]])
     by_group = for_people(report.by_group, report.currency)
-    by_group["group"] = by_group["group"].map(lambda g: t(f"vouchers.group_{g}"))
+    by_group["group"] = by_group["group"].map(labels("vouchers.group_"))
     charts(report, by_province)
     st.subheader(t("vouchers.by_group"))
     st.dataframe(people_table(by_group, report.currency), hide_index=True, width="stretch")
