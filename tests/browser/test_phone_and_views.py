@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from conftest import streamlit_server
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import text
 from test_browser import no_exception, open_page, settle, shoot
 
@@ -164,10 +165,20 @@ def test_share_link_restores_the_statement_view(page, server):
 def test_verify_downloads_a_printable_confirmation(page, server, tiny_engine, tmp_path):
     open_page(page, server, "verify", "name=nguyen")
     page.get_by_text(label("public.confirm_heading")).first.click()
-    with page.expect_download() as waiting:
-        page.get_by_role("button", name=label("public.confirm_download")).click()
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    download = None
+    for _ in range(3):  # a click that lands while the page reruns meets a button about to be replaced: click again
+        page.wait_for_selector(idle)
+        try:
+            with page.expect_download(timeout=10_000) as waiting:
+                page.get_by_role("button", name=label("public.confirm_download")).click()
+            download = waiting.value
+            break
+        except PlaywrightTimeout:
+            continue
+    assert download is not None, "no download after three clicks"
     saved = tmp_path / "confirmation.html"
-    waiting.value.save_as(saved)
+    download.save_as(saved)
     body = saved.read_text(encoding="utf-8")
     line_id = int(body.split("<td>#", 1)[1].split("<", 1)[0])
     with tiny_engine.connect() as conn:
