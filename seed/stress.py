@@ -120,6 +120,7 @@ def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str
         )
 
     hourly = pd.concat([shifted(base["hourly_donations"], k) for k in range(years)])
+    daily = pd.concat([shifted(base["daily_totals"], k) for k in range(years)], ignore_index=True)
     # Every year repeats year 0's names and sources: their sums grow by `years`; the first line stays year 0's.
     counted = {
         table: base[table].assign(
@@ -131,7 +132,8 @@ def rollup_copies(lines: pd.DataFrame, years: int, n_campaigns: int) -> dict[str
     counted["account_sources"]["last_at"] = pd.to_datetime(counted["account_sources"].last_at) + (years - 1) * SHIFT
     return {
         **counted,
-        "daily_totals": pd.concat([shifted(base["daily_totals"], k) for k in range(years)], ignore_index=True),
+        "daily_totals": daily,
+        "lifetime_totals": rollups.lifetime_of(daily),
         "channel_donations": pd.concat(
             [shifted(base["channel_donations"], k) for k in range(years)], ignore_index=True
         ),

@@ -55,6 +55,7 @@ def expected(engine) -> dict:
             donors.add(donor)
     return {
         "daily": {k: tuple(v) for k, v in daily.items()},
+        "lifetime": _without_day(daily),
         "hourly": {k: tuple(v) for k, v in hourly.items()},
         "channels": {k: tuple(v) for k, v in by_channel.items()},
         "donors": donors,
@@ -84,6 +85,15 @@ def _receipts(engine, lines) -> dict:
     return receipts
 
 
+def _without_day(daily: dict) -> dict:
+    """(account, campaign, direction, currency, bucket) → (lines, amount) of all days."""
+    sums = defaultdict(lambda: [0, 0])
+    for (_, *key), (lines, amount) in ((k, tuple(v)) for k, v in daily.items()):
+        sums[tuple(key)][0] += lines
+        sums[tuple(key)][1] += amount
+    return {k: tuple(v) for k, v in sums.items()}
+
+
 def _sum_into(sums: dict, key, amount: int, line_id: int) -> None:
     """lines, amount, first (lowest) line id under `key`."""
     lines, total, first = sums.get(key, (0, 0, line_id))
@@ -96,6 +106,9 @@ def stored(engine) -> dict:
             text("SELECT day, account_id, campaign_id, direction, currency, bucket, lines, amount FROM daily_totals")
         ).all()
         hourly_rows = conn.execute(text("SELECT day, hour, lines, amount FROM hourly_donations")).all()
+        lifetime_rows = conn.execute(
+            text("SELECT account_id, campaign_id, direction, currency, bucket, lines, amount FROM lifetime_totals")
+        ).all()
         channel_rows = conn.execute(
             text("SELECT day, account_id, campaign_id, channel, lines, amount FROM channel_donations")
         ).all()
@@ -123,6 +136,7 @@ def stored(engine) -> dict:
     assert len(donors) == len(set(donors)), "a donor key is stored twice"
     return {
         "daily": {k: tuple(v) for k, v in daily.items()},
+        "lifetime": _one_row_per_key(lifetime_rows),
         "hourly": {(str(day), hour): (lines, amount) for day, hour, lines, amount in hourly_rows},
         "channels": {k: tuple(v) for k, v in by_channel.items()},
         "donors": set(donors),
@@ -136,10 +150,17 @@ def stored(engine) -> dict:
     }
 
 
+def _one_row_per_key(rows) -> dict:
+    keyed = {tuple(key): (lines, amount) for *key, lines, amount in rows}
+    assert len(keyed) == len(rows), "lifetime_totals holds a key twice"
+    return keyed
+
+
 def assert_rollups_match(engine) -> None:
     want, got = expected(engine), stored(engine)
     parts = (
         "daily",
+        "lifetime",
         "hourly",
         "channels",
         "donors",

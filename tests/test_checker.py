@@ -100,7 +100,13 @@ def test_corrupted_copy_fails_with_a_precise_report(corrupted_url, capsys):
     assert found["outside_account_life"].line_id.tolist() == [damage["early"]]
     # The edits bypassed the writers: the altered amount's day and the moved line's old and new days are stale.
     stale = found["stale_rollups"]
-    assert {str(d)[:10] for d in stale.day} == set(damage["stale_days"])
+    dated, lifetime = stale[stale.rollup != "lifetime_totals"], stale[stale.rollup == "lifetime_totals"]
+    assert {str(d)[:10] for d in dated.day} == set(damage["stale_days"])
+    # All time, only the altered amount shows (a moved day changes no lifetime sum): 1,000 more on its account.
+    with engine.connect() as conn:
+        account = conn.execute(text("SELECT account_id FROM statement_lines WHERE id = :i"), {"i": damage["broken"]})
+        assert set(lifetime.account_id) == {account.scalar()}
+    assert (lifetime.ledger_amount.fillna(0) - lifetime.rollup_amount.fillna(0)).sum() == 1000
     moved = stale[stale.day.astype(str) == "1999-01-01"].set_index("rollup")
     # the seed's last line is an incoming VND gift: its day total and its channel's day are both missing
     assert moved.ledger_lines.to_dict() == {"daily_totals": 1, "channel_donations": 1}

@@ -126,6 +126,45 @@ def test_the_app_adds_and_fills_rollup_tables_a_database_never_had(
     assert_rollups_match(engine)
 
 
+def test_the_oracle_sees_a_wrong_lifetime_total_and_the_raised_figure_reads_it(writable_tiny):
+    """The all-time rollup is compared too, and the headline 'raised' is its sum (a wrong row shows there)."""
+    before = overview.totals(writable_tiny)["raised"]
+    with writable_tiny.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE lifetime_totals SET amount = amount + 7 WHERE id = (SELECT MIN(id) FROM lifetime_totals "
+                "WHERE direction = 'in' AND currency = 'VND')"
+            )
+        )
+    assert overview.totals(writable_tiny)["raised"] == before + 7
+    with pytest.raises(AssertionError, match="lifetime"):
+        assert_rollups_match(writable_tiny)
+
+
+@pytest.mark.parametrize("first", ["start", "import"])
+def test_a_version_3_database_gains_lifetime_totals_in_place(writable_tiny, first):
+    """Version 3 had every rollup but lifetime_totals: the app's start (or an import, before its own lines are
+    added) fills that table from the daily rows and nothing is counted twice."""
+    from explorer.db.engine import create_schema
+
+    with writable_tiny.begin() as conn:
+        conn.execute(text("DROP TABLE lifetime_totals"))
+        conn.execute(text("UPDATE meta SET value = '3' WHERE key = :k"), {"k": rollups.META_KEY})
+        donor_rows = conn.execute(text("SELECT SUM(lines) FROM donor_totals")).scalar_one()
+    create_schema(writable_tiny)
+    if first == "start":
+        assert rollups.ensure(writable_tiny) is True
+    else:
+        name, account = next(iter(SAMPLES.items()))
+        assert import_file(writable_tiny, FIXTURES / name, account=account).added > 0
+    assert rollups.built(writable_tiny)
+    assert_rollups_match(writable_tiny)  # lifetime included; summaries not added twice
+    with writable_tiny.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM lifetime_totals")).scalar_one() > 0
+        if first == "start":
+            assert conn.execute(text("SELECT SUM(lines) FROM donor_totals")).scalar_one() == donor_rows
+
+
 def test_the_oracle_sees_a_wrong_summary(writable_tiny):
     """A printed name changed behind the summaries' back is noticed (the daily rollups cannot see it)."""
     with writable_tiny.begin() as conn:

@@ -31,9 +31,12 @@ AMOUNT_BUCKETS = (
     ("10m_100m", 100_000_000),
     ("gt_100m", None),
 )
-VERSION = "3"  # 2: the summaries (explorer.db.summaries) are built with the rollups; 3: channel_donations
+VERSION = "4"  # 2: the summaries (explorer.db.summaries) are built with the rollups; 3: channel_donations;
+# 4: lifetime_totals
 META_KEY = "rollups"
-TABLES = ("daily_totals", "hourly_donations", "channel_donations", "donors", *summaries.TABLES)
+TABLES = ("daily_totals", "lifetime_totals", "hourly_donations", "channel_donations", "donors", *summaries.TABLES)
+# daily_totals' key without the day: the grain of lifetime_totals
+LIFETIME_KEYS = ("account_id", "campaign_id", "direction", "currency", "bucket")
 
 
 def bucket_of(bound: int) -> int:
@@ -52,16 +55,18 @@ def _checked(conn: Connection, table: str) -> tuple[list[str], list[str], str]:
     if table == "channel_donations":
         keys = ["day", "account_id", "campaign_id", "channel"]
         return keys, [day, "s.account_id", "s.campaign_id", "COALESCE(s.channel, 'unknown')"], DONATIONS
-    keys = ["day", "account_id", "campaign_id", "direction", "currency", "bucket"]
-    return keys, [day, "s.account_id", "s.campaign_id", "s.direction", "s.currency", _bucket_sql("s.amount")], "1 = 1"
+    exprs = ["s.account_id", "s.campaign_id", "s.direction", "s.currency", _bucket_sql("s.amount")]
+    if table == "lifetime_totals":
+        return list(LIFETIME_KEYS), exprs, "1 = 1"
+    return ["day", *LIFETIME_KEYS], [day, *exprs], "1 = 1"
 
 
 DONATIONS = "s.direction = 'in' AND s.currency = 'VND'"
-CHECKED = ("daily_totals", "channel_donations")  # the rollups the checker recomputes from the lines
+CHECKED = ("daily_totals", "lifetime_totals", "channel_donations")  # the rollups the checker recomputes from the lines
 
 
 def stale_sql(conn: Connection, only: str = "", table: str = "daily_totals") -> str:
-    """SELECT the keys of rollup `table` (daily_totals, channel_donations) whose lines or amount differ from the
+    """SELECT the keys of rollup `table` (one of CHECKED) whose lines or amount differ from the
     lines' (empty when in step), with the ledger's and the rollup's figures; `only` is an extra condition on alias s
     in both (e.g. one account)."""
     keys, exprs, counted = _checked(conn, table)
@@ -94,7 +99,27 @@ def _dated(query: str):
 
 
 def is_built(conn: Connection) -> bool:
-    return conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": META_KEY}).scalar() == VERSION
+    return _version(conn) == VERSION
+
+
+def _version(conn: Connection) -> str | None:
+    return conn.execute(text("SELECT value FROM meta WHERE key = :k"), {"k": META_KEY}).scalar()
+
+
+def bring_up_to_date(conn: Connection) -> None:
+    """Make the rollups those of VERSION: in place where the stored version allows it, else rebuilt."""
+    _upgrade_in_place(conn)
+    if not is_built(conn):
+        rebuild(conn)
+
+
+def _upgrade_in_place(conn: Connection) -> None:
+    """Version 3 lacks only lifetime_totals, which its daily rows give: seconds, where rebuilding everything from
+    the lines took 3 min 54 s at 11.7 M lines."""
+    if _version(conn) == "3":
+        conn.execute(text("DELETE FROM lifetime_totals"))
+        _sum_lifetime(conn, None)
+        mark_built(conn)
 
 
 def rebuild(conn: Connection) -> None:
@@ -102,6 +127,7 @@ def rebuild(conn: Connection) -> None:
     for table in TABLES:
         conn.execute(text(f"DELETE FROM {table}"))
     _insert(conn, None, None)
+    _sum_lifetime(conn, None)
     summaries.add(conn, None)
     summaries.refresh_campaigns(conn, None)
     mark_built(conn)
@@ -121,8 +147,9 @@ def refresh(conn: Connection, first: dt.datetime, last: dt.datetime, after_id: i
     else those days held; the summaries fold in the new lines; a database whose rollups were never built (or
     were built by an earlier version) gets them built.
     """
+    _upgrade_in_place(conn)  # rollups of the lines before this append: the steps below add the new ones
     if not is_built(conn):
-        rebuild(conn)
+        rebuild(conn)  # from every line, the new ones included
         return
     summaries.add(conn, after_id)
     since, until = first.date(), last.date() + dt.timedelta(days=1)
@@ -131,7 +158,29 @@ def refresh(conn: Connection, first: dt.datetime, last: dt.datetime, after_id: i
             _dated(f"DELETE FROM {table} WHERE day >= :since AND day < :until"), {"since": since, "until": until}
         )
     _insert(conn, since, until)
+    # The days were recomputed whole, for every account with lines on them: those accounts' lifetime sums follow.
+    touched = _dated("SELECT DISTINCT t.account_id FROM daily_totals t WHERE t.day >= :since AND t.day < :until")
+    accounts = [a for (a,) in conn.execute(touched, {"since": since, "until": until})]
+    _sum_lifetime(conn, accounts)
     summaries.refresh_campaigns(conn, summaries.campaigns_after(conn, after_id))
+
+
+def _sum_lifetime(conn: Connection, accounts: list[int] | None) -> None:
+    """Recompute lifetime_totals from daily_totals for `accounts` (None: every account, into an empty table)."""
+    scope, params = ("account_id IN :accounts", {"accounts": accounts}) if accounts is not None else ("1 = 1", {})
+    if accounts is not None:
+        if not accounts:
+            return
+        conn.execute(sql.statement(f"DELETE FROM lifetime_totals WHERE {scope}", list_params=("accounts",)), params)
+    keys = ", ".join(LIFETIME_KEYS)
+    conn.execute(
+        sql.statement(
+            f"""INSERT INTO lifetime_totals ({keys}, lines, amount)
+                SELECT {keys}, SUM(lines), SUM(amount) FROM daily_totals WHERE {scope} GROUP BY {keys}""",
+            list_params=("accounts",),
+        ),
+        params,
+    )
 
 
 def built(engine: Engine) -> bool:
@@ -144,7 +193,7 @@ def ensure(engine: Engine) -> bool:
     with engine.begin() as conn:
         if is_built(conn):
             return False
-        rebuild(conn)
+        bring_up_to_date(conn)
     return True
 
 
@@ -233,11 +282,17 @@ def from_lines(lines: pd.DataFrame) -> dict[str, pd.DataFrame]:
     donors = lines.donor_key[(lines.direction == "in") & lines.donor_key.notna()].drop_duplicates()
     return {
         "daily_totals": _iso_days(daily),
+        "lifetime_totals": lifetime_of(daily),
         "hourly_donations": _iso_days(hourly),
         "channel_donations": _iso_days(by_channel),
         "donors": pd.DataFrame({"donor_key": donors.to_numpy()}),
         **summaries.from_lines(lines),
     }
+
+
+def lifetime_of(daily: pd.DataFrame) -> pd.DataFrame:
+    """lifetime_totals from daily_totals rows (a frame with their columns)."""
+    return daily.groupby(list(LIFETIME_KEYS), dropna=False, sort=False)[["lines", "amount"]].sum().reset_index()
 
 
 def _iso_days(frame: pd.DataFrame) -> pd.DataFrame:

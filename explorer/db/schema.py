@@ -323,6 +323,26 @@ class DailyTotal(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
 
 
+class LifetimeTotal(Base):
+    """daily_totals without the day: every line of all time counted and summed per account, campaign, direction,
+    currency and amount bucket (a rollup of the rollup). Figures with no date range (money raised, each campaign's
+    receipts by gift size for the flow chart) read ~100 k rows here instead of ~0.9 M daily rows at 11.7 M lines."""
+
+    __tablename__ = "lifetime_totals"
+    __table_args__ = (
+        Index("ix_lifetime_scope", "direction", "currency", "campaign_id", "bucket", "lines", "amount"),
+        Index("ix_lifetime_account", "account_id"),  # an import recomputes the accounts it touched
+    )
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(String(3))
+    bucket: Mapped[int] = mapped_column(SmallInteger)
+    lines: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
 class ChannelDonation(Base):
     """Incoming VND lines counted and summed per day, account, campaign and channel (a rollup): the channel mix of
     any range or scope without reading the lines (4 s at 1.9 M lines)."""

@@ -114,7 +114,7 @@ SORTS = {
     "newest": "c.start_on DESC, c.id DESC",
 }
 _RAISED = """LEFT JOIN (SELECT t.campaign_id, SUM(t.amount) AS raised
-                       FROM daily_totals t JOIN campaigns k ON k.id = t.campaign_id AND k.currency = t.currency
+                       FROM lifetime_totals t JOIN campaigns k ON k.id = t.campaign_id AND k.currency = t.currency
                        WHERE t.direction = 'in' GROUP BY t.campaign_id) r ON r.campaign_id = c.id"""
 
 

@@ -16,10 +16,11 @@ def totals(engine: Engine) -> dict[str, int]:
             conn.execute(
                 text("""
             SELECT
-              (SELECT COALESCE(SUM(amount), 0) FROM daily_totals WHERE direction = 'in' AND currency = 'VND') AS raised,
+              (SELECT COALESCE(SUM(amount), 0) FROM lifetime_totals
+               WHERE direction = 'in' AND currency = 'VND') AS raised,
               (SELECT COALESCE(SUM(amount), 0) FROM disbursements WHERE currency = 'VND') AS disbursed,
               (SELECT COUNT(*) FROM donors) AS donors,
-              (SELECT COALESCE(SUM(lines), 0) FROM daily_totals
+              (SELECT COALESCE(SUM(lines), 0) FROM lifetime_totals
                WHERE direction = 'in' AND currency = 'VND') AS donations,  -- the transfers 'raised' sums
               (SELECT COUNT(*) FROM campaigns) AS campaigns,
               (SELECT COUNT(*) FROM accounts) AS accounts

@@ -19,7 +19,7 @@ def campaign_choices(engine: Engine) -> pd.DataFrame:
             SELECT c.id, c.title, c.status, COALESCE(r.raised, 0) AS raised
             FROM campaigns c
             LEFT JOIN (SELECT t.campaign_id, SUM(t.amount) AS raised
-                       FROM daily_totals t JOIN campaigns k ON k.id = t.campaign_id AND k.currency = t.currency
+                       FROM lifetime_totals t JOIN campaigns k ON k.id = t.campaign_id AND k.currency = t.currency
                        WHERE t.direction = 'in' GROUP BY t.campaign_id) r ON r.campaign_id = c.id
             ORDER BY CASE c.status WHEN 'active' THEN 0 WHEN 'closed' THEN 1 ELSE 2 END, raised DESC, c.id
             LIMIT :limit"""),
@@ -86,7 +86,7 @@ def qr_accounts(engine: Engine, banks: tuple[str, ...]) -> pd.DataFrame:
     stmt = text("""
         SELECT a.number, a.bank, a.holder_name, COALESCE(SUM(t.amount), 0) AS raised
         FROM accounts a
-        LEFT JOIN daily_totals t ON t.account_id = a.id AND t.direction = 'in' AND t.currency = 'VND'
+        LEFT JOIN lifetime_totals t ON t.account_id = a.id AND t.direction = 'in' AND t.currency = 'VND'
         WHERE a.bank IN :banks AND a.closed_on IS NULL
         GROUP BY a.id, a.number, a.bank, a.holder_name
         ORDER BY raised DESC, a.number
