@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from explorer.queries.frames import ints
-from explorer.queries.stats import PROVINCE_BASES, Scope, _donation_days, _in_range, _read, _scoped
+from explorer.queries.stats import PROVINCE_BASES, Scope, _in_range, _read, _scoped, donation_sums
 
 UNITS = {"code": "p.code"}  # a fixed map: no column name ever comes from the URL
 
@@ -31,7 +31,7 @@ def money_by_province(
     paid out to recipients in that province), one row per unit with any money, most raised first."""
     key, owners = PROVINCE_BASES[basis]
     column = UNITS[unit]
-    raised_where, params = _donation_days(date_from, date_to, scope)
+    rollup, raised_where, params = donation_sums(date_from, date_to, scope)
     paid_where, paid_params = _in_range("d.disbursed_on", date_from, date_to)
     ids, campaign = scope if scope is not None else (None, None)
     paid_scope = _scoped("c", (ids, None), paid_params) + _scoped("d", (None, campaign), paid_params)
@@ -43,7 +43,7 @@ def money_by_province(
             f"""
             WITH sums AS (
                 SELECT t.{key} AS owner, SUM(t.amount) AS amount
-                FROM daily_totals t WHERE {raised_where} GROUP BY t.{key}),
+                FROM {rollup} t WHERE {raised_where} GROUP BY t.{key}),
             raised AS (
                 SELECT o.province_code AS code, SUM(sums.amount) AS amount
                 FROM sums JOIN {owners} o ON o.id = sums.owner GROUP BY o.province_code),
