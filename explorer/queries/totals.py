@@ -63,8 +63,8 @@ def line_totals(engine: Engine, **filters: Any) -> pd.DataFrame:
 
 
 def _from_rollups(conn: Connection, filters: dict, where: list[str], params: dict) -> pd.DataFrame:
-    """line_totals from daily_totals (counts and sums per day, account, campaign, direction, currency: equal to
-    the lines, explorer.db.rollups) and the smallest / largest amount from the amount index, one walk per end
+    """line_totals from the rollups (daily_totals, or lifetime_totals when no date is chosen: counts and sums
+    equal to the lines', explorer.db.rollups) and the smallest / largest amount from the amount index, one walk per end
     and currency: a whole-ledger total reads a few thousand rollup rows instead of every line."""
     rolled, rolled_params = ["1 = 1"], {}
     account = filters.get("account")
@@ -85,6 +85,7 @@ def _from_rollups(conn: Connection, filters: dict, where: list[str], params: dic
     if filters.get("direction") in ("in", "out"):
         rolled.append("t.direction = :direction")
         rolled_params["direction"] = filters["direction"]
+    rollup = "daily_totals" if "t.day" in " ".join(rolled) else "lifetime_totals"  # 300 → ~20 ms at 11.7 M lines
     rows = conn.execute(
         text(
             f"""
@@ -93,7 +94,7 @@ def _from_rollups(conn: Connection, filters: dict, where: list[str], params: dic
                    SUM(CASE WHEN t.direction = 'out' THEN t.lines ELSE 0 END) AS lines_out,
                    SUM(CASE WHEN t.direction = 'in' THEN t.amount ELSE 0 END) AS sum_in,
                    SUM(CASE WHEN t.direction = 'out' THEN t.amount ELSE 0 END) AS sum_out
-            FROM daily_totals t WHERE {" AND ".join(rolled)}
+            FROM {rollup} t WHERE {" AND ".join(rolled)}
             GROUP BY t.currency HAVING SUM(t.lines) > 0 ORDER BY SUM(t.lines) DESC, t.currency"""
         ),
         rolled_params,
@@ -105,7 +106,7 @@ def _from_rollups(conn: Connection, filters: dict, where: list[str], params: dic
             # A currency with few lines here (USD among VND): a walk of the amount index from either end would pass
             # the other currencies' lines first (3 s at 11.7 M lines, cut off). Read its lines through the
             # accounts the rollup shows holding that currency instead.
-            held = "SELECT t.account_id FROM daily_totals t WHERE t.account_id = a.id AND t.currency = :cur"
+            held = "SELECT t.account_id FROM lifetime_totals t WHERE t.account_id = a.id AND t.currency = :cur"
             ends = conn.execute(
                 text(
                     f"SELECT MIN(s.amount), MAX(s.amount) FROM statement_lines s WHERE {condition} AND s.account_id "
