@@ -161,3 +161,30 @@ def test_old_index_is_replaced_and_a_real_z_only_adds_candidates(pg_database):
             text(f"SELECT count(*) FROM statement_lines s WHERE {condition.rpartition(' AND ')[0]}"), params
         ).scalar_one()
     assert candidates > len(expected)  # the 'z' line (and maybe others) is a candidate, and strpos drops it
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_postgres_reads_a_term_with_too_many_candidates_in_windows_of_ids(engines, small_first_scan, monkeypatch, sort):
+    """A term past the bitmap's bound, with no hit in the first rows, is read in growing windows of ids (ids follow
+    time in the seed): pages 1–3 are the oracle's in either time order, from several windows, and the plan says
+    so; a rare term and one with no hit too."""
+    monkeypatch.setattr(statements, "BITMAP_MAX_HITS", 0)  # every term is "too many candidates for one bitmap"
+    monkeypatch.setattr(statements, "PG_FIRST_WINDOW", 100)
+    engine = engines["postgresql"]
+    lines = view(engine)
+    ordered = lines if sort == "newest" else sorted(lines)  # ids follow time: oldest first is id order
+    words = sorted({w for _, folded in lines for w in folded.split() if len(w) >= 3 and w.isalpha()})
+    spread = next(
+        w for w in words if not oracle(ordered[:FIRST_SCAN], w) and 3 * PAGE < len(oracle(ordered, w)) < 2_000
+    )
+    for q in (spread, terms(lines)["rare"], "qzxv nguyen"):
+        expected = oracle(ordered, q)
+        for page in (1, 2, 3):
+            got, more = statements.search_lines(engine, q=q, page=page, page_size=PAGE, sort=sort)
+            assert got["id"].tolist() == expected[(page - 1) * PAGE : page * PAGE], (q, page)
+            assert more == (len(expected) > page * PAGE)
+        plan = statements.explain_search(engine, q=q, page_size=PAGE, sort=sort)
+        assert plan.answered_by == "pg_id_windows", plan.explain()
+        windows = int(plan.steps[-1][1].split(" in ")[1].split()[0])
+        assert windows >= 2  # 100 ids first, then 200, 400 …: more than one window was read

@@ -20,6 +20,7 @@ STRATEGIES = {
     "instr_scan": "SQLite: too many trigram candidates; exact substring test in page order",
     "pg_walk": "PostgreSQL: a longer scan in page order, when the first scan's hit rate says it is short",
     "pg_trigram_bitmap": "PostgreSQL: pg_trgm GIN bitmap then a top-N sort (the bounded scan found hits sparse)",
+    "pg_id_windows": "PostgreSQL: the pg_trgm bitmap ANDed with growing id windows, newest first (ids follow time)",
     "pg_planner": "PostgreSQL: pg_trgm condition, the planner's choice (too many expected hits for a bitmap)",
     "empty_view": "the filters match no account: nothing to read",
 }
