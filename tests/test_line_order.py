@@ -10,7 +10,7 @@ from explorer.db import line_order
 from explorer.db.engine import make_engine
 from explorer.db.search import index_walk
 from explorer.ingest import import_statement, parse_mapping
-from explorer.queries import statements
+from explorer.queries import line_search, statements
 
 MAPPING = parse_mapping("date=Ngay,credit=Co,description=Noi dung")
 
@@ -77,9 +77,9 @@ def test_a_newest_first_file_is_written_in_time_order(empty_db_url):
 @pytest.mark.parametrize("days", [(1, 2, 3, 4, 5, 6), (6, 5, 4, 3, 2, 1)], ids=["ids_follow_time", "newest_first"])
 def test_search_pages_are_the_same_either_way(empty_db_url, days, monkeypatch):
     """Newest-first pages of a text search are identical whether the index walked in id order or not."""
-    monkeypatch.setattr(statements, "PREFIX_SCAN_MAX", 0)  # a table this small would otherwise be scanned whole
+    monkeypatch.setattr(line_search, "PREFIX_SCAN_MAX", 0)  # a table this small would otherwise be scanned whole
     walks = []
-    monkeypatch.setattr(statements, "index_walk", lambda *a: walks.append(a) or index_walk(*a))
+    monkeypatch.setattr(line_search, "index_walk", lambda *a: walks.append(a) or index_walk(*a))
     engine = make_engine(empty_db_url)
     for day in days:  # one file a day, each with lines for two names
         import_statement(

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from explorer.db import search
 from explorer.db.engine import create_schema, make_engine, schema_is_current
-from explorer.queries import statements
+from explorer.queries import line_search, statements
 from explorer.text import fold
 
 FIRST_SCAN = 50
@@ -51,8 +51,8 @@ def oracle(lines: list[tuple[int, str]], q: str) -> list[int]:
 
 @pytest.fixture()
 def small_first_scan(monkeypatch):
-    monkeypatch.setattr(statements, "PREFIX_SCAN_ROWS", FIRST_SCAN)
-    monkeypatch.setattr(statements, "PREFIX_SCAN_PER_HIT", 0)
+    monkeypatch.setattr(line_search, "PREFIX_SCAN_ROWS", FIRST_SCAN)
+    monkeypatch.setattr(line_search, "PREFIX_SCAN_PER_HIT", 0)
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +170,7 @@ def test_postgres_reads_a_term_with_too_many_candidates_in_windows_of_ids(engine
     time in the seed): pages 1–3 are the oracle's in either time order, from several windows, and the plan says
     so; a rare term and one with no hit too."""
     monkeypatch.setattr(statements, "BITMAP_MAX_HITS", 0)  # every term is "too many candidates for one bitmap"
-    monkeypatch.setattr(statements, "PG_FIRST_WINDOW", 100)
+    monkeypatch.setattr(line_search, "PG_FIRST_WINDOW", 100)
     engine = engines["postgresql"]
     lines = view(engine)
     ordered = lines if sort == "newest" else sorted(lines)  # ids follow time: oldest first is id order

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from explorer.__main__ import main
-from explorer.queries import statements
+from explorer.queries import line_search, statements
 from explorer.queries.search_plan import STRATEGIES
 from explorer.text import fold
 
@@ -40,8 +40,8 @@ def bounded_oracle(lines: list[tuple[int, str]], q: str, limit: int) -> list[int
 
 @pytest.fixture()
 def low_bound(monkeypatch):
-    monkeypatch.setattr(statements, "SHORT_SCAN_ROWS", BOUND)
-    monkeypatch.setattr(statements, "PREFIX_SCAN_ROWS", 50)  # the small first scan falls short for rare terms
+    monkeypatch.setattr(line_search, "SHORT_SCAN_ROWS", BOUND)
+    monkeypatch.setattr(line_search, "PREFIX_SCAN_ROWS", 50)  # the small first scan falls short for rare terms
 
 
 def a_sparse_short_term(lines: list[tuple[int, str]]) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from explorer.db import line_order, search
 from explorer.db.engine import make_engine
-from explorer.queries import statements
+from explorer.queries import line_search, statements
 from explorer.text import fold
 
 EXTRA_LINES = [  # (counterparty, description)
@@ -188,7 +188,7 @@ def lines(search_engine) -> pd.DataFrame:
 @pytest.fixture(params=STRATEGIES)
 def strategy(request, monkeypatch):
     if request.param in ("index_only", "instr_only"):
-        monkeypatch.setattr(statements, "PREFIX_SCAN_MAX", 0)  # the bounded scan never answers
+        monkeypatch.setattr(line_search, "PREFIX_SCAN_MAX", 0)  # the bounded scan never answers
     if request.param == "instr_only":
         monkeypatch.setattr(search, "COMMON_CAP", 1)  # every indexed term counts as common
     return request.param
