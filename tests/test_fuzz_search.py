@@ -44,7 +44,7 @@ from explorer import provinces
 from explorer.db import search
 from explorer.db.engine import make_engine
 from explorer.params import COMMON, MAX_TEXT, Param, parse_params, to_query
-from explorer.queries import accounts, campaigns, disbursements, statements, stats, verify
+from explorer.queries import accounts, campaigns, disbursements, line_search, statements, stats, verify
 from explorer.text import MAX_AMOUNT, fold, parse_amount
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -513,7 +513,7 @@ def _strategy(name: str) -> ExitStack:
     """Force one of the three ways statements search can answer (bounded scan, FTS index, instr scan)."""
     stack = ExitStack()
     if name in ("index_only", "instr_only"):
-        stack.enter_context(mock.patch.object(statements, "PREFIX_SCAN_MAX", 0))
+        stack.enter_context(mock.patch.object(line_search, "PREFIX_SCAN_MAX", 0))
     if name == "instr_only":
         stack.enter_context(mock.patch.object(search, "COMMON_CAP", 1))
     return stack
