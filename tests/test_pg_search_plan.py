@@ -15,7 +15,7 @@ import pytest
 from extra_lines import append_lines, daily
 from sqlalchemy import text
 
-from explorer.db import search
+from explorer.db import search, trigram_sample
 from explorer.db.engine import create_schema, make_engine, schema_is_current
 from explorer.queries import line_search, statements
 from explorer.text import fold
@@ -118,8 +118,10 @@ def test_postgres_estimate_orders_terms_by_frequency(engines):
     lines = view(engines["sqlite"])
     picked = terms(lines)
     with engines["postgresql"].connect() as conn:
-        estimate = {kind: search.estimated_candidates(conn, fold(q)) for kind, q in picked.items() if kind != "short"}
-        grams, _ = search._pg_index_trigrams(conn, fold(picked["rare"]))
+        estimate = {
+            kind: trigram_sample.estimated_candidates(conn, fold(q)) for kind, q in picked.items() if kind != "short"
+        }
+        grams, _ = trigram_sample.pg_index_trigrams(conn, fold(picked["rare"]))
     assert estimate["common"] > estimate["rare"] > estimate["nohit"]
     assert estimate["nohit"] < 1  # in no sampled line: half a sampled line's share of the table
     joined = fold(picked["rare"]).replace(" ", search.JOINER)

@@ -27,7 +27,7 @@ so the brute-force oracle is one line of Python and every backend must agree wit
   the trigrams cross word boundaries ('uzq', 'gzq'), as SQLite's trigram tokenizer does: 178 candidates. Any
   character-by-character mapping keeps every hit a candidate (q in t ⇒ f(q) in f(t)); `strpos` on the text
   itself then keeps exactly the hits, so a 'z' in real text can only add candidates, never change results.
-  As on SQLite, the index is asked only for a few of the query's trigrams (`_pg_index_trigrams`), chosen on a
+  As on SQLite, the index is asked only for a few of the query's trigrams (`pg_index_trigrams`), chosen on a
   sample of lines read once per database: every trigram of a Vietnamese name is common, and the GIN scan reads
   each one's posting list (40 ms for the 8 of 'vu quang quang' against 2 ms for its rarest 3). The same sample
   estimates how many lines hold those trigrams (`estimated_candidates`), which the statement search uses to
@@ -37,7 +37,6 @@ so the brute-force oracle is one line of Python and every backend must agree wit
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -45,21 +44,20 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from explorer.db import line_order
+from explorer.db.trigram_sample import (
+    INDEX_TRIGRAMS,
+    JOINED_SQL,
+    JOINER,
+    pg_index_trigrams,
+    trigram_counts,
+    trigrams,
+)
 
 MIN_INDEXED_CHARS = 3
 COMMON_CAP = 20_000
 BITMAP_MAX_HITS = 100_000  # PostgreSQL: expected candidates up to which the trigram bitmap beats an ordered walk
-INDEX_TRIGRAMS = 3
-SAMPLE_LINES = 2_000  # read once per database (20 runs of consecutive lines) to rank trigrams by frequency
-_trigram_samples: dict[str, Counter] = {}
-# PostgreSQL: the indexed expression (see the module docstring) and the trigram sample that steers it.
-JOINER = "z"  # no folded Vietnamese word holds a 'z'; one in foreign text only adds candidates
-JOINED_SQL = "translate({column}, ' ', 'z')"
+# PostgreSQL: the indexed expression (see the module docstring).
 PG_INDEX = "ix_lines_search_trgm"
-PG_SAMPLE_LINES, PG_SAMPLE_RUNS = 10_000, 100  # ~0.4 s CPU (0.9 s wall) once per database and process
-PG_INDEX_TRIGRAMS = 5  # at most this many trigrams are asked of the index
-PG_COMMON_SHARE = 0.05  # a trigram on more than this share of sampled lines is not added once the rest miss
-_pg_samples: dict[str, tuple[dict[str, int], int, float]] = {}
 FTS_REBUILD_HASHSIZE = 32 * 1024 * 1024
 FTS_DEFAULT_HASHSIZE = 1024 * 1024
 
@@ -265,86 +263,13 @@ def _pg_text_condition(conn: Connection, folded: str, alias: str, prefix: str) -
     lets pg_trgm decide, as before."""
     joined = JOINED_SQL.format(column=f"{alias}.search_text")
     exact = contains(conn, f"{alias}.search_text", prefix)
-    grams, _ = _pg_index_trigrams(conn, folded)
+    grams, _ = pg_index_trigrams(conn, folded)
     if not grams:
         pattern = like_pattern(folded.replace(" ", JOINER))
         return f"{joined} LIKE :{prefix}_like ESCAPE '\\' AND {exact}", {f"{prefix}_like": pattern, prefix: folded}
     names = [f"{prefix}_g{i}" for i in range(len(grams))]
     index_part = " AND ".join(f"{joined} LIKE :{name}" for name in names)
     return f"{index_part} AND {exact}", {**{n: f"%{g}%" for n, g in zip(names, grams, strict=True)}, prefix: folded}
-
-
-def estimated_candidates(conn: Connection, folded: str) -> float:
-    """PostgreSQL: about how many lines the trigram index hands out for `folded` (from the sample; ~0.1 ms)."""
-    return _pg_index_trigrams(conn, folded)[1]
-
-
-def _pg_index_trigrams(conn: Connection, folded: str) -> tuple[list[str], float]:
-    """(trigrams to ask the index for, estimated candidate lines): greedily, the sampled lines' intersection.
-
-    Starts from the rarest of the query's trigrams (those pg_trgm indexes: letters and digits only) and adds
-    the one that leaves the fewest sampled lines, while that helps, up to PG_INDEX_TRIGRAMS. Once no sampled
-    line is left, one more uncommon trigram is added (the sample cannot tell 0 from a few hundred lines).
-    Steers speed only: whatever is chosen, the exact condition keeps the hits.
-    """
-    bits, size, total = _pg_sample(conn)
-    joined = folded.replace(" ", JOINER)
-    grams = sorted({g for g in trigrams(joined) if g.isalnum()}, key=lambda g: (bits.get(g, 0).bit_count(), g))
-    if not grams:
-        return [], total
-    chosen, left = [grams[0]], bits.get(grams[0], 0)
-    while len(chosen) < min(PG_INDEX_TRIGRAMS, len(grams)):
-        rest = [g for g in grams if g not in chosen]
-        if not left:
-            extra = rest[0]  # the rarest left
-            if bits.get(extra, 0).bit_count() <= PG_COMMON_SHARE * size:
-                chosen.append(extra)
-            break
-        best = min(rest, key=lambda g: ((left & bits.get(g, 0)).bit_count(), grams.index(g)))
-        narrower = left & bits.get(best, 0)
-        if narrower.bit_count() >= left.bit_count():
-            break
-        chosen.append(best)
-        left = narrower
-    share = max(left.bit_count(), 0.5) / max(size, 1)  # none sampled: half a sampled line
-    return chosen, share * total
-
-
-def _bitset(positions: list[int], size: int) -> int:
-    buffer = bytearray((size + 7) // 8)
-    for i in positions:
-        buffer[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buffer, "little")
-
-
-def _pg_sample(conn: Connection) -> tuple[dict[str, int], int, float]:
-    """(trigram → bitset of the sampled lines holding it, sampled lines, lines in the table), once per database:
-    PG_SAMPLE_RUNS runs of consecutive lines spread over the id range, read as the index reads them."""
-    key = conn.engine.url.render_as_string(hide_password=True)
-    if key in _pg_samples:
-        return _pg_samples[key]
-    low, high = conn.execute(text("SELECT min(id), max(id) FROM statement_lines")).one()
-    if low is None:  # nothing to learn from yet: ask again once lines exist
-        return {}, 0, 0.0
-    joined = JOINED_SQL.format(column="search_text")
-    positions: dict[str, list[int]] = {}
-    size = 0
-    for k in range(PG_SAMPLE_RUNS):
-        rows = conn.execute(
-            text(f"SELECT {joined} FROM statement_lines WHERE id >= :start ORDER BY id LIMIT :n"),
-            {"start": low + (high - low) * k // PG_SAMPLE_RUNS, "n": PG_SAMPLE_LINES // PG_SAMPLE_RUNS},
-        )
-        for (line,) in rows:
-            for gram in {line[i : i + 3] for i in range(len(line) - 2)}:
-                positions.setdefault(gram, []).append(size)
-            size += 1
-    bits = {gram: _bitset(at, size) for gram, at in positions.items() if gram.isalnum()}
-    estimate = conn.execute(
-        text("SELECT reltuples FROM pg_class WHERE oid = CAST('statement_lines' AS regclass)")
-    ).scalar()
-    total = float(estimate) if estimate and estimate > 0 else float(high - low + 1)
-    _pg_samples[key] = (bits, size, total)
-    return _pg_samples[key]
 
 
 @contextmanager
@@ -413,29 +338,6 @@ def index_walk(conn: Connection, folded: str, alias: str = "s", prefix: str = "q
 
 def _rarest_match(conn: Connection, folded: str) -> str:
     """An FTS5 query for lines holding the INDEX_TRIGRAMS rarest trigrams of `folded` (a superset of the hits)."""
-    counts = _trigram_counts(conn)
+    counts = trigram_counts(conn)
     rarest = sorted(set(trigrams(folded)), key=lambda gram: (counts[gram], gram))[:INDEX_TRIGRAMS]
     return " AND ".join(fts_phrase(gram) for gram in rarest)
-
-
-def trigrams(folded: str) -> list[str]:
-    return [folded[i : i + 3] for i in range(len(folded) - 2)]
-
-
-def _trigram_counts(conn: Connection) -> Counter:
-    """In how many sampled lines each trigram occurs (cached per database; only steers speed, never results)."""
-    key = conn.engine.url.render_as_string(hide_password=True)
-    if key not in _trigram_samples:
-        counts: Counter = Counter()
-        low, high = conn.execute(text("SELECT min(id), max(id) FROM statement_lines")).one()
-        runs = 20
-        for k in range(runs if low is not None else 0):
-            for (line,) in conn.execute(
-                text("SELECT search_text FROM statement_lines WHERE id >= :start ORDER BY id LIMIT :n"),
-                {"start": low + (high - low) * k // runs, "n": SAMPLE_LINES // runs},
-            ):
-                counts.update(set(trigrams(line)))
-        if low is None:  # nothing to learn from yet: ask again once lines exist
-            return counts
-        _trigram_samples[key] = counts
-    return _trigram_samples[key]

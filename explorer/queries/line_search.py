@@ -20,10 +20,10 @@ from explorer.db import line_order
 from explorer.db.search import (
     MIN_INDEXED_CHARS,
     contains,
-    estimated_candidates,
     index_walk,
     search_index_first,
 )
+from explorer.db.trigram_sample import estimated_candidates
 from explorer.queries.search_plan import SearchPlan
 
 # The bounded scan tried before the search index reads at most base + per-hit × (offset + page) rows.

@@ -25,7 +25,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
 from explorer.db.schema import CHANNELS
-from explorer.db.search import BITMAP_MAX_HITS, estimated_candidates, search_index_first, text_condition
+from explorer.db.search import BITMAP_MAX_HITS, search_index_first, text_condition
+from explorer.db.trigram_sample import estimated_candidates
 from explorer.export import EXPORT_ROW_CAP
 from explorer.queries.line_search import (
     COLUMNS,
