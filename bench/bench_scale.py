@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 SKIP = ("voucher_sim_",)
+BASELINES = "like_scan_"  # LIKE scans of the whole table: ~10 s each at 11.7 M lines
 
 
 def machine() -> dict:
@@ -33,7 +34,13 @@ def run(
     code = "from explorer import bench; import importlib\n[importlib.import_module(m) for m in bench.MODULES]\n"
     code += "print(' '.join(bench.OPERATIONS))"
     keys = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True)
-    only = [k for k in keys.stdout.split() if (vouchers or not k.startswith(SKIP)) and (not only or k in only)]
+    only = [
+        k
+        for k in keys.stdout.split()
+        if (vouchers or not k.startswith(SKIP))
+        and (baselines or not k.startswith(BASELINES))  # an explicit key is measured even with --no-baselines
+        and (not only or k in only)
+    ]
     load_before, started = os.getloadavg(), time.time()
     done = subprocess.run(
         [sys.executable, "-m", "explorer", "bench", "--db", db, "--json", "--repeats", str(repeats), "--only", *only]
