@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_scale.py --db URL --label national-sqlite --out data/bench/national-sqlite.json
     .venv/bin/python bench/bench_scale.py --markdown data/bench/*.json      # the tables of BENCHMARKS.md
+    .venv/bin/python bench/bench_scale.py --matrix data/bench/*.json        # one table, a column per run
 
 The machine is shared, so every saved run carries the load average before and after it (and the CPU p50,
 steadier than wall-clock when other processes compete for the cores). Voucher simulations are left out unless
@@ -81,13 +82,47 @@ def markdown(paths: list[Path]) -> str:
             if "p50_ms" not in r:
                 blocks.append(f"| {key} | {r.get('value', r)} | | | | |")
                 continue
-            ratio = f"{r['speedup_p50']}× / {r['speedup_p95']}× vs {r['baseline']}" if "baseline" in r else ""
+            ratio = f"{r['speedup_p50']}× / {r['speedup_p95']}× vs {r['baseline']}" if "speedup_p50" in r else ""
             if r.get("cut_off"):
                 ratio += f" CUT OFF ({r['cut_off']})"
             times = f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['cpu_p50_ms']:.1f}"
             blocks.append(f"| {key} | {times} | {r.get('rows', '')} | {ratio} |")
         blocks.append("")
     return "\n".join(blocks)
+
+
+def matrix(paths: list[Path]) -> str:
+    """One table over several saved runs: an operation per row, a run per column, each cell 'p95 wall / CPU p50'
+    (ms) and, for a search, its p50 ratio to the LIKE baseline (read from any run whose label starts with this
+    run's, e.g. 'stress-sqlite-like' beside 'stress-sqlite', where the baselines were measured apart)."""
+    records = [json.loads(path.read_text()) for path in paths]
+    shown = [r for r in records if not any(r is not o and r["label"].startswith(o["label"]) for o in records)]
+    baselines = {
+        o["label"]: {k: v for r in records if r["label"].startswith(o["label"]) for k, v in r["results"].items()}
+        for o in shown
+    }
+    keys = [
+        k for k in dict.fromkeys(k for r in shown for k in r["results"]) if not k.startswith((BASELINES, "voucher_"))
+    ]
+    head = "| operation | " + " | ".join(r["label"] for r in shown) + " |"
+    rows = [head, "|---|" + "---:|" * len(shown)]
+    for key in keys:
+        cells = []
+        for record in shown:
+            r = record["results"].get(key)
+            if r is None:
+                cells.append("")
+            elif "p50_ms" not in r:
+                cells.append(str(r.get("value", "")))
+            else:
+                cell = f"{r['p95_ms']:,.0f} / {r['cpu_p50_ms']:,.0f}"
+                like = baselines[record["label"]].get(r.get("baseline", ""))
+                if like and "p50_ms" in like and r["p50_ms"]:
+                    cell += f" ({like['p50_ms'] / r['p50_ms']:,.1f}×)"
+                cells.append(cell + (" CUT OFF" if r.get("cut_off") else ""))
+        rows.append(f"| {key} | " + " | ".join(cells) + " |")
+    loads = "; ".join(f"{r['label']} {r['started']}, load {r['load_before'][0]}–{r['load_after'][0]}" for r in shown)
+    return "\n".join(rows) + f"\n\nRuns: {loads}.\n"
 
 
 def main() -> int:
@@ -99,9 +134,13 @@ def main() -> int:
     parser.add_argument("--vouchers", action="store_true")
     parser.add_argument("--code", type=Path, default=Path.cwd(), help="the checkout whose explorer is measured")
     parser.add_argument("--markdown", nargs="*", type=Path)
+    parser.add_argument("--matrix", nargs="*", type=Path, help="saved runs as one table, a column per run")
     parser.add_argument("--only", nargs="*", help="only these operation keys")
     parser.add_argument("--no-baselines", action="store_true", help="leave out the LIKE-scan baselines")
     args = parser.parse_args()
+    if args.matrix:
+        print(matrix(args.matrix))
+        return 0
     if args.markdown:
         print(markdown(args.markdown))
         return 0

@@ -52,3 +52,35 @@ def test_markdown_shows_times_ratios_load_and_cut_offs(tmp_path):
     assert "| statement_search_punct | 40.2 | 61.0 | 30.0 | 0 | 41.2× / 30.1× vs like_scan_punct |" in text
     assert "| page_first_render_stats | 900.0 | 5100.0 | 700.0 | 30 |  CUT OFF (1) |" in text
     assert "| peak_rss_mb | 512.3 |" in text
+
+
+def test_matrix_puts_runs_side_by_side_with_baselines_measured_apart(tmp_path):
+    """A column per run; a search's LIKE ratio comes from its own run or from a '<label>-like' run beside it."""
+
+    def run(label: str, results: dict) -> Path:
+        path = tmp_path / f"{label}.json"
+        record = {"label": label, "started": "2026-12-03 11:22 UTC", "load_before": [1.2], "load_after": [0.9]}
+        path.write_text(json.dumps({**record, "results": results}))
+        return path
+
+    timed = {"p50_ms": 10.0, "p95_ms": 14.4, "cpu_p50_ms": 3.0, "rows": 20}
+    paths = [
+        run(
+            "demo-sqlite",
+            {
+                "statement_search_mid": {**timed, "baseline": "like_scan_mid"},
+                "like_scan_mid": {**timed, "p50_ms": 55.0},
+            },
+        ),
+        run(
+            "stress-sqlite",
+            {"statement_search_mid": {**timed, "baseline": "like_scan_mid"}, "peak_rss_mb": {"value": 345.0}},
+        ),
+        run("stress-sqlite-like", {"like_scan_mid": {**timed, "p50_ms": 12_000.0}}),
+    ]
+    text = load().matrix(paths)
+    assert text.splitlines()[0] == "| operation | demo-sqlite | stress-sqlite |"  # the '-like' run is no column
+    assert "| statement_search_mid | 14 / 3 (5.5×) | 14 / 3 (1,200.0×) |" in text
+    assert "| peak_rss_mb |  | 345.0 |" in text
+    assert "like_scan_mid |" not in text  # baselines are ratios, not rows
+    assert "stress-sqlite 2026-12-03 11:22 UTC, load 1.2–0.9" in text
