@@ -120,7 +120,8 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     # One pass over the redemptions: value per (shop, day); receipts, the daily curve and the payouts
     # (one per shop per settlement period with takings) all come from this small matrix.
     cell = o.tx_shop * (horizon if len(p.capacity) * horizon < 2**31 else np.int64(horizon)) + o.tx_day
-    by_shop_day = np.bincount(cell, weights=o.tx_value, minlength=len(p.capacity) * horizon).reshape(-1, horizon)
+    counts = np.bincount(cell, minlength=len(p.capacity) * horizon).reshape(-1, horizon)
+    by_shop_day = _values_by_cell(cell, o.tx_value, counts, s.tranches.denomination)
     receipts = by_shop_day.sum(axis=1)
     periods = _settlement_periods(by_shop_day, s.costs.settlement)
     settlement_count = int(np.count_nonzero(periods))
@@ -196,7 +197,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "transactions": costs["cost_fees"] / max(tx, 1),
         "redeemed": costs["cost_settlement"] / max(redeemed, 1),
     }
-    settlements = _settlements(o, cell, periods, horizon, s.costs.settlement) if keep_settlements else None
+    settlements = _settlements(counts, periods, horizon, s.costs.settlement) if keep_settlements else None
     return RunMetrics(
         scalars,
         by_shop_day.sum(axis=0),
@@ -204,7 +205,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         *_breakdowns(p, rows, cost_weights),
         settlements,
         receipts=receipts,
-        shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
+        shop_transactions=counts.sum(axis=1),
         refused=(
             o.cap_refused_by_shop if o.cap_refused_by_shop is not None else np.zeros(len(p.capacity), dtype=np.int64)
         ),
@@ -253,9 +254,19 @@ def _settlement_periods(by_shop_day: np.ndarray, frequency: str) -> np.ndarray:
     return np.add.reduceat(by_shop_day, np.arange(0, by_shop_day.shape[1], 7), axis=1)
 
 
-def _settlements(o: RunOutcome, cell: np.ndarray, periods: np.ndarray, horizon: int, frequency: str) -> pd.DataFrame:
+def _values_by_cell(cell: np.ndarray, value: np.ndarray, counts: np.ndarray, denomination: int) -> np.ndarray:
+    """(shops × days) value redeemed, float64 like a weighted bincount. Nearly every voucher is worth the
+    denomination, so it is counts × denomination plus a weighted count of the few others' difference:
+    whole numbers below 2**53, the same float64 sums as one weighted count over every redemption."""
+    if not denomination:
+        return np.bincount(cell, weights=value, minlength=counts.size).reshape(counts.shape)
+    odd = np.flatnonzero(value != denomination)
+    extra = np.bincount(cell[odd], weights=value[odd] - denomination, minlength=counts.size)
+    return counts * float(denomination) + extra.reshape(counts.shape)
+
+
+def _settlements(counts: np.ndarray, periods: np.ndarray, horizon: int, frequency: str) -> pd.DataFrame:
     """One payout per shop per settlement period with takings, on its last day (first run only)."""
-    counts = np.bincount(cell, minlength=periods.shape[0] * horizon).reshape(-1, horizon)
     counts = _settlement_periods(counts, frequency)
     shop, period = np.nonzero(periods)
     day = period if frequency == "daily" else np.minimum(period * 7 + 6, horizon - 1)
