@@ -220,6 +220,16 @@ def test_concentration_measures_on_known_values():
     assert curve[0] == 0 and curve[-1] == 1 and curve[3] == 0
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-5, 40), max_size=30), st.booleans())
+def test_first_seen_codes_are_pandas_factorize_codes(ids, increasing):
+    from explorer.vouchers.duplicates import first_seen_codes
+
+    values = np.array(sorted(set(ids)) if increasing else ids, dtype=np.int64)
+    got, want = first_seen_codes(values), pd.factorize(values)[0]
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
 def test_takings_per_shop_and_day_equal_one_weighted_count_of_every_redemption():
     # Counts × denomination plus the odd vouchers' difference: the same float64 sums, to the unit.
     rng = np.random.default_rng(5)

@@ -178,14 +178,12 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "category_limit_refused": o.limit_refused,
     }
     rows = {
-        "beneficiaries": np.ones(p.n),
+        # (beneficiaries, issued and beyond_travel_limit are the same in every run: Prepared.fixed_cell_sums)
         "claimed": o.claimed,
         "covered": o.claimed & p.reachable,
         "reached": spent,
-        "issued": p.entitlement,
         "redeemed": o.redeemed,
         "not_redeemed": left,
-        "beyond_travel_limit": ~p.reachable,
         "first_spend_days_total": np.where(spent, o.first_day - o.claim_day, 0),
         "transactions": o.transactions,  # only to share the fees out; not a column of the breakdowns
     }
@@ -221,13 +219,14 @@ def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
 def _breakdowns(
     p: Prepared, rows: dict[str, np.ndarray], cost_weights: dict[str, float]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sums of `rows` per province and per group (keys sorted), each key's share of the programme cost.
-    One bincount per column over the (province, group) code, not a pandas group-by over a million rows;
-    the province and group sums are the two margins of that small table (every column holds whole
-    numbers, so float64 sums them exactly in any order)."""
+    """Sums of `rows` and of the run-independent columns per province and per group (keys sorted), each key's
+    share of the programme cost. One bincount per column over the (province, group) code, not a pandas
+    group-by over a million rows; the province and group sums are the two margins of that small table
+    (every column holds whole numbers, so float64 sums them exactly in any order)."""
     groups = len(GROUPS_BY_NAME)
     cells = len(p.provinces) * groups
-    table = {k: np.bincount(p.province_group, weights=v, minlength=cells).reshape(-1, groups) for k, v in rows.items()}
+    sums = {k: np.bincount(p.province_group, weights=v, minlength=cells) for k, v in rows.items()}
+    table = {k: v.reshape(-1, groups) for k, v in (p.fixed_cell_sums | sums).items()}
     by_province = {k: v.sum(axis=1) for k, v in table.items()}
     by_group = {k: v.sum(axis=0) for k, v in table.items()}
     return (

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
-from explorer.vouchers.duplicates import DuplicateReport, duplicate_report
+from explorer.vouchers.duplicates import DuplicateReport, duplicate_report, first_seen_codes
 from explorer.vouchers.geo import nearest_k
 from explorer.vouchers.population import Population
 from explorer.vouchers.scheme import Scheme, SchemeError, expiry_day, validate
@@ -95,6 +95,14 @@ class Prepared:
         """(N,) province position × groups + group position: one code for both breakdowns."""
         return self.province_index * len(BENEFICIARY_GROUPS) + self.group_by_name
 
+    @cached_property
+    def fixed_cell_sums(self) -> dict[str, np.ndarray]:
+        """Per `province_group` code, the breakdown columns no run changes (registrations, value issued,
+        beyond the travel limit): counted once per simulation, not once per run (metrics._breakdowns)."""
+        cells = len(self.provinces) * len(BENEFICIARY_GROUPS)
+        fixed = {"beneficiaries": np.ones(self.n), "issued": self.entitlement, "beyond_travel_limit": ~self.reachable}
+        return {k: np.bincount(self.province_group, weights=v, minlength=cells) for k, v in fixed.items()}
+
 
 def eligible_mask(scheme: Scheme, people: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
     rules = scheme.eligibility
@@ -135,10 +143,10 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     group = _codes(people["group"], BENEFICIARY_GROUPS)
     household = people["household_size"].to_numpy(np.int64)
     entitled = entitlements(scheme, group, household)
-    person = pd.factorize(people["person_id"].to_numpy())[0]
+    person = first_seen_codes(people["person_id"].to_numpy())
     report, keep = duplicate_report(person, people["org_id"].to_numpy(), entitled, scheme.exclude_duplicates)
     people, group, entitled = people.loc[keep], group[keep], entitled[keep]
-    person = pd.factorize(person[keep])[0]  # dense again: 0 … persons-1
+    person = first_seen_codes(person[keep])  # dense again: 0 … persons-1
     if scheme.budget is not None:
         check_budget(scheme, int(entitled.sum()), len(people), scheme.budget)
 
