@@ -46,7 +46,7 @@ class Prepared:
     owner: np.ndarray  # (N,) beneficiaries in priority order
     v_owner: np.ndarray  # position in `owner` of each voucher's owner (ascending within a level)
     v_amount: np.ndarray  # int32 or int64 minor units
-    v_cum: np.ndarray  # int64: the owner's value up to and including this voucher
+    v_cum: np.ndarray  # the owner's value up to and including this voucher (int32 when entitlements fit)
     v_tranche: np.ndarray  # tranche number of the voucher
     v_opens: np.ndarray  # bool: first voucher of its tranche
     level_bounds: np.ndarray  # vouchers numbered j occupy level_bounds[j]:level_bounds[j+1]
@@ -276,10 +276,10 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     total = int(bounds[-1])
     index_type = np.int32 if total < 2**31 else np.int64
-    # A voucher is never worth more than its owner's entitlement: written as int32 straight away when every
-    # entitlement fits (then so does every voucher), instead of int64 cut down afterwards.
+    # A voucher, and an owner's running total, are never worth more than the owner's entitlement: written as
+    # int32 straight away when every entitlement fits, instead of int64 (cut down afterwards).
     amount_type = np.int32 if not n or entitled.max() < 2**31 else np.int64
-    v_owner, v_amount, v_cum = np.empty(total, index_type), np.empty(total, amount_type), np.empty(total, np.int64)
+    v_owner, v_amount, v_cum = np.empty(total, index_type), np.empty(total, amount_type), np.empty(total, amount_type)
     v_tranche, v_opens = np.empty(total, np.int16), np.empty(total, bool)
     alive = np.arange(n)
     running = np.zeros(n, dtype=np.int64)  # each owner's value so far, by priority position
