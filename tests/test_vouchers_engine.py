@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
-from explorer.vouchers import metrics
+from explorer.vouchers import engine, metrics
 from explorer.vouchers.engine import run_once, simulate
 from explorer.vouchers.funding import preview_totals, statement_preview
 from explorer.vouchers.geo import haversine_km, nearest_k
@@ -220,6 +220,51 @@ def test_concentration_measures_on_known_values():
     assert curve[0] == 0 and curve[-1] == 1 and curve[3] == 0
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-5, 40), max_size=30), st.booleans())
+def test_first_seen_codes_are_pandas_factorize_codes(ids, increasing):
+    from explorer.vouchers.duplicates import first_seen_codes
+
+    values = np.array(sorted(set(ids)) if increasing else ids, dtype=np.int64)
+    got, want = first_seen_codes(values), pd.factorize(values)[0]
+    assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_takings_per_shop_and_day_equal_one_weighted_count_of_every_redemption():
+    # Counts × denomination plus the odd vouchers' difference: the same float64 sums, to the unit.
+    rng = np.random.default_rng(5)
+    cell = rng.integers(0, 12, 5000)
+    value = np.where(rng.random(5000) < 0.8, 50_000, rng.integers(1, 50_000, 5000)).astype(np.int32)
+    counts = np.bincount(cell, minlength=12).reshape(3, 4)
+    want = np.bincount(cell, weights=value, minlength=12).reshape(3, 4)
+    for denomination in (50_000, 0, 7):
+        got = metrics._values_by_cell(cell, value, counts, denomination)
+        assert got.dtype == np.float64 and np.array_equal(got, want)
+
+
+def test_a_run_counts_each_persons_redeemed_vouchers_and_value(monkeypatch):
+    # run_once reads a person's count and value off their last redeemed voucher; here they are recounted
+    # from the redeemed vouchers themselves, with three tranches, a merchant cap and a category limit.
+    scheme = dataclasses.replace(
+        NEW_YEAR,
+        tranches=dataclasses.replace(NEW_YEAR.tranches, count=3),
+        merchants=dataclasses.replace(
+            NEW_YEAR.merchants, cap_per_merchant=2_000_00, category_limits={"groceries": 200_00}
+        ),
+    )
+    population = synthetic_population({"child": 300, "low_income_household": 300}, recipients_per_merchant=20, seed=2)
+    p = prepare(scheme, population, seed=4)
+    served = []
+    serve = engine._serve
+    monkeypatch.setattr(engine, "_serve", lambda *args: served.append(serve(*args)) or served[-1])
+    outcome = run_once(p, np.random.default_rng(9))
+    kept = served[0][0]
+    assert 0 < len(kept) < len(p.v_owner) and outcome.cap_refused > 0 and outcome.limit_refused > 0
+    owner_of_tx = p.owner[p.v_owner[kept]]
+    assert np.array_equal(outcome.transactions, np.bincount(owner_of_tx, minlength=p.n))
+    assert np.array_equal(outcome.redeemed, np.bincount(owner_of_tx, weights=p.v_amount[kept], minlength=p.n))
+
+
 def test_nearest_merchants_are_exact_against_brute_force():
     rng = np.random.default_rng(0)
     b_lat, b_lon = rng.uniform(8, 23, 4000), rng.uniform(102, 110, 4000)
@@ -356,13 +401,14 @@ def test_any_scheme_conserves_money_and_keeps_rates_between_0_and_1(scheme, seed
     st.sampled_from([0, 7, 50_000, 300_000]),
 )
 def test_vouchers_sum_to_each_entitlement_and_are_laid_out_in_queue_order(amounts, tranches, denomination):
-    from explorer.vouchers.prepare import _vouchers
+    from explorer.vouchers.prepare import _vouchers, voucher_beneficiaries, voucher_numbers
 
     if denomination == 7:
         amounts = [a % 1000 + 1 for a in amounts]  # at most ~150 vouchers each, as validate() allows
     scheme = Scheme(targets=(Target("child", 1),), tranches=Tranches(count=tranches, denomination=denomination))
     entitled = np.array(amounts, dtype=np.int64)
     v = _vouchers(scheme, entitled, np.random.default_rng(0))
+    v["v_ben"], v["v_index"] = voucher_beneficiaries(v["owner"], v["v_owner"]), voucher_numbers(v["level_bounds"])
     assert np.array_equal(np.bincount(v["v_ben"], weights=v["v_amount"], minlength=len(entitled)), entitled)
     assert (v["v_amount"] > 0).all() and (np.diff(v["v_index"]) >= 0).all()
     if denomination:

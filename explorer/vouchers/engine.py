@@ -79,15 +79,21 @@ def run_once(p: Prepared, rng: np.random.Generator) -> RunOutcome:
     kept, tx_day, (cap_refused, cap_merchants, refused_by_shop) = _serve(p, keys)
     tx_value = p.v_amount[kept]
     tx_shop = keys.bucket[kept] // np.int32(horizon)
-    # Per person, counted by owner position (each level's owners ascend: sequential reads), then put back
-    # in registration order.
-    by_owner = p.v_owner[kept]
-    redeemed, transactions = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
-    redeemed[owner] = np.rint(np.bincount(by_owner, weights=tx_value, minlength=n))
-    transactions[owner] = np.bincount(by_owner, minlength=n)
     # A person's redeemed vouchers are a prefix of theirs (same shop, queued in order, one expiry, a cap
-    # that only ever closes), so their first redemption is voucher 0: level 0 leads the flat arrays.
-    first = slice(0, int(np.searchsorted(kept, p.level_bounds[1])))
+    # that only ever closes): their count is one past the level of the last, their value that voucher's
+    # running total. Level by level, each owner at most once per level (sequential writes by owner
+    # position) — no weighted count over every redemption — then put back in registration order.
+    by_owner = p.v_owner[kept]
+    cut = np.searchsorted(kept, p.level_bounds)
+    by_position, count_by_position = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    for j in range(len(cut) - 1):
+        level = by_owner[cut[j] : cut[j + 1]]
+        by_position[level] = p.v_cum[kept[cut[j] : cut[j + 1]]]
+        count_by_position[level] = j + 1
+    redeemed, transactions = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    redeemed[owner], transactions[owner] = by_position, count_by_position
+    # Everybody's first redemption is their voucher 0: level 0 leads the flat arrays.
+    first = slice(0, int(cut[1]))
     first_day = np.full(n, -1, dtype=np.int64)
     first_day[owner[by_owner[first]]] = tx_day[first]
     return RunOutcome(
@@ -169,7 +175,7 @@ def _queue_keys(
     day = np.empty(total, dtype=np.int32)
     bucket = np.empty(total, dtype=np.int32)
     until_v = np.empty(total, dtype=np.int16 if horizon < 2**15 else np.int32)
-    latest = np.empty(len(start), dtype=np.int64)
+    latest = np.empty(len(start), dtype=np.int32)  # days: whole draws of a few hundred at most, summed
     key = shop * np.int32(horizon)  # the owner's shop-day key on day 0
     limit = p.shop_limit[shop] if p.shop_limit is not None else None
     limit_refused = 0
@@ -187,15 +193,16 @@ def _queue_keys(
             latest[:] = when
         else:
             latest[who] = when
-        d = np.minimum(when, horizon).astype(np.int32)
+        # Written straight into the level's slices: no temporaries of a level's size to copy in.
+        d = np.minimum(when, horizon, out=day[level])
         u = at(until)
-        taken = d < u
+        left_out = d >= u
         if limit is not None:
-            over = taken & (p.v_cum[level] > at(limit))
+            over = ~left_out & (p.v_cum[level] > at(limit))
             limit_refused += int(p.v_amount[level][over].sum())
-            taken &= ~over
-        day[level], until_v[level] = d, u
-        bucket[level] = np.where(taken, at(key) + d, never)
+            left_out |= over
+        until_v[level] = u
+        np.copyto(np.add(at(key), d, out=bucket[level]), never, where=left_out)
     return QueueKeys(bucket, day, until_v, limit_refused)
 
 

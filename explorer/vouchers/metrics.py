@@ -120,7 +120,8 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
     # One pass over the redemptions: value per (shop, day); receipts, the daily curve and the payouts
     # (one per shop per settlement period with takings) all come from this small matrix.
     cell = o.tx_shop * (horizon if len(p.capacity) * horizon < 2**31 else np.int64(horizon)) + o.tx_day
-    by_shop_day = np.bincount(cell, weights=o.tx_value, minlength=len(p.capacity) * horizon).reshape(-1, horizon)
+    counts = np.bincount(cell, minlength=len(p.capacity) * horizon).reshape(-1, horizon)
+    by_shop_day = _values_by_cell(cell, o.tx_value, counts, s.tranches.denomination)
     receipts = by_shop_day.sum(axis=1)
     periods = _settlement_periods(by_shop_day, s.costs.settlement)
     settlement_count = int(np.count_nonzero(periods))
@@ -177,14 +178,12 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "category_limit_refused": o.limit_refused,
     }
     rows = {
-        "beneficiaries": np.ones(p.n),
+        # (beneficiaries, issued and beyond_travel_limit are the same in every run: Prepared.fixed_cell_sums)
         "claimed": o.claimed,
         "covered": o.claimed & p.reachable,
         "reached": spent,
-        "issued": p.entitlement,
         "redeemed": o.redeemed,
         "not_redeemed": left,
-        "beyond_travel_limit": ~p.reachable,
         "first_spend_days_total": np.where(spent, o.first_day - o.claim_day, 0),
         "transactions": o.transactions,  # only to share the fees out; not a column of the breakdowns
     }
@@ -196,7 +195,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         "transactions": costs["cost_fees"] / max(tx, 1),
         "redeemed": costs["cost_settlement"] / max(redeemed, 1),
     }
-    settlements = _settlements(o, cell, periods, horizon, s.costs.settlement) if keep_settlements else None
+    settlements = _settlements(counts, periods, horizon, s.costs.settlement) if keep_settlements else None
     return RunMetrics(
         scalars,
         by_shop_day.sum(axis=0),
@@ -204,7 +203,7 @@ def run_metrics(p: Prepared, o: RunOutcome, keep_settlements: bool = False) -> R
         *_breakdowns(p, rows, cost_weights),
         settlements,
         receipts=receipts,
-        shop_transactions=np.bincount(o.tx_shop, minlength=len(p.capacity)),
+        shop_transactions=counts.sum(axis=1),
         refused=(
             o.cap_refused_by_shop if o.cap_refused_by_shop is not None else np.zeros(len(p.capacity), dtype=np.int64)
         ),
@@ -220,13 +219,14 @@ def _any_by_person(p: Prepared, flags: np.ndarray) -> np.ndarray:
 def _breakdowns(
     p: Prepared, rows: dict[str, np.ndarray], cost_weights: dict[str, float]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sums of `rows` per province and per group (keys sorted), each key's share of the programme cost.
-    One bincount per column over the (province, group) code, not a pandas group-by over a million rows;
-    the province and group sums are the two margins of that small table (every column holds whole
-    numbers, so float64 sums them exactly in any order)."""
+    """Sums of `rows` and of the run-independent columns per province and per group (keys sorted), each key's
+    share of the programme cost. One bincount per column over the (province, group) code, not a pandas
+    group-by over a million rows; the province and group sums are the two margins of that small table
+    (every column holds whole numbers, so float64 sums them exactly in any order)."""
     groups = len(GROUPS_BY_NAME)
     cells = len(p.provinces) * groups
-    table = {k: np.bincount(p.province_group, weights=v, minlength=cells).reshape(-1, groups) for k, v in rows.items()}
+    sums = {k: np.bincount(p.province_group, weights=v, minlength=cells) for k, v in rows.items()}
+    table = {k: v.reshape(-1, groups) for k, v in (p.fixed_cell_sums | sums).items()}
     by_province = {k: v.sum(axis=1) for k, v in table.items()}
     by_group = {k: v.sum(axis=0) for k, v in table.items()}
     return (
@@ -253,9 +253,19 @@ def _settlement_periods(by_shop_day: np.ndarray, frequency: str) -> np.ndarray:
     return np.add.reduceat(by_shop_day, np.arange(0, by_shop_day.shape[1], 7), axis=1)
 
 
-def _settlements(o: RunOutcome, cell: np.ndarray, periods: np.ndarray, horizon: int, frequency: str) -> pd.DataFrame:
+def _values_by_cell(cell: np.ndarray, value: np.ndarray, counts: np.ndarray, denomination: int) -> np.ndarray:
+    """(shops × days) value redeemed, float64 like a weighted bincount. Nearly every voucher is worth the
+    denomination, so it is counts × denomination plus a weighted count of the few others' difference:
+    whole numbers below 2**53, the same float64 sums as one weighted count over every redemption."""
+    if not denomination:
+        return np.bincount(cell, weights=value, minlength=counts.size).reshape(counts.shape)
+    odd = np.flatnonzero(value != denomination)
+    extra = np.bincount(cell[odd], weights=value[odd] - denomination, minlength=counts.size)
+    return counts * float(denomination) + extra.reshape(counts.shape)
+
+
+def _settlements(counts: np.ndarray, periods: np.ndarray, horizon: int, frequency: str) -> pd.DataFrame:
     """One payout per shop per settlement period with takings, on its last day (first run only)."""
-    counts = np.bincount(cell, minlength=periods.shape[0] * horizon).reshape(-1, horizon)
     counts = _settlement_periods(counts, frequency)
     shop, period = np.nonzero(periods)
     day = period if frequency == "daily" else np.minimum(period * 7 + 6, horizon - 1)

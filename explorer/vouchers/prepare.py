@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
-from explorer.vouchers.duplicates import DuplicateReport, duplicate_report
+from explorer.vouchers.duplicates import DuplicateReport, duplicate_report, first_seen_codes
 from explorer.vouchers.geo import nearest_k
 from explorer.vouchers.population import Population
 from explorer.vouchers.scheme import Scheme, SchemeError, expiry_day, validate
@@ -45,10 +45,8 @@ class Prepared:
     # seeded arrival priority of their owner — how people reaching a shop the same day line up.
     owner: np.ndarray  # (N,) beneficiaries in priority order
     v_owner: np.ndarray  # position in `owner` of each voucher's owner (ascending within a level)
-    v_ben: np.ndarray  # = owner[v_owner]
-    v_index: np.ndarray  # position within the beneficiary's vouchers (0 = first)
     v_amount: np.ndarray  # int32 or int64 minor units
-    v_cum: np.ndarray  # int64: the owner's value up to and including this voucher
+    v_cum: np.ndarray  # the owner's value up to and including this voucher (int32 when entitlements fit)
     v_tranche: np.ndarray  # tranche number of the voucher
     v_opens: np.ndarray  # bool: first voucher of its tranche
     level_bounds: np.ndarray  # vouchers numbered j occupy level_bounds[j]:level_bounds[j+1]
@@ -63,6 +61,17 @@ class Prepared:
     @property
     def issued(self) -> int:
         return int(self.entitlement.sum())
+
+    # Per voucher, but no run reads them: made on demand rather than 60 MB more at every preparation.
+    @cached_property
+    def v_ben(self) -> np.ndarray:
+        """Each voucher's beneficiary (= owner[v_owner])."""
+        return voucher_beneficiaries(self.owner, self.v_owner)
+
+    @cached_property
+    def v_index(self) -> np.ndarray:
+        """Each voucher's position within its beneficiary's vouchers (0 = first)."""
+        return voucher_numbers(self.level_bounds)
 
     # Breakdown keys as small integer codes, computed once per simulation rather than once per run.
     @cached_property
@@ -85,6 +94,14 @@ class Prepared:
     def province_group(self) -> np.ndarray:
         """(N,) province position × groups + group position: one code for both breakdowns."""
         return self.province_index * len(BENEFICIARY_GROUPS) + self.group_by_name
+
+    @cached_property
+    def fixed_cell_sums(self) -> dict[str, np.ndarray]:
+        """Per `province_group` code, the breakdown columns no run changes (registrations, value issued,
+        beyond the travel limit): counted once per simulation, not once per run (metrics._breakdowns)."""
+        cells = len(self.provinces) * len(BENEFICIARY_GROUPS)
+        fixed = {"beneficiaries": np.ones(self.n), "issued": self.entitlement, "beyond_travel_limit": ~self.reachable}
+        return {k: np.bincount(self.province_group, weights=v, minlength=cells) for k, v in fixed.items()}
 
 
 def eligible_mask(scheme: Scheme, people: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
@@ -126,10 +143,10 @@ def prepare(scheme: Scheme, population: Population, seed: int = 0) -> Prepared:
     group = _codes(people["group"], BENEFICIARY_GROUPS)
     household = people["household_size"].to_numpy(np.int64)
     entitled = entitlements(scheme, group, household)
-    person = pd.factorize(people["person_id"].to_numpy())[0]
+    person = first_seen_codes(people["person_id"].to_numpy())
     report, keep = duplicate_report(person, people["org_id"].to_numpy(), entitled, scheme.exclude_duplicates)
     people, group, entitled = people.loc[keep], group[keep], entitled[keep]
-    person = pd.factorize(person[keep])[0]  # dense again: 0 … persons-1
+    person = first_seen_codes(person[keep])  # dense again: 0 … persons-1
     if scheme.budget is not None:
         check_budget(scheme, int(entitled.sum()), len(people), scheme.budget)
 
@@ -225,6 +242,14 @@ def _category_preference(scheme: Scheme) -> np.ndarray:
     return weights
 
 
+def voucher_beneficiaries(owner: np.ndarray, v_owner: np.ndarray) -> np.ndarray:
+    return owner.astype(v_owner.dtype)[v_owner]  # gathered in the narrow type: no int64 copy of 8 M
+
+
+def voucher_numbers(level_bounds: np.ndarray) -> np.ndarray:
+    return np.repeat(np.arange(len(level_bounds) - 1, dtype=np.int32), np.diff(level_bounds))
+
+
 def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) -> dict[str, Any]:
     """Cut each entitlement into tranches and vouchers (exact integers), laid out in queue order.
 
@@ -251,7 +276,10 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
     total = int(bounds[-1])
     index_type = np.int32 if total < 2**31 else np.int64
-    v_owner, v_amount, v_cum = np.empty(total, index_type), np.empty(total, np.int64), np.empty(total, np.int64)
+    # A voucher, and an owner's running total, are never worth more than the owner's entitlement: written as
+    # int32 straight away when every entitlement fits, instead of int64 (cut down afterwards).
+    amount_type = np.int32 if not n or entitled.max() < 2**31 else np.int64
+    v_owner, v_amount, v_cum = np.empty(total, index_type), np.empty(total, amount_type), np.empty(total, amount_type)
     v_tranche, v_opens = np.empty(total, np.int16), np.empty(total, bool)
     alive = np.arange(n)
     running = np.zeros(n, dtype=np.int64)  # each owner's value so far, by priority position
@@ -260,10 +288,12 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
         level = slice(bounds[j], bounds[j + 1])
         v_owner[level] = alive
         if count == 1:  # one tranche (most schemes): voucher j of each, its value and the running total
-            size, value = o_per_last[alive], o_last[alive]
-            whole = j < size - 1  # a full denomination; the last voucher carries what is left
-            v_amount[level] = np.where(whole, denom, value - j * denom) if denom else value
-            v_cum[level] = np.where(whole, (j + 1) * denom, value) if denom else value
+            value = o_last[alive]
+            if denom:  # a full denomination until the last voucher, which carries what is left (≤ denom)
+                np.minimum(value - j * denom, denom, out=v_amount[level])
+                np.minimum(value, (j + 1) * denom, out=v_cum[level])
+            else:
+                v_amount[level], v_cum[level] = value, value
             v_tranche[level], v_opens[level] = 0, j == 0
             continue
         pb = o_per_base[alive]
@@ -280,10 +310,8 @@ def _vouchers(scheme: Scheme, entitled: np.ndarray, rng: np.random.Generator) ->
     return {
         "owner": owner,
         "v_owner": v_owner,
-        "v_ben": owner[v_owner].astype(index_type),
-        "v_index": np.repeat(np.arange(len(sizes), dtype=np.int32), sizes),
         # int32 when every voucher fits (nearly always): half the memory traffic per run
-        "v_amount": v_amount.astype(np.int32) if not total or v_amount.max() < 2**31 else v_amount,
+        "v_amount": v_amount.astype(np.int32, copy=False) if not total or v_amount.max() < 2**31 else v_amount,
         "v_cum": v_cum,
         "v_tranche": v_tranche,
         "v_opens": v_opens,
