@@ -42,6 +42,12 @@ def money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -
     return format_currency(major_units(amount, currency), currency, locale=_locale(lang))
 
 
+def currency_symbol(currency: str = "VND", lang: str = "vi") -> str:
+    """The sign `money` writes for a currency in a language ('¥' in Chinese, 'CN¥' in English): the name a
+    label gives an amount's unit ('Budget (CN¥)'), so it matches the amounts beside it."""
+    return get_currency_symbol(currency, locale=_locale(lang))
+
+
 def _whole_digits(text: str) -> int:
     """Length of the first run of digits: the whole part of a compact figure ('₫8.99亿' → 1, '₫899M' → 3)."""
     first = re.search(r"\d+", text)
@@ -66,7 +72,7 @@ def compact_money(amount: int | float | None, currency: str = "VND", lang: str =
         # decimal drops it a unit: 999,960,000 ₫ stays '1 tỷ', not '999,96 triệu'.)
         finer = format_compact_decimal(value, format_type=style, locale=_locale(lang), fraction_digits=2)
         short = finer if _whole_digits(finer) == 1 else short
-    symbol = get_currency_symbol(currency, locale=_locale(lang))
+    symbol = currency_symbol(currency, lang)
     # The symbol goes where the locale's full amounts put it ('₫51M' beside '₫33,985,000' in English), so one
     # screen never writes it on both sides.
     if Locale.parse(_locale(lang)).currency_formats["standard"].pattern.startswith("¤"):
