@@ -294,6 +294,38 @@ def test_phone_presenter_wraps_a_long_title_and_keeps_each_tickers_time(browser,
         context.close()
 
 
+AXIS_LABELS_OUTSIDE = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap(chart => {
+    const box = chart.querySelector('svg').getBoundingClientRect();
+    return [...chart.querySelectorAll('.role-axis-label text, .role-axis-title text')]
+      .filter(t => t.getAttribute('opacity') !== '0').map(t => {  // labels Vega hides for overlapping: not drawn
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, left: r.left, right: r.right, box: [box.left, box.right]}; })
+      .filter(l => l.left < l.box[0] - 0.5 || l.right > l.box[1] + 0.5); })"""
+PROVINCE_NAMES = """() => { const chart = document.querySelectorAll('[data-testid="stVegaLiteChart"]')[3];
+    return {bars: chart.querySelectorAll('.mark-rect path').length,
+            names: [...chart.querySelectorAll('.role-axis-label text')].filter(t => isNaN(parseInt(t.textContent)))
+                .map(t => ({text: t.textContent, shown: t.getAttribute('opacity') !== '0'}))}; }"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (390, 844)])
+def test_stats_charts_draw_every_axis_label_whole(browser, server, screenshots, width, height):
+    """December 2024: the province chart's last amount ('24.000.000') ran past the chart's right edge at both widths,
+    and on the phone every other province lost its name (its bars were drawn 19 px apart)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        open_page(tab, server, "stats", "from=2024-12-01&to=2024-12-31")
+        tab.locator('[data-testid="stVegaLiteChart"] svg .role-axis-label').nth(3).wait_for(state="attached")
+        shoot(tab, screenshots / f"stats-december-vi-{width}x{height}.png")
+        assert tab.evaluate(AXIS_LABELS_OUTSIDE) == []
+        drawn = tab.evaluate(PROVINCE_NAMES)  # one name a bar, every one drawn
+        assert drawn["bars"] == len(drawn["names"]) == 8 and all(n["shown"] for n in drawn["names"]), drawn
+        no_exception(tab)
+    finally:
+        context.close()
+
+
 def test_phone_progress_past_the_target_is_a_full_green_bar(phone, server, tiny_engine):
     """134.6 % of the target was a full red bar (the alarm colour), the same as 100 %: a target met is green."""
     open_page(phone, server, "campaigns")
