@@ -29,7 +29,8 @@ Layered: TypeAlias = alt.LayerChart | alt.FacetChart
 
 # Room to the right of the plot: Vega's fit-to-width layout can come out a pixel or two wider than the chart (its
 # text measure and the drawn labels differ), which clipped the last axis label ('24.000.000' on the Stats page).
-PADDING = {"left": 5, "top": 5, "right": 10, "bottom": 5}
+# Top and bottom stay Streamlit's (it fills in the bottom padding when the spec leaves it out).
+PADDING = {"left": 5, "right": 10}
 
 
 def localised(chart: TopChart, currency: str = "VND") -> TopChart:
