@@ -29,6 +29,17 @@ def _page(file: str, url_path: str, icon: str, default: bool = False) -> st.Page
     )
 
 
+def _overview_by_name(overview: st.Page) -> st.Page:
+    """`/overview`, the overview's own name, as a hidden page that sends the visitor on to `/` with the link's
+    parameters (`?lang=en` stays): Streamlit serves the default page at `/` only, and answered `/overview`, a
+    link people write by hand or copy from the page's name, with its English "Page not found" box."""
+
+    def to_overview() -> None:
+        st.switch_page(overview, query_params=st.query_params.to_dict())
+
+    return st.Page(to_overview, title=overview.title, url_path="overview", visibility="hidden")
+
+
 def main() -> None:
     st.set_page_config(page_title="Sao kê — charity transparency", page_icon="🔎", layout="wide")
     settings = load_settings()
@@ -36,8 +47,9 @@ def main() -> None:
         st.set_option("client.showErrorDetails", "none")
     first_run.ensure_data(settings)
 
+    overview = _page("overview.py", "", "📊", default=True)  # at "/"; `/overview` is its alias, below
     public = [
-        _page("overview.py", "overview", "📊", default=True),
+        overview,
         _page("accounts.py", "accounts", "🏦"),
         _page("campaigns.py", "campaigns", "🎯"),
         _page("statements.py", "statements", "📜"),
@@ -46,7 +58,7 @@ def main() -> None:
         _page("stats.py", "stats", "📈"),
     ]
     design = [_page("vouchers.py", "vouchers", "🎟️"), _page("presenter.py", "presenter", "📣")]
-    sections = {t("nav.section_public"): public, t("nav.section_design"): design}
+    sections = {t("nav.section_public"): [*public, _overview_by_name(overview)], t("nav.section_design"): design}
     if settings.allow_writes:
         sections[t("nav.section_operator")] = [_page("import_statements.py", "import", "📥")]
 

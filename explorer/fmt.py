@@ -7,6 +7,7 @@ ISO 4217 precision so VND prints without decimals ('1.000.000 ₫') and CNY as '
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -41,19 +42,37 @@ def money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -
     return format_currency(major_units(amount, currency), currency, locale=_locale(lang))
 
 
+def currency_symbol(currency: str = "VND", lang: str = "vi") -> str:
+    """The sign `money` writes for a currency in a language ('¥' in Chinese, 'CN¥' in English): the name a
+    label gives an amount's unit ('Budget (CN¥)'), so it matches the amounts beside it."""
+    return get_currency_symbol(currency, locale=_locale(lang))
+
+
+def _whole_digits(text: str) -> int:
+    """Length of the first run of digits: the whole part of a compact figure ('₫8.99亿' → 1, '₫899M' → 3)."""
+    first = re.search(r"\d+", text)
+    return len(first.group()) if first else 0
+
+
 def compact_money(amount: int | float | None, currency: str = "VND", lang: str = "vi") -> str:
     """Short form for headline numbers: '211 tỷ ₫', '₫211B', '₫2110亿' (the locale's currency symbol, not
     the three-letter code: headline boxes are narrow, and 'VND' cost the last digits of '112,9 tỷ VND').
+    At least three significant digits, so no figure is more than 0.5 % off: '₫8.99亿', '1,3 tỷ ₫' (1,297 tỷ).
 
     Vietnamese gets CLDR's long form: its short 'T' (tỷ) is easily misread as thousand or trillion.
     """
     if amount is None:
         return "—"
     style = "long" if lang == "vi" else "short"
-    short = format_compact_decimal(
-        major_units(amount, currency), format_type=style, locale=_locale(lang), fraction_digits=1
-    )
-    symbol = get_currency_symbol(currency, locale=_locale(lang))
+    value = major_units(amount, currency)
+    short = format_compact_decimal(value, format_type=style, locale=_locale(lang), fraction_digits=1)
+    if _whole_digits(short) == 1:
+        # One whole digit: a second decimal keeps three significant digits. With one, 899,000,000 ₫ read
+        # '₫9亿' in Chinese (beside '899 triệu' and '₫899M') and 10,497 ₫ '₫1万', 5 % off. (Unless the second
+        # decimal drops it a unit: 999,960,000 ₫ stays '1 tỷ', not '999,96 triệu'.)
+        finer = format_compact_decimal(value, format_type=style, locale=_locale(lang), fraction_digits=2)
+        short = finer if _whole_digits(finer) == 1 else short
+    symbol = currency_symbol(currency, lang)
     # The symbol goes where the locale's full amounts put it ('₫51M' beside '₫33,985,000' in English), so one
     # screen never writes it on both sides.
     if Locale.parse(_locale(lang)).currency_formats["standard"].pattern.startswith("¤"):

@@ -103,3 +103,19 @@ def test_numbers_and_dates_per_language(lang, number, day):
 )
 def test_short_and_full_amounts_put_the_currency_sign_on_the_same_side(lang, compact, full):
     assert fmt.compact_money(51_000_000, "VND", lang) == compact and fmt.money(51_000_000, "VND", lang) == full
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "vi", "en", "zh"),
+    [
+        (899_000_000, "VND", "899 triệu ₫", "₫899M", "₫8.99亿"),  # the tiny seed's disbursements
+        (1_297_158_584, "VND", "1,3 tỷ ₫", "₫1.3B", "₫13亿"),  # its money raised (1.30 / 12.97亿)
+        (856_400_000, "VND", "856,4 triệu ₫", "₫856.4M", "₫8.56亿"),
+        (10_497, "VND", "10,5 nghìn ₫", "₫10.5K", "₫1.05万"),  # was '₫1万': 5 % off
+        (1_050_010, "VND", "1,05 triệu ₫", "₫1.05M", "₫105万"),  # was '1,1 triệu': 4.8 % off
+        (999_960_000, "VND", "1 tỷ ₫", "₫1B", "₫10亿"),  # rounds up to the next unit, not '999,96 triệu'
+        (69_056_500, "CNY", "690,6 nghìn CN¥", "CN¥690.6K", "¥69.1万"),  # a voucher fund's CNY 690,565.00
+    ],
+)
+def test_compact_amounts_keep_three_significant_digits(amount, currency, vi, en, zh):
+    assert [fmt.compact_money(amount, currency, lang) for lang in ("vi", "en", "zh")] == [vi, en, zh]

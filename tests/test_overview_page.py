@@ -52,3 +52,15 @@ def test_unknown_url_param_is_ignored_with_notice(app):
     notices = " ".join(i.value for i in at.info)
     assert "evil" in notices and "lang" in notices
     assert at.title[0].value == "Minh bạch từ thiện — tổng quan"
+
+
+def test_headline_amounts_in_chinese_keep_three_significant_digits(app, tiny_engine):
+    """899,000,000 ₫ disbursed read '₫9亿' in Chinese, beside '899 triệu' and '₫899M': one digit, rounded up."""
+    app.query_params["lang"] = "zh"
+    at = app.run()
+    expected = _sql_totals(tiny_engine)
+    assert (expected["raised"], expected["disbursed"]) == (1_297_158_584, 899_000_000)  # the tiny seed's totals
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["已拨付"].value == "₫8.99亿"
+    assert metrics["已收到"].value == "₫13亿"  # 12.97亿: three significant digits, the trailing zero dropped
+    assert metrics["已拨付"].help == "₫899,000,000"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 
 import pytest
@@ -247,7 +248,40 @@ def test_switching_currency_converts_every_amount_at_the_stated_rate(app):
     assert scheme.currency == "VND" and scheme.targets[0] == Target("child", 875_000)
     assert scheme.targets[1].amount == 1_750_000 and scheme.tranches.denomination == 175_000
     assert scheme.costs.setup == 400_000 * 3_500
-    rate = "1 CNY = 3.500\xa0₫ · 1 USD = 25.000\xa0₫"  # Babel puts a no-break space before ₫
+    rate = "1,00\xa0CN¥ = 3.500\xa0₫ · 1,00\xa0US$ = 25.000\xa0₫"  # Babel puts a no-break space before ₫
     assert translate("vi", "vouchers.converted", source="CNY", target="VND", rates=rate) in [i.value for i in at.info]
     # The form now shows the converted amounts, in đồng.
     assert next(n for n in at.number_input if n.label == translate("vi", "vouchers.group_child")).value == 875_000
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "about", "sign"),
+    [
+        (
+            "zh",
+            "新春关爱金（儿童 ¥200.00，家庭 ¥500.00）",
+            "面向 5,000 名儿童 × ¥200.00 + 8,550 户家庭 × ¥500.00 = ¥5,275,000.00，"
+            "可在日用品、学习用品和药店商户使用。",
+            "¥",
+        ),
+        (
+            "en",
+            "New-Year gift (children CN¥200.00, households CN¥500.00)",
+            "Designed for 5,000 children × CN¥200.00 + 8,550 households × CN¥500.00 = CN¥5,275,000.00, "
+            "at necessities, school-supply and pharmacy merchants.",
+            "CN¥",
+        ),
+    ],
+)
+def test_yuan_amounts_are_written_one_way(app, lang, label, about, sign):
+    """The New-Year preset wrote its yuan three ways on one screen: '200 元' / '200 CNY' in its name and
+    description, '¥5,275,000.00' / 'CN¥5,275,000.00' in the results, 'CNY' under the cost chart."""
+    at = open_page(app, "vouchers", lang=lang, runs=1)
+    assert at.selectbox(key=f"vp_preset_{lang}").options[0] == label
+    captions = [c.value for c in at.caption]
+    assert about in captions
+    issued = fmt.money(5_275_000_00, "CNY", lang)
+    assert issued == f"{sign}5,275,000.00" and any(issued in c and "CNY" not in c for c in captions)
+    costs = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if '"part"' in c.proto.spec)
+    axes = {layer["encoding"]["x"]["title"] for layer in costs["layer"]}
+    assert axes == {sign}  # the cost axis names the sign its bars carry ('¥400,000.00'), not 'CNY'

@@ -123,8 +123,10 @@ else:
         if flagged.empty:
             st.success(t("flags.none"))
         else:
-            picked = st.dataframe(
-                flagged.assign(status=flagged.status.map(labels("flags.status_"))),
+            flagged = flagged.assign(status=flagged.status.map(labels("flags.status_")))
+            wide, narrow = phone.by_screen("acc_flagged")
+            picked = wide.dataframe(
+                flagged,
                 hide_index=True,
                 key="flagged_table",
                 on_select="rerun",
@@ -138,6 +140,18 @@ else:
                     "campaigns": t("accounts.campaigns"),
                 },
             ).selection.rows
+            # The phone's copy, as the list above: the grid cut the holder's name at the screen's edge and left
+            # the flag itself off-screen. The number opens the account; the flag sits under the holder.
+            phone.html_table(
+                narrow,
+                [(t("accounts.number"), "30%"), (t("accounts.holder"), "70%")],
+                [
+                    phone.cell(r.number, href=page_url("accounts", account=r.number), note=r.bank)
+                    + phone.cell(r.holder_name, note=r.status)
+                    for r in flagged.itertuples(index=False)
+                ],
+                "flagged_table_phone",
+            )
             st.caption(t("accounts.flagged_hint"))
             if picked:
                 open_account(str(flagged.iloc[picked[0]].number))

@@ -23,6 +23,7 @@ from explorer.ui.vouchers.form import designer
 from explorer.ui.vouchers.form_parts import rates_text
 from explorer.ui.vouchers.fund import fund
 from explorer.ui.vouchers.inputs import UPLOAD, upload_inputs, uploaded_note
+from explorer.ui.vouchers.labels import preset_about, preset_labels
 from explorer.ui.vouchers.map import coverage_map
 from explorer.ui.vouchers.merchants import merchant_view
 from explorer.ui.vouchers.results import results
@@ -54,7 +55,7 @@ state = UrlState("vp", SPEC, params)
 params["preset"] = st.selectbox(
     t("vouchers.preset"),
     list(PRESETS),
-    format_func=labels("vouchers.preset_"),
+    format_func=preset_labels(),
     **state.seed("preset", resets=("scheme",)),
 )
 top = st.columns([3, 1, 1])
@@ -89,9 +90,9 @@ else:
     st.session_state.pop(REJECTED, None)  # closing the designer drops its unrun edits with it
 params["scheme"] = codec.encode_token(scheme, PRESETS[params["preset"]])
 if scheme == PRESETS[params["preset"]]:
-    about.caption(t(f"vouchers.preset_{params['preset']}_about"))
+    about.caption(preset_about(params["preset"]))
 else:
-    about.caption(t("vouchers.edited_from", preset=t(f"vouchers.preset_{params['preset']}")))
+    about.caption(t("vouchers.edited_from", preset=preset_labels()(params["preset"])))
 converted = st.session_state.pop("vouchers_converted", None)
 if converted:
     st.info(t("vouchers.converted", source=converted[0], target=converted[1], rates=rates_text()))

@@ -27,9 +27,16 @@ TopChart: TypeAlias = (
 Layered: TypeAlias = alt.LayerChart | alt.FacetChart
 
 
+# Room to the right of the plot: Vega's fit-to-width layout can come out a pixel or two wider than the chart (its
+# text measure and the drawn labels differ), which clipped the last axis label ('24.000.000' on the Stats page).
+# Top and bottom stay Streamlit's (it fills in the bottom padding when the spec leaves it out).
+PADDING = {"left": 5, "right": 10}
+
+
 def localised(chart: TopChart, currency: str = "VND") -> TopChart:
     """`chart` with the page language's Vega-Lite locale (its d3 number and time locale)."""
-    return chart.configure(locale=fmt.vega_locale(lang(), currency)).configure_legend(labelLimit=0, titleLimit=0)
+    configured = chart.configure(locale=fmt.vega_locale(lang(), currency)).configure_legend(labelLimit=0, titleLimit=0)
+    return configured.properties(padding=PADDING)
 
 
 def show(chart: TopChart, container: Any = None, currency: str = "VND", **kwargs: Any) -> Any:

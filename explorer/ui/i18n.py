@@ -34,6 +34,10 @@ def compact_money(amount, currency: str = "VND") -> str:
     return fmt.compact_money(amount, currency, lang())
 
 
+def currency_symbol(currency: str = "VND") -> str:
+    return fmt.currency_symbol(currency, lang())
+
+
 def num(value) -> str:
     return fmt.number(value, lang())
 

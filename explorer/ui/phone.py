@@ -67,6 +67,7 @@ _TABLE_CSS = f"""<style>
 .ph-table small {{ display: block; color: #666; font-size: .75rem; white-space: normal; }}
 .ph-bar {{ height: .35rem; background: #eee; border-radius: .2rem; margin-top: .2rem; }}
 .ph-bar > div {{ height: 100%; background: #c62828; border-radius: .2rem; max-width: 100%; }}
+.ph-bar.met {{ background: #2e7d32; }} .ph-bar.met > div {{ background: #2e7d32; }}
 @media (min-width: {PHONE_MAX_PX + 1}px) {{ .ph-table {{ display: none; }} }}
 </style>"""
 
@@ -82,8 +83,14 @@ def cell(text: object, css: str = "", note: object = "", href: str = "") -> str:
 
 
 def bar(ratio: float) -> str:
-    """A small progress bar (HTML) for a ratio (1.0 = 100 %; drawn full beyond it)."""
-    return f'<div class="ph-bar"><div style="width: {max(0.0, min(float(ratio), 1.0)) * 100:.1f}%"></div></div>'
+    """A small progress bar (HTML) for a ratio (1.0 = 100 %). A target met or passed draws the whole bar green:
+    134 % was a full red bar, the alarm colour, indistinguishable from 100 % and read as an overflow."""
+    value = max(0.0, float(ratio))
+    return (
+        f'<div class="ph-bar{" met" if value >= 1 else ""}" role="progressbar" aria-valuemin="0" '
+        f'aria-valuemax="100" aria-valuenow="{value * 100:.1f}"><div style="width: {min(value, 1.0) * 100:.1f}%">'
+        "</div></div>"
+    )
 
 
 def html_table(container: Any, headers: Sequence[tuple[str, str]], rows: Sequence[str], key: str) -> None:

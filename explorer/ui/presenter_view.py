@@ -61,13 +61,27 @@ _CSS = """<style>
   .st-key-pz_camp [data-testid="stMetricValue"] { font-size: 1.6rem; }
   .st-key-pz_camp [data-testid="stMetricLabel"] p { font-size: 1rem; }
   .st-key-pz_camp .stProgress p, .pz-sub { font-size: 1rem; }
-  .pz-title { font-size: 1.45rem; margin: 0; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+  .pz-title { font-size: 1.45rem; margin: 0; }
   .pz-sim { font-size: .85rem; padding: .15rem .5rem; margin-bottom: .2rem; }
   .pz-tick { font-size: 1.15rem; line-height: 1.3; padding: .15rem .4rem; }
   .pz-tick:nth-child(n+5) { display: none; }
   .pz-acc { font-size: 1.8rem; }
   .pz-row { font-size: 1.05rem; line-height: 1.35; }
   [data-testid="stImageCaption"] { display: none; }
+}
+/* One line for the title on a short projector (the whole on hover); not on a phone held upright, whose screen is
+   as short but narrow: there a long title was cut to its first four words, so it wraps instead. */
+@media (max-height: 860px) and (min-width: 641px) {
+  .pz-title { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+}
+/* A phone (390 px): a ticker line wraps, the time stays beside the amount and the campaign takes a line of its
+   own (on one line the time was pushed off the screen); the small QR code fits the width. */
+@media (max-width: 640px) {
+  .pz-tick { flex-wrap: wrap; row-gap: 0; font-size: 1.1rem; line-height: 1.35; }
+  .pz-tick .when { order: 2; margin-left: auto; font-size: .85rem; }
+  .pz-tick .where { order: 3; flex: 1 0 100%; font-size: .9rem; }
+  .st-key-pz_qr_big { display: none; }
+  .st-key-pz_qr_small { display: block; }
 }
 </style>"""
 

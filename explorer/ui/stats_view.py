@@ -39,7 +39,9 @@ def ranked_bars(frame: pd.DataFrame, label: str, value: str, value_title: str, l
                 alt.Tooltip("lines:Q", title=lines_title, format=",d"),
             ],
         )
-        .properties(height=24 * len(frame) + 40)
+        # 24 px a bar, whatever the axis below needs: a fixed total (24 px a bar + 40) left a short list 19 px a
+        # bar on a phone, and Vega hid every other province's name.
+        .properties(height=alt.Step(24))
     )
 
 

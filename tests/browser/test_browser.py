@@ -85,6 +85,20 @@ def test_every_page_opens_without_error(page, server, screenshots, path):
     shoot(page, screenshots / f"{path}-vi.png")
 
 
+def test_overview_by_its_name_lands_on_the_overview_in_the_links_language(page, server, screenshots):
+    """`/overview` (the page's name, as people type or paste it) opens the overview at `/`, the language kept;
+    it showed Streamlit's English "Page not found" box."""
+    open_page(page, server, "overview", "lang=en")
+    page.wait_for_url(re.compile(r"/\?lang=en$"))
+    settle(page)
+    shoot(page, screenshots / "overview-by-name-en.png")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("h1").first.inner_text().strip() == title_of("overview", "en")
+    current = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')
+    assert current.inner_text().split()[-1] == catalog()["nav.overview"]["en"]  # the menu marks it as open
+    no_exception(page)
+
+
 def test_overview_numbers(page, server, screenshots, public_engine):
     open_page(page, server, "")
     totals = overview.totals(public_engine)

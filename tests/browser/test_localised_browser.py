@@ -31,13 +31,22 @@ def hover_tooltip(page, chart_index: int = 0, seconds: float = 20.0) -> str:
     while time.monotonic() < deadline:
         chart.scroll_into_view_if_needed()
         box = chart.bounding_box()
-        for fx in (0.5, 0.55, 0.45, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2, 0.9):
-            for fy in (0.7, 0.8, 0.6):
-                page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-                page.wait_for_timeout(150)
-                tip = page.locator("#vg-tooltip-element")
-                if tip.count() and tip.is_visible() and tip.inner_text().strip():
-                    return tip.inner_text()
+        # The tallest bars first (where a bar is drawn, not where one might be: the daily bars are thin and sparse,
+        # and a few pixels of padding moved every blind point off them), then a sweep of the plot.
+        bars = chart.evaluate("""c => [...c.querySelectorAll('.mark-rect path')].map(e => e.getBoundingClientRect())
+            .filter(r => r.width > 0 && r.height > 0).sort((a, b) => b.height - a.height).slice(0, 5)
+            .map(r => [r.x + r.width / 2, r.y + r.height / 2])""")
+        sweep = [
+            (box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+            for fx in (0.5, 0.55, 0.45, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2, 0.9)
+            for fy in (0.7, 0.8, 0.6)
+        ]
+        for x, y in [*bars, *sweep]:
+            page.mouse.move(x, y)
+            page.wait_for_timeout(150)
+            tip = page.locator("#vg-tooltip-element")
+            if tip.count() and tip.is_visible() and tip.inner_text().strip():
+                return tip.inner_text()
         page.mouse.move(0, 0)  # leave the plot, so the next pass enters it afresh
     return ""
 

@@ -236,3 +236,119 @@ def test_ticker_never_cuts_a_long_title_without_an_ellipsis(browser, long_title_
         no_exception(tab)
     finally:
         context.close()
+
+
+# --- cut on a 390 px phone (and a 1280 px screen): flagged accounts, a long campaign title, an axis label, progress --
+
+ROWS = """table => [...table.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => {
+    const r = td.getBoundingClientRect();
+    return {text: td.innerText, left: r.left, right: r.right, cut: td.scrollWidth > td.clientWidth}; }))"""
+
+
+def test_phone_flagged_accounts_show_whole_names_and_their_flag(phone, server, tiny_engine, screenshots):
+    """The flagged accounts were a grid on the phone too: names cut at the screen's edge, the flag off-screen."""
+    open_page(phone, server, "accounts")
+    table = phone.locator("#flagged_table_phone")
+    table.wait_for()
+    table.scroll_into_view_if_needed()
+    shoot(phone, screenshots / "phone-accounts-flagged-vi-390x844.png")
+    flags = {"6605": "Thiếu báo cáo", "7005": "Báo cáo trễ hạn", "7805": "Chi vượt số đã nhận"}  # the tiny seed's
+    with tiny_engine.connect() as conn:
+        owners = dict(
+            conn.execute(
+                text("SELECT number, bank || '|' || holder_name FROM accounts WHERE number IN ('6605', '7005', '7805')")
+            ).all()
+        )
+    rows = table.evaluate(ROWS)
+    shown = [(number["text"].splitlines(), holder["text"].splitlines()) for number, holder in rows]
+    assert shown == [([n, owners[n].split("|")[0]], [owners[n].split("|")[1], flag]) for n, flag in flags.items()], (
+        shown
+    )
+    for cells in rows:
+        assert all(0 <= c["left"] and c["right"] <= PHONE["width"] and not c["cut"] for c in cells), cells
+    assert not visible(phone, ".st-key-acc_flagged_wide")
+    table.locator("a", has_text="7005").click()
+    phone.wait_for_url("**/accounts?account=7005*")
+    no_exception(phone)
+
+
+def test_phone_presenter_wraps_a_long_title_and_keeps_each_tickers_time(browser, long_title_server, screenshots):
+    """A phone held upright is as short as a 720-line projector, so it got the projector's one-line title: the
+    long title was cut to four words; the ticker's time was pushed off the screen."""
+    base, campaign, title = long_title_server
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    try:
+        open_page(tab, base, "presenter", f"campaign={campaign}")
+        tab.locator(".pz-tick").first.wait_for()
+        heading, rows = tab.evaluate(TITLE), tab.evaluate(TICKER)
+        box = tab.locator(".pz-title").bounding_box()
+        tab.screenshot(path=str(screenshots / "phone-presenter-long-title-vi-390x844.png"))
+        assert heading["text"] == title and not heading["cut"], heading  # wrapped, whole
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        assert rows and all(r["whenInside"] and r["text"] == title for r in rows), rows
+        assert all(r["ellipsis"] for r in rows if r["cut"]), rows
+        no_exception(tab)
+    finally:
+        context.close()
+
+
+AXIS_LABELS_OUTSIDE = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap(chart => {
+    const box = chart.querySelector('svg').getBoundingClientRect();
+    return [...chart.querySelectorAll('.role-axis-label text, .role-axis-title text')]
+      .filter(t => t.getAttribute('opacity') !== '0').map(t => {  // labels Vega hides for overlapping: not drawn
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, left: r.left, right: r.right, box: [box.left, box.right]}; })
+      .filter(l => l.left < l.box[0] - 0.5 || l.right > l.box[1] + 0.5); })"""
+PROVINCE_NAMES = """() => { const chart = document.querySelectorAll('[data-testid="stVegaLiteChart"]')[3];
+    return {bars: chart.querySelectorAll('.mark-rect path').length,
+            names: [...chart.querySelectorAll('.role-axis-label text')].filter(t => isNaN(parseInt(t.textContent)))
+                .map(t => ({text: t.textContent, shown: t.getAttribute('opacity') !== '0'}))}; }"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (390, 844)])
+def test_stats_charts_draw_every_axis_label_whole(browser, server, screenshots, width, height):
+    """December 2024: the province chart's last amount ('24.000.000') ran past the chart's right edge at both widths,
+    and on the phone every other province lost its name (its bars were drawn 19 px apart)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    try:
+        open_page(tab, server, "stats", "from=2024-12-01&to=2024-12-31")
+        tab.locator('[data-testid="stVegaLiteChart"] svg .role-axis-label').nth(3).wait_for(state="attached")
+        shoot(tab, screenshots / f"stats-december-vi-{width}x{height}.png")
+        assert tab.evaluate(AXIS_LABELS_OUTSIDE) == []
+        drawn = tab.evaluate(PROVINCE_NAMES)  # one name a bar, every one drawn
+        assert drawn["bars"] == len(drawn["names"]) == 8 and all(n["shown"] for n in drawn["names"]), drawn
+        no_exception(tab)
+    finally:
+        context.close()
+
+
+def test_phone_progress_past_the_target_is_a_full_green_bar(phone, server, tiny_engine):
+    """134.6 % of the target was a full red bar (the alarm colour), the same as 100 %: a target met is green."""
+    open_page(phone, server, "campaigns")
+    table = phone.locator(".ph-table").first
+    table.wait_for()
+    bars = table.evaluate("""t => [...t.querySelectorAll('[role="progressbar"]')].map(b => ({
+        value: parseFloat(b.getAttribute('aria-valuenow')),
+        colour: getComputedStyle(b.firstElementChild).backgroundColor,
+        fill: b.firstElementChild.getBoundingClientRect().width / b.getBoundingClientRect().width}))""")
+    with tiny_engine.connect() as conn:  # the list opens most raised first; its first four passed their target
+        ratios = [
+            raised / target
+            for raised, target in conn.execute(
+                text(
+                    "SELECT COALESCE(SUM(s.amount), 0), c.target FROM campaigns c LEFT JOIN statement_lines s "
+                    "ON s.campaign_id = c.id AND s.direction = 'in' AND s.currency = c.currency "
+                    "GROUP BY c.id ORDER BY 1 DESC, c.id LIMIT 6"
+                )
+            ).all()
+        ]
+    assert [round(b["value"], 1) for b in bars[:6]] == [round(r * 100, 1) for r in ratios]
+    assert [r >= 1 for r in ratios] == [True] * 4 + [False] * 2
+    for bar, ratio in zip(bars[:6], ratios, strict=True):
+        assert bar["fill"] == pytest.approx(min(ratio, 1.0), abs=0.01), bar
+        assert (bar["colour"] == "rgb(46, 125, 50)") == (ratio >= 1), bar  # green when met, never beyond the bar
+    no_exception(phone)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import get_currency_precision
 
-from explorer.ui.i18n import labels, money, num, pct, t
+from explorer.ui.i18n import currency_symbol, labels, money, num, pct, t
 from explorer.ui.vouchers.scheme_file import version_of
 from explorer.ui.vouchers.tables import column_title, labelled_downloads, province_label
 from explorer.vouchers import codec
@@ -44,7 +44,7 @@ def budget_first(scheme: Scheme, population: Population, province_names: dict[in
     )
     with st.form(f"bf_form_{version}"):
         budget_major = st.number_input(
-            t("vouchers.bf_budget", currency=cur),
+            t("vouchers.bf_budget", currency=currency_symbol(cur)),
             value=codec.major(scheme.budget or need // 2, cur),
             min_value=0.0 if step == 1.0 else 0,
             step=step,

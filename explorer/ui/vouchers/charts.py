@@ -8,7 +8,7 @@ import streamlit as st
 from babel.numbers import get_currency_precision
 
 from explorer.ui.charts import Layered
-from explorer.ui.i18n import money, pct, t
+from explorer.ui.i18n import currency_symbol, money, pct, t
 from explorer.ui.vouchers.labels import label
 from explorer.vouchers.report import Report
 
@@ -79,7 +79,7 @@ def cost_chart(report: Report) -> Layered:
         y=alt.Y("part:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False)),
         x=alt.X(
             "amount:Q",
-            title=report.currency,
+            title=currency_symbol(report.currency),  # the sign its bars' amounts carry ('¥400,000.00')
             axis=alt.Axis(format=",.0f"),  # grouped in the page's locale ('4.000.000'); '~s' wrote '4M' in any language
             scale=alt.Scale(domain=[0, max(float(frame["amount"].max()), 1.0) * 2.2]),
         ),

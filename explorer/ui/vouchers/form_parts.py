@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from explorer import fmt
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
 from explorer.ui.i18n import day, labels, money, num, t
 from explorer.vouchers import codec, currency
@@ -66,4 +67,10 @@ def by_group_from(table: pd.DataFrame, scheme: Scheme) -> dict:
 
 
 def rates_text() -> str:
-    return " · ".join(f"1 {c} = {money(currency.VND_PER_UNIT[c], 'VND')}" for c in CURRENCIES if c != "VND")
+    """The planning rates, one unit of each currency against the dong, written as every amount is ('CN¥1.00 =
+    ₫3,500'): '1 CNY' beside 'CN¥200.00' read as a third way of writing the yuan."""
+    return " · ".join(
+        f"{money(10 ** fmt.currency_digits(c), c)} = {money(currency.VND_PER_UNIT[c], 'VND')}"
+        for c in CURRENCIES
+        if c != "VND"
+    )

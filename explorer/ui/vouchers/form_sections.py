@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.db.schema import BENEFICIARY_GROUPS, MERCHANT_CATEGORIES
-from explorer.ui.i18n import labels, t
+from explorer.ui.i18n import currency_symbol, labels, t
 from explorer.ui.vouchers.form_fields import FormState
 from explorer.ui.vouchers.form_parts import expiry_text, group_behaviour_columns, group_behaviour_frame, rates_text
 from explorer.vouchers.scheme import CURRENCIES
@@ -33,7 +33,7 @@ def heading(name: str) -> None:
 
 def targets(f: FormState) -> None:
     """1. Who receives what: amount, per household member, the most members paid for (the household cap)."""
-    st.markdown(f"**{t('vouchers.sec_targets')}** — {t('vouchers.amount_help', currency=f.cur)}")
+    st.markdown(f"**{t('vouchers.sec_targets')}** — {t('vouchers.amount_help', currency=currency_symbol(f.cur))}")
     current, chosen, cols = {tg.group: tg for tg in f.scheme.targets}, [], st.columns(3)
     for i, group in enumerate(BENEFICIARY_GROUPS):
         old = current.get(group)
@@ -73,7 +73,7 @@ def basics(f: FormState) -> dt.date:
     start = cols[2].date_input(t("vouchers.f_start"), f.scheme.start_date, key=f.key("start"))
     f.data["start_date"] = start.isoformat()
     f.field(cols[3], "", "horizon_days")
-    st.caption(t("vouchers.currency_note", currency=f.cur, rates=rates_text()))
+    st.caption(t("vouchers.currency_note", currency=currency_symbol(f.cur), rates=rates_text()))
     return start
 
 
@@ -150,7 +150,7 @@ def merchants(f: FormState) -> None:
     )
     f.field(st.columns(3)[0], "merchants", "cap_per_merchant")
     # Forus-style product vouchers: the most one person may spend at a category's shops (0: no limit).
-    st.caption(t("vouchers.limits_help", currency=f.cur))
+    st.caption(t("vouchers.limits_help", currency=currency_symbol(f.cur)))
     limit_cols, limits = st.columns(3), {}
     for i, category in enumerate(MERCHANT_CATEGORIES):
         limits[category] = limit_cols[i % 3].number_input(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
+from explorer import fmt
 from explorer.i18n import catalog, translate
 from explorer.ui.i18n import compact_money, lang, num, pct, t
+from explorer.vouchers.presets import DOCUMENTED, PRESETS, documented_issue
 from explorer.vouchers.report import (
     HEADLINE,
     Report,
@@ -34,6 +37,35 @@ def metric_labels():
         return translate(language, key if key in catalog() else f"vouchers.m_{metric}")
 
     return name
+
+
+def preset_figures(name: str, language: str) -> dict[str, str]:
+    """A preset's amounts and documented counts, written by explorer.fmt in `language`, for its label and its
+    description: the amounts are the preset's own, written as every other amount on the page ('¥200.00'); the
+    catalog once wrote them by hand ('200 元', '200 CNY') beside '¥5,275,000.00'."""
+    scheme = PRESETS[name]
+    cur = scheme.currency
+    figures = {
+        "total": fmt.money(documented_issue(name), cur, language),
+        "tranches": fmt.number(scheme.tranches.count, language),
+        "denomination": fmt.money(scheme.tranches.denomination, cur, language),
+    }
+    for target in scheme.targets:
+        figures[target.group] = fmt.money(target.amount, cur, language)
+    for group, count in DOCUMENTED[name].items():
+        figures[f"{group}_n"] = fmt.number(count, language)
+    return figures
+
+
+def preset_labels() -> Callable[[str], str]:
+    """The preset picker's format_func, in the language of this run (see `explorer.ui.i18n.labels`)."""
+    language = lang()
+    return lambda name: translate(language, f"vouchers.preset_{name}", **preset_figures(name, language))
+
+
+def preset_about(name: str) -> str:
+    """What a preset was designed for: who, how much each, the total."""
+    return t(f"vouchers.preset_{name}_about", **preset_figures(name, lang()))
 
 
 def label(metric: str) -> str:

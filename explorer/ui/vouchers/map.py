@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import get_currency_precision
 
-from explorer.ui.i18n import money, num, pct, t
+from explorer.ui.i18n import currency_symbol, money, num, pct, t
 from explorer.ui.vouchers.tables import column_title
 from explorer.vouchers.report import Report
 
@@ -81,7 +81,7 @@ def coverage_map(report: Report, provinces: pd.DataFrame, province_names: dict[i
             latitude="lat:Q",
             size=alt.Size(
                 "receipts_major:Q",
-                title=t("vouchers.map_receipts", currency=cur),
+                title=t("vouchers.map_receipts", currency=currency_symbol(cur)),
                 scale=alt.Scale(range=[30, 900]),
                 legend=alt.Legend(orient="bottom", format="~s", columns=2, labelLimit=0),
             ),

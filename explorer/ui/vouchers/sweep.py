@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from babel.numbers import get_currency_precision
 
-from explorer.ui.i18n import compact_money, labels, num, pct, t
+from explorer.ui.i18n import compact_money, currency_symbol, labels, num, pct, t
 from explorer.ui.vouchers.errors import error_text
 from explorer.ui.vouchers.labels import label, metric_labels
 from explorer.ui.vouchers.tables import labelled_downloads
@@ -71,7 +71,7 @@ def sensitivity(scheme: Scheme, population: Population, key: tuple, runs: int, s
         first, last = int(first), int(last)
     else:
         first, last, step = float(first), float(last), float(step)
-    unit = t(f"vouchers.sw_unit_{kind}", currency=cur)
+    unit = t(f"vouchers.sw_unit_{kind}", currency=currency_symbol(cur))
     low = cols[0].number_input(t("vouchers.sw_from", unit=unit), value=first, step=step, key=f"sw_from_{parameter}")
     high = cols[1].number_input(t("vouchers.sw_to", unit=unit), value=last, step=step, key=f"sw_to_{parameter}")
     points = cols[2].number_input(t("vouchers.sw_points"), 2, MAX_POINTS, 6, key="sw_points")
