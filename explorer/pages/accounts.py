@@ -4,6 +4,8 @@ URL params: q (account number — exact hits first — or holder / organization 
 province (province code), kind (organization kind), page, account (an account number: opens that account), lang.
 """
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -30,6 +32,21 @@ def open_account(number: str) -> None:
     current["account"] = number
     sync_url(current, SPEC)
     st.rerun()
+
+
+def phone_accounts(area: Any, rows: pd.DataFrame, under_holder: str, key: str) -> None:
+    """The phone's copy of an accounts grid (ui.phone): the number (a link that opens the account) with its bank,
+    the holder with `under_holder` (a column of rows) beneath, wrapped instead of cut."""
+    phone.html_table(
+        area,
+        [(t("accounts.number"), "30%"), (t("accounts.holder"), "70%")],
+        [
+            phone.cell(r.number, href=page_url("accounts", account=r.number), note=r.bank)
+            + phone.cell(r.holder_name, note=getattr(r, under_holder))
+            for r in rows.itertuples(index=False)
+        ],
+        key,
+    )
 
 
 if params["account"]:
@@ -94,18 +111,7 @@ else:
             selection_mode="single-row",
             column_config=columns,
         )
-        # The phone's copy (ui.phone): the number (a link that opens the account) with its bank, the holder with
-        # the province, wrapped instead of cut.
-        phone.html_table(
-            narrow,
-            [(t("accounts.number"), "30%"), (t("accounts.holder"), "70%")],
-            [
-                phone.cell(r.number, href=page_url("accounts", account=r.number), note=r.bank)
-                + phone.cell(r.holder_name, note=r.province)
-                for r in shown.itertuples(index=False)
-            ],
-            "accounts_table_phone",
-        )
+        phone_accounts(narrow, shown, "province", "accounts_table_phone")
         st.caption(t("accounts.select_hint"))
         chosen = event.selection.rows
         if chosen:
@@ -140,18 +146,8 @@ else:
                     "campaigns": t("accounts.campaigns"),
                 },
             ).selection.rows
-            # The phone's copy, as the list above: the grid cut the holder's name at the screen's edge and left
-            # the flag itself off-screen. The number opens the account; the flag sits under the holder.
-            phone.html_table(
-                narrow,
-                [(t("accounts.number"), "30%"), (t("accounts.holder"), "70%")],
-                [
-                    phone.cell(r.number, href=page_url("accounts", account=r.number), note=r.bank)
-                    + phone.cell(r.holder_name, note=r.status)
-                    for r in flagged.itertuples(index=False)
-                ],
-                "flagged_table_phone",
-            )
+            # The grid cut the holder's name at the screen's edge and left the flag itself off-screen.
+            phone_accounts(narrow, flagged, "status", "flagged_table_phone")
             st.caption(t("accounts.flagged_hint"))
             if picked:
                 open_account(str(flagged.iloc[picked[0]].number))

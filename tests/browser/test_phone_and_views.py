@@ -4,6 +4,7 @@ confirmation and the presenter ticker with a long campaign title; in Chromium on
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 from conftest import streamlit_server
@@ -29,13 +30,23 @@ def label(key: str, lang: str = "vi") -> str:
     return catalog()[key][lang]
 
 
+@contextmanager
+def new_tab(browser, viewport: dict, timeout_ms: int = 30_000):
+    """A tab in a fresh Vietnamese context of `viewport` (a phone's is mobile and touch), closed after use."""
+    touch = {"is_mobile": True, "has_touch": True} if viewport == PHONE else {}
+    context = browser.new_context(viewport=viewport, locale="vi-VN", **touch)
+    tab = context.new_page()
+    tab.set_default_timeout(timeout_ms)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
 @pytest.fixture()
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    yield tab
-    context.close()
+    with new_tab(browser, PHONE) as tab:
+        yield tab
 
 
 def visible(page, selector: str) -> bool:
@@ -220,10 +231,7 @@ TITLE = """() => { const e = document.querySelector('.pz-title'), s = getCompute
 @pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
 def test_ticker_never_cuts_a_long_title_without_an_ellipsis(browser, long_title_server, screenshots, width, height):
     base, campaign, title = long_title_server
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
-    try:
+    with new_tab(browser, {"width": width, "height": height}, timeout_ms=60_000) as tab:
         open_page(tab, base, "presenter", f"campaign={campaign}")
         tab.locator(".pz-tick").first.wait_for()
         rows, heading = tab.evaluate(TICKER), tab.evaluate(TITLE)
@@ -234,8 +242,6 @@ def test_ticker_never_cuts_a_long_title_without_an_ellipsis(browser, long_title_
         assert heading["text"] == title and heading["hover"] == title
         assert heading["ellipsis"] or not heading["cut"], heading  # wrapped whole, or cut with "…"
         no_exception(tab)
-    finally:
-        context.close()
 
 
 # --- cut on a 390 px phone (and a 1280 px screen): flagged accounts, a long campaign title, an axis label, progress --
@@ -276,10 +282,7 @@ def test_phone_presenter_wraps_a_long_title_and_keeps_each_tickers_time(browser,
     """A phone held upright is as short as a 720-line projector, so it got the projector's one-line title: the
     long title was cut to four words; the ticker's time was pushed off the screen."""
     base, campaign, title = long_title_server
-    context = browser.new_context(viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True)
-    tab = context.new_page()
-    tab.set_default_timeout(60_000)
-    try:
+    with new_tab(browser, PHONE, timeout_ms=60_000) as tab:
         open_page(tab, base, "presenter", f"campaign={campaign}")
         tab.locator(".pz-tick").first.wait_for()
         heading, rows = tab.evaluate(TITLE), tab.evaluate(TICKER)
@@ -290,8 +293,6 @@ def test_phone_presenter_wraps_a_long_title_and_keeps_each_tickers_time(browser,
         assert rows and all(r["whenInside"] and r["text"] == title for r in rows), rows
         assert all(r["ellipsis"] for r in rows if r["cut"]), rows
         no_exception(tab)
-    finally:
-        context.close()
 
 
 AXIS_LABELS_OUTSIDE = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].flatMap(chart => {
@@ -311,10 +312,7 @@ PROVINCE_NAMES = """() => { const chart = document.querySelectorAll('[data-testi
 def test_stats_charts_draw_every_axis_label_whole(browser, server, screenshots, width, height):
     """December 2024: the province chart's last amount ('24.000.000') ran past the chart's right edge at both widths,
     and on the phone every other province lost its name (its bars were drawn 19 px apart)."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    try:
+    with new_tab(browser, {"width": width, "height": height}) as tab:
         open_page(tab, server, "stats", "from=2024-12-01&to=2024-12-31")
         tab.locator('[data-testid="stVegaLiteChart"] svg .role-axis-label').nth(3).wait_for(state="attached")
         shoot(tab, screenshots / f"stats-december-vi-{width}x{height}.png")
@@ -322,8 +320,6 @@ def test_stats_charts_draw_every_axis_label_whole(browser, server, screenshots, 
         drawn = tab.evaluate(PROVINCE_NAMES)  # one name a bar, every one drawn
         assert drawn["bars"] == len(drawn["names"]) == 8 and all(n["shown"] for n in drawn["names"]), drawn
         no_exception(tab)
-    finally:
-        context.close()
 
 
 def test_phone_progress_past_the_target_is_a_full_green_bar(phone, server, tiny_engine):
