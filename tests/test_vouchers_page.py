@@ -285,3 +285,12 @@ def test_yuan_amounts_are_written_one_way(app, lang, label, about, sign):
     costs = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart") if '"part"' in c.proto.spec)
     axes = {layer["encoding"]["x"]["title"] for layer in costs["layer"]}
     assert axes == {sign}  # the cost axis names the sign its bars carry ('¥400,000.00'), not 'CNY'
+
+
+def test_the_chinese_cost_per_unit_names_no_yuan_for_a_dong_scheme(app):
+    """'每交付 1 元的成本' called a dong scheme's cost per đồng delivered a cost per yuan: the label names no
+    currency."""
+    at = open_page(app, "vouchers", preset="storm_relief_vn", runs=1, population="synthetic", lang="zh")
+    labels = list(metrics_on(at))
+    assert "每交付 1 单位货币的成本" in labels, labels
+    assert not any("元" in label for label in labels), labels
