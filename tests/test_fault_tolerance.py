@@ -30,6 +30,7 @@ import sys
 import termios
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -152,16 +153,12 @@ class Proxy:
         threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
 
     def stop(self) -> None:
-        try:
+        with suppress(OSError):  # already closed by the peer
             self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked on it (close alone does not)
-        except OSError:
-            pass
         self.listener.close()
         for sock in self.sockets:
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
         self.sockets.clear()
 
@@ -179,16 +176,13 @@ class Proxy:
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket) -> None:
         try:
-            while data := source.recv(65536):
-                target.sendall(data)
-        except OSError:
-            pass
+            with suppress(OSError):  # either side cut: the proxy stops pumping, as a dropped link does
+                while data := source.recv(65536):
+                    target.sendall(data)
         finally:
             for sock in (source, target):
-                try:
+                with suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 @pytest.mark.postgres
@@ -306,10 +300,8 @@ def run_until(argv: list[str], marker: str, timeout: float = 240) -> tuple[subpr
             assert time.monotonic() < deadline, f"no {marker!r} within {timeout} s: {seen[-400:]!r}"
             ready, _, _ = select.select([master], [], [], 0.2)
             if ready:
-                try:
+                with suppress(OSError):  # the terminal closed with the process: the poll below says so
                     seen += os.read(master, 65536)
-                except OSError:
-                    pass
             assert proc.poll() is None, f"the import ended before {marker!r}: {seen[-400:]!r}"
     finally:
         os.close(master)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -82,12 +83,10 @@ def streamlit_server(db_url: str, workdir: Path):
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
+            with suppress(OSError):  # not listening yet
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
                     if resp.status == 200:
                         break
-            except OSError:
-                pass
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.3)
